@@ -1,0 +1,154 @@
+use super::permissions::OrgKind;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What every page needs to know about the site and the signed-in user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub program_name: String,
+    pub user: Option<SignedInUser>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignedInUser {
+    pub name: String,
+    pub email: String,
+    pub is_operator: bool,
+    /// The organization the session works in; `None` until one is chosen.
+    pub organization: Option<OrganizationChoice>,
+    /// Every organization where the user's membership is active.
+    pub organizations: Vec<OrganizationChoice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganizationChoice {
+    pub id: i64,
+    pub name: String,
+    pub kind: OrgKind,
+}
+
+/// Loaded once per page, before the HTML is streamed, so that the server can redirect.
+pub type SessionResource = Resource<Result<SessionInfo, AppError>>;
+
+#[server(endpoint = "session")]
+pub async fn current_session() -> Result<SessionInfo, AppError> {
+    use crate::ssr::{guard, serve, state};
+    serve(async move {
+        let program_name = state()?.settings.program_name.clone();
+        let Some(caller) = guard::optional().await? else {
+            return Ok(SessionInfo {
+                program_name,
+                user: None,
+            });
+        };
+        let organizations = ssr::organizations(&caller).await?;
+        Ok(SessionInfo {
+            program_name,
+            user: Some(SignedInUser {
+                name: caller.full_name(),
+                email: caller.email.clone(),
+                is_operator: caller.is_operator,
+                organization: organizations
+                    .iter()
+                    .find(|o| Some(o.id) == caller.org.as_ref().map(|a| a.organization_id))
+                    .cloned(),
+                organizations,
+            }),
+        })
+    })
+    .await
+}
+
+/// Works in another of the caller's organizations. The session ID is replaced, so an ID
+/// seen before the switch cannot act in the new organization.
+#[server(endpoint = "switch-organization")]
+pub async fn switch_organization(organization_id: i64) -> Result<(), AppError> {
+    use crate::ssr::{audit, guard, serve};
+    serve(async move {
+        let caller = guard::signed_in().await?;
+        let state = caller.state.clone();
+        if guard::org_access(&state, caller.user_id, organization_id)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::NotFound);
+        }
+        ssr::replace_session(&caller, Some(organization_id)).await?;
+        let now = state.clock.unix();
+        audit::record(
+            &state.db,
+            now,
+            audit::AuditEntry {
+                user_id: Some(caller.user_id),
+                organization_id: Some(organization_id),
+                action: "organization.switch",
+                subject: format!("organization:{organization_id}"),
+                detail: String::new(),
+                ip: caller.ip.clone(),
+            },
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use super::OrganizationChoice;
+    use crate::auth::permissions::OrgKind;
+    use crate::error::AppError;
+    use crate::ssr::{guard::Caller, session};
+    use leptos::prelude::use_context;
+    use sqlx::Row;
+
+    /// The organizations where the caller's membership is active, by name.
+    pub async fn organizations(caller: &Caller) -> Result<Vec<OrganizationChoice>, AppError> {
+        let rows = sqlx::query(
+            "SELECT o.id, o.name, o.kind FROM memberships m JOIN organizations o ON o.id = m.organization_id \
+             WHERE m.user_id = $1 AND m.status = 'active' ORDER BY o.name",
+        )
+        .bind(caller.user_id)
+        .fetch_all(&caller.state.db.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(OrganizationChoice {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    kind: OrgKind::parse(&row.try_get::<String, _>("kind")?),
+                })
+            })
+            .collect()
+    }
+
+    /// Ends the caller's session and starts a new one for the same user.
+    pub async fn replace_session(
+        caller: &Caller,
+        organization_id: Option<i64>,
+    ) -> Result<(), AppError> {
+        let state = &caller.state;
+        session::delete_by_hash(&state.db, &caller.session_hash).await?;
+        let id = session::create(
+            &state.db,
+            state.clock.unix(),
+            caller.user_id,
+            organization_id,
+            caller.ip.clone(),
+            None,
+        )
+        .await?;
+        set_session_cookie(&state.settings, Some(&id));
+        Ok(())
+    }
+
+    /// Sends the session cookie with the response (or removes it).
+    pub fn set_session_cookie(settings: &crate::ssr::settings::Settings, id: Option<&str>) {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(value) = http::HeaderValue::from_str(&session::cookie(settings, id)) {
+                response.append_header(http::header::SET_COOKIE, value);
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+use super::{dashboard_npis, load_dashboard, Dashboard, DismissBanner, NpiRow};
+use crate::auth::permissions::Module;
+use crate::auth::RequireOrganization;
+use crate::ui::{Column, DataTable, ErrorSummary, Pager, Pagination, Tile};
+use leptos::prelude::*;
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    view! {
+        <RequireOrganization>
+            <h1>"My Dashboard"</h1>
+            <DashboardTiles />
+        </RequireOrganization>
+    }
+}
+
+#[component]
+fn DashboardTiles() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_dashboard());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading your dashboard…"</p> }>
+            {move || data.get().map(|result| match result {
+                Ok(dashboard) => view! { <Tiles dashboard /> }.into_any(),
+                Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Tiles(dashboard: Dashboard) -> impl IntoView {
+    let has = |module: Module| dashboard.modules.contains(&module);
+    let more =
+        (dashboard.notifications_total - dashboard.notifications.len() as i64).max(0) as usize;
+    view! {
+        {dashboard.banner.clone().map(|banner| view! { <BannerNotice id=banner.id message=banner.message /> })}
+        <p class="org-line">{format!("Organization: {}", dashboard.organization)}</p>
+        {(!dashboard.paperless).then(|| view! { <p class="callout"><a href="/paperless">"Go Paperless"</a></p> })}
+        <div class="tiles">
+            <Tile title="My Profile and Preferences">
+                <p>"Your contact details, password, passkey and notification settings."</p>
+                <p><a href="/profile">"Edit My Profile"</a></p>
+            </Tile>
+            <Tile title="Notifications" view_all="/notifications" more=Signal::stored(more)>
+                {if dashboard.notifications.is_empty() {
+                    view! { <p>"You have no notifications."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="tile-list">
+                            {dashboard.notifications.iter().map(|n| view! {
+                                <li><span class="date">{n.date.clone()}</span>" "{n.title.clone()}</li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </Tile>
+            {dashboard.npi_admin.then(|| view! {
+                <Tile title="NPI Agreements and Settings" view_all="/npis">
+                    <NpiTable />
+                </Tile>
+            })}
+            {dashboard.npi_any.then(|| view! {
+                <Tile title="Correspondence Center" view_all="/correspondence">
+                    <p>{format!("{} documents for your NPIs.", dashboard.correspondence_total)}</p>
+                </Tile>
+            })}
+            {dashboard.active_users.map(|count| view! {
+                <Tile title="Administration">
+                    <p>{format!("{count} active users in this organization.")}</p>
+                    <p><a href="/admin/users">"Manage Users"</a></p>
+                </Tile>
+            })}
+            {has(Module::Eligibility).then(|| view! {
+                <Tile title="Members"><p><a href="/members">"Look up a member"</a></p></Tile>
+            })}
+            {has(Module::Claims).then(|| view! {
+                <Tile title="Claims"><p><a href="/claims">"Look up claims"</a></p></Tile>
+            })}
+            {has(Module::ReferralsView).then(|| view! {
+                <Tile title="Referrals"><p><a href="/referrals">"Look up referrals"</a></p></Tile>
+            })}
+            {has(Module::Roster).then(|| view! {
+                <Tile title="Roster"><p><a href="/roster">"Member roster"</a></p></Tile>
+            })}
+            {has(Module::Reports).then(|| view! {
+                <Tile title="Reports"><p><a href="/reports">"Reports"</a></p></Tile>
+            })}
+            <Tile title="Additional Resources">
+                <ul class="tile-list">
+                    <li><a href="/resources/news">"News and Bulletin"</a></li>
+                    <li><a href="/resources/faq">"Frequently Asked Questions"</a></li>
+                    <li><a href="/resources/alerts">"System Alerts"</a></li>
+                </ul>
+            </Tile>
+        </div>
+    }
+}
+
+#[component]
+fn BannerNotice(id: i64, message: String) -> impl IntoView {
+    let dismiss = ServerAction::<DismissBanner>::new();
+    let hidden = move || matches!(dismiss.value().get(), Some(Ok(())));
+    view! {
+        <Show when=move || !hidden()>
+            <div class="banner" role="region" aria-label="Announcement">
+                <p>{message.clone()}</p>
+                <button class="button" on:click=move |_| { dismiss.dispatch(DismissBanner { banner_id: id }); }>"Dismiss"</button>
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+fn NpiTable() -> impl IntoView {
+    let pager = Pager::new();
+    let page = Resource::new(move || pager.cursor(), dashboard_npis);
+    let rows = Signal::derive(move || {
+        page.get()
+            .and_then(Result::ok)
+            .map(|p| p.items)
+            .unwrap_or_default()
+    });
+    let next = Signal::derive(move || page.get().and_then(Result::ok).and_then(|p| p.next));
+    let columns = vec![
+        Column::new("NPI", |row: &NpiRow| {
+            let href = format!("/npis/{}", row.npi);
+            view! { <a href=href>{row.npi.clone()}</a> }.into_any()
+        }),
+        Column::new("Provider", |row: &NpiRow| row.name.clone().into_any()),
+        Column::new("Your permission", |row: &NpiRow| {
+            row.level.clone().into_any()
+        }),
+    ];
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading NPIs…"</p> }>
+            <DataTable caption="Your NPIs" columns rows empty="You hold no NPIs." />
+            <Pagination pager next label="NPI pages" />
+        </Transition>
+    }
+}

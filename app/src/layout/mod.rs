@@ -1,0 +1,128 @@
+//! The frame around every page: header with navigation, footer, and the pages every site has.
+
+mod policy;
+
+pub use policy::PolicyPage;
+
+use crate::auth::{SessionResource, SignOutButton};
+use crate::ui::{go_to, MenuButton, MenuItem};
+use leptos::prelude::*;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let session = expect_context::<SessionResource>();
+    let info = move || session.get().and_then(Result::ok);
+    view! {
+        <header class="site-header">
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <a class="brand" href="/">{move || info().map(|i| format!("{} Provider Portal", i.program_name))}</a>
+            <Suspense>
+                {move || info().and_then(|i| i.user).map(|user| {
+                    let organizations = user.organizations.clone();
+                    let items = Signal::derive(move || {
+                        let mut items: Vec<MenuItem> = organizations
+                            .iter()
+                            .map(|org| {
+                                let id = org.id;
+                                MenuItem {
+                                    label: org.name.clone(),
+                                    on_select: Callback::new(move |_| switch_to(id)),
+                                }
+                            })
+                            .collect();
+                        items.push(MenuItem {
+                            label: "Add a New Organization".into(),
+                            on_select: Callback::new(|_| go_to("/organizations/new")),
+                        });
+                        items
+                    });
+                    view! {
+                        <nav class="site-nav" aria-label="Main">
+                            <a href="/">"My Dashboard"</a>
+                            <a href="/notifications">"Notifications"</a>
+                        </nav>
+                        <div class="account">
+                            <span class="who">
+                                {user.name.clone()}
+                                {user.organization.clone().map(|o| view! { <span class="org-name">{o.name}</span> })}
+                            </span>
+                            <MenuButton label="Add or Switch Organization" items=items />
+                            <SignOutButton />
+                        </div>
+                    }
+                })}
+            </Suspense>
+        </header>
+    }
+}
+
+fn switch_to(organization_id: i64) {
+    leptos::task::spawn_local(async move {
+        if crate::auth::switch_organization(organization_id)
+            .await
+            .is_ok()
+        {
+            go_to("/");
+        }
+    });
+}
+
+/// The footer links of guide 003 ("Portal footer").
+pub const FOOTER_PAGES: [(&str, &str); 5] = [
+    ("/terms", "Terms Of Use"),
+    ("/privacy", "Website Privacy Policy"),
+    ("/portal-policy", "Provider Portal Policy"),
+    ("/medical-directors", "Medical Director Contact Information"),
+    ("/guidelines", "Guidelines"),
+];
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    let session = expect_context::<SessionResource>();
+    let program = move || {
+        session
+            .get()
+            .and_then(Result::ok)
+            .map(|i| i.program_name)
+            .unwrap_or_default()
+    };
+    view! {
+        <footer class="site-footer">
+            <nav aria-label="Footer">
+                <ul>
+                    {FOOTER_PAGES
+                        .iter()
+                        .map(|(href, label)| {
+                            let text = move || if *label == "Guidelines" { format!("{} Guidelines", program()) } else { label.to_string() };
+                            view! { <li><a href=*href>{text}</a></li> }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+        </footer>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <h1>"Page Not Found"</h1>
+        <p>"There is no page at this address. It may have moved, or the link may be mistyped."</p>
+        <p><a href="/">"Go to My Dashboard"</a></p>
+    }
+}
+
+/// Shown when a page fails to render; the cause is logged on the server, never shown.
+#[component]
+pub fn PageError() -> impl IntoView {
+    view! {
+        <div role="alert" class="error-summary">
+            <h1>"Something went wrong"</h1>
+            <p>"This page could not be shown. Please try again, or go back to "<a href="/">"My Dashboard"</a>"."</p>
+        </div>
+    }
+}

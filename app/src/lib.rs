@@ -1,0 +1,77 @@
+//! The provider portal: pages, components and server functions, shared by the server (`ssr`)
+//! and the browser (`hydrate`). Each feature has its own folder.
+
+#![recursion_limit = "256"]
+
+pub mod auth;
+pub mod correspondence;
+pub mod dashboard;
+pub mod domain;
+pub mod error;
+pub mod layout;
+pub mod registration;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+pub mod ui;
+
+use auth::{current_session, LogInPage, SelectOrganizationPage, SessionResource};
+use dashboard::DashboardPage;
+use layout::{Footer, Header, NotFound, PageError, PolicyPage};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    ssr::csp::send_with_page_nonce(&options);
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options=options.clone() />
+                <HashedStylesheet options id="leptos" />
+                <leptos_meta::MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Blocking: the page is not streamed before the session is known, so the server can
+    // redirect a signed-out visitor instead of sending a page they may not see.
+    let session: SessionResource = Resource::new_blocking(|| (), |_| current_session());
+    provide_context(session);
+    let toasts = ui::provide_toasts();
+    view! {
+        <Title text=move || session.get().and_then(Result::ok).map(|s| format!("{} Provider Portal", s.program_name)).unwrap_or_default() />
+        <Router>
+            <Header />
+            <main id="main" tabindex="-1">
+                <ErrorBoundary fallback=|_| view! { <PageError /> }>
+                    <Routes fallback=|| view! { <NotFound /> }>
+                        <Route path=path!("/") view=DashboardPage />
+                        <Route path=path!("/login") view=LogInPage />
+                        <Route path=path!("/select-organization") view=SelectOrganizationPage />
+                        <Route path=path!("/terms") view=PolicyPage />
+                        <Route path=path!("/privacy") view=PolicyPage />
+                        <Route path=path!("/portal-policy") view=PolicyPage />
+                        <Route path=path!("/medical-directors") view=PolicyPage />
+                        <Route path=path!("/guidelines") view=PolicyPage />
+                    </Routes>
+                </ErrorBoundary>
+            </main>
+            <Footer />
+            {toasts}
+        </Router>
+    }
+}

@@ -1,0 +1,50 @@
+//! Server-only plumbing shared by every feature: database, clock, sessions, the authorization
+//! guard, audit log, outbox and crypto helpers.
+
+pub mod audit;
+pub mod clock;
+pub mod crypto;
+pub mod csp;
+pub mod db;
+pub mod documents;
+pub mod guard;
+pub mod outbox;
+pub mod session;
+pub mod settings;
+pub mod state;
+
+pub use state::AppState;
+
+use crate::error::AppError;
+use leptos::prelude::use_context;
+
+/// Runs the body of a server function: an error also sets the matching HTTP status, so
+/// clients and logs see 401/403/404/422 rather than a generic 500.
+pub async fn serve<T>(
+    body: impl std::future::Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    let result = body.await;
+    if let Err(error) = &result {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(status) = http::StatusCode::from_u16(error.status()) {
+                response.set_status(status);
+            }
+        }
+    }
+    result
+}
+
+/// The application state of the request being served.
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("application state missing from the request context");
+        AppError::Internal
+    })
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        tracing::error!(%error, "database error");
+        AppError::Internal
+    }
+}

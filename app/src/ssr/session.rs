@@ -1,0 +1,177 @@
+//! Server-side sessions: the browser holds only an opaque random ID; the table holds its hash.
+
+use super::crypto::{random_hex, secret_hash};
+use super::db::Db;
+use super::settings::Settings;
+use sqlx::Row;
+
+/// 32 random bytes: far above the 128 bits a session ID needs.
+const SESSION_ID_BYTES: usize = 32;
+/// How often `last_seen_at` is written, so busy pages do not write on every call.
+const TOUCH_EVERY_SECONDS: i64 = 15;
+
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub id_hash: String,
+    pub user_id: i64,
+    pub organization_id: Option<i64>,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub step_up_at: Option<i64>,
+}
+
+/// Starts a session; returns the ID for the cookie (never stored as is).
+pub async fn create(
+    db: &Db,
+    now: i64,
+    user_id: i64,
+    organization_id: Option<i64>,
+    ip: Option<String>,
+    user_agent: Option<String>,
+) -> Result<String, sqlx::Error> {
+    let id = random_hex(SESSION_ID_BYTES);
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, organization_id, created_at, last_seen_at, ip, user_agent) \
+         VALUES ($1, $2, $3, $4, $4, $5, $6)",
+    )
+    .bind(secret_hash(&id))
+    .bind(user_id)
+    .bind(organization_id)
+    .bind(now)
+    .bind(ip)
+    .bind(user_agent)
+    .execute(&db.pool)
+    .await?;
+    Ok(id)
+}
+
+/// Whether a session seen last at `last_seen_at` and started at `created_at` is still valid.
+pub fn is_live(settings: &Settings, now: i64, created_at: i64, last_seen_at: i64) -> bool {
+    now - last_seen_at < settings.session_idle_seconds
+        && now - created_at < settings.session_absolute_seconds
+}
+
+/// The live session with this ID; an expired one is deleted.
+pub async fn find(
+    db: &Db,
+    settings: &Settings,
+    now: i64,
+    id: &str,
+) -> Result<Option<SessionRow>, sqlx::Error> {
+    let id_hash = secret_hash(id);
+    let row = sqlx::query(
+        "SELECT user_id, organization_id, created_at, last_seen_at, step_up_at FROM sessions WHERE id_hash = $1",
+    )
+    .bind(&id_hash)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let session = SessionRow {
+        id_hash,
+        user_id: row.try_get("user_id")?,
+        organization_id: row.try_get("organization_id")?,
+        created_at: row.try_get("created_at")?,
+        last_seen_at: row.try_get("last_seen_at")?,
+        step_up_at: row.try_get("step_up_at")?,
+    };
+    if !is_live(settings, now, session.created_at, session.last_seen_at) {
+        delete_by_hash(db, &session.id_hash).await?;
+        return Ok(None);
+    }
+    if now - session.last_seen_at >= TOUCH_EVERY_SECONDS {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(now)
+            .bind(&session.id_hash)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(Some(session))
+}
+
+pub async fn delete_by_hash(db: &Db, id_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(&db.pool)
+        .await
+        .map(|_| ())
+}
+
+/// Ends every session of a user (deactivation, password reset).
+pub async fn delete_for_user(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&db.pool)
+        .await
+        .map(|_| ())
+}
+
+/// The `Set-Cookie` value that stores `id` (or, with `None`, removes the cookie).
+pub fn cookie(settings: &Settings, id: Option<&str>) -> String {
+    let name = settings.session_cookie_name();
+    let secure = if settings.plain_http { "" } else { "; Secure" };
+    match id {
+        Some(id) => format!("{name}={id}; Path=/; HttpOnly; SameSite=Lax{secure}"),
+        None => format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+    }
+}
+
+/// The value of the named cookie in a request's headers.
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssr::clock::{HOUR, MINUTE};
+
+    #[test]
+    fn idle_and_absolute_limits() {
+        let settings = Settings::for_tests();
+        let start = 1_000_000;
+        assert!(is_live(&settings, start + 29 * MINUTE, start, start));
+        assert!(!is_live(&settings, start + 30 * MINUTE, start, start));
+        // Active all along, the session still ends 12 hours after it began.
+        assert!(is_live(
+            &settings,
+            start + 12 * HOUR - 1,
+            start,
+            start + 12 * HOUR - 60
+        ));
+        assert!(!is_live(
+            &settings,
+            start + 12 * HOUR,
+            start,
+            start + 12 * HOUR - 60
+        ));
+    }
+
+    #[test]
+    fn cookie_attributes() {
+        let mut settings = Settings::for_tests();
+        settings.plain_http = false;
+        let set = cookie(&settings, Some("abc"));
+        assert_eq!(
+            set,
+            "__Host-portal_session=abc; Path=/; HttpOnly; SameSite=Lax; Secure"
+        );
+        assert!(cookie(&settings, None).contains("Max-Age=0"));
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            http::header::COOKIE,
+            "a=1; __Host-portal_session=xyz".parse().unwrap(),
+        );
+        assert_eq!(
+            cookie_value(&headers, "__Host-portal_session").as_deref(),
+            Some("xyz")
+        );
+        assert_eq!(cookie_value(&headers, "missing"), None);
+    }
+}

@@ -1,0 +1,45 @@
+//! What the application reads from configuration (the server binary fills it in).
+
+use jiff::tz::TimeZone;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The program's name as users see it, e.g. "Poppy Health".
+    pub program_name: String,
+    /// Keep outgoing messages in the dev mailbox instead of sending them.
+    pub dev_mailbox: bool,
+    /// Served over plain http (development): session cookie without `Secure`/`__Host-`.
+    pub plain_http: bool,
+    /// The plan's calendar, for day and year rules.
+    pub time_zone: TimeZone,
+    pub session_idle_seconds: i64,
+    pub session_absolute_seconds: i64,
+    /// 0 turns password expiry off.
+    pub password_max_age_days: i64,
+    /// Key for secrets that must be decrypted again (PINs, passkeys, authenticator seeds).
+    pub secret_key: [u8; 32],
+}
+
+impl Settings {
+    /// Settings for tests and tools: demo program, plain http, Los Angeles calendar.
+    pub fn for_tests() -> Self {
+        Settings {
+            program_name: "Poppy Health".into(),
+            dev_mailbox: true,
+            plain_http: true,
+            time_zone: TimeZone::get("America/Los_Angeles").expect("bundled time zone"),
+            session_idle_seconds: 30 * 60,
+            session_absolute_seconds: 12 * 60 * 60,
+            password_max_age_days: 60,
+            secret_key: [7; 32],
+        }
+    }
+
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.plain_http {
+            "portal_session"
+        } else {
+            "__Host-portal_session"
+        }
+    }
+}

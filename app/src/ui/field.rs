@@ -1,0 +1,74 @@
+use super::slug;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// A labelled input with an optional hint and the error for that field (announced as an alert).
+#[component]
+pub fn Field(
+    #[prop(into)] label: String,
+    value: RwSignal<String>,
+    #[prop(optional, into)] error: MaybeProp<String>,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional, into)] id: Option<String>,
+    #[prop(optional)] autofocus: bool,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let id = id.unwrap_or_else(|| format!("field-{}", slug(&label)));
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let has_error = move || error.get().is_some();
+    let described_by = {
+        let (hint_id, error_id, has_hint) = (hint_id.clone(), error_id.clone(), hint.is_some());
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if has_error() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:invalid=has_error>
+            <label for=id.clone()>{label}{required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            <input
+                id=id
+                type=input_type
+                autocomplete=autocomplete
+                autofocus=autofocus
+                required=required
+                aria-invalid=move || has_error().then_some("true")
+                aria-describedby=described_by
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            <Show when=has_error>
+                <p class="field-error" id=error_id.clone() role="alert">{move || error.get()}</p>
+            </Show>
+        </div>
+    }
+}
+
+/// The summary above a form: the error's sentence, announced as an alert.
+#[component]
+pub fn ErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let message = move || {
+        error.get().map(|error| match &error {
+            AppError::Validation(fields) => fields
+                .get("form")
+                .and_then(|m| m.first().cloned())
+                .unwrap_or_else(|| error.to_string()),
+            other => other.to_string(),
+        })
+    };
+    view! {
+        <Show when=move || message().is_some()>
+            <div class="error-summary" role="alert">{message}</div>
+        </Show>
+    }
+}

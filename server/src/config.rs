@@ -1,0 +1,163 @@
+//! Configuration from the environment (or the same names as flags).
+
+use clap::builder::BoolishValueParser;
+use clap::{Args, ValueEnum};
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// sqlite://path or postgres://user@host/db
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/portal.db",
+        global = true
+    )]
+    pub database_url: String,
+
+    /// The program's name as users see it.
+    #[arg(
+        long,
+        env = "PORTAL_PROGRAM_NAME",
+        default_value = "Poppy Health",
+        global = true
+    )]
+    pub program_name: String,
+
+    /// Keep outgoing messages at /dev/mailbox instead of sending them.
+    #[arg(long, env = "PORTAL_DEV_MAILBOX", value_parser = BoolishValueParser::new(), default_value = "false", global = true)]
+    pub dev_mailbox: bool,
+
+    /// Served over plain http (development only): no Secure cookie, no __Host- prefix.
+    #[arg(long, env = "PORTAL_PLAIN_HTTP", value_parser = BoolishValueParser::new(), default_value = "false", global = true)]
+    pub plain_http: bool,
+
+    /// 64 hex digits. When unset, a key is generated once into data/secret.key.
+    #[arg(long, env = "PORTAL_SECRET_KEY", hide_env_values = true, global = true)]
+    pub secret_key: Option<String>,
+
+    /// The plan's time zone, for calendar-day rules.
+    #[arg(
+        long,
+        env = "PORTAL_TIME_ZONE",
+        default_value = "America/Los_Angeles",
+        global = true
+    )]
+    pub time_zone: String,
+
+    /// Days before a password must be changed; 0 turns expiry off.
+    #[arg(
+        long,
+        env = "PORTAL_PASSWORD_MAX_AGE_DAYS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub password_max_age_days: i64,
+
+    /// Minutes without activity before a session ends.
+    #[arg(
+        long,
+        env = "PORTAL_SESSION_IDLE_MINUTES",
+        default_value_t = 30,
+        global = true
+    )]
+    pub session_idle_minutes: i64,
+
+    /// Hours after sign-in when a session ends regardless of activity.
+    #[arg(
+        long,
+        env = "PORTAL_SESSION_ABSOLUTE_HOURS",
+        default_value_t = 12,
+        global = true
+    )]
+    pub session_absolute_hours: i64,
+
+    /// Log lines as plain text or JSON.
+    #[arg(
+        long,
+        env = "PORTAL_LOG_FORMAT",
+        value_enum,
+        default_value = "plain",
+        global = true
+    )]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Plain,
+    Json,
+}
+
+impl Config {
+    /// The application settings, reading or creating the secret key.
+    pub fn settings(&self) -> anyhow::Result<app::ssr::settings::Settings> {
+        let time_zone = jiff::tz::TimeZone::get(&self.time_zone)
+            .map_err(|e| anyhow::anyhow!("PORTAL_TIME_ZONE {:?}: {e}", self.time_zone))?;
+        Ok(app::ssr::settings::Settings {
+            program_name: self.program_name.clone(),
+            dev_mailbox: self.dev_mailbox,
+            plain_http: self.plain_http,
+            time_zone,
+            session_idle_seconds: self.session_idle_minutes * 60,
+            session_absolute_seconds: self.session_absolute_hours * 3600,
+            password_max_age_days: self.password_max_age_days,
+            secret_key: self.secret_key()?,
+        })
+    }
+
+    fn secret_key(&self) -> anyhow::Result<[u8; 32]> {
+        let text = match &self.secret_key {
+            Some(text) => text.clone(),
+            None => {
+                let path = self.data_dir().join("secret.key");
+                match std::fs::read_to_string(&path) {
+                    Ok(text) => text,
+                    Err(_) => {
+                        std::fs::create_dir_all(self.data_dir())?;
+                        let text = app::ssr::crypto::random_hex(32);
+                        write_private(&path, &text)?;
+                        tracing::info!(path = %path.display(), "generated a new secret key");
+                        text
+                    }
+                }
+            }
+        };
+        let bytes = hex::decode(text.trim())
+            .map_err(|_| anyhow::anyhow!("PORTAL_SECRET_KEY must be 64 hex digits"))?;
+        bytes
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("PORTAL_SECRET_KEY must be 64 hex digits"))
+    }
+
+    /// The folder beside a SQLite database (or ./data), for generated files.
+    fn data_dir(&self) -> std::path::PathBuf {
+        let path = self
+            .database_url
+            .strip_prefix("sqlite:")
+            .map(|p| p.trim_start_matches("//"));
+        path.and_then(|p| {
+            std::path::Path::new(p.split('?').next().unwrap_or(p))
+                .parent()
+                .map(|d| d.to_path_buf())
+        })
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| "data".into())
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}

@@ -1,0 +1,1183 @@
+//! The demo data set (DESIGN.md, "Demo data"): deterministic for a given day, realistic, and
+//! scalable to a million claims for benchmarks.
+
+use anyhow::Context;
+use app::correspondence::CORRESPONDENCE_TYPES;
+use app::domain::{Cin, Email, Npi, UsDate};
+use app::ssr::crypto;
+use app::ssr::db::Db;
+use app::ssr::documents::letter_pdf;
+use app::ssr::settings::Settings;
+use indicatif::{ProgressBar, ProgressStyle};
+use jiff::civil::Date;
+use jiff::ToSpan;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sqlx::any::AnyArguments;
+use sqlx::{Any, Row};
+use std::collections::HashMap;
+
+pub const DEFAULT_CLAIMS: u64 = 2_000;
+pub const DEMO_PASSWORD: &str = "Poppy-Demo-Password-2026!";
+const SEED: u64 = 2026;
+/// Claims written per transaction.
+const CLAIMS_PER_BATCH: usize = 10_000;
+/// Bound parameters per statement, under SQLite's and PostgreSQL's limits.
+const MAX_BINDS: usize = 30_000;
+const DAY: i64 = 86_400;
+
+/// A value to bind in a bulk insert.
+#[derive(Debug, Clone)]
+enum V {
+    I(i64),
+    T(String),
+    NI(Option<i64>),
+    NT(Option<String>),
+}
+
+fn t(s: impl Into<String>) -> V {
+    V::T(s.into())
+}
+
+pub async fn is_loaded(db: &Db) -> anyhow::Result<bool> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organizations")
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(count > 0)
+}
+
+/// An organization by its exact name (any case) or its tax ID.
+pub async fn find_organization(db: &Db, name_or_tax_id: &str) -> anyhow::Result<i64> {
+    let digits: String = name_or_tax_id
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let id: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM organizations WHERE LOWER(name) = LOWER($1) OR tax_id = $2",
+    )
+    .bind(name_or_tax_id.trim())
+    .bind(digits)
+    .fetch_optional(&db.pool)
+    .await?;
+    id.with_context(|| format!("no organization named {name_or_tax_id:?}"))
+}
+
+/// Creates a plan staff account and returns its initial password.
+pub async fn create_operator(
+    db: &Db,
+    now: i64,
+    email: &str,
+    first: &str,
+    last: &str,
+) -> anyhow::Result<String> {
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let password = format!("Op1-{}-{}", crypto::readable_code(3), crypto::random_hex(6));
+    let hash = crypto::hash_password(password.clone())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    sqlx::query(
+        "INSERT INTO users (email, first_name, last_name, password_hash, password_changed_at, is_operator, training_completed_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 1, $5, $5)",
+    )
+    .bind(email.as_str())
+    .bind(first)
+    .bind(last)
+    .bind(hash)
+    .bind(now)
+    .execute(&db.pool)
+    .await
+    .context("could not create the operator (does the email already have an account?)")?;
+    Ok(password)
+}
+
+struct Org {
+    name: &'static str,
+    kind: &'static str,
+    tax_id: &'static str,
+    zip: &'static str,
+    address: &'static str,
+    city: &'static str,
+    registered: bool,
+    providers: &'static [(&'static str, &'static str, &'static str)],
+}
+
+const ORGS: [Org; 7] = [
+    Org {
+        name: "Sunrise Family Clinic",
+        kind: "provider",
+        tax_id: "941234567",
+        zip: "95814",
+        address: "1500 Capitol Ave",
+        city: "Sacramento",
+        registered: true,
+        providers: &[
+            ("Sunrise Family Clinic", "group", "Family Medicine"),
+            ("Maria Lopez, MD", "practitioner", "Family Medicine"),
+            ("James Chen, MD", "practitioner", "Internal Medicine"),
+            ("Aisha Patel, NP", "practitioner", "Nurse Practitioner"),
+            ("Robert Kim, DO", "practitioner", "Family Medicine"),
+            ("Sunrise Family Clinic - Midtown", "facility", "Clinic"),
+        ],
+    },
+    Org {
+        name: "Harbor Pediatrics",
+        kind: "provider",
+        tax_id: "942345678",
+        zip: "95825",
+        address: "2200 Harbor Blvd",
+        city: "West Sacramento",
+        registered: true,
+        providers: &[
+            ("Harbor Pediatrics", "group", "Pediatrics"),
+            ("Emily Johnson, MD", "practitioner", "Pediatrics"),
+            ("David Nguyen, MD", "practitioner", "Pediatrics"),
+            (
+                "Sarah Williams, PNP",
+                "practitioner",
+                "Pediatric Nurse Practitioner",
+            ),
+        ],
+    },
+    Org {
+        name: "Oak Street Medical Group",
+        kind: "provider",
+        tax_id: "947654321",
+        zip: "95816",
+        address: "410 Oak St",
+        city: "Sacramento",
+        registered: false,
+        providers: &[
+            ("Oak Street Medical Group", "group", "Multispecialty"),
+            ("Thomas Brown, MD", "practitioner", "Internal Medicine"),
+            (
+                "Linda Garcia, MD",
+                "practitioner",
+                "Obstetrics and Gynecology",
+            ),
+        ],
+    },
+    Org {
+        name: "Valley Billing Services",
+        kind: "submitter",
+        tax_id: "943456789",
+        zip: "95811",
+        address: "88 J St Suite 300",
+        city: "Sacramento",
+        registered: true,
+        providers: &[],
+    },
+    Org {
+        name: "Coastal Health Network",
+        kind: "network",
+        tax_id: "945678901",
+        zip: "95630",
+        address: "1 Coastal Way",
+        city: "Folsom",
+        registered: true,
+        providers: &[],
+    },
+    Org {
+        name: "Capitol Cardiology Associates",
+        kind: "provider",
+        tax_id: "946789012",
+        zip: "95819",
+        address: "5000 Folsom Blvd",
+        city: "Sacramento",
+        registered: false,
+        providers: &[
+            ("Capitol Cardiology Associates", "group", "Cardiology"),
+            ("Michael Davis, MD", "practitioner", "Cardiology"),
+        ],
+    },
+    Org {
+        name: "Children's Hospital of the Valley",
+        kind: "provider",
+        tax_id: "948901234",
+        zip: "95817",
+        address: "2315 Stockton Blvd",
+        city: "Sacramento",
+        registered: false,
+        providers: &[(
+            "Children's Hospital of the Valley",
+            "facility",
+            "Tertiary Pediatric Hospital",
+        )],
+    },
+];
+
+const FIRST_NAMES: [&str; 24] = [
+    "Olivia",
+    "Liam",
+    "Emma",
+    "Noah",
+    "Ava",
+    "Mateo",
+    "Sophia",
+    "Elijah",
+    "Isabella",
+    "Lucas",
+    "Mia",
+    "Ethan",
+    "Camila",
+    "Aiden",
+    "Luna",
+    "Daniel",
+    "Sofia",
+    "Jacob",
+    "Valentina",
+    "Samuel",
+    "Aaliyah",
+    "Henry",
+    "Zoe",
+    "Jayden",
+];
+const LAST_NAMES: [&str; 24] = [
+    "Garcia",
+    "Smith",
+    "Hernandez",
+    "Johnson",
+    "Martinez",
+    "Williams",
+    "Lopez",
+    "Brown",
+    "Gonzalez",
+    "Jones",
+    "Rodriguez",
+    "Nguyen",
+    "Perez",
+    "Davis",
+    "Sanchez",
+    "Miller",
+    "Ramirez",
+    "Wilson",
+    "Torres",
+    "Tran",
+    "Flores",
+    "Anderson",
+    "Rivera",
+    "Lee",
+];
+const CITIES: [(&str, &str); 6] = [
+    ("Sacramento", "95814"),
+    ("Sacramento", "95822"),
+    ("Elk Grove", "95624"),
+    ("West Sacramento", "95691"),
+    ("Rancho Cordova", "95670"),
+    ("Citrus Heights", "95610"),
+];
+/// Procedure codes with a typical billed amount in cents.
+const PROCEDURES: [(&str, i64); 10] = [
+    ("99213", 12_500),
+    ("99214", 18_500),
+    ("99203", 16_000),
+    ("99392", 21_000),
+    ("90686", 4_500),
+    ("85025", 2_800),
+    ("80053", 3_900),
+    ("36415", 1_500),
+    ("93000", 6_500),
+    ("71046", 11_000),
+];
+const ICD_CODES: [(&str, &str); 12] = [
+    (
+        "Z00.00",
+        "Encounter for general adult medical examination without abnormal findings",
+    ),
+    (
+        "Z00.129",
+        "Encounter for routine child health examination without abnormal findings",
+    ),
+    ("I10", "Essential (primary) hypertension"),
+    ("E11.9", "Type 2 diabetes mellitus without complications"),
+    ("J06.9", "Acute upper respiratory infection, unspecified"),
+    ("Z23", "Encounter for immunization"),
+    ("M54.50", "Low back pain, unspecified"),
+    ("E78.5", "Hyperlipidemia, unspecified"),
+    ("F41.1", "Generalized anxiety disorder"),
+    ("J45.909", "Unspecified asthma, uncomplicated"),
+    ("R51.9", "Headache, unspecified"),
+    (
+        "I25.10",
+        "Atherosclerotic heart disease of native coronary artery without angina pectoris",
+    ),
+];
+const EOB_CODES: [(&str, &str); 5] = [
+    ("P01", "Paid according to the Medi-Cal fee schedule."),
+    ("P02", "Paid at the contracted rate."),
+    ("D10", "Denied: the service is not a covered benefit."),
+    ("D20", "Denied: duplicate of a claim already processed."),
+    (
+        "D30",
+        "Denied: the member was not eligible on the date of service.",
+    ),
+];
+
+/// Loads the demo data set; `now` fixes the day it is relative to.
+pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow::Result<()> {
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED);
+    let today = jiff::Timestamp::from_second(now)?
+        .to_zoned(settings.time_zone.clone())
+        .date();
+    let password_hash = |_: ()| crypto::hash_password(DEMO_PASSWORD.to_string());
+
+    let mut conn = db.pool.acquire().await?;
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+
+    for (code, description) in ICD_CODES {
+        sqlx::query("INSERT INTO icd_codes (code, description) VALUES ($1, $2)")
+            .bind(code)
+            .bind(description)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for (code, description) in EOB_CODES {
+        sqlx::query("INSERT INTO eob_codes (code, description) VALUES ($1, $2)")
+            .bind(code)
+            .bind(description)
+            .execute(&mut *tx)
+            .await?;
+    }
+
+    // Organizations and their NPIs.
+    let mut org_ids = HashMap::new();
+    let mut providers: HashMap<&str, Vec<(i64, &str)>> = HashMap::new();
+    let mut npi_base = 100_000_000u32;
+    for org in &ORGS {
+        let registered = org.registered.then_some(now - 400 * DAY);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO organizations (name, kind, tax_id, pay_to_zip, address_line1, city, state, phone, submitter_id, \
+             registered_at, access_agreement_at, verified_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'CA', $7, $8, $9, $9, $10, $11) RETURNING id",
+        )
+        .bind(org.name)
+        .bind(org.kind)
+        .bind(org.tax_id)
+        .bind(org.zip)
+        .bind(org.address)
+        .bind(org.city)
+        .bind(format!("(916) 555-{:04}", 100 + org_ids.len()))
+        .bind((org.kind == "submitter").then(|| "SUB00417".to_string()))
+        .bind(registered)
+        // Verified ten days ago: the next verification is due in 50 days.
+        .bind(org.registered.then_some(now - 10 * DAY))
+        .bind(now - 500 * DAY)
+        .fetch_one(&mut *tx)
+        .await?;
+        org_ids.insert(org.name, id);
+        for (name, kind, specialty) in org.providers {
+            npi_base += 7_919;
+            let npi = Npi::from_base(npi_base);
+            let tertiary = i64::from(org.name.starts_with("Children's"));
+            let provider_id: i64 = sqlx::query_scalar(
+                "INSERT INTO providers (organization_id, npi, name, kind, specialty, address_line1, city, zip, phone, fax, is_tertiary, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            )
+            .bind(id)
+            .bind(npi.as_str())
+            .bind(*name)
+            .bind(*kind)
+            .bind(*specialty)
+            .bind(org.address)
+            .bind(org.city)
+            .bind(org.zip)
+            .bind("(916) 555-0142")
+            .bind("(916) 555-0143")
+            .bind(tertiary)
+            .bind(now - 500 * DAY)
+            .fetch_one(&mut *tx)
+            .await?;
+            providers
+                .entry(org.name)
+                .or_default()
+                .push((provider_id, kind));
+        }
+    }
+    let sunrise = org_ids["Sunrise Family Clinic"];
+    let harbor = org_ids["Harbor Pediatrics"];
+    let sunrise_npis: Vec<i64> = providers["Sunrise Family Clinic"]
+        .iter()
+        .map(|p| p.0)
+        .collect();
+    let harbor_npis: Vec<i64> = providers["Harbor Pediatrics"].iter().map(|p| p.0).collect();
+
+    // People. Every demo user finished this year's training today.
+    struct Person {
+        email: &'static str,
+        first: &'static str,
+        last: &'static str,
+        operator: bool,
+    }
+    let people = [
+        Person {
+            email: "admin@sunrise.example",
+            first: "Grace",
+            last: "Holloway",
+            operator: false,
+        },
+        Person {
+            email: "processor@sunrise.example",
+            first: "Peter",
+            last: "Alvarez",
+            operator: false,
+        },
+        Person {
+            email: "multi@sunrise.example",
+            first: "Morgan",
+            last: "Reyes",
+            operator: false,
+        },
+        Person {
+            email: "billing@valley.example",
+            first: "Victor",
+            last: "Lang",
+            operator: false,
+        },
+        Person {
+            email: "ops@poppy.example",
+            first: "Olivia",
+            last: "Park",
+            operator: true,
+        },
+        Person {
+            email: "network@coastal.example",
+            first: "Nina",
+            last: "Shah",
+            operator: false,
+        },
+    ];
+    let mut user_ids = HashMap::new();
+    for (index, person) in people.iter().enumerate() {
+        let hash = password_hash(())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, first_name, last_name, phone, password_hash, password_changed_at, is_operator, \
+             training_completed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6, $8) RETURNING id",
+        )
+        .bind(person.email)
+        .bind(person.first)
+        .bind(person.last)
+        .bind(format!("(916) 555-{:04}", 2000 + index))
+        .bind(hash)
+        .bind(now)
+        .bind(i64::from(person.operator))
+        .bind(now - 300 * DAY)
+        .fetch_one(&mut *tx)
+        .await?;
+        user_ids.insert(person.email, id);
+    }
+
+    let all_modules = [
+        "eligibility",
+        "claims",
+        "disputes",
+        "referrals_view",
+        "referrals_submit",
+        "roster",
+        "reports",
+        "attestations",
+    ];
+    let grants: [(&str, i64, &str, &str, &[(usize, &str)], &[&str], bool); 6] = [
+        // (user, organization, role, preset, NPI grants by index, modules, default)
+        (
+            "admin@sunrise.example",
+            sunrise,
+            "admin",
+            "Local Office Administrator",
+            &[
+                (0, "admin"),
+                (1, "admin"),
+                (2, "admin"),
+                (3, "admin"),
+                (4, "admin"),
+                (5, "admin"),
+            ],
+            &all_modules,
+            true,
+        ),
+        (
+            "processor@sunrise.example",
+            sunrise,
+            "processor",
+            "Custom Setup",
+            &[(1, "processor"), (2, "processor")],
+            &[
+                "eligibility",
+                "claims",
+                "referrals_view",
+                "referrals_submit",
+            ],
+            true,
+        ),
+        (
+            "multi@sunrise.example",
+            sunrise,
+            "processor",
+            "Claims Viewer",
+            &[(1, "processor")],
+            &["claims"],
+            true,
+        ),
+        (
+            "multi@sunrise.example",
+            harbor,
+            "admin",
+            "Local Office Administrator",
+            &[(0, "admin"), (1, "admin"), (2, "admin"), (3, "admin")],
+            &all_modules,
+            false,
+        ),
+        (
+            "billing@valley.example",
+            org_ids["Valley Billing Services"],
+            "admin",
+            "Local Office Administrator",
+            &[],
+            &["claims", "reports"],
+            true,
+        ),
+        (
+            "network@coastal.example",
+            org_ids["Coastal Health Network"],
+            "admin",
+            "Local Office Administrator",
+            &[],
+            &["reports", "eligibility"],
+            true,
+        ),
+    ];
+    for (email, organization_id, role, preset, npis, modules, is_default) in grants {
+        let membership: i64 = sqlx::query_scalar(
+            "INSERT INTO memberships (user_id, organization_id, org_role, status, role_preset, position, is_default, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'active', $4, $5, $6, $7, $7) RETURNING id",
+        )
+        .bind(user_ids[email])
+        .bind(organization_id)
+        .bind(role)
+        .bind(preset)
+        .bind(if role == "admin" { "Other" } else { "Medical Assistant" })
+        .bind(i64::from(is_default))
+        .bind(now - 300 * DAY)
+        .fetch_one(&mut *tx)
+        .await?;
+        if role == "admin" {
+            sqlx::query("UPDATE memberships SET position_other = 'Office Manager' WHERE id = $1")
+                .bind(membership)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let org_npis = if organization_id == sunrise {
+            &sunrise_npis
+        } else {
+            &harbor_npis
+        };
+        for (index, level) in npis {
+            let provider_id = org_npis[*index];
+            sqlx::query("INSERT INTO npi_permissions (membership_id, provider_id, level) VALUES ($1, $2, $3)")
+                .bind(membership)
+                .bind(provider_id)
+                .bind(*level)
+                .execute(&mut *tx)
+                .await?;
+            let types: &[&str] = if *level == "admin" {
+                &CORRESPONDENCE_TYPES
+            } else {
+                &["Remittance Advice", "Claim Notices"]
+            };
+            for kind in types {
+                sqlx::query("INSERT INTO correspondence_permissions (membership_id, provider_id, correspondence_type) VALUES ($1, $2, $3)")
+                    .bind(membership)
+                    .bind(provider_id)
+                    .bind(*kind)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        for module in modules {
+            sqlx::query("INSERT INTO module_permissions (membership_id, module) VALUES ($1, $2)")
+                .bind(membership)
+                .bind(*module)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+
+    // Correspondence: a welcome letter, two remittance advices and last year's 1099 per NPI.
+    let tax_year = today.year() - 1;
+    for (org_id, npis) in [(sunrise, &sunrise_npis), (harbor, &harbor_npis)] {
+        for (index, provider_id) in npis.iter().enumerate() {
+            let documents = [
+                (
+                    "Provider Welcome Letter",
+                    "Welcome to the Poppy Health provider network".to_string(),
+                    today - 380.days(),
+                ),
+                (
+                    "Remittance Advice",
+                    format!(
+                        "Remittance Advice {}",
+                        (today - 14.days()).strftime("%m/%d/%Y")
+                    ),
+                    today - 14.days(),
+                ),
+                (
+                    "Remittance Advice",
+                    format!(
+                        "Remittance Advice {}",
+                        (today - 28.days()).strftime("%m/%d/%Y")
+                    ),
+                    today - 28.days(),
+                ),
+                (
+                    "Tax Documents",
+                    format!("Form 1099-MISC {tax_year}"),
+                    Date::new(today.year(), 1, 31)?,
+                ),
+            ];
+            for (kind, title, date) in documents {
+                let pdf = letter_pdf(
+                    &title,
+                    &[
+                        format!("{kind} for NPI record {}.", index + 1),
+                        format!("Document date: {}", UsDate(date)),
+                    ],
+                );
+                sqlx::query(
+                    "INSERT INTO correspondence_documents (organization_id, provider_id, correspondence_type, title, document_date, content, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(org_id)
+                .bind(*provider_id)
+                .bind(kind)
+                .bind(title)
+                .bind(date.to_string())
+                .bind(pdf)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+    }
+
+    // Notifications and the banner.
+    let notices: [(i64, &str, &str, i64); 8] = [
+        (sunrise, "remittance", "New remittance advice available", 1),
+        (sunrise, "referral", "A referral was approved", 2),
+        (
+            sunrise,
+            "bulletin",
+            "Provider bulletin: flu vaccine reimbursement update",
+            4,
+        ),
+        (
+            sunrise,
+            "access",
+            "An access request is waiting for your decision",
+            5,
+        ),
+        (sunrise, "pin", "PIN letters were mailed for two NPIs", 9),
+        (harbor, "remittance", "New remittance advice available", 1),
+        (
+            harbor,
+            "bulletin",
+            "Provider bulletin: well-child visit reminders",
+            6,
+        ),
+        (harbor, "referral", "A referral needs more information", 8),
+    ];
+    for (org_id, kind, title, days_ago) in notices {
+        sqlx::query("INSERT INTO notifications (organization_id, kind, title, body, link, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(org_id)
+            .bind(kind)
+            .bind(title)
+            .bind(format!("{title}. Open the portal for details."))
+            .bind(Option::<String>::None)
+            .bind(now - days_ago * DAY)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("INSERT INTO banners (message, starts_at, ends_at) VALUES ($1, $2, $3)")
+        .bind("Scheduled maintenance: the portal will be unavailable on Sunday from 10 PM to 2 AM Pacific time.")
+        .bind(now - DAY)
+        .bind(now + 14 * DAY)
+        .execute(&mut *tx)
+        .await?;
+
+    // Members.
+    let member_count = (claims as usize / 10).clamp(200, 100_000);
+    let pcp_choices: Vec<i64> = [&sunrise_npis[1..5], &harbor_npis[1..4]].concat();
+    let mut member_rows = Vec::with_capacity(member_count);
+    let mut member_networks = Vec::with_capacity(member_count);
+    for i in 0..member_count {
+        let cin = Cin::parse(&format!(
+            "{:08}{}",
+            90_000_000 + i,
+            (b'A' + (i % 26) as u8) as char
+        ))
+        .expect("valid CIN");
+        let (city, zip) = CITIES[rng.random_range(0..CITIES.len())];
+        let child = rng.random_bool(0.35);
+        let age_days = if child {
+            rng.random_range(200..6_500)
+        } else {
+            rng.random_range(6_600..30_000)
+        };
+        let network = rng
+            .random_bool(0.2)
+            .then(|| "Coastal Health Network".to_string());
+        member_networks.push(network.is_some());
+        let pcp = if child {
+            harbor_npis[1 + i % 3]
+        } else {
+            pcp_choices[i % 4]
+        };
+        member_rows.push(vec![
+            t(cin.as_str()),
+            t(FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())]),
+            t(LAST_NAMES[rng.random_range(0..LAST_NAMES.len())]),
+            t((today - age_days.days()).to_string()),
+            t(if rng.random_bool(0.5) { "F" } else { "M" }),
+            t(format!(
+                "{} {} St",
+                rng.random_range(100..9_999),
+                ["Elm", "Pine", "Main", "J", "K", "Broadway"][i % 6]
+            )),
+            t(city),
+            t(zip),
+            V::NT(Some(format!(
+                "(916) 555-{:04}",
+                rng.random_range(1_000..9_999)
+            ))),
+            V::NT(None),
+            t(if rng.random_bool(0.9) {
+                "Medi-Cal"
+            } else {
+                "OneCare"
+            }),
+            V::NT(network),
+            V::NI(Some(pcp)),
+            t((today - rng.random_range(400..2_000).days()).to_string()),
+            V::NT(
+                rng.random_bool(0.05)
+                    .then(|| (today - 30.days()).to_string()),
+            ),
+        ]);
+    }
+    let member_ids = insert_returning(
+        &mut tx,
+        "members",
+        &[
+            "cin",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "gender",
+            "address_line1",
+            "city",
+            "zip",
+            "phone",
+            "email",
+            "line_of_business",
+            "health_network",
+            "pcp_provider_id",
+            "eligible_from",
+            "eligible_to",
+        ],
+        member_rows,
+    )
+    .await?;
+
+    // Referrals in every status, from Sunrise and Harbor to specialists.
+    let specialists: Vec<i64> = providers["Capitol Cardiology Associates"]
+        .iter()
+        .map(|p| p.0)
+        .collect();
+    let tertiary = providers["Children's Hospital of the Valley"][0].0;
+    let statuses = ["draft", "pending", "approved", "denied", "modified", "void"];
+    for (n, status) in statuses.iter().cycle().take(24).enumerate() {
+        let (org_id, referring, creator) = if n % 4 == 3 {
+            (harbor, harbor_npis[1], user_ids["multi@sunrise.example"])
+        } else {
+            (
+                sunrise,
+                sunrise_npis[1 + n % 4],
+                user_ids[if n % 2 == 0 {
+                    "admin@sunrise.example"
+                } else {
+                    "processor@sunrise.example"
+                }],
+            )
+        };
+        let to = if org_id == harbor {
+            tertiary
+        } else {
+            specialists[n % 2]
+        };
+        let request_date = today - (n as i64 * 3).days();
+        let submitted = (*status != "draft").then_some(now - n as i64 * 3 * DAY);
+        let decided = matches!(*status, "approved" | "denied" | "modified" | "void")
+            .then_some(now - n as i64 * 2 * DAY);
+        let referral_id: i64 = sqlx::query_scalar(
+            "INSERT INTO referrals (code, organization_id, member_id, referring_provider_id, referred_to_provider_id, kind, priority, status, \
+             request_date, ok_to_redirect, justification, clinical_indications, decision_note, created_by, created_at, submitted_at, decided_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+        )
+        .bind((*status != "draft").then(|| format!("RF{}{:05}", today.year(), n + 1)))
+        .bind(org_id)
+        .bind(member_ids[n * 7 % member_ids.len()])
+        .bind(referring)
+        .bind(to)
+        .bind(if n % 5 == 0 { "behavioral" } else { "medical" })
+        .bind(["routine", "urgent", "retro"][n % 3])
+        .bind(*status)
+        .bind(request_date.to_string())
+        .bind(Some(i64::from(n % 2 == 0)))
+        .bind((n % 2 == 1).then(|| "Specialist care is needed within the network's nearest available clinic.".to_string()))
+        .bind("Persistent symptoms despite first-line treatment; specialist evaluation requested.")
+        .bind(match *status {
+            "denied" => Some("Not medically necessary based on the records submitted."),
+            "modified" => Some("Approved for fewer visits than requested."),
+            "void" => Some("Voided at the provider's request."),
+            _ => None,
+        })
+        .bind(creator)
+        .bind(now - n as i64 * 3 * DAY)
+        .bind(submitted)
+        .bind(decided)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("INSERT INTO referral_services (referral_id, sequence, service_code, place_of_service, units) VALUES ($1, 1, $2, $3, $4)")
+            .bind(referral_id)
+            .bind(if to == tertiary { "99245" } else { "99244" })
+            .bind("11")
+            .bind(1 + (n % 3) as i64)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO referral_diagnoses (referral_id, sequence, icd_code) VALUES ($1, 1, $2)",
+        )
+        .bind(referral_id)
+        .bind(ICD_CODES[n % ICD_CODES.len()].0)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+
+    load_claims(
+        db,
+        &mut rng,
+        today,
+        claims,
+        &member_ids,
+        &member_networks,
+        &sunrise_npis,
+        &harbor_npis,
+    )
+    .await?;
+
+    // The enrolled but unregistered office gets its secure token letter, as the plan would mail it.
+    app::registration::tokens::issue(
+        db,
+        now,
+        &settings.program_name,
+        &settings.time_zone,
+        org_ids["Oak Street Medical Group"],
+        None,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn load_claims(
+    db: &Db,
+    rng: &mut ChaCha8Rng,
+    today: Date,
+    claims: u64,
+    member_ids: &[i64],
+    member_networks: &[bool],
+    sunrise_npis: &[i64],
+    harbor_npis: &[i64],
+) -> anyhow::Result<()> {
+    let progress = ProgressBar::new(claims);
+    progress.set_style(
+        ProgressStyle::with_template(
+            "{spinner} claims {bar:40} {pos}/{len} ({per_sec}, {eta} left)",
+        )
+        .expect("progress template"),
+    );
+    let mut made = 0u64;
+    while made < claims {
+        let batch = (claims - made).min(CLAIMS_PER_BATCH as u64) as usize;
+        let mut claim_rows = Vec::with_capacity(batch);
+        let mut details = Vec::with_capacity(batch);
+        for k in 0..batch {
+            let number = made + k as u64 + 1;
+            let member = rng.random_range(0..member_ids.len());
+            let (billing, service) = if rng.random_bool(0.65) {
+                (sunrise_npis[0], sunrise_npis[rng.random_range(1..5)])
+            } else {
+                (harbor_npis[0], harbor_npis[rng.random_range(1..4)])
+            };
+            let from = today - rng.random_range(1..540).days();
+            let to = from + rng.random_range(0..3).days();
+            let received = to + rng.random_range(1..14).days();
+            let roll: f64 = rng.random();
+            let mut status = if roll < 0.70 {
+                "finalized"
+            } else if roll < 0.85 {
+                "in_progress"
+            } else if roll < 0.95 {
+                "check_pending"
+            } else {
+                "original"
+            };
+            let paid_on = to + rng.random_range(15..45).days();
+            if status == "finalized" && paid_on > today {
+                status = "check_pending";
+            }
+            let lines: Vec<(usize, i64, i64, bool)> = (0..rng.random_range(1..4))
+                .map(|_| {
+                    let p = rng.random_range(0..PROCEDURES.len());
+                    let units = if PROCEDURES[p].0 == "36415" { 2 } else { 1 };
+                    (p, units, PROCEDURES[p].1 * units, rng.random_bool(0.08))
+                })
+                .collect();
+            let billed: i64 = lines.iter().map(|l| l.2).sum();
+            let paid: i64 = if status == "finalized" {
+                lines.iter().filter(|l| !l.3).map(|l| l.2 * 6 / 10).sum()
+            } else {
+                0
+            };
+            let claim_number = format!("{}{:08}", today.year(), number);
+            claim_rows.push(vec![
+                t(claim_number.clone()),
+                V::I(member_ids[member]),
+                V::I(billing),
+                V::I(service),
+                t(status),
+                t(if rng.random_bool(0.9) {
+                    "Medi-Cal"
+                } else {
+                    "OneCare"
+                }),
+                t(from.to_string()),
+                t(to.to_string()),
+                t(received.to_string()),
+                V::NT((status == "finalized").then(|| paid_on.to_string())),
+                V::I(billed),
+                V::I(paid),
+                V::NT((status == "finalized").then(|| {
+                    if rng.random_bool(0.8) {
+                        "EFT".to_string()
+                    } else {
+                        format!("{:07}", rng.random_range(1_000_000..9_999_999))
+                    }
+                })),
+                t(format!("PA{:07}", rng.random_range(0..10_000_000))),
+                V::NT(
+                    (member_networks[member] && rng.random_bool(0.5))
+                        .then(|| "Coastal Health Network".to_string()),
+                ),
+            ]);
+            let diagnoses: Vec<usize> = (0..rng.random_range(1..3))
+                .map(|_| rng.random_range(0..ICD_CODES.len()))
+                .collect();
+            details.push((claim_number, from, to, status, lines, diagnoses));
+        }
+        let mut tx = db.pool.begin().await?;
+        let ids = insert_returning_keyed(
+            &mut tx,
+            "claims",
+            &[
+                "claim_number",
+                "member_id",
+                "billing_provider_id",
+                "service_provider_id",
+                "status",
+                "line_of_business",
+                "service_from",
+                "service_to",
+                "received_on",
+                "paid_on",
+                "billed_cents",
+                "paid_cents",
+                "check_number",
+                "patient_account",
+                "delegated_network",
+            ],
+            claim_rows,
+            "claim_number",
+        )
+        .await?;
+        let mut line_rows = Vec::new();
+        let mut diagnosis_rows = Vec::new();
+        for (claim_number, from, to, status, lines, diagnoses) in details {
+            let claim_id = ids[&claim_number];
+            for (n, (p, units, billed, denied)) in lines.into_iter().enumerate() {
+                let allowed = if denied { 0 } else { billed * 6 / 10 };
+                line_rows.push(vec![
+                    V::I(claim_id),
+                    V::I(n as i64 + 1),
+                    t(PROCEDURES[p].0),
+                    V::NT(None),
+                    V::I(units),
+                    t(from.to_string()),
+                    t(to.to_string()),
+                    V::I(billed),
+                    V::I(allowed),
+                    V::I(if status == "finalized" { allowed } else { 0 }),
+                    V::NT(
+                        (status == "finalized")
+                            .then(|| if denied { "D10" } else { "P01" }.to_string()),
+                    ),
+                ]);
+            }
+            let mut seen = Vec::new();
+            for d in diagnoses {
+                if !seen.contains(&d) {
+                    seen.push(d);
+                    diagnosis_rows.push(vec![
+                        V::I(claim_id),
+                        V::I(seen.len() as i64),
+                        t(ICD_CODES[d].0),
+                    ]);
+                }
+            }
+        }
+        insert(
+            &mut tx,
+            "claim_lines",
+            &[
+                "claim_id",
+                "line_number",
+                "procedure_code",
+                "modifier",
+                "units",
+                "service_from",
+                "service_to",
+                "billed_cents",
+                "allowed_cents",
+                "paid_cents",
+                "eob_code",
+            ],
+            line_rows,
+        )
+        .await?;
+        insert(
+            &mut tx,
+            "claim_diagnoses",
+            &["claim_id", "sequence", "icd_code"],
+            diagnosis_rows,
+        )
+        .await?;
+        tx.commit().await?;
+        made += batch as u64;
+        progress.set_position(made);
+    }
+    progress.finish_and_clear();
+    Ok(())
+}
+
+/// Multi-row INSERT statements, as many rows each as the bind limit allows.
+fn statements<'a>(
+    table: &str,
+    columns: &[&str],
+    rows: &'a [Vec<V>],
+    returning: Option<&str>,
+) -> Vec<(String, &'a [Vec<V>])> {
+    let per_statement = (MAX_BINDS / columns.len()).max(1);
+    rows.chunks(per_statement)
+        .map(|chunk| {
+            let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+            let mut n = 0;
+            for (r, _) in chunk.iter().enumerate() {
+                if r > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('(');
+                for c in 0..columns.len() {
+                    n += 1;
+                    if c > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push_str(&format!("${n}"));
+                }
+                sql.push(')');
+            }
+            if let Some(returning) = returning {
+                sql.push_str(&format!(" RETURNING id, {returning}"));
+            }
+            (sql, chunk)
+        })
+        .collect()
+}
+
+fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, Any, AnyArguments<'q>>,
+    rows: &[Vec<V>],
+) -> sqlx::query::Query<'q, Any, AnyArguments<'q>> {
+    for row in rows {
+        for value in row {
+            query = match value.clone() {
+                V::I(v) => query.bind(v),
+                V::T(v) => query.bind(v),
+                V::NI(v) => query.bind(v),
+                V::NT(v) => query.bind(v),
+            };
+        }
+    }
+    query
+}
+
+async fn insert(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<V>>,
+) -> anyhow::Result<()> {
+    for (sql, chunk) in statements(table, columns, &rows, None) {
+        bind_all(sqlx::query(&sql), chunk)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Inserts rows and returns their new IDs, in row order (matched by the first column, which is unique).
+async fn insert_returning(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<V>>,
+) -> anyhow::Result<Vec<i64>> {
+    let keys: Vec<String> = rows
+        .iter()
+        .map(|r| match &r[0] {
+            V::T(k) => k.clone(),
+            _ => String::new(),
+        })
+        .collect();
+    let ids = insert_returning_keyed(tx, table, columns, rows, columns[0]).await?;
+    Ok(keys.iter().map(|k| ids[k]).collect())
+}
+
+async fn insert_returning_keyed(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<V>>,
+    key: &str,
+) -> anyhow::Result<HashMap<String, i64>> {
+    let mut ids = HashMap::with_capacity(rows.len());
+    for (sql, chunk) in statements(table, columns, &rows, Some(key)) {
+        for row in bind_all(sqlx::query(&sql), chunk)
+            .fetch_all(&mut **tx)
+            .await?
+        {
+            ids.insert(row.try_get::<String, _>(1)?, row.try_get::<i64, _>(0)?);
+        }
+    }
+    Ok(ids)
+}

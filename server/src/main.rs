@@ -1,0 +1,117 @@
+//! The portal's server: `serve` (default), `migrate`, `demo-data`, `issue-token`, `create-operator`.
+
+mod config;
+mod demo;
+mod mailbox;
+mod middleware;
+mod routes;
+
+use app::ssr::clock::{SharedClock, SystemClock};
+use app::ssr::db::Db;
+use clap::{Parser, Subcommand};
+use config::{Config, LogFormat};
+use std::sync::Arc;
+
+#[derive(Debug, Parser)]
+#[command(name = "server", about = "Provider portal server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    config: Config,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Apply migrations and serve the portal (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load the demo data set into an empty database.
+    DemoData {
+        /// How many claims to generate.
+        #[arg(long, default_value_t = demo::DEFAULT_CLAIMS)]
+        scale: u64,
+    },
+    /// Issue a secure token to an enrolled organization: prints it and queues its letter.
+    IssueToken {
+        /// The organization's name or tax ID.
+        #[arg(long)]
+        org: String,
+    },
+    /// Create a plan staff (operator) account.
+    CreateOperator {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Plan")]
+        first_name: String,
+        #[arg(long, default_value = "Operator")]
+        last_name: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_tracing(cli.config.log_format);
+    let settings = Arc::new(cli.config.settings()?);
+    let clock: SharedClock = Arc::new(SystemClock);
+    let db = Db::connect(&cli.config.database_url).await?;
+    db.migrate().await?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => routes::serve(db, settings, clock).await,
+        Command::Migrate => {
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::DemoData { scale } => {
+            if demo::is_loaded(&db).await? {
+                println!("The database already holds data; demo data not loaded.");
+                return Ok(());
+            }
+            demo::load(&db, &settings, clock.unix(), scale).await?;
+            println!("Demo data loaded ({scale} claims).");
+            Ok(())
+        }
+        Command::IssueToken { org } => {
+            let organization_id = demo::find_organization(&db, &org).await?;
+            let issued = app::registration::tokens::issue(
+                &db,
+                clock.unix(),
+                &settings.program_name,
+                &settings.time_zone,
+                organization_id,
+                None,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "Secure token for {}: {}",
+                issued.organization_name, issued.token
+            );
+            println!("The letter is queued for postal delivery.");
+            Ok(())
+        }
+        Command::CreateOperator {
+            email,
+            first_name,
+            last_name,
+        } => {
+            let password =
+                demo::create_operator(&db, clock.unix(), &email, &first_name, &last_name).await?;
+            println!("Operator {email} created. Initial password (shown once): {password}");
+            Ok(())
+        }
+    }
+}
+
+fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Plain => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}

@@ -1,0 +1,183 @@
+//! Layers every response passes through: security headers and the cross-site request guard.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// One year: hashed asset names change whenever their content does.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// Security headers on every response. HTML pages already carry a CSP with their nonce; every
+/// other response gets the same policy without one.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        set(
+            headers,
+            header::CONTENT_SECURITY_POLICY,
+            &app::ssr::csp::policy(None, None),
+        );
+    }
+    set(
+        headers,
+        header::STRICT_TRANSPORT_SECURITY,
+        "max-age=63072000; includeSubDomains",
+    );
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    set(headers, header::REFERRER_POLICY, "same-origin");
+    set(
+        headers,
+        "permissions-policy".parse().expect("header name"),
+        "camera=(), microphone=(), geolocation=()",
+    );
+    set(
+        headers,
+        "cross-origin-opener-policy".parse().expect("header name"),
+        "same-origin",
+    );
+    let cache = if path.starts_with("/pkg/") {
+        IMMUTABLE
+    } else {
+        "no-store"
+    };
+    set(headers, header::CACHE_CONTROL, cache);
+    response
+}
+
+fn set(headers: &mut HeaderMap, name: header::HeaderName, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        headers.insert(name, value);
+    }
+}
+
+/// Refuses (403) a state-changing request to `/api/` that a browser made from another site:
+/// `Sec-Fetch-Site` must say same-origin, or else `Origin` must be this host. A request that
+/// carries neither is refused too.
+pub async fn cross_site_guard(request: Request, next: Next) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if safe || !request.uri().path().starts_with("/api/") || is_same_origin(request.headers()) {
+        return next.run(request).await;
+    }
+    tracing::warn!(path = request.uri().path(), "cross-site request refused");
+    (
+        StatusCode::FORBIDDEN,
+        Body::from("Cross-site requests are not allowed."),
+    )
+        .into_response()
+}
+
+fn is_same_origin(headers: &HeaderMap) -> bool {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = text("sec-fetch-site") {
+        return site == "same-origin";
+    }
+    match (text("origin"), text("host")) {
+        (Some(origin), Some(host)) => {
+            let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
+            origin_host.eq_ignore_ascii_case(host)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::routing::{get, post};
+    use axum::Router;
+    use tower::ServiceExt;
+
+    fn app() -> Router {
+        Router::new()
+            .route("/api/thing", post(|| async { "done" }))
+            .route("/page", get(|| async { "page" }))
+            .route("/pkg/app-abc123.js", get(|| async { "js" }))
+            .layer(axum::middleware::from_fn(cross_site_guard))
+            .layer(axum::middleware::from_fn(security_headers))
+    }
+
+    async fn post_with(headers: &[(&str, &str)]) -> StatusCode {
+        let mut request = Request::post("/api/thing");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        app()
+            .oneshot(request.body(Body::empty()).unwrap())
+            .await
+            .unwrap()
+            .status()
+    }
+
+    #[tokio::test]
+    async fn cross_site_posts_are_refused() {
+        assert_eq!(
+            post_with(&[("sec-fetch-site", "cross-site"), ("host", "portal.example")]).await,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            post_with(&[("sec-fetch-site", "same-site")]).await,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            post_with(&[
+                ("origin", "https://evil.example"),
+                ("host", "portal.example")
+            ])
+            .await,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            post_with(&[("host", "portal.example")]).await,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            post_with(&[("sec-fetch-site", "same-origin")]).await,
+            StatusCode::OK
+        );
+        assert_eq!(
+            post_with(&[
+                ("origin", "https://portal.example"),
+                ("host", "portal.example")
+            ])
+            .await,
+            StatusCode::OK
+        );
+    }
+
+    #[tokio::test]
+    async fn pages_get_security_headers() {
+        let response = app()
+            .oneshot(Request::get("/page").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let h = response.headers();
+        assert!(h[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'"));
+        assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert!(h[header::STRICT_TRANSPORT_SECURITY]
+            .to_str()
+            .unwrap()
+            .starts_with("max-age="));
+        assert_eq!(h[header::REFERRER_POLICY], "same-origin");
+        assert_eq!(h[header::CACHE_CONTROL], "no-store");
+        let asset = app()
+            .oneshot(
+                Request::get("/pkg/app-abc123.js")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(asset.headers()[header::CACHE_CONTROL], IMMUTABLE);
+    }
+}

@@ -1,0 +1,140 @@
+//! The HTTP application: pages, server functions, static files, health check, dev mailbox.
+
+use crate::{mailbox, middleware};
+use app::ssr::clock::SharedClock;
+use app::ssr::db::Db;
+use app::ssr::outbox;
+use app::ssr::settings::Settings;
+use app::ssr::AppState;
+use app::{shell, App};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::{get_configuration, provide_context};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+/// How often the outbox worker looks for messages to send.
+const OUTBOX_POLL: Duration = Duration::from_secs(2);
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let options = state.leptos_options.clone();
+    let mut router = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/{*name}", post(server_fn).get(server_fn))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell));
+    if state.settings.dev_mailbox {
+        router = router.merge(mailbox::routes());
+    }
+    router
+        .layer(axum::middleware::from_fn(middleware::cross_site_guard))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(CompressionLayer::new())
+        .layer(
+            // Only the path is logged: query strings may carry link secrets.
+            TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+            }),
+        )
+        .with_state(state)
+}
+
+async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+    leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), request)
+        .await
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(error) => {
+            tracing::error!(%error, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+pub fn app_state(db: Db, settings: Arc<Settings>, clock: SharedClock) -> anyhow::Result<AppState> {
+    let mut leptos_options = get_configuration(None)?.leptos_options;
+    // Hashed file names are used when the build wrote them (cargo leptos with hash-files).
+    let hash_file = std::env::current_exe()?.with_file_name(leptos_options.hash_file.as_ref());
+    leptos_options.hash_files = hash_file.exists();
+    Ok(AppState {
+        leptos_options,
+        db,
+        settings,
+        clock,
+    })
+}
+
+pub async fn serve(db: Db, settings: Arc<Settings>, clock: SharedClock) -> anyhow::Result<()> {
+    let state = app_state(db, settings, clock)?;
+    let addr = state.leptos_options.site_addr;
+    let worker = tokio::spawn(outbox_worker(state.clone()));
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    worker.abort();
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Delivers queued messages. Without the dev mailbox there is no sender configured yet, so
+/// messages wait in the outbox (and a warning says so).
+async fn outbox_worker(state: AppState) {
+    if !state.settings.dev_mailbox {
+        tracing::warn!("no message sender is configured: messages stay queued in the outbox");
+        return;
+    }
+    let sender = outbox::DevMailbox;
+    loop {
+        if let Err(error) = outbox::deliver_pending(&state.db, state.clock.unix(), &sender).await {
+            tracing::error!(%error, "outbox delivery failed");
+        }
+        tokio::time::sleep(OUTBOX_POLL).await;
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
