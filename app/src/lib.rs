@@ -53,7 +53,9 @@ pub fn App() -> impl IntoView {
     provide_context(session);
     let toasts = ui::provide_toasts();
     view! {
-        <Title text=move || session.get().and_then(Result::ok).map(|s| format!("{} Provider Portal", s.program_name)).unwrap_or_default() />
+        <Suspense>
+            <Title text=move || session.get().and_then(Result::ok).map(|s| format!("{} Provider Portal", s.program_name)).unwrap_or_default() />
+        </Suspense>
         <Router>
             <Header />
             <main id="main" tabindex="-1">

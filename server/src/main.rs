@@ -1,15 +1,10 @@
 //! The portal's server: `serve` (default), `migrate`, `demo-data`, `issue-token`, `create-operator`.
 
-mod config;
-mod demo;
-mod mailbox;
-mod middleware;
-mod routes;
-
 use app::ssr::clock::{SharedClock, SystemClock};
 use app::ssr::db::Db;
 use clap::{Parser, Subcommand};
-use config::{Config, LogFormat};
+use server::config::{Config, LogFormat};
+use server::{demo, routes};
 use std::sync::Arc;
 
 #[derive(Debug, Parser)]
@@ -59,7 +54,10 @@ async fn main() -> anyhow::Result<()> {
     let db = Db::connect(&cli.config.database_url).await?;
     db.migrate().await?;
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => routes::serve(db, settings, clock).await,
+        Command::Serve => {
+            let options = leptos::prelude::get_configuration(None)?.leptos_options;
+            routes::serve(routes::app_state(options, db, settings, clock)?).await
+        }
         Command::Migrate => {
             tracing::info!("migrations applied");
             Ok(())

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
-use leptos::prelude::{get_configuration, provide_context};
+use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -72,8 +72,12 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-pub fn app_state(db: Db, settings: Arc<Settings>, clock: SharedClock) -> anyhow::Result<AppState> {
-    let mut leptos_options = get_configuration(None)?.leptos_options;
+pub fn app_state(
+    mut leptos_options: LeptosOptions,
+    db: Db,
+    settings: Arc<Settings>,
+    clock: SharedClock,
+) -> anyhow::Result<AppState> {
     // Hashed file names are used when the build wrote them (cargo leptos with hash-files).
     let hash_file = std::env::current_exe()?.with_file_name(leptos_options.hash_file.as_ref());
     leptos_options.hash_files = hash_file.exists();
@@ -85,8 +89,7 @@ pub fn app_state(db: Db, settings: Arc<Settings>, clock: SharedClock) -> anyhow:
     })
 }
 
-pub async fn serve(db: Db, settings: Arc<Settings>, clock: SharedClock) -> anyhow::Result<()> {
-    let state = app_state(db, settings, clock)?;
+pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let addr = state.leptos_options.site_addr;
     let worker = tokio::spawn(outbox_worker(state.clone()));
     let listener = tokio::net::TcpListener::bind(addr).await?;

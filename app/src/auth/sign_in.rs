@@ -229,7 +229,9 @@ pub fn LogInPage() -> impl IntoView {
                 </button>
             </form>
             <p><a href="/password/forgot">"Forgot Password?"</a></p>
-            <p><a href="/join">{move || format!("Join {} Provider Portal", program())}</a></p>
+            <Suspense>
+                <p><a href="/join">{move || format!("Join {} Provider Portal", program())}</a></p>
+            </Suspense>
             <p><a href="/register">"Register as a New User"</a></p>
         </div>
     }
@@ -256,6 +258,7 @@ pub fn SelectOrganizationPage() -> impl IntoView {
         <div class="narrow">
             <h1>"Select an organization"</h1>
             <ErrorSummary error=Signal::derive(move || action.value().get().and_then(Result::err)) />
+            <Suspense>
             <ul class="choices">
                 <For each=organizations key=|o| o.id let:org>
                     <li>
@@ -265,6 +268,7 @@ pub fn SelectOrganizationPage() -> impl IntoView {
                     </li>
                 </For>
             </ul>
+            </Suspense>
         </div>
     }
 }

@@ -15,8 +15,8 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="site-header">
             <a class="skip-link" href="#main">"Skip to content"</a>
-            <a class="brand" href="/">{move || info().map(|i| format!("{} Provider Portal", i.program_name))}</a>
             <Suspense>
+                <a class="brand" href="/">{move || info().map(|i| format!("{} Provider Portal", i.program_name))}</a>
                 {move || info().and_then(|i| i.user).map(|user| {
                     let organizations = user.organizations.clone();
                     let items = Signal::derive(move || {
@@ -89,6 +89,7 @@ pub fn Footer() -> impl IntoView {
     view! {
         <footer class="site-footer">
             <nav aria-label="Footer">
+                <Suspense>
                 <ul>
                     {FOOTER_PAGES
                         .iter()
@@ -98,6 +99,7 @@ pub fn Footer() -> impl IntoView {
                         })
                         .collect_view()}
                 </ul>
+                </Suspense>
             </nav>
         </footer>
     }

@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod session;
 pub mod settings;
 pub mod state;
+pub mod testing;
 
 pub use state::AppState;
 

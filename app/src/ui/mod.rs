@@ -51,3 +51,114 @@ mod tests {
         assert_eq!(super::slug("Re-Enter Password"), "re-enter-password");
     }
 }
+
+/// The components as the server renders them: names, roles and ARIA wiring.
+#[cfg(all(test, feature = "ssr"))]
+mod render_tests {
+    use super::*;
+    use leptos::prelude::*;
+
+    fn html(view: impl FnOnce() -> AnyView) -> String {
+        Owner::new().with(|| view().to_html())
+    }
+
+    #[test]
+    fn field_labels_its_input_and_announces_its_error() {
+        let out = html(|| {
+            let value = RwSignal::new("a@b".to_string());
+            view! { <Field label="Email Address" value error="Enter an email address like name@example.com." hint="Your username" /> }
+                .into_any()
+        });
+        assert!(
+            out.contains(r#"<label for="field-email-address">Email Address"#),
+            "{out}"
+        );
+        assert!(out.contains(r#"id="field-email-address""#));
+        assert!(out.contains(r#"aria-invalid="true""#));
+        assert!(
+            out.contains(
+                r#"aria-describedby="field-email-address-hint field-email-address-error""#
+            ),
+            "{out}"
+        );
+        assert!(out.contains(r#"role="alert""#));
+        assert!(out.contains("Enter an email address like name@example.com."));
+    }
+
+    #[test]
+    fn tile_is_a_section_named_by_its_heading() {
+        let out = html(|| {
+            view! { <Tile title="Notifications" view_all="/notifications" more=Signal::stored(2)>"x"</Tile> }.into_any()
+        });
+        assert!(
+            out.contains(r#"<section class="tile" aria-labelledby="tile-notifications">"#),
+            "{out}"
+        );
+        assert!(out.contains(r#"<h2 id="tile-notifications">Notifications</h2>"#));
+        assert!(out.contains(">View All</a>") && out.contains(">+ more</a>"));
+    }
+
+    #[test]
+    fn data_table_has_caption_headers_and_an_empty_row() {
+        let out = html(|| {
+            let columns = vec![Column::new("NPI", |n: &String| n.clone().into_any())];
+            view! { <DataTable caption="Your NPIs" columns rows=Signal::stored(Vec::<String>::new()) empty="None." /> }.into_any()
+        });
+        assert!(out.contains("<caption>Your NPIs</caption>"), "{out}");
+        assert!(out.contains(r#"<th scope="col">NPI</th>"#));
+        assert!(out.contains(r#"colspan="1""#) && out.contains("None."));
+    }
+
+    #[test]
+    fn wizard_marks_the_current_step() {
+        let out = html(|| {
+            let steps = vec![
+                "Assign NPI Permissions".to_string(),
+                "Assign Correspondence Permissions".to_string(),
+            ];
+            view! { <Wizard label="Add a User" steps current=Signal::stored(1)>"step two"</Wizard> }
+                .into_any()
+        });
+        assert!(
+            out.contains(r#"<li class="current" aria-current="step">"#),
+            "{out}"
+        );
+        assert!(out.contains(r#"<li class="done">"#));
+        assert!(out.contains("Step 2 of 2"));
+    }
+
+    #[test]
+    fn menu_button_follows_the_menu_button_pattern() {
+        let out = html(|| {
+            let items = vec![MenuItem {
+                label: "Add a New Organization".into(),
+                on_select: Callback::new(|_| ()),
+            }];
+            view! { <MenuButton label="Add or Switch Organization" items=Signal::stored(items) /> }
+                .into_any()
+        });
+        assert!(
+            out.contains(r#"aria-haspopup="menu""#) && out.contains(r#"aria-expanded="false""#),
+            "{out}"
+        );
+        assert!(out.contains(r#"role="menu""#) && out.contains(r#"role="menuitem""#));
+        assert!(out.contains("hidden"));
+    }
+
+    #[test]
+    fn closed_modal_renders_nothing_and_open_modal_is_a_named_dialog() {
+        let closed = html(|| {
+            view! { <Modal open=RwSignal::new(false) title="Stay signed in?">"x"</Modal> }
+                .into_any()
+        });
+        assert!(!closed.contains("dialog"));
+        let open = html(|| {
+            view! { <Modal open=RwSignal::new(true) title="Stay signed in?">"x"</Modal> }.into_any()
+        });
+        assert!(
+            open.contains(r#"role="dialog""#) && open.contains(r#"aria-modal="true""#),
+            "{open}"
+        );
+        assert!(open.contains(r#"aria-labelledby="dialog-stay-signed-in""#));
+    }
+}

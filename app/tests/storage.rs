@@ -1,0 +1,241 @@
+//! The storage layer on SQLite and PostgreSQL: migrations, outbox, sessions, tokens, audit.
+#![cfg(feature = "ssr")]
+
+use app::registration::tokens;
+use app::ssr::clock::{Clock, ManualClock, DAY, MINUTE};
+use app::ssr::outbox::{self, Channel, DevMailbox, NewMessage};
+use app::ssr::settings::Settings;
+use app::ssr::{audit, crypto, session, testing};
+use sqlx::Row;
+
+const START: i64 = 1_780_000_000;
+
+async fn organization(db: &app::ssr::db::Db, name: &str, registered: bool) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO organizations (name, kind, tax_id, pay_to_zip, address_line1, city, registered_at, created_at) \
+         VALUES ($1, 'provider', '947654321', '95816', '410 Oak St', 'Sacramento', $2, $3) RETURNING id",
+    )
+    .bind(name)
+    .bind(registered.then_some(START))
+    .bind(START)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap()
+}
+
+async fn user(db: &app::ssr::db::Db, email: &str) -> i64 {
+    sqlx::query_scalar("INSERT INTO users (email, first_name, last_name, created_at) VALUES ($1, 'Test', 'User', $2) RETURNING id")
+        .bind(email)
+        .bind(START)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn migrations_are_idempotent_and_ping_works() {
+    for t in testing::databases().await {
+        t.db.migrate()
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", t.label));
+        t.db.ping().await.unwrap();
+        let tables: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organizations")
+            .fetch_one(&t.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(tables, 0, "{}", t.label);
+    }
+}
+
+#[tokio::test]
+async fn outbox_keeps_messages_newest_first_and_delivers_them() {
+    for t in testing::databases().await {
+        for n in 0..3 {
+            outbox::enqueue(
+                &t.db,
+                START + n,
+                NewMessage {
+                    channel: if n == 2 { Channel::Sms } else { Channel::Email },
+                    to: format!("user{n}@example.com"),
+                    subject: format!("Message {n}"),
+                    body: "Your passcode is 4437-123456".into(),
+                    links: vec!["http://127.0.0.1:3000/password/set?t=abc".into()],
+                    codes: vec!["123456".into()],
+                    attachment: None,
+                },
+            )
+            .await
+            .unwrap();
+        }
+        let messages = outbox::recent(&t.db, 10).await.unwrap();
+        assert_eq!(messages.len(), 3, "{}", t.label);
+        assert_eq!(messages[0].subject, "Message 2");
+        assert_eq!(messages[0].channel, Channel::Sms);
+        assert_eq!(messages[0].codes, vec!["123456"]);
+        assert_eq!(
+            serde_json::to_value(&messages[0]).unwrap()["channel"],
+            "sms"
+        );
+        assert_eq!(
+            outbox::deliver_pending(&t.db, START + 10, &DevMailbox)
+                .await
+                .unwrap(),
+            3
+        );
+        assert_eq!(
+            outbox::deliver_pending(&t.db, START + 11, &DevMailbox)
+                .await
+                .unwrap(),
+            0,
+            "sent once only"
+        );
+    }
+}
+
+#[tokio::test]
+async fn sessions_store_only_a_hash_and_expire() {
+    let settings = Settings::for_tests();
+    for t in testing::databases().await {
+        let clock = ManualClock::at_unix(START);
+        let user_id = user(&t.db, "session@example.com").await;
+        let id = session::create(&t.db, clock.unix(), user_id, None, None, None)
+            .await
+            .unwrap();
+        assert!(id.len() >= 32, "at least 128 random bits");
+        let stored: String = sqlx::query_scalar("SELECT id_hash FROM sessions")
+            .fetch_one(&t.db.pool)
+            .await
+            .unwrap();
+        assert_ne!(stored, id);
+        assert_eq!(stored, crypto::secret_hash(&id));
+
+        clock.advance(29 * MINUTE);
+        assert!(
+            session::find(&t.db, &settings, clock.unix(), &id)
+                .await
+                .unwrap()
+                .is_some(),
+            "{}",
+            t.label
+        );
+        clock.advance(29 * MINUTE);
+        assert!(
+            session::find(&t.db, &settings, clock.unix(), &id)
+                .await
+                .unwrap()
+                .is_some(),
+            "activity keeps it alive"
+        );
+        clock.advance(30 * MINUTE);
+        assert!(
+            session::find(&t.db, &settings, clock.unix(), &id)
+                .await
+                .unwrap()
+                .is_none(),
+            "idle for 30 minutes"
+        );
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+            .fetch_one(&t.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(left, 0, "an expired session is deleted");
+
+        let other = session::create(&t.db, clock.unix(), user_id, None, None, None)
+            .await
+            .unwrap();
+        session::delete_for_user(&t.db, user_id).await.unwrap();
+        assert!(session::find(&t.db, &settings, clock.unix(), &other)
+            .await
+            .unwrap()
+            .is_none());
+    }
+}
+
+#[tokio::test]
+async fn secure_token_is_hashed_mailed_and_valid_thirty_days() {
+    let settings = Settings::for_tests();
+    for t in testing::databases().await {
+        let org = organization(&t.db, "Oak Street Medical Group", false).await;
+        let issued = tokens::issue(&t.db, START, "Poppy Health", &settings.time_zone, org, None)
+            .await
+            .unwrap();
+        let row = sqlx::query(
+            "SELECT token_hash, expires_at, used_at FROM secure_tokens WHERE organization_id = $1",
+        )
+        .bind(org)
+        .fetch_one(&t.db.pool)
+        .await
+        .unwrap();
+        let hash: String = row.try_get("token_hash").unwrap();
+        assert_eq!(
+            hash,
+            crypto::secret_hash(&crypto::normalize_code(&issued.token)),
+            "{}",
+            t.label
+        );
+        assert!(!hash.contains(&crypto::normalize_code(&issued.token)));
+        assert_eq!(
+            row.try_get::<i64, _>("expires_at").unwrap(),
+            START + 30 * DAY
+        );
+        assert_eq!(row.try_get::<Option<i64>, _>("used_at").unwrap(), None);
+
+        let letter = &outbox::recent(&t.db, 1).await.unwrap()[0];
+        assert_eq!(letter.channel, Channel::Postal);
+        assert_eq!(letter.codes, vec![issued.token.clone()]);
+        assert!(letter.body.contains(&issued.token));
+        let (name, pdf) = outbox::attachment(&t.db, letter.id).await.unwrap().unwrap();
+        assert_eq!(name, "secure-token-letter.pdf");
+        assert!(pdf.starts_with(b"%PDF-"));
+
+        let audited: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'token.issue'")
+                .fetch_one(&t.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(audited, 1);
+
+        let registered = organization(&t.db, "Already Registered", true).await;
+        assert!(tokens::issue(
+            &t.db,
+            START,
+            "Poppy Health",
+            &settings.time_zone,
+            registered,
+            None
+        )
+        .await
+        .is_err());
+    }
+}
+
+#[tokio::test]
+async fn audit_rows_record_who_what_where() {
+    for t in testing::databases().await {
+        audit::record(
+            &t.db,
+            START,
+            audit::AuditEntry {
+                user_id: Some(7),
+                organization_id: Some(3),
+                action: "download",
+                subject: "document:9".into(),
+                detail: "Remittance Advice".into(),
+                ip: Some("127.0.0.1".into()),
+            },
+        )
+        .await
+        .unwrap();
+        let row =
+            sqlx::query("SELECT at, user_id, organization_id, action, subject, ip FROM audit_log")
+                .fetch_one(&t.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(row.try_get::<i64, _>("at").unwrap(), START, "{}", t.label);
+        assert_eq!(row.try_get::<String, _>("action").unwrap(), "download");
+        assert_eq!(
+            row.try_get::<Option<String>, _>("ip").unwrap().as_deref(),
+            Some("127.0.0.1")
+        );
+    }
+}

@@ -1,0 +1,63 @@
+import { defineConfig } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+// The built server runs on a free port against a fresh database with demo data. Building is
+// the test command's job; this only starts what was built. The main process picks the port
+// and folder once; workers inherit them through the environment.
+const root = path.resolve(__dirname, '..');
+const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target');
+const server = path.join(targetDir, 'debug', 'server');
+process.env.E2E_PORT ??= execFileSync('python3', [
+  '-c',
+  'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])',
+])
+  .toString()
+  .trim();
+process.env.E2E_DATA ??= fs.mkdtempSync(path.join(os.tmpdir(), 'portal-e2e-'));
+const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    command: `"${server}" demo-data && exec "${server}" serve`,
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      DATABASE_URL: `sqlite://${process.env.E2E_DATA}/portal.db`,
+      PORTAL_DEV_MAILBOX: '1',
+      PORTAL_PLAIN_HTTP: '1',
+      LEPTOS_SITE_ADDR: `127.0.0.1:${process.env.E2E_PORT}`,
+      LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
+      LEPTOS_OUTPUT_NAME: 'portal',
+      RUST_LOG: 'warn',
+    },
+  },
+});

@@ -1,0 +1,500 @@
+//! The whole HTTP application against real databases loaded with demo data (SQLite and
+//! PostgreSQL): sign-in, sessions, redirects, authorization, headers, the dev mailbox.
+
+use app::ssr::clock::{ManualClock, SharedClock};
+use app::ssr::settings::Settings;
+use app::ssr::{testing, AppState};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use leptos::prelude::LeptosOptions;
+use server::demo::{self, DEMO_PASSWORD};
+use server::routes;
+use sqlx::Row;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const NOW: i64 = 1_780_000_000;
+const CLAIMS: u64 = 300;
+
+struct Site {
+    router: Router,
+    state: AppState,
+    _db: testing::TestDb,
+}
+
+async fn sites(dev_mailbox: bool) -> Vec<Site> {
+    let mut sites = Vec::new();
+    for t in testing::databases().await {
+        let mut settings = Settings::for_tests();
+        settings.dev_mailbox = dev_mailbox;
+        demo::load(&t.db, &settings, NOW, CLAIMS)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", t.label));
+        let clock: SharedClock = Arc::new(ManualClock::at_unix(NOW));
+        let options = LeptosOptions::builder().output_name("portal").build();
+        let state = routes::app_state(options, t.db.clone(), Arc::new(settings), clock).unwrap();
+        sites.push(Site {
+            router: routes::router(state.clone()),
+            state,
+            _db: t,
+        });
+    }
+    sites
+}
+
+fn post_form(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::post(path)
+        .header(header::HOST, "portal.test")
+        .header(header::ORIGIN, "http://portal.test")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::from(body.to_string())).unwrap()
+}
+
+fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::get(path)
+        .header(header::HOST, "portal.test")
+        .header(header::ACCEPT, "text/html");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::empty()).unwrap()
+}
+
+async fn body_text(response: axum::response::Response) -> String {
+    let bytes = axum::body::to_bytes(response.into_body(), 10 * 1024 * 1024)
+        .await
+        .unwrap();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Signs in and returns the `name=value` of the session cookie.
+async fn log_in(site: &Site, email: &str, password: &str) -> (StatusCode, Option<String>, String) {
+    let body = format!(
+        "email={}&password={}",
+        email.replace('@', "%40"),
+        password.replace('!', "%21")
+    );
+    let response = site
+        .router
+        .clone()
+        .oneshot(post_form("/api/log-in", &body, None))
+        .await
+        .unwrap();
+    let status = response.status();
+    let cookie = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("portal_session=") && !v.contains("Max-Age=0"))
+        .map(|v| {
+            assert!(v.contains("HttpOnly") && v.contains("SameSite=Lax"), "{v}");
+            v.split(';').next().unwrap().to_string()
+        });
+    (status, cookie, body_text(response).await)
+}
+
+#[tokio::test]
+async fn demo_data_is_complete_and_loaded_once() {
+    for site in sites(true).await {
+        let db = &site.state.db;
+        assert!(demo::is_loaded(db).await.unwrap());
+        let npis: Vec<String> = sqlx::query_scalar(
+            "SELECT p.npi FROM providers p JOIN organizations o ON o.id = p.organization_id WHERE o.name = 'Sunrise Family Clinic'",
+        )
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(npis.len(), 6);
+        assert!(npis.iter().all(|n| app::domain::Npi::parse(n).is_ok()));
+        let claims: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM claims")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(claims, CLAIMS as i64);
+        let orphan_lines: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM claims c WHERE NOT EXISTS (SELECT 1 FROM claim_lines l WHERE l.claim_id = c.id) \
+             OR NOT EXISTS (SELECT 1 FROM claim_diagnoses d WHERE d.claim_id = c.id)",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(orphan_lines, 0, "every claim has lines and diagnoses");
+        let billed_mismatch: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM claims c WHERE c.billed_cents <> (SELECT SUM(l.billed_cents) FROM claim_lines l WHERE l.claim_id = c.id)",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(billed_mismatch, 0, "claim totals match their lines");
+        let statuses: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT status FROM referrals ORDER BY status")
+                .fetch_all(&db.pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            statuses,
+            ["approved", "denied", "draft", "modified", "pending", "void"]
+        );
+        let users: Vec<String> = sqlx::query_scalar("SELECT email FROM users ORDER BY email")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+        for email in [
+            "admin@sunrise.example",
+            "processor@sunrise.example",
+            "multi@sunrise.example",
+            "billing@valley.example",
+            "ops@poppy.example",
+            "network@coastal.example",
+        ] {
+            assert!(users.contains(&email.to_string()), "{email}");
+        }
+        let oak = sqlx::query("SELECT tax_id, pay_to_zip, registered_at FROM organizations WHERE name = 'Oak Street Medical Group'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(oak.try_get::<String, _>("tax_id").unwrap(), "947654321");
+        assert_eq!(oak.try_get::<String, _>("pay_to_zip").unwrap(), "95816");
+        assert_eq!(
+            oak.try_get::<Option<i64>, _>("registered_at").unwrap(),
+            None
+        );
+        let tokens: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM secure_tokens")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(tokens, 1);
+    }
+}
+
+#[tokio::test]
+async fn health_check_pings_the_database() {
+    for site in sites(false).await {
+        let response = site
+            .router
+            .clone()
+            .oneshot(get("/healthz", None))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn signed_out_visitors_are_sent_to_log_in() {
+    for site in sites(false).await {
+        let response = site.router.clone().oneshot(get("/", None)).await.unwrap();
+        assert!(response.status().is_redirection(), "{}", response.status());
+        assert_eq!(response.headers()[header::LOCATION], "/login");
+        let login = site
+            .router
+            .clone()
+            .oneshot(get("/login", None))
+            .await
+            .unwrap();
+        assert_eq!(login.status(), StatusCode::OK);
+        let csp = login.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap()
+            .to_string();
+        let html = body_text(login).await;
+        assert!(
+            html.contains(&format!("nonce=\"{nonce}\"")),
+            "hydration scripts carry the CSP nonce"
+        );
+        assert!(html.contains("Join Poppy Health Provider Portal"));
+    }
+}
+
+#[tokio::test]
+async fn server_functions_refuse_callers_without_a_session() {
+    for site in sites(false).await {
+        let response = site
+            .router
+            .clone()
+            .oneshot(post_form("/api/dashboard", "", None))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let response = site
+            .router
+            .clone()
+            .oneshot(post_form(
+                "/api/dashboard",
+                "",
+                Some("portal_session=forged"),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+}
+
+#[tokio::test]
+async fn sign_in_opens_the_dashboard_and_sign_out_ends_the_session() {
+    for site in sites(false).await {
+        let (status, cookie, _) = log_in(&site, "admin@sunrise.example", DEMO_PASSWORD).await;
+        assert_eq!(status, StatusCode::OK);
+        let cookie = cookie.expect("session cookie");
+        let page = site
+            .router
+            .clone()
+            .oneshot(get("/", Some(&cookie)))
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        let html = body_text(page).await;
+        assert!(html.contains("My Dashboard"));
+        assert!(html.contains("Sunrise Family Clinic"));
+
+        let api = site
+            .router
+            .clone()
+            .oneshot(post_form("/api/dashboard", "", Some(&cookie)))
+            .await
+            .unwrap();
+        assert_eq!(api.status(), StatusCode::OK);
+        let dashboard: serde_json::Value = serde_json::from_str(&body_text(api).await).unwrap();
+        assert_eq!(dashboard["organization"], "Sunrise Family Clinic");
+        assert_eq!(dashboard["is_org_admin"], true);
+        assert_eq!(dashboard["notifications"].as_array().unwrap().len(), 3);
+        assert_eq!(dashboard["notifications_total"], 5);
+
+        let npis = site
+            .router
+            .clone()
+            .oneshot(post_form("/api/dashboard/npis", "", Some(&cookie)))
+            .await
+            .unwrap();
+        let page: serde_json::Value = serde_json::from_str(&body_text(npis).await).unwrap();
+        assert_eq!(page["items"].as_array().unwrap().len(), 5);
+        let next = page["next"].as_str().unwrap().to_string();
+        let npis = site
+            .router
+            .clone()
+            .oneshot(post_form(
+                "/api/dashboard/npis",
+                &format!("after={next}"),
+                Some(&cookie),
+            ))
+            .await
+            .unwrap();
+        let page: serde_json::Value = serde_json::from_str(&body_text(npis).await).unwrap();
+        assert_eq!(page["items"].as_array().unwrap().len(), 1);
+        assert!(page["next"].is_null());
+
+        let out = site
+            .router
+            .clone()
+            .oneshot(post_form("/api/log-out", "", Some(&cookie)))
+            .await
+            .unwrap();
+        assert_eq!(out.status(), StatusCode::OK);
+        let after = site
+            .router
+            .clone()
+            .oneshot(post_form("/api/dashboard", "", Some(&cookie)))
+            .await
+            .unwrap();
+        assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+    }
+}
+
+#[tokio::test]
+async fn processors_see_only_their_npis_and_no_admin_counts() {
+    for site in sites(false).await {
+        let (_, cookie, _) = log_in(&site, "processor@sunrise.example", DEMO_PASSWORD).await;
+        let cookie = cookie.unwrap();
+        let api = site
+            .router
+            .clone()
+            .oneshot(post_form("/api/dashboard", "", Some(&cookie)))
+            .await
+            .unwrap();
+        let dashboard: serde_json::Value = serde_json::from_str(&body_text(api).await).unwrap();
+        assert_eq!(dashboard["is_org_admin"], false);
+        assert!(dashboard["active_users"].is_null());
+        assert_eq!(dashboard["npi_admin"], false);
+        let npis = site
+            .router
+            .clone()
+            .oneshot(post_form("/api/dashboard/npis", "", Some(&cookie)))
+            .await
+            .unwrap();
+        let page: serde_json::Value = serde_json::from_str(&body_text(npis).await).unwrap();
+        assert_eq!(
+            page["items"].as_array().unwrap().len(),
+            2,
+            "only the two NPIs granted"
+        );
+    }
+}
+
+#[tokio::test]
+async fn failures_are_generic_and_ten_in_a_row_lock_the_account() {
+    for site in sites(false).await {
+        let (status, cookie, body) = log_in(&site, "nobody@sunrise.example", "whatever").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(cookie.is_none());
+        let (_, _, known) = log_in(&site, "admin@sunrise.example", "wrong password").await;
+        assert_eq!(
+            body, known,
+            "the same answer whether or not the account exists"
+        );
+        assert!(body.contains(app::auth::SIGN_IN_FAILED));
+
+        for _ in 0..9 {
+            log_in(&site, "admin@sunrise.example", "wrong password").await;
+        }
+        let (status, cookie, _) = log_in(&site, "admin@sunrise.example", DEMO_PASSWORD).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "locked after 10 failures"
+        );
+        assert!(cookie.is_none());
+        let db = &site.state.db;
+        let lockouts: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in.lockout'")
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        assert_eq!(lockouts, 1);
+        let failures: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in.failure'")
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        assert_eq!(failures, 12);
+        let locked_until: Option<i64> = sqlx::query_scalar(
+            "SELECT locked_until FROM users WHERE email = 'admin@sunrise.example'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(locked_until, Some(NOW + 15 * 60));
+    }
+}
+
+#[tokio::test]
+async fn switching_organization_needs_an_active_membership_and_renews_the_session() {
+    for site in sites(false).await {
+        let (_, cookie, body) = log_in(&site, "multi@sunrise.example", DEMO_PASSWORD).await;
+        assert!(body.contains("/select-organization"));
+        let cookie = cookie.unwrap();
+        let valley: i64 = sqlx::query_scalar(
+            "SELECT id FROM organizations WHERE name = 'Valley Billing Services'",
+        )
+        .fetch_one(&site.state.db.pool)
+        .await
+        .unwrap();
+        let refused = site
+            .router
+            .clone()
+            .oneshot(post_form(
+                "/api/switch-organization",
+                &format!("organization_id={valley}"),
+                Some(&cookie),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+        let harbor: i64 =
+            sqlx::query_scalar("SELECT id FROM organizations WHERE name = 'Harbor Pediatrics'")
+                .fetch_one(&site.state.db.pool)
+                .await
+                .unwrap();
+        let switched = site
+            .router
+            .clone()
+            .oneshot(post_form(
+                "/api/switch-organization",
+                &format!("organization_id={harbor}"),
+                Some(&cookie),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(switched.status(), StatusCode::OK);
+        let new_cookie = switched.headers()[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        assert_ne!(new_cookie, cookie, "a new session ID");
+        let old = site
+            .router
+            .clone()
+            .oneshot(post_form("/api/dashboard", "", Some(&cookie)))
+            .await
+            .unwrap();
+        assert_eq!(
+            old.status(),
+            StatusCode::UNAUTHORIZED,
+            "the old ID no longer works"
+        );
+        let api = site
+            .router
+            .clone()
+            .oneshot(post_form("/api/dashboard", "", Some(&new_cookie)))
+            .await
+            .unwrap();
+        let dashboard: serde_json::Value = serde_json::from_str(&body_text(api).await).unwrap();
+        assert_eq!(dashboard["organization"], "Harbor Pediatrics");
+    }
+}
+
+#[tokio::test]
+async fn dev_mailbox_exists_only_when_enabled() {
+    for site in sites(true).await {
+        let response = site
+            .router
+            .clone()
+            .oneshot(get("/dev/mailbox.json", None))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let messages: serde_json::Value = serde_json::from_str(&body_text(response).await).unwrap();
+        let letter = &messages.as_array().unwrap()[0];
+        assert_eq!(letter["channel"], "postal");
+        assert_eq!(letter["codes"].as_array().unwrap().len(), 1);
+        for key in ["id", "to", "subject", "body", "links", "created_at"] {
+            assert!(letter.get(key).is_some(), "{key}");
+        }
+    }
+    for site in sites(false).await {
+        let response = site
+            .router
+            .clone()
+            .oneshot(get("/dev/mailbox.json", None))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn unknown_pages_answer_404() {
+    for site in sites(false).await {
+        let response = site
+            .router
+            .clone()
+            .oneshot(get("/no-such-page", None))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        assert!(body_text(response).await.contains("Page Not Found"));
+    }
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Provider portal: one script for setting up a machine, serving the demo, and running every test.
+#
+#   ./setup.sh serve   set up, build, migrate, load demo data into an empty database, serve on :3000
+#   ./setup.sh test    set up and run every test (format, lints, unit, database, end-to-end)
+#   ./setup.sh         set up only
+#
+# Setup installs only what is missing, so it is fast on a prepared machine.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+CARGO_LEPTOS_VERSION=0.3.10
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+export PATH="$HOME/.cargo/bin:$PATH"
+
+log() { printf '\n==> %s\n' "$*"; }
+
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "Installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+setup() {
+  rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+    log "Installing cargo-leptos $CARGO_LEPTOS_VERSION (several minutes, once)"
+    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+      cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+  fi
+  local wbg
+  wbg=$(wasm_bindgen_version)
+  if ! wasm-bindgen --version 2>/dev/null | grep -q "$wbg"; then
+    log "Installing wasm-bindgen-cli $wbg"
+    cargo install wasm-bindgen-cli --version "$wbg"
+  fi
+  local packages=(binaryen chromium)
+  [ -x "$PG_BIN/initdb" ] || packages+=(postgresql)
+  apt_install "${packages[@]}"
+  if [ ! -d end2end/node_modules/@playwright/test ]; then
+    log "Installing the end-to-end test tools"
+    (cd end2end && npm ci --no-audit --no-fund)
+  fi
+}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# A throwaway PostgreSQL cluster for the database tests, stopped when the script exits.
+start_postgres() {
+  PG_DIR=$(mktemp -d /tmp/portal-pg.XXXXXX)
+  chown postgres "$PG_DIR"
+  local port
+  port=$(free_port)
+  su postgres -s /bin/sh -c "'$PG_BIN/initdb' -D '$PG_DIR/data' -A trust -U postgres >/dev/null"
+  su postgres -s /bin/sh -c "'$PG_BIN/pg_ctl' -D '$PG_DIR/data' -l '$PG_DIR/log' -w \
+    -o \"-p $port -k '$PG_DIR' -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200\" start >/dev/null"
+  trap stop_postgres EXIT
+  export PORTAL_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
+  export PORTAL_TEST_REQUIRE_POSTGRES=1
+}
+
+stop_postgres() {
+  su postgres -s /bin/sh -c "'$PG_BIN/pg_ctl' -D '$PG_DIR/data' -m immediate stop >/dev/null" || true
+  rm -rf "$PG_DIR"
+}
+
+run_tests() {
+  log "Format"
+  cargo fmt --all --check
+  log "Lints (server build)"
+  cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+  log "Lints (browser build)"
+  cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+  log "Unit and database tests (SQLite and PostgreSQL)"
+  start_postgres
+  cargo test -p app --features ssr
+  cargo test -p server
+  log "Build the site"
+  cargo leptos build
+  log "End-to-end tests (Chromium)"
+  (cd end2end && npx playwright test)
+}
+
+serve() {
+  log "Build (release)"
+  cargo leptos build --release
+  export DATABASE_URL=${DATABASE_URL:-sqlite://data/portal.db}
+  export PORTAL_DEV_MAILBOX=${PORTAL_DEV_MAILBOX:-1}
+  export PORTAL_PLAIN_HTTP=${PORTAL_PLAIN_HTTP:-1}
+  export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR=${LEPTOS_SITE_ADDR:-127.0.0.1:3000} LEPTOS_ENV=PROD
+  ./target/release/server demo-data
+  log "Serving at http://$LEPTOS_SITE_ADDR"
+  exec ./target/release/server serve
+}
+
+setup
+case "${1:-}" in
+  serve) serve ;;
+  test) run_tests ;;
+  "") ;;
+  *) echo "usage: $0 [serve|test]" >&2; exit 2 ;;
+esac
