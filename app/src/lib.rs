@@ -32,6 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options=options.clone() />
                 <HashedStylesheet options id="leptos" />
@@ -54,7 +55,9 @@ pub fn App() -> impl IntoView {
     let toasts = ui::provide_toasts();
     view! {
         <Suspense>
-            <Title text=move || session.get().and_then(Result::ok).map(|s| format!("{} Provider Portal", s.program_name)).unwrap_or_default() />
+            {move || {
+                session.get().and_then(Result::ok).map(|s| view! { <Title text=format!("{} Provider Portal", s.program_name) /> })
+            }}
         </Suspense>
         <Router>
             <Header />

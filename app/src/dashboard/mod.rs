@@ -30,6 +30,8 @@ pub struct Dashboard {
     pub active_users: Option<i64>,
     pub banner: Option<Banner>,
     pub paperless: bool,
+    /// The first page of the user's NPIs.
+    pub npis: Page<NpiRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -176,6 +178,7 @@ pub(crate) mod ssr {
             active_users,
             banner,
             paperless: paperless.is_some(),
+            npis: npis(caller, None).await?,
         })
     }
 

@@ -1,7 +1,7 @@
 use super::{dashboard_npis, load_dashboard, Dashboard, DismissBanner, NpiRow};
 use crate::auth::permissions::Module;
 use crate::auth::RequireOrganization;
-use crate::ui::{Column, DataTable, ErrorSummary, Pager, Pagination, Tile};
+use crate::ui::{Column, DataTable, ErrorSummary, Page, Pager, Pagination, Tile};
 use leptos::prelude::*;
 
 #[component]
@@ -56,7 +56,7 @@ fn Tiles(dashboard: Dashboard) -> impl IntoView {
             </Tile>
             {dashboard.npi_admin.then(|| view! {
                 <Tile title="NPI Agreements and Settings" view_all="/npis">
-                    <NpiTable />
+                    <NpiTable first=dashboard.npis.clone() />
                 </Tile>
             })}
             {dashboard.npi_any.then(|| view! {
@@ -110,31 +110,38 @@ fn BannerNotice(id: i64, message: String) -> impl IntoView {
     }
 }
 
+/// The user's NPIs, a page at a time. The first page comes with the dashboard; the others are
+/// fetched when the user pages.
 #[component]
-fn NpiTable() -> impl IntoView {
+fn NpiTable(first: Page<NpiRow>) -> impl IntoView {
     let pager = Pager::new();
-    let page = Resource::new(move || pager.cursor(), dashboard_npis);
-    let rows = Signal::derive(move || {
-        page.get()
-            .and_then(Result::ok)
-            .map(|p| p.items)
-            .unwrap_or_default()
+    let page = RwSignal::new(first);
+    let fetch = Action::new(|cursor: &Option<String>| dashboard_npis(cursor.clone()));
+    Effect::new(move |previous: Option<Option<String>>| {
+        let cursor = pager.cursor();
+        if previous.is_some_and(|p| p != cursor) {
+            fetch.dispatch(cursor.clone());
+        }
+        cursor
     });
-    let next = Signal::derive(move || page.get().and_then(Result::ok).and_then(|p| p.next));
+    Effect::new(move |_| {
+        if let Some(Ok(next)) = fetch.value().get() {
+            page.set(next);
+        }
+    });
+    let rows = Signal::derive(move || page.with(|p| p.items.clone()));
+    let next = Signal::derive(move || page.with(|p| p.next.clone()));
     let columns = vec![
         Column::new("NPI", |row: &NpiRow| {
             let href = format!("/npis/{}", row.npi);
             view! { <a href=href>{row.npi.clone()}</a> }.into_any()
         }),
-        Column::new("Provider", |row: &NpiRow| row.name.clone().into_any()),
-        Column::new("Your permission", |row: &NpiRow| {
-            row.level.clone().into_any()
-        }),
+        Column::text("Provider", |row: &NpiRow| row.name.clone()),
+        Column::text("Your permission", |row: &NpiRow| row.level.clone()),
     ];
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading NPIs…"</p> }>
-            <DataTable caption="Your NPIs" columns rows empty="You hold no NPIs." />
-            <Pagination pager next label="NPI pages" />
-        </Transition>
+        <DataTable caption="Your NPIs" columns rows empty="You hold no NPIs." />
+        <Pagination pager next label="NPI pages" />
+        <ErrorSummary error=Signal::derive(move || fetch.value().get().and_then(Result::err)) />
     }
 }

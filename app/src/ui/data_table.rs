@@ -23,6 +23,14 @@ impl<T> Column<T> {
             cell: Arc::new(cell),
         }
     }
+
+    /// A column of plain text. (Wrapped in an element: a bare text node as the only content
+    /// of a type-erased view does not hydrate reliably.)
+    pub fn text(header: &'static str, text: impl Fn(&T) -> String + Send + Sync + 'static) -> Self {
+        Column::new(header, move |row| {
+            view! { <span>{text(row)}</span> }.into_any()
+        })
+    }
 }
 
 /// A table with a caption, column headers and one row per item.

@@ -101,7 +101,7 @@ mod render_tests {
     #[test]
     fn data_table_has_caption_headers_and_an_empty_row() {
         let out = html(|| {
-            let columns = vec![Column::new("NPI", |n: &String| n.clone().into_any())];
+            let columns = vec![Column::text("NPI", |n: &String| n.clone())];
             view! { <DataTable caption="Your NPIs" columns rows=Signal::stored(Vec::<String>::new()) empty="None." /> }.into_any()
         });
         assert!(out.contains("<caption>Your NPIs</caption>"), "{out}");
