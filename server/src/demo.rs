@@ -90,6 +90,18 @@ pub async fn create_operator(
     Ok(password)
 }
 
+/// One user's membership in an organization and what it grants.
+struct Grant<'a> {
+    email: &'static str,
+    organization_id: i64,
+    role: &'static str,
+    preset: &'static str,
+    /// NPIs by their index in the organization's list, with the level.
+    npis: &'a [(usize, &'static str)],
+    modules: &'a [&'static str],
+    is_default: bool,
+}
+
 struct Org {
     name: &'static str,
     kind: &'static str,
@@ -477,14 +489,13 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         "reports",
         "attestations",
     ];
-    let grants: [(&str, i64, &str, &str, &[(usize, &str)], &[&str], bool); 6] = [
-        // (user, organization, role, preset, NPI grants by index, modules, default)
-        (
-            "admin@sunrise.example",
-            sunrise,
-            "admin",
-            "Local Office Administrator",
-            &[
+    let grants = [
+        Grant {
+            email: "admin@sunrise.example",
+            organization_id: sunrise,
+            role: "admin",
+            preset: "Local Office Administrator",
+            npis: &[
                 (0, "admin"),
                 (1, "admin"),
                 (2, "admin"),
@@ -492,61 +503,70 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
                 (4, "admin"),
                 (5, "admin"),
             ],
-            &all_modules,
-            true,
-        ),
-        (
-            "processor@sunrise.example",
-            sunrise,
-            "processor",
-            "Custom Setup",
-            &[(1, "processor"), (2, "processor")],
-            &[
+            modules: &all_modules,
+            is_default: true,
+        },
+        Grant {
+            email: "processor@sunrise.example",
+            organization_id: sunrise,
+            role: "processor",
+            preset: "Custom Setup",
+            npis: &[(1, "processor"), (2, "processor")],
+            modules: &[
                 "eligibility",
                 "claims",
                 "referrals_view",
                 "referrals_submit",
             ],
-            true,
-        ),
-        (
-            "multi@sunrise.example",
-            sunrise,
-            "processor",
-            "Claims Viewer",
-            &[(1, "processor")],
-            &["claims"],
-            true,
-        ),
-        (
-            "multi@sunrise.example",
-            harbor,
-            "admin",
-            "Local Office Administrator",
-            &[(0, "admin"), (1, "admin"), (2, "admin"), (3, "admin")],
-            &all_modules,
-            false,
-        ),
-        (
-            "billing@valley.example",
-            org_ids["Valley Billing Services"],
-            "admin",
-            "Local Office Administrator",
-            &[],
-            &["claims", "reports"],
-            true,
-        ),
-        (
-            "network@coastal.example",
-            org_ids["Coastal Health Network"],
-            "admin",
-            "Local Office Administrator",
-            &[],
-            &["reports", "eligibility"],
-            true,
-        ),
+            is_default: true,
+        },
+        Grant {
+            email: "multi@sunrise.example",
+            organization_id: sunrise,
+            role: "processor",
+            preset: "Claims Viewer",
+            npis: &[(1, "processor")],
+            modules: &["claims"],
+            is_default: true,
+        },
+        Grant {
+            email: "multi@sunrise.example",
+            organization_id: harbor,
+            role: "admin",
+            preset: "Local Office Administrator",
+            npis: &[(0, "admin"), (1, "admin"), (2, "admin"), (3, "admin")],
+            modules: &all_modules,
+            is_default: false,
+        },
+        Grant {
+            email: "billing@valley.example",
+            organization_id: org_ids["Valley Billing Services"],
+            role: "admin",
+            preset: "Local Office Administrator",
+            npis: &[],
+            modules: &["claims", "reports"],
+            is_default: true,
+        },
+        Grant {
+            email: "network@coastal.example",
+            organization_id: org_ids["Coastal Health Network"],
+            role: "admin",
+            preset: "Local Office Administrator",
+            npis: &[],
+            modules: &["reports", "eligibility"],
+            is_default: true,
+        },
     ];
-    for (email, organization_id, role, preset, npis, modules, is_default) in grants {
+    for Grant {
+        email,
+        organization_id,
+        role,
+        preset,
+        npis,
+        modules,
+        is_default,
+    } in grants
+    {
         let membership: i64 = sqlx::query_scalar(
             "INSERT INTO memberships (user_id, organization_id, org_role, status, role_preset, position, is_default, created_at, updated_at) \
              VALUES ($1, $2, $3, 'active', $4, $5, $6, $7, $7) RETURNING id",
