@@ -1,5 +1,6 @@
 //! Who is signed in, in which organization, and what they may do.
 
+pub mod password_policy;
 pub mod permissions;
 mod require;
 mod session_info;
