@@ -82,6 +82,8 @@ run_tests() {
   log "Lints (browser build)"
   cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
   log "Unit and database tests (SQLite and PostgreSQL)"
+  # Rendering pages in unoptimized test builds needs more than the default thread stack.
+  export RUST_MIN_STACK=16777216
   start_postgres
   cargo test -p app --features ssr
   cargo test -p server
