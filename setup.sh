@@ -90,7 +90,12 @@ run_tests() {
   log "Build the site"
   cargo leptos build
   log "End-to-end tests (Chromium)"
-  (cd end2end && npx playwright test)
+  local report
+  report=$(mktemp)
+  (cd end2end && PLAYWRIGHT_JSON_OUTPUT_NAME="$report" npx playwright test --reporter=list,json)
+  # A closing line in the common "N passed, N failed" form.
+  node -e 'const s = require(process.argv[1]).stats; console.log(`end-to-end: ${s.expected} passed, ${s.unexpected} failed, ${s.skipped} skipped`)' "$report"
+  rm -f "$report"
 }
 
 serve() {

@@ -10,14 +10,37 @@ import path from 'node:path';
 const root = path.resolve(__dirname, '..');
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target');
 const server = path.join(targetDir, 'debug', 'server');
-process.env.E2E_PORT ??= execFileSync('python3', [
-  '-c',
-  'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])',
-])
-  .toString()
-  .trim();
+const freePort = () =>
+  execFileSync('python3', ['-c', 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'])
+    .toString()
+    .trim();
+process.env.E2E_PORT ??= freePort();
+process.env.E2E_IDLE_PORT ??= freePort();
 process.env.E2E_DATA ??= fs.mkdtempSync(path.join(os.tmpdir(), 'portal-e2e-'));
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
+const idleURL = `http://127.0.0.1:${process.env.E2E_IDLE_PORT}`;
+
+/** A server of the built binary on its own port and database. */
+function portal(port: string, name: string, extra: Record<string, string> = {}) {
+  return {
+    command: `"${server}" demo-data && exec "${server}" serve`,
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'ignore' as const,
+    stderr: 'pipe' as const,
+    env: {
+      DATABASE_URL: `sqlite://${process.env.E2E_DATA}/${name}.db`,
+      PORTAL_DEV_MAILBOX: '1',
+      PORTAL_PLAIN_HTTP: '1',
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
+      LEPTOS_OUTPUT_NAME: 'portal',
+      RUST_LOG: 'warn',
+      ...extra,
+    },
+  };
+}
 
 export default defineConfig({
   testDir: './tests',
@@ -43,21 +66,10 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `"${server}" demo-data && exec "${server}" serve`,
-    url: `${baseURL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      DATABASE_URL: `sqlite://${process.env.E2E_DATA}/portal.db`,
-      PORTAL_DEV_MAILBOX: '1',
-      PORTAL_PLAIN_HTTP: '1',
-      LEPTOS_SITE_ADDR: `127.0.0.1:${process.env.E2E_PORT}`,
-      LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
-      LEPTOS_OUTPUT_NAME: 'portal',
-      RUST_LOG: 'warn',
-    },
-  },
+  projects: [
+    { name: 'portal', testIgnore: /idle\.spec\.ts/ },
+    // A second server whose sessions end after 10 idle seconds (warning at 5).
+    { name: 'idle', testMatch: /idle\.spec\.ts/, use: { baseURL: idleURL } },
+  ],
+  webServer: [portal(process.env.E2E_PORT!, 'portal'), portal(process.env.E2E_IDLE_PORT!, 'idle', { PORTAL_SESSION_IDLE_SECONDS: '10' })],
 });

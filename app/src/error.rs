@@ -22,6 +22,9 @@ pub enum AppError {
     Conflict(String),
     #[error("Too many attempts. Please wait a few minutes and try again.")]
     RateLimited,
+    /// The action needs a one-time passcode entered within the last few minutes.
+    #[error("For your security, confirm it's you with a one-time passcode.")]
+    StepUpRequired,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     #[error("We could not reach the portal. Check your connection and try again.")]
@@ -48,7 +51,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthorized => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::StepUpRequired => 403,
             AppError::NotFound => 404,
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,

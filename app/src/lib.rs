@@ -9,18 +9,23 @@ pub mod dashboard;
 pub mod domain;
 pub mod error;
 pub mod layout;
+pub mod profile;
 pub mod registration;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod ui;
 
-use auth::{current_session, LogInPage, SelectOrganizationPage, SessionResource};
+use auth::{
+    current_session, ForgotPasswordPage, LogInPage, PasskeyPage, SelectOrganizationPage,
+    SessionResource, SetPasswordPage,
+};
 use dashboard::DashboardPage;
 use layout::{Footer, Header, NotFound, PageError, PolicyPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use registration::JoinPage;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -67,6 +72,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=DashboardPage />
                         <Route path=path!("/login") view=LogInPage />
                         <Route path=path!("/select-organization") view=SelectOrganizationPage />
+                        <Route path=path!("/join") view=JoinPage />
+                        <Route path=path!("/password/set") view=SetPasswordPage />
+                        <Route path=path!("/password/forgot") view=ForgotPasswordPage />
+                        <Route path=path!("/passkey") view=PasskeyPage />
+                        <Route path=path!("/profile") view=profile::ProfilePage />
                         <Route path=path!("/terms") view=PolicyPage />
                         <Route path=path!("/privacy") view=PolicyPage />
                         <Route path=path!("/portal-policy") view=PolicyPage />

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, logIn } from './helpers';
+import { enterPassword, hydrated, logIn } from './helpers';
 
 test('an org admin signs in and sees the dashboard tiles from the demo data', async ({ page }) => {
   await logIn(page, 'admin@sunrise.example');
@@ -64,7 +64,7 @@ test('a user of two organizations chooses one, then switches', async ({ page }) 
 });
 
 test('a wrong password gets one generic message and signing out ends the session', async ({ page }) => {
-  await logIn(page, 'admin@sunrise.example', 'not-the-password');
+  await enterPassword(page, 'admin@sunrise.example', 'not-the-password');
   await expect(page.getByRole('alert')).toHaveText('The email address or password is incorrect.');
   await expect(page.getByRole('textbox', { name: 'Email Address' })).toHaveValue('admin@sunrise.example');
 

@@ -1,18 +1,67 @@
-import { expect, Page } from '@playwright/test';
+import { expect, Page, APIRequestContext } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'Poppy-Demo-Password-2026!';
+
+export type Message = {
+  id: number;
+  channel: 'email' | 'sms' | 'voice' | 'postal';
+  to: string;
+  subject: string;
+  body: string;
+  links: string[];
+  codes: string[];
+  created_at: string;
+};
 
 /** Resolves once the browser app has taken over the server-rendered page. */
 export async function hydrated(page: Page) {
   await expect(page.locator('body[data-hydrated]')).toHaveCount(1);
 }
 
-/** Signs in with email, "Next", password, "Log In". */
-export async function logIn(page: Page, email: string, password = DEMO_PASSWORD) {
+/** Everything in the dev mailbox, newest first. */
+export async function mailbox(request: APIRequestContext): Promise<Message[]> {
+  const response = await request.get('/dev/mailbox.json');
+  expect(response.ok()).toBeTruthy();
+  return response.json();
+}
+
+/** The newest message that matches, waiting for it to arrive. */
+export async function waitForMessage(request: APIRequestContext, match: (m: Message) => boolean): Promise<Message> {
+  let found: Message | undefined;
+  await expect(async () => {
+    found = (await mailbox(request)).find(match);
+    expect(found).toBeDefined();
+  }).toPass({ timeout: 15_000 });
+  return found!;
+}
+
+/** On a "One-Time Passcode" screen: sends the code (if asked how) and types it in. */
+export async function completePasscode(page: Page) {
+  await expect(page.getByRole('heading', { level: 1, name: 'One-Time Passcode' })).toBeVisible();
+  const submit = page.getByRole('button', { name: 'Submit' });
+  if (await submit.isVisible()) {
+    await submit.click();
+  }
+  const hint = page.getByText(/The six digits after \d{4}-/);
+  await expect(hint).toBeVisible();
+  const prefix = /(\d{4})-/.exec((await hint.textContent()) ?? '')![1];
+  const message = await waitForMessage(page.request, (m) => m.body.includes(`${prefix}-${m.codes[0]}`));
+  await page.getByRole('textbox', { name: 'One-time passcode' }).fill(message.codes[0]);
+  await page.getByRole('button', { name: 'Next' }).click();
+}
+
+/** Email, "Next", password, "Log In" — and nothing more. */
+export async function enterPassword(page: Page, email: string, password = DEMO_PASSWORD) {
   await page.goto('/login');
   await hydrated(page);
   await page.getByRole('textbox', { name: 'Email Address' }).fill(email);
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log In' }).click();
+}
+
+/** Signs in completely: password, then the one-time passcode. */
+export async function logIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await enterPassword(page, email, password);
+  await completePasscode(page);
 }

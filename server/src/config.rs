@@ -53,14 +53,14 @@ pub struct Config {
     )]
     pub password_max_age_days: i64,
 
-    /// Minutes without activity before a session ends.
+    /// Seconds without activity before a session ends (30 minutes).
     #[arg(
         long,
-        env = "PORTAL_SESSION_IDLE_MINUTES",
-        default_value_t = 30,
+        env = "PORTAL_SESSION_IDLE_SECONDS",
+        default_value_t = 1800,
         global = true
     )]
-    pub session_idle_minutes: i64,
+    pub session_idle_seconds: i64,
 
     /// Hours after sign-in when a session ends regardless of activity.
     #[arg(
@@ -70,6 +70,29 @@ pub struct Config {
         global = true
     )]
     pub session_absolute_hours: i64,
+
+    /// The address users reach the portal at, for links in emails (default: http:// and the
+    /// serving address).
+    #[arg(long, env = "PORTAL_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// Minutes the "Set your new password" link of a registration works.
+    #[arg(
+        long,
+        env = "PORTAL_REGISTRATION_LINK_MINUTES",
+        default_value_t = 10,
+        global = true
+    )]
+    pub registration_link_minutes: i64,
+
+    /// The serving address (set by cargo-leptos), for the default public URL.
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub site_addr: String,
 
     /// Log lines as plain text or JSON.
     #[arg(
@@ -98,10 +121,15 @@ impl Config {
             dev_mailbox: self.dev_mailbox,
             plain_http: self.plain_http,
             time_zone,
-            session_idle_seconds: self.session_idle_minutes * 60,
+            session_idle_seconds: self.session_idle_seconds,
             session_absolute_seconds: self.session_absolute_hours * 3600,
             password_max_age_days: self.password_max_age_days,
             secret_key: self.secret_key()?,
+            public_url: self
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", self.site_addr)),
+            registration_link_minutes: self.registration_link_minutes,
         })
     }
 

@@ -1,102 +1,13 @@
 //! The whole HTTP application against real databases loaded with demo data (SQLite and
 //! PostgreSQL): sign-in, sessions, redirects, authorization, headers, the dev mailbox.
 
-use app::ssr::clock::{ManualClock, SharedClock};
-use app::ssr::settings::Settings;
-use app::ssr::{testing, AppState};
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use axum::Router;
-use leptos::prelude::LeptosOptions;
+mod common;
+
+use axum::http::{header, StatusCode};
+use common::*;
 use server::demo::{self, DEMO_PASSWORD};
-use server::routes;
 use sqlx::Row;
-use std::sync::Arc;
 use tower::ServiceExt;
-
-const NOW: i64 = 1_780_000_000;
-const CLAIMS: u64 = 300;
-
-struct Site {
-    router: Router,
-    state: AppState,
-    _db: testing::TestDb,
-}
-
-async fn sites(dev_mailbox: bool) -> Vec<Site> {
-    let mut sites = Vec::new();
-    for t in testing::databases().await {
-        let mut settings = Settings::for_tests();
-        settings.dev_mailbox = dev_mailbox;
-        demo::load(&t.db, &settings, NOW, CLAIMS)
-            .await
-            .unwrap_or_else(|e| panic!("{}: {e}", t.label));
-        let clock: SharedClock = Arc::new(ManualClock::at_unix(NOW));
-        let options = LeptosOptions::builder().output_name("portal").build();
-        let state = routes::app_state(options, t.db.clone(), Arc::new(settings), clock).unwrap();
-        sites.push(Site {
-            router: routes::router(state.clone()),
-            state,
-            _db: t,
-        });
-    }
-    sites
-}
-
-fn post_form(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut request = Request::post(path)
-        .header(header::HOST, "portal.test")
-        .header(header::ORIGIN, "http://portal.test")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    request.body(Body::from(body.to_string())).unwrap()
-}
-
-fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut request = Request::get(path)
-        .header(header::HOST, "portal.test")
-        .header(header::ACCEPT, "text/html");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    request.body(Body::empty()).unwrap()
-}
-
-async fn body_text(response: axum::response::Response) -> String {
-    let bytes = axum::body::to_bytes(response.into_body(), 10 * 1024 * 1024)
-        .await
-        .unwrap();
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
-/// Signs in and returns the `name=value` of the session cookie.
-async fn log_in(site: &Site, email: &str, password: &str) -> (StatusCode, Option<String>, String) {
-    let body = format!(
-        "email={}&password={}",
-        email.replace('@', "%40"),
-        password.replace('!', "%21")
-    );
-    let response = site
-        .router
-        .clone()
-        .oneshot(post_form("/api/log-in", &body, None))
-        .await
-        .unwrap();
-    let status = response.status();
-    let cookie = response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("portal_session=") && !v.contains("Max-Age=0"))
-        .map(|v| {
-            assert!(v.contains("HttpOnly") && v.contains("SameSite=Lax"), "{v}");
-            v.split(';').next().unwrap().to_string()
-        });
-    (status, cookie, body_text(response).await)
-}
 
 #[tokio::test]
 async fn demo_data_is_complete_and_loaded_once() {

@@ -1,14 +1,22 @@
 //! Who is signed in, in which organization, and what they may do.
 
+mod idle;
+pub(crate) mod password;
 pub mod password_policy;
 pub mod permissions;
 mod require;
 mod session_info;
-mod sign_in;
+pub(crate) mod sign_in;
+pub mod step_up;
 
+pub use idle::IdleTimeout;
+pub use password::{
+    check_passkey, ForgotPasswordPage, PasskeyPage, PasswordChecklist, SetPasswordPage,
+};
 pub use require::RequireOrganization;
 pub use session_info::{
     current_session, switch_organization, OrganizationChoice, SessionInfo, SessionResource,
     SignedInUser,
 };
 pub use sign_in::{LogInPage, SelectOrganizationPage, SignOutButton, SIGN_IN_FAILED};
+pub use step_up::StepUpDialog;

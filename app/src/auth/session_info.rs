@@ -19,6 +19,8 @@ pub struct SignedInUser {
     pub organization: Option<OrganizationChoice>,
     /// Every organization where the user's membership is active.
     pub organizations: Vec<OrganizationChoice>,
+    /// Seconds without activity before the session ends.
+    pub idle_seconds: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -54,6 +56,7 @@ pub async fn current_session() -> Result<SessionInfo, AppError> {
                     .find(|o| Some(o.id) == caller.org.as_ref().map(|a| a.organization_id))
                     .cloned(),
                 organizations,
+                idle_seconds: caller.state.settings.session_idle_seconds,
             }),
         })
     })
@@ -100,7 +103,6 @@ pub(crate) mod ssr {
     use crate::auth::permissions::OrgKind;
     use crate::error::AppError;
     use crate::ssr::{guard::Caller, session};
-    use leptos::prelude::use_context;
     use sqlx::Row;
 
     /// The organizations where the caller's membership is active, by name.
@@ -139,16 +141,7 @@ pub(crate) mod ssr {
             None,
         )
         .await?;
-        set_session_cookie(&state.settings, Some(&id));
+        session::send_cookie(&state.settings, session::SESSION_COOKIE, Some(&id));
         Ok(())
-    }
-
-    /// Sends the session cookie with the response (or removes it).
-    pub fn set_session_cookie(settings: &crate::ssr::settings::Settings, id: Option<&str>) {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            if let Ok(value) = http::HeaderValue::from_str(&session::cookie(settings, id)) {
-                response.append_header(http::header::SET_COOKIE, value);
-            }
-        }
     }
 }

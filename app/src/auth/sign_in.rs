@@ -3,23 +3,36 @@
 use super::session_info::{SessionResource, SwitchOrganization};
 use crate::domain::Email;
 use crate::error::AppError;
-use crate::ui::{go_to, ErrorSummary, Field};
+use crate::ui::{go_to, ErrorSummary, Field, OtpChoose, OtpEnter};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// The one message for every failed sign-in, so nobody can learn which accounts exist.
 pub const SIGN_IN_FAILED: &str = "The email address or password is incorrect.";
 
+/// What follows a correct password: always a one-time passcode.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LogInOutcome {
-    /// Where the browser goes next.
-    pub next: String,
+pub struct PasscodeNeeded {
+    /// The last four digits of the phone the passcode can go to.
+    pub last4: String,
 }
 
+/// Checks the email and password. Nothing is signed in yet: a passcode must follow.
 #[server(endpoint = "log-in")]
-pub async fn log_in(email: String, password: String) -> Result<LogInOutcome, AppError> {
-    use crate::ssr::serve;
-    serve(ssr::log_in(email, password)).await
+pub async fn log_in(email: String, password: String) -> Result<PasscodeNeeded, AppError> {
+    crate::ssr::serve(ssr::log_in(email, password)).await
+}
+
+/// Sends the sign-in passcode by "sms", "voice" or "email"; answers the prefix shown.
+#[server(endpoint = "log-in/send-passcode")]
+pub async fn send_sign_in_passcode(channel: String) -> Result<String, AppError> {
+    crate::ssr::serve(ssr::send_passcode(channel)).await
+}
+
+/// Checks the passcode and signs in; answers where to go next.
+#[server(endpoint = "log-in/verify-passcode")]
+pub async fn verify_sign_in_passcode(code: String) -> Result<String, AppError> {
+    crate::ssr::serve(ssr::verify_passcode(code)).await
 }
 
 #[server(endpoint = "log-out")]
@@ -43,7 +56,7 @@ pub async fn log_out() -> Result<(), AppError> {
             )
             .await?;
         }
-        super::session_info::ssr::set_session_cookie(&settings, None);
+        session::send_cookie(&settings, session::SESSION_COOKIE, None);
         Ok(())
     })
     .await
@@ -52,9 +65,17 @@ pub async fn log_out() -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
+    use crate::domain::Phone;
     use crate::ssr::clock::MINUTE;
-    use crate::ssr::{audit, crypto, session, state};
+    use crate::ssr::outbox::Channel;
+    use crate::ssr::passcodes::{self, Purpose};
+    use crate::ssr::{audit, crypto, request_ip, session, state, AppState};
     use sqlx::Row;
+
+    /// The cookie that carries a sign-in between the password and the passcode.
+    const CHALLENGE_COOKIE: &str = "portal_sign_in";
+    /// How long that step may take.
+    const CHALLENGE_MINUTES: i64 = 10;
 
     /// Consecutive failures before the account is locked for [`LOCK_MINUTES`].
     pub const MAX_CONSECUTIVE_FAILURES: i64 = 10;
@@ -62,32 +83,27 @@ mod ssr {
     /// Failures in all before only an administrator can unlock the account.
     pub const MAX_LIFETIME_FAILURES: i64 = 100;
 
-    pub async fn log_in(email: String, password: String) -> Result<LogInOutcome, AppError> {
+    pub async fn log_in(email: String, password: String) -> Result<PasscodeNeeded, AppError> {
         let state = state()?;
         let email = Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
         let now = state.clock.unix();
-        let ip = leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| {
-            parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|info| info.0.ip().to_string())
-        });
+        let ip = request_ip();
         let user = sqlx::query(
-            "SELECT id, password_hash, failed_logins, lifetime_failed_logins, locked_until, is_operator FROM users WHERE email = $1",
+            "SELECT id, password_hash, failed_logins, lifetime_failed_logins, locked_until, phone FROM users WHERE email = $1",
         )
         .bind(email.as_str())
         .fetch_optional(&state.db.pool)
         .await?;
-        let (user_id, hash, failures, lifetime, locked_until, is_operator) = match &user {
+        let (user_id, hash, failures, lifetime, locked_until, phone) = match &user {
             Some(row) => (
                 Some(row.try_get::<i64, _>("id")?),
                 row.try_get::<Option<String>, _>("password_hash")?,
                 row.try_get::<i64, _>("failed_logins")?,
                 row.try_get::<i64, _>("lifetime_failed_logins")?,
                 row.try_get::<Option<i64>, _>("locked_until")?,
-                row.try_get::<i64, _>("is_operator")? == 1,
+                row.try_get::<Option<String>, _>("phone")?,
             ),
-            None => (None, None, 0, 0, None, false),
+            None => (None, None, 0, 0, None, None),
         };
         // The password is checked even for a locked or unknown account, so every failure
         // takes the same time.
@@ -136,37 +152,172 @@ mod ssr {
             .bind(user_id)
             .execute(&state.db.pool)
             .await?;
-        let memberships: Vec<i64> = sqlx::query_scalar(
-            "SELECT organization_id FROM memberships WHERE user_id = $1 AND status = 'active' ORDER BY is_default DESC, organization_id",
+        let challenge = crypto::random_hex(32);
+        sqlx::query("INSERT INTO sign_in_challenges (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(crypto::secret_hash(&challenge))
+            .bind(user_id)
+            .bind(now)
+            .bind(now + CHALLENGE_MINUTES * MINUTE)
+            .execute(&state.db.pool)
+            .await?;
+        session::send_cookie(&state.settings, CHALLENGE_COOKIE, Some(&challenge));
+        audit::record(
+            &state.db,
+            now,
+            audit_entry("sign_in.password", String::new()),
         )
-        .bind(user_id)
-        .fetch_all(&state.db.pool)
         .await?;
-        let organization_id = match memberships.as_slice() {
-            [only] => Some(*only),
-            _ => None,
+        let last4 = phone
+            .as_deref()
+            .and_then(|p| Phone::parse(p).ok())
+            .map(|p| p.last4().to_string());
+        Ok(PasscodeNeeded {
+            last4: last4.unwrap_or_default(),
+        })
+    }
+
+    /// The user whose password was just checked, from the challenge cookie.
+    async fn challenged_user(
+        state: &AppState,
+    ) -> Result<(String, i64, String, Option<String>), AppError> {
+        let expired =
+            || AppError::Conflict("Your sign-in has timed out. Please log in again.".into());
+        let id = session::request_cookie(&state.settings, CHALLENGE_COOKIE).ok_or_else(expired)?;
+        let row = sqlx::query(
+            "SELECT c.id_hash, u.id, u.email, u.phone FROM sign_in_challenges c JOIN users u ON u.id = c.user_id              WHERE c.id_hash = $1 AND c.expires_at > $2",
+        )
+        .bind(crypto::secret_hash(&id))
+        .bind(state.clock.unix())
+        .fetch_optional(&state.db.pool)
+        .await?
+        .ok_or_else(expired)?;
+        Ok((
+            row.try_get("id_hash")?,
+            row.try_get("id")?,
+            row.try_get("email")?,
+            row.try_get("phone")?,
+        ))
+    }
+
+    pub async fn send_passcode(channel: String) -> Result<String, AppError> {
+        let state = state()?;
+        let (challenge, _, email, phone) = challenged_user(&state).await?;
+        let (channel, destination) = match channel.as_str() {
+            "email" => (Channel::Email, email),
+            "voice" => (Channel::Voice, phone.unwrap_or_default()),
+            _ => (Channel::Sms, phone.unwrap_or_default()),
         };
-        let id =
-            session::create(&state.db, now, user_id, organization_id, ip.clone(), None).await?;
-        super::super::session_info::ssr::set_session_cookie(&state.settings, Some(&id));
+        let sent = passcodes::send(
+            &state.db,
+            state.clock.unix(),
+            &state.settings.secret_key,
+            &state.settings.program_name,
+            Purpose::SignIn,
+            &format!("sign_in:{challenge}"),
+            channel,
+            &destination,
+        )
+        .await?;
+        Ok(sent.prefix)
+    }
+
+    pub async fn verify_passcode(code: String) -> Result<String, AppError> {
+        let state = state()?;
+        let (challenge, user_id, email, _) = challenged_user(&state).await?;
+        let now = state.clock.unix();
+        let subject = format!("sign_in:{challenge}");
+        if let Err(error) = passcodes::verify(
+            &state.db,
+            now,
+            &state.settings.secret_key,
+            Purpose::SignIn,
+            &subject,
+            &code,
+        )
+        .await
+        {
+            audit::record(
+                &state.db,
+                now,
+                audit::AuditEntry {
+                    user_id: Some(user_id),
+                    action: "passcode.failure",
+                    subject: format!("email:{email}"),
+                    detail: "sign-in".into(),
+                    ip: request_ip(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            return Err(error);
+        }
+        sqlx::query("DELETE FROM sign_in_challenges WHERE id_hash = $1")
+            .bind(&challenge)
+            .execute(&state.db.pool)
+            .await?;
+        session::send_cookie(&state.settings, CHALLENGE_COOKIE, None);
+        let next = begin_session(&state, user_id).await?;
         audit::record(
             &state.db,
             now,
             audit::AuditEntry {
-                organization_id,
-                ..audit_entry("sign_in.success", String::new())
+                user_id: Some(user_id),
+                action: "sign_in.success",
+                subject: format!("email:{email}"),
+                detail: String::new(),
+                ip: request_ip(),
+                ..Default::default()
             },
         )
         .await?;
-        let next = if memberships.len() > 1 {
-            "/select-organization"
-        } else if memberships.is_empty() && is_operator {
-            "/operator"
-        } else {
-            "/"
-        };
-        Ok(LogInOutcome { next: next.into() })
+        Ok(next)
     }
+}
+
+/// Starts a session for a user who has proven who they are, working in their only (or
+/// default) organization; answers where to go: the dashboard, or "Select an organization".
+#[cfg(feature = "ssr")]
+pub async fn begin_session(state: &crate::ssr::AppState, user_id: i64) -> Result<String, AppError> {
+    use crate::ssr::{request_ip, session};
+    let memberships: Vec<i64> = sqlx::query_scalar(
+        "SELECT organization_id FROM memberships WHERE user_id = $1 AND status = 'active' ORDER BY is_default DESC, organization_id",
+    )
+    .bind(user_id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let organization_id = match memberships.as_slice() {
+        [only] => Some(*only),
+        _ => None,
+    };
+    let id = session::create(
+        &state.db,
+        state.clock.unix(),
+        user_id,
+        organization_id,
+        request_ip(),
+        None,
+    )
+    .await?;
+    session::send_cookie(&state.settings, session::SESSION_COOKIE, Some(&id));
+    let is_operator: i64 = sqlx::query_scalar("SELECT is_operator FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&state.db.pool)
+        .await?;
+    Ok(if memberships.len() > 1 {
+        "/select-organization"
+    } else if memberships.is_empty() && is_operator == 1 {
+        "/operator"
+    } else {
+        "/"
+    }
+    .to_string())
+}
+
+/// Where the sign-in stands after the password.
+#[derive(Debug, Clone, PartialEq)]
+enum PasscodeStage {
+    Choose { last4: String },
+    Enter { prefix: String, last4: String },
 }
 
 #[component]
@@ -185,9 +336,63 @@ pub fn LogInPage() -> impl IntoView {
     let asking_password = RwSignal::new(false);
     let action = ServerAction::<LogIn>::new();
     let server_error = move || action.value().get().and_then(Result::err);
+    let stage = RwSignal::new(None::<PasscodeStage>);
+    let query = leptos_router::hooks::use_query_map();
+    let signed_out_idle = move || query.with(|q| q.get("reason").as_deref() == Some("idle"));
+    let passcode_error = RwSignal::new(None::<AppError>);
+    let pending = RwSignal::new(false);
     Effect::new(move |_| {
-        if let Some(Ok(outcome)) = action.value().get() {
-            go_to(&outcome.next);
+        if let Some(Ok(needed)) = action.value().get() {
+            stage.set(Some(PasscodeStage::Choose {
+                last4: needed.last4,
+            }));
+        }
+    });
+    let send = Callback::new(move |(channel, _): (String, Option<String>)| {
+        pending.set(true);
+        let last4 = match stage.get_untracked() {
+            Some(PasscodeStage::Choose { last4 } | PasscodeStage::Enter { last4, .. }) => last4,
+            None => String::new(),
+        };
+        let sent_to = if channel == "email" {
+            "your email address".to_string()
+        } else {
+            format!("phone number ending in {last4}")
+        };
+        leptos::task::spawn_local(async move {
+            pending.set(false);
+            match send_sign_in_passcode(channel).await {
+                Ok(prefix) => {
+                    passcode_error.set(None);
+                    stage.set(Some(PasscodeStage::Enter {
+                        prefix,
+                        last4: sent_to,
+                    }));
+                }
+                Err(e) => passcode_error.set(Some(e)),
+            }
+        });
+    });
+    let verify = Callback::new(move |code: String| {
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            match verify_sign_in_passcode(code).await {
+                Ok(next) => go_to(&next),
+                Err(e) => {
+                    pending.set(false);
+                    passcode_error.set(Some(e));
+                }
+            }
+        });
+    });
+    let resend = Callback::new(move |_| {
+        passcode_error.set(None);
+        if let Some(PasscodeStage::Enter { .. }) = stage.get_untracked() {
+            let last4 = match action.value().get_untracked() {
+                Some(Ok(needed)) => needed.last4,
+                _ => String::new(),
+            };
+            stage.set(Some(PasscodeStage::Choose { last4 }));
         }
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -209,30 +414,45 @@ pub fn LogInPage() -> impl IntoView {
     };
     view! {
         <div class="narrow">
-            <h1>"Log In"</h1>
-            <form on:submit=on_submit novalidate>
-                <ErrorSummary error=Signal::derive(server_error) />
-                <Field
-                    label="Email Address"
-                    value=email
-                    input_type="email"
-                    autocomplete="username"
-                    error=Signal::derive(move || {
-                        email_error.get().or_else(|| server_error().and_then(|e| e.field_messages("email").into_iter().next()))
-                    })
-                />
-                <Show when=move || asking_password.get()>
-                    <Field label="Password" value=password input_type="password" autocomplete="current-password" autofocus=true />
-                </Show>
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                    {move || if asking_password.get() { "Log In" } else { "Next" }}
-                </button>
-            </form>
-            <p><a href="/password/forgot">"Forgot Password?"</a></p>
-            <Suspense>
-                <p><a href="/join">{move || format!("Join {} Provider Portal", program())}</a></p>
-            </Suspense>
-            <p><a href="/register">"Register as a New User"</a></p>
+            {move || match stage.get() {
+                Some(PasscodeStage::Choose { last4 }) => view! {
+                    <OtpChoose last4 error=Signal::derive(move || passcode_error.get()) pending=Signal::derive(move || pending.get())
+                        on_send=send methods=vec![("sms", "SMS"), ("voice", "Voice"), ("email", "Email")] />
+                }.into_any(),
+                Some(PasscodeStage::Enter { prefix, last4 }) => view! {
+                    <OtpEnter prefix sent_to=last4 error=Signal::derive(move || passcode_error.get())
+                        pending=Signal::derive(move || pending.get()) on_verify=verify on_resend=resend />
+                }.into_any(),
+                None => view! {
+                    <h1>"Log In"</h1>
+                    <Show when=signed_out_idle>
+                        <p class="notice" role="status">"You were signed out because there was no activity for a while. Please log in again."</p>
+                    </Show>
+                    <form on:submit=on_submit novalidate>
+                        <ErrorSummary error=Signal::derive(server_error) />
+                        <Field
+                            label="Email Address"
+                            value=email
+                            input_type="email"
+                            autocomplete="username"
+                            error=Signal::derive(move || {
+                                email_error.get().or_else(|| server_error().and_then(|e| e.field_messages("email").into_iter().next()))
+                            })
+                        />
+                        <Show when=move || asking_password.get()>
+                            <Field label="Password" value=password input_type="password" autocomplete="current-password" autofocus=true />
+                        </Show>
+                        <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                            {move || if asking_password.get() { "Log In" } else { "Next" }}
+                        </button>
+                    </form>
+                    <p><a href="/password/forgot">"Forgot Password?"</a></p>
+                    <Suspense>
+                        <p><a href="/join">{move || format!("Join {} Provider Portal", program())}</a></p>
+                    </Suspense>
+                    <p><a href="/register">"Register as a New User"</a></p>
+                }.into_any(),
+            }}
         </div>
     }
 }

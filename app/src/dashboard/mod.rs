@@ -237,6 +237,20 @@ pub(crate) mod ssr {
         Ok(())
     }
 
+    /// A UTC timestamp as the plan's local date and time, "MM/DD/YYYY 3:04 PM".
+    pub fn local_date_time(tz: &jiff::tz::TimeZone, unix: i64) -> String {
+        jiff::Timestamp::from_second(unix)
+            .map(|t| {
+                let zoned = t.to_zoned(tz.clone());
+                format!(
+                    "{} {}",
+                    crate::domain::UsDate(zoned.date()),
+                    zoned.strftime("%-I:%M %p")
+                )
+            })
+            .unwrap_or_default()
+    }
+
     /// A UTC timestamp as the plan's calendar date, MM/DD/YYYY.
     pub fn local_date(tz: &jiff::tz::TimeZone, unix: i64) -> String {
         jiff::Timestamp::from_second(unix)

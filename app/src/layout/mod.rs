@@ -4,7 +4,7 @@ mod policy;
 
 pub use policy::PolicyPage;
 
-use crate::auth::{SessionResource, SignOutButton};
+use crate::auth::{IdleTimeout, SessionResource, SignOutButton};
 use crate::ui::{go_to, MenuButton, MenuItem};
 use leptos::prelude::*;
 
@@ -48,6 +48,7 @@ pub fn Header() -> impl IntoView {
                             </span>
                             <MenuButton label="Add or Switch Organization" items=items />
                             <SignOutButton />
+                            <IdleTimeout idle_seconds=user.idle_seconds />
                         </div>
                     }
                 })}

@@ -1,4 +1,96 @@
-//! Registering an organization with the plan's secure token (guide 001).
+//! Registering an organization with the plan's secure token (guide 001, "Register a Provider
+//! Organization"): token → terms → account information → one-time passcode → conditions of use
+//! → "Registration Complete" and an emailed "Set your new password" link. The draft lives on the
+//! server, keyed by a cookie, so a reload resumes at the same step.
 
 #[cfg(feature = "ssr")]
+mod ssr;
+#[cfg(feature = "ssr")]
 pub mod tokens;
+mod view;
+
+pub use view::JoinPage;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Where a registration stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Step {
+    /// No registration under way: ask for the secure token.
+    Token,
+    Terms,
+    Account,
+    /// Choose SMS or voice for the passcode.
+    PasscodeChoose {
+        last4: String,
+    },
+    /// Type the passcode sent.
+    PasscodeEnter {
+        prefix: String,
+        last4: String,
+    },
+    Conditions,
+    Complete {
+        email: String,
+    },
+}
+
+/// The "Account Information" form.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AccountForm {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub tax_id: String,
+    pub zip: String,
+    pub contact_email: String,
+    pub phone: String,
+    /// "sms" or "voice".
+    pub channel: String,
+}
+
+#[server(endpoint = "registration/step")]
+pub async fn registration_step() -> Result<Step, AppError> {
+    crate::ssr::serve(ssr::current_step()).await
+}
+
+#[server(endpoint = "registration/token")]
+pub async fn submit_token(token: String) -> Result<Step, AppError> {
+    crate::ssr::serve(ssr::submit_token(token)).await
+}
+
+#[server(endpoint = "registration/terms")]
+pub async fn accept_terms(agree: bool, authorized: bool) -> Result<Step, AppError> {
+    crate::ssr::serve(ssr::accept_terms(agree, authorized)).await
+}
+
+#[server(endpoint = "registration/account", input = leptos::server_fn::codec::Json)]
+pub async fn submit_account(form: AccountForm) -> Result<Step, AppError> {
+    crate::ssr::serve(ssr::submit_account(form)).await
+}
+
+#[server(endpoint = "registration/send-passcode")]
+pub async fn send_registration_passcode(
+    channel: String,
+    phone: Option<String>,
+) -> Result<Step, AppError> {
+    crate::ssr::serve(ssr::send_passcode(channel, phone)).await
+}
+
+#[server(endpoint = "registration/verify-passcode")]
+pub async fn verify_registration_passcode(code: String) -> Result<Step, AppError> {
+    crate::ssr::serve(ssr::verify_passcode(code)).await
+}
+
+#[server(endpoint = "registration/conditions")]
+pub async fn accept_conditions(attest: bool, agree: bool) -> Result<Step, AppError> {
+    crate::ssr::serve(ssr::accept_conditions(attest, agree)).await
+}
+
+/// "Cancel": forgets the registration under way.
+#[server(endpoint = "registration/cancel")]
+pub async fn cancel_registration() -> Result<Step, AppError> {
+    crate::ssr::serve(ssr::cancel()).await
+}

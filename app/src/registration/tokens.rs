@@ -9,6 +9,9 @@ use crate::ssr::{audit, crypto, documents};
 use sqlx::Row;
 
 pub const TOKEN_VALID_DAYS: i64 = 30;
+/// Wrong EIN/SSN or ZIP entries before the token is locked for [`TOKEN_LOCK_MINUTES`].
+pub const MAX_FAILED_TRIES: i64 = 5;
+pub const TOKEN_LOCK_MINUTES: i64 = 60;
 
 /// When a token issued at `issued_at` stops working.
 pub fn expires_at(issued_at: i64) -> i64 {

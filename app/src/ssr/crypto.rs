@@ -154,3 +154,49 @@ mod tests {
         );
     }
 }
+
+/// Encrypts a secret its owner may see again (passkey, PIN, authenticator seed):
+/// XChaCha20-Poly1305 with a random nonce, hex of nonce and ciphertext.
+pub fn seal(key: &[u8; 32], plaintext: &[u8]) -> String {
+    use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng as AeadRng};
+    use chacha20poly1305::XChaCha20Poly1305;
+    let cipher = XChaCha20Poly1305::new(key.into());
+    let nonce = XChaCha20Poly1305::generate_nonce(&mut AeadRng);
+    let sealed = cipher
+        .encrypt(&nonce, plaintext)
+        .expect("encryption of a short secret");
+    format!("{}{}", hex::encode(nonce), hex::encode(sealed))
+}
+
+/// Decrypts what [`seal`] made; `None` if it was altered or sealed with another key.
+pub fn open(key: &[u8; 32], sealed: &str) -> Option<Vec<u8>> {
+    use chacha20poly1305::aead::{Aead, KeyInit};
+    use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+    let bytes = hex::decode(sealed).ok()?;
+    if bytes.len() < 24 {
+        return None;
+    }
+    let (nonce, ciphertext) = bytes.split_at(24);
+    XChaCha20Poly1305::new(key.into())
+        .decrypt(XNonce::from_slice(nonce), ciphertext)
+        .ok()
+}
+
+#[cfg(test)]
+mod sealing_tests {
+    #[test]
+    fn sealed_secrets_open_only_with_their_key() {
+        let sealed = super::seal(&[1; 32], b"1234");
+        assert!(!sealed.contains("1234"));
+        assert_eq!(
+            super::open(&[1; 32], &sealed).as_deref(),
+            Some(&b"1234"[..])
+        );
+        assert_eq!(super::open(&[2; 32], &sealed), None);
+        assert_ne!(
+            super::seal(&[1; 32], b"1234"),
+            sealed,
+            "a fresh nonce each time"
+        );
+    }
+}

@@ -20,8 +20,14 @@ pub struct Db {
 }
 
 /// Versioned migrations, in order. Written for PostgreSQL; see [`dialect`].
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "core", include_str!("../../migrations/0001_core.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "core", include_str!("../../migrations/0001_core.sql")),
+    (
+        2,
+        "identity",
+        include_str!("../../migrations/0002_identity.sql"),
+    ),
+];
 
 impl Db {
     /// Opens the database, creating a SQLite file (and its folder) on first use.

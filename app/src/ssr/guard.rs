@@ -42,8 +42,10 @@ pub async fn optional() -> Result<Option<Caller>, AppError> {
     let Some(parts) = use_context::<http::request::Parts>() else {
         return Ok(None);
     };
-    let Some(id) = session::cookie_value(&parts.headers, state.settings.session_cookie_name())
-    else {
+    let Some(id) = session::cookie_value(
+        &parts.headers,
+        &session::cookie_name(&state.settings, session::SESSION_COOKIE),
+    ) else {
         return Ok(None);
     };
     let now = state.clock.unix();
@@ -60,10 +62,7 @@ pub async fn optional() -> Result<Option<Caller>, AppError> {
         Some(organization_id) => org_access(&state, session.user_id, organization_id).await?,
         None => None,
     };
-    let ip = parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip().to_string());
+    let ip = super::request_ip();
     Ok(Some(Caller {
         session_hash: session.id_hash,
         user_id: session.user_id,

@@ -3,12 +3,15 @@
 
 pub mod audit;
 pub mod clock;
+pub mod common_passwords;
 pub mod crypto;
 pub mod csp;
 pub mod db;
 pub mod documents;
 pub mod guard;
 pub mod outbox;
+pub mod passcodes;
+pub mod password_links;
 pub mod session;
 pub mod settings;
 pub mod state;
@@ -33,6 +36,16 @@ pub async fn serve<T>(
         }
     }
     result
+}
+
+/// The client address of the request being served, for the audit log.
+pub fn request_ip() -> Option<String> {
+    use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip().to_string())
+    })
 }
 
 /// The application state of the request being served.

@@ -78,7 +78,7 @@ pub async fn find(
         delete_by_hash(db, &session.id_hash).await?;
         return Ok(None);
     }
-    if now - session.last_seen_at >= TOUCH_EVERY_SECONDS {
+    if now - session.last_seen_at >= TOUCH_EVERY_SECONDS.min(settings.session_idle_seconds / 4) {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
             .bind(now)
             .bind(&session.id_hash)
@@ -105,14 +105,42 @@ pub async fn delete_for_user(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
         .map(|_| ())
 }
 
-/// The `Set-Cookie` value that stores `id` (or, with `None`, removes the cookie).
-pub fn cookie(settings: &Settings, id: Option<&str>) -> String {
-    let name = settings.session_cookie_name();
+/// The session cookie's name, before the `__Host-` prefix.
+pub const SESSION_COOKIE: &str = "portal_session";
+
+/// A cookie's full name: `__Host-` prefixed (Secure, host-only, path /) unless served over
+/// plain http in development.
+pub fn cookie_name(settings: &Settings, base: &str) -> String {
+    if settings.plain_http {
+        base.to_string()
+    } else {
+        format!("__Host-{base}")
+    }
+}
+
+/// The `Set-Cookie` value that stores `value` (or, with `None`, removes the cookie).
+pub fn set_cookie(settings: &Settings, base: &str, value: Option<&str>) -> String {
+    let name = cookie_name(settings, base);
     let secure = if settings.plain_http { "" } else { "; Secure" };
-    match id {
-        Some(id) => format!("{name}={id}; Path=/; HttpOnly; SameSite=Lax{secure}"),
+    match value {
+        Some(value) => format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}"),
         None => format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
     }
+}
+
+/// Sends a cookie with the response of the server function or page being served.
+pub fn send_cookie(settings: &Settings, base: &str, value: Option<&str>) {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(header) = http::HeaderValue::from_str(&set_cookie(settings, base, value)) {
+            response.append_header(http::header::SET_COOKIE, header);
+        }
+    }
+}
+
+/// The value of a cookie in the request being served.
+pub fn request_cookie(settings: &Settings, base: &str) -> Option<String> {
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    cookie_value(&parts.headers, &cookie_name(settings, base))
 }
 
 /// The value of the named cookie in a request's headers.
@@ -157,12 +185,18 @@ mod tests {
     fn cookie_attributes() {
         let mut settings = Settings::for_tests();
         settings.plain_http = false;
-        let set = cookie(&settings, Some("abc"));
+        let set = set_cookie(&settings, SESSION_COOKIE, Some("abc"));
         assert_eq!(
             set,
             "__Host-portal_session=abc; Path=/; HttpOnly; SameSite=Lax; Secure"
         );
-        assert!(cookie(&settings, None).contains("Max-Age=0"));
+        assert!(set_cookie(&settings, SESSION_COOKIE, None).contains("Max-Age=0"));
+        settings.plain_http = true;
+        assert_eq!(
+            set_cookie(&settings, SESSION_COOKIE, Some("abc")),
+            "portal_session=abc; Path=/; HttpOnly; SameSite=Lax"
+        );
+        settings.plain_http = false;
         let mut headers = http::HeaderMap::new();
         headers.insert(
             http::header::COOKIE,

@@ -16,8 +16,13 @@ pub struct Settings {
     pub session_absolute_seconds: i64,
     /// 0 turns password expiry off.
     pub password_max_age_days: i64,
-    /// Key for secrets that must be decrypted again (PINs, passkeys, authenticator seeds).
+    /// Key for secrets that must be decrypted again (PINs, passkeys, authenticator seeds),
+    /// and for keyed hashes of one-time passcodes.
     pub secret_key: [u8; 32],
+    /// Where users reach the portal, for links in emails: "https://portal.example.org".
+    pub public_url: String,
+    /// How long the "Set your new password" link of a registration works.
+    pub registration_link_minutes: i64,
 }
 
 impl Settings {
@@ -32,14 +37,8 @@ impl Settings {
             session_absolute_seconds: 12 * 60 * 60,
             password_max_age_days: 60,
             secret_key: [7; 32],
-        }
-    }
-
-    pub fn session_cookie_name(&self) -> &'static str {
-        if self.plain_http {
-            "portal_session"
-        } else {
-            "__Host-portal_session"
+            public_url: "http://127.0.0.1:3000".into(),
+            registration_link_minutes: 10,
         }
     }
 }

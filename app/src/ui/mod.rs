@@ -1,17 +1,21 @@
 //! The design system: the same few components on every screen.
 
+mod choice;
 mod data_table;
 mod field;
 mod menu;
 mod modal;
+mod otp;
 mod tile;
 mod toast;
 mod wizard;
 
+pub use choice::{Checkbox, RadioGroup};
 pub use data_table::{Column, DataTable, Page, Pager, Pagination};
 pub use field::{ErrorSummary, Field};
 pub use menu::{MenuButton, MenuItem};
 pub use modal::Modal;
+pub use otp::{OtpChoose, OtpEnter};
 pub use tile::Tile;
 pub use toast::{provide_toasts, Toasts};
 pub use wizard::Wizard;

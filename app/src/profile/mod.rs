@@ -1,0 +1,382 @@
+//! "My Profile and Preferences" (guide 000): name and phone, password, notification
+//! preferences, the user passkey, and the user's active sessions.
+
+mod view;
+
+pub use view::ProfilePage;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The notification types a user can tune, with their labels.
+pub const NOTIFICATION_KINDS: [(&str, &str); 6] = [
+    ("remittance", "Remittance advice"),
+    ("referral", "Referral updates"),
+    ("bulletin", "Provider bulletins"),
+    ("access", "Access requests"),
+    ("pin", "PIN letters"),
+    ("user_activity", "User activity in my organization"),
+];
+
+/// How often a notification type arrives.
+pub const FREQUENCIES: [(&str, &str); 4] = [
+    ("immediately", "Immediately"),
+    ("daily", "Daily digest"),
+    ("weekly", "Weekly digest"),
+    ("off", "Off"),
+];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preference {
+    pub kind: String,
+    pub label: String,
+    pub frequency: String,
+    pub email: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActiveSession {
+    pub started: String,
+    pub last_seen: String,
+    pub from: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: String,
+    pub passkey_set: bool,
+    pub is_org_admin: bool,
+    pub preferences: Vec<Preference>,
+    pub sessions: Vec<ActiveSession>,
+}
+
+#[server(endpoint = "profile")]
+pub async fn load_profile() -> Result<Profile, AppError> {
+    crate::ssr::serve(ssr::load()).await
+}
+
+#[server(endpoint = "profile/save", input = leptos::server_fn::codec::Json)]
+pub async fn save_profile(
+    first_name: String,
+    last_name: String,
+    preferences: Vec<Preference>,
+) -> Result<(), AppError> {
+    crate::ssr::serve(ssr::save(first_name, last_name, preferences)).await
+}
+
+/// Sends a passcode to a new phone number (after a step-up); answers its prefix.
+#[server(endpoint = "profile/phone/send")]
+pub async fn send_phone_passcode(phone: String) -> Result<String, AppError> {
+    crate::ssr::serve(ssr::send_phone(phone)).await
+}
+
+#[server(endpoint = "profile/phone/confirm")]
+pub async fn confirm_phone(phone: String, code: String) -> Result<(), AppError> {
+    crate::ssr::serve(ssr::confirm_phone(phone, code)).await
+}
+
+#[server(endpoint = "profile/password")]
+pub async fn change_password(
+    current: String,
+    password: String,
+    again: String,
+) -> Result<(), AppError> {
+    crate::ssr::serve(ssr::change_password(current, password, again)).await
+}
+
+/// The passkey, for "Hold to View" (after a step-up).
+#[server(endpoint = "profile/passkey")]
+pub async fn view_passkey() -> Result<String, AppError> {
+    crate::ssr::serve(ssr::view_passkey()).await
+}
+
+#[server(endpoint = "profile/passkey/reset")]
+pub async fn reset_passkey(passkey: String, again: String) -> Result<(), AppError> {
+    crate::ssr::serve(ssr::reset_passkey(passkey, again)).await
+}
+
+#[server(endpoint = "profile/sign-out-others")]
+pub async fn sign_out_other_sessions() -> Result<(), AppError> {
+    crate::ssr::serve(ssr::sign_out_others()).await
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::auth::password_policy;
+    use crate::auth::step_up::ssr::require as require_step_up;
+    use crate::dashboard::ssr::local_date_time;
+    use crate::domain::Phone;
+    use crate::ssr::guard::{self, Caller};
+    use crate::ssr::outbox::Channel;
+    use crate::ssr::passcodes::{self, Purpose};
+    use crate::ssr::{audit, crypto};
+    use sqlx::Row;
+
+    async fn record(caller: &Caller, action: &'static str, detail: &str) -> Result<(), AppError> {
+        audit::record(
+            &caller.state.db,
+            caller.state.clock.unix(),
+            audit::AuditEntry {
+                user_id: Some(caller.user_id),
+                organization_id: caller.org.as_ref().map(|o| o.organization_id),
+                action,
+                subject: format!("user:{}", caller.user_id),
+                detail: detail.into(),
+                ip: caller.ip.clone(),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn load() -> Result<Profile, AppError> {
+        let caller = guard::signed_in().await?;
+        let db = &caller.state.db;
+        let user = sqlx::query("SELECT phone, passkey_ciphertext FROM users WHERE id = $1")
+            .bind(caller.user_id)
+            .fetch_one(&db.pool)
+            .await?;
+        let saved = sqlx::query(
+            "SELECT kind, frequency, email FROM notification_preferences WHERE user_id = $1",
+        )
+        .bind(caller.user_id)
+        .fetch_all(&db.pool)
+        .await?;
+        let mut preferences = Vec::new();
+        for (kind, label) in NOTIFICATION_KINDS {
+            let row = saved
+                .iter()
+                .find(|r| r.try_get::<String, _>("kind").is_ok_and(|k| k == kind));
+            preferences.push(Preference {
+                kind: kind.into(),
+                label: label.into(),
+                frequency: match row {
+                    Some(r) => r.try_get("frequency")?,
+                    None => "immediately".into(),
+                },
+                email: match row {
+                    Some(r) => r.try_get::<i64, _>("email")? == 1,
+                    None => false,
+                },
+            });
+        }
+        let tz = &caller.state.settings.time_zone;
+        let sessions = sqlx::query(
+            "SELECT id_hash, created_at, last_seen_at, ip FROM sessions WHERE user_id = $1 ORDER BY last_seen_at DESC",
+        )
+        .bind(caller.user_id)
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(ActiveSession {
+                started: local_date_time(tz, row.try_get("created_at")?),
+                last_seen: local_date_time(tz, row.try_get("last_seen_at")?),
+                from: row.try_get::<Option<String>, _>("ip")?.unwrap_or_else(|| "unknown".into()),
+                current: row.try_get::<String, _>("id_hash")? == caller.session_hash,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        Ok(Profile {
+            email: caller.email.clone(),
+            first_name: caller.first_name.clone(),
+            last_name: caller.last_name.clone(),
+            phone: user
+                .try_get::<Option<String>, _>("phone")?
+                .unwrap_or_default(),
+            passkey_set: user
+                .try_get::<Option<String>, _>("passkey_ciphertext")?
+                .is_some(),
+            is_org_admin: caller
+                .org
+                .as_ref()
+                .is_some_and(|o| o.role == crate::auth::permissions::OrgRole::Admin),
+            preferences,
+            sessions,
+        })
+    }
+
+    pub async fn save(
+        first_name: String,
+        last_name: String,
+        preferences: Vec<Preference>,
+    ) -> Result<(), AppError> {
+        let caller = guard::signed_in().await?;
+        let mut check = crate::error::Checker::new();
+        if first_name.trim().is_empty() {
+            check.add("first_name", "Enter your first name.");
+        }
+        if last_name.trim().is_empty() {
+            check.add("last_name", "Enter your last name.");
+        }
+        for p in &preferences {
+            if !NOTIFICATION_KINDS.iter().any(|(k, _)| *k == p.kind)
+                || !FREQUENCIES.iter().any(|(f, _)| *f == p.frequency)
+            {
+                check.add("preferences", "Choose a frequency for each notification.");
+            }
+        }
+        check.finish()?;
+        let db = &caller.state.db;
+        let mut tx = db.pool.begin().await?;
+        sqlx::query("UPDATE users SET first_name = $1, last_name = $2 WHERE id = $3")
+            .bind(first_name.trim())
+            .bind(last_name.trim())
+            .bind(caller.user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM notification_preferences WHERE user_id = $1")
+            .bind(caller.user_id)
+            .execute(&mut *tx)
+            .await?;
+        for p in preferences {
+            sqlx::query("INSERT INTO notification_preferences (user_id, kind, frequency, email) VALUES ($1, $2, $3, $4)")
+                .bind(caller.user_id)
+                .bind(p.kind)
+                .bind(p.frequency)
+                .bind(i64::from(p.email))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        record(
+            &caller,
+            "profile.update",
+            "name and notification preferences",
+        )
+        .await
+    }
+
+    fn phone_subject(caller: &Caller, phone: &Phone) -> String {
+        format!("phone:{}:{}", caller.user_id, phone.digits())
+    }
+
+    pub async fn send_phone(phone: String) -> Result<String, AppError> {
+        let caller = guard::signed_in().await?;
+        let phone = Phone::parse(&phone).map_err(|e| AppError::field("phone", e.to_string()))?;
+        require_step_up(&caller).await?;
+        let state = &caller.state;
+        let sent = passcodes::send(
+            &state.db,
+            state.clock.unix(),
+            &state.settings.secret_key,
+            &state.settings.program_name,
+            Purpose::PhoneChange,
+            &phone_subject(&caller, &phone),
+            Channel::Sms,
+            phone.as_str(),
+        )
+        .await?;
+        Ok(sent.prefix)
+    }
+
+    pub async fn confirm_phone(phone: String, code: String) -> Result<(), AppError> {
+        let caller = guard::signed_in().await?;
+        let phone = Phone::parse(&phone).map_err(|e| AppError::field("phone", e.to_string()))?;
+        require_step_up(&caller).await?;
+        let state = &caller.state;
+        passcodes::verify(
+            &state.db,
+            state.clock.unix(),
+            &state.settings.secret_key,
+            Purpose::PhoneChange,
+            &phone_subject(&caller, &phone),
+            &code,
+        )
+        .await?;
+        sqlx::query("UPDATE users SET phone = $1 WHERE id = $2")
+            .bind(phone.as_str())
+            .bind(caller.user_id)
+            .execute(&state.db.pool)
+            .await?;
+        record(
+            &caller,
+            "profile.phone_change",
+            &format!("ending in {}", phone.last4()),
+        )
+        .await
+    }
+
+    pub async fn change_password(
+        current: String,
+        password: String,
+        again: String,
+    ) -> Result<(), AppError> {
+        let caller = guard::signed_in().await?;
+        require_step_up(&caller).await?;
+        let state = &caller.state;
+        let hash: Option<String> =
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+                .bind(caller.user_id)
+                .fetch_one(&state.db.pool)
+                .await?;
+        if !crypto::verify_password(current.clone(), hash).await? {
+            return Err(AppError::field(
+                "current",
+                "This is not your current password.",
+            ));
+        }
+        if password_policy::too_similar(&current, &password) {
+            return Err(AppError::field(
+                "password",
+                "The new password is too similar to the current one.",
+            ));
+        }
+        crate::auth::password::ssr::check_new_password(state, caller.user_id, &password, &again)
+            .await?;
+        crate::auth::password::ssr::store_password(state, caller.user_id, password).await?;
+        // Anyone else signed in as this user is signed out.
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+            .bind(caller.user_id)
+            .bind(&caller.session_hash)
+            .execute(&state.db.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn view_passkey() -> Result<String, AppError> {
+        let caller = guard::signed_in().await?;
+        require_step_up(&caller).await?;
+        let sealed: Option<String> =
+            sqlx::query_scalar("SELECT passkey_ciphertext FROM users WHERE id = $1")
+                .bind(caller.user_id)
+                .fetch_one(&caller.state.db.pool)
+                .await?;
+        let sealed = sealed.ok_or(AppError::NotFound)?;
+        let passkey =
+            crypto::open(&caller.state.settings.secret_key, &sealed).ok_or(AppError::Internal)?;
+        record(&caller, "passkey.view", "").await?;
+        String::from_utf8(passkey).map_err(|_| AppError::Internal)
+    }
+
+    pub async fn reset_passkey(passkey: String, again: String) -> Result<(), AppError> {
+        let caller = guard::signed_in().await?;
+        crate::auth::check_passkey(&passkey, &again)?;
+        require_step_up(&caller).await?;
+        sqlx::query("UPDATE users SET passkey_ciphertext = $1 WHERE id = $2")
+            .bind(crypto::seal(
+                &caller.state.settings.secret_key,
+                passkey.as_bytes(),
+            ))
+            .bind(caller.user_id)
+            .execute(&caller.state.db.pool)
+            .await?;
+        record(&caller, "passkey.set", "reset in profile").await
+    }
+
+    pub async fn sign_out_others() -> Result<(), AppError> {
+        let caller = guard::signed_in().await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+            .bind(caller.user_id)
+            .bind(&caller.session_hash)
+            .execute(&caller.state.db.pool)
+            .await?;
+        record(&caller, "session.sign_out_others", "").await
+    }
+}

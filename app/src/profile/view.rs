@@ -1,0 +1,328 @@
+use super::{
+    change_password, confirm_phone, load_profile, reset_passkey, save_profile, send_phone_passcode,
+    sign_out_other_sessions, view_passkey, Preference, Profile, FREQUENCIES,
+};
+use crate::auth::{PasswordChecklist, RequireOrganization, StepUpDialog};
+use crate::domain::Phone;
+use crate::error::AppError;
+use crate::ui::{ErrorSummary, Field, Modal, Toasts};
+use leptos::prelude::*;
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let profile = Resource::new(|| (), |_| load_profile());
+    view! {
+        <RequireOrganization>
+            <h1>"My Profile and Preferences"</h1>
+            <Suspense fallback=|| view! { <p class="loading">"Loading your profile…"</p> }>
+                {move || profile.get().map(|result| match result {
+                    Ok(p) => view! { <ProfileForm profile=p reload=Callback::new(move |_| profile.refetch()) /> }.into_any(),
+                    Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
+                })}
+            </Suspense>
+            <p><a href="/">"Back to Dashboard"</a></p>
+        </RequireOrganization>
+    }
+}
+
+/// Runs `action`; when it needs a step-up, asks for a passcode first and runs it again.
+fn with_step_up<F, Fut>(
+    step_up: RwSignal<bool>,
+    retry: StoredValue<Option<Callback<()>>>,
+    error: RwSignal<Option<AppError>>,
+    action: F,
+) where
+    F: Fn() -> Fut + Send + Sync + Clone + 'static,
+    Fut: std::future::Future<Output = Result<(), AppError>> + 'static,
+{
+    leptos::task::spawn_local(async move {
+        match action().await {
+            Err(AppError::StepUpRequired) => {
+                retry.set_value(Some(Callback::new(move |_| {
+                    let action = action.clone();
+                    leptos::task::spawn_local(async move {
+                        if let Err(e) = action().await {
+                            error.set(Some(e));
+                        }
+                    })
+                })));
+                step_up.set(true);
+            }
+            Err(e) => error.set(Some(e)),
+            Ok(()) => error.set(None),
+        }
+    });
+}
+
+#[component]
+fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
+    let toasts = expect_context::<Toasts>();
+    let first = RwSignal::new(profile.first_name.clone());
+    let last = RwSignal::new(profile.last_name.clone());
+    let phone = RwSignal::new(profile.phone.clone());
+    let stored_phone = profile.phone.clone();
+    let last4 = Phone::parse(&profile.phone)
+        .map(|p| p.last4().to_string())
+        .unwrap_or_default();
+    let preferences: Vec<(Preference, RwSignal<String>, RwSignal<bool>)> = profile
+        .preferences
+        .iter()
+        .map(|p| {
+            (
+                p.clone(),
+                RwSignal::new(p.frequency.clone()),
+                RwSignal::new(p.email),
+            )
+        })
+        .collect();
+    let error = RwSignal::new(None::<AppError>);
+    let step_up = RwSignal::new(false);
+    let retry = StoredValue::new(None::<Callback<()>>);
+    let on_stepped_up = Callback::new(move |_| {
+        if let Some(callback) = retry.get_value() {
+            callback.run(());
+        }
+    });
+
+    // Phone change: a passcode to the new number.
+    let phone_prefix = RwSignal::new(None::<String>);
+    let phone_code = RwSignal::new(String::new());
+    let phone_dialog = RwSignal::new(false);
+
+    let prefs_for_save = preferences.clone();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let preferences: Vec<Preference> = prefs_for_save
+            .iter()
+            .map(|(p, frequency, email)| Preference {
+                frequency: frequency.get_untracked(),
+                email: email.get_untracked(),
+                ..p.clone()
+            })
+            .collect();
+        let (f, l, new_phone) = (
+            first.get_untracked(),
+            last.get_untracked(),
+            phone.get_untracked(),
+        );
+        let phone_changed = Phone::parse(&new_phone)
+            .map(|p| p.to_string())
+            .unwrap_or(new_phone.clone())
+            != stored_phone;
+        leptos::task::spawn_local(async move {
+            match save_profile(f, l, preferences).await {
+                Err(e) => error.set(Some(e)),
+                Ok(()) => {
+                    error.set(None);
+                    toasts.push("Your changes were saved.");
+                    if phone_changed {
+                        with_step_up(step_up, retry, error, move || {
+                            let new_phone = new_phone.clone();
+                            async move {
+                                let prefix = send_phone_passcode(new_phone).await?;
+                                phone_prefix.set(Some(prefix));
+                                phone_dialog.set(true);
+                                Ok(())
+                            }
+                        });
+                    }
+                }
+            }
+        });
+    };
+    let confirm = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (p, c) = (phone.get_untracked(), phone_code.get_untracked());
+        leptos::task::spawn_local(async move {
+            match confirm_phone(p, c).await {
+                Ok(()) => {
+                    phone_dialog.set(false);
+                    toasts.push("Your phone number was changed.");
+                    reload.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+
+    // Change Password.
+    let changing = RwSignal::new(false);
+    let current = RwSignal::new(String::new());
+    let new_password = RwSignal::new(String::new());
+    let again = RwSignal::new(String::new());
+    let update_password = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        with_step_up(step_up, retry, error, move || async move {
+            change_password(
+                current.get_untracked(),
+                new_password.get_untracked(),
+                again.get_untracked(),
+            )
+            .await?;
+            changing.set(false);
+            toasts.push("Your password was changed.");
+            Ok(())
+        });
+    };
+
+    // Passkey.
+    let shown_passkey = RwSignal::new(None::<String>);
+    let reveal = move || {
+        with_step_up(step_up, retry, error, move || async move {
+            shown_passkey.set(Some(view_passkey().await?));
+            Ok(())
+        });
+    };
+    let resetting = RwSignal::new(false);
+    let passkey = RwSignal::new(String::new());
+    let passkey_again = RwSignal::new(String::new());
+    let save_passkey = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        with_step_up(step_up, retry, error, move || async move {
+            reset_passkey(passkey.get_untracked(), passkey_again.get_untracked()).await?;
+            resetting.set(false);
+            toasts.push("Your passkey was reset.");
+            reload.run(());
+            Ok(())
+        });
+    };
+
+    let field_error = move |name: &'static str| {
+        Signal::derive(move || {
+            error
+                .get()
+                .and_then(|e| e.field_messages(name).into_iter().next())
+        })
+    };
+    let summary = Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| !matches!(e, AppError::Validation(_) | AppError::StepUpRequired))
+    });
+    let rows = preferences
+        .into_iter()
+        .map(|(p, frequency, email)| {
+            let select_id = format!("frequency-{}", p.kind);
+            let email_id = format!("email-{}", p.kind);
+            let options = FREQUENCIES
+                .iter()
+                .map(|(value, label)| view! { <option value=*value selected=move || frequency.get() == *value>{*label}</option> })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="row">{p.label.clone()}</th>
+                    <td>
+                        <label class="visually-hidden" for=select_id.clone()>"Frequency"</label>
+                        <select id=select_id on:change=move |ev| frequency.set(event_target_value(&ev))>{options}</select>
+                    </td>
+                    <td>
+                        <input type="checkbox" id=email_id.clone() prop:checked=move || email.get()
+                            on:change=move |ev| email.set(event_target_checked(&ev)) />
+                        <label for=email_id>"Email"</label>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let sessions = profile
+        .sessions
+        .iter()
+        .map(|s| {
+            let label = if s.current { " (this session)" } else { "" };
+            view! { <li>{format!("Signed in {} from {}, last active {}{label}", s.started, s.from, s.last_seen)}</li> }
+        })
+        .collect_view();
+
+    view! {
+        <ErrorSummary error=summary />
+        <StepUpDialog open=step_up last4=last4 on_done=on_stepped_up />
+        <form on:submit=save novalidate class="profile">
+            <section aria-labelledby="edit-account">
+                <h2 id="edit-account">"Edit Account Information"</h2>
+                <p>"Email Address (username): "<strong>{profile.email.clone()}</strong>
+                    <span class="hint">" — your administrator can change it."</span></p>
+                <Field label="First Name" value=first autocomplete="given-name" error=field_error("first_name") />
+                <Field label="Last Name" value=last autocomplete="family-name" error=field_error("last_name") />
+                <Field label="Phone Number" value=phone input_type="tel" autocomplete="tel" error=field_error("phone")
+                    hint="A new number is confirmed with a passcode sent to it." />
+                <button type="button" class="button" on:click=move |_| changing.set(true)>"Change Password"</button>
+            </section>
+            <section aria-labelledby="notification-preferences">
+                <h2 id="notification-preferences">"Notification Preferences"</h2>
+                <p>"Notifications always appear on your dashboard. Choose how often, and whether to get an email too."</p>
+                <table class="data-table">
+                    <caption class="visually-hidden">"Notification Preferences"</caption>
+                    <thead><tr><th scope="col">"Notification"</th><th scope="col">"Frequency"</th><th scope="col">"Email"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </section>
+            <button type="submit" class="button primary">"Save Changes"</button>
+        </form>
+
+        <Modal open=changing title="Change Password">
+            <form on:submit=update_password novalidate>
+                <Field label="Current Password" value=current input_type="password" autocomplete="current-password" error=field_error("current") />
+                <Field label="New Password" value=new_password input_type="password" autocomplete="new-password" error=field_error("password") />
+                <PasswordChecklist password=Signal::derive(move || new_password.get()) />
+                <Field label="Re-Enter Password" value=again input_type="password" autocomplete="new-password" error=field_error("again") />
+                <button type="submit" class="button primary">"Update Password"</button>
+            </form>
+        </Modal>
+
+        <Modal open=phone_dialog title="Confirm your new phone number">
+            <form on:submit=confirm novalidate>
+                <p>{move || format!("Enter the passcode sent to the new number. It begins with {}-.", phone_prefix.get().unwrap_or_default())}</p>
+                <Field label="One-time passcode" value=phone_code autocomplete="one-time-code" error=field_error("code") />
+                <button type="submit" class="button primary">"Confirm Phone Number"</button>
+            </form>
+        </Modal>
+
+        <section aria-labelledby="user-passkey">
+            <h2 id="user-passkey">"User Passkey"</h2>
+            {if profile.passkey_set {
+                view! {
+                    <p>
+                        "Your passkey: "
+                        <strong aria-live="polite">{move || shown_passkey.get().unwrap_or_else(|| "••••".into())}</strong>
+                    </p>
+                    <button
+                        class="button"
+                        on:pointerdown=move |_| reveal()
+                        on:pointerup=move |_| shown_passkey.set(None)
+                        on:pointerleave=move |_| shown_passkey.set(None)
+                        on:keydown=move |ev| if (ev.key() == " " || ev.key() == "Enter") && !ev.repeat() { reveal() }
+                        on:keyup=move |_| shown_passkey.set(None)
+                    >
+                        "Hold to View"
+                    </button>
+                }.into_any()
+            } else {
+                view! { <p>"You have not set a passkey yet."</p> }.into_any()
+            }}
+            <button class="button" on:click=move |_| resetting.set(true)>"Reset Passkey"</button>
+            <Modal open=resetting title="Reset Passkey">
+                <form on:submit=save_passkey novalidate>
+                    <Field label="Enter 4 digit User Passkey" value=passkey input_type="password" autocomplete="off" error=field_error("passkey") />
+                    <Field label="Retype 4 digit User Passkey" value=passkey_again input_type="password" autocomplete="off" error=field_error("again") />
+                    <button type="submit" class="button primary">"Save Passkey"</button>
+                </form>
+            </Modal>
+        </section>
+
+        <section aria-labelledby="active-sessions">
+            <h2 id="active-sessions">"Active Sessions"</h2>
+            <ul>{sessions}</ul>
+            <button class="button" on:click=move |_| {
+                leptos::task::spawn_local(async move {
+                    match sign_out_other_sessions().await {
+                        Ok(()) => {
+                            toasts.push("Your other sessions were signed out.");
+                            reload.run(());
+                        }
+                        Err(e) => error.set(Some(e)),
+                    }
+                });
+            }>"Sign out other sessions"</button>
+        </section>
+    }
+}

@@ -1,0 +1,250 @@
+//! One-time passcodes: a 4-digit prefix shown on screen and 6 digits sent by SMS, voice or
+//! email ("4437-123456"; the user types the six). Valid 30 minutes, used once, void after 5
+//! wrong tries. Resending voids the previous code and keeps its failure count.
+
+use super::clock::MINUTE;
+use super::db::Db;
+use super::outbox::{self, Channel, NewMessage};
+use crate::error::AppError;
+use hmac::{Hmac, Mac};
+use rand::Rng;
+use sha2::Sha256;
+use sqlx::Row;
+
+pub const VALID_MINUTES: i64 = 30;
+pub const MAX_FAILURES: i64 = 5;
+
+/// What a passcode proves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Registration,
+    PasswordLink,
+    SignIn,
+    StepUp,
+    PhoneChange,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Registration => "registration",
+            Purpose::PasswordLink => "password_link",
+            Purpose::SignIn => "sign_in",
+            Purpose::StepUp => "step_up",
+            Purpose::PhoneChange => "phone_change",
+        }
+    }
+}
+
+/// A passcode on its way: the prefix to show and where it went.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub prefix: String,
+}
+
+/// The stored form: keyed with the server's secret, so a copy of the table does not let
+/// anyone try the million possible codes offline.
+fn code_hash(key: &[u8; 32], purpose: Purpose, subject: &str, code: &str) -> String {
+    hex::encode(
+        code_mac(key, purpose, subject, code)
+            .finalize()
+            .into_bytes(),
+    )
+}
+
+fn code_mac(key: &[u8; 32], purpose: Purpose, subject: &str, code: &str) -> Hmac<Sha256> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("any key length");
+    for part in [purpose.as_str(), subject, code] {
+        mac.update(part.as_bytes());
+        mac.update(b"\0");
+    }
+    mac
+}
+
+/// Sends a new passcode for `subject`, voiding any earlier one.
+#[allow(clippy::too_many_arguments)]
+pub async fn send(
+    db: &Db,
+    now: i64,
+    key: &[u8; 32],
+    program: &str,
+    purpose: Purpose,
+    subject: &str,
+    channel: Channel,
+    destination: &str,
+) -> Result<Sent, AppError> {
+    let previous = sqlx::query(
+        "SELECT id, failures FROM passcodes WHERE purpose = $1 AND subject = $2 AND used_at IS NULL ORDER BY id DESC LIMIT 1",
+    )
+    .bind(purpose.as_str())
+    .bind(subject)
+    .fetch_optional(&db.pool)
+    .await?;
+    let mut failures = 0;
+    if let Some(row) = previous {
+        failures = row.try_get::<i64, _>("failures")?;
+        sqlx::query("UPDATE passcodes SET voided_at = $1 WHERE id = $2 AND voided_at IS NULL")
+            .bind(now)
+            .bind(row.try_get::<i64, _>("id")?)
+            .execute(&db.pool)
+            .await?;
+    }
+    if failures >= MAX_FAILURES {
+        return Err(AppError::Conflict(
+            "Too many wrong passcodes were entered. Please start again.".into(),
+        ));
+    }
+    let (prefix, code) = {
+        let mut rng = rand::rng();
+        (
+            format!("{:04}", rng.random_range(1000..10_000)),
+            format!("{:06}", rng.random_range(0..1_000_000)),
+        )
+    };
+    sqlx::query(
+        "INSERT INTO passcodes (purpose, subject, prefix, code_hash, channel, destination, failures, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(purpose.as_str())
+    .bind(subject)
+    .bind(&prefix)
+    .bind(code_hash(key, purpose, subject, &code))
+    .bind(channel.as_str())
+    .bind(destination)
+    .bind(failures)
+    .bind(now)
+    .bind(now + VALID_MINUTES * MINUTE)
+    .execute(&db.pool)
+    .await?;
+    let text = format!(
+        "Your {program} Provider Portal one-time passcode is {prefix}-{code}. It expires in {VALID_MINUTES} minutes. \
+         If you did not ask for it, call the Provider Contact Center."
+    );
+    outbox::enqueue(
+        db,
+        now,
+        NewMessage {
+            channel,
+            to: destination.to_string(),
+            subject: format!("{program} Provider Portal one-time passcode"),
+            body: text,
+            links: Vec::new(),
+            codes: vec![code],
+            attachment: None,
+        },
+    )
+    .await?;
+    Ok(Sent { prefix })
+}
+
+/// The prefix of the passcode waiting for `subject`, if one is.
+pub async fn pending_prefix(
+    db: &Db,
+    now: i64,
+    purpose: Purpose,
+    subject: &str,
+) -> Result<Option<String>, AppError> {
+    let prefix: Option<String> = sqlx::query_scalar(
+        "SELECT prefix FROM passcodes WHERE purpose = $1 AND subject = $2 AND used_at IS NULL AND voided_at IS NULL \
+         AND expires_at > $3 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(purpose.as_str())
+    .bind(subject)
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(prefix)
+}
+
+/// Why a typed passcode was refused, for the "One-time passcode" field.
+pub const WRONG: &str = "The passcode is not correct. Check the six digits and try again.";
+pub const EXPIRED: &str =
+    "This passcode has expired. Select “Resend one-time passcode” for a new one.";
+pub const VOID: &str = "Too many wrong passcodes were entered. Select “Resend one-time passcode”.";
+
+/// Checks a typed passcode; on success it is used up.
+pub async fn verify(
+    db: &Db,
+    now: i64,
+    key: &[u8; 32],
+    purpose: Purpose,
+    subject: &str,
+    typed: &str,
+) -> Result<(), AppError> {
+    let typed: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    if typed.len() != 6 || !typed.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AppError::field(
+            "code",
+            "Enter the six digits of the passcode.",
+        ));
+    }
+    let row = sqlx::query(
+        "SELECT id, code_hash, failures, expires_at, voided_at FROM passcodes \
+         WHERE purpose = $1 AND subject = $2 AND used_at IS NULL ORDER BY id DESC LIMIT 1",
+    )
+    .bind(purpose.as_str())
+    .bind(subject)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else {
+        return Err(AppError::field("code", EXPIRED));
+    };
+    let id: i64 = row.try_get("id")?;
+    if row.try_get::<Option<i64>, _>("voided_at")?.is_some()
+        || row.try_get::<i64, _>("failures")? >= MAX_FAILURES
+    {
+        return Err(AppError::field("code", VOID));
+    }
+    if row.try_get::<i64, _>("expires_at")? <= now {
+        return Err(AppError::field("code", EXPIRED));
+    }
+    let stored: String = row.try_get("code_hash")?;
+    // Compared in constant time.
+    let matches = hex::decode(&stored)
+        .map(|bytes| {
+            code_mac(key, purpose, subject, &typed)
+                .verify_slice(&bytes)
+                .is_ok()
+        })
+        .unwrap_or(false);
+    if !matches {
+        sqlx::query(
+            "UPDATE passcodes SET failures = failures + 1, \
+             voided_at = CASE WHEN failures + 1 >= $1 THEN $2 ELSE voided_at END WHERE id = $3",
+        )
+        .bind(MAX_FAILURES)
+        .bind(now)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+        return Err(AppError::field("code", WRONG));
+    }
+    sqlx::query("UPDATE passcodes SET used_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_depend_on_key_purpose_subject_and_code() {
+        let key = [1; 32];
+        let base = code_hash(&key, Purpose::SignIn, "user:1", "123456");
+        assert_ne!(
+            base,
+            code_hash(&[2; 32], Purpose::SignIn, "user:1", "123456")
+        );
+        assert_ne!(base, code_hash(&key, Purpose::StepUp, "user:1", "123456"));
+        assert_ne!(base, code_hash(&key, Purpose::SignIn, "user:2", "123456"));
+        assert_ne!(base, code_hash(&key, Purpose::SignIn, "user:1", "123457"));
+        assert!(!base.contains("123456"));
+    }
+}

@@ -1,0 +1,161 @@
+//! "Set your new password" links: emailed, single use, valid for a limited time, and always
+//! followed by a one-time passcode before the password can be set.
+
+use super::clock::{DAY, MINUTE};
+use super::outbox::{self, Channel, NewMessage};
+use super::{crypto, AppState};
+use crate::error::AppError;
+use sqlx::Row;
+
+/// A reset link works for 30 minutes.
+pub const RESET_MINUTES: i64 = 30;
+/// An invitation to a new user works for 7 days.
+pub const INVITATION_DAYS: i64 = 7;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    Registration,
+    Reset,
+    Invitation,
+}
+
+impl LinkPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkPurpose::Registration => "registration",
+            LinkPurpose::Reset => "reset",
+            LinkPurpose::Invitation => "invitation",
+        }
+    }
+
+    fn parse(value: &str) -> LinkPurpose {
+        match value {
+            "reset" => LinkPurpose::Reset,
+            "invitation" => LinkPurpose::Invitation,
+            _ => LinkPurpose::Registration,
+        }
+    }
+
+    /// How long a link of this kind works.
+    pub fn valid_seconds(self, registration_minutes: i64) -> i64 {
+        match self {
+            LinkPurpose::Registration => registration_minutes * MINUTE,
+            LinkPurpose::Reset => RESET_MINUTES * MINUTE,
+            LinkPurpose::Invitation => INVITATION_DAYS * DAY,
+        }
+    }
+}
+
+/// Emails a new link, voiding the user's earlier unused links of the same kind.
+pub async fn send(
+    state: &AppState,
+    user_id: i64,
+    email: &str,
+    purpose: LinkPurpose,
+) -> Result<(), AppError> {
+    let now = state.clock.unix();
+    sqlx::query("UPDATE password_links SET voided_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL AND voided_at IS NULL")
+        .bind(now)
+        .bind(user_id)
+        .bind(purpose.as_str())
+        .execute(&state.db.pool)
+        .await?;
+    let secret = crypto::random_hex(32);
+    let valid = purpose.valid_seconds(state.settings.registration_link_minutes);
+    sqlx::query(
+        "INSERT INTO password_links (user_id, purpose, secret_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .bind(crypto::secret_hash(&secret))
+    .bind(now)
+    .bind(now + valid)
+    .execute(&state.db.pool)
+    .await?;
+    let program = &state.settings.program_name;
+    let url = format!(
+        "{}/password/set?t={secret}",
+        state.settings.public_url.trim_end_matches('/')
+    );
+    let minutes = valid / MINUTE;
+    let (subject, body) = match purpose {
+        LinkPurpose::Reset => (
+            format!("Reset your {program} Provider Portal password"),
+            format!(
+                "We received a request to reset your password. Select \"Set your new password\" within {minutes} minutes: {url}\n\n\
+                 If you did not ask for this, you can ignore this email; your password has not changed."
+            ),
+        ),
+        LinkPurpose::Registration | LinkPurpose::Invitation => (
+            format!("Set your new password for the {program} Provider Portal"),
+            format!(
+                "Your {program} Provider Portal account is ready. Select \"Set your new password\" to create your password: {url}\n\n\
+                 The link works once and expires in {}. If it expires, use \"Forgot Password?\" on the Log In page.",
+                if minutes >= 24 * 60 { format!("{} days", minutes / (24 * 60)) } else { format!("{minutes} minutes") }
+            ),
+        ),
+    };
+    outbox::enqueue(
+        &state.db,
+        now,
+        NewMessage {
+            channel: Channel::Email,
+            to: email.to_string(),
+            subject,
+            body,
+            links: vec![url],
+            codes: Vec::new(),
+            attachment: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub id: i64,
+    pub user_id: i64,
+    pub purpose: LinkPurpose,
+    pub expired: bool,
+    pub spent: bool,
+    pub passcode_verified: bool,
+}
+
+/// The link with this secret, if it exists.
+pub async fn find(state: &AppState, secret: &str) -> Result<Option<Link>, AppError> {
+    let row = sqlx::query(
+        "SELECT id, user_id, purpose, expires_at, used_at, voided_at, passcode_verified_at FROM password_links WHERE secret_hash = $1",
+    )
+    .bind(crypto::secret_hash(secret))
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let now = state.clock.unix();
+    row.map(|row| {
+        Ok(Link {
+            id: row.try_get("id")?,
+            user_id: row.try_get("user_id")?,
+            purpose: LinkPurpose::parse(&row.try_get::<String, _>("purpose")?),
+            expired: row.try_get::<i64, _>("expires_at")? <= now,
+            spent: row.try_get::<Option<i64>, _>("used_at")?.is_some()
+                || row.try_get::<Option<i64>, _>("voided_at")?.is_some(),
+            passcode_verified: row
+                .try_get::<Option<i64>, _>("passcode_verified_at")?
+                .is_some(),
+        })
+    })
+    .transpose()
+    .map_err(|e: sqlx::Error| e.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_lifetimes() {
+        assert_eq!(LinkPurpose::Registration.valid_seconds(10), 10 * 60);
+        assert_eq!(LinkPurpose::Reset.valid_seconds(10), 30 * 60);
+        assert_eq!(LinkPurpose::Invitation.valid_seconds(10), 7 * 24 * 60 * 60);
+    }
+}

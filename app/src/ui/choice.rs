@@ -1,0 +1,55 @@
+use super::slug;
+use leptos::prelude::*;
+
+/// A checkbox with its label.
+#[component]
+pub fn Checkbox(#[prop(into)] label: String, checked: RwSignal<bool>) -> impl IntoView {
+    let id = format!("check-{}", slug(&label));
+    view! {
+        <div class="checkbox">
+            <input
+                type="checkbox"
+                id=id.clone()
+                prop:checked=move || checked.get()
+                on:change=move |ev| checked.set(event_target_checked(&ev))
+            />
+            <label for=id>{label}</label>
+        </div>
+    }
+}
+
+/// A group of radio buttons named by its legend; `value` holds the chosen option's value.
+#[component]
+pub fn RadioGroup(
+    #[prop(into)] legend: String,
+    /// (value, label) pairs.
+    options: Vec<(&'static str, &'static str)>,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    let name = format!("radio-{}", slug(&legend));
+    let buttons = options
+        .into_iter()
+        .map(|(option, label)| {
+            let id = format!("{name}-{option}");
+            view! {
+                <div class="radio">
+                    <input
+                        type="radio"
+                        id=id.clone()
+                        name=name.clone()
+                        value=option
+                        prop:checked=move || value.get() == option
+                        on:change=move |_| value.set(option.to_string())
+                    />
+                    <label for=id>{label}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="radio-group">
+            <legend>{legend}</legend>
+            {buttons}
+        </fieldset>
+    }
+}

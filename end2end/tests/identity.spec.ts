@@ -1,0 +1,120 @@
+import { test, expect } from '@playwright/test';
+import { completePasscode, enterPassword, hydrated, logIn, mailbox, waitForMessage } from './helpers';
+
+test('Oak Street registers from its token letter; the token then no longer works', async ({ page, request }) => {
+  const letter = (await mailbox(request)).find((m) => m.channel === 'postal' && m.to.startsWith('Oak Street Medical Group'));
+  const token = letter!.codes[0];
+
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Join Poppy Health Provider Portal' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Choose your organization type' })).toBeVisible();
+  await page.getByRole('button', { name: 'Enrolled provider organization' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Secure Token ID' })).toBeVisible();
+  await page.getByRole('textbox', { name: 'Secure Token ID' }).fill(token);
+  await page.getByRole('button', { name: 'Submit' }).click();
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Terms and Conditions for Poppy Health Provider Portal' })).toBeVisible();
+  const next = page.getByRole('button', { name: 'Next' });
+  await expect(next).toBeDisabled();
+  await page.getByRole('checkbox', { name: 'I confirm that I have read and agree to the above' }).check();
+  await expect(next).toBeDisabled();
+  await page
+    .getByRole('checkbox', { name: 'I confirm that I am authorized to create a Poppy Health Provider Portal account on behalf of my organization' })
+    .check();
+  await next.click();
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Account Information' })).toBeVisible();
+  await page.getByRole('textbox', { name: 'Email Address (username)' }).fill('olive@oakstreet.example');
+  await page.getByRole('textbox', { name: 'First Name' }).fill('Olive');
+  await page.getByRole('textbox', { name: 'Last Name' }).fill('Ortega');
+  await page.getByRole('textbox', { name: 'Provider EIN/SSN' }).fill('94-1111111');
+  await page.getByRole('textbox', { name: 'Provider Pay-To Zip Code' }).fill('95816');
+  await page.getByRole('textbox', { name: 'Provider Contact Email Address' }).fill('office@oakstreet.example');
+  await page.getByRole('textbox', { name: 'Preferred Contact Number' }).fill('916-555-7100');
+  await page.getByRole('radio', { name: 'SMS' }).check();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByText('This EIN/SSN does not match the organization the token was issued to.')).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'First Name' })).toHaveValue('Olive');
+  await page.getByRole('textbox', { name: 'Provider EIN/SSN' }).fill('94-7654321');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await completePasscode(page);
+  await expect(page.getByRole('heading', { level: 1, name: 'Poppy Health Online Conditions of Use Agreement' })).toBeVisible();
+  await page
+    .getByRole('checkbox', { name: 'I am authorized to attest and agree to all of the terms and conditions of this agreement on behalf of my organization' })
+    .check();
+  await page.getByRole('checkbox', { name: 'I have read and agree to these conditions of use on behalf of my organization' }).check();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Registration Complete' })).toBeVisible();
+
+  const email = await waitForMessage(request, (m) => m.to === 'olive@oakstreet.example');
+  await page.goto(email.links[0]);
+  await hydrated(page);
+  await completePasscode(page);
+  await expect(page.getByRole('heading', { level: 1, name: 'Create New Poppy Health Password' })).toBeVisible();
+  await page.getByLabel('New Password').fill('short');
+  await expect(page.getByRole('listitem').filter({ hasText: 'Minimum of 15 characters (not met)' })).toBeVisible();
+  await page.getByLabel('New Password').fill('Oak-Street-Admin-Pass-42');
+  await expect(page.getByRole('listitem').filter({ hasText: 'Minimum of 15 characters (met)' })).toBeVisible();
+  await page.getByLabel('Re-Enter Password').fill('Oak-Street-Admin-Pass-42');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByText('Your password has been successfully updated')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Enter User Passkey' })).toBeVisible();
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Skip' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'My Dashboard' })).toBeVisible();
+  await expect(page.getByText('Organization: Oak Street Medical Group')).toBeVisible();
+
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Sign Out' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Log In' })).toBeVisible();
+  await page.goto('/join');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Enrolled provider organization' }).click();
+  await page.getByRole('textbox', { name: 'Secure Token ID' }).fill(token);
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByText('This Secure Token ID has already been used.', { exact: false })).toBeVisible();
+});
+
+test('a user of two organizations signs in with a passcode and chooses one', async ({ page }) => {
+  await logIn(page, 'multi@sunrise.example');
+  await expect(page.getByRole('heading', { level: 1, name: 'Select an organization' })).toBeVisible();
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Sunrise Family Clinic' }).click();
+  await expect(page.getByText('Organization: Sunrise Family Clinic')).toBeVisible();
+});
+
+test('forgot password: emailed link, passcode, new password', async ({ page, request }) => {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Forgot Password?' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Reset Password' })).toBeVisible();
+  await page.getByRole('textbox', { name: 'Email Address' }).fill('network@coastal.example');
+  await page.getByRole('button', { name: 'Reset Password' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'we emailed it a link' })).toBeVisible();
+  const email = await waitForMessage(request, (m) => m.to === 'network@coastal.example' && m.links.length > 0);
+  await page.goto(email.links[0]);
+  await hydrated(page);
+  await completePasscode(page);
+  await page.getByLabel('New Password').fill('Coastal-Network-Reset-77');
+  await page.getByLabel('Re-Enter Password').fill('Coastal-Network-Reset-77');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByText('Your password has been successfully updated')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Enter User Passkey' })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('Enter 4 digit User Passkey').fill('1357');
+  await page.getByLabel('Retype 4 digit User Passkey').fill('1357');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'My Dashboard' })).toBeVisible();
+});
+
+test('ten wrong passwords lock the account, with the same message every time', async ({ page }) => {
+  for (let i = 0; i < 10; i++) {
+    await enterPassword(page, 'billing@valley.example', `wrong-password-${i}`);
+    await expect(page.getByRole('alert')).toHaveText('The email address or password is incorrect.');
+  }
+  await enterPassword(page, 'billing@valley.example');
+  await expect(page.getByRole('alert')).toHaveText('The email address or password is incorrect.');
+  await expect(page.getByRole('heading', { level: 1, name: 'One-Time Passcode' })).toHaveCount(0);
+});

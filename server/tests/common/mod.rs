@@ -1,0 +1,190 @@
+//! Shared by the HTTP tests: a site per database backend, loaded with demo data, and
+//! helpers to call it the way a browser would.
+#![allow(dead_code)]
+
+use app::ssr::clock::{ManualClock, SharedClock};
+use app::ssr::settings::Settings;
+use app::ssr::{testing, AppState};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use leptos::prelude::LeptosOptions;
+use server::demo;
+use server::routes;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub const NOW: i64 = 1_780_000_000;
+pub const CLAIMS: u64 = 300;
+
+pub struct Site {
+    pub router: Router,
+    pub state: AppState,
+    pub clock: ManualClock,
+    _db: testing::TestDb,
+}
+
+pub async fn sites(dev_mailbox: bool) -> Vec<Site> {
+    let mut sites = Vec::new();
+    for t in testing::databases().await {
+        let mut settings = Settings::for_tests();
+        settings.dev_mailbox = dev_mailbox;
+        demo::load(&t.db, &settings, NOW, CLAIMS)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", t.label));
+        let clock = ManualClock::at_unix(NOW);
+        let shared: SharedClock = Arc::new(clock.clone());
+        let options = LeptosOptions::builder().output_name("portal").build();
+        let state = routes::app_state(options, t.db.clone(), Arc::new(settings), shared).unwrap();
+        sites.push(Site {
+            router: routes::router(state.clone()),
+            state,
+            clock,
+            _db: t,
+        });
+    }
+    sites
+}
+
+pub fn post_form(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::post(path)
+        .header(header::HOST, "portal.test")
+        .header(header::ORIGIN, "http://portal.test")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::from(body.to_string())).unwrap()
+}
+
+pub fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::get(path)
+        .header(header::HOST, "portal.test")
+        .header(header::ACCEPT, "text/html");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::empty()).unwrap()
+}
+
+pub async fn body_text(response: axum::response::Response) -> String {
+    let bytes = axum::body::to_bytes(response.into_body(), 10 * 1024 * 1024)
+        .await
+        .unwrap();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// The `name=value` of a cookie the response sets (not one it removes).
+pub fn cookie_from(response: &axum::response::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")) && !v.contains("Max-Age=0"))
+        .map(|v| {
+            assert!(v.contains("HttpOnly") && v.contains("SameSite=Lax"), "{v}");
+            v.split(';').next().unwrap().to_string()
+        })
+}
+
+/// The six digits of the newest passcode sent.
+pub async fn latest_code(site: &Site) -> String {
+    let messages = app::ssr::outbox::recent(&site.state.db, 1).await.unwrap();
+    messages[0].codes[0].clone()
+}
+
+/// Email and password only: the status, the challenge cookie and the body.
+pub async fn password_step(
+    site: &Site,
+    email: &str,
+    password: &str,
+) -> (StatusCode, Option<String>, String) {
+    let body = format!(
+        "email={}&password={}",
+        email.replace('@', "%40"),
+        password.replace('!', "%21")
+    );
+    let response = site
+        .router
+        .clone()
+        .oneshot(post_form("/api/log-in", &body, None))
+        .await
+        .unwrap();
+    let status = response.status();
+    let challenge = cookie_from(&response, "portal_sign_in");
+    assert!(
+        cookie_from(&response, "portal_session").is_none(),
+        "no session before the passcode"
+    );
+    (status, challenge, body_text(response).await)
+}
+
+/// Signs in with password and passcode: the status of the first failing step (or of the
+/// last), the session cookie, and the last body.
+pub async fn log_in(
+    site: &Site,
+    email: &str,
+    password: &str,
+) -> (StatusCode, Option<String>, String) {
+    let (status, challenge, body) = password_step(site, email, password).await;
+    let Some(challenge) = challenge else {
+        return (status, None, body);
+    };
+    let sent = site
+        .router
+        .clone()
+        .oneshot(post_form(
+            "/api/log-in/send-passcode",
+            "channel=sms",
+            Some(&challenge),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::OK);
+    let code = latest_code(site).await;
+    let verified = site
+        .router
+        .clone()
+        .oneshot(post_form(
+            "/api/log-in/verify-passcode",
+            &format!("code={code}"),
+            Some(&challenge),
+        ))
+        .await
+        .unwrap();
+    let status = verified.status();
+    let cookie = cookie_from(&verified, "portal_session");
+    (status, cookie, body_text(verified).await)
+}
+
+impl Site {
+    /// Sends a request and returns the response.
+    pub async fn send(&self, request: Request<Body>) -> axum::response::Response {
+        self.router.clone().oneshot(request).await.unwrap()
+    }
+
+    /// POSTs a form and returns the status, the cookies it sets and the body.
+    pub async fn post(
+        &self,
+        path: &str,
+        body: &str,
+        cookie: Option<&str>,
+    ) -> (StatusCode, axum::response::Response) {
+        let response = self.send(post_form(path, body, cookie)).await;
+        (response.status(), response)
+    }
+}
+
+/// Form-encodes a value.
+pub fn enc(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

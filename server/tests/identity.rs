@@ -1,0 +1,697 @@
+//! Identity on SQLite and PostgreSQL: registration with the secure token, one-time passcodes,
+//! set-password links, the password policy, and "Forgot Password?".
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::*;
+use server::demo::DEMO_PASSWORD;
+use sqlx::Row;
+
+const NEW_PASSWORD: &str = "Oak-Street-Admin-Pass-42";
+
+fn post_json(path: &str, json: serde_json::Value, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::post(path)
+        .header(header::HOST, "portal.test")
+        .header(header::ORIGIN, "http://portal.test")
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::from(json.to_string())).unwrap()
+}
+
+async fn json_of(response: axum::response::Response) -> serde_json::Value {
+    let text = body_text(response).await;
+    serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+}
+
+/// The newest message to this recipient.
+async fn last_message_to(site: &Site, to: &str) -> app::ssr::outbox::Message {
+    app::ssr::outbox::recent(&site.state.db, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.to == to)
+        .unwrap_or_else(|| panic!("no message to {to}"))
+}
+
+async fn oak_street_token(site: &Site) -> String {
+    let letters = app::ssr::outbox::recent(&site.state.db, 50).await.unwrap();
+    letters
+        .into_iter()
+        .find(|m| m.to.starts_with("Oak Street"))
+        .unwrap()
+        .codes[0]
+        .clone()
+}
+
+fn account(tax_id: &str, email: &str) -> serde_json::Value {
+    serde_json::json!({ "form": {
+        "email": email, "first_name": "Olive", "last_name": "Ortega", "tax_id": tax_id, "zip": "95816",
+        "contact_email": "office@oakstreet.example", "phone": "(916) 555-7100", "channel": "sms"
+    }})
+}
+
+/// Follows a set-password link through its passcode and sets the password.
+async fn use_link(
+    site: &Site,
+    url: &str,
+    password: &str,
+) -> (StatusCode, axum::response::Response) {
+    let t = url.split("t=").nth(1).unwrap().to_string();
+    let (status, step) = site
+        .post("/api/password/link", &format!("t={t}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(json_of(step).await.get("PasscodeChoose").is_some());
+    let (_, sent) = site
+        .post(
+            "/api/password/link/send",
+            &format!("t={t}&channel=sms"),
+            None,
+        )
+        .await;
+    assert!(json_of(sent).await.get("PasscodeEnter").is_some());
+    let code = latest_code(site).await;
+    let (status, _) = site
+        .post(
+            "/api/password/link/verify",
+            &format!("t={t}&code={code}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    site.post(
+        "/api/password/set",
+        &format!("t={t}&password={}&again={}", enc(password), enc(password)),
+        None,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn an_organization_registers_with_its_secure_token() {
+    for site in sites(true).await {
+        let db = &site.state.db;
+        let token = oak_street_token(&site).await;
+
+        let (status, _) = site
+            .post("/api/registration/token", "token=AAAA-BBBB-CCCC-DDDD", None)
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an unknown token");
+        let (status, response) = site
+            .post(
+                "/api/registration/token",
+                &format!("token={}", enc(&token.to_lowercase())),
+                None,
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "typed in lower case it still matches"
+        );
+        let draft = cookie_from(&response, "portal_registration").expect("draft cookie");
+        let cookie = Some(draft.as_str());
+
+        let (status, _) = site
+            .post(
+                "/api/registration/terms",
+                "agree=true&authorized=false",
+                cookie,
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "both boxes are required"
+        );
+        let (status, _) = site
+            .post(
+                "/api/registration/terms",
+                "agree=true&authorized=true",
+                cookie,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+
+        let wrong = site
+            .send(post_json(
+                "/api/registration/account",
+                account("94-1111111", "olive@oakstreet.example"),
+                cookie,
+            ))
+            .await;
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(json_of(wrong).await.to_string().contains("tax_id"));
+        let taken = site
+            .send(post_json(
+                "/api/registration/account",
+                account("94-7654321", "admin@sunrise.example"),
+                cookie,
+            ))
+            .await;
+        assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(json_of(taken)
+            .await
+            .to_string()
+            .contains("Add a New Organization"));
+        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(users, 6, "nothing was created");
+
+        let ok = site
+            .send(post_json(
+                "/api/registration/account",
+                account("947654321", "olive@oakstreet.example"),
+                cookie,
+            ))
+            .await;
+        assert_eq!(ok.status(), StatusCode::OK);
+        let step = json_of(ok).await;
+        let prefix = step["PasscodeEnter"]["prefix"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(step["PasscodeEnter"]["last4"], "7100");
+        let sms = last_message_to(&site, "(916) 555-7100").await;
+        assert!(sms.body.contains(&format!("{prefix}-{}", sms.codes[0])));
+
+        let (status, _) = site
+            .post("/api/registration/verify-passcode", "code=000000", cookie)
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, _) = site
+            .post(
+                "/api/registration/verify-passcode",
+                &format!("code={}", sms.codes[0]),
+                cookie,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, response) = site
+            .post(
+                "/api/registration/conditions",
+                "attest=true&agree=true",
+                cookie,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            json_of(response).await["Complete"]["email"],
+            "olive@oakstreet.example"
+        );
+
+        let membership = sqlx::query(
+            "SELECT m.id, m.org_role, o.registered_at FROM memberships m JOIN users u ON u.id = m.user_id \
+             JOIN organizations o ON o.id = m.organization_id WHERE u.email = 'olive@oakstreet.example'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            membership.try_get::<String, _>("org_role").unwrap(),
+            "admin"
+        );
+        assert!(membership
+            .try_get::<Option<i64>, _>("registered_at")
+            .unwrap()
+            .is_some());
+        let admin_npis: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM npi_permissions WHERE membership_id = $1 AND level = 'admin'",
+        )
+        .bind(membership.try_get::<i64, _>("id").unwrap())
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(admin_npis, 3, "Admin on every NPI of Oak Street");
+
+        // The token works once.
+        let (status, reused) = site
+            .post(
+                "/api/registration/token",
+                &format!("token={}", enc(&token)),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(json_of(reused)
+            .await
+            .to_string()
+            .contains("already been used"));
+
+        // The emailed link: passcode, then a password that meets the policy.
+        let email = last_message_to(&site, "olive@oakstreet.example").await;
+        assert!(email.subject.starts_with("Set your new password"));
+        let url = email.links[0].clone();
+        let (status, weak) = use_link(&site, &url, "short").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(json_of(weak).await.to_string().contains("password"));
+        let t = url.split("t=").nth(1).unwrap();
+        let (status, done) = site
+            .post(
+                "/api/password/set",
+                &format!(
+                    "t={t}&password={}&again={}",
+                    enc(NEW_PASSWORD),
+                    enc(NEW_PASSWORD)
+                ),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let session = cookie_from(&done, "portal_session").expect("signed in");
+        assert_eq!(json_of(done).await["Done"]["next"], "/passkey?next=/");
+        let dashboard = site
+            .send(post_form("/api/dashboard", "", Some(&session)))
+            .await;
+        assert_eq!(
+            json_of(dashboard).await["organization"],
+            "Oak Street Medical Group"
+        );
+        let (_, again) = site
+            .post("/api/password/link", &format!("t={t}"), None)
+            .await;
+        assert!(
+            json_of(again).await.get("Invalid").is_some(),
+            "the link works once"
+        );
+
+        let (status, _) = site
+            .post("/api/passkey", "passkey=12&again=12", Some(&session))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, _) = site
+            .post("/api/passkey", "passkey=2468&again=2468", Some(&session))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let sealed: String = sqlx::query_scalar(
+            "SELECT passkey_ciphertext FROM users WHERE email = 'olive@oakstreet.example'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert!(!sealed.contains("2468"), "stored encrypted");
+
+        // And the new administrator signs in with password and passcode.
+        let (status, cookie, _) = log_in(&site, "olive@oakstreet.example", NEW_PASSWORD).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(cookie.is_some());
+        for action in [
+            "token.use",
+            "registration.complete",
+            "password.change",
+            "sign_in.success",
+            "passcode.failure",
+        ] {
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1")
+                .bind(action)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+            assert!(n >= 1, "{action} audited");
+        }
+    }
+}
+
+#[tokio::test]
+async fn five_mismatches_lock_the_token_for_an_hour_and_links_expire() {
+    for site in sites(true).await {
+        let token = oak_street_token(&site).await;
+        let (_, response) = site
+            .post(
+                "/api/registration/token",
+                &format!("token={}", enc(&token)),
+                None,
+            )
+            .await;
+        let draft = cookie_from(&response, "portal_registration").unwrap();
+        site.post(
+            "/api/registration/terms",
+            "agree=true&authorized=true",
+            Some(&draft),
+        )
+        .await;
+        for attempt in 1..=5 {
+            let response = site
+                .send(post_json(
+                    "/api/registration/account",
+                    account("94-1111111", "olive@oakstreet.example"),
+                    Some(&draft),
+                ))
+                .await;
+            let expected = if attempt < 5 {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::CONFLICT
+            };
+            assert_eq!(response.status(), expected, "attempt {attempt}");
+        }
+        let (status, locked) = site
+            .post(
+                "/api/registration/token",
+                &format!("token={}", enc(&token)),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(json_of(locked).await.to_string().contains("locked"));
+        site.clock.advance(59 * 60);
+        let (status, _) = site
+            .post(
+                "/api/registration/token",
+                &format!("token={}", enc(&token)),
+                None,
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "still locked after 59 minutes"
+        );
+        site.clock.advance(2 * 60);
+        let (status, _) = site
+            .post(
+                "/api/registration/token",
+                &format!("token={}", enc(&token)),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "unlocked after an hour");
+
+        // A reset link works for 30 minutes.
+        let (status, _) = site
+            .post(
+                "/api/password/forgot",
+                "email=processor%40sunrise.example",
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let url = last_message_to(&site, "processor@sunrise.example")
+            .await
+            .links[0]
+            .clone();
+        let t = url.split("t=").nth(1).unwrap().to_string();
+        site.clock.advance(29 * 60);
+        let (_, step) = site
+            .post("/api/password/link", &format!("t={t}"), None)
+            .await;
+        assert!(json_of(step).await.get("PasscodeChoose").is_some());
+        site.clock.advance(2 * 60);
+        let (_, step) = site
+            .post("/api/password/link", &format!("t={t}"), None)
+            .await;
+        assert!(json_of(step).await["Invalid"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired"));
+    }
+}
+
+#[tokio::test]
+async fn passcodes_expire_and_five_wrong_tries_void_them() {
+    for site in sites(false).await {
+        let (_, challenge, _) = password_step(&site, "admin@sunrise.example", DEMO_PASSWORD).await;
+        let challenge = challenge.unwrap();
+        let cookie = Some(challenge.as_str());
+        site.post("/api/log-in/send-passcode", "channel=sms", cookie)
+            .await;
+        let right = latest_code(&site).await;
+        let wrong = if right == "000000" {
+            "111111"
+        } else {
+            "000000"
+        };
+        for _ in 0..5 {
+            let (status, _) = site
+                .post(
+                    "/api/log-in/verify-passcode",
+                    &format!("code={wrong}"),
+                    cookie,
+                )
+                .await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        let (status, void) = site
+            .post(
+                "/api/log-in/verify-passcode",
+                &format!("code={right}"),
+                cookie,
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "void after 5 wrong tries"
+        );
+        assert!(body_text(void).await.contains("Too many wrong passcodes"));
+        let (status, _) = site
+            .post("/api/log-in/send-passcode", "channel=sms", cookie)
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::CONFLICT,
+            "resending keeps the failure count"
+        );
+
+        // A fresh sign-in: the passcode works for 30 minutes.
+        let (_, challenge, _) = password_step(&site, "admin@sunrise.example", DEMO_PASSWORD).await;
+        let challenge = challenge.unwrap();
+        site.post(
+            "/api/log-in/send-passcode",
+            "channel=voice",
+            Some(&challenge),
+        )
+        .await;
+        let code = latest_code(&site).await;
+        site.clock.advance(9 * 60);
+        let (status, response) = site
+            .post(
+                "/api/log-in/verify-passcode",
+                &format!("code={code}"),
+                Some(&challenge),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{}", body_text(response).await);
+
+        let (_, challenge, _) = password_step(&site, "admin@sunrise.example", DEMO_PASSWORD).await;
+        let challenge = challenge.unwrap();
+        site.post(
+            "/api/log-in/send-passcode",
+            "channel=email",
+            Some(&challenge),
+        )
+        .await;
+        assert_eq!(
+            app::ssr::outbox::recent(&site.state.db, 1).await.unwrap()[0].to,
+            "admin@sunrise.example"
+        );
+        let code = latest_code(&site).await;
+        site.clock.advance(31 * 60);
+        let (status, response) = site
+            .post(
+                "/api/log-in/verify-passcode",
+                &format!("code={code}"),
+                Some(&challenge),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::CONFLICT,
+            "the sign-in itself timed out after 10 minutes"
+        );
+        assert!(body_text(response).await.contains("timed out"));
+    }
+}
+
+#[tokio::test]
+async fn a_reset_ends_other_sessions_and_refuses_recent_passwords() {
+    for site in sites(false).await {
+        let (_, first_session, _) = log_in(&site, "processor@sunrise.example", DEMO_PASSWORD).await;
+        let first_session = first_session.unwrap();
+
+        let (_, unknown) = site
+            .post(
+                "/api/password/forgot",
+                "email=nobody%40sunrise.example",
+                None,
+            )
+            .await;
+        let unknown = body_text(unknown).await;
+        let (_, known) = site
+            .post(
+                "/api/password/forgot",
+                "email=processor%40sunrise.example",
+                None,
+            )
+            .await;
+        assert_eq!(
+            unknown,
+            body_text(known).await,
+            "the same answer for unknown addresses"
+        );
+
+        let url = last_message_to(&site, "processor@sunrise.example")
+            .await
+            .links[0]
+            .clone();
+        let (status, _) = use_link(&site, &url, "Processor-Reset-Password-1").await;
+        assert_eq!(status, StatusCode::OK);
+        let old = site
+            .send(post_form("/api/dashboard", "", Some(&first_session)))
+            .await;
+        assert_eq!(
+            old.status(),
+            StatusCode::UNAUTHORIZED,
+            "the other session ended"
+        );
+
+        site.post(
+            "/api/password/forgot",
+            "email=processor%40sunrise.example",
+            None,
+        )
+        .await;
+        let url = last_message_to(&site, "processor@sunrise.example")
+            .await
+            .links[0]
+            .clone();
+        let (status, reused) = use_link(&site, &url, "Processor-Reset-Password-1").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body_text(reused).await.contains("not used recently"));
+    }
+}
+
+/// Steps up the session with a passcode sent by SMS.
+async fn step_up(site: &Site, session: &str) {
+    let (status, _) = site
+        .post("/api/step-up/send", "channel=sms", Some(session))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let code = latest_code(site).await;
+    let (status, _) = site
+        .post(
+            "/api/step-up/verify",
+            &format!("code={code}"),
+            Some(session),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn profile_secrets_need_a_fresh_passcode() {
+    for site in sites(false).await {
+        let (_, session, _) = log_in(&site, "admin@sunrise.example", DEMO_PASSWORD).await;
+        let session = session.unwrap();
+        let (_, other, _) = log_in(&site, "admin@sunrise.example", DEMO_PASSWORD).await;
+        let other = other.unwrap();
+
+        let (status, _) = site
+            .post(
+                "/api/profile/passkey/reset",
+                "passkey=4321&again=4321",
+                Some(&session),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "a step-up is needed");
+        step_up(&site, &session).await;
+        let (status, _) = site
+            .post(
+                "/api/profile/passkey/reset",
+                "passkey=4321&again=4321",
+                Some(&session),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, shown) = site.post("/api/profile/passkey", "", Some(&session)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(json_of(shown).await, "4321");
+
+        let (status, _) = site
+            .post(
+                "/api/profile/password",
+                &format!(
+                    "current=wrong&password={0}&again={0}",
+                    enc("Sunrise-Admin-Password-9")
+                ),
+                Some(&session),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the current password is checked"
+        );
+        let (status, similar) = site
+            .post(
+                "/api/profile/password",
+                &format!(
+                    "current={}&password={1}&again={1}",
+                    enc(DEMO_PASSWORD),
+                    enc("Poppy-Demo-Password-2027!")
+                ),
+                Some(&session),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body_text(similar).await.contains("too similar"));
+        let (status, _) = site
+            .post(
+                "/api/profile/password",
+                &format!(
+                    "current={}&password={1}&again={1}",
+                    enc(DEMO_PASSWORD),
+                    enc("Sunrise-Admin-Password-9")
+                ),
+                Some(&session),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let ended = site
+            .send(post_form("/api/dashboard", "", Some(&other)))
+            .await;
+        assert_eq!(
+            ended.status(),
+            StatusCode::UNAUTHORIZED,
+            "other sessions end with a password change"
+        );
+
+        site.clock.advance(5 * 60);
+        let (status, _) = site.post("/api/profile/passkey", "", Some(&session)).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "a step-up lasts five minutes"
+        );
+
+        let saved = site.send(post_json(
+            "/api/profile/save",
+            serde_json::json!({ "first_name": "Grace", "last_name": "Holloway-Diaz", "preferences": [
+                { "kind": "remittance", "label": "Remittance advice", "frequency": "weekly", "email": true }
+            ]}),
+            Some(&session),
+        )).await;
+        assert_eq!(saved.status(), StatusCode::OK);
+        let profile = json_of(
+            site.send(post_form("/api/profile", "", Some(&session)))
+                .await,
+        )
+        .await;
+        assert_eq!(profile["last_name"], "Holloway-Diaz");
+        assert_eq!(profile["preferences"][0]["frequency"], "weekly");
+        assert_eq!(profile["preferences"][0]["email"], true);
+        assert_eq!(profile["passkey_set"], true);
+        let views: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'passkey.view'")
+                .fetch_one(&site.state.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(views, 1, "viewing the passkey is audited");
+    }
+}
