@@ -94,7 +94,7 @@ run_tests() {
   report=$(mktemp)
   (cd end2end && PLAYWRIGHT_JSON_OUTPUT_NAME="$report" npx playwright test --reporter=list,json)
   # A closing line in the common "N passed, N failed" form.
-  node -e 'const s = require(process.argv[1]).stats; console.log(`end-to-end: ${s.expected} passed, ${s.unexpected} failed, ${s.skipped} skipped`)' "$report"
+  node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).stats; console.log(`end-to-end: ${s.expected} passed, ${s.unexpected} failed, ${s.skipped} skipped`)' "$report"
   rm -f "$report"
 }
 

@@ -69,3 +69,6 @@ CREATE TABLE notification_preferences (
     email BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (user_id, kind)
 );
+
+-- An authenticator app being enrolled, until its first code confirms it.
+ALTER TABLE users ADD COLUMN totp_pending_ciphertext TEXT;

@@ -9,6 +9,8 @@ pub mod dashboard;
 pub mod domain;
 pub mod error;
 pub mod layout;
+pub mod operator;
+pub mod organizations;
 pub mod profile;
 pub mod registration;
 #[cfg(feature = "ssr")]
@@ -77,6 +79,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/password/forgot") view=ForgotPasswordPage />
                         <Route path=path!("/passkey") view=PasskeyPage />
                         <Route path=path!("/profile") view=profile::ProfilePage />
+                        <Route path=path!("/organizations/new") view=organizations::AddOrganizationPage />
+                        <Route path=path!("/operator") view=operator::OperatorPage />
                         <Route path=path!("/terms") view=PolicyPage />
                         <Route path=path!("/privacy") view=PolicyPage />
                         <Route path=path!("/portal-policy") view=PolicyPage />

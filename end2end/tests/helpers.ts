@@ -15,7 +15,8 @@ export type Message = {
 
 /** Resolves once the browser app has taken over the server-rendered page. */
 export async function hydrated(page: Page) {
-  await expect(page.locator('body[data-hydrated]')).toHaveCount(1);
+  // Generous: an unoptimized bundle on a busy two-core machine takes a while to start.
+  await expect(page.locator('body[data-hydrated]')).toHaveCount(1, { timeout: 45_000 });
 }
 
 /** Everything in the dev mailbox, newest first. */

@@ -85,7 +85,19 @@ test('a user of two organizations signs in with a passcode and chooses one', asy
   await expect(page.getByText('Organization: Sunrise Family Clinic')).toBeVisible();
 });
 
-test('forgot password: emailed link, passcode, new password', async ({ page, request }) => {
+test('forgot password, then plan staff issue a token and the user adds that organization', async ({ browser, page, request }) => {
+  // Plan staff mail a secure token to Children's Hospital of the Valley.
+  const staff = await browser.newPage();
+  await logIn(staff, 'ops@poppy.example');
+  await expect(staff.getByRole('heading', { level: 1, name: 'Plan Operations' })).toBeVisible();
+  await hydrated(staff);
+  await expect(staff.getByRole('table', { name: 'Enrolled organizations' }).getByRole('row', { name: /Children's Hospital of the Valley/ })).toBeVisible();
+  await staff.getByLabel('Organization', { exact: true }).selectOption({ label: "Children's Hospital of the Valley" });
+  await staff.getByRole('button', { name: 'Issue Token' }).click();
+  await expect(staff.getByRole('status').filter({ hasText: 'queued for printing' })).toBeVisible();
+  const letter = await waitForMessage(request, (m) => m.channel === 'postal' && m.to.startsWith("Children's Hospital"));
+  await staff.close();
+
   await page.goto('/login');
   await hydrated(page);
   await page.getByRole('link', { name: 'Forgot Password?' }).click();
@@ -107,6 +119,49 @@ test('forgot password: emailed link, passcode, new password', async ({ page, req
   await page.getByLabel('Retype 4 digit User Passkey').fill('1357');
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'My Dashboard' })).toBeVisible();
+
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Add or Switch Organization' }).click();
+  await page.getByRole('menuitem', { name: 'Add a New Organization' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Add a New Organization' })).toBeVisible();
+  await hydrated(page);
+  await page.getByRole('textbox', { name: 'Secure Token ID' }).fill(letter.codes[0]);
+  await page.getByRole('textbox', { name: 'Provider EIN/SSN' }).fill('94-8901234');
+  await page.getByRole('textbox', { name: 'Provider Pay-To Zip Code' }).fill('95817');
+  await page.getByRole('textbox', { name: 'Provider Contact Email Address' }).fill('office@childrens.example');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByText("Organization: Children's Hospital of the Valley")).toBeVisible();
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Add or Switch Organization' }).click();
+  await expect(page.getByRole('menuitem', { name: 'Coastal Health Network' })).toBeVisible();
+});
+
+test('profile: names and preferences saved; the passkey shows only after a passcode', async ({ page }) => {
+  await logIn(page, 'processor@sunrise.example');
+  await expect(page.getByRole('heading', { level: 1, name: 'My Dashboard' })).toBeVisible();
+  await page.goto('/profile');
+  await expect(page.getByRole('heading', { level: 1, name: 'My Profile and Preferences' })).toBeVisible();
+  await hydrated(page);
+  await expect(page.getByText('processor@sunrise.example')).toBeVisible();
+  const remittance = page.getByRole('row', { name: /Remittance advice/ });
+  await remittance.getByRole('combobox', { name: 'Frequency' }).selectOption({ label: 'Weekly digest' });
+  await remittance.getByRole('checkbox', { name: 'Email' }).check();
+  await page.getByRole('button', { name: 'Save Changes' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Your changes were saved.' })).toBeVisible();
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByRole('row', { name: /Remittance advice/ }).getByRole('combobox', { name: 'Frequency' })).toHaveValue('weekly');
+
+  await page.getByRole('button', { name: 'Reset Passkey' }).click();
+  const reset = page.getByRole('dialog', { name: 'Reset Passkey' });
+  await reset.getByLabel('Enter 4 digit User Passkey').fill('8642');
+  await reset.getByLabel('Retype 4 digit User Passkey').fill('8642');
+  await reset.getByRole('button', { name: 'Save Passkey' }).click();
+  const confirm = page.getByRole('dialog', { name: "Confirm it's you" });
+  await expect(confirm).toBeVisible();
+  await completePasscode(page);
+  await expect(page.getByRole('status').filter({ hasText: 'Your passkey was reset.' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Active Sessions' })).toBeVisible();
 });
 
 test('ten wrong passwords lock the account, with the same message every time', async ({ page }) => {

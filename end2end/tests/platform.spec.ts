@@ -16,8 +16,8 @@ test('the dev mailbox holds the secure token letter for Oak Street', async ({ re
 test('the dev mailbox page lists the letter', async ({ page }) => {
   await page.goto('/dev/mailbox');
   await expect(page.getByRole('heading', { level: 1, name: 'Dev Mailbox' })).toBeVisible();
-  await expect(page.getByRole('heading', { name: 'Poppy Health Provider Portal Secure Token ID' })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'secure-token-letter.pdf' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Poppy Health Provider Portal Secure Token ID' }).first()).toBeVisible();
+  await expect(page.getByRole('link', { name: 'secure-token-letter.pdf' }).first()).toBeVisible();
 });
 
 test('a cross-site POST to a server function is refused with 403', async ({ request, baseURL }) => {

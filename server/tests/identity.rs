@@ -3,93 +3,10 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 use common::*;
 use server::demo::DEMO_PASSWORD;
 use sqlx::Row;
-
-const NEW_PASSWORD: &str = "Oak-Street-Admin-Pass-42";
-
-fn post_json(path: &str, json: serde_json::Value, cookie: Option<&str>) -> Request<Body> {
-    let mut request = Request::post(path)
-        .header(header::HOST, "portal.test")
-        .header(header::ORIGIN, "http://portal.test")
-        .header(header::CONTENT_TYPE, "application/json");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    request.body(Body::from(json.to_string())).unwrap()
-}
-
-async fn json_of(response: axum::response::Response) -> serde_json::Value {
-    let text = body_text(response).await;
-    serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
-}
-
-/// The newest message to this recipient.
-async fn last_message_to(site: &Site, to: &str) -> app::ssr::outbox::Message {
-    app::ssr::outbox::recent(&site.state.db, 50)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|m| m.to == to)
-        .unwrap_or_else(|| panic!("no message to {to}"))
-}
-
-async fn oak_street_token(site: &Site) -> String {
-    let letters = app::ssr::outbox::recent(&site.state.db, 50).await.unwrap();
-    letters
-        .into_iter()
-        .find(|m| m.to.starts_with("Oak Street"))
-        .unwrap()
-        .codes[0]
-        .clone()
-}
-
-fn account(tax_id: &str, email: &str) -> serde_json::Value {
-    serde_json::json!({ "form": {
-        "email": email, "first_name": "Olive", "last_name": "Ortega", "tax_id": tax_id, "zip": "95816",
-        "contact_email": "office@oakstreet.example", "phone": "(916) 555-7100", "channel": "sms"
-    }})
-}
-
-/// Follows a set-password link through its passcode and sets the password.
-async fn use_link(
-    site: &Site,
-    url: &str,
-    password: &str,
-) -> (StatusCode, axum::response::Response) {
-    let t = url.split("t=").nth(1).unwrap().to_string();
-    let (status, step) = site
-        .post("/api/password/link", &format!("t={t}"), None)
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(json_of(step).await.get("PasscodeChoose").is_some());
-    let (_, sent) = site
-        .post(
-            "/api/password/link/send",
-            &format!("t={t}&channel=sms"),
-            None,
-        )
-        .await;
-    assert!(json_of(sent).await.get("PasscodeEnter").is_some());
-    let code = latest_code(site).await;
-    let (status, _) = site
-        .post(
-            "/api/password/link/verify",
-            &format!("t={t}&code={code}"),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    site.post(
-        "/api/password/set",
-        &format!("t={t}&password={}&again={}", enc(password), enc(password)),
-        None,
-    )
-    .await
-}
 
 #[tokio::test]
 async fn an_organization_registers_with_its_secure_token() {
@@ -693,5 +610,233 @@ async fn profile_secrets_need_a_fresh_passcode() {
                 .await
                 .unwrap();
         assert_eq!(views, 1, "viewing the passkey is audited");
+    }
+}
+
+#[tokio::test]
+async fn plan_staff_issue_tokens_and_an_admin_adds_the_organization() {
+    for site in sites(true).await {
+        let (_, ops, next) = log_in(&site, "ops@poppy.example", DEMO_PASSWORD).await;
+        let ops = ops.unwrap();
+        assert_eq!(serde_json::from_str::<String>(&next).unwrap(), "/operator");
+        let enrolled = json_of(
+            site.send(post_form("/api/operator/enrolled", "", Some(&ops)))
+                .await,
+        )
+        .await;
+        let names: Vec<&str> = enrolled
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            names.contains(&"Oak Street Medical Group")
+                && names.contains(&"Capitol Cardiology Associates")
+        );
+        assert!(
+            !names.contains(&"Sunrise Family Clinic"),
+            "registered organizations need no token"
+        );
+        let capitol = enrolled
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["name"] == "Capitol Cardiology Associates")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+
+        let (_, admin, _) = log_in(&site, "processor@sunrise.example", DEMO_PASSWORD).await;
+        let processor = admin.unwrap();
+        let (status, _) = site
+            .post(
+                "/api/operator/issue-token",
+                &format!("organization_id={capitol}"),
+                Some(&processor),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "only plan staff issue tokens"
+        );
+        let (status, _) = site
+            .post("/api/operator/enrolled", "", Some(&processor))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        let (status, confirmation) = site
+            .post(
+                "/api/operator/issue-token",
+                &format!("organization_id={capitol}"),
+                Some(&ops),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let confirmation = json_of(confirmation).await;
+        assert!(confirmation
+            .as_str()
+            .unwrap()
+            .contains("Capitol Cardiology Associates"));
+        let letter = app::ssr::outbox::recent(&site.state.db, 1)
+            .await
+            .unwrap()
+            .remove(0);
+        assert!(letter.to.starts_with("Capitol Cardiology Associates"));
+        assert!(
+            !confirmation.as_str().unwrap().contains(&letter.codes[0]),
+            "staff do not see the token"
+        );
+        let issued_by: Option<i64> = sqlx::query_scalar(
+            "SELECT t.issued_by FROM secure_tokens t WHERE t.organization_id = $1",
+        )
+        .bind(capitol)
+        .fetch_one(&site.state.db.pool)
+        .await
+        .unwrap();
+        assert!(issued_by.is_some());
+
+        let (_, admin, _) = log_in(&site, "admin@sunrise.example", DEMO_PASSWORD).await;
+        let admin = admin.unwrap();
+        let form = |tax: &str| {
+            serde_json::json!({ "form": {
+                "token": letter.codes[0], "tax_id": tax, "zip": "95819", "contact_email": "office@capitolcardio.example"
+            }})
+        };
+        let mismatch = site
+            .send(post_json(
+                "/api/organizations/add",
+                form("94-0000001"),
+                Some(&admin),
+            ))
+            .await;
+        assert_eq!(mismatch.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let added = site
+            .send(post_json(
+                "/api/organizations/add",
+                form("94-6789012"),
+                Some(&admin),
+            ))
+            .await;
+        assert_eq!(added.status(), StatusCode::OK);
+        let switched =
+            cookie_from(&added, "portal_session").expect("a new session for the new organization");
+        let dashboard = json_of(
+            site.send(post_form("/api/dashboard", "", Some(&switched)))
+                .await,
+        )
+        .await;
+        assert_eq!(dashboard["organization"], "Capitol Cardiology Associates");
+        assert_eq!(dashboard["is_org_admin"], true);
+        let session = json_of(
+            site.send(post_form("/api/session", "", Some(&switched)))
+                .await,
+        )
+        .await;
+        assert_eq!(
+            session["user"]["organizations"].as_array().unwrap().len(),
+            2,
+            "both organizations in the switcher"
+        );
+    }
+}
+
+fn app_code(secret: &str, at: i64) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.to_string())
+        .to_bytes()
+        .unwrap();
+    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes, None, "x".into())
+        .unwrap()
+        .generate(at as u64)
+}
+
+#[tokio::test]
+async fn an_authenticator_app_replaces_the_passcode_and_each_code_works_once() {
+    for site in sites(false).await {
+        let (_, session, _) = log_in(&site, "admin@sunrise.example", DEMO_PASSWORD).await;
+        let session = session.unwrap();
+        let (status, _) = site
+            .post("/api/authenticator/start", "", Some(&session))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "enrolling needs a step-up");
+        step_up(&site, &session).await;
+        let (status, enrollment) = site
+            .post("/api/authenticator/start", "", Some(&session))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let enrollment = json_of(enrollment).await;
+        let secret = enrollment["secret"].as_str().unwrap().to_string();
+        assert!(enrollment["qr_svg"].as_str().unwrap().contains("<svg"));
+        let (status, _) = site
+            .post("/api/authenticator/confirm", "code=123456", Some(&session))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let now = NOW;
+        let (status, _) = site
+            .post(
+                "/api/authenticator/confirm",
+                &format!("code={}", app_code(&secret, now)),
+                Some(&session),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let stored: String = sqlx::query_scalar(
+            "SELECT totp_secret_ciphertext FROM users WHERE email = 'admin@sunrise.example'",
+        )
+        .fetch_one(&site.state.db.pool)
+        .await
+        .unwrap();
+        assert!(!stored.contains(&secret), "the seed is stored encrypted");
+
+        site.clock.advance(30);
+        let (_, challenge, body) =
+            password_step(&site, "admin@sunrise.example", DEMO_PASSWORD).await;
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&body).unwrap()["authenticator"],
+            true
+        );
+        let challenge = challenge.unwrap();
+        let code = app_code(&secret, NOW + 30);
+        let verify = |c: &str| format!("code={c}&method=authenticator");
+        let (status, response) = site
+            .post(
+                "/api/log-in/verify-passcode",
+                &verify(&code),
+                Some(&challenge),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{}", body_text(response).await);
+
+        let (_, challenge, _) = password_step(&site, "admin@sunrise.example", DEMO_PASSWORD).await;
+        let challenge = challenge.unwrap();
+        let (status, _) = site
+            .post(
+                "/api/log-in/verify-passcode",
+                &verify(&code),
+                Some(&challenge),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the same code works once"
+        );
+        site.clock.advance(30);
+        let (status, _) = site
+            .post(
+                "/api/log-in/verify-passcode",
+                &verify(&app_code(&secret, NOW + 60)),
+                Some(&challenge),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "the next code works");
+        let enrolled: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'authenticator.enroll'",
+        )
+        .fetch_one(&site.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(enrolled, 1);
     }
 }

@@ -1,11 +1,14 @@
 //! Who is signed in, in which organization, and what they may do.
 
+pub mod authenticator;
 mod idle;
 pub(crate) mod password;
 pub mod password_policy;
 pub mod permissions;
 mod require;
 mod session_info;
+#[cfg(feature = "ssr")]
+pub(crate) use session_info::ssr as session_info_ssr;
 pub(crate) mod sign_in;
 pub mod step_up;
 
@@ -13,7 +16,7 @@ pub use idle::IdleTimeout;
 pub use password::{
     check_passkey, ForgotPasswordPage, PasskeyPage, PasswordChecklist, SetPasswordPage,
 };
-pub use require::RequireOrganization;
+pub use require::{RequireOperator, RequireOrganization, RequireSignIn};
 pub use session_info::{
     current_session, switch_organization, OrganizationChoice, SessionInfo, SessionResource,
     SignedInUser,

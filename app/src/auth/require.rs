@@ -21,3 +21,34 @@ pub fn RequireOrganization(children: ChildrenFn) -> impl IntoView {
         </Suspense>
     }
 }
+
+/// Shows its children only to a signed-in user (with or without an organization chosen).
+#[component]
+pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
+    let session = expect_context::<SessionResource>();
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense>
+            {move || session.get().map(|result| match result {
+                Ok(SessionInfo { user: Some(_), .. }) => children.read_value()().into_any(),
+                _ => view! { <Redirect path="/login" /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// Shows its children only to plan staff; the server checks the same in every operator function.
+#[component]
+pub fn RequireOperator(children: ChildrenFn) -> impl IntoView {
+    let session = expect_context::<SessionResource>();
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense>
+            {move || session.get().map(|result| match result {
+                Ok(SessionInfo { user: Some(user), .. }) if user.is_operator => children.read_value()().into_any(),
+                Ok(SessionInfo { user: Some(_), .. }) => view! { <Redirect path="/" /> }.into_any(),
+                _ => view! { <Redirect path="/login" /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}

@@ -15,6 +15,8 @@ pub const SIGN_IN_FAILED: &str = "The email address or password is incorrect.";
 pub struct PasscodeNeeded {
     /// The last four digits of the phone the passcode can go to.
     pub last4: String,
+    /// The user has an authenticator app enrolled, which may be used instead.
+    pub authenticator: bool,
 }
 
 /// Checks the email and password. Nothing is signed in yet: a passcode must follow.
@@ -29,10 +31,14 @@ pub async fn send_sign_in_passcode(channel: String) -> Result<String, AppError> 
     crate::ssr::serve(ssr::send_passcode(channel)).await
 }
 
-/// Checks the passcode and signs in; answers where to go next.
+/// Checks the passcode (or, with `method` "authenticator", the app's code) and signs in;
+/// answers where to go next.
 #[server(endpoint = "log-in/verify-passcode")]
-pub async fn verify_sign_in_passcode(code: String) -> Result<String, AppError> {
-    crate::ssr::serve(ssr::verify_passcode(code)).await
+pub async fn verify_sign_in_passcode(
+    code: String,
+    method: Option<String>,
+) -> Result<String, AppError> {
+    crate::ssr::serve(ssr::verify_passcode(code, method)).await
 }
 
 #[server(endpoint = "log-out")]
@@ -89,7 +95,7 @@ mod ssr {
         let now = state.clock.unix();
         let ip = request_ip();
         let user = sqlx::query(
-            "SELECT id, password_hash, failed_logins, lifetime_failed_logins, locked_until, phone FROM users WHERE email = $1",
+            "SELECT id, password_hash, failed_logins, lifetime_failed_logins, locked_until, phone, totp_secret_ciphertext FROM users WHERE email = $1",
         )
         .bind(email.as_str())
         .fetch_optional(&state.db.pool)
@@ -171,8 +177,15 @@ mod ssr {
             .as_deref()
             .and_then(|p| Phone::parse(p).ok())
             .map(|p| p.last4().to_string());
+        let authenticator = match &user {
+            Some(row) => row
+                .try_get::<Option<String>, _>("totp_secret_ciphertext")?
+                .is_some(),
+            None => false,
+        };
         Ok(PasscodeNeeded {
             last4: last4.unwrap_or_default(),
+            authenticator,
         })
     }
 
@@ -221,21 +234,25 @@ mod ssr {
         Ok(sent.prefix)
     }
 
-    pub async fn verify_passcode(code: String) -> Result<String, AppError> {
+    pub async fn verify_passcode(code: String, method: Option<String>) -> Result<String, AppError> {
         let state = state()?;
         let (challenge, user_id, email, _) = challenged_user(&state).await?;
         let now = state.clock.unix();
         let subject = format!("sign_in:{challenge}");
-        if let Err(error) = passcodes::verify(
-            &state.db,
-            now,
-            &state.settings.secret_key,
-            Purpose::SignIn,
-            &subject,
-            &code,
-        )
-        .await
-        {
+        let checked = if method.as_deref() == Some("authenticator") {
+            crate::auth::authenticator::ssr::verify_for_user(&state, user_id, &email, &code).await
+        } else {
+            passcodes::verify(
+                &state.db,
+                now,
+                &state.settings.secret_key,
+                Purpose::SignIn,
+                &subject,
+                &code,
+            )
+            .await
+        };
+        if let Err(error) = checked {
             audit::record(
                 &state.db,
                 now,
@@ -313,6 +330,15 @@ pub async fn begin_session(state: &crate::ssr::AppState, user_id: i64) -> Result
     .to_string())
 }
 
+/// The ways a sign-in passcode can come: SMS, voice, email, and the authenticator app if enrolled.
+fn sign_in_methods(authenticator: bool) -> Vec<(&'static str, &'static str)> {
+    let mut methods = vec![("sms", "SMS"), ("voice", "Voice"), ("email", "Email")];
+    if authenticator {
+        methods.push(("authenticator", "Authenticator app"));
+    }
+    methods
+}
+
 /// Where the sign-in stands after the password.
 #[derive(Debug, Clone, PartialEq)]
 enum PasscodeStage {
@@ -337,18 +363,31 @@ pub fn LogInPage() -> impl IntoView {
     let action = ServerAction::<LogIn>::new();
     let server_error = move || action.value().get().and_then(Result::err);
     let stage = RwSignal::new(None::<PasscodeStage>);
+    let authenticator = RwSignal::new(false);
     let query = leptos_router::hooks::use_query_map();
     let signed_out_idle = move || query.with(|q| q.get("reason").as_deref() == Some("idle"));
     let passcode_error = RwSignal::new(None::<AppError>);
     let pending = RwSignal::new(false);
     Effect::new(move |_| {
         if let Some(Ok(needed)) = action.value().get() {
+            authenticator.set(needed.authenticator);
             stage.set(Some(PasscodeStage::Choose {
                 last4: needed.last4,
             }));
         }
     });
+    let method = RwSignal::new(String::new());
     let send = Callback::new(move |(channel, _): (String, Option<String>)| {
+        method.set(channel.clone());
+        if channel == "authenticator" {
+            // Nothing to send: the app shows the code.
+            passcode_error.set(None);
+            stage.set(Some(PasscodeStage::Enter {
+                prefix: String::new(),
+                last4: "your authenticator app".into(),
+            }));
+            return;
+        }
         pending.set(true);
         let last4 = match stage.get_untracked() {
             Some(PasscodeStage::Choose { last4 } | PasscodeStage::Enter { last4, .. }) => last4,
@@ -376,7 +415,7 @@ pub fn LogInPage() -> impl IntoView {
     let verify = Callback::new(move |code: String| {
         pending.set(true);
         leptos::task::spawn_local(async move {
-            match verify_sign_in_passcode(code).await {
+            match verify_sign_in_passcode(code, Some(method.get_untracked())).await {
                 Ok(next) => go_to(&next),
                 Err(e) => {
                     pending.set(false);
@@ -417,7 +456,7 @@ pub fn LogInPage() -> impl IntoView {
             {move || match stage.get() {
                 Some(PasscodeStage::Choose { last4 }) => view! {
                     <OtpChoose last4 error=Signal::derive(move || passcode_error.get()) pending=Signal::derive(move || pending.get())
-                        on_send=send methods=vec![("sms", "SMS"), ("voice", "Voice"), ("email", "Email")] />
+                        on_send=send methods=sign_in_methods(authenticator.get_untracked()) />
                 }.into_any(),
                 Some(PasscodeStage::Enter { prefix, last4 }) => view! {
                     <OtpEnter prefix sent_to=last4 error=Signal::derive(move || passcode_error.get())

@@ -50,6 +50,7 @@ pub struct Profile {
     pub last_name: String,
     pub phone: String,
     pub passkey_set: bool,
+    pub authenticator_enrolled: bool,
     pub is_org_admin: bool,
     pub preferences: Vec<Preference>,
     pub sessions: Vec<ActiveSession>,
@@ -138,10 +139,12 @@ mod ssr {
     pub async fn load() -> Result<Profile, AppError> {
         let caller = guard::signed_in().await?;
         let db = &caller.state.db;
-        let user = sqlx::query("SELECT phone, passkey_ciphertext FROM users WHERE id = $1")
-            .bind(caller.user_id)
-            .fetch_one(&db.pool)
-            .await?;
+        let user = sqlx::query(
+            "SELECT phone, passkey_ciphertext, totp_secret_ciphertext FROM users WHERE id = $1",
+        )
+        .bind(caller.user_id)
+        .fetch_one(&db.pool)
+        .await?;
         let saved = sqlx::query(
             "SELECT kind, frequency, email FROM notification_preferences WHERE user_id = $1",
         )
@@ -192,6 +195,9 @@ mod ssr {
                 .unwrap_or_default(),
             passkey_set: user
                 .try_get::<Option<String>, _>("passkey_ciphertext")?
+                .is_some(),
+            authenticator_enrolled: user
+                .try_get::<Option<String>, _>("totp_secret_ciphertext")?
                 .is_some(),
             is_org_admin: caller
                 .org

@@ -2,6 +2,9 @@ use super::{
     change_password, confirm_phone, load_profile, reset_passkey, save_profile, send_phone_passcode,
     sign_out_other_sessions, view_passkey, Preference, Profile, FREQUENCIES,
 };
+use crate::auth::authenticator::{
+    confirm_authenticator, remove_authenticator, start_authenticator, Enrollment,
+};
 use crate::auth::{PasswordChecklist, RequireOrganization, StepUpDialog};
 use crate::domain::Phone;
 use crate::error::AppError;
@@ -187,6 +190,9 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
         });
     };
 
+    let enrollment = RwSignal::new(None::<Enrollment>);
+    let totp_code = RwSignal::new(String::new());
+
     let field_error = move |name: &'static str| {
         Signal::derive(move || {
             error
@@ -233,9 +239,9 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
         })
         .collect_view();
 
+    // The step-up dialog comes last, so that it stacks above any dialog that asked for it.
     view! {
         <ErrorSummary error=summary />
-        <StepUpDialog open=step_up last4=last4 on_done=on_stepped_up />
         <form on:submit=save novalidate class="profile">
             <section aria-labelledby="edit-account">
                 <h2 id="edit-account">"Edit Account Information"</h2>
@@ -309,6 +315,57 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
             </Modal>
         </section>
 
+        <section aria-labelledby="authenticator-app">
+            <h2 id="authenticator-app">"Authenticator App"</h2>
+            {if profile.authenticator_enrolled {
+                view! {
+                    <p>"An authenticator app is set up. You can use its codes instead of a passcode by text, call or email."</p>
+                    <button class="button" on:click=move |_| {
+                        with_step_up(step_up, retry, error, move || async move {
+                            remove_authenticator().await?;
+                            toasts.push("The authenticator app was removed.");
+                            reload.run(());
+                            Ok(())
+                        });
+                    }>"Remove Authenticator App"</button>
+                }.into_any()
+            } else {
+                view! {
+                    <p>"Use an authenticator app on your phone for sign-in codes."</p>
+                    <button class="button" on:click=move |_| {
+                        with_step_up(step_up, retry, error, move || async move {
+                            enrollment.set(Some(start_authenticator().await?));
+                            Ok(())
+                        });
+                    }>"Set Up Authenticator App"</button>
+                    {move || enrollment.get().map(|e| view! {
+                        <div class="enrollment">
+                            <p>"Scan this code with the app, or type in the key below it. Then enter the code the app shows."</p>
+                            <div class="qr" role="img" aria-label="QR code for your authenticator app" inner_html=e.qr_svg.clone()></div>
+                            <p>"Key: "<code>{e.secret.clone()}</code></p>
+                            <form on:submit=move |ev| {
+                                ev.prevent_default();
+                                let code = totp_code.get_untracked();
+                                leptos::task::spawn_local(async move {
+                                    match confirm_authenticator(code).await {
+                                        Ok(()) => {
+                                            enrollment.set(None);
+                                            toasts.push("Your authenticator app is set up.");
+                                            reload.run(());
+                                        }
+                                        Err(e) => error.set(Some(e)),
+                                    }
+                                });
+                            } novalidate>
+                                <Field label="Authenticator code" value=totp_code autocomplete="one-time-code" error=field_error("code") />
+                                <button type="submit" class="button primary">"Confirm"</button>
+                            </form>
+                        </div>
+                    })}
+                }.into_any()
+            }}
+        </section>
+
         <section aria-labelledby="active-sessions">
             <h2 id="active-sessions">"Active Sessions"</h2>
             <ul>{sessions}</ul>
@@ -324,5 +381,6 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
                 });
             }>"Sign out other sessions"</button>
         </section>
+        <StepUpDialog open=step_up last4=last4 on_done=on_stepped_up />
     }
 }

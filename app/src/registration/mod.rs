@@ -4,7 +4,7 @@
 //! server, keyed by a cookie, so a reload resumes at the same step.
 
 #[cfg(feature = "ssr")]
-mod ssr;
+pub(crate) mod ssr;
 #[cfg(feature = "ssr")]
 pub mod tokens;
 mod view;

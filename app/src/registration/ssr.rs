@@ -122,10 +122,10 @@ pub async fn current_step() -> Result<Step, AppError> {
     }
 }
 
-pub async fn submit_token(token: String) -> Result<Step, AppError> {
-    let state = state()?;
+/// The token's row and organization, if it can still register an organization.
+pub(crate) async fn usable_token(state: &AppState, token: &str) -> Result<(i64, i64), AppError> {
     let now = state.clock.unix();
-    let normalized = crypto::normalize_code(&token);
+    let normalized = crypto::normalize_code(token);
     if normalized.is_empty() {
         return Err(AppError::field(
             "token",
@@ -158,7 +158,6 @@ pub async fn submit_token(token: String) -> Result<Step, AppError> {
             "This Secure Token ID is not valid. Check your letter and try again.",
         ));
     };
-    let token_id: i64 = row.try_get("id")?;
     if row.try_get::<Option<i64>, _>("used_at")?.is_some()
         || row.try_get::<Option<i64>, _>("registered_at")?.is_some()
     {
@@ -182,6 +181,13 @@ pub async fn submit_token(token: String) -> Result<Step, AppError> {
             "This Secure Token ID is locked after too many tries. Try again in an hour.",
         ));
     }
+    Ok((row.try_get("id")?, row.try_get("organization_id")?))
+}
+
+pub async fn submit_token(token: String) -> Result<Step, AppError> {
+    let state = state()?;
+    let now = state.clock.unix();
+    let (token_id, _) = usable_token(&state, &token).await?;
     let id = crypto::random_hex(32);
     sqlx::query(
         "INSERT INTO registration_drafts (id_hash, token_id, step, created_at, expires_at) VALUES ($1, $2, 'terms', $3, $4)",
@@ -212,7 +218,6 @@ pub async fn accept_terms(agree: bool, authorized: bool) -> Result<Step, AppErro
 pub async fn submit_account(form: AccountForm) -> Result<Step, AppError> {
     let state = state()?;
     let draft = require_draft(&state, &["account"]).await?;
-    let now = state.clock.unix();
     let mut check = Checker::new();
     let email = check.check("email", Email::parse(&form.email));
     if form.first_name.trim().is_empty() {
@@ -249,76 +254,17 @@ pub async fn submit_account(form: AccountForm) -> Result<Step, AppError> {
         ));
     }
 
-    let org = sqlx::query("SELECT tax_id, pay_to_zip FROM organizations WHERE id = $1")
-        .bind(draft.organization_id)
-        .fetch_one(&state.db.pool)
-        .await?;
-    let tax_matches = org.try_get::<String, _>("tax_id")? == tax_id.as_str();
-    let zip_matches =
-        Zip::parse(&org.try_get::<String, _>("pay_to_zip")?).is_ok_and(|z| z.zip5() == zip.zip5());
-    if !(tax_matches && zip_matches) {
-        let tries: i64 = sqlx::query_scalar(
-            "UPDATE secure_tokens SET failed_attempts = failed_attempts + 1 WHERE id = $1 RETURNING failed_attempts",
-        )
-        .bind(draft.token_id)
-        .fetch_one(&state.db.pool)
-        .await?;
-        audit::record(
-            &state.db,
-            now,
-            audit::AuditEntry {
-                organization_id: Some(draft.organization_id),
-                action: "token.failure",
-                subject: format!("token:{}", draft.token_id),
-                detail: "EIN/SSN or pay-to ZIP did not match".into(),
-                ip: request_ip(),
-                ..Default::default()
-            },
-        )
-        .await?;
-        if tries >= MAX_FAILED_TRIES {
-            sqlx::query(
-                "UPDATE secure_tokens SET failed_attempts = 0, locked_until = $1 WHERE id = $2",
-            )
-            .bind(now + TOKEN_LOCK_MINUTES * MINUTE)
-            .bind(draft.token_id)
-            .execute(&state.db.pool)
-            .await?;
+    if let Err(error) =
+        match_organization(&state, draft.token_id, draft.organization_id, &tax_id, &zip).await
+    {
+        if matches!(error, AppError::Conflict(_)) {
+            // A locked token ends the registration under way.
             sqlx::query("DELETE FROM registration_drafts WHERE id_hash = $1")
                 .bind(&draft.id_hash)
                 .execute(&state.db.pool)
                 .await?;
-            audit::record(
-                &state.db,
-                now,
-                audit::AuditEntry {
-                    organization_id: Some(draft.organization_id),
-                    action: "token.lockout",
-                    subject: format!("token:{}", draft.token_id),
-                    detail: format!("{TOKEN_LOCK_MINUTES} minutes"),
-                    ip: request_ip(),
-                    ..Default::default()
-                },
-            )
-            .await?;
-            return Err(AppError::Conflict(
-                "Too many tries. This Secure Token ID is locked for one hour.".into(),
-            ));
         }
-        let mut errors = Checker::new();
-        if !tax_matches {
-            errors.add(
-                "tax_id",
-                "This EIN/SSN does not match the organization the token was issued to.",
-            );
-        }
-        if !zip_matches {
-            errors.add(
-                "zip",
-                "This pay-to ZIP code does not match the organization the token was issued to.",
-            );
-        }
-        errors.finish()?;
+        return Err(error);
     }
     sqlx::query(
         "UPDATE registration_drafts SET step = 'passcode', email = $1, first_name = $2, last_name = $3, contact_email = $4, \
@@ -340,6 +286,149 @@ pub async fn submit_account(form: AccountForm) -> Result<Step, AppError> {
     };
     // The passcode goes out at once by the method chosen on this form.
     send(&state, &draft, &form.channel).await
+}
+
+/// Checks the EIN/SSN and pay-to ZIP typed against the token's organization. Each mismatch
+/// counts against the token; the fifth locks it for an hour.
+pub(crate) async fn match_organization(
+    state: &AppState,
+    token_id: i64,
+    organization_id: i64,
+    tax_id: &TaxId,
+    zip: &Zip,
+) -> Result<(), AppError> {
+    let now = state.clock.unix();
+    let org = sqlx::query("SELECT tax_id, pay_to_zip FROM organizations WHERE id = $1")
+        .bind(organization_id)
+        .fetch_one(&state.db.pool)
+        .await?;
+    let tax_matches = org.try_get::<String, _>("tax_id")? == tax_id.as_str();
+    let zip_matches =
+        Zip::parse(&org.try_get::<String, _>("pay_to_zip")?).is_ok_and(|z| z.zip5() == zip.zip5());
+    if tax_matches && zip_matches {
+        return Ok(());
+    }
+    let tries: i64 =
+        sqlx::query_scalar("UPDATE secure_tokens SET failed_attempts = failed_attempts + 1 WHERE id = $1 RETURNING failed_attempts")
+            .bind(token_id)
+            .fetch_one(&state.db.pool)
+            .await?;
+    let entry = |action: &'static str, detail: String| audit::AuditEntry {
+        organization_id: Some(organization_id),
+        action,
+        subject: format!("token:{token_id}"),
+        detail,
+        ip: request_ip(),
+        ..Default::default()
+    };
+    audit::record(
+        &state.db,
+        now,
+        entry(
+            "token.failure",
+            "EIN/SSN or pay-to ZIP did not match".into(),
+        ),
+    )
+    .await?;
+    if tries >= MAX_FAILED_TRIES {
+        sqlx::query(
+            "UPDATE secure_tokens SET failed_attempts = 0, locked_until = $1 WHERE id = $2",
+        )
+        .bind(now + TOKEN_LOCK_MINUTES * MINUTE)
+        .bind(token_id)
+        .execute(&state.db.pool)
+        .await?;
+        audit::record(
+            &state.db,
+            now,
+            entry("token.lockout", format!("{TOKEN_LOCK_MINUTES} minutes")),
+        )
+        .await?;
+        return Err(AppError::Conflict(
+            "Too many tries. This Secure Token ID is locked for one hour.".into(),
+        ));
+    }
+    let mut errors = Checker::new();
+    if !tax_matches {
+        errors.add(
+            "tax_id",
+            "This EIN/SSN does not match the organization the token was issued to.",
+        );
+    }
+    if !zip_matches {
+        errors.add(
+            "zip",
+            "This pay-to ZIP code does not match the organization the token was issued to.",
+        );
+    }
+    errors.finish()
+}
+
+/// Marks the token used and the organization registered, and makes the user its Org Admin
+/// with Admin on every NPI, every correspondence type and every module.
+pub(crate) async fn register_organization(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    now: i64,
+    token_id: i64,
+    organization_id: i64,
+    user_id: i64,
+    contact_email: &str,
+) -> Result<(), AppError> {
+    let used =
+        sqlx::query("UPDATE secure_tokens SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(token_id)
+            .execute(&mut **tx)
+            .await?;
+    if used.rows_affected() != 1 {
+        return Err(AppError::field(
+            "token",
+            "This Secure Token ID has already been used.",
+        ));
+    }
+    sqlx::query("UPDATE organizations SET registered_at = $1, verified_at = $1, contact_email = $2 WHERE id = $3")
+        .bind(now)
+        .bind(contact_email)
+        .bind(organization_id)
+        .execute(&mut **tx)
+        .await?;
+    let membership_id: i64 = sqlx::query_scalar(
+        "INSERT INTO memberships (user_id, organization_id, org_role, status, role_preset, is_default, created_at, updated_at) \
+         VALUES ($1, $2, 'admin', 'active', 'Local Office Administrator', 0, $3, $3) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(organization_id)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    let providers: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM providers WHERE organization_id = $1")
+            .bind(organization_id)
+            .fetch_all(&mut **tx)
+            .await?;
+    for provider_id in providers {
+        sqlx::query("INSERT INTO npi_permissions (membership_id, provider_id, level) VALUES ($1, $2, 'admin')")
+            .bind(membership_id)
+            .bind(provider_id)
+            .execute(&mut **tx)
+            .await?;
+        for kind in CORRESPONDENCE_TYPES {
+            sqlx::query("INSERT INTO correspondence_permissions (membership_id, provider_id, correspondence_type) VALUES ($1, $2, $3)")
+                .bind(membership_id)
+                .bind(provider_id)
+                .bind(kind)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    for module in Module::ALL {
+        sqlx::query("INSERT INTO module_permissions (membership_id, module) VALUES ($1, $2)")
+            .bind(membership_id)
+            .bind(module.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 async fn send(state: &AppState, draft: &Draft, channel: &str) -> Result<Step, AppError> {
@@ -432,17 +521,6 @@ pub async fn accept_conditions(attest: bool, agree: bool) -> Result<Step, AppErr
         .await?;
     let email: String = row.try_get("email")?;
     let mut tx = state.db.pool.begin().await?;
-    let used =
-        sqlx::query("UPDATE secure_tokens SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-            .bind(now)
-            .bind(draft.token_id)
-            .execute(&mut *tx)
-            .await?;
-    if used.rows_affected() != 1 {
-        return Err(AppError::Conflict(
-            "This Secure Token ID has already been used.".into(),
-        ));
-    }
     let user_id: i64 = match sqlx::query_scalar(
         "INSERT INTO users (email, first_name, last_name, phone, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -460,48 +538,19 @@ pub async fn accept_conditions(attest: bool, agree: bool) -> Result<Step, AppErr
         }
         Err(e) => return Err(e.into()),
     };
-    sqlx::query("UPDATE organizations SET registered_at = $1, verified_at = $1, contact_email = $2 WHERE id = $3")
-        .bind(now)
-        .bind(row.try_get::<String, _>("contact_email")?)
-        .bind(draft.organization_id)
+    register_organization(
+        &mut tx,
+        now,
+        draft.token_id,
+        draft.organization_id,
+        user_id,
+        &row.try_get::<String, _>("contact_email")?,
+    )
+    .await?;
+    sqlx::query("UPDATE memberships SET is_default = 1 WHERE user_id = $1")
+        .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    let membership_id: i64 = sqlx::query_scalar(
-        "INSERT INTO memberships (user_id, organization_id, org_role, status, role_preset, is_default, created_at, updated_at) \
-         VALUES ($1, $2, 'admin', 'active', 'Local Office Administrator', 1, $3, $3) RETURNING id",
-    )
-    .bind(user_id)
-    .bind(draft.organization_id)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    let providers: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM providers WHERE organization_id = $1")
-            .bind(draft.organization_id)
-            .fetch_all(&mut *tx)
-            .await?;
-    for provider_id in providers {
-        sqlx::query("INSERT INTO npi_permissions (membership_id, provider_id, level) VALUES ($1, $2, 'admin')")
-            .bind(membership_id)
-            .bind(provider_id)
-            .execute(&mut *tx)
-            .await?;
-        for kind in CORRESPONDENCE_TYPES {
-            sqlx::query("INSERT INTO correspondence_permissions (membership_id, provider_id, correspondence_type) VALUES ($1, $2, $3)")
-                .bind(membership_id)
-                .bind(provider_id)
-                .bind(kind)
-                .execute(&mut *tx)
-                .await?;
-        }
-    }
-    for module in Module::ALL {
-        sqlx::query("INSERT INTO module_permissions (membership_id, module) VALUES ($1, $2)")
-            .bind(membership_id)
-            .bind(module.as_str())
-            .execute(&mut *tx)
-            .await?;
-    }
     // The draft has done its work; /join starts afresh from here on.
     sqlx::query("DELETE FROM registration_drafts WHERE id_hash = $1")
         .bind(&draft.id_hash)

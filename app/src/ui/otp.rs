@@ -88,20 +88,24 @@ pub fn OtpEnter(
     });
     view! {
         <h1>"One-Time Passcode"</h1>
-        <p>{format!("Enter the passcode sent to {sent_to}. It expires in 30 minutes.")}</p>
+        <p>{if prefix.is_empty() {
+            format!("Enter the code from {sent_to}.")
+        } else {
+            format!("Enter the passcode sent to {sent_to}. It expires in 30 minutes.")
+        }}</p>
         <form on:submit=move |ev| {
             ev.prevent_default();
             on_verify.run(code.get_untracked());
         }>
             <ErrorSummary error=summary />
             <div class="otp">
-                <span class="otp-prefix" aria-hidden="true">{format!("{prefix} -")}</span>
+                {(!prefix.is_empty()).then(|| view! { <span class="otp-prefix" aria-hidden="true">{format!("{prefix} -")}</span> })}
                 <Field
                     label="One-time passcode"
                     value=code
                     input_type="text"
                     autocomplete="one-time-code"
-                    hint=format!("The six digits after {prefix}-")
+                    hint=if prefix.is_empty() { "The six-digit code your app shows now".to_string() } else { format!("The six digits after {prefix}-") }
                     error=code_error
                     autofocus=true
                 />

@@ -188,3 +188,85 @@ pub fn enc(value: &str) -> String {
         })
         .collect()
 }
+
+pub fn post_json(path: &str, json: serde_json::Value, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::post(path)
+        .header(header::HOST, "portal.test")
+        .header(header::ORIGIN, "http://portal.test")
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::from(json.to_string())).unwrap()
+}
+
+pub async fn json_of(response: axum::response::Response) -> serde_json::Value {
+    let text = body_text(response).await;
+    serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+}
+
+/// The newest message to this recipient.
+pub async fn last_message_to(site: &Site, to: &str) -> app::ssr::outbox::Message {
+    app::ssr::outbox::recent(&site.state.db, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.to == to)
+        .unwrap_or_else(|| panic!("no message to {to}"))
+}
+
+pub async fn oak_street_token(site: &Site) -> String {
+    let letters = app::ssr::outbox::recent(&site.state.db, 50).await.unwrap();
+    letters
+        .into_iter()
+        .find(|m| m.to.starts_with("Oak Street"))
+        .unwrap()
+        .codes[0]
+        .clone()
+}
+
+pub fn account(tax_id: &str, email: &str) -> serde_json::Value {
+    serde_json::json!({ "form": {
+        "email": email, "first_name": "Olive", "last_name": "Ortega", "tax_id": tax_id, "zip": "95816",
+        "contact_email": "office@oakstreet.example", "phone": "(916) 555-7100", "channel": "sms"
+    }})
+}
+
+/// Follows a set-password link through its passcode and sets the password.
+pub async fn use_link(
+    site: &Site,
+    url: &str,
+    password: &str,
+) -> (StatusCode, axum::response::Response) {
+    let t = url.split("t=").nth(1).unwrap().to_string();
+    let (status, step) = site
+        .post("/api/password/link", &format!("t={t}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(json_of(step).await.get("PasscodeChoose").is_some());
+    let (_, sent) = site
+        .post(
+            "/api/password/link/send",
+            &format!("t={t}&channel=sms"),
+            None,
+        )
+        .await;
+    assert!(json_of(sent).await.get("PasscodeEnter").is_some());
+    let code = latest_code(site).await;
+    let (status, _) = site
+        .post(
+            "/api/password/link/verify",
+            &format!("t={t}&code={code}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    site.post(
+        "/api/password/set",
+        &format!("t={t}&password={}&again={}", enc(password), enc(password)),
+        None,
+    )
+    .await
+}
+
+pub const NEW_PASSWORD: &str = "Oak-Street-Admin-Pass-42";

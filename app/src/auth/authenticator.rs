@@ -1,0 +1,254 @@
+//! Authenticator apps (TOTP, RFC 6238): 30-second steps, one step of clock skew either way,
+//! and each code accepted once — the last step used is remembered.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const STEP_SECONDS: u64 = 30;
+pub const SKEW_STEPS: i64 = 1;
+
+/// What the user needs to add the portal to an authenticator app.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Enrollment {
+    /// The secret in base32, for typing in by hand.
+    pub secret: String,
+    /// The QR code of the otpauth:// link, as SVG.
+    pub qr_svg: String,
+}
+
+/// Starts enrolling (after a step-up): a new secret, kept until a code confirms it.
+#[server(endpoint = "authenticator/start")]
+pub async fn start_authenticator() -> Result<Enrollment, AppError> {
+    crate::ssr::serve(ssr::start()).await
+}
+
+#[server(endpoint = "authenticator/confirm")]
+pub async fn confirm_authenticator(code: String) -> Result<(), AppError> {
+    crate::ssr::serve(ssr::confirm(code)).await
+}
+
+#[server(endpoint = "authenticator/remove")]
+pub async fn remove_authenticator() -> Result<(), AppError> {
+    crate::ssr::serve(ssr::remove()).await
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use super::*;
+    use crate::auth::step_up::ssr::require as require_step_up;
+    use crate::ssr::guard::{self, Caller};
+    use crate::ssr::{audit, crypto, AppState};
+    use totp_rs::{Algorithm, Secret, TOTP};
+
+    fn totp(secret: Vec<u8>, program: &str, email: &str) -> Result<TOTP, AppError> {
+        TOTP::new(
+            Algorithm::SHA1,
+            6,
+            SKEW_STEPS as u8,
+            STEP_SECONDS,
+            secret,
+            Some(format!("{program} Provider Portal")),
+            email.to_string(),
+        )
+        .map_err(|e| {
+            tracing::error!(error = %e, "authenticator secret rejected");
+            AppError::Internal
+        })
+    }
+
+    /// The step a code was accepted at, if `code` is right for `now` (± one step) and newer
+    /// than `last_step`.
+    pub fn accepted_step(totp: &TOTP, now: u64, code: &str, last_step: Option<i64>) -> Option<i64> {
+        let current = (now / STEP_SECONDS) as i64;
+        (current - SKEW_STEPS..=current + SKEW_STEPS)
+            .filter(|step| last_step.is_none_or(|last| *step > last))
+            .find(|step| {
+                let expected = totp.generate(*step as u64 * STEP_SECONDS);
+                expected.len() == code.len()
+                    && expected
+                        .bytes()
+                        .zip(code.bytes())
+                        .fold(0, |acc, (a, b)| acc | (a ^ b))
+                        == 0
+            })
+    }
+
+    async fn record(caller: &Caller, action: &'static str) -> Result<(), AppError> {
+        audit::record(
+            &caller.state.db,
+            caller.state.clock.unix(),
+            audit::AuditEntry {
+                user_id: Some(caller.user_id),
+                action,
+                subject: format!("user:{}", caller.user_id),
+                detail: String::new(),
+                ip: caller.ip.clone(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn start() -> Result<Enrollment, AppError> {
+        let caller = guard::signed_in().await?;
+        require_step_up(&caller).await?;
+        let state = &caller.state;
+        let secret = Secret::generate_secret()
+            .to_bytes()
+            .map_err(|_| AppError::Internal)?;
+        let totp = totp(secret.clone(), &state.settings.program_name, &caller.email)?;
+        sqlx::query("UPDATE users SET totp_pending_ciphertext = $1 WHERE id = $2")
+            .bind(crypto::seal(&state.settings.secret_key, &secret))
+            .bind(caller.user_id)
+            .execute(&state.db.pool)
+            .await?;
+        let qr = qrcode::QrCode::new(totp.get_url().as_bytes()).map_err(|_| AppError::Internal)?;
+        let qr_svg = qr
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(200, 200)
+            .build();
+        Ok(Enrollment {
+            secret: totp.get_secret_base32(),
+            qr_svg,
+        })
+    }
+
+    pub async fn confirm(code: String) -> Result<(), AppError> {
+        let caller = guard::signed_in().await?;
+        require_step_up(&caller).await?;
+        let state = &caller.state;
+        let sealed: Option<String> =
+            sqlx::query_scalar("SELECT totp_pending_ciphertext FROM users WHERE id = $1")
+                .bind(caller.user_id)
+                .fetch_one(&state.db.pool)
+                .await?;
+        let secret = sealed
+            .and_then(|s| crypto::open(&state.settings.secret_key, &s))
+            .ok_or_else(|| {
+                AppError::Conflict("Start setting up the authenticator app again.".into())
+            })?;
+        let totp = totp(secret.clone(), &state.settings.program_name, &caller.email)?;
+        let step = accepted_step(&totp, state.clock.unix() as u64, code.trim(), None).ok_or_else(
+            || {
+                AppError::field(
+                    "code",
+                    "That code is not right. Enter the current code from your app.",
+                )
+            },
+        )?;
+        sqlx::query(
+            "UPDATE users SET totp_secret_ciphertext = $1, totp_last_step = $2, totp_pending_ciphertext = NULL WHERE id = $3",
+        )
+        .bind(crypto::seal(&state.settings.secret_key, &secret))
+        .bind(step)
+        .bind(caller.user_id)
+        .execute(&state.db.pool)
+        .await?;
+        record(&caller, "authenticator.enroll").await
+    }
+
+    pub async fn remove() -> Result<(), AppError> {
+        let caller = guard::signed_in().await?;
+        require_step_up(&caller).await?;
+        sqlx::query("UPDATE users SET totp_secret_ciphertext = NULL, totp_last_step = NULL, totp_pending_ciphertext = NULL WHERE id = $1")
+            .bind(caller.user_id)
+            .execute(&caller.state.db.pool)
+            .await?;
+        record(&caller, "authenticator.remove").await
+    }
+
+    /// Checks a code from the user's enrolled app, using it up.
+    pub async fn verify_for_user(
+        state: &AppState,
+        user_id: i64,
+        email: &str,
+        code: &str,
+    ) -> Result<(), AppError> {
+        use sqlx::Row;
+        let row =
+            sqlx::query("SELECT totp_secret_ciphertext, totp_last_step FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_one(&state.db.pool)
+                .await?;
+        let secret = row
+            .try_get::<Option<String>, _>("totp_secret_ciphertext")?
+            .and_then(|s| crypto::open(&state.settings.secret_key, &s))
+            .ok_or_else(|| {
+                AppError::field("code", "No authenticator app is set up for this account.")
+            })?;
+        let totp = totp(secret, &state.settings.program_name, email)?;
+        let last: Option<i64> = row.try_get("totp_last_step")?;
+        let step = accepted_step(&totp, state.clock.unix() as u64, code.trim(), last)
+            .ok_or_else(|| AppError::field("code", "That code is not right, or was already used. Enter the next code from your app."))?;
+        // Only one request can move the step forward, so a code works once even when sent twice at once.
+        let moved = sqlx::query("UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)")
+            .bind(step)
+            .bind(user_id)
+            .execute(&state.db.pool)
+            .await?;
+        if moved.rows_affected() != 1 {
+            return Err(AppError::field(
+                "code",
+                "That code was already used. Enter the next code from your app.",
+            ));
+        }
+        Ok(())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn app() -> TOTP {
+            totp(
+                b"12345678901234567890".to_vec(),
+                "Poppy Health",
+                "a@b.example",
+            )
+            .unwrap()
+        }
+
+        #[test]
+        fn thirty_second_steps_with_one_step_of_skew() {
+            let totp = app();
+            let now = 1_700_000_000u64;
+            let step = (now / 30) as i64;
+            assert_eq!(
+                accepted_step(&totp, now, &totp.generate(now), None),
+                Some(step)
+            );
+            assert_eq!(
+                accepted_step(&totp, now, &totp.generate(now - 30), None),
+                Some(step - 1)
+            );
+            assert_eq!(
+                accepted_step(&totp, now, &totp.generate(now + 30), None),
+                Some(step + 1)
+            );
+            assert_eq!(
+                accepted_step(&totp, now, &totp.generate(now - 60), None),
+                None,
+                "two steps old"
+            );
+            assert_eq!(accepted_step(&totp, now, "000000x", None), None);
+        }
+
+        #[test]
+        fn each_code_works_once() {
+            let totp = app();
+            let now = 1_700_000_000u64;
+            let step = (now / 30) as i64;
+            assert_eq!(
+                accepted_step(&totp, now, &totp.generate(now), Some(step)),
+                None,
+                "already used"
+            );
+            assert_eq!(
+                accepted_step(&totp, now + 30, &totp.generate(now + 30), Some(step)),
+                Some(step + 1)
+            );
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! "Plan Operations": the plan staff's console. Here: issuing secure tokens to enrolled
+//! organizations, mailed to them as letters (the same as `server issue-token`).
+
+use crate::auth::RequireOperator;
+use crate::error::AppError;
+use crate::ui::{Column, DataTable, ErrorSummary};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// An enrolled organization that has not registered yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrolledOrganization {
+    pub id: i64,
+    pub name: String,
+    pub city: String,
+    /// The latest token's state, e.g. "Issued 11/22/2026, expires 12/22/2026".
+    pub token: String,
+}
+
+#[server(endpoint = "operator/enrolled")]
+pub async fn enrolled_organizations() -> Result<Vec<EnrolledOrganization>, AppError> {
+    crate::ssr::serve(ssr::enrolled()).await
+}
+
+/// Issues a token and queues its letter; answers the confirmation to show.
+#[server(endpoint = "operator/issue-token")]
+pub async fn issue_token(organization_id: i64) -> Result<String, AppError> {
+    crate::ssr::serve(ssr::issue(organization_id)).await
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::dashboard::ssr::local_date;
+    use crate::registration::tokens;
+    use crate::ssr::guard;
+    use sqlx::Row;
+
+    pub async fn enrolled() -> Result<Vec<EnrolledOrganization>, AppError> {
+        let caller = guard::signed_in().await?;
+        caller.operator()?;
+        let tz = &caller.state.settings.time_zone;
+        let rows = sqlx::query(
+            "SELECT o.id, o.name, o.city, \
+             (SELECT MAX(t.issued_at) FROM secure_tokens t WHERE t.organization_id = o.id) AS issued_at, \
+             (SELECT MAX(t.expires_at) FROM secure_tokens t WHERE t.organization_id = o.id) AS expires_at \
+             FROM organizations o WHERE o.registered_at IS NULL AND o.kind <> 'network' ORDER BY o.name",
+        )
+        .fetch_all(&caller.state.db.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                let issued: Option<i64> = row.try_get("issued_at")?;
+                let expires: Option<i64> = row.try_get("expires_at")?;
+                Ok(EnrolledOrganization {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    city: row.try_get("city")?,
+                    token: match (issued, expires) {
+                        (Some(i), Some(e)) => format!(
+                            "Issued {}, expires {}",
+                            local_date(tz, i),
+                            local_date(tz, e)
+                        ),
+                        _ => "None issued".into(),
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    pub async fn issue(organization_id: i64) -> Result<String, AppError> {
+        let caller = guard::signed_in().await?;
+        caller.operator()?;
+        let state = &caller.state;
+        let issued = tokens::issue(
+            &state.db,
+            state.clock.unix(),
+            &state.settings.program_name,
+            &state.settings.time_zone,
+            organization_id,
+            Some(caller.user_id),
+        )
+        .await?;
+        Ok(format!(
+            "A secure token letter for {} is queued for printing and mailing. The token expires on {}.",
+            issued.organization_name,
+            local_date(&state.settings.time_zone, issued.expires_at)
+        ))
+    }
+}
+
+#[component]
+pub fn OperatorPage() -> impl IntoView {
+    view! {
+        <RequireOperator>
+            <h1>"Plan Operations"</h1>
+            <SecureTokens />
+        </RequireOperator>
+    }
+}
+
+#[component]
+fn SecureTokens() -> impl IntoView {
+    let organizations = Resource::new(|| (), |_| enrolled_organizations());
+    let chosen = RwSignal::new(String::new());
+    let issue = ServerAction::<IssueToken>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = issue.value().get() {
+            organizations.refetch();
+        }
+    });
+    let columns = vec![
+        Column::text("Organization", |o: &EnrolledOrganization| o.name.clone()),
+        Column::text("City", |o: &EnrolledOrganization| o.city.clone()),
+        Column::text("Secure token", |o: &EnrolledOrganization| o.token.clone()),
+    ];
+    let list = Signal::derive(move || organizations.get().and_then(Result::ok).unwrap_or_default());
+    view! {
+        <section aria-labelledby="secure-tokens">
+            <h2 id="secure-tokens">"Secure Tokens"</h2>
+            <p>"Enrolled organizations that have not registered. A token is mailed to the organization's pay-to address and works once, for 30 days."</p>
+            <Transition>
+                <DataTable caption="Enrolled organizations" columns rows=list empty="Every enrolled organization has registered." />
+            </Transition>
+            <form on:submit=move |ev| {
+                ev.prevent_default();
+                if let Ok(id) = chosen.get_untracked().parse() {
+                    issue.dispatch(IssueToken { organization_id: id });
+                }
+            }>
+                <div class="field">
+                    <label for="issue-organization">"Organization"</label>
+                    <select id="issue-organization" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                        <option value="">"Choose an organization"</option>
+                        <Transition>
+                            <For each=move || list.get() key=|o| o.id let:org>
+                                <option value=org.id.to_string()>{org.name.clone()}</option>
+                            </For>
+                        </Transition>
+                    </select>
+                </div>
+                <ErrorSummary error=Signal::derive(move || issue.value().get().and_then(Result::err)) />
+                <button type="submit" class="button primary" disabled=move || chosen.get().is_empty()>"Issue Token"</button>
+            </form>
+            {move || issue.value().get().and_then(Result::ok).map(|message| view! { <p role="status">{message}</p> })}
+        </section>
+    }
+}

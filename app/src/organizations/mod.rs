@@ -1,0 +1,122 @@
+//! "Add a New Organization" (guide 000): a signed-in user registers another enrolled
+//! organization with its secure token and becomes its Org Admin.
+
+use crate::auth::RequireSignIn;
+use crate::error::AppError;
+use crate::ui::{go_to, ErrorSummary, Field};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewOrganization {
+    pub token: String,
+    pub tax_id: String,
+    pub zip: String,
+    pub contact_email: String,
+}
+
+#[server(endpoint = "organizations/add", input = leptos::server_fn::codec::Json)]
+pub async fn add_organization(form: NewOrganization) -> Result<(), AppError> {
+    crate::ssr::serve(ssr::add(form)).await
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::domain::{Email, TaxId, Zip};
+    use crate::error::Checker;
+    use crate::registration::ssr::{match_organization, register_organization, usable_token};
+    use crate::ssr::{audit, guard};
+
+    pub async fn add(form: NewOrganization) -> Result<(), AppError> {
+        let caller = guard::signed_in().await?;
+        let state = caller.state.clone();
+        let mut check = Checker::new();
+        let tax_id = check.check("tax_id", TaxId::parse(&form.tax_id));
+        let zip = check.check("zip", Zip::parse(&form.zip));
+        let contact = check.check("contact_email", Email::parse(&form.contact_email));
+        if form.token.trim().is_empty() {
+            check.add("token", "Enter the Secure Token ID from your letter.");
+        }
+        check.finish()?;
+        let (tax_id, zip, contact) = (
+            tax_id.expect("checked"),
+            zip.expect("checked"),
+            contact.expect("checked"),
+        );
+        let (token_id, organization_id) = usable_token(&state, &form.token).await?;
+        match_organization(&state, token_id, organization_id, &tax_id, &zip).await?;
+        let now = state.clock.unix();
+        let mut tx = state.db.pool.begin().await?;
+        register_organization(
+            &mut tx,
+            now,
+            token_id,
+            organization_id,
+            caller.user_id,
+            contact.as_str(),
+        )
+        .await?;
+        tx.commit().await?;
+        for action in ["token.use", "organization.add"] {
+            audit::record(
+                &state.db,
+                now,
+                audit::AuditEntry {
+                    user_id: Some(caller.user_id),
+                    organization_id: Some(organization_id),
+                    action,
+                    subject: format!("organization:{organization_id}"),
+                    detail: "Org Admin".into(),
+                    ip: caller.ip.clone(),
+                },
+            )
+            .await?;
+        }
+        // The user goes on working in the organization just added.
+        crate::auth::session_info_ssr::replace_session(&caller, Some(organization_id)).await
+    }
+}
+
+#[component]
+pub fn AddOrganizationPage() -> impl IntoView {
+    let token = RwSignal::new(String::new());
+    let tax_id = RwSignal::new(String::new());
+    let zip = RwSignal::new(String::new());
+    let contact = RwSignal::new(String::new());
+    let action = ServerAction::<AddOrganization>::new();
+    let error = move || action.value().get().and_then(Result::err);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            go_to("/");
+        }
+    });
+    let field_error = move |name: &'static str| {
+        Signal::derive(move || error().and_then(|e| e.field_messages(name).into_iter().next()))
+    };
+    view! {
+        <RequireSignIn>
+            <div class="narrow">
+                <h1>"Add a New Organization"</h1>
+                <p>"Enter the Secure Token ID the plan mailed to the organization, and its details as the plan has them. You will be its administrator."</p>
+                <form on:submit=move |ev| {
+                    ev.prevent_default();
+                    action.dispatch(AddOrganization { form: NewOrganization {
+                        token: token.get_untracked(),
+                        tax_id: tax_id.get_untracked(),
+                        zip: zip.get_untracked(),
+                        contact_email: contact.get_untracked(),
+                    }});
+                } novalidate>
+                    <ErrorSummary error=Signal::derive(move || error().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                    <Field label="Secure Token ID" value=token autocomplete="off" error=field_error("token") />
+                    <Field label="Provider EIN/SSN" value=tax_id autocomplete="off" error=field_error("tax_id") />
+                    <Field label="Provider Pay-To Zip Code" value=zip autocomplete="postal-code" error=field_error("zip") />
+                    <Field label="Provider Contact Email Address" value=contact input_type="email" error=field_error("contact_email") />
+                    <button type="submit" class="button primary" disabled=move || action.pending().get()>"Submit"</button>
+                </form>
+                <p><a href="/">"Back to Dashboard"</a></p>
+            </div>
+        </RequireSignIn>
+    }
+}

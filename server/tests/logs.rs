@@ -1,0 +1,132 @@
+//! Logs never carry secrets. In a test binary of its own, so that it alone sets the subscriber.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+
+/// Collects every log line written while it is the default subscriber.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn no_secret_reaches_the_logs() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .without_time()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    for site in sites(true).await {
+        let token = oak_street_token(&site).await;
+        let (_, response) = site
+            .post(
+                "/api/registration/token",
+                &format!("token={}", enc(&token)),
+                None,
+            )
+            .await;
+        let draft = cookie_from(&response, "portal_registration").unwrap();
+        site.post(
+            "/api/registration/terms",
+            "agree=true&authorized=true",
+            Some(&draft),
+        )
+        .await;
+        site.send(post_json(
+            "/api/registration/account",
+            account("947654321", "olive@oakstreet.example"),
+            Some(&draft),
+        ))
+        .await;
+        let sms = last_message_to(&site, "(916) 555-7100").await;
+        let passcode = sms.codes[0].clone();
+        let sent_text = sms
+            .body
+            .split(" is ")
+            .nth(1)
+            .unwrap()
+            .split('.')
+            .next()
+            .unwrap()
+            .to_string();
+        site.post(
+            "/api/registration/verify-passcode",
+            "code=999999",
+            Some(&draft),
+        )
+        .await;
+        site.post(
+            "/api/registration/verify-passcode",
+            &format!("code={passcode}"),
+            Some(&draft),
+        )
+        .await;
+        site.post(
+            "/api/registration/conditions",
+            "attest=true&agree=true",
+            Some(&draft),
+        )
+        .await;
+        let link = last_message_to(&site, "olive@oakstreet.example")
+            .await
+            .links[0]
+            .clone();
+        let page = site
+            .send(get(&link.replace("http://127.0.0.1:3000", ""), None))
+            .await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let (status, done) = use_link(&site, &link, NEW_PASSWORD).await;
+        assert_eq!(status, StatusCode::OK);
+        let session = cookie_from(&done, "portal_session").unwrap();
+        let (_, _, _) = log_in(
+            &site,
+            "olive@oakstreet.example",
+            "a-wrong-password-for-the-logs",
+        )
+        .await;
+
+        let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            logs.contains("/api/registration/token"),
+            "requests are logged"
+        );
+        let secrets = [
+            token.clone(),
+            crate_normalized(&token),
+            // Six random digits may occur by chance in timestamps; as sent or typed they may not.
+            sent_text,
+            format!("code={passcode}"),
+            link.split("t=").nth(1).unwrap().to_string(),
+            NEW_PASSWORD.to_string(),
+            "a-wrong-password-for-the-logs".to_string(),
+            session.split('=').nth(1).unwrap().to_string(),
+            draft.split('=').nth(1).unwrap().to_string(),
+        ];
+        for secret in secrets {
+            assert!(
+                !logs.contains(&secret),
+                "a secret reached the logs: {secret}"
+            );
+        }
+    }
+}
+
+fn crate_normalized(token: &str) -> String {
+    token
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect()
+}
