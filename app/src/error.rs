@@ -25,6 +25,9 @@ pub enum AppError {
     /// The action needs a one-time passcode entered within the last few minutes.
     #[error("For your security, confirm it's you with a one-time passcode.")]
     StepUpRequired,
+    /// The password is older than the plan allows; only changing it is possible.
+    #[error("Your password has expired. Please create a new one.")]
+    PasswordExpired,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     #[error("We could not reach the portal. Check your connection and try again.")]
@@ -51,7 +54,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthorized => 401,
-            AppError::Forbidden | AppError::StepUpRequired => 403,
+            AppError::Forbidden | AppError::StepUpRequired | AppError::PasswordExpired => 403,
             AppError::NotFound => 404,
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,

@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/password/set") view=SetPasswordPage />
                         <Route path=path!("/password/forgot") view=ForgotPasswordPage />
                         <Route path=path!("/passkey") view=PasskeyPage />
+                        <Route path=path!("/password/expired") view=auth::ExpiredPasswordPage />
                         <Route path=path!("/profile") view=profile::ProfilePage />
                         <Route path=path!("/organizations/new") view=organizations::AddOrganizationPage />
                         <Route path=path!("/operator") view=operator::OperatorPage />

@@ -508,6 +508,8 @@ async fn profile_secrets_need_a_fresh_passcode() {
         let session = session.unwrap();
         let (_, other, _) = log_in(&site, "admin@sunrise.example", DEMO_PASSWORD).await;
         let other = other.unwrap();
+        // The passcode at sign-in counts as a step-up for five minutes.
+        site.clock.advance(5 * 60);
 
         let (status, _) = site
             .post(
@@ -756,6 +758,8 @@ async fn an_authenticator_app_replaces_the_passcode_and_each_code_works_once() {
     for site in sites(false).await {
         let (_, session, _) = log_in(&site, "admin@sunrise.example", DEMO_PASSWORD).await;
         let session = session.unwrap();
+        site.clock.advance(5 * 60);
+        let t0 = NOW + 5 * 60;
         let (status, _) = site
             .post("/api/authenticator/start", "", Some(&session))
             .await;
@@ -772,11 +776,10 @@ async fn an_authenticator_app_replaces_the_passcode_and_each_code_works_once() {
             .post("/api/authenticator/confirm", "code=123456", Some(&session))
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        let now = NOW;
         let (status, _) = site
             .post(
                 "/api/authenticator/confirm",
-                &format!("code={}", app_code(&secret, now)),
+                &format!("code={}", app_code(&secret, t0)),
                 Some(&session),
             )
             .await;
@@ -797,7 +800,7 @@ async fn an_authenticator_app_replaces_the_passcode_and_each_code_works_once() {
             true
         );
         let challenge = challenge.unwrap();
-        let code = app_code(&secret, NOW + 30);
+        let code = app_code(&secret, t0 + 30);
         let verify = |c: &str| format!("code={c}&method=authenticator");
         let (status, response) = site
             .post(
@@ -826,7 +829,7 @@ async fn an_authenticator_app_replaces_the_passcode_and_each_code_works_once() {
         let (status, _) = site
             .post(
                 "/api/log-in/verify-passcode",
-                &verify(&app_code(&secret, NOW + 60)),
+                &verify(&app_code(&secret, t0 + 60)),
                 Some(&challenge),
             )
             .await;
@@ -838,5 +841,51 @@ async fn an_authenticator_app_replaces_the_passcode_and_each_code_works_once() {
         .await
         .unwrap();
         assert_eq!(enrolled, 1);
+    }
+}
+
+#[tokio::test]
+async fn an_expired_password_must_be_changed_before_anything_else() {
+    for site in sites(false).await {
+        site.clock.advance(60 * 24 * 60 * 60);
+        let (status, session, next) =
+            log_in(&site, "processor@sunrise.example", DEMO_PASSWORD).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            serde_json::from_str::<String>(&next).unwrap(),
+            "/password/expired",
+            "60 days after it was set"
+        );
+        let session = session.unwrap();
+        let blocked = site
+            .send(post_form("/api/dashboard", "", Some(&session)))
+            .await;
+        assert_eq!(blocked.status(), StatusCode::FORBIDDEN);
+        let info = json_of(
+            site.send(post_form("/api/session", "", Some(&session)))
+                .await,
+        )
+        .await;
+        assert_eq!(info["user"]["password_expired"], true);
+        let (status, _) = site
+            .post(
+                "/api/profile/password",
+                &format!(
+                    "current={}&password={1}&again={1}",
+                    enc(DEMO_PASSWORD),
+                    enc("Processor-New-Password-5")
+                ),
+                Some(&session),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "the passcode at sign-in counts as a step-up"
+        );
+        let open = site
+            .send(post_form("/api/dashboard", "", Some(&session)))
+            .await;
+        assert_eq!(open.status(), StatusCode::OK);
     }
 }

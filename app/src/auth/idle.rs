@@ -23,7 +23,12 @@ pub fn warn_after(idle_seconds: i64) -> i64 {
 /// Marks the session as in use.
 #[server(endpoint = "session/keep-alive")]
 pub async fn keep_alive() -> Result<(), AppError> {
-    crate::ssr::serve(async { crate::ssr::guard::signed_in().await.map(|_| ()) }).await
+    crate::ssr::serve(async {
+        crate::ssr::guard::signed_in_with_expired_password()
+            .await
+            .map(|_| ())
+    })
+    .await
 }
 
 #[component]

@@ -14,7 +14,8 @@ pub mod step_up;
 
 pub use idle::IdleTimeout;
 pub use password::{
-    check_passkey, ForgotPasswordPage, PasskeyPage, PasswordChecklist, SetPasswordPage,
+    check_passkey, ExpiredPasswordPage, ForgotPasswordPage, PasskeyPage, PasswordChecklist,
+    SetPasswordPage,
 };
 pub use require::{RequireOperator, RequireOrganization, RequireSignIn};
 pub use session_info::{

@@ -648,3 +648,52 @@ mod tests {
         );
     }
 }
+
+/// After sign-in with a password older than the plan allows: a new one before anything else.
+#[component]
+pub fn ExpiredPasswordPage() -> impl IntoView {
+    let session = expect_context::<SessionResource>();
+    let program = move || {
+        session
+            .get()
+            .and_then(Result::ok)
+            .map(|s| s.program_name)
+            .unwrap_or_default()
+    };
+    let current = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let again = RwSignal::new(String::new());
+    let action = ServerAction::<crate::profile::ChangePassword>::new();
+    let error = move || action.value().get().and_then(Result::err);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            go_to("/");
+        }
+    });
+    let field_error = move |name: &'static str| {
+        Signal::derive(move || error().and_then(|e| e.field_messages(name).into_iter().next()))
+    };
+    view! {
+        <div class="narrow">
+            <Suspense>
+                <h1>{move || format!("Create New {} Password", program())}</h1>
+            </Suspense>
+            <p>"Your password has expired. Please create a new one to continue."</p>
+            <form on:submit=move |ev| {
+                ev.prevent_default();
+                action.dispatch(crate::profile::ChangePassword {
+                    current: current.get_untracked(),
+                    password: password.get_untracked(),
+                    again: again.get_untracked(),
+                });
+            } novalidate>
+                <ErrorSummary error=Signal::derive(move || error().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                <Field label="Current Password" value=current input_type="password" autocomplete="current-password" error=field_error("current") />
+                <Field label="New Password" value=password input_type="password" autocomplete="new-password" error=field_error("password") />
+                <PasswordChecklist password=Signal::derive(move || password.get()) />
+                <Field label="Re-Enter Password" value=again input_type="password" autocomplete="new-password" error=field_error("again") />
+                <button type="submit" class="button primary">"Submit"</button>
+            </form>
+        </div>
+    }
+}

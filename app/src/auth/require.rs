@@ -12,6 +12,9 @@ pub fn RequireOrganization(children: ChildrenFn) -> impl IntoView {
     view! {
         <Suspense>
             {move || session.get().map(|result| match result {
+                Ok(SessionInfo { user: Some(user), .. }) if user.password_expired => {
+                    view! { <Redirect path="/password/expired" /> }.into_any()
+                }
                 Ok(SessionInfo { user: Some(user), .. }) if user.organization.is_some() => {
                     children.read_value()().into_any()
                 }

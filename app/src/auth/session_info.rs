@@ -21,6 +21,8 @@ pub struct SignedInUser {
     pub organizations: Vec<OrganizationChoice>,
     /// Seconds without activity before the session ends.
     pub idle_seconds: i64,
+    /// The password must be changed before anything else.
+    pub password_expired: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,6 +59,7 @@ pub async fn current_session() -> Result<SessionInfo, AppError> {
                     .cloned(),
                 organizations,
                 idle_seconds: caller.state.settings.session_idle_seconds,
+                password_expired: caller.password_expired,
             }),
         })
     })

@@ -296,6 +296,7 @@ mod ssr {
 #[cfg(feature = "ssr")]
 pub async fn begin_session(state: &crate::ssr::AppState, user_id: i64) -> Result<String, AppError> {
     use crate::ssr::{request_ip, session};
+    use sqlx::Row;
     let memberships: Vec<i64> = sqlx::query_scalar(
         "SELECT organization_id FROM memberships WHERE user_id = $1 AND status = 'active' ORDER BY is_default DESC, organization_id",
     )
@@ -315,12 +316,26 @@ pub async fn begin_session(state: &crate::ssr::AppState, user_id: i64) -> Result
         None,
     )
     .await?;
+    // A passcode was just entered for this session: that counts as a step-up.
+    sqlx::query("UPDATE sessions SET step_up_at = $1 WHERE id_hash = $2")
+        .bind(state.clock.unix())
+        .bind(crate::ssr::crypto::secret_hash(&id))
+        .execute(&state.db.pool)
+        .await?;
     session::send_cookie(&state.settings, session::SESSION_COOKIE, Some(&id));
-    let is_operator: i64 = sqlx::query_scalar("SELECT is_operator FROM users WHERE id = $1")
+    let user = sqlx::query("SELECT is_operator, password_changed_at FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_one(&state.db.pool)
         .await?;
-    Ok(if memberships.len() > 1 {
+    let is_operator: i64 = user.try_get("is_operator")?;
+    let expired = crate::auth::password_policy::is_expired(
+        user.try_get("password_changed_at")?,
+        state.clock.unix(),
+        state.settings.password_max_age_days,
+    );
+    Ok(if expired {
+        "/password/expired"
+    } else if memberships.len() > 1 {
         "/select-organization"
     } else if memberships.is_empty() && is_operator == 1 {
         "/operator"

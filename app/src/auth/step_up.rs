@@ -50,7 +50,7 @@ pub(crate) mod ssr {
     }
 
     pub async fn send(channel: String) -> Result<String, AppError> {
-        let caller = guard::signed_in().await?;
+        let caller = guard::signed_in_with_expired_password().await?;
         let state = &caller.state;
         let (channel, to) = if channel == "email" {
             (Channel::Email, caller.email.clone())
@@ -83,7 +83,7 @@ pub(crate) mod ssr {
     }
 
     pub async fn verify(code: String) -> Result<(), AppError> {
-        let caller = guard::signed_in().await?;
+        let caller = guard::signed_in_with_expired_password().await?;
         let state = &caller.state;
         let now = state.clock.unix();
         if let Err(error) = passcodes::verify(

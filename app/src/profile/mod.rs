@@ -314,7 +314,7 @@ mod ssr {
         password: String,
         again: String,
     ) -> Result<(), AppError> {
-        let caller = guard::signed_in().await?;
+        let caller = guard::signed_in_with_expired_password().await?;
         require_step_up(&caller).await?;
         let state = &caller.state;
         let hash: Option<String> =

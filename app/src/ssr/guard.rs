@@ -16,6 +16,8 @@ pub struct Caller {
     pub first_name: String,
     pub last_name: String,
     pub is_operator: bool,
+    /// The password is older than the plan allows.
+    pub password_expired: bool,
     pub org: Option<OrgAccess>,
     pub ip: Option<String>,
 }
@@ -31,8 +33,18 @@ pub struct OrgAccess {
     pub modules: Vec<Module>,
 }
 
-/// The signed-in caller, or 401.
+/// The signed-in caller, or 401 — or 403 while their password has expired.
 pub async fn signed_in() -> Result<Caller, AppError> {
+    let caller = signed_in_with_expired_password().await?;
+    if caller.password_expired {
+        return Err(AppError::PasswordExpired);
+    }
+    Ok(caller)
+}
+
+/// The signed-in caller even with an expired password: only for changing it, stepping up,
+/// keeping the session alive and reading who is signed in.
+pub async fn signed_in_with_expired_password() -> Result<Caller, AppError> {
     optional().await?.ok_or(AppError::Unauthorized)
 }
 
@@ -53,7 +65,7 @@ pub async fn optional() -> Result<Option<Caller>, AppError> {
         return Ok(None);
     };
     let user =
-        sqlx::query("SELECT email, first_name, last_name, is_operator FROM users WHERE id = $1")
+        sqlx::query("SELECT email, first_name, last_name, is_operator, password_changed_at FROM users WHERE id = $1")
             .bind(session.user_id)
             .fetch_optional(&state.db.pool)
             .await?;
@@ -70,6 +82,11 @@ pub async fn optional() -> Result<Option<Caller>, AppError> {
         first_name: user.try_get("first_name")?,
         last_name: user.try_get("last_name")?,
         is_operator: user.try_get::<i64, _>("is_operator")? == 1,
+        password_expired: crate::auth::password_policy::is_expired(
+            user.try_get("password_changed_at")?,
+            now,
+            state.settings.password_max_age_days,
+        ),
         org,
         ip,
         state,
