@@ -42,11 +42,11 @@ setup() {
     log "Installing wasm-bindgen-cli $wbg"
     cargo install wasm-bindgen-cli --version "$wbg"
   fi
-  local packages=(binaryen chromium)
+  local packages=(chromium)
   [ -x "$PG_BIN/initdb" ] || packages+=(postgresql)
   apt_install "${packages[@]}"
-  if [ ! -d end2end/node_modules/@playwright/test ]; then
-    log "Installing the end-to-end test tools"
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -x end2end/node_modules/.bin/wasm-opt ]; then
+    log "Installing the end-to-end test tools and wasm-opt"
     (cd end2end && npm ci --no-audit --no-fund)
   fi
 }
@@ -100,7 +100,9 @@ run_tests() {
 
 serve() {
   log "Build (release)"
-  cargo leptos build --release
+  # wasm-opt from the npm binaryen package: Debian's (108) breaks the reference types that
+  # Rust's wasm32 output uses, and the bundle then fails to start in the browser.
+  PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release
   export DATABASE_URL=${DATABASE_URL:-sqlite://data/portal.db}
   export PORTAL_DEV_MAILBOX=${PORTAL_DEV_MAILBOX:-1}
   export PORTAL_PLAIN_HTTP=${PORTAL_PLAIN_HTTP:-1}
