@@ -185,31 +185,14 @@ pub(crate) mod ssr {
             Err(step) => return Ok(step),
         };
         let now = state.clock.unix();
-        if let Err(error) = passcodes::verify(
-            &state.db,
-            now,
-            &state.settings.secret_key,
-            Purpose::PasswordLink,
-            &subject(&link),
-            &code,
-        )
-        .await
-        {
-            audit::record(
-                &state.db,
-                now,
-                audit::AuditEntry {
-                    user_id: Some(link.user_id),
-                    action: "passcode.failure",
-                    subject: format!("user:{}", link.user_id),
-                    detail: "set-password link".into(),
-                    ip: request_ip(),
-                    ..Default::default()
-                },
-            )
+        let who = audit::AuditEntry {
+            user_id: Some(link.user_id),
+            subject: format!("user:{}", link.user_id),
+            detail: "set-password link".into(),
+            ..Default::default()
+        };
+        passcodes::verify_audited(&state, Purpose::PasswordLink, &subject(&link), &code, who)
             .await?;
-            return Err(error);
-        }
         sqlx::query("UPDATE password_links SET passcode_verified_at = $1 WHERE id = $2")
             .bind(now)
             .bind(link.id)

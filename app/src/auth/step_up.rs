@@ -86,31 +86,13 @@ pub(crate) mod ssr {
         let caller = guard::signed_in_with_expired_password().await?;
         let state = &caller.state;
         let now = state.clock.unix();
-        if let Err(error) = passcodes::verify(
-            &state.db,
-            now,
-            &state.settings.secret_key,
-            Purpose::StepUp,
-            &subject(&caller),
-            &code,
-        )
-        .await
-        {
-            audit::record(
-                &state.db,
-                now,
-                audit::AuditEntry {
-                    user_id: Some(caller.user_id),
-                    action: "passcode.failure",
-                    subject: format!("user:{}", caller.user_id),
-                    detail: "step-up".into(),
-                    ip: caller.ip.clone(),
-                    ..Default::default()
-                },
-            )
-            .await?;
-            return Err(error);
-        }
+        let who = audit::AuditEntry {
+            user_id: Some(caller.user_id),
+            subject: format!("user:{}", caller.user_id),
+            detail: "step-up".into(),
+            ..Default::default()
+        };
+        passcodes::verify_audited(state, Purpose::StepUp, &subject(&caller), &code, who).await?;
         sqlx::query("UPDATE sessions SET step_up_at = $1 WHERE id_hash = $2")
             .bind(now)
             .bind(&caller.session_hash)

@@ -473,32 +473,13 @@ pub async fn send_passcode(channel: String, phone: Option<String>) -> Result<Ste
 pub async fn verify_passcode(code: String) -> Result<Step, AppError> {
     let state = state()?;
     let draft = require_draft(&state, &["passcode"]).await?;
-    let now = state.clock.unix();
-    if let Err(error) = passcodes::verify(
-        &state.db,
-        now,
-        &state.settings.secret_key,
-        Purpose::Registration,
-        &subject(&draft),
-        &code,
-    )
-    .await
-    {
-        audit::record(
-            &state.db,
-            now,
-            audit::AuditEntry {
-                organization_id: Some(draft.organization_id),
-                action: "passcode.failure",
-                subject: format!("registration:{}", draft.token_id),
-                detail: "registration".into(),
-                ip: request_ip(),
-                ..Default::default()
-            },
-        )
-        .await?;
-        return Err(error);
-    }
+    let who = audit::AuditEntry {
+        organization_id: Some(draft.organization_id),
+        subject: format!("registration:{}", draft.token_id),
+        detail: "registration".into(),
+        ..Default::default()
+    };
+    passcodes::verify_audited(&state, Purpose::Registration, &subject(&draft), &code, who).await?;
     set_step(&state, &draft, "conditions").await?;
     Ok(Step::Conditions)
 }

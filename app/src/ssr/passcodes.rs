@@ -5,6 +5,7 @@
 use super::clock::MINUTE;
 use super::db::Db;
 use super::outbox::{self, Channel, NewMessage};
+use super::{audit, request_ip, AppState};
 use crate::error::AppError;
 use hmac::{Hmac, Mac};
 use rand::Rng;
@@ -228,6 +229,39 @@ pub async fn verify(
         .execute(&db.pool)
         .await?;
     Ok(())
+}
+
+/// [`verify`], recording a refused passcode in the audit log as `passcode.failure`.
+pub async fn verify_audited(
+    state: &AppState,
+    purpose: Purpose,
+    subject: &str,
+    typed: &str,
+    who: audit::AuditEntry,
+) -> Result<(), AppError> {
+    let now = state.clock.unix();
+    let result = verify(
+        &state.db,
+        now,
+        &state.settings.secret_key,
+        purpose,
+        subject,
+        typed,
+    )
+    .await;
+    if result.is_err() {
+        audit::record(
+            &state.db,
+            now,
+            audit::AuditEntry {
+                action: "passcode.failure",
+                ip: request_ip(),
+                ..who
+            },
+        )
+        .await?;
+    }
+    result
 }
 
 #[cfg(test)]
