@@ -107,9 +107,10 @@ serve() {
   export PORTAL_DEV_MAILBOX=${PORTAL_DEV_MAILBOX:-1}
   export PORTAL_PLAIN_HTTP=${PORTAL_PLAIN_HTTP:-1}
   export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR=${LEPTOS_SITE_ADDR:-127.0.0.1:3000} LEPTOS_ENV=PROD
-  ./target/release/server demo-data
+  local server="${CARGO_TARGET_DIR:-target}/release/server"
+  "$server" demo-data
   log "Serving at http://$LEPTOS_SITE_ADDR"
-  exec ./target/release/server serve
+  exec "$server" serve
 }
 
 setup
