@@ -5,7 +5,7 @@ use super::password_policy::{self, checklist};
 use super::session_info::SessionResource;
 use crate::domain::Email;
 use crate::error::AppError;
-use crate::ui::{go_to, ErrorSummary, Field, OtpChoose, OtpEnter};
+use crate::ui::{go_to, ErrorSummary, Field, OtpChoose, OtpEnter, StepFlow};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -413,29 +413,12 @@ pub fn SetPasswordPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.with(|q| q.get("t").unwrap_or_default());
     let initial = Resource::new(token, password_link_step);
-    let step = RwSignal::new(None::<LinkStep>);
-    let error = RwSignal::new(None::<AppError>);
-    let pending = RwSignal::new(false);
-    let apply = move |result: Result<LinkStep, AppError>| {
-        pending.set(false);
-        match result {
-            Ok(next) => {
-                error.set(None);
-                step.set(Some(next));
-            }
-            Err(e) => error.set(Some(e)),
-        }
-    };
+    let flow = StepFlow::<LinkStep>::new();
+    let (step, error, pending) = (flow.step, flow.error, flow.pending);
     let send = Callback::new(move |(channel, _): (String, Option<String>)| {
-        pending.set(true);
-        let t = token();
-        leptos::task::spawn_local(async move { apply(password_link_send(t, channel).await) });
+        flow.run(password_link_send(token(), channel))
     });
-    let verify = Callback::new(move |code: String| {
-        pending.set(true);
-        let t = token();
-        leptos::task::spawn_local(async move { apply(password_link_verify(t, code).await) });
-    });
+    let verify = Callback::new(move |code: String| flow.run(password_link_verify(token(), code)));
     let resend = Callback::new(move |_| {
         step.set(Some(LinkStep::PasscodeChoose {
             last4: String::new(),
@@ -456,9 +439,11 @@ pub fn SetPasswordPage() -> impl IntoView {
             error.set(Some(e));
             return;
         }
-        pending.set(true);
-        let (t, p, a) = (token(), password.get_untracked(), again.get_untracked());
-        leptos::task::spawn_local(async move { apply(set_new_password(t, p, a).await) });
+        flow.run(set_new_password(
+            token(),
+            password.get_untracked(),
+            again.get_untracked(),
+        ));
     };
     Effect::new(move |_| {
         if let Some(LinkStep::Done { next }) = step.get() {

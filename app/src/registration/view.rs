@@ -5,7 +5,7 @@ use super::{
 };
 use crate::auth::SessionResource;
 use crate::error::AppError;
-use crate::ui::{Checkbox, ErrorSummary, Field, OtpChoose, OtpEnter, RadioGroup, Wizard};
+use crate::ui::{Checkbox, ErrorSummary, Field, OtpChoose, OtpEnter, RadioGroup, StepFlow, Wizard};
 use leptos::prelude::*;
 
 /// The steps as the stepper names them.
@@ -39,33 +39,19 @@ pub fn JoinPage() -> impl IntoView {
             .unwrap_or_default()
     });
     let initial = Resource::new(|| (), |_| registration_step());
-    let step = RwSignal::new(None::<Step>);
+    let flow = StepFlow::<Step>::new();
+    let (step, error, pending) = (flow.step, flow.error, flow.pending);
     let chose_type = RwSignal::new(false);
-    let error = RwSignal::new(None::<AppError>);
-    let pending = RwSignal::new(false);
-    let apply = move |result: Result<Step, AppError>| {
-        pending.set(false);
-        match result {
-            Ok(next) => {
-                error.set(None);
-                step.set(Some(next));
-            }
-            Err(e) => error.set(Some(e)),
-        }
-    };
     let run = move |future: std::pin::Pin<
         Box<dyn std::future::Future<Output = Result<Step, AppError>>>,
-    >| {
-        pending.set(true);
-        leptos::task::spawn_local(async move { apply(future.await) });
-    };
+    >| flow.run(future);
     let current = Signal::derive(move || step.get().as_ref().map(position).unwrap_or(0));
     view! {
         <div class="narrow wide-form">
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || initial.get().map(|result| {
                     if step.get_untracked().is_none() {
-                        apply(result);
+                        flow.apply(result);
                     }
                 })}
                 {move || match step.get() {
