@@ -5,7 +5,7 @@ use super::password_policy::{self, checklist};
 use super::session_info::SessionResource;
 use crate::domain::Email;
 use crate::error::AppError;
-use crate::ui::{go_to, ErrorSummary, Field, OtpChoose, OtpEnter, StepFlow};
+use crate::ui::{field_errors, go_to, ErrorSummary, Field, OtpChoose, OtpEnter, StepFlow};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -450,13 +450,7 @@ pub fn SetPasswordPage() -> impl IntoView {
             set_timeout(move || go_to(&next), std::time::Duration::from_millis(1500));
         }
     });
-    let field_error = move |name: &'static str| {
-        Signal::derive(move || {
-            error
-                .get()
-                .and_then(|e| e.field_messages(name).into_iter().next())
-        })
-    };
+    let field_error = field_errors(move || error.get());
     view! {
         <div class="narrow">
             <Suspense fallback=|| view! { <p class="loading">"Checking your link…"</p> }>
@@ -565,9 +559,7 @@ pub fn PasskeyPage() -> impl IntoView {
             go_to(&next());
         }
     });
-    let field_error = move |name: &'static str| {
-        Signal::derive(move || error().and_then(|e| e.field_messages(name).into_iter().next()))
-    };
+    let field_error = field_errors(move || error());
     view! {
         <div class="narrow">
             <h1>"Enter User Passkey"</h1>
@@ -638,9 +630,7 @@ pub fn ExpiredPasswordPage() -> impl IntoView {
             go_to("/");
         }
     });
-    let field_error = move |name: &'static str| {
-        Signal::derive(move || error().and_then(|e| e.field_messages(name).into_iter().next()))
-    };
+    let field_error = field_errors(move || error());
     view! {
         <div class="narrow">
             <Suspense>

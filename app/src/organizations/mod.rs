@@ -3,7 +3,7 @@
 
 use crate::auth::RequireSignIn;
 use crate::error::AppError;
-use crate::ui::{go_to, ErrorSummary, Field};
+use crate::ui::{field_errors, go_to, ErrorSummary, Field};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -91,9 +91,7 @@ pub fn AddOrganizationPage() -> impl IntoView {
             go_to("/");
         }
     });
-    let field_error = move |name: &'static str| {
-        Signal::derive(move || error().and_then(|e| e.field_messages(name).into_iter().next()))
-    };
+    let field_error = field_errors(move || error());
     view! {
         <RequireSignIn>
             <div class="narrow">

@@ -8,7 +8,7 @@ use crate::auth::authenticator::{
 use crate::auth::{PasswordChecklist, RequireOrganization, StepUpDialog};
 use crate::domain::Phone;
 use crate::error::AppError;
-use crate::ui::{ErrorSummary, Field, Modal, Toasts};
+use crate::ui::{field_errors, ErrorSummary, Field, Modal, Toasts};
 use leptos::prelude::*;
 
 #[component]
@@ -193,13 +193,7 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
     let enrollment = RwSignal::new(None::<Enrollment>);
     let totp_code = RwSignal::new(String::new());
 
-    let field_error = move |name: &'static str| {
-        Signal::derive(move || {
-            error
-                .get()
-                .and_then(|e| e.field_messages(name).into_iter().next())
-        })
-    };
+    let field_error = field_errors(move || error.get());
     let summary = Signal::derive(move || {
         error
             .get()

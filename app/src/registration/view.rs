@@ -5,7 +5,9 @@ use super::{
 };
 use crate::auth::SessionResource;
 use crate::error::AppError;
-use crate::ui::{Checkbox, ErrorSummary, Field, OtpChoose, OtpEnter, RadioGroup, StepFlow, Wizard};
+use crate::ui::{
+    field_errors, Checkbox, ErrorSummary, Field, OtpChoose, OtpEnter, RadioGroup, StepFlow, Wizard,
+};
 use leptos::prelude::*;
 
 /// The steps as the stepper names them.
@@ -87,13 +89,7 @@ fn StepView(
         + Sync
         + 'static,
 ) -> impl IntoView {
-    let field_error = move |name: &'static str| {
-        Signal::derive(move || {
-            error
-                .get()
-                .and_then(|e| e.field_messages(name).into_iter().next())
-        })
-    };
+    let field_error = field_errors(move || error.get());
     let summary = Signal::derive(move || {
         error
             .get()

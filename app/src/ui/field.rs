@@ -72,3 +72,12 @@ pub fn ErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoV
         </Show>
     }
 }
+
+/// For a form: given where its error comes from, the message to show beside each field.
+pub fn field_errors(
+    error: impl Fn() -> Option<AppError> + Copy + Send + Sync + 'static,
+) -> impl Fn(&'static str) -> Signal<Option<String>> + Copy {
+    move |name| {
+        Signal::derive(move || error().and_then(|e| e.field_messages(name).into_iter().next()))
+    }
+}
