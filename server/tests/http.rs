@@ -409,3 +409,32 @@ async fn unknown_pages_answer_404() {
         assert!(body_text(response).await.contains("Page Not Found"));
     }
 }
+
+#[tokio::test]
+async fn after_a_hundred_failures_in_all_only_an_administrator_can_unlock() {
+    for site in sites(false).await {
+        sqlx::query("UPDATE users SET lifetime_failed_logins = 100 WHERE email = 'processor@sunrise.example'")
+            .execute(&site.state.db.pool)
+            .await
+            .unwrap();
+        // Well past any 15-minute lock: the account stays locked.
+        site.clock.advance(24 * 60 * 60);
+        let (status, challenge, body) =
+            password_step(&site, "processor@sunrise.example", DEMO_PASSWORD).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(challenge.is_none());
+        assert!(body.contains(app::auth::SIGN_IN_FAILED));
+        sqlx::query("UPDATE users SET lifetime_failed_logins = 99 WHERE email = 'processor@sunrise.example'")
+            .execute(&site.state.db.pool)
+            .await
+            .unwrap();
+        let (status, challenge, _) =
+            password_step(&site, "processor@sunrise.example", DEMO_PASSWORD).await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "99 failures in all still let a right password through"
+        );
+        assert!(challenge.is_some());
+    }
+}
