@@ -559,7 +559,7 @@ pub fn PasskeyPage() -> impl IntoView {
             go_to(&next());
         }
     });
-    let field_error = field_errors(move || error());
+    let field_error = field_errors(error);
     view! {
         <div class="narrow">
             <h1>"Enter User Passkey"</h1>
@@ -630,7 +630,7 @@ pub fn ExpiredPasswordPage() -> impl IntoView {
             go_to("/");
         }
     });
-    let field_error = field_errors(move || error());
+    let field_error = field_errors(error);
     view! {
         <div class="narrow">
             <Suspense>

@@ -91,7 +91,7 @@ pub fn AddOrganizationPage() -> impl IntoView {
             go_to("/");
         }
     });
-    let field_error = field_errors(move || error());
+    let field_error = field_errors(error);
     view! {
         <RequireSignIn>
             <div class="narrow">
