@@ -81,6 +81,13 @@ test('a user of two organizations signs in with a passcode and chooses one', asy
   await logIn(page, 'multi@sunrise.example');
   await expect(page.getByRole('heading', { level: 1, name: 'Select an organization' })).toBeVisible();
   await hydrated(page);
+  // A provider office and a billing agent: one tab each.
+  await expect(page.getByRole('tab', { name: 'Provider' })).toHaveAttribute('aria-selected', 'true');
+  await page.getByRole('tab', { name: 'Provider' }).press('ArrowRight');
+  await expect(page.getByRole('tab', { name: 'Submitter' })).toBeFocused();
+  await expect(page.getByRole('tabpanel', { name: 'Submitter' }).getByRole('button', { name: 'Valley Billing Services' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sunrise Family Clinic' })).toBeHidden();
+  await page.getByRole('tab', { name: 'Provider' }).click();
   await page.getByRole('button', { name: 'Sunrise Family Clinic' }).click();
   await expect(page.getByText('Organization: Sunrise Family Clinic')).toBeVisible();
 });

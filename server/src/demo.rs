@@ -539,6 +539,16 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
             modules: &all_modules,
             is_default: false,
         },
+        // Works for a provider and for a submitter, so chooses between both kinds.
+        Grant {
+            email: "multi@sunrise.example",
+            organization_id: org_ids["Valley Billing Services"],
+            role: "processor",
+            preset: "Claims Viewer",
+            npis: &[],
+            modules: &["claims"],
+            is_default: false,
+        },
         Grant {
             email: "billing@valley.example",
             organization_id: org_ids["Valley Billing Services"],

@@ -304,8 +304,8 @@ async fn switching_organization_needs_an_active_membership_and_renews_the_sessio
         let (_, cookie, body) = log_in(&site, "multi@sunrise.example", DEMO_PASSWORD).await;
         assert!(body.contains("/select-organization"));
         let cookie = cookie.unwrap();
-        let valley: i64 = sqlx::query_scalar(
-            "SELECT id FROM organizations WHERE name = 'Valley Billing Services'",
+        let coastal: i64 = sqlx::query_scalar(
+            "SELECT id FROM organizations WHERE name = 'Coastal Health Network'",
         )
         .fetch_one(&site.state.db.pool)
         .await
@@ -315,7 +315,7 @@ async fn switching_organization_needs_an_active_membership_and_renews_the_sessio
             .clone()
             .oneshot(post_form(
                 "/api/switch-organization",
-                &format!("organization_id={valley}"),
+                &format!("organization_id={coastal}"),
                 Some(&cookie),
             ))
             .await

@@ -889,3 +889,74 @@ async fn an_expired_password_must_be_changed_before_anything_else() {
         assert_eq!(open.status(), StatusCode::OK);
     }
 }
+
+#[tokio::test]
+async fn passcodes_and_reset_emails_are_rate_limited() {
+    use app::ssr::passcodes::{MAX_SENDS, SEND_WINDOW_MINUTES};
+    use app::ssr::password_links::MAX_RESETS_PER_HOUR;
+    for site in sites(false).await {
+        let (_, session, _) = log_in(&site, "processor@sunrise.example", DEMO_PASSWORD).await;
+        let session = session.unwrap();
+        let outbox = || async {
+            app::ssr::outbox::recent(&site.state.db, 1000)
+                .await
+                .unwrap()
+                .len()
+        };
+        for _ in 0..MAX_SENDS {
+            let (status, _) = site
+                .post("/api/step-up/send", "channel=sms", Some(&session))
+                .await;
+            assert_eq!(status, StatusCode::OK);
+        }
+        let before = outbox().await;
+        let (status, _) = site
+            .post("/api/step-up/send", "channel=sms", Some(&session))
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "the sixth within 15 minutes"
+        );
+        assert_eq!(outbox().await, before, "nothing was sent");
+        site.clock.advance(SEND_WINDOW_MINUTES * 60 + 1);
+        let (status, _) = site
+            .post("/api/step-up/send", "channel=sms", Some(&session))
+            .await;
+        assert_eq!(status, StatusCode::OK, "the window has passed");
+
+        // Reset emails: three an hour, then the same answer but no email.
+        let reset = || async {
+            let (status, response) = site
+                .post(
+                    "/api/password/forgot",
+                    "email=multi%40sunrise.example",
+                    None,
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK);
+            body_text(response).await
+        };
+        let emails = || async {
+            app::ssr::outbox::recent(&site.state.db, 1000)
+                .await
+                .unwrap()
+                .iter()
+                .filter(|m| m.to == "multi@sunrise.example")
+                .count()
+        };
+        let first = emails().await;
+        let mut answers = Vec::new();
+        for _ in 0..=MAX_RESETS_PER_HOUR {
+            answers.push(reset().await);
+        }
+        assert!(
+            answers.windows(2).all(|w| w[0] == w[1]),
+            "one answer for all"
+        );
+        assert_eq!(emails().await - first, MAX_RESETS_PER_HOUR as usize);
+        site.clock.advance(3600);
+        reset().await;
+        assert_eq!(emails().await - first, MAX_RESETS_PER_HOUR as usize + 1);
+    }
+}

@@ -330,13 +330,22 @@ pub(crate) mod ssr {
             .await?;
         if let Some(row) = user {
             let user_id: i64 = row.try_get("id")?;
-            password_links::send(&state, user_id, email.as_str(), LinkPurpose::Reset).await?;
+            // Over the limit, nothing is sent but the answer is the same: the page must not
+            // tell whether the address has an account.
+            let allowed = password_links::reset_allowed(&state, user_id).await?;
+            if allowed {
+                password_links::send(&state, user_id, email.as_str(), LinkPurpose::Reset).await?;
+            }
             audit::record(
                 &state.db,
                 state.clock.unix(),
                 audit::AuditEntry {
                     user_id: Some(user_id),
-                    action: "password.reset_request",
+                    action: if allowed {
+                        "password.reset_request"
+                    } else {
+                        "password.reset_request_limited"
+                    },
                     subject: format!("user:{user_id}"),
                     detail: String::new(),
                     ip: request_ip(),

@@ -1,9 +1,10 @@
 //! "Log In", "Select an organization" and "Sign Out".
 
 use super::session_info::{SessionResource, SwitchOrganization};
+use crate::auth::permissions::OrgKind;
 use crate::domain::Email;
 use crate::error::AppError;
-use crate::ui::{go_to, ErrorSummary, Field, OtpChoose, OtpEnter};
+use crate::ui::{go_to, ErrorSummary, Field, OtpChoose, OtpEnter, TabPanel, Tabs};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -528,20 +529,44 @@ pub fn SelectOrganizationPage() -> impl IntoView {
             .map(|u| u.organizations)
             .unwrap_or_default()
     };
-    view! {
-        <div class="narrow">
-            <h1>"Select an organization"</h1>
-            <ErrorSummary error=Signal::derive(move || action.value().get().and_then(Result::err)) />
-            <Suspense>
-            <ul class="choices">
-                <For each=organizations key=|o| o.id let:org>
+    // One list, or two tabs when the user works for providers and for submitters.
+    let selected = RwSignal::new(0usize);
+    let choices = move |submitters: Option<bool>| {
+        let list = organizations()
+            .into_iter()
+            .filter(|o| submitters.is_none_or(|s| (o.kind == OrgKind::Submitter) == s))
+            .map(|org| {
+                view! {
                     <li>
                         <button class="button" on:click=move |_| { action.dispatch(SwitchOrganization { organization_id: org.id }); }>
                             {org.name.clone()}
                         </button>
                     </li>
-                </For>
-            </ul>
+                }
+            })
+            .collect_view();
+        view! { <ul class="choices">{list}</ul> }
+    };
+    view! {
+        <div class="narrow">
+            <h1>"Select an organization"</h1>
+            <ErrorSummary error=Signal::derive(move || action.value().get().and_then(Result::err)) />
+            <Suspense>
+                {move || {
+                    let kinds = organizations();
+                    let both = kinds.iter().any(|o| o.kind == OrgKind::Submitter)
+                        && kinds.iter().any(|o| o.kind != OrgKind::Submitter);
+                    if both {
+                        view! {
+                            <Tabs id="organization-kind" label="Organization type" labels=vec!["Provider".into(), "Submitter".into()] selected />
+                            <TabPanel id="organization-kind" index=0 selected>{move || choices(Some(false))}</TabPanel>
+                            <TabPanel id="organization-kind" index=1 selected>{move || choices(Some(true))}</TabPanel>
+                        }
+                        .into_any()
+                    } else {
+                        choices(None).into_any()
+                    }
+                }}
             </Suspense>
         </div>
     }

@@ -14,6 +14,10 @@ use sqlx::Row;
 
 pub const VALID_MINUTES: i64 = 30;
 pub const MAX_FAILURES: i64 = 5;
+/// At most 5 passcodes for one purpose and subject within 15 minutes, so "Resend" cannot be
+/// used to flood a phone or run up the plan's SMS bill.
+pub const MAX_SENDS: i64 = 5;
+pub const SEND_WINDOW_MINUTES: i64 = 15;
 
 /// What a passcode proves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +78,17 @@ pub async fn send(
     channel: Channel,
     destination: &str,
 ) -> Result<Sent, AppError> {
+    let recent: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM passcodes WHERE purpose = $1 AND subject = $2 AND created_at > $3",
+    )
+    .bind(purpose.as_str())
+    .bind(subject)
+    .bind(now - SEND_WINDOW_MINUTES * MINUTE)
+    .fetch_one(&db.pool)
+    .await?;
+    if recent >= MAX_SENDS {
+        return Err(AppError::RateLimited);
+    }
     let previous = sqlx::query(
         "SELECT id, failures FROM passcodes WHERE purpose = $1 AND subject = $2 AND used_at IS NULL ORDER BY id DESC LIMIT 1",
     )

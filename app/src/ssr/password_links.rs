@@ -11,6 +11,9 @@ use sqlx::Row;
 pub const RESET_MINUTES: i64 = 30;
 /// An invitation to a new user works for 7 days.
 pub const INVITATION_DAYS: i64 = 7;
+/// At most 3 reset emails per account an hour: "Forgot Password?" needs no sign-in, so
+/// anyone could otherwise fill a user's inbox.
+pub const MAX_RESETS_PER_HOUR: i64 = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkPurpose {
@@ -44,6 +47,18 @@ impl LinkPurpose {
             LinkPurpose::Invitation => INVITATION_DAYS * DAY,
         }
     }
+}
+
+/// Whether another reset email may go to this user now.
+pub async fn reset_allowed(state: &AppState, user_id: i64) -> Result<bool, AppError> {
+    let recent: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM password_links WHERE user_id = $1 AND purpose = 'reset' AND created_at > $2",
+    )
+    .bind(user_id)
+    .bind(state.clock.unix() - 60 * MINUTE)
+    .fetch_one(&state.db.pool)
+    .await?;
+    Ok(recent < MAX_RESETS_PER_HOUR)
 }
 
 /// Emails a new link, voiding the user's earlier unused links of the same kind.

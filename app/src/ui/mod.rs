@@ -7,6 +7,7 @@ mod menu;
 mod modal;
 mod otp;
 mod step_flow;
+mod tabs;
 mod tile;
 mod toast;
 mod wizard;
@@ -18,6 +19,7 @@ pub use menu::{MenuButton, MenuItem};
 pub use modal::Modal;
 pub use otp::{OtpChoose, OtpEnter};
 pub use step_flow::StepFlow;
+pub use tabs::{TabPanel, Tabs};
 pub use tile::Tile;
 pub use toast::{provide_toasts, Toasts};
 pub use wizard::Wizard;
@@ -149,6 +151,31 @@ mod render_tests {
         );
         assert!(out.contains(r#"role="menu""#) && out.contains(r#"role="menuitem""#));
         assert!(out.contains("hidden"));
+    }
+
+    #[test]
+    fn tabs_follow_the_tabs_pattern() {
+        let out = html(|| {
+            let selected = RwSignal::new(1);
+            view! {
+                <Tabs id="kind" label="Organization kind" labels=vec!["Provider".into(), "Submitter".into()] selected />
+                <TabPanel id="kind" index=0 selected>"providers"</TabPanel>
+                <TabPanel id="kind" index=1 selected>"submitters"</TabPanel>
+            }
+            .into_any()
+        });
+        assert!(
+            out.contains(r#"role="tablist""#) && out.contains(r#"aria-label="Organization kind""#),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                r#"id="kind-tab-1" aria-controls="kind-panel-1" aria-selected="true" tabindex="0""#
+            ),
+            "{out}"
+        );
+        assert!(out.contains(r#"aria-selected="false" tabindex="-1""#));
+        assert!(out.contains(r#"role="tabpanel" id="kind-panel-0" aria-labelledby="kind-tab-0" tabindex="0" hidden"#), "{out}");
     }
 
     #[test]
