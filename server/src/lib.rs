@@ -1,6 +1,8 @@
-//! The portal's HTTP server: configuration, middleware, routes, the dev mailbox, demo data.
+//! The portal's HTTP server: configuration, middleware, routes, the dev mailbox, message
+//! delivery, demo data.
 
 pub mod config;
+pub mod delivery;
 pub mod demo;
 pub mod mailbox;
 pub mod middleware;

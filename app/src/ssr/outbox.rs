@@ -69,6 +69,9 @@ pub struct Message {
     pub codes: Vec<String>,
     pub created_at: String,
     pub attachment_name: Option<String>,
+    /// The attachment's bytes, loaded only for delivery: listings leave them out.
+    #[serde(skip)]
+    pub attachment: Option<Vec<u8>>,
 }
 
 pub async fn enqueue(db: &Db, now: i64, message: NewMessage) -> Result<i64, sqlx::Error> {
@@ -108,6 +111,7 @@ fn message_from_row(row: sqlx::any::AnyRow) -> Result<Message, sqlx::Error> {
             .map(|t| t.to_string())
             .unwrap_or_default(),
         attachment_name: row.try_get("attachment_name")?,
+        attachment: None,
     })
 }
 
@@ -155,34 +159,72 @@ impl Sender for DevMailbox {
 /// How many times a message is tried before it is marked failed.
 pub const MAX_ATTEMPTS: i64 = 5;
 
-/// Hands every pending message to the sender once; returns how many were sent.
+/// How long a worker holds a message it is sending before another may take it over (a worker
+/// that died mid-send); longer than any sender's timeout.
+pub const CLAIM_SECONDS: i64 = 300;
+
+/// Seconds to wait before trying a message again after its `attempts`-th failure: 30 s
+/// doubled per attempt, so a broken gateway or mail server is not hammered.
+pub fn retry_delay(attempts: i64) -> i64 {
+    30 * (1_i64 << attempts.clamp(0, 10))
+}
+
+/// Hands every pending message that is due to the sender once; returns how many were sent.
 pub async fn deliver_pending(db: &Db, now: i64, sender: &dyn Sender) -> Result<usize, sqlx::Error> {
-    let ids: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM outbox WHERE status = 'pending' ORDER BY id LIMIT 100")
-            .fetch_all(&db.pool)
-            .await?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM outbox WHERE status = 'pending' \
+         AND (next_attempt_at IS NULL OR next_attempt_at <= $1) ORDER BY id LIMIT 100",
+    )
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?;
     let mut sent = 0;
+    let started = std::time::Instant::now();
     for id in ids {
-        let Some(message) = one(db, id).await? else {
+        // `now` is the batch's start: after slow sends, a claim from it would already be stale.
+        let now = now + started.elapsed().as_secs() as i64;
+        if !claim(db, now, id).await? {
+            continue;
+        }
+        let Some((message, attempts)) = claimed(db, id).await? else {
             continue;
         };
+        let attempts = attempts + 1;
         match sender.send(&message).await {
             Ok(()) => {
-                sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1 WHERE id = $2")
-                    .bind(now)
-                    .bind(id)
-                    .execute(&db.pool)
-                    .await?;
+                sqlx::query(
+                    "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = $2, next_attempt_at = NULL \
+                     WHERE id = $3",
+                )
+                .bind(now)
+                .bind(attempts)
+                .bind(id)
+                .execute(&db.pool)
+                .await?;
                 sent += 1;
             }
             Err(error) => {
-                tracing::warn!(message_id = id, %error, "delivery failed");
+                // Senders' errors name only the kind of failure, never the body or a secret.
+                tracing::warn!(
+                    message_id = id,
+                    channel = message.channel.as_str(),
+                    attempts,
+                    %error,
+                    "delivery failed"
+                );
+                let status = if attempts >= MAX_ATTEMPTS {
+                    "failed"
+                } else {
+                    "pending"
+                };
                 sqlx::query(
-                    "UPDATE outbox SET attempts = attempts + 1, last_error = $1, \
-                     status = CASE WHEN attempts + 1 >= $2 THEN 'failed' ELSE 'pending' END WHERE id = $3",
+                    "UPDATE outbox SET attempts = $1, last_error = $2, status = $3, next_attempt_at = $4 \
+                     WHERE id = $5",
                 )
+                .bind(attempts)
                 .bind(error)
-                .bind(MAX_ATTEMPTS)
+                .bind(status)
+                .bind(now + retry_delay(attempts))
                 .bind(id)
                 .execute(&db.pool)
                 .await?;
@@ -192,10 +234,50 @@ pub async fn deliver_pending(db: &Db, now: i64, sender: &dyn Sender) -> Result<u
     Ok(sent)
 }
 
-async fn one(db: &Db, id: i64) -> Result<Option<Message>, sqlx::Error> {
-    let row = sqlx::query(&format!("{SELECT_MESSAGE} WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
-    row.map(message_from_row).transpose()
+/// Takes a due message for this worker by moving its next attempt past the time sending may
+/// take; false when another worker took it first.
+pub async fn claim(db: &Db, now: i64, id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND status = 'pending' \
+         AND (next_attempt_at IS NULL OR next_attempt_at <= $3)",
+    )
+    .bind(now + CLAIM_SECONDS)
+    .bind(id)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A claimed message with its attachment, and how many attempts it has had.
+async fn claimed(db: &Db, id: i64) -> Result<Option<(Message, i64)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, channel, recipient, subject, body, links, codes, attachment_name, created_at, \
+         attachment, attempts FROM outbox WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let attachment: Option<Vec<u8>> = row.try_get("attachment")?;
+    let attempts: i64 = row.try_get("attempts")?;
+    let mut message = message_from_row(row)?;
+    message.attachment = attachment;
+    Ok(Some((message, attempts)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_doubling_from_a_minute() {
+        let delays: Vec<i64> = (1..=MAX_ATTEMPTS).map(retry_delay).collect();
+        assert_eq!(delays, [60, 120, 240, 480, 960]);
+        assert_eq!(retry_delay(0), 30);
+        assert_eq!(retry_delay(-3), 30, "never shorter than the base delay");
+        assert_eq!(retry_delay(i64::MAX), 30 * 1024, "capped, and no overflow");
+    }
 }
