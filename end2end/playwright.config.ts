@@ -16,9 +16,11 @@ const freePort = () =>
     .trim();
 process.env.E2E_PORT ??= freePort();
 process.env.E2E_IDLE_PORT ??= freePort();
+process.env.E2E_OFFICES_PORT ??= freePort();
 process.env.E2E_DATA ??= fs.mkdtempSync(path.join(os.tmpdir(), 'portal-e2e-'));
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
 const idleURL = `http://127.0.0.1:${process.env.E2E_IDLE_PORT}`;
+const officesURL = `http://127.0.0.1:${process.env.E2E_OFFICES_PORT}`;
 
 /** A server of the built binary on its own port and database. */
 function portal(port: string, name: string, extra: Record<string, string> = {}) {
@@ -67,9 +69,15 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'portal', testIgnore: /idle\.spec\.ts/ },
+    { name: 'portal', testIgnore: /(idle|offices)\.spec\.ts/ },
     // A second server whose sessions end after 10 idle seconds (warning at 5).
     { name: 'idle', testMatch: /idle\.spec\.ts/, use: { baseURL: idleURL } },
+    // A third one where an office is suspended and reinstated, out of the way of the others.
+    { name: 'offices', testMatch: /offices\.spec\.ts/, use: { baseURL: officesURL } },
   ],
-  webServer: [portal(process.env.E2E_PORT!, 'portal'), portal(process.env.E2E_IDLE_PORT!, 'idle', { PORTAL_SESSION_IDLE_SECONDS: '10' })],
+  webServer: [
+    portal(process.env.E2E_PORT!, 'portal'),
+    portal(process.env.E2E_IDLE_PORT!, 'idle', { PORTAL_SESSION_IDLE_SECONDS: '10' }),
+    portal(process.env.E2E_OFFICES_PORT!, 'offices'),
+  ],
 });

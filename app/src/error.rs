@@ -28,6 +28,12 @@ pub enum AppError {
     /// The password is older than the plan allows; only changing it is possible.
     #[error("Your password has expired. Please create a new one.")]
     PasswordExpired,
+    /// This year's training must be completed before anything else.
+    #[error("Please complete this year's Provider Portal User Training first.")]
+    TrainingRequired,
+    /// The organization's user verification lapsed; the plan must reinstate it.
+    #[error("Your organization's access is suspended because its users were not verified in time. It returns when the plan reinstates your office.")]
+    AccessSuspended,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     #[error("We could not reach the portal. Check your connection and try again.")]
@@ -54,7 +60,11 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthorized => 401,
-            AppError::Forbidden | AppError::StepUpRequired | AppError::PasswordExpired => 403,
+            AppError::Forbidden
+            | AppError::StepUpRequired
+            | AppError::PasswordExpired
+            | AppError::TrainingRequired
+            | AppError::AccessSuspended => 403,
             AppError::NotFound => 404,
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,

@@ -3,6 +3,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod admin;
 pub mod auth;
 pub mod correspondence;
 pub mod dashboard;
@@ -15,6 +16,7 @@ pub mod profile;
 pub mod registration;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod training;
 pub mod ui;
 
 use auth::{
@@ -82,6 +84,15 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/profile") view=profile::ProfilePage />
                         <Route path=path!("/organizations/new") view=organizations::AddOrganizationPage />
                         <Route path=path!("/operator") view=operator::OperatorPage />
+                        <Route path=path!("/admin/users") view=admin::UserManagementPage />
+                        <Route path=path!("/admin/users/new") view=admin::AddUserPage />
+                        <Route path=path!("/admin/users/:id") view=admin::UserPage />
+                        <Route path=path!("/admin/users/:id/permissions") view=admin::PermissionWizardPage />
+                        <Route path=path!("/admin/domains") view=admin::DomainsPage />
+                        <Route path=path!("/admin/verify") view=admin::VerifyUsersPage />
+                        <Route path=path!("/training") view=training::TrainingPage />
+                        <Route path=path!("/invitation") view=admin::InvitationPage />
+                        <Route path=path!("/email/confirm") view=admin::ConfirmEmailPage />
                         <Route path=path!("/terms") view=PolicyPage />
                         <Route path=path!("/privacy") view=PolicyPage />
                         <Route path=path!("/portal-policy") view=PolicyPage />

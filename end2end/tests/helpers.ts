@@ -66,3 +66,17 @@ export async function logIn(page: Page, email: string, password = DEMO_PASSWORD)
   await enterPassword(page, email, password);
   await completePasscode(page);
 }
+
+/** On "Provider Portal User Training": every slide, then the completion. */
+export async function completeTraining(page: Page) {
+  await expect(page.getByRole('heading', { level: 1, name: 'Provider Portal User Training' })).toBeVisible();
+  await hydrated(page);
+  const next = page.getByRole('button', { name: 'Next' });
+  while (await next.isVisible()) {
+    await next.click();
+  }
+  const complete = page.getByRole('button', { name: 'Complete Training' });
+  await expect(complete).toBeDisabled();
+  await page.getByRole('checkbox', { name: 'I have completed the training' }).check();
+  await complete.click();
+}

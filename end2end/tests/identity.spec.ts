@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { completePasscode, enterPassword, hydrated, logIn, mailbox, waitForMessage } from './helpers';
+import { completePasscode, completeTraining, enterPassword, hydrated, logIn, mailbox, waitForMessage } from './helpers';
 
 test('Oak Street registers from its token letter; the token then no longer works', async ({ page, request }) => {
   const letter = (await mailbox(request)).find((m) => m.channel === 'postal' && m.to.startsWith('Oak Street Medical Group'));
@@ -63,6 +63,8 @@ test('Oak Street registers from its token letter; the token then no longer works
   await expect(page.getByRole('heading', { level: 1, name: 'Enter User Passkey' })).toBeVisible();
   await hydrated(page);
   await page.getByRole('button', { name: 'Skip' }).click();
+  // A new Org Admin takes the Local Office Administrator's training first.
+  await completeTraining(page);
   await expect(page.getByRole('heading', { level: 1, name: 'My Dashboard' })).toBeVisible();
   await expect(page.getByText('Organization: Oak Street Medical Group')).toBeVisible();
 

@@ -76,6 +76,15 @@ pub struct Config {
     #[arg(long, env = "PORTAL_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
 
+    /// Days after which an added user whose permissions were never assigned is deactivated.
+    #[arg(
+        long,
+        env = "PORTAL_UNASSIGNED_USER_DAYS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub unassigned_user_days: i64,
+
     /// Minutes the "Set your new password" link of a registration works.
     #[arg(
         long,
@@ -105,6 +114,57 @@ pub struct Config {
     pub log_format: LogFormat,
 }
 
+/// Where real messages go; unused while `PORTAL_DEV_MAILBOX` is on. Read from the environment
+/// only, when the server starts serving.
+#[derive(Clone, Default, Args)]
+pub struct DeliveryConfig {
+    /// Email: smtp://user:pass@host:587?tls=required, or smtps://user:pass@host.
+    #[arg(long, env = "PORTAL_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The From address of emails, e.g. "Poppy Health Provider Portal <no-reply@poppy.example>".
+    #[arg(long, env = "PORTAL_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+
+    /// SMS and voice calls: the gateway URL that takes {"channel","to","body"} as JSON.
+    #[arg(long, env = "PORTAL_SMS_GATEWAY_URL")]
+    pub sms_gateway_url: Option<String>,
+
+    /// Sent to the gateway as a bearer token.
+    #[arg(long, env = "PORTAL_SMS_GATEWAY_TOKEN", hide_env_values = true)]
+    pub sms_gateway_token: Option<String>,
+
+    /// Postal letters: the folder the print vendor collects PDFs from.
+    #[arg(long, env = "PORTAL_PRINT_DIR")]
+    pub print_dir: Option<std::path::PathBuf>,
+}
+
+impl DeliveryConfig {
+    pub fn from_env() -> anyhow::Result<DeliveryConfig> {
+        #[derive(clap::Parser)]
+        struct EnvOnly {
+            #[command(flatten)]
+            delivery: DeliveryConfig,
+        }
+        let parsed = <EnvOnly as clap::Parser>::try_parse_from(["server"])?;
+        Ok(parsed.delivery)
+    }
+}
+
+// By hand, so that logging the configuration never shows the SMTP password or gateway token.
+impl std::fmt::Debug for DeliveryConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |value: &Option<String>| value.as_ref().map(|_| "<hidden>");
+        f.debug_struct("DeliveryConfig")
+            .field("smtp_url", &hidden(&self.smtp_url))
+            .field("smtp_from", &self.smtp_from)
+            .field("sms_gateway_url", &self.sms_gateway_url)
+            .field("sms_gateway_token", &hidden(&self.sms_gateway_token))
+            .field("print_dir", &self.print_dir)
+            .finish()
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum LogFormat {
     Plain,
@@ -130,6 +190,7 @@ impl Config {
                 .clone()
                 .unwrap_or_else(|| format!("http://{}", self.site_addr)),
             registration_link_minutes: self.registration_link_minutes,
+            unassigned_user_days: self.unassigned_user_days,
         })
     }
 

@@ -633,6 +633,14 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         }
     }
 
+    // Everyone took this year's training, for the highest role they hold.
+    sqlx::query(
+        "UPDATE users SET training_role = CASE WHEN EXISTS \
+         (SELECT 1 FROM memberships m WHERE m.user_id = users.id AND m.org_role = 'admin') THEN 'admin' ELSE 'staff' END",
+    )
+    .execute(&mut *tx)
+    .await?;
+
     // Correspondence: a welcome letter, two remittance advices and last year's 1099 per NPI.
     let tax_year = today.year() - 1;
     for (org_id, npis) in [(sunrise, &sunrise_npis), (harbor, &harbor_npis)] {

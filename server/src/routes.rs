@@ -1,5 +1,7 @@
 //! The HTTP application: pages, server functions, static files, health check, dev mailbox.
 
+use crate::config::DeliveryConfig;
+use crate::delivery::Deliveries;
 use crate::{mailbox, middleware};
 use app::ssr::clock::SharedClock;
 use app::ssr::db::Db;
@@ -91,7 +93,9 @@ pub fn app_state(
 
 pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let addr = state.leptos_options.site_addr;
-    let worker = tokio::spawn(outbox_worker(state.clone()));
+    let worker = outbox_sender(&state.settings, &DeliveryConfig::from_env()?)?
+        .map(|sender| tokio::spawn(outbox_worker(state.clone(), sender)));
+    let housekeeping = tokio::spawn(housekeeping(state.clone()));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{addr}");
     axum::serve(
@@ -100,24 +104,60 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
-    worker.abort();
+    if let Some(worker) = worker {
+        worker.abort();
+    }
+    housekeeping.abort();
     tracing::info!("stopped");
     Ok(())
 }
 
-/// Delivers queued messages. Without the dev mailbox there is no sender configured yet, so
-/// messages wait in the outbox (and a warning says so).
-async fn outbox_worker(state: AppState) {
-    if !state.settings.dev_mailbox {
-        tracing::warn!("no message sender is configured: messages stay queued in the outbox");
-        return;
+/// What delivers outgoing messages: the dev mailbox when it is on, otherwise the configured
+/// senders; none (with a warning) when nothing is configured, so messages wait in the outbox.
+/// A half or wrong configuration is an error, so the server does not start without noticing.
+pub fn outbox_sender(
+    settings: &Settings,
+    config: &DeliveryConfig,
+) -> anyhow::Result<Option<Box<dyn outbox::Sender>>> {
+    if settings.dev_mailbox {
+        return Ok(Some(Box::new(outbox::DevMailbox)));
     }
-    let sender = outbox::DevMailbox;
+    let deliveries = Deliveries::from_config(config)?;
+    let channels = deliveries.channels();
+    if channels.is_empty() {
+        tracing::warn!("no message sender is configured: messages stay queued in the outbox");
+        return Ok(None);
+    }
+    tracing::info!(channels = ?channels, "delivering messages");
+    Ok(Some(Box::new(deliveries)))
+}
+
+/// Delivers queued messages as they fall due.
+async fn outbox_worker(state: AppState, sender: Box<dyn outbox::Sender>) {
     loop {
-        if let Err(error) = outbox::deliver_pending(&state.db, state.clock.unix(), &sender).await {
+        if let Err(error) =
+            outbox::deliver_pending(&state.db, state.clock.unix(), sender.as_ref()).await
+        {
             tracing::error!(%error, "outbox delivery failed");
         }
         tokio::time::sleep(OUTBOX_POLL).await;
+    }
+}
+
+/// How often the rules that depend on the passing of days are applied. Each is safe to run
+/// on several instances at once and as often as wanted.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60 * 60);
+
+/// Deactivates added users whose permissions were never assigned (after
+/// `PORTAL_UNASSIGNED_USER_DAYS`), at start and then every hour.
+async fn housekeeping(state: AppState) {
+    loop {
+        match app::admin::ssr::deactivate_unassigned(&state).await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "deactivated users without permissions"),
+            Err(error) => tracing::error!(%error, "housekeeping failed"),
+        }
+        tokio::time::sleep(HOUSEKEEPING_EVERY).await;
     }
 }
 

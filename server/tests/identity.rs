@@ -183,6 +183,22 @@ async fn an_organization_registers_with_its_secure_token() {
         assert_eq!(status, StatusCode::OK);
         let session = cookie_from(&done, "portal_session").expect("signed in");
         assert_eq!(json_of(done).await["Done"]["next"], "/passkey?next=/");
+        // First the training for a Local Office Administrator, then everything else.
+        let dashboard = site
+            .send(post_form("/api/dashboard", "", Some(&session)))
+            .await;
+        assert_eq!(dashboard.status(), StatusCode::FORBIDDEN);
+        assert_eq!(json_of(dashboard).await, "TrainingRequired");
+        let (_, training) = site.post("/api/training", "", Some(&session)).await;
+        assert_eq!(json_of(training).await["admin"], true);
+        let (status, _) = site
+            .post("/api/training/complete", "completed=false", Some(&session))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, _) = site
+            .post("/api/training/complete", "completed=true", Some(&session))
+            .await;
+        assert_eq!(status, StatusCode::OK);
         let dashboard = site
             .send(post_form("/api/dashboard", "", Some(&session)))
             .await;
@@ -848,6 +864,12 @@ async fn an_authenticator_app_replaces_the_passcode_and_each_code_works_once() {
 async fn an_expired_password_must_be_changed_before_anything_else() {
     for site in sites(false).await {
         site.clock.advance(60 * 24 * 60 * 60);
+        // The office verified its users in the meantime (that clock is tested elsewhere).
+        sqlx::query("UPDATE organizations SET verified_at = $1")
+            .bind(site.state.clock.unix())
+            .execute(&site.state.db.pool)
+            .await
+            .unwrap();
         let (status, session, next) =
             log_in(&site, "processor@sunrise.example", DEMO_PASSWORD).await;
         assert_eq!(status, StatusCode::OK);

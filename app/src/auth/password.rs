@@ -88,9 +88,12 @@ pub(crate) mod ssr {
             None => Err(LinkStep::Invalid {
                 message: INVALID.into(),
             }),
-            Some(link) if link.spent => Err(LinkStep::Invalid {
-                message: INVALID.into(),
-            }),
+            // An invitation is opened at /invitation, never here.
+            Some(link) if link.spent || link.purpose == LinkPurpose::Invitation => {
+                Err(LinkStep::Invalid {
+                    message: INVALID.into(),
+                })
+            }
             Some(link) if link.expired => Err(LinkStep::Invalid {
                 message: EXPIRED.into(),
             }),

@@ -132,3 +132,133 @@ impl OrgKind {
         }
     }
 }
+
+/// The guides' "User Role": a named set of module access ("security settings").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RolePreset {
+    EligibilityViewer,
+    ClaimsViewer,
+    Pcp,
+    LocalOfficeAdministrator,
+    CustomSetup,
+}
+
+impl RolePreset {
+    pub const ALL: [RolePreset; 5] = [
+        RolePreset::EligibilityViewer,
+        RolePreset::ClaimsViewer,
+        RolePreset::Pcp,
+        RolePreset::LocalOfficeAdministrator,
+        RolePreset::CustomSetup,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RolePreset::EligibilityViewer => "Eligibility Viewer",
+            RolePreset::ClaimsViewer => "Claims Viewer",
+            RolePreset::Pcp => "PCP",
+            RolePreset::LocalOfficeAdministrator => "Local Office Administrator",
+            RolePreset::CustomSetup => "Custom Setup",
+        }
+    }
+
+    /// Stored as its label, as the demo data and the guides name it.
+    pub fn parse(value: &str) -> Option<RolePreset> {
+        RolePreset::ALL.into_iter().find(|p| p.label() == value)
+    }
+
+    /// The modules the role grants; Custom Setup grants what the administrator ticks.
+    pub fn modules(self) -> Option<Vec<Module>> {
+        use Module::*;
+        match self {
+            RolePreset::EligibilityViewer => Some(vec![Eligibility]),
+            RolePreset::ClaimsViewer => Some(vec![Eligibility, Claims, Disputes]),
+            RolePreset::Pcp => Some(vec![
+                Eligibility,
+                Claims,
+                Disputes,
+                ReferralsView,
+                ReferralsSubmit,
+                Roster,
+                Reports,
+            ]),
+            RolePreset::LocalOfficeAdministrator => Some(Module::ALL.to_vec()),
+            RolePreset::CustomSetup => None,
+        }
+    }
+
+    /// The preset whose modules are exactly these, else Custom Setup.
+    pub fn matching(modules: &[Module]) -> RolePreset {
+        RolePreset::ALL
+            .into_iter()
+            .find(|p| {
+                p.modules().is_some_and(|m| {
+                    m.len() == modules.len() && m.iter().all(|x| modules.contains(x))
+                })
+            })
+            .unwrap_or(RolePreset::CustomSetup)
+    }
+}
+
+/// The user's position in the office; "Other" needs a description.
+pub const POSITIONS: [&str; 7] = [
+    "Medical Assistant",
+    "Physician",
+    "Referral Coordinator",
+    "Physician Assistant",
+    "Nurse Practitioner",
+    "Nurse",
+    "Other",
+];
+
+/// Checks a position and its "Other" text: the message for the field at fault.
+pub fn check_position(position: &str, other: &str) -> Result<(), (&'static str, &'static str)> {
+    if !position.is_empty() && !POSITIONS.contains(&position) {
+        return Err(("position", "Choose a position from the list."));
+    }
+    if position == "Other" && other.trim().is_empty() {
+        return Err(("position_other", "Enter the position."));
+    }
+    if other.chars().count() > 100 {
+        return Err(("position_other", "Use at most 100 characters."));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_grant_their_modules_and_are_recognized() {
+        assert_eq!(
+            RolePreset::LocalOfficeAdministrator
+                .modules()
+                .unwrap()
+                .len(),
+            8
+        );
+        for preset in RolePreset::ALL {
+            assert_eq!(RolePreset::parse(preset.label()), Some(preset));
+            if let Some(modules) = preset.modules() {
+                assert_eq!(RolePreset::matching(&modules), preset);
+            }
+        }
+        assert_eq!(
+            RolePreset::matching(&[Module::Roster]),
+            RolePreset::CustomSetup
+        );
+    }
+
+    #[test]
+    fn other_position_needs_text() {
+        assert!(check_position("Nurse", "").is_ok());
+        assert!(check_position("", "").is_ok());
+        assert_eq!(
+            check_position("Other", " ").unwrap_err().0,
+            "position_other"
+        );
+        assert_eq!(check_position("Pilot", "").unwrap_err().0, "position");
+        assert!(check_position("Other", "Office Manager").is_ok());
+    }
+}

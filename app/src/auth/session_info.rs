@@ -23,6 +23,12 @@ pub struct SignedInUser {
     pub idle_seconds: i64,
     /// The password must be changed before anything else.
     pub password_expired: bool,
+    /// This year's training comes before anything else.
+    pub training_due: bool,
+    /// The user is an Org Admin of the organization the session works in.
+    pub org_admin: bool,
+    /// That organization's user verification lapsed: only its admins may go on, to verify.
+    pub organization_lapsed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,6 +66,9 @@ pub async fn current_session() -> Result<SessionInfo, AppError> {
                 organizations,
                 idle_seconds: caller.state.settings.session_idle_seconds,
                 password_expired: caller.password_expired,
+                training_due: caller.training_due,
+                org_admin: caller.verifying_admin().is_ok(),
+                organization_lapsed: caller.org.as_ref().is_some_and(|o| o.lapsed),
             }),
         })
     })
@@ -72,7 +81,7 @@ pub async fn current_session() -> Result<SessionInfo, AppError> {
 pub async fn switch_organization(organization_id: i64) -> Result<(), AppError> {
     use crate::ssr::{audit, guard, serve};
     serve(async move {
-        let caller = guard::signed_in().await?;
+        let caller = guard::signed_in_before_training().await?;
         let state = caller.state.clone();
         if guard::org_access(&state, caller.user_id, organization_id)
             .await?

@@ -1,5 +1,8 @@
 //! "Plan Operations": the plan staff's console. Here: issuing secure tokens to enrolled
-//! organizations, mailed to them as letters (the same as `server issue-token`).
+//! organizations, mailed to them as letters (the same as `server issue-token`), and
+//! reinstating or suspending offices.
+
+mod offices;
 
 use crate::auth::RequireOperator;
 use crate::error::AppError;
@@ -97,6 +100,7 @@ pub fn OperatorPage() -> impl IntoView {
         <RequireOperator>
             <h1>"Plan Operations"</h1>
             <SecureTokens />
+            <offices::SuspendedOffices />
         </RequireOperator>
     }
 }

@@ -27,6 +27,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "identity",
         include_str!("../../migrations/0002_identity.sql"),
     ),
+    (
+        3,
+        "delivery",
+        include_str!("../../migrations/0003_delivery.sql"),
+    ),
+    (
+        4,
+        "administration",
+        include_str!("../../migrations/0004_administration.sql"),
+    ),
 ];
 
 impl Db {

@@ -18,6 +18,8 @@ pub struct Caller {
     pub is_operator: bool,
     /// The password is older than the plan allows.
     pub password_expired: bool,
+    /// This year's training (for the caller's role in the organization) is not done yet.
+    pub training_due: bool,
     pub org: Option<OrgAccess>,
     pub ip: Option<String>,
 }
@@ -31,10 +33,23 @@ pub struct OrgAccess {
     pub kind: OrgKind,
     pub role: OrgRole,
     pub modules: Vec<Module>,
+    /// User verification lapsed and the plan has not reinstated the office yet.
+    pub lapsed: bool,
 }
 
-/// The signed-in caller, or 401 — or 403 while their password has expired.
+/// The signed-in caller, or 401 — or 403 while their password has expired or their
+/// training is due.
 pub async fn signed_in() -> Result<Caller, AppError> {
+    let caller = signed_in_before_training().await?;
+    if caller.training_due {
+        return Err(AppError::TrainingRequired);
+    }
+    Ok(caller)
+}
+
+/// The signed-in caller whose training may be due: only for the training itself and for
+/// choosing the organization to work in.
+pub async fn signed_in_before_training() -> Result<Caller, AppError> {
     let caller = signed_in_with_expired_password().await?;
     if caller.password_expired {
         return Err(AppError::PasswordExpired);
@@ -65,7 +80,7 @@ pub async fn optional() -> Result<Option<Caller>, AppError> {
         return Ok(None);
     };
     let user =
-        sqlx::query("SELECT email, first_name, last_name, is_operator, password_changed_at FROM users WHERE id = $1")
+        sqlx::query("SELECT email, first_name, last_name, is_operator, password_changed_at, training_completed_at, training_role FROM users WHERE id = $1")
             .bind(session.user_id)
             .fetch_optional(&state.db.pool)
             .await?;
@@ -75,13 +90,26 @@ pub async fn optional() -> Result<Option<Caller>, AppError> {
         None => None,
     };
     let ip = super::request_ip();
+    let is_operator = user.try_get::<i64, _>("is_operator")? == 1;
+    let training_due = match &org {
+        Some(org) if !is_operator => crate::training::is_due(
+            user.try_get("training_completed_at")?,
+            user.try_get::<Option<String>, _>("training_role")?
+                .as_deref(),
+            org.role == OrgRole::Admin,
+            now,
+            &state.settings.time_zone,
+        ),
+        _ => false,
+    };
     Ok(Some(Caller {
+        training_due,
         session_hash: session.id_hash,
         user_id: session.user_id,
         email: user.try_get("email")?,
         first_name: user.try_get("first_name")?,
         last_name: user.try_get("last_name")?,
-        is_operator: user.try_get::<i64, _>("is_operator")? == 1,
+        is_operator,
         password_expired: crate::auth::password_policy::is_expired(
             user.try_get("password_changed_at")?,
             now,
@@ -100,7 +128,8 @@ pub async fn org_access(
     organization_id: i64,
 ) -> Result<Option<OrgAccess>, AppError> {
     let row = sqlx::query(
-        "SELECT m.id, m.org_role, o.name, o.kind FROM memberships m JOIN organizations o ON o.id = m.organization_id \
+        "SELECT m.id, m.org_role, o.name, o.kind, o.verified_at, o.registered_at, o.suspended_at \
+         FROM memberships m JOIN organizations o ON o.id = m.organization_id \
          WHERE m.user_id = $1 AND m.organization_id = $2 AND m.status = 'active'",
     )
     .bind(user_id)
@@ -121,13 +150,34 @@ pub async fn org_access(
         kind: OrgKind::parse(&row.try_get::<String, _>("kind")?),
         role: OrgRole::parse(&row.try_get::<String, _>("org_role")?),
         modules: modules.iter().filter_map(|m| Module::parse(m)).collect(),
+        lapsed: crate::admin::verification::lapsed(
+            row.try_get("verified_at")?,
+            row.try_get("registered_at")?,
+            row.try_get("suspended_at")?,
+            state.clock.unix(),
+            &state.settings.time_zone,
+        ),
     }))
 }
 
 impl Caller {
-    /// The organization the caller is working in; 403 when none is chosen.
+    /// The organization the caller is working in; 403 when none is chosen, or while its
+    /// user verification has lapsed.
     pub fn org(&self) -> Result<&OrgAccess, AppError> {
-        self.org.as_ref().ok_or(AppError::Forbidden)
+        let org = self.org.as_ref().ok_or(AppError::Forbidden)?;
+        if org.lapsed {
+            return Err(AppError::AccessSuspended);
+        }
+        Ok(org)
+    }
+
+    /// The organization, if the caller is its Org Admin, even while its verification has
+    /// lapsed: only for "Verify Users", which is how an office gets its access back.
+    pub fn verifying_admin(&self) -> Result<&OrgAccess, AppError> {
+        match &self.org {
+            Some(org) if org.role == OrgRole::Admin => Ok(org),
+            _ => Err(AppError::Forbidden),
+        }
     }
 
     /// The organization, if the caller is its Org Admin.

@@ -88,8 +88,14 @@ pub async fn send(
     .execute(&state.db.pool)
     .await?;
     let program = &state.settings.program_name;
+    // An invitation starts with the invitee's own registration steps.
+    let page = if purpose == LinkPurpose::Invitation {
+        "invitation"
+    } else {
+        "password/set"
+    };
     let url = format!(
-        "{}/password/set?t={secret}",
+        "{}/{page}?t={secret}",
         state.settings.public_url.trim_end_matches('/')
     );
     let minutes = valid / MINUTE;

@@ -23,6 +23,8 @@ pub struct Settings {
     pub public_url: String,
     /// How long the "Set your new password" link of a registration works.
     pub registration_link_minutes: i64,
+    /// Days after which an added user whose permissions were never assigned is deactivated.
+    pub unassigned_user_days: i64,
 }
 
 impl Settings {
@@ -39,6 +41,7 @@ impl Settings {
             secret_key: [7; 32],
             public_url: "http://127.0.0.1:3000".into(),
             registration_link_minutes: 10,
+            unassigned_user_days: 30,
         }
     }
 }

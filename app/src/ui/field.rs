@@ -81,3 +81,50 @@ pub fn field_errors(
         Signal::derive(move || error().and_then(|e| e.field_messages(name).into_iter().next()))
     }
 }
+
+/// A labelled drop-down; `options` are (value, label) pairs, `value` the chosen value.
+#[component]
+pub fn Select(
+    #[prop(into)] label: String,
+    options: Vec<(String, String)>,
+    value: RwSignal<String>,
+    #[prop(optional, into)] error: MaybeProp<String>,
+    #[prop(optional, into)] id: Option<String>,
+    /// Shown as the label; otherwise only read to screen readers.
+    #[prop(default = true)]
+    visible_label: bool,
+) -> impl IntoView {
+    let id = id.unwrap_or_else(|| format!("select-{}", slug(&label)));
+    let error_id = format!("{id}-error");
+    let has_error = move || error.get().is_some();
+    let options = options
+        .into_iter()
+        .map(|(v, text)| {
+            let selected = {
+                let v = v.clone();
+                move || value.get() == v
+            };
+            view! { <option value=v selected=selected>{text}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="field" class:invalid=has_error>
+            <label for=id.clone() class:visually-hidden=!visible_label>{label}</label>
+            <select
+                id=id
+                aria-invalid=move || has_error().then_some("true")
+                aria-describedby={
+                    let error_id = error_id.clone();
+                    move || has_error().then(|| error_id.clone())
+                }
+                prop:value=move || value.get()
+                on:change=move |ev| value.set(event_target_value(&ev))
+            >
+                {options}
+            </select>
+            <Show when=has_error>
+                <p class="field-error" id=error_id.clone() role="alert">{move || error.get()}</p>
+            </Show>
+        </div>
+    }
+}

@@ -14,7 +14,7 @@ mod wizard;
 
 pub use choice::{Checkbox, RadioGroup};
 pub use data_table::{Column, DataTable, Page, Pager, Pagination};
-pub use field::{field_errors, ErrorSummary, Field};
+pub use field::{field_errors, ErrorSummary, Field, Select};
 pub use menu::{MenuButton, MenuItem};
 pub use modal::Modal;
 pub use otp::{OtpChoose, OtpEnter};

@@ -1,0 +1,405 @@
+//! The added user's side (guide 000, steps 18–24): the emailed invitation link (single use,
+//! 7 days) → "System Use Notification" → "Account Information" → one-time passcode →
+//! "Registration Complete", which emails the set-password link. And the confirmation of an
+//! email address changed by an administrator.
+
+use crate::error::AppError;
+use crate::ui::{field_errors, Checkbox, ErrorSummary, Field, OtpEnter, RadioGroup, StepFlow};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum InvitationStep {
+    Invalid {
+        message: String,
+    },
+    Notice {
+        first_name: String,
+        last_name: String,
+        phone: String,
+    },
+    PasscodeEnter {
+        prefix: String,
+        last4: String,
+    },
+    Complete {
+        email: String,
+        minutes: i64,
+    },
+}
+
+#[server(endpoint = "invitation")]
+pub async fn load_invitation(t: String) -> Result<InvitationStep, AppError> {
+    crate::ssr::serve(ssr::step(t)).await
+}
+
+#[server(endpoint = "invitation/account")]
+pub async fn invitation_account(
+    t: String,
+    first_name: String,
+    last_name: String,
+    phone: String,
+    channel: String,
+) -> Result<InvitationStep, AppError> {
+    crate::ssr::serve(ssr::account(t, first_name, last_name, phone, channel)).await
+}
+
+#[server(endpoint = "invitation/verify")]
+pub async fn invitation_verify(t: String, code: String) -> Result<InvitationStep, AppError> {
+    crate::ssr::serve(ssr::verify(t, code)).await
+}
+
+#[server(endpoint = "invitation/resend")]
+pub async fn invitation_resend(t: String) -> Result<InvitationStep, AppError> {
+    crate::ssr::serve(ssr::resend(t)).await
+}
+
+#[server(endpoint = "email/confirm")]
+pub async fn confirm_email_change(t: String) -> Result<String, AppError> {
+    crate::ssr::serve(super::ssr::confirm_email(t)).await
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::domain::Phone;
+    use crate::error::Checker;
+    use crate::ssr::outbox::Channel;
+    use crate::ssr::passcodes::{self, Purpose};
+    use crate::ssr::password_links::{self, Link, LinkPurpose};
+    use crate::ssr::{audit, state, AppState};
+    use sqlx::Row;
+
+    const INVALID: &str = "This registration link is not valid or has already been used. Ask your administrator to send a new one.";
+    const EXPIRED: &str = "This registration link has expired: it works for 7 days. Ask your administrator to send a new one.";
+
+    async fn usable(state: &AppState, t: &str) -> Result<Result<Link, InvitationStep>, AppError> {
+        let invalid = |message: &str| InvitationStep::Invalid {
+            message: message.into(),
+        };
+        Ok(match password_links::find(state, t).await? {
+            Some(link) if link.purpose != LinkPurpose::Invitation || link.spent => {
+                Err(invalid(INVALID))
+            }
+            Some(link) if link.expired => Err(invalid(EXPIRED)),
+            Some(link) => Ok(link),
+            None => Err(invalid(INVALID)),
+        })
+    }
+
+    fn subject(link: &Link) -> String {
+        format!("invitation:{}", link.id)
+    }
+
+    pub async fn step(t: String) -> Result<InvitationStep, AppError> {
+        let state = state()?;
+        let link = match usable(&state, &t).await? {
+            Ok(link) => link,
+            Err(step) => return Ok(step),
+        };
+        let row = sqlx::query("SELECT first_name, last_name, phone FROM users WHERE id = $1")
+            .bind(link.user_id)
+            .fetch_one(&state.db.pool)
+            .await?;
+        let phone: String = row
+            .try_get::<Option<String>, _>("phone")?
+            .unwrap_or_default();
+        if let Some(prefix) = passcodes::pending_prefix(
+            &state.db,
+            state.clock.unix(),
+            Purpose::Registration,
+            &subject(&link),
+        )
+        .await?
+        {
+            return Ok(InvitationStep::PasscodeEnter {
+                prefix,
+                last4: last4(&phone),
+            });
+        }
+        Ok(InvitationStep::Notice {
+            first_name: row.try_get("first_name")?,
+            last_name: row.try_get("last_name")?,
+            phone,
+        })
+    }
+
+    fn last4(phone: &str) -> String {
+        Phone::parse(phone)
+            .map(|p| p.last4().to_string())
+            .unwrap_or_default()
+    }
+
+    pub async fn account(
+        t: String,
+        first_name: String,
+        last_name: String,
+        phone: String,
+        channel: String,
+    ) -> Result<InvitationStep, AppError> {
+        let state = state()?;
+        let link = match usable(&state, &t).await? {
+            Ok(link) => link,
+            Err(step) => return Ok(step),
+        };
+        let mut check = Checker::new();
+        if first_name.trim().is_empty() {
+            check.add("first_name", "Enter your first name.");
+        }
+        if last_name.trim().is_empty() {
+            check.add("last_name", "Enter your last name.");
+        }
+        let phone = check.check("phone", Phone::parse(&phone));
+        check.finish()?;
+        let phone = phone.expect("checked");
+        sqlx::query("UPDATE users SET first_name = $1, last_name = $2, phone = $3 WHERE id = $4 AND password_hash IS NULL")
+            .bind(first_name.trim())
+            .bind(last_name.trim())
+            .bind(phone.as_str())
+            .bind(link.user_id)
+            .execute(&state.db.pool)
+            .await?;
+        let sent = passcodes::send(
+            &state.db,
+            state.clock.unix(),
+            &state.settings.secret_key,
+            &state.settings.program_name,
+            Purpose::Registration,
+            &subject(&link),
+            if channel == "voice" {
+                Channel::Voice
+            } else {
+                Channel::Sms
+            },
+            phone.as_str(),
+        )
+        .await?;
+        Ok(InvitationStep::PasscodeEnter {
+            prefix: sent.prefix,
+            last4: phone.last4().to_string(),
+        })
+    }
+
+    /// A new code to the number given on the account form (voiding the old one).
+    pub async fn resend(t: String) -> Result<InvitationStep, AppError> {
+        let state = state()?;
+        let link = match usable(&state, &t).await? {
+            Ok(link) => link,
+            Err(step) => return Ok(step),
+        };
+        let row = sqlx::query(
+            "SELECT channel, destination FROM passcodes WHERE purpose = 'registration' AND subject = $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(subject(&link))
+        .fetch_optional(&state.db.pool)
+        .await?
+        .ok_or_else(|| AppError::Conflict("Enter your account information first.".into()))?;
+        let destination: String = row.try_get("destination")?;
+        let sent = passcodes::send(
+            &state.db,
+            state.clock.unix(),
+            &state.settings.secret_key,
+            &state.settings.program_name,
+            Purpose::Registration,
+            &subject(&link),
+            if row.try_get::<String, _>("channel")? == "voice" {
+                Channel::Voice
+            } else {
+                Channel::Sms
+            },
+            &destination,
+        )
+        .await?;
+        Ok(InvitationStep::PasscodeEnter {
+            prefix: sent.prefix,
+            last4: last4(&destination),
+        })
+    }
+
+    pub async fn verify(t: String, code: String) -> Result<InvitationStep, AppError> {
+        let state = state()?;
+        let link = match usable(&state, &t).await? {
+            Ok(link) => link,
+            Err(step) => return Ok(step),
+        };
+        let who = audit::AuditEntry {
+            user_id: Some(link.user_id),
+            subject: format!("user:{}", link.user_id),
+            detail: "invitation".into(),
+            ..Default::default()
+        };
+        passcodes::verify_audited(
+            &state,
+            Purpose::Registration,
+            &subject(&link),
+            &code,
+            who.clone(),
+        )
+        .await?;
+        let now = state.clock.unix();
+        let spent =
+            sqlx::query("UPDATE password_links SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+                .bind(now)
+                .bind(link.id)
+                .execute(&state.db.pool)
+                .await?;
+        if spent.rows_affected() != 1 {
+            return Ok(InvitationStep::Invalid {
+                message: INVALID.into(),
+            });
+        }
+        let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+            .bind(link.user_id)
+            .fetch_one(&state.db.pool)
+            .await?;
+        password_links::send(&state, link.user_id, &email, LinkPurpose::Registration).await?;
+        audit::record(
+            &state.db,
+            now,
+            audit::AuditEntry {
+                action: "invitation.accept",
+                ..who
+            },
+        )
+        .await?;
+        Ok(InvitationStep::Complete {
+            email,
+            minutes: state.settings.registration_link_minutes,
+        })
+    }
+}
+
+#[component]
+pub fn InvitationPage() -> impl IntoView {
+    let query = use_query_map();
+    let t = move || query.read_untracked().get("t").unwrap_or_default();
+    let flow = StepFlow::<InvitationStep>::new();
+    let first = Resource::new(
+        move || query.read().get("t").unwrap_or_default(),
+        load_invitation,
+    );
+    let accepted = RwSignal::new(false);
+    view! {
+        <div class="narrow">
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || {
+                    let loaded = first.get()?;
+                    let step = flow.step.get().or_else(|| loaded.clone().ok());
+                    Some(match step {
+                        None => view! { <h1>"Registration"</h1><ErrorSummary error=Signal::stored(loaded.err()) /> }.into_any(),
+                        Some(step) => view! { <InvitationStepView step flow accepted t=t() /> }.into_any(),
+                    })
+                }}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn InvitationStepView(
+    step: InvitationStep,
+    flow: StepFlow<InvitationStep>,
+    accepted: RwSignal<bool>,
+    t: String,
+) -> impl IntoView {
+    let error = flow.error;
+    let pending = flow.pending;
+    let field_error = field_errors(move || error.get());
+    match step {
+        InvitationStep::Invalid { message } => view! {
+            <h1>"Registration"</h1>
+            <p role="alert" class="error-summary">{message}</p>
+        }
+        .into_any(),
+        InvitationStep::Notice { .. } if !accepted.get_untracked() => {
+            let agree = RwSignal::new(false);
+            view! {
+                <h1>"System Use Notification"</h1>
+                <div class="terms">
+                    <p>"You are accessing a system that holds protected health information. It is for official use by authorized users and may be monitored and recorded. Unauthorized or improper use may result in administrative discipline and civil and criminal penalties. By continuing you consent to these conditions."</p>
+                </div>
+                <form on:submit=move |ev| {
+                    ev.prevent_default();
+                    accepted.set(true);
+                    flow.step.update(|_| ());
+                }>
+                    <Checkbox label="I confirm that I have read and agree to the above" checked=agree />
+                    <button type="submit" class="button primary" disabled=move || !agree.get()>"Next"</button>
+                </form>
+            }
+            .into_any()
+        }
+        InvitationStep::Notice { first_name, last_name, phone } => {
+            let first = RwSignal::new(first_name);
+            let last = RwSignal::new(last_name);
+            let phone = RwSignal::new(phone);
+            let channel = RwSignal::new("sms".to_string());
+            view! {
+                <h1>"Account Information"</h1>
+                <form novalidate on:submit={
+                    let t = t.clone();
+                    move |ev| {
+                        ev.prevent_default();
+                        flow.run(invitation_account(t.clone(), first.get_untracked(), last.get_untracked(), phone.get_untracked(), channel.get_untracked()));
+                    }
+                }>
+                    <ErrorSummary error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                    <Field label="First Name" value=first autocomplete="given-name" error=field_error("first_name") required=true />
+                    <Field label="Last Name" value=last autocomplete="family-name" error=field_error("last_name") required=true />
+                    <Field label="Preferred Contact Number" value=phone input_type="tel" autocomplete="tel" error=field_error("phone") required=true />
+                    <RadioGroup legend="Receive passcode via:" options=vec![("sms", "SMS"), ("voice", "Voice")] value=channel />
+                    <button type="submit" class="button primary" disabled=move || pending.get()>"Next"</button>
+                </form>
+            }
+            .into_any()
+        }
+        InvitationStep::PasscodeEnter { prefix, last4 } => {
+            let t2 = t.clone();
+            view! {
+                <OtpEnter
+                    prefix
+                    sent_to=format!("phone number ending in {last4}")
+                    error=Signal::derive(move || error.get())
+                    pending=Signal::derive(move || pending.get())
+                    on_verify=Callback::new(move |code: String| flow.run(invitation_verify(t.clone(), code)))
+                    on_resend=Callback::new(move |_| flow.run(invitation_resend(t2.clone())))
+                />
+            }
+            .into_any()
+        }
+        InvitationStep::Complete { email, minutes } => view! {
+            <h1>"Registration Complete"</h1>
+            <p role="status">{format!(
+                "We sent an email to {email}. Select “Set your new password” in it within {minutes} minutes to create your password. \
+                 If the link expires, use “Forgot Password?” on the Log In page."
+            )}</p>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+pub fn ConfirmEmailPage() -> impl IntoView {
+    let query = use_query_map();
+    // Confirmed by a button, not by opening the link: mail scanners open links too.
+    let action = ServerAction::<ConfirmEmailChange>::new();
+    view! {
+        <div class="narrow">
+            <h1>"Confirm Email Address"</h1>
+            {move || match action.value().get() {
+                Some(Ok(email)) => view! {
+                    <p role="status">{format!("Your email address is now {email}. Use it to log in.")}</p>
+                    <p><a href="/login">"Log In"</a></p>
+                }.into_any(),
+                other => view! {
+                    <p>"Your administrator changed the email address you use to log in. Confirm that this new address is yours."</p>
+                    <ErrorSummary error=Signal::stored(other.and_then(Result::err)) />
+                    <button class="button primary" disabled=move || action.pending().get() on:click=move |_| {
+                        action.dispatch(ConfirmEmailChange { t: query.read_untracked().get("t").unwrap_or_default() });
+                    }>"Confirm Email Address"</button>
+                }.into_any(),
+            }}
+        </div>
+    }
+}

@@ -1,0 +1,250 @@
+//! Organization administration (guides 000 "Administration", 004): the users of the office,
+//! adding them, the three-step permission wizard, deactivation, email domains and the
+//! history of every change. Only the organization's Org Admins may use any of it; each
+//! server function checks that first, then that the user asked for belongs to the
+//! organization (404 otherwise).
+
+mod invitation;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+pub mod verification;
+mod verify;
+mod view;
+mod wizard;
+
+use crate::auth::permissions::{Module, NpiLevel, OrgRole, RolePreset};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub use invitation::{ConfirmEmailPage, InvitationPage};
+pub use verify::VerifyUsersPage;
+pub use view::{AddUserPage, DomainsPage, UserManagementPage, UserPage};
+pub use wizard::PermissionWizardPage;
+
+/// A row of "User Management".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub status: String,
+}
+
+/// "Add a User".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewUser {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub mobile: String,
+    pub business: String,
+}
+
+/// One NPI of the organization, as the wizard lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NpiOption {
+    pub provider_id: i64,
+    pub npi: String,
+    pub name: String,
+}
+
+/// Everything the wizard assigns: the three sections of a user's permissions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PermissionSet {
+    /// Provider id → level; an NPI missing here is "None".
+    pub npis: BTreeMap<i64, NpiLevel>,
+    /// Provider id → correspondence types, only for NPIs the user holds.
+    pub correspondence: BTreeMap<i64, Vec<String>>,
+    pub org_role: OrgRole,
+    pub preset: RolePreset,
+    pub modules: Vec<Module>,
+    pub position: String,
+    pub position_other: String,
+}
+
+impl Default for PermissionSet {
+    fn default() -> Self {
+        PermissionSet {
+            npis: BTreeMap::new(),
+            correspondence: BTreeMap::new(),
+            org_role: OrgRole::None,
+            preset: RolePreset::CustomSetup,
+            modules: Vec::new(),
+            position: String::new(),
+            position_other: String::new(),
+        }
+    }
+}
+
+impl PermissionSet {
+    /// Correspondence kept only for NPIs the user still holds.
+    pub fn prune_correspondence(&mut self) {
+        let held = self.npis.clone();
+        self.correspondence
+            .retain(|provider, types| held.contains_key(provider) && !types.is_empty());
+    }
+
+    /// Whether the role, security settings or position differ (a change that needs a reason).
+    pub fn role_changed(&self, other: &PermissionSet) -> bool {
+        let mut a = self.modules.clone();
+        let mut b = other.modules.clone();
+        a.sort_by_key(|m| m.as_str());
+        b.sort_by_key(|m| m.as_str());
+        self.org_role != other.org_role
+            || self.preset != other.preset
+            || a != b
+            || self.position != other.position
+            || self.position_other.trim() != other.position_other.trim()
+    }
+}
+
+/// The wizard as it opens: the organization's NPIs and types, and where the draft stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WizardData {
+    pub user_id: i64,
+    pub user_name: String,
+    pub npis: Vec<NpiOption>,
+    pub correspondence_types: Vec<String>,
+    pub set: PermissionSet,
+    /// 0–2: the three steps; 3: the confirmation.
+    pub step: usize,
+    /// The user's permissions were assigned before, so a role change needs a reason.
+    pub editing: bool,
+}
+
+/// A change to a user, as "Change History" shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeRow {
+    pub at: String,
+    pub by: String,
+    pub action: String,
+    pub before: String,
+    pub after: String,
+    pub reason: String,
+}
+
+/// "User Management and Permissions".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserDetail {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub status: String,
+    pub deactivated: bool,
+    /// Added but not yet registered: the invitation can be sent again.
+    pub invited: bool,
+    pub awaiting_permissions: bool,
+    pub pending_email: Option<String>,
+    pub npis: Vec<NpiOption>,
+    pub set: PermissionSet,
+    pub history: Vec<ChangeRow>,
+}
+
+/// A row of "Domain Management".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DomainRow {
+    pub domain: String,
+    pub users: i64,
+    /// Names of the active users with this domain; while any, it cannot be removed.
+    pub active_users: Vec<String>,
+}
+
+#[server(endpoint = "admin/users")]
+pub async fn admin_users(search: String) -> Result<Vec<UserRow>, AppError> {
+    crate::ssr::serve(ssr::list_users(search)).await
+}
+
+#[server(endpoint = "admin/users/add", input = Json)]
+pub async fn add_user(form: NewUser) -> Result<i64, AppError> {
+    crate::ssr::serve(ssr::add_user(form)).await
+}
+
+#[server(endpoint = "admin/users/resend-invitation")]
+pub async fn resend_invitation(user_id: i64) -> Result<(), AppError> {
+    crate::ssr::serve(ssr::resend_invitation(user_id)).await
+}
+
+#[server(endpoint = "admin/users/detail")]
+pub async fn load_user(user_id: i64) -> Result<UserDetail, AppError> {
+    crate::ssr::serve(ssr::user_detail(user_id)).await
+}
+
+#[server(endpoint = "admin/users/status")]
+pub async fn set_user_active(user_id: i64, active: bool) -> Result<(), AppError> {
+    crate::ssr::serve(ssr::set_active(user_id, active)).await
+}
+
+#[server(endpoint = "admin/users/email")]
+pub async fn change_user_email(user_id: i64, email: String) -> Result<(), AppError> {
+    crate::ssr::serve(ssr::change_email(user_id, email)).await
+}
+
+#[server(endpoint = "admin/wizard")]
+pub async fn permission_wizard(user_id: i64, step: Option<usize>) -> Result<WizardData, AppError> {
+    crate::ssr::serve(ssr::wizard(user_id, step)).await
+}
+
+#[server(endpoint = "admin/wizard/save", input = Json)]
+pub async fn save_wizard_step(
+    user_id: i64,
+    step: usize,
+    set: PermissionSet,
+) -> Result<(), AppError> {
+    crate::ssr::serve(ssr::save_step(user_id, step, set)).await
+}
+
+#[server(endpoint = "admin/wizard/finish", input = Json)]
+pub async fn finish_wizard(
+    user_id: i64,
+    set: PermissionSet,
+    reason: String,
+) -> Result<(), AppError> {
+    crate::ssr::serve(ssr::finish(user_id, set, reason)).await
+}
+
+#[server(endpoint = "admin/domains")]
+pub async fn admin_domains() -> Result<Vec<DomainRow>, AppError> {
+    crate::ssr::serve(ssr::domains()).await
+}
+
+#[server(endpoint = "admin/domains/remove")]
+pub async fn remove_domain(domain: String) -> Result<(), AppError> {
+    crate::ssr::serve(ssr::remove_domain(domain)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn correspondence_follows_the_npis_held() {
+        let mut set = PermissionSet::default();
+        set.npis.insert(1, NpiLevel::Processor);
+        set.correspondence.insert(1, vec!["Tax Documents".into()]);
+        set.correspondence.insert(2, vec!["Tax Documents".into()]);
+        set.correspondence.insert(3, vec![]);
+        set.prune_correspondence();
+        assert_eq!(
+            set.correspondence.keys().copied().collect::<Vec<_>>(),
+            vec![1]
+        );
+    }
+
+    #[test]
+    fn only_role_settings_and_position_count_as_a_role_change() {
+        let before = PermissionSet::default();
+        let mut after = before.clone();
+        after.npis.insert(1, NpiLevel::Admin);
+        assert!(!after.role_changed(&before));
+        after.modules = vec![Module::Claims];
+        assert!(after.role_changed(&before));
+        let mut moved = before.clone();
+        moved.position = "Nurse".into();
+        assert!(moved.role_changed(&before));
+    }
+}

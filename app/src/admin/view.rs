@@ -1,0 +1,364 @@
+//! The administration pages: User Management, Add a User, a user's page, Domain Management.
+
+use super::verify::VerifyUsersButton;
+use super::*;
+use crate::auth::permissions::NpiLevel;
+use crate::auth::RequireOrganization;
+use crate::ui::{
+    field_errors, Column, DataTable, ErrorSummary, Field, MenuButton, MenuItem, Modal, Toasts,
+};
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+/// The `:id` of the page's route.
+pub(super) fn route_user_id() -> Signal<i64> {
+    let params = use_params_map();
+    Signal::derive(move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    })
+}
+
+#[component]
+pub fn UserManagementPage() -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    let users = Resource::new(move || search.get(), admin_users);
+    let rows = Signal::derive(move || users.get().and_then(Result::ok).unwrap_or_default());
+    let error = Signal::derive(move || users.get().and_then(Result::err));
+    view! {
+        <RequireOrganization>
+            <h1>"User Management"</h1>
+            <nav class="actions" aria-label="Administration">
+                <a class="button primary" href="/admin/users/new">"Add a User"</a>
+                <a class="button" href="/admin/domains">"Domain Management"</a>
+                <VerifyUsersButton />
+            </nav>
+            <div role="search">
+                <Field label="Search users" value=search input_type="search" hint="Name or email address" />
+            </div>
+            <ErrorSummary error />
+            <Transition>
+                <DataTable caption="Users of your organization" columns=user_columns() rows empty="No users match your search." />
+            </Transition>
+            <p><a href="/">"Back to Dashboard"</a></p>
+        </RequireOrganization>
+    }
+}
+
+fn user_columns() -> Vec<Column<UserRow>> {
+    vec![
+        Column::new("Name", |u: &UserRow| {
+            view! { <a href=format!("/admin/users/{}", u.id)>{u.name.clone()}</a> }.into_any()
+        }),
+        Column::text("Email", |u: &UserRow| u.email.clone()),
+        Column::text("Role", |u: &UserRow| u.role.clone()),
+        Column::text("Status", |u: &UserRow| u.status.clone()),
+    ]
+}
+
+#[component]
+pub fn AddUserPage() -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let first = RwSignal::new(String::new());
+    let last = RwSignal::new(String::new());
+    let mobile = RwSignal::new(String::new());
+    let business = RwSignal::new(String::new());
+    let action = ServerAction::<AddUser>::new();
+    let error = move || action.value().get().and_then(Result::err);
+    let field_error = field_errors(error);
+    let added = move || action.value().get().and_then(Result::ok);
+    let navigate = StoredValue::new(use_navigate());
+    view! {
+        <RequireOrganization>
+            <div class="narrow">
+                <h1>"Add a User"</h1>
+                <Show
+                    when=move || added().is_none()
+                    fallback=move || {
+                        let id = added().unwrap_or_default();
+                        view! {
+                            <p role="status">{move || format!(
+                                "{} {} was added. If they are new to the portal, a registration link valid for 7 days was emailed to {}.",
+                                first.get_untracked(), last.get_untracked(), email.get_untracked()
+                            )}</p>
+                            <p>"Assign the user's permissions now, or later from User Management. A user whose permissions are never assigned is deactivated."</p>
+                            <div class="actions">
+                                <button class="button primary" on:click=move |_| navigate.with_value(|n| n(&format!("/admin/users/{id}/permissions"), Default::default()))>"Assign Now"</button>
+                                <button class="button" on:click=move |_| navigate.with_value(|n| n(&format!("/admin/users/{id}"), Default::default()))>"Skip For Now"</button>
+                            </div>
+                        }
+                    }
+                >
+                    <form novalidate on:submit=move |ev| {
+                        ev.prevent_default();
+                        action.dispatch(AddUser { form: NewUser {
+                            email: email.get_untracked(),
+                            first_name: first.get_untracked(),
+                            last_name: last.get_untracked(),
+                            mobile: mobile.get_untracked(),
+                            business: business.get_untracked(),
+                        }});
+                    }>
+                        <ErrorSummary error=Signal::derive(error) />
+                        <Field label="Email Address" value=email input_type="email" autocomplete="off" error=field_error("email") required=true />
+                        <Field label="First Name" value=first autocomplete="off" error=field_error("first_name") required=true />
+                        <Field label="Last Name" value=last autocomplete="off" error=field_error("last_name") required=true />
+                        <Field label="Mobile Number" value=mobile input_type="tel" autocomplete="off" error=field_error("mobile") required=true hint="The user's one-time passcodes go to this number." />
+                        <Field label="Business Number" value=business input_type="tel" autocomplete="off" error=field_error("business") />
+                        <button type="submit" class="button primary" disabled=move || action.pending().get()>"Next"</button>
+                    </form>
+                </Show>
+                <p><a href="/admin/users">"Back to User Management"</a></p>
+            </div>
+        </RequireOrganization>
+    }
+}
+
+#[component]
+pub fn UserPage() -> impl IntoView {
+    let user_id = route_user_id();
+    let detail = Resource::new(move || user_id.get(), load_user);
+    view! {
+        <RequireOrganization>
+            <h1>"User Management and Permissions"</h1>
+            <Suspense fallback=|| view! { <p class="loading">"Loading the user…"</p> }>
+                {move || detail.get().map(|result| match result {
+                    Ok(d) => view! { <UserDetailView detail=d reload=Callback::new(move |_| detail.refetch()) /> }.into_any(),
+                    Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
+                })}
+            </Suspense>
+            <p><a href="/admin/users">"Back to User Management"</a></p>
+        </RequireOrganization>
+    }
+}
+
+#[component]
+fn UserDetailView(detail: UserDetail, reload: Callback<()>) -> impl IntoView {
+    let toasts = expect_context::<Toasts>();
+    let navigate = StoredValue::new(use_navigate());
+    let id = detail.id;
+    let confirm_open = RwSignal::new(false);
+    let email_open = RwSignal::new(false);
+    let status_action = ServerAction::<SetUserActive>::new();
+    let resend = ServerAction::<ResendInvitation>::new();
+    let email_action = ServerAction::<ChangeUserEmail>::new();
+    let new_email = RwSignal::new(String::new());
+    let deactivated = detail.deactivated;
+    Effect::new(move |_| {
+        if let Some(Ok(())) = status_action.value().get() {
+            confirm_open.set(false);
+            toasts.push(if deactivated {
+                "The user was reactivated."
+            } else {
+                "The user was deactivated."
+            });
+            reload.run(());
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = resend.value().get() {
+            toasts.push("The registration email was sent again.");
+            reload.run(());
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = email_action.value().get() {
+            email_open.set(false);
+            toasts.push("A confirmation link was sent to the new address.");
+            reload.run(());
+        }
+    });
+    let menu_label = if deactivated {
+        "Reactivate User"
+    } else {
+        "Deactivate User"
+    };
+    let items = vec![MenuItem {
+        label: menu_label.into(),
+        on_select: Callback::new(move |_| confirm_open.set(true)),
+    }];
+    let edit = move |step: usize| {
+        navigate.with_value(|n| {
+            n(
+                &format!("/admin/users/{id}/permissions?step={step}"),
+                Default::default(),
+            )
+        })
+    };
+    let npi_rows: Vec<(String, String, String)> = detail
+        .npis
+        .iter()
+        .map(|n| {
+            let level = match detail.set.npis.get(&n.provider_id) {
+                Some(NpiLevel::Admin) => "Admin",
+                Some(NpiLevel::Processor) => "Processor",
+                None => "None",
+            };
+            (n.npi.clone(), n.name.clone(), level.to_string())
+        })
+        .collect();
+    let correspondence_rows: Vec<(String, String)> = detail
+        .set
+        .correspondence
+        .iter()
+        .map(|(provider, types)| {
+            let npi = detail
+                .npis
+                .iter()
+                .find(|n| n.provider_id == *provider)
+                .map(|n| format!("{} ({})", n.name, n.npi))
+                .unwrap_or_default();
+            (npi, types.join(", "))
+        })
+        .collect();
+    let set = detail.set.clone();
+    let position = if set.position == "Other" {
+        format!("Other: {}", set.position_other)
+    } else if set.position.is_empty() {
+        "Not set".into()
+    } else {
+        set.position.clone()
+    };
+    let modules = if set.modules.is_empty() {
+        "None".to_string()
+    } else {
+        set.modules
+            .iter()
+            .map(|m| m.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let email_error = move || email_action.value().get().and_then(Result::err);
+    let email_field_error = field_errors(email_error);
+    view! {
+        <div class="user-header">
+            {deactivated.then(|| view! { <p class="badge deactivated">"Deactivated User"</p> })}
+            <h2 id="user-name">{detail.name.clone()}</h2>
+            <MenuButton label="More actions" items=Signal::stored(items) />
+        </div>
+        <ErrorSummary error=Signal::derive(move || status_action.value().get().and_then(Result::err)) />
+        <dl class="facts">
+            <dt>"Email Address"</dt><dd>{detail.email.clone()}</dd>
+            {detail.pending_email.clone().map(|e| view! { <dt>"New email awaiting confirmation"</dt><dd>{e}</dd> })}
+            <dt>"Mobile Number"</dt><dd>{detail.phone.clone()}</dd>
+            <dt>"Status"</dt><dd>{detail.status.clone()}</dd>
+        </dl>
+        <div class="actions">
+            <button class="button" on:click=move |_| email_open.set(true)>"Change Email Address"</button>
+            {detail.invited.then(|| view! {
+                <button class="button" on:click=move |_| { resend.dispatch(ResendInvitation { user_id: id }); }>"Resend Registration Email"</button>
+            })}
+        </div>
+        {detail.awaiting_permissions.then(|| view! {
+            <p class="notice">"This user's permissions have not been assigned yet. "
+                <a href=format!("/admin/users/{id}/permissions")>"Assign Now"</a>
+            </p>
+        })}
+        <section aria-labelledby="npi-permissions">
+            <div class="section-header">
+                <h2 id="npi-permissions">"NPI Permissions"</h2>
+                <button class="button" on:click=move |_| edit(0)>"Edit"</button>
+            </div>
+            <DataTable caption="NPI permissions" columns=vec![
+                Column::text("NPI", |r: &(String, String, String)| r.0.clone()),
+                Column::text("Provider", |r: &(String, String, String)| r.1.clone()),
+                Column::text("Permission", |r: &(String, String, String)| r.2.clone()),
+            ] rows=Signal::stored(npi_rows) empty="The organization has no NPIs." />
+        </section>
+        <section aria-labelledby="correspondence-permissions">
+            <div class="section-header">
+                <h2 id="correspondence-permissions">"Correspondence Permissions"</h2>
+                <button class="button" on:click=move |_| edit(1)>"Edit"</button>
+            </div>
+            <DataTable caption="Correspondence permissions" columns=vec![
+                Column::text("NPI", |r: &(String, String)| r.0.clone()),
+                Column::text("Correspondence types", |r: &(String, String)| r.1.clone()),
+            ] rows=Signal::stored(correspondence_rows) empty="No correspondence permissions." />
+        </section>
+        <section aria-labelledby="organization-permissions">
+            <div class="section-header">
+                <h2 id="organization-permissions">"Permissions Across Organization"</h2>
+                <button class="button" on:click=move |_| edit(2)>"Edit"</button>
+            </div>
+            <dl class="facts">
+                <dt>"Organization Permission"</dt><dd>{set.org_role.label()}</dd>
+                <dt>"User Role"</dt><dd>{set.preset.label()}</dd>
+                <dt>"Security Settings"</dt><dd>{modules}</dd>
+                <dt>"Position"</dt><dd>{position}</dd>
+            </dl>
+        </section>
+        <section aria-labelledby="change-history">
+            <h2 id="change-history">"Change History"</h2>
+            <DataTable caption="Changes to this user" columns=vec![
+                Column::text("When", |c: &ChangeRow| c.at.clone()),
+                Column::text("Changed by", |c: &ChangeRow| c.by.clone()),
+                Column::text("Change", |c: &ChangeRow| c.action.clone()),
+                Column::text("Before", |c: &ChangeRow| c.before.clone()),
+                Column::text("After", |c: &ChangeRow| c.after.clone()),
+                Column::text("Reason", |c: &ChangeRow| c.reason.clone()),
+            ] rows=Signal::stored(detail.history.clone()) empty="No changes yet." />
+        </section>
+        <Modal open=confirm_open title=menu_label>
+            <p>{if deactivated {
+                "Reactivate this user? They can sign in to your organization again with their permissions."
+            } else {
+                "Deactivate this user? They are signed out of your organization at once and cannot use it until reactivated."
+            }}</p>
+            <ErrorSummary error=Signal::derive(move || status_action.value().get().and_then(Result::err)) />
+            <button class="button primary" on:click=move |_| { status_action.dispatch(SetUserActive { user_id: id, active: deactivated }); }>"Confirm"</button>
+        </Modal>
+        <Modal open=email_open title="Change Email Address">
+            <p>"The new address becomes the user's username once they confirm it with the link we email to it."</p>
+            <form novalidate on:submit=move |ev| {
+                ev.prevent_default();
+                email_action.dispatch(ChangeUserEmail { user_id: id, email: new_email.get_untracked() });
+            }>
+                <ErrorSummary error=Signal::derive(move || email_error().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                <Field label="New Email Address" value=new_email input_type="email" autocomplete="off" error=email_field_error("email") />
+                <button type="submit" class="button primary">"Send Confirmation"</button>
+            </form>
+        </Modal>
+    }
+}
+
+#[component]
+pub fn DomainsPage() -> impl IntoView {
+    let domains = Resource::new(|| (), |_| admin_domains());
+    let remove = ServerAction::<RemoveDomain>::new();
+    let toasts = expect_context::<Toasts>();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = remove.value().get() {
+            toasts.push("The domain was removed.");
+            domains.refetch();
+        }
+    });
+    let rows = Signal::derive(move || domains.get().and_then(Result::ok).unwrap_or_default());
+    view! {
+        <RequireOrganization>
+            <h1>"Domain Management"</h1>
+            <p>"The email domains of your organization's users. A domain can be removed once none of its users is active: deactivate them first."</p>
+            <ErrorSummary error=Signal::derive(move || remove.value().get().and_then(Result::err).or_else(|| domains.get().and_then(Result::err))) />
+            <Transition>
+                <DataTable caption="Email domains" columns=domain_columns(remove) rows empty="No domains." />
+            </Transition>
+            <p><a href="/admin/users">"Back to User Management"</a></p>
+        </RequireOrganization>
+    }
+}
+
+fn domain_columns(remove: ServerAction<RemoveDomain>) -> Vec<Column<DomainRow>> {
+    vec![
+        Column::text("Domain", |d: &DomainRow| d.domain.clone()),
+        Column::text("Users", |d: &DomainRow| d.users.to_string()),
+        Column::text("Active users", |d: &DomainRow| d.active_users.join(", ")),
+        Column::new("Remove", move |d: &DomainRow| {
+            let domain = d.domain.clone();
+            view! {
+                <button class="button" on:click=move |_| { remove.dispatch(RemoveDomain { domain: domain.clone() }); }>"Remove"</button>
+            }
+            .into_any()
+        }),
+    ]
+}

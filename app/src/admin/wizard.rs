@@ -1,0 +1,456 @@
+//! The three-step permission wizard (guide 000, steps 26–33). Each "Next" and "Back" keeps
+//! the draft on the server, so leaving and coming back resumes it; "Save and Finish"
+//! applies all three sections at once and shows what was saved.
+
+use super::view::route_user_id;
+use super::*;
+use crate::auth::permissions::{NpiLevel, OrgRole, RolePreset, POSITIONS};
+use crate::auth::RequireOrganization;
+use crate::ui::{field_errors, Checkbox, ErrorSummary, Field, Modal, Select, Wizard};
+use leptos_router::hooks::use_query_map;
+
+const STEPS: [&str; 3] = [
+    "Step 1: Assign NPI Permissions",
+    "Step 2: Assign Correspondence Permissions",
+    "Step 3: Assign Permissions Across Organization",
+];
+
+#[component]
+pub fn PermissionWizardPage() -> impl IntoView {
+    let user_id = route_user_id();
+    let query = use_query_map();
+    let step = Signal::derive(move || query.read().get("step").and_then(|s| s.parse().ok()));
+    let data = Resource::new(
+        move || (user_id.get(), step.get()),
+        |(id, step)| permission_wizard(id, step),
+    );
+    view! {
+        <RequireOrganization>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || data.get().map(|result| match result {
+                    Ok(d) => view! { <WizardForm data=d /> }.into_any(),
+                    Err(e) => view! { <h1>"Assign Permissions"</h1><ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
+                })}
+            </Suspense>
+        </RequireOrganization>
+    }
+}
+
+fn level_value(level: Option<NpiLevel>) -> String {
+    match level {
+        Some(NpiLevel::Admin) => "admin",
+        Some(NpiLevel::Processor) => "processor",
+        None => "none",
+    }
+    .into()
+}
+
+fn level_options() -> Vec<(String, String)> {
+    [
+        ("admin", "Admin"),
+        ("processor", "Processor"),
+        ("none", "None"),
+    ]
+    .into_iter()
+    .map(|(v, l)| (v.to_string(), l.to_string()))
+    .collect()
+}
+
+#[component]
+fn WizardForm(data: WizardData) -> impl IntoView {
+    let user_id = data.user_id;
+    let editing = data.editing;
+    let step = RwSignal::new(data.step);
+    let set = RwSignal::new(data.set.clone());
+    let npis = StoredValue::new(data.npis.clone());
+    let types = StoredValue::new(data.correspondence_types.clone());
+    let error = RwSignal::new(None::<AppError>);
+    let pending = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let field_error = field_errors(move || error.get());
+
+    // Moves to another step, keeping the draft on the server first.
+    let go = move |to: usize| {
+        pending.set(true);
+        let current = set.get_untracked();
+        leptos::task::spawn_local(async move {
+            let result = save_wizard_step(user_id, to, current).await;
+            pending.set(false);
+            match result {
+                Ok(()) => {
+                    error.set(None);
+                    step.set(to);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let finish = move || {
+        pending.set(true);
+        let current = set.get_untracked();
+        let why = reason.get_untracked();
+        leptos::task::spawn_local(async move {
+            let result = finish_wizard(user_id, current, why).await;
+            pending.set(false);
+            match result {
+                Ok(()) => {
+                    error.set(None);
+                    step.set(3);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+
+    let title = move || {
+        STEPS
+            .get(step.get())
+            .copied()
+            .unwrap_or("Permissions Saved")
+    };
+    view! {
+        <h1>{title}</h1>
+        <p>{format!("Permissions for {}", data.user_name)}</p>
+        <Wizard label="Assign permissions" steps=STEPS.iter().map(|s| s.to_string()).collect() current=Signal::derive(move || step.get().min(2))>
+            <ErrorSummary error=Signal::derive(move || error.get()) />
+            {move || match step.get() {
+                0 => view! { <NpiStep set npis=npis.get_value() /> }.into_any(),
+                1 => view! { <CorrespondenceStep set npis=npis.get_value() types=types.get_value() /> }.into_any(),
+                2 => view! { <OrganizationStep set editing reason field_error /> }.into_any(),
+                _ => view! { <Confirmation set=set.get_untracked() npis=npis.get_value() user_id /> }.into_any(),
+            }}
+            <div class="actions">
+                {move || match step.get() {
+                    0 => view! {
+                        <button class="button primary" disabled=move || pending.get() on:click=move |_| go(1)>"Next"</button>
+                    }.into_any(),
+                    1 => view! {
+                        <button class="button" disabled=move || pending.get() on:click=move |_| go(0)>"Back"</button>
+                        <button class="button primary" disabled=move || pending.get() on:click=move |_| go(2)>"Next"</button>
+                    }.into_any(),
+                    2 => view! {
+                        <button class="button" disabled=move || pending.get() on:click=move |_| go(1)>"Back"</button>
+                        <button class="button primary" disabled=move || pending.get() on:click=move |_| finish()>"Save and Finish"</button>
+                    }.into_any(),
+                    _ => view! { <a class="button" href=format!("/admin/users/{user_id}")>"Back to User Management and Permissions"</a> }.into_any(),
+                }}
+            </div>
+        </Wizard>
+    }
+}
+
+#[component]
+fn NpiStep(set: RwSignal<PermissionSet>, npis: Vec<NpiOption>) -> impl IntoView {
+    // One signal per NPI, read from the draft once; every change is written back to it.
+    let choices: Vec<(i64, RwSignal<String>)> = npis
+        .iter()
+        .map(|n| {
+            let level = set.with_untracked(|s| s.npis.get(&n.provider_id).copied());
+            (n.provider_id, RwSignal::new(level_value(level)))
+        })
+        .collect();
+    let quick = RwSignal::new(String::new());
+    {
+        let choices = choices.clone();
+        Effect::new(move |_| {
+            let chosen = quick.get();
+            if !chosen.is_empty() {
+                for (_, value) in &choices {
+                    value.set(chosen.clone());
+                }
+            }
+        });
+    }
+    {
+        let choices = choices.clone();
+        Effect::new(move |_| {
+            let levels: Vec<(i64, Option<NpiLevel>)> = choices
+                .iter()
+                .map(|(id, value)| (*id, NpiLevel::parse(&value.get())))
+                .collect();
+            set.update(|s| {
+                s.npis = levels
+                    .into_iter()
+                    .filter_map(|(id, level)| level.map(|l| (id, l)))
+                    .collect();
+            });
+        });
+    }
+    let rows = npis
+        .into_iter()
+        .zip(choices)
+        .map(|(n, (id, value))| {
+            view! {
+                <tr>
+                    <td>{n.npi.clone()}</td>
+                    <td>{n.name.clone()}</td>
+                    <td><Select label=n.npi.clone() id=format!("npi-{id}") options=level_options() value visible_label=false /></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let mut quick_options = vec![(String::new(), "Choose a level".to_string())];
+    quick_options.extend(level_options());
+    view! {
+        <p>"Required. Choose what the user may do for each NPI: Admin (view and reset PINs, tax documents and the correspondence granted), Processor (notifications; search, read and export correspondence) or None."</p>
+        <Select label="Quick Assign to All NPIs" options=quick_options value=quick />
+        <div class="table-wrap">
+            <table class="data-table">
+                <caption>"NPI permissions"</caption>
+                <thead><tr><th scope="col">"NPI"</th><th scope="col">"Provider"</th><th scope="col">"Permission"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn CorrespondenceStep(
+    set: RwSignal<PermissionSet>,
+    npis: Vec<NpiOption>,
+    types: Vec<String>,
+) -> impl IntoView {
+    // Only the NPIs the user now holds.
+    let held: Vec<NpiOption> = npis
+        .into_iter()
+        .filter(|n| set.with_untracked(|s| s.npis.contains_key(&n.provider_id)))
+        .collect();
+    let selected: Vec<(i64, RwSignal<bool>)> = held
+        .iter()
+        .map(|n| (n.provider_id, RwSignal::new(false)))
+        .collect();
+    let dialog = RwSignal::new(false);
+    let targets = RwSignal::new(Vec::<i64>::new());
+    let chosen: Vec<(String, RwSignal<bool>)> = types
+        .iter()
+        .map(|t| (t.clone(), RwSignal::new(false)))
+        .collect();
+    let chosen = StoredValue::new(chosen);
+    let open = move |ids: Vec<i64>| {
+        // Starts from what the first NPI has.
+        let current = ids
+            .first()
+            .and_then(|id| set.with_untracked(|s| s.correspondence.get(id).cloned()))
+            .unwrap_or_default();
+        chosen.with_value(|c| {
+            for (t, on) in c {
+                on.set(current.contains(t));
+            }
+        });
+        targets.set(ids);
+        dialog.set(true);
+    };
+    let save = move || {
+        let picked: Vec<String> = chosen.with_value(|c| {
+            c.iter()
+                .filter(|(_, on)| on.get_untracked())
+                .map(|(t, _)| t.clone())
+                .collect()
+        });
+        set.update(|s| {
+            for id in targets.get_untracked() {
+                s.correspondence.insert(id, picked.clone());
+            }
+            s.prune_correspondence();
+        });
+        dialog.set(false);
+    };
+    let selection = selected.clone();
+    let manage_selected = move |_| {
+        let ids: Vec<i64> = selection
+            .iter()
+            .filter(|(_, on)| on.get_untracked())
+            .map(|(id, _)| *id)
+            .collect();
+        if !ids.is_empty() {
+            open(ids);
+        }
+    };
+    let any_selected = {
+        let selected = selected.clone();
+        move || selected.iter().any(|(_, on)| on.get())
+    };
+    let empty = held.is_empty();
+    let rows = held
+        .into_iter()
+        .zip(selected)
+        .map(|(n, (id, on))| {
+            let listed = move || set.with(|s| s.correspondence.get(&id).map(|t| t.join(", ")).unwrap_or_else(|| "None".into()));
+            view! {
+                <tr>
+                    <td><Checkbox label=format!("{} ({})", n.name, n.npi) checked=on /></td>
+                    <td>{listed}</td>
+                    <td><button type="button" class="button" on:click=move |_| open(vec![id])>"Manage"</button></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <p>"Optional. Choose which correspondence the user may see for each NPI they hold. Select NPIs and choose “Manage Selected”, or “Manage” for one NPI."</p>
+        {empty.then(|| view! { <p class="notice">"The user holds no NPI. Go back to step 1 to assign NPIs first."</p> })}
+        <div class="section-header">
+            <span></span>
+            <button type="button" class="button" disabled=move || !any_selected() on:click=manage_selected>"Manage Selected"</button>
+        </div>
+        <div class="table-wrap">
+            <table class="data-table">
+                <caption>"Correspondence permissions"</caption>
+                <thead><tr><th scope="col">"NPI"</th><th scope="col">"Correspondence Permissions"</th><th scope="col">"Manage"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <Modal open=dialog title="Manage Correspondence Permissions">
+            <fieldset>
+                <legend>"Correspondence types"</legend>
+                {move || chosen.with_value(|c| {
+                    c.iter()
+                        .map(|(t, on)| view! { <Checkbox label=t.clone() checked=*on /> })
+                        .collect_view()
+                })}
+            </fieldset>
+            <button type="button" class="button primary" on:click=move |_| save()>"Save"</button>
+        </Modal>
+    }
+}
+
+#[component]
+fn OrganizationStep(
+    set: RwSignal<PermissionSet>,
+    editing: bool,
+    reason: RwSignal<String>,
+    field_error: impl Fn(&'static str) -> Signal<Option<String>> + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let initial = set.get_untracked();
+    let role = RwSignal::new(initial.org_role.as_str().to_string());
+    let preset = RwSignal::new(initial.preset.label().to_string());
+    let position = RwSignal::new(initial.position.clone());
+    let other = RwSignal::new(initial.position_other.clone());
+    let modules: Vec<(Module, RwSignal<bool>)> = Module::ALL
+        .into_iter()
+        .map(|m| (m, RwSignal::new(initial.modules.contains(&m))))
+        .collect();
+    // A role preset ticks its modules; ticking by hand makes the role "Custom Setup".
+    {
+        let modules = modules.clone();
+        Effect::new(move |_| {
+            if let Some(granted) = RolePreset::parse(&preset.get()).and_then(RolePreset::modules) {
+                for (m, on) in &modules {
+                    on.set(granted.contains(m));
+                }
+            }
+        });
+    }
+    {
+        let modules = modules.clone();
+        Effect::new(move |_| {
+            let picked: Vec<Module> = modules
+                .iter()
+                .filter(|(_, on)| on.get())
+                .map(|(m, _)| *m)
+                .collect();
+            let chosen =
+                RolePreset::parse(&preset.get_untracked()).unwrap_or(RolePreset::CustomSetup);
+            if chosen
+                .modules()
+                .is_some_and(|g| g.len() != picked.len() || !g.iter().all(|m| picked.contains(m)))
+            {
+                preset.set(RolePreset::CustomSetup.label().to_string());
+            }
+            set.update(|s| s.modules = picked);
+        });
+    }
+    Effect::new(move |_| {
+        let (r, p, pos, o) = (role.get(), preset.get(), position.get(), other.get());
+        set.update(|s| {
+            s.org_role = OrgRole::parse(&r);
+            s.preset = RolePreset::parse(&p).unwrap_or(RolePreset::CustomSetup);
+            s.position = pos;
+            s.position_other = o;
+        });
+    });
+    let role_options = [OrgRole::Admin, OrgRole::Processor, OrgRole::None]
+        .into_iter()
+        .map(|r| (r.as_str().to_string(), r.label().to_string()))
+        .collect();
+    let preset_options = RolePreset::ALL
+        .into_iter()
+        .map(|p| (p.label().to_string(), p.label().to_string()))
+        .collect();
+    let mut position_options = vec![(String::new(), "Choose a position".to_string())];
+    position_options.extend(POSITIONS.iter().map(|p| (p.to_string(), p.to_string())));
+    let boxes = modules
+        .into_iter()
+        .map(|(m, on)| view! { <Checkbox label=m.label() checked=on /> })
+        .collect_view();
+    view! {
+        <p>"Admin lets the user add, remove and change users of your organization. The user role sets the security settings; change them to make a custom setup."</p>
+        <Select label="Organization Permission" options=role_options value=role error=field_error("org_role") />
+        <Select label="User Role" options=preset_options value=preset />
+        <fieldset>
+            <legend>"Security settings"</legend>
+            {boxes}
+        </fieldset>
+        <Select label="Position" options=position_options value=position error=field_error("position") />
+        <Show when=move || position.get() == "Other">
+            <Field label="Other Position" value=other error=field_error("position_other") />
+        </Show>
+        {editing.then(|| view! {
+            <Field label="Reason" value=reason error=field_error("reason") hint="Required when the organization permission, role, security settings or position change." />
+        })}
+    }
+}
+
+#[component]
+fn Confirmation(set: PermissionSet, npis: Vec<NpiOption>, user_id: i64) -> impl IntoView {
+    let edit = move |step: usize| format!("/admin/users/{user_id}/permissions?step={step}");
+    let levels = npis
+        .iter()
+        .map(|n| {
+            let level = match set.npis.get(&n.provider_id) {
+                Some(NpiLevel::Admin) => "Admin",
+                Some(NpiLevel::Processor) => "Processor",
+                None => "None",
+            };
+            view! { <li>{format!("{} ({}): {level}", n.name, n.npi)}</li> }
+        })
+        .collect_view();
+    let correspondence = npis
+        .iter()
+        .filter_map(|n| {
+            set.correspondence
+                .get(&n.provider_id)
+                .map(|t| view! { <li>{format!("{} ({}): {}", n.name, n.npi, t.join(", "))}</li> })
+        })
+        .collect_view();
+    let modules = set
+        .modules
+        .iter()
+        .map(|m| m.label())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let position = if set.position == "Other" {
+        format!("Other: {}", set.position_other)
+    } else {
+        set.position.clone()
+    };
+    view! {
+        <p role="status">"The permissions were saved."</p>
+        <section aria-labelledby="confirm-npis">
+            <div class="section-header"><h2 id="confirm-npis">"NPI Permissions"</h2><a href=edit(0)>"Edit"</a></div>
+            <ul>{levels}</ul>
+        </section>
+        <section aria-labelledby="confirm-correspondence">
+            <div class="section-header"><h2 id="confirm-correspondence">"Correspondence Permissions"</h2><a href=edit(1)>"Edit"</a></div>
+            <ul>{correspondence}</ul>
+        </section>
+        <section aria-labelledby="confirm-organization">
+            <div class="section-header"><h2 id="confirm-organization">"Permissions Across Organization"</h2><a href=edit(2)>"Edit"</a></div>
+            <dl class="facts">
+                <dt>"Organization Permission"</dt><dd>{set.org_role.label()}</dd>
+                <dt>"User Role"</dt><dd>{set.preset.label()}</dd>
+                <dt>"Security Settings"</dt><dd>{if modules.is_empty() { "None".to_string() } else { modules }}</dd>
+                <dt>"Position"</dt><dd>{if position.is_empty() { "Not set".to_string() } else { position }}</dd>
+            </dl>
+        </section>
+    }
+}

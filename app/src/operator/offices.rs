@@ -1,0 +1,190 @@
+//! Suspended offices: those whose user verification lapsed, or whose access the plan revoked.
+//! "Reinstate" gives an office its access back and starts a new 60 days; "Revoke Access"
+//! suspends every user of an office at once (guide 004 §IV).
+
+use crate::error::AppError;
+use crate::ui::{Column, DataTable, ErrorSummary, Toasts};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Office {
+    pub id: i64,
+    pub name: String,
+    pub suspended: bool,
+    /// Why it is suspended, or how long until its verification is due.
+    pub status: String,
+}
+
+#[server(endpoint = "operator/offices")]
+pub async fn registered_offices() -> Result<Vec<Office>, AppError> {
+    crate::ssr::serve(ssr::offices()).await
+}
+
+#[server(endpoint = "operator/offices/reinstate")]
+pub async fn reinstate_office(organization_id: i64) -> Result<(), AppError> {
+    crate::ssr::serve(ssr::set_suspended(organization_id, false)).await
+}
+
+#[server(endpoint = "operator/offices/revoke")]
+pub async fn revoke_office_access(organization_id: i64) -> Result<(), AppError> {
+    crate::ssr::serve(ssr::set_suspended(organization_id, true)).await
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::admin::ssr::notify_admins;
+    use crate::admin::verification::{days_left_at, lapsed};
+    use crate::ssr::{audit, guard};
+    use sqlx::Row;
+
+    pub async fn offices() -> Result<Vec<Office>, AppError> {
+        let caller = guard::signed_in().await?;
+        caller.operator()?;
+        let state = &caller.state;
+        let now = state.clock.unix();
+        let tz = &state.settings.time_zone;
+        let rows = sqlx::query(
+            "SELECT id, name, verified_at, registered_at, suspended_at, verification_submitted_at FROM organizations \
+             WHERE registered_at IS NOT NULL ORDER BY name",
+        )
+        .fetch_all(&state.db.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let (verified, registered, suspended): (Option<i64>, Option<i64>, Option<i64>) = (
+                    r.try_get("verified_at")?,
+                    r.try_get("registered_at")?,
+                    r.try_get("suspended_at")?,
+                );
+                let submitted = r
+                    .try_get::<Option<i64>, _>("verification_submitted_at")?
+                    .is_some();
+                let days = days_left_at(verified, registered, now, tz);
+                let is_lapsed = lapsed(verified, registered, suspended, now, tz);
+                Ok(Office {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    suspended: is_lapsed,
+                    status: match (suspended.is_some(), is_lapsed, submitted) {
+                        (true, _, _) => "Access revoked by the plan".into(),
+                        (_, true, true) => {
+                            "Verification overdue; users verified since, waiting for reinstatement"
+                                .into()
+                        }
+                        (_, true, false) => "Verification overdue".into(),
+                        _ => format!("Verification due in {days} days"),
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    pub async fn set_suspended(organization_id: i64, suspend: bool) -> Result<(), AppError> {
+        let caller = guard::signed_in().await?;
+        caller.operator()?;
+        let state = &caller.state;
+        let now = state.clock.unix();
+        let updated = if suspend {
+            sqlx::query("UPDATE organizations SET suspended_at = $1 WHERE id = $2 AND registered_at IS NOT NULL")
+                .bind(now)
+                .bind(organization_id)
+                .execute(&state.db.pool)
+                .await?
+        } else {
+            // Reinstating starts a new 60 days.
+            sqlx::query(
+                "UPDATE organizations SET suspended_at = NULL, verified_at = $1, verification_submitted_at = NULL \
+                 WHERE id = $2 AND registered_at IS NOT NULL",
+            )
+            .bind(now)
+            .bind(organization_id)
+            .execute(&state.db.pool)
+            .await?
+        };
+        if updated.rows_affected() == 0 {
+            return Err(AppError::NotFound);
+        }
+        if suspend {
+            // Everyone of the office is signed out of it at once.
+            sqlx::query("DELETE FROM sessions WHERE organization_id = $1")
+                .bind(organization_id)
+                .execute(&state.db.pool)
+                .await?;
+        } else {
+            notify_admins(
+                state,
+                organization_id,
+                "Access reinstated",
+                &format!("{} reinstated your office's access. The next user verification is due in 60 days.", state.settings.program_name),
+                "/admin/verify",
+            )
+            .await?;
+        }
+        audit::record(
+            &state.db,
+            now,
+            audit::AuditEntry {
+                user_id: Some(caller.user_id),
+                organization_id: Some(organization_id),
+                action: if suspend {
+                    "organization.revoke_access"
+                } else {
+                    "organization.reinstate"
+                },
+                subject: format!("organization:{organization_id}"),
+                detail: String::new(),
+                ip: caller.ip.clone(),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+#[component]
+pub fn SuspendedOffices() -> impl IntoView {
+    let offices = Resource::new(|| (), |_| registered_offices());
+    let reinstate = ServerAction::<ReinstateOffice>::new();
+    let revoke = ServerAction::<RevokeOfficeAccess>::new();
+    let toasts = expect_context::<Toasts>();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = reinstate.value().get() {
+            toasts.push("The office's access was reinstated.");
+            offices.refetch();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = revoke.value().get() {
+            toasts.push("The office's access was revoked.");
+            offices.refetch();
+        }
+    });
+    let columns = move || {
+        vec![
+            Column::text("Office", |o: &Office| o.name.clone()),
+            Column::text("Status", |o: &Office| o.status.clone()),
+            Column::new("Action", move |o: &Office| {
+                let id = o.id;
+                if o.suspended {
+                    view! { <button class="button primary" on:click=move |_| { reinstate.dispatch(ReinstateOffice { organization_id: id }); }>"Reinstate"</button> }.into_any()
+                } else {
+                    view! { <button class="button" on:click=move |_| { revoke.dispatch(RevokeOfficeAccess { organization_id: id }); }>"Revoke Access"</button> }.into_any()
+                }
+            }),
+        ]
+    };
+    let rows = Signal::derive(move || offices.get().and_then(Result::ok).unwrap_or_default());
+    view! {
+        <section aria-labelledby="offices">
+            <h2 id="offices">"Suspended Offices"</h2>
+            <p>"An office whose user verification is overdue, or whose access the plan revoked, is suspended: only its administrators can sign in, to verify users. Reinstating starts a new 60 days."</p>
+            <ErrorSummary error=Signal::derive(move || reinstate.value().get().and_then(Result::err).or_else(|| revoke.value().get().and_then(Result::err))) />
+            <Transition>
+                <DataTable caption="Registered offices" columns=columns() rows empty="No registered offices." />
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,249 @@
+//! "Provider Portal User Training" (guide 002 §III, guide 004 §II): every user completes the
+//! training for their role before using anything else, and again every calendar year. The
+//! Local Office Administrator's training has extra slides.
+
+use crate::auth::RequireOrganization;
+use crate::error::AppError;
+use crate::ui::{go_to, Checkbox, ErrorSummary};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+pub struct Slide {
+    pub title: &'static str,
+    pub text: &'static [&'static str],
+}
+
+/// Everyone's slides.
+pub const STAFF_SLIDES: [Slide; 5] = [
+    Slide {
+        title: "Welcome to the Provider Portal",
+        text: &["The portal is how your office checks eligibility, looks up claims and disputes, submits referrals and reads the plan's correspondence.", "You see only what your office's administrator has given you access to."],
+    },
+    Slide {
+        title: "Your account is yours alone",
+        text: &["Never share your password, passkey or one-time passcodes — not with colleagues and not with anyone who calls. Plan staff will never ask for your password.", "Sign out when you leave your computer; the portal signs you out after 30 minutes without activity."],
+    },
+    Slide {
+        title: "Protecting member information",
+        text: &["Member records are protected health information. Look up only the members your office is treating, and only what you need for your work.", "Every view of a member, claim or referral is recorded."],
+    },
+    Slide {
+        title: "Reporting a problem",
+        text: &["If you suspect someone used your account, or member information went where it should not, tell your office administrator and the plan's Privacy Officer at once."],
+    },
+    Slide {
+        title: "Every year",
+        text: &["This training is repeated every calendar year. Your office administrator also confirms your access every 60 days."],
+    },
+];
+
+/// The extra slides of the Local Office Administrator.
+pub const ADMIN_SLIDES: [Slide; 3] = [
+    Slide {
+        title: "Your role as Local Office Administrator",
+        text: &["You accept or decline requests to join your office, keep the list of users current, and change their roles and settings as their work changes."],
+    },
+    Slide {
+        title: "Give only the access that is needed",
+        text: &["Assign each user only the NPIs, correspondence and security settings their work needs. Remove users the day they leave, with their separation date."],
+    },
+    Slide {
+        title: "Verify users every 60 days",
+        text: &["“Verify Users” turns yellow when 15 days or fewer are left. If the 60 days pass, everyone in your office except its administrators loses access until the plan reinstates your office."],
+    },
+];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingInfo {
+    /// The Local Office Administrator's training, with its extra slides.
+    pub admin: bool,
+}
+
+#[server(endpoint = "training")]
+pub async fn load_training() -> Result<TrainingInfo, AppError> {
+    crate::ssr::serve(async {
+        let caller = crate::ssr::guard::signed_in_before_training().await?;
+        Ok(TrainingInfo {
+            admin: caller.verifying_admin().is_ok(),
+        })
+    })
+    .await
+}
+
+#[server(endpoint = "training/complete")]
+pub async fn complete_training(completed: bool) -> Result<(), AppError> {
+    crate::ssr::serve(ssr::complete(completed)).await
+}
+
+/// Whether the user must take the training now: not yet this calendar year (in the plan's
+/// time zone), or only the staff training while they are now an administrator.
+#[cfg(feature = "ssr")]
+pub fn is_due(
+    completed_at: Option<i64>,
+    role: Option<&str>,
+    is_admin: bool,
+    now: i64,
+    tz: &jiff::tz::TimeZone,
+) -> bool {
+    let year = |unix: i64| {
+        jiff::Timestamp::from_second(unix)
+            .map(|t| t.to_zoned(tz.clone()).year())
+            .ok()
+    };
+    let this_year = completed_at
+        .and_then(year)
+        .is_some_and(|y| Some(y) == year(now));
+    !this_year || (is_admin && role != Some("admin"))
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::ssr::{audit, guard};
+
+    pub async fn complete(completed: bool) -> Result<(), AppError> {
+        let caller = guard::signed_in_before_training().await?;
+        if !completed {
+            return Err(AppError::field(
+                "completed",
+                "Confirm that you have completed the training.",
+            ));
+        }
+        let admin = caller.verifying_admin().is_ok();
+        let role = if admin { "admin" } else { "staff" };
+        let now = caller.state.clock.unix();
+        sqlx::query(
+            "UPDATE users SET training_completed_at = $1, training_role = $2 WHERE id = $3",
+        )
+        .bind(now)
+        .bind(role)
+        .bind(caller.user_id)
+        .execute(&caller.state.db.pool)
+        .await?;
+        audit::record(
+            &caller.state.db,
+            now,
+            audit::AuditEntry {
+                user_id: Some(caller.user_id),
+                organization_id: caller.org.as_ref().map(|o| o.organization_id),
+                action: "training.complete",
+                subject: format!("user:{}", caller.user_id),
+                detail: role.into(),
+                ip: caller.ip.clone(),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+#[component]
+pub fn TrainingPage() -> impl IntoView {
+    let info = Resource::new(|| (), |_| load_training());
+    view! {
+        <RequireOrganization>
+            <div class="narrow">
+                <h1>"Provider Portal User Training"</h1>
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || info.get().map(|r| match r {
+                        Ok(i) => view! { <Slides admin=i.admin /> }.into_any(),
+                        Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
+                    })}
+                </Suspense>
+            </div>
+        </RequireOrganization>
+    }
+}
+
+#[component]
+fn Slides(admin: bool) -> impl IntoView {
+    let query = use_query_map();
+    let slides: Vec<&'static Slide> = STAFF_SLIDES
+        .iter()
+        .chain(admin.then_some(ADMIN_SLIDES.iter()).into_iter().flatten())
+        .collect();
+    let total = slides.len();
+    let slides = StoredValue::new(slides);
+    let index = RwSignal::new(0usize);
+    let done = RwSignal::new(false);
+    let action = ServerAction::<CompleteTraining>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            // Back to where the user was going; only paths on this site.
+            let next = query
+                .read_untracked()
+                .get("next")
+                .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+                .unwrap_or_else(|| "/".into());
+            go_to(&next);
+        }
+    });
+    view! {
+        <p>{if admin { "The training for Local Office Administrators" } else { "The training for office staff" }}</p>
+        <section class="slide" aria-labelledby="slide-title" aria-live="polite">
+            <p class="step-count">{move || format!("Slide {} of {total}", index.get() + 1)}</p>
+            <h2 id="slide-title">{move || slides.with_value(|s| s[index.get()].title)}</h2>
+            {move || slides.with_value(|s| s[index.get()].text.iter().map(|p| view! { <p>{*p}</p> }).collect_view())}
+        </section>
+        <Show when=move || index.get() + 1 == total>
+            <Checkbox label="I have completed the training" checked=done />
+            <ErrorSummary error=Signal::derive(move || action.value().get().and_then(Result::err)) />
+        </Show>
+        <div class="actions">
+            <button class="button" disabled=move || index.get() == 0 on:click=move |_| index.update(|i| *i = i.saturating_sub(1))>"Back"</button>
+            <Show
+                when=move || index.get() + 1 == total
+                fallback=move || view! { <button class="button primary" on:click=move |_| index.update(|i| *i += 1)>"Next"</button> }
+            >
+                <button class="button primary" disabled=move || !done.get() || action.pending().get() on:click=move |_| { action.dispatch(CompleteTraining { completed: true }); }>"Complete Training"</button>
+            </Show>
+        </div>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn training_is_due_once_a_calendar_year_and_for_a_new_role() {
+        let tz = jiff::tz::TimeZone::get("America/Los_Angeles").unwrap();
+        let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap().as_second();
+        let done = Some(at("2026-01-05T18:00:00Z"));
+        assert!(
+            is_due(None, None, false, at("2026-06-01T00:00:00Z"), &tz),
+            "never taken"
+        );
+        assert!(!is_due(
+            done,
+            Some("staff"),
+            false,
+            at("2026-12-31T20:00:00Z"),
+            &tz
+        ));
+        // New Year's Eve at 11 p.m. in Los Angeles is already January 1 in UTC.
+        assert!(!is_due(
+            done,
+            Some("staff"),
+            false,
+            at("2027-01-01T07:00:00Z"),
+            &tz
+        ));
+        assert!(
+            is_due(done, Some("staff"), false, at("2027-01-01T08:00:00Z"), &tz),
+            "a new year"
+        );
+        assert!(
+            is_due(done, Some("staff"), true, at("2026-06-01T00:00:00Z"), &tz),
+            "now an administrator"
+        );
+        assert!(!is_due(
+            done,
+            Some("admin"),
+            false,
+            at("2026-06-01T00:00:00Z"),
+            &tz
+        ));
+    }
+}

@@ -1,0 +1,71 @@
+import { test, expect } from '@playwright/test';
+import { hydrated, logIn } from './helpers';
+
+// Runs against its own server: suspending Sunrise Family Clinic must not disturb other tests.
+test('a suspended office: its admin can only verify users, its staff are told, and the plan reinstates it', async ({ page, browser }) => {
+  const ops = await browser.newPage();
+  await logIn(ops, 'ops@poppy.example');
+  await expect(ops.getByRole('heading', { level: 1, name: 'Plan Operations' })).toBeVisible();
+  await hydrated(ops);
+  const sunrise = ops.getByRole('table', { name: 'Registered offices' }).getByRole('row').filter({ hasText: 'Sunrise Family Clinic' });
+  await expect(sunrise).toContainText('Verification due in 50 days');
+  await sunrise.getByRole('button', { name: 'Revoke Access' }).click();
+  await expect(sunrise).toContainText('Access revoked by the plan');
+
+  const staff = await browser.newPage();
+  await logIn(staff, 'processor@sunrise.example');
+  await expect(staff.getByRole('heading', { level: 1, name: 'Access Suspended' })).toBeVisible();
+  await staff.close();
+
+  // The admin is taken to "Verify Users", and only there.
+  await logIn(page, 'admin@sunrise.example');
+  await expect(page.getByRole('heading', { level: 1, name: 'Verify Users' })).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText("Your office's access is suspended");
+  await hydrated(page);
+  const users = page.getByRole('table', { name: 'Users to verify' });
+  await expect(users.getByRole('row')).toHaveCount(4);
+  await expect(page.getByRole('button', { name: 'Confirm' })).toBeDisabled();
+
+  // A change of role asks for the reason.
+  await users.getByRole('row').filter({ hasText: 'processor@sunrise.example' }).getByRole('button', { name: 'Edit' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Step 3: Assign Permissions Across Organization' })).toBeVisible();
+  await hydrated(page);
+  await page.getByRole('combobox', { name: 'Position' }).selectOption({ label: 'Referral Coordinator' });
+  await page.getByRole('button', { name: 'Save and Finish' }).click();
+  await expect(page.getByText('Enter the reason for this change.')).toBeVisible();
+  await page.getByRole('textbox', { name: 'Reason' }).fill('Now coordinates referrals');
+  await page.getByRole('button', { name: 'Save and Finish' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The permissions were saved.' })).toBeVisible();
+
+  // Someone who left is removed with a separation date and a reason.
+  await page.goto('/admin/verify');
+  await hydrated(page);
+  await users.getByRole('row').filter({ hasText: 'multi@sunrise.example' }).getByRole('button', { name: 'Remove' }).click();
+  const removal = page.getByRole('dialog', { name: 'Remove User' });
+  await removal.getByRole('button', { name: 'Remove' }).click();
+  await expect(removal.getByText('Enter the reason the user is being removed.')).toBeVisible();
+  await removal.getByLabel('Separation Date').fill('2026-11-20');
+  await removal.getByRole('textbox', { name: 'Reason' }).fill('Moved to Harbor Pediatrics only');
+  await removal.getByRole('button', { name: 'Remove' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The user was removed from your organization.' })).toBeVisible();
+  await expect(users.getByRole('row')).toHaveCount(3);
+
+  // Verify each remaining user, then confirm.
+  for (const email of ['admin@sunrise.example', 'processor@sunrise.example']) {
+    const row = users.getByRole('row').filter({ hasText: email });
+    await row.getByRole('button', { name: 'Verify' }).click();
+    await expect(row).toContainText('Verified');
+  }
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Access returns for everyone when the plan reinstates your office.' })).toBeVisible();
+
+  await ops.reload();
+  await hydrated(ops);
+  await sunrise.getByRole('button', { name: 'Reinstate' }).click();
+  await expect(sunrise).toContainText('Verification due in 60 days');
+  await ops.close();
+
+  await page.goto('/admin/users');
+  await expect(page.getByRole('heading', { level: 1, name: 'User Management' })).toBeVisible();
+  await expect(page.getByRole('link', { name: /Verify Users/ })).toContainText('60 days left');
+});

@@ -1,0 +1,1012 @@
+//! Organization administration over HTTP, on every database backend: adding users and their
+//! registration, the permission wizard, deactivation, domains, email changes, and who may
+//! call what.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use serde_json::{json, Value};
+
+const DEMO_PASSWORD: &str = "Poppy-Demo-Password-2026!";
+const INVITEE_PASSWORD: &str = "Nina-Nurse-Portal-Pass-77";
+
+async fn session_of(site: &Site, email: &str) -> String {
+    let (status, cookie, body) = log_in(site, email, DEMO_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    cookie.unwrap()
+}
+
+async fn call(site: &Site, path: &str, body: Value, cookie: &str) -> (StatusCode, Value) {
+    let response = site.send(post_json(path, body, Some(cookie))).await;
+    let status = response.status();
+    let text = body_text(response).await;
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn form(site: &Site, path: &str, body: &str, cookie: Option<&str>) -> (StatusCode, Value) {
+    let (status, response) = site.post(path, body, cookie).await;
+    let text = body_text(response).await;
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn add(site: &Site, admin: &str, email: &str) -> (StatusCode, Value) {
+    call(
+        site,
+        "/api/admin/users/add",
+        json!({ "form": { "email": email, "first_name": "Nina", "last_name": "Nurse", "mobile": "(916) 555-3100", "business": "" } }),
+        admin,
+    )
+    .await
+}
+
+async fn org_id(site: &Site, name: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM organizations WHERE name = $1")
+        .bind(name)
+        .fetch_one(&site.state.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn user_id(site: &Site, email: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(&site.state.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn provider_ids(site: &Site, organization: &str) -> Vec<i64> {
+    sqlx::query_scalar(
+        "SELECT p.id FROM providers p JOIN organizations o ON o.id = p.organization_id WHERE o.name = $1 ORDER BY p.npi",
+    )
+    .bind(organization)
+    .fetch_all(&site.state.db.pool)
+    .await
+    .unwrap()
+}
+
+fn t_of(url: &str) -> String {
+    url.split("t=").nth(1).unwrap().to_string()
+}
+
+#[tokio::test]
+async fn an_added_user_registers_from_the_emailed_link() {
+    for site in sites(false).await {
+        let admin = session_of(&site, "admin@sunrise.example").await;
+
+        // Bad input: every field at fault is named, nothing is created.
+        let (status, body) = call(
+            &site,
+            "/api/admin/users/add",
+            json!({ "form": { "email": "nina@", "first_name": "", "last_name": "Nurse", "mobile": "555", "business": "" } }),
+            &admin,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let errors = &body["Validation"];
+        for field in ["email", "first_name", "mobile"] {
+            assert!(errors.get(field).is_some(), "{field}: {body}");
+        }
+
+        let (status, id) = add(&site, &admin, "nina@sunrise.example").await;
+        assert_eq!(status, StatusCode::OK, "{id}");
+        let (status, again) = add(&site, &admin, "nina@sunrise.example").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{again}");
+
+        // The link is for /invitation, not for setting a password straight away.
+        let first = last_message_to(&site, "nina@sunrise.example").await;
+        assert!(
+            first.links[0].contains("/invitation?t="),
+            "{:?}",
+            first.links
+        );
+        let (_, refused) = form(
+            &site,
+            "/api/password/link",
+            &format!("t={}", t_of(&first.links[0])),
+            None,
+        )
+        .await;
+        assert!(refused.get("Invalid").is_some(), "{refused}");
+
+        // "Resend" voids the first link.
+        let (status, _) = form(
+            &site,
+            "/api/admin/users/resend-invitation",
+            &format!("user_id={id}"),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, old) = form(
+            &site,
+            "/api/invitation",
+            &format!("t={}", t_of(&first.links[0])),
+            None,
+        )
+        .await;
+        assert!(old.get("Invalid").is_some(), "{old}");
+        let t = t_of(&last_message_to(&site, "nina@sunrise.example").await.links[0]);
+
+        let (_, step) = form(&site, "/api/invitation", &format!("t={t}"), None).await;
+        assert_eq!(step["Notice"]["first_name"], "Nina");
+        let (status, bad) = form(
+            &site,
+            "/api/invitation/account",
+            &format!("t={t}&first_name=Nina&last_name=Nurse&phone=12&channel=sms"),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        let (_, step) = form(
+            &site,
+            "/api/invitation/account",
+            &format!(
+                "t={t}&first_name=Nina&last_name=Nurse&phone={}&channel=sms",
+                enc("(916) 555-3111")
+            ),
+            None,
+        )
+        .await;
+        assert!(step.get("PasscodeEnter").is_some(), "{step}");
+        let code = latest_code(&site).await;
+        let (_, step) = form(
+            &site,
+            "/api/invitation/verify",
+            &format!("t={t}&code={code}"),
+            None,
+        )
+        .await;
+        assert_eq!(step["Complete"]["email"], "nina@sunrise.example", "{step}");
+        let (_, reused) = form(&site, "/api/invitation", &format!("t={t}"), None).await;
+        assert!(reused.get("Invalid").is_some(), "single use: {reused}");
+
+        let link = last_message_to(&site, "nina@sunrise.example").await.links[0].clone();
+        assert!(link.contains("/password/set?t="));
+        let (status, _) = use_link(&site, &link, INVITEE_PASSWORD).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, cookie, _) = log_in(&site, "nina@sunrise.example", INVITEE_PASSWORD).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(cookie.is_some());
+
+        let history = sqlx::query_scalar::<_, String>(
+            "SELECT action FROM user_changes WHERE user_id = $1 ORDER BY id",
+        )
+        .bind(id.as_i64().unwrap())
+        .fetch_all(&site.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(history, vec!["user.add", "user.invitation_resend"]);
+    }
+}
+
+#[tokio::test]
+async fn invitations_last_seven_days_and_unassigned_users_are_deactivated_after_thirty() {
+    for site in sites(false).await {
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let (_, id) = add(&site, &admin, "late@sunrise.example").await;
+        let id = id.as_i64().unwrap();
+        let t = t_of(&last_message_to(&site, "late@sunrise.example").await.links[0]);
+        site.clock.advance(7 * 86_400 - 60);
+        let (_, step) = form(&site, "/api/invitation", &format!("t={t}"), None).await;
+        assert!(step.get("Notice").is_some(), "still valid on day 7: {step}");
+        site.clock.advance(61);
+        let (_, step) = form(&site, "/api/invitation", &format!("t={t}"), None).await;
+        assert!(
+            step["Invalid"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("expired"),
+            "{step}"
+        );
+
+        // A second before day 30 nothing happens; on day 30 the user is deactivated and the admins told.
+        site.clock.advance(23 * 86_400 - 2);
+        let state = site.state.clone();
+        assert_eq!(
+            app::admin::ssr::deactivate_unassigned(&state)
+                .await
+                .unwrap(),
+            0
+        );
+        site.clock.advance(1);
+        assert_eq!(
+            app::admin::ssr::deactivate_unassigned(&state)
+                .await
+                .unwrap(),
+            1
+        );
+        let status: String =
+            sqlx::query_scalar("SELECT status FROM memberships WHERE user_id = $1")
+                .bind(id)
+                .fetch_one(&site.state.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(status, "deactivated");
+        let told: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'user_activity' AND title = 'User deactivated'",
+        )
+        .bind(user_id(&site, "admin@sunrise.example").await)
+        .fetch_one(&site.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(told, 1);
+        assert_eq!(
+            app::admin::ssr::deactivate_unassigned(&state)
+                .await
+                .unwrap(),
+            0,
+            "only once"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_wizard_keeps_its_draft_and_applies_all_three_sections() {
+    for site in sites(false).await {
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let (_, id) = add(&site, &admin, "nina@sunrise.example").await;
+        let id = id.as_i64().unwrap();
+        let npis = provider_ids(&site, "Sunrise Family Clinic").await;
+        let mut set = json!({
+            "npis": { npis[0].to_string(): "Admin", npis[1].to_string(): "Processor" },
+            "correspondence": {},
+            "org_role": "None", "preset": "CustomSetup", "modules": [], "position": "", "position_other": ""
+        });
+        let (status, body) = call(
+            &site,
+            "/api/admin/wizard/save",
+            json!({ "user_id": id, "step": 1, "set": set }),
+            &admin,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        // Leaving and coming back resumes the draft at its step.
+        let (_, wizard) = form(
+            &site,
+            "/api/admin/wizard",
+            &format!("user_id={id}"),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(wizard["step"], 1);
+        assert_eq!(wizard["set"]["npis"][npis[1].to_string()], "Processor");
+        assert_eq!(wizard["editing"], false);
+        assert_eq!(wizard["npis"].as_array().unwrap().len(), 6);
+
+        set["correspondence"] = json!({ npis[1].to_string(): ["Tax Documents", "Remittance Advice"], npis[2].to_string(): ["Tax Documents"] });
+        set["preset"] = json!("ClaimsViewer");
+        set["position"] = json!("Other");
+        let (status, body) = call(
+            &site,
+            "/api/admin/wizard/finish",
+            json!({ "user_id": id, "set": set, "reason": "" }),
+            &admin,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body["Validation"].get("position_other").is_some(), "{body}");
+        set["position_other"] = json!("Biller");
+        let (status, body) = call(
+            &site,
+            "/api/admin/wizard/finish",
+            json!({ "user_id": id, "set": set, "reason": "" }),
+            &admin,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        let levels: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT n.provider_id, n.level FROM npi_permissions n JOIN memberships m ON m.id = n.membership_id WHERE m.user_id = $1 ORDER BY n.provider_id",
+        )
+        .bind(id)
+        .fetch_all(&site.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            levels,
+            vec![(npis[0], "admin".into()), (npis[1], "processor".into())]
+        );
+        // Correspondence only for NPIs the user holds.
+        let types: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT c.provider_id, c.correspondence_type FROM correspondence_permissions c JOIN memberships m ON m.id = c.membership_id \
+             WHERE m.user_id = $1 ORDER BY c.correspondence_type",
+        )
+        .bind(id)
+        .fetch_all(&site.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            types,
+            vec![
+                (npis[1], "Remittance Advice".into()),
+                (npis[1], "Tax Documents".into())
+            ]
+        );
+        let modules: Vec<String> = sqlx::query_scalar(
+            "SELECT p.module FROM module_permissions p JOIN memberships m ON m.id = p.membership_id WHERE m.user_id = $1 ORDER BY p.module",
+        )
+        .bind(id)
+        .fetch_all(&site.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            modules,
+            vec!["claims", "disputes", "eligibility"],
+            "the preset's modules"
+        );
+        let drafts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM permission_drafts")
+            .fetch_one(&site.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(drafts, 0);
+
+        // A later change of role needs a reason; an NPI change alone does not.
+        let (_, wizard) = form(
+            &site,
+            "/api/admin/wizard",
+            &format!("user_id={id}&step=2"),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(wizard["editing"], true);
+        assert_eq!(wizard["step"], 2);
+        let mut changed = wizard["set"].clone();
+        changed["org_role"] = json!("Processor");
+        let (status, body) = call(
+            &site,
+            "/api/admin/wizard/finish",
+            json!({ "user_id": id, "set": changed, "reason": " " }),
+            &admin,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body["Validation"].get("reason").is_some(), "{body}");
+        let (status, _) = call(
+            &site,
+            "/api/admin/wizard/finish",
+            json!({ "user_id": id, "set": changed, "reason": "Took over billing" }),
+            &admin,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let mut npi_only = changed.clone();
+        npi_only["npis"] = json!({ npis[3].to_string(): "Admin" });
+        let (status, _) = call(
+            &site,
+            "/api/admin/wizard/finish",
+            json!({ "user_id": id, "set": npi_only, "reason": "" }),
+            &admin,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+
+        // The history shows who, before, after and why.
+        let (_, detail) = form(
+            &site,
+            "/api/admin/users/detail",
+            &format!("user_id={id}"),
+            Some(&admin),
+        )
+        .await;
+        let history = detail["history"].as_array().unwrap();
+        let role_change = history
+            .iter()
+            .find(|h| h["reason"] == "Took over billing")
+            .expect("the change with its reason");
+        assert_eq!(role_change["by"], "Grace Holloway", "{role_change}");
+        assert!(role_change["before"]
+            .as_str()
+            .unwrap()
+            .contains("Organization permission: None"));
+        assert!(role_change["after"]
+            .as_str()
+            .unwrap()
+            .contains("Organization permission: Processor"));
+
+        // An NPI of another organization is as if it did not exist.
+        let harbor = provider_ids(&site, "Harbor Pediatrics").await;
+        let mut foreign = changed.clone();
+        foreign["npis"] = json!({ harbor[0].to_string(): "Admin" });
+        let (status, _) = call(
+            &site,
+            "/api/admin/wizard/finish",
+            json!({ "user_id": id, "set": foreign, "reason": "x" }),
+            &admin,
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn deactivation_ends_sessions_and_keeps_one_admin() {
+    for site in sites(false).await {
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let processor = session_of(&site, "processor@sunrise.example").await;
+        let processor_id = user_id(&site, "processor@sunrise.example").await;
+        let admin_id = user_id(&site, "admin@sunrise.example").await;
+
+        let (status, body) = form(
+            &site,
+            "/api/admin/users/status",
+            &format!("user_id={admin_id}&active=false"),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::CONFLICT,
+            "the last active Org Admin stays: {body}"
+        );
+
+        let (status, _) = form(
+            &site,
+            "/api/admin/users/status",
+            &format!("user_id={processor_id}&active=false"),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = site.post("/api/dashboard", "", Some(&processor)).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "their session ended at once"
+        );
+        let (status, cookie, _) = log_in(&site, "processor@sunrise.example", DEMO_PASSWORD).await;
+        assert_eq!(status, StatusCode::OK, "signing in still works…");
+        let (status, _) = site.post("/api/dashboard", "", cookie.as_deref()).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "…but not into the organization"
+        );
+
+        let (status, _) = form(
+            &site,
+            "/api/admin/users/status",
+            &format!("user_id={processor_id}&active=true"),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let processor = session_of(&site, "processor@sunrise.example").await;
+        let (status, _) = site.post("/api/dashboard", "", Some(&processor)).await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, detail) = form(
+            &site,
+            "/api/admin/users/detail",
+            &format!("user_id={processor_id}"),
+            Some(&admin),
+        )
+        .await;
+        let actions: Vec<&str> = detail["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions, vec!["User reactivated", "User deactivated"]);
+    }
+}
+
+#[tokio::test]
+async fn a_domain_is_removed_only_without_active_users() {
+    for site in sites(false).await {
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let (_, id) = add(&site, &admin, "pat@clinic-temp.example").await;
+        let (_, domains) = form(&site, "/api/admin/domains", "", Some(&admin)).await;
+        let names: Vec<&str> = domains
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["domain"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, vec!["clinic-temp.example", "sunrise.example"]);
+
+        let (status, refused) = form(
+            &site,
+            "/api/admin/domains/remove",
+            "domain=clinic-temp.example",
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(
+            refused.to_string().contains("Nina Nurse"),
+            "names the active users: {refused}"
+        );
+
+        form(
+            &site,
+            "/api/admin/users/status",
+            &format!("user_id={id}&active=false"),
+            Some(&admin),
+        )
+        .await;
+        let (status, _) = form(
+            &site,
+            "/api/admin/domains/remove",
+            "domain=clinic-temp.example",
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, domains) = form(&site, "/api/admin/domains", "", Some(&admin)).await;
+        assert_eq!(domains.as_array().unwrap().len(), 1);
+        let (status, _) = form(
+            &site,
+            "/api/admin/domains/remove",
+            "domain=poppy.example",
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "not a domain of this organization"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_admin_changes_a_users_email_confirmed_by_the_new_address() {
+    for site in sites(false).await {
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let processor = session_of(&site, "processor@sunrise.example").await;
+        let id = user_id(&site, "processor@sunrise.example").await;
+        let (status, body) = form(
+            &site,
+            "/api/admin/users/email",
+            &format!("user_id={id}&email=admin%40sunrise.example"),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "taken: {body}");
+        let (status, _) = form(
+            &site,
+            "/api/admin/users/email",
+            &format!("user_id={id}&email=pia%40sunrise.example"),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let unchanged: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_one(&site.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            unchanged, "processor@sunrise.example",
+            "nothing changes before confirmation"
+        );
+
+        let link = last_message_to(&site, "pia@sunrise.example").await.links[0].clone();
+        assert!(link.contains("/email/confirm?t="));
+        site.clock.advance(24 * 3600 + 1);
+        let (status, expired) = form(
+            &site,
+            "/api/email/confirm",
+            &format!("t={}", t_of(&link)),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(expired.to_string().contains("expired"));
+
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        form(
+            &site,
+            "/api/admin/users/email",
+            &format!("user_id={id}&email=pia%40sunrise.example"),
+            Some(&admin),
+        )
+        .await;
+        let link = last_message_to(&site, "pia@sunrise.example").await.links[0].clone();
+        let (status, body) = form(
+            &site,
+            "/api/email/confirm",
+            &format!("t={}", t_of(&link)),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body, "pia@sunrise.example");
+        let (status, _) = form(
+            &site,
+            "/api/email/confirm",
+            &format!("t={}", t_of(&link)),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "single use");
+        let (status, _) = site.post("/api/dashboard", "", Some(&processor)).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "sessions under the old username ended"
+        );
+        let (status, cookie, _) = log_in(&site, "pia@sunrise.example", DEMO_PASSWORD).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(cookie.is_some());
+        assert_eq!(
+            last_message_to(&site, "processor@sunrise.example")
+                .await
+                .subject,
+            "Your Poppy Health Provider Portal email address changed"
+        );
+    }
+}
+
+/// Every administration function refuses a Processor (403) and hides other organizations'
+/// users (404).
+#[tokio::test]
+async fn only_an_org_admin_of_the_users_organization_may_administer() {
+    for site in sites(false).await {
+        let processor = session_of(&site, "processor@sunrise.example").await;
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let admin_id = user_id(&site, "admin@sunrise.example").await;
+        let harbor_only = user_id(&site, "network@coastal.example").await;
+        let set = json!({ "npis": {}, "correspondence": {}, "org_role": "None", "preset": "CustomSetup", "modules": [], "position": "", "position_other": "" });
+        let form_calls = [
+            ("/api/admin/users", "search=".to_string()),
+            ("/api/admin/users/detail", format!("user_id={admin_id}")),
+            (
+                "/api/admin/users/status",
+                format!("user_id={admin_id}&active=false"),
+            ),
+            (
+                "/api/admin/users/resend-invitation",
+                format!("user_id={admin_id}"),
+            ),
+            (
+                "/api/admin/users/email",
+                format!("user_id={admin_id}&email=x%40sunrise.example"),
+            ),
+            ("/api/admin/wizard", format!("user_id={admin_id}")),
+            ("/api/admin/domains", String::new()),
+            (
+                "/api/admin/domains/remove",
+                "domain=sunrise.example".to_string(),
+            ),
+        ];
+        let json_calls = [
+            (
+                "/api/admin/users/add",
+                json!({ "form": { "email": "x@sunrise.example", "first_name": "X", "last_name": "Y", "mobile": "(916) 555-3100", "business": "" } }),
+            ),
+            (
+                "/api/admin/wizard/save",
+                json!({ "user_id": admin_id, "step": 1, "set": set }),
+            ),
+            (
+                "/api/admin/wizard/finish",
+                json!({ "user_id": admin_id, "set": set, "reason": "x" }),
+            ),
+        ];
+        for (path, body) in &form_calls {
+            let (status, _) = form(&site, path, body, Some(&processor)).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+            let (status, _) = form(&site, path, body, None).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
+        }
+        for (path, body) in &json_calls {
+            let (status, _) = call(&site, path, body.clone(), &processor).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+        }
+        // The admin of Sunrise asking about a user of another organization: not found.
+        for (path, body) in [
+            ("/api/admin/users/detail", format!("user_id={harbor_only}")),
+            (
+                "/api/admin/users/status",
+                format!("user_id={harbor_only}&active=false"),
+            ),
+            (
+                "/api/admin/users/email",
+                format!("user_id={harbor_only}&email=y%40sunrise.example"),
+            ),
+            ("/api/admin/wizard", format!("user_id={harbor_only}")),
+        ] {
+            let (status, _) = form(&site, path, &body, Some(&admin)).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        }
+        let (status, _) = call(
+            &site,
+            "/api/admin/wizard/finish",
+            json!({ "user_id": harbor_only, "set": set, "reason": "x" }),
+            &admin,
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        // Nothing changed for the users asked about.
+        let (_, users) = form(&site, "/api/admin/users", "search=", Some(&admin)).await;
+        assert!(
+            users
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|u| u["email"].as_str().unwrap().ends_with("@sunrise.example")),
+            "{users}"
+        );
+        let _ = org_id(&site, "Sunrise Family Clinic").await;
+    }
+}
+
+#[tokio::test]
+async fn verify_users_every_sixty_days_or_the_office_is_suspended_until_reinstated() {
+    for site in sites(false).await {
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        // Demo: verified ten days ago.
+        let (_, summary) = form(&site, "/api/admin/verify/summary", "", Some(&admin)).await;
+        assert_eq!(summary["days_left"], 50);
+        assert_eq!(summary["state"], "Current");
+        site.clock.advance(35 * 86_400);
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let (_, summary) = form(&site, "/api/admin/verify/summary", "", Some(&admin)).await;
+        assert_eq!(
+            (summary["days_left"].as_i64(), summary["state"].as_str()),
+            (Some(15), Some("DueSoon"))
+        );
+
+        // Partial work is kept ("Save & Close"); confirming needs every user.
+        let (_, list) = form(&site, "/api/admin/verify", "", Some(&admin)).await;
+        let ids: Vec<i64> = list["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids.len(), 3);
+        let (status, _) = form(
+            &site,
+            "/api/admin/verify/user",
+            &format!("user_id={}", ids[0]),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, body) = form(&site, "/api/admin/verify/confirm", "", Some(&admin)).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(body.to_string().contains("2 left"));
+
+        // Past the deadline: the processor loses access, the admin may only verify.
+        site.clock.advance(16 * 86_400);
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let (_, summary) = form(&site, "/api/admin/verify/summary", "", Some(&admin)).await;
+        assert_eq!(
+            (summary["state"].as_str(), summary["lapsed"].as_bool()),
+            (Some("Expired"), Some(true))
+        );
+        let processor = session_of(&site, "processor@sunrise.example").await;
+        let (status, body) = form(&site, "/api/dashboard", "", Some(&processor)).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (StatusCode::FORBIDDEN, Some("AccessSuspended"))
+        );
+        let (status, _) = form(&site, "/api/admin/users", "search=", Some(&admin)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "only Verify Users");
+        let (_, session) = form(&site, "/api/session", "", Some(&admin)).await;
+        assert_eq!(session["user"]["organization_lapsed"], true);
+        for id in &ids[1..] {
+            site.clock.advance(1);
+            form(
+                &site,
+                "/api/admin/verify/user",
+                &format!("user_id={id}"),
+                Some(&admin),
+            )
+            .await;
+        }
+        let (status, message) = form(&site, "/api/admin/verify/confirm", "", Some(&admin)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            message.as_str().unwrap().contains("reinstates"),
+            "{message}"
+        );
+        let (status, _) = form(&site, "/api/dashboard", "", Some(&processor)).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "still suspended until the plan reinstates"
+        );
+
+        // The plan reinstates: everyone is back, with 60 new days.
+        let ops = session_of(&site, "ops@poppy.example").await;
+        let (status, _) = form(
+            &site,
+            "/api/operator/offices/reinstate",
+            &format!(
+                "organization_id={}",
+                org_id(&site, "Sunrise Family Clinic").await
+            ),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "only plan staff");
+        let (_, offices) = form(&site, "/api/operator/offices", "", Some(&ops)).await;
+        let sunrise = offices
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["name"] == "Sunrise Family Clinic")
+            .unwrap();
+        assert_eq!(sunrise["suspended"], true);
+        let (status, _) = form(
+            &site,
+            "/api/operator/offices/reinstate",
+            &format!("organization_id={}", sunrise["id"]),
+            Some(&ops),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = form(&site, "/api/dashboard", "", Some(&processor)).await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, summary) = form(&site, "/api/admin/verify/summary", "", Some(&admin)).await;
+        assert_eq!(summary["days_left"], 60);
+
+        // Revoking suspends the office at once and signs its users out of it.
+        let (status, _) = form(
+            &site,
+            "/api/operator/offices/revoke",
+            &format!("organization_id={}", sunrise["id"]),
+            Some(&ops),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = form(&site, "/api/dashboard", "", Some(&processor)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+}
+
+#[tokio::test]
+async fn confirming_in_time_restarts_the_sixty_days() {
+    for site in sites(false).await {
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let (_, list) = form(&site, "/api/admin/verify", "", Some(&admin)).await;
+        for user in list["users"].as_array().unwrap() {
+            site.clock.advance(1);
+            form(
+                &site,
+                "/api/admin/verify/user",
+                &format!("user_id={}", user["id"]),
+                Some(&admin),
+            )
+            .await;
+        }
+        let (status, _) = form(&site, "/api/admin/verify/confirm", "", Some(&admin)).await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, summary) = form(&site, "/api/admin/verify/summary", "", Some(&admin)).await;
+        assert_eq!(summary["days_left"], 60);
+        let (_, list) = form(&site, "/api/admin/verify", "", Some(&admin)).await;
+        assert!(
+            list["users"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|u| u["verified"] == false),
+            "a new round starts"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_removed_user_leaves_with_a_separation_date_and_a_reason() {
+    for site in sites(false).await {
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let processor = session_of(&site, "processor@sunrise.example").await;
+        let id = user_id(&site, "processor@sunrise.example").await;
+        let (status, body) = form(
+            &site,
+            "/api/admin/users/remove",
+            &format!("user_id={id}&separation_date=13%2F45%2F2026&reason="),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body["Validation"].get("separation_date").is_some()
+                && body["Validation"].get("reason").is_some(),
+            "{body}"
+        );
+        let (status, _) = form(
+            &site,
+            "/api/admin/users/remove",
+            &format!("user_id={id}&separation_date=05%2F27%2F2026&reason=Left+the+practice"),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = form(&site, "/api/dashboard", "", Some(&processor)).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "signed out of the organization"
+        );
+        let (_, users) = form(&site, "/api/admin/users", "search=", Some(&admin)).await;
+        assert!(
+            users.as_array().unwrap().iter().all(|u| u["id"] != id),
+            "no longer listed"
+        );
+        let (status, _) = form(
+            &site,
+            "/api/admin/users/detail",
+            &format!("user_id={id}"),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (date, reason): (String, String) = sqlx::query_as(
+            "SELECT separation_date, removal_reason FROM memberships WHERE user_id = $1",
+        )
+        .bind(id)
+        .fetch_one(&site.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            (date.as_str(), reason.as_str()),
+            ("2026-05-27", "Left the practice")
+        );
+        let grants: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM npi_permissions n JOIN memberships m ON m.id = n.membership_id WHERE m.user_id = $1")
+            .bind(id)
+            .fetch_one(&site.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(grants, 0);
+    }
+}
+
+#[tokio::test]
+async fn training_comes_first_and_again_every_year() {
+    for site in sites(false).await {
+        let processor = session_of(&site, "processor@sunrise.example").await;
+        let (status, _) = form(&site, "/api/dashboard", "", Some(&processor)).await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "demo users took this year's training"
+        );
+        // Into next year (password and verification renewed meanwhile: only the training is due).
+        let next_year = jiff::civil::date(2027, 1, 2)
+            .to_zoned(site.state.settings.time_zone.clone())
+            .unwrap()
+            .timestamp()
+            .as_second();
+        site.clock.advance(next_year - site.state.clock.unix());
+        for update in [
+            "UPDATE organizations SET verified_at = $1",
+            "UPDATE users SET password_changed_at = $1",
+        ] {
+            sqlx::query(update)
+                .bind(next_year)
+                .execute(&site.state.db.pool)
+                .await
+                .unwrap();
+        }
+        let processor = session_of(&site, "processor@sunrise.example").await;
+        let (status, body) = form(&site, "/api/dashboard", "", Some(&processor)).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (StatusCode::FORBIDDEN, Some("TrainingRequired"))
+        );
+        let (_, info) = form(&site, "/api/training", "", Some(&processor)).await;
+        assert_eq!(info["admin"], false, "the staff training");
+        form(
+            &site,
+            "/api/training/complete",
+            "completed=true",
+            Some(&processor),
+        )
+        .await;
+        let (status, _) = form(&site, "/api/dashboard", "", Some(&processor)).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+}
