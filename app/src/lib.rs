@@ -3,6 +3,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod access;
 pub mod admin;
 pub mod auth;
 pub mod correspondence;
@@ -90,6 +91,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/users/:id/permissions") view=admin::PermissionWizardPage />
                         <Route path=path!("/admin/domains") view=admin::DomainsPage />
                         <Route path=path!("/admin/verify") view=admin::VerifyUsersPage />
+                        <Route path=path!("/admin/tasks") view=access::TaskListPage />
+                        <Route path=path!("/admin/collections") view=access::CollectionManagerPage />
+                        <Route path=path!("/register") view=access::RegisterPage />
                         <Route path=path!("/training") view=training::TrainingPage />
                         <Route path=path!("/invitation") view=admin::InvitationPage />
                         <Route path=path!("/email/confirm") view=admin::ConfirmEmailPage />

@@ -33,6 +33,8 @@ pub fn UserManagementPage() -> impl IntoView {
             <nav class="actions" aria-label="Administration">
                 <a class="button primary" href="/admin/users/new">"Add a User"</a>
                 <a class="button" href="/admin/domains">"Domain Management"</a>
+                <a class="button" href="/admin/tasks">"Task List"</a>
+                <a class="button" href="/admin/collections">"Collection Manager"</a>
                 <VerifyUsersButton />
             </nav>
             <div role="search">

@@ -68,6 +68,7 @@ fn Tiles(dashboard: Dashboard) -> impl IntoView {
                 <Tile title="Administration">
                     <p>{format!("{count} active users in this organization.")}</p>
                     <p><a href="/admin/users">"Manage Users"</a></p>
+                    <p><a href="/admin/tasks">"Task List"</a></p>
                 </Tile>
             })}
             {has(Module::Eligibility).then(|| view! {

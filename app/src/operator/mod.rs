@@ -101,6 +101,7 @@ pub fn OperatorPage() -> impl IntoView {
             <h1>"Plan Operations"</h1>
             <SecureTokens />
             <offices::SuspendedOffices />
+            <offices::OverdueRequests />
         </RequireOperator>
     }
 }

@@ -31,6 +31,28 @@ pub async fn revoke_office_access(organization_id: i64) -> Result<(), AppError> 
     crate::ssr::serve(ssr::set_suspended(organization_id, true)).await
 }
 
+/// An access request no administrator decided within 3 days.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverdueRequest {
+    pub name: String,
+    pub office: String,
+    pub sent: String,
+}
+
+#[server(endpoint = "operator/overdue-requests")]
+pub async fn overdue_access_requests() -> Result<Vec<OverdueRequest>, AppError> {
+    crate::ssr::serve(async {
+        let caller = crate::ssr::guard::signed_in().await?;
+        caller.operator()?;
+        Ok(crate::access::ssr::overdue(&caller.state)
+            .await?
+            .into_iter()
+            .map(|(name, office, sent)| OverdueRequest { name, office, sent })
+            .collect())
+    })
+    .await
+}
+
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
@@ -184,6 +206,25 @@ pub fn SuspendedOffices() -> impl IntoView {
             <ErrorSummary error=Signal::derive(move || reinstate.value().get().and_then(Result::err).or_else(|| revoke.value().get().and_then(Result::err))) />
             <Transition>
                 <DataTable caption="Registered offices" columns=columns() rows empty="No registered offices." />
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+pub fn OverdueRequests() -> impl IntoView {
+    let rows = Resource::new(|| (), |_| overdue_access_requests());
+    let list = Signal::derive(move || rows.get().and_then(Result::ok).unwrap_or_default());
+    view! {
+        <section aria-labelledby="overdue-requests">
+            <h2 id="overdue-requests">"Overdue Access Requests"</h2>
+            <p>"Requests to join an office that its administrators have not decided within 3 days."</p>
+            <Transition>
+                <DataTable caption="Overdue access requests" columns=vec![
+                    Column::text("Requester", |r: &OverdueRequest| r.name.clone()),
+                    Column::text("Office", |r: &OverdueRequest| r.office.clone()),
+                    Column::text("Sent", |r: &OverdueRequest| r.sent.clone()),
+                ] rows=list empty="None overdue." />
             </Transition>
         </section>
     }

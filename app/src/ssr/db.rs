@@ -37,6 +37,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "administration",
         include_str!("../../migrations/0004_administration.sql"),
     ),
+    (
+        5,
+        "access requests",
+        include_str!("../../migrations/0005_access_requests.sql"),
+    ),
 ];
 
 impl Db {

@@ -13,6 +13,7 @@ use sha2::Sha256;
 use sqlx::Row;
 
 pub const VALID_MINUTES: i64 = 30;
+pub const ACCESS_REQUEST_MINUTES: i64 = 15;
 pub const MAX_FAILURES: i64 = 5;
 /// At most 5 passcodes for one purpose and subject within 15 minutes, so "Resend" cannot be
 /// used to flood a phone or run up the plan's SMS bill.
@@ -27,11 +28,22 @@ pub enum Purpose {
     SignIn,
     StepUp,
     PhoneChange,
+    /// "Register as a New User": a code by email, valid 15 minutes (guide 002).
+    AccessRequest,
 }
 
 impl Purpose {
+    /// Minutes the passcode works.
+    pub fn valid_minutes(self) -> i64 {
+        match self {
+            Purpose::AccessRequest => ACCESS_REQUEST_MINUTES,
+            _ => VALID_MINUTES,
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
+            Purpose::AccessRequest => "access_request",
             Purpose::Registration => "registration",
             Purpose::PasswordLink => "password_link",
             Purpose::SignIn => "sign_in",
@@ -129,12 +141,13 @@ pub async fn send(
     .bind(destination)
     .bind(failures)
     .bind(now)
-    .bind(now + VALID_MINUTES * MINUTE)
+    .bind(now + purpose.valid_minutes() * MINUTE)
     .execute(&db.pool)
     .await?;
     let text = format!(
-        "Your {program} Provider Portal one-time passcode is {prefix}-{code}. It expires in {VALID_MINUTES} minutes. \
-         If you did not ask for it, call the Provider Contact Center."
+        "Your {program} Provider Portal one-time passcode is {prefix}-{code}. It expires in {} minutes. \
+         If you did not ask for it, call the Provider Contact Center.",
+        purpose.valid_minutes()
     );
     outbox::enqueue(
         db,

@@ -1,0 +1,240 @@
+//! "Register as a New User" (guide 002 §I): the requester's side.
+
+use super::*;
+use crate::auth::permissions::POSITIONS;
+use crate::ui::{field_errors, ErrorSummary, Field, Select, StepFlow, TabPanel, Tabs};
+use leptos::html;
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let flow = StepFlow::<RequestStep>::new();
+    let first = Resource::new(|| (), |_| access_request_step());
+    view! {
+        <div class="narrow">
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || {
+                    let loaded = first.get()?;
+                    Some(match flow.step.get().or_else(|| loaded.clone().ok()) {
+                        Some(step) => view! { <StepView step flow /> }.into_any(),
+                        None => view! { <h1>"Request Access"</h1><ErrorSummary error=Signal::stored(loaded.err()) /> }.into_any(),
+                    })
+                }}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn StepView(step: RequestStep, flow: StepFlow<RequestStep>) -> impl IntoView {
+    let error = flow.error;
+    let pending = flow.pending;
+    let field_error = field_errors(move || error.get());
+    let summary = Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| !matches!(e, AppError::Validation(_)))
+    });
+    match step {
+        RequestStep::Form => {
+            let first = RwSignal::new(String::new());
+            let last = RwSignal::new(String::new());
+            let address = RwSignal::new(String::new());
+            let mobile = RwSignal::new(String::new());
+            let email = RwSignal::new(String::new());
+            let position = RwSignal::new(String::new());
+            let other = RwSignal::new(String::new());
+            let mut positions = vec![(String::new(), "Choose your position".to_string())];
+            positions.extend(POSITIONS.iter().map(|p| (p.to_string(), p.to_string())));
+            view! {
+                <h1>"Request Access"</h1>
+                <p>"Ask for access to the Provider Portal for the provider office you work for. Its administrator accepts or declines your request. Your office must have returned its Provider Portal Access Agreement to the plan."</p>
+                <form novalidate on:submit=move |ev| {
+                    ev.prevent_default();
+                    flow.run(start_access_request(RequestForm {
+                        first_name: first.get_untracked(),
+                        last_name: last.get_untracked(),
+                        provider_address: address.get_untracked(),
+                        mobile: mobile.get_untracked(),
+                        email: email.get_untracked(),
+                        position: position.get_untracked(),
+                        position_other: other.get_untracked(),
+                    }));
+                }>
+                    <ErrorSummary error=summary />
+                    <Field label="First Name" value=first autocomplete="given-name" error=field_error("first_name") required=true />
+                    <Field label="Last Name" value=last autocomplete="family-name" error=field_error("last_name") required=true />
+                    <Field label="Provider Address" value=address autocomplete="street-address" error=field_error("provider_address") required=true hint="The full address of the provider's office." />
+                    <Field label="Mobile Number" value=mobile input_type="tel" autocomplete="tel" error=field_error("mobile") required=true />
+                    <Field label="Email Address" value=email input_type="email" autocomplete="email" error=field_error("email") required=true hint="Your passcode is sent to this address." />
+                    <Select label="Position" options=positions value=position error=field_error("position") />
+                    <Show when=move || position.get() == "Other">
+                        <Field label="Other Position" value=other error=field_error("position_other") />
+                    </Show>
+                    <button type="submit" class="button primary" disabled=move || pending.get()>"Next"</button>
+                </form>
+            }
+            .into_any()
+        }
+        RequestStep::Verify { email } => {
+            let code = RwSignal::new(String::new());
+            view! {
+                <h1>"Verify Your Identity"</h1>
+                <p>{format!("We emailed a passcode to {email}. It expires in 15 minutes. Enter the six digits after the dash.")}</p>
+                <form novalidate on:submit=move |ev| {
+                    ev.prevent_default();
+                    flow.run(verify_access_passcode(code.get_untracked()));
+                }>
+                    <ErrorSummary error=summary />
+                    <Field label="Passcode" value=code autocomplete="one-time-code" error=field_error("code") />
+                    <p>"Didn't receive Code? "
+                        <button type="button" class="button link" on:click=move |_| flow.run(resend_access_passcode())>"Resend it"</button>
+                    </p>
+                    <button type="submit" class="button primary" disabled=move || pending.get()>"Next"</button>
+                </form>
+            }
+            .into_any()
+        }
+        RequestStep::Terms => view! { <Terms flow /> }.into_any(),
+        RequestStep::Provider => {
+            let chosen = RwSignal::new(None::<i64>);
+            view! {
+                <h1>"Find Your Provider"</h1>
+                <p>"Find the provider you work for or with, select it, and choose “Next”."</p>
+                <ProviderSearch chosen />
+                <ErrorSummary error=summary />
+                <button class="button primary" disabled=move || chosen.get().is_none() || pending.get() on:click=move |_| {
+                    if let Some(id) = chosen.get_untracked() {
+                        flow.run(choose_provider(id));
+                    }
+                }>"Next"</button>
+            }
+            .into_any()
+        }
+        RequestStep::Review { summary: facts } => {
+            let facts = facts
+                .into_iter()
+                .map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> })
+                .collect_view();
+            view! {
+                <h1>"Review Your Request"</h1>
+                <dl class="facts">{facts}</dl>
+                <ErrorSummary error=summary />
+                <button class="button primary" disabled=move || pending.get() on:click=move |_| flow.run(submit_access_request())>"Submit"</button>
+            }
+            .into_any()
+        }
+        RequestStep::ThankYou => view! {
+            <h1>"Thank You"</h1>
+            <p role="status">"Your request was sent to your office's administrator. Please allow three days for a decision: we will email you the result and, once you are accepted, a link to set your password."</p>
+        }
+        .into_any(),
+    }
+}
+
+/// The terms, which must be scrolled to the end before "Accept" is enabled.
+#[component]
+fn Terms(flow: StepFlow<RequestStep>) -> impl IntoView {
+    let read = RwSignal::new(false);
+    let text = NodeRef::<html::Div>::new();
+    let check = move || {
+        if let Some(el) = text.get_untracked() {
+            if el.scroll_top() + el.client_height() >= el.scroll_height() - 4 {
+                read.set(true);
+            }
+        }
+    };
+    // A short text that needs no scrolling counts as read.
+    Effect::new(move |_| {
+        if text.get().is_some() {
+            check();
+        }
+    });
+    view! {
+        <h1>"Terms and Conditions"</h1>
+        <p id="terms-hint">"Scroll to the end of the terms to accept them."</p>
+        <div class="terms scroll" node_ref=text tabindex="0" role="region" aria-label="Terms and Conditions text" aria-describedby="terms-hint" on:scroll=move |_| check()>
+            <p>"This system holds protected health information of the plan's members. It is for authorized users working for a contracted provider office, and only for that work."</p>
+            <p>"You agree to keep your password, passkey and one-time passcodes to yourself, and to sign out when you leave your computer."</p>
+            <p>"You agree to look up only the members your office is treating, and only the information you need for their care, payment or the plan's operations."</p>
+            <p>"You agree that every use of the portal may be monitored and recorded, and that improper use may lead to the loss of access and to administrative, civil and criminal penalties."</p>
+            <p>"You agree to report at once to your office's administrator and to the plan's Privacy Officer any use of your account you did not make, and any information that went where it should not."</p>
+            <p>"You understand that your office's administrator decides your access, confirms it every 60 days, and ends it when you leave the office."</p>
+            <p>"You agree to complete the Provider Portal User Training before using the portal, and again every year."</p>
+            <p>"These terms may change; the portal will ask you to accept the new terms before you go on."</p>
+        </div>
+        <ErrorSummary error=Signal::derive(move || flow.error.get()) />
+        <button class="button primary" disabled=move || !read.get() || flow.pending.get() on:click=move |_| flow.run(accept_access_terms())>"Accept"</button>
+    }
+}
+
+/// "Practitioner Search" and "Group/Facility Search", by name or tax ID, with a radio per
+/// provider found; `chosen` holds the selected provider.
+#[component]
+pub fn ProviderSearch(chosen: RwSignal<Option<i64>>) -> impl IntoView {
+    let tab = RwSignal::new(0usize);
+    let results = RwSignal::new(Vec::<ProviderHit>::new());
+    let error = RwSignal::new(None::<AppError>);
+    let searched = RwSignal::new(false);
+    let panel = move |index: usize| {
+        let name = RwSignal::new(String::new());
+        let tax = RwSignal::new(String::new());
+        let field_error = field_errors(move || error.get());
+        let prefix = if index == 0 { "practitioner" } else { "group" };
+        view! {
+            <form class="search" novalidate on:submit=move |ev| {
+                ev.prevent_default();
+                let (n, t) = (name.get_untracked(), tax.get_untracked());
+                leptos::task::spawn_local(async move {
+                    match search_providers(index == 1, n, t).await {
+                        Ok(found) => {
+                            error.set(None);
+                            chosen.set(None);
+                            results.set(found);
+                            searched.set(true);
+                        }
+                        Err(e) => error.set(Some(e)),
+                    }
+                });
+            }>
+                <Field label="Name" id=format!("{prefix}-name") value=name error=field_error("name")
+                    hint=if index == 0 { "The practitioner's first and last name" } else { "The group's or facility's name" } />
+                <Field label="Tax Identification Number" id=format!("{prefix}-tax-id") value=tax error=field_error("tax_id") />
+                <button type="submit" class="button">"Search"</button>
+            </form>
+        }
+    };
+    view! {
+        <Tabs id="provider-search" label="Search by" labels=vec!["Practitioner Search".into(), "Group/Facility Search".into()] selected=tab />
+        <TabPanel id="provider-search" index=0 selected=tab>{move || panel(0)}</TabPanel>
+        <TabPanel id="provider-search" index=1 selected=tab>{move || panel(1)}</TabPanel>
+        <ErrorSummary error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
+        <Show when=move || searched.get()>
+            <fieldset class="results">
+                <legend>"Providers found"</legend>
+                {move || {
+                    let found = results.get();
+                    if found.is_empty() {
+                        return view! { <p>"No provider matches. Check the name or the tax ID."</p> }.into_any();
+                    }
+                    found
+                        .into_iter()
+                        .map(|p| {
+                            let id = format!("provider-{}", p.provider_id);
+                            let provider_id = p.provider_id;
+                            view! {
+                                <div class="radio">
+                                    <input type="radio" name="provider" id=id.clone()
+                                        prop:checked=move || chosen.get() == Some(provider_id)
+                                        on:change=move |_| chosen.set(Some(provider_id)) />
+                                    <label for=id>{format!("{}, NPI {}", p.name, p.npi)}</label>
+                                    <span class="hint">{format!(" — {}, {}", p.organization, p.city)}</span>
+                                </div>
+                            }
+                        })
+                        .collect_view()
+                        .into_any()
+                }}
+            </fieldset>
+        </Show>
+    }
+}
