@@ -70,7 +70,7 @@ pub async fn log_out() -> Result<(), AppError> {
 }
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     use super::*;
     use crate::domain::Phone;
     use crate::ssr::clock::MINUTE;

@@ -2,6 +2,7 @@
 //! organizations, mailed to them as letters (the same as `server issue-token`), and
 //! reinstating or suspending offices.
 
+mod helpdesk;
 mod offices;
 
 use crate::auth::RequireOperator;
@@ -102,6 +103,8 @@ pub fn OperatorPage() -> impl IntoView {
             <SecureTokens />
             <offices::SuspendedOffices />
             <offices::OverdueRequests />
+            <helpdesk::HelpDesk />
+            <helpdesk::ChangeAdmin />
         </RequireOperator>
     }
 }

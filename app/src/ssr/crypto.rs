@@ -157,6 +157,11 @@ mod tests {
 
 /// Encrypts a secret its owner may see again (passkey, PIN, authenticator seed):
 /// XChaCha20-Poly1305 with a random nonce, hex of nonce and ciphertext.
+/// Equal bytes, compared without stopping at the first difference.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 pub fn seal(key: &[u8; 32], plaintext: &[u8]) -> String {
     use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng as AeadRng};
     use chacha20poly1305::XChaCha20Poly1305;
@@ -184,6 +189,13 @@ pub fn open(key: &[u8; 32], sealed: &str) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod sealing_tests {
+    #[test]
+    fn constant_time_comparison() {
+        assert!(super::constant_time_eq(b"1234", b"1234"));
+        assert!(!super::constant_time_eq(b"1234", b"1235"));
+        assert!(!super::constant_time_eq(b"1234", b"12345"));
+    }
+
     #[test]
     fn sealed_secrets_open_only_with_their_key() {
         let sealed = super::seal(&[1; 32], b"1234");

@@ -1,0 +1,400 @@
+//! The help desk: find a caller's account, verify the caller by the passkey they read out
+//! (compared on the server; plan staff never see it), send a password reset, unlock an
+//! account locked by failed sign-ins, and change an organization's administrator.
+
+use crate::error::AppError;
+use crate::ui::{field_errors, Checkbox, ErrorSummary, Field, Select, Toasts};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Wrong passkeys for one account within an hour before the help desk must stop trying.
+pub const MAX_PASSKEY_MISMATCHES: i64 = 5;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Caller {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub organizations: Vec<String>,
+    pub has_passkey: bool,
+    pub locked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Office {
+    pub id: i64,
+    pub name: String,
+}
+
+#[server(endpoint = "operator/helpdesk/find")]
+pub async fn find_caller(email: String) -> Result<Caller, AppError> {
+    crate::ssr::serve(ssr::find(email)).await
+}
+
+#[server(endpoint = "operator/helpdesk/passkey")]
+pub async fn verify_caller_passkey(user_id: i64, passkey: String) -> Result<bool, AppError> {
+    crate::ssr::serve(ssr::verify_passkey(user_id, passkey)).await
+}
+
+#[server(endpoint = "operator/helpdesk/reset")]
+pub async fn send_password_reset(user_id: i64) -> Result<(), AppError> {
+    crate::ssr::serve(ssr::send_reset(user_id)).await
+}
+
+#[server(endpoint = "operator/helpdesk/unlock")]
+pub async fn unlock_account(user_id: i64) -> Result<(), AppError> {
+    crate::ssr::serve(ssr::unlock(user_id)).await
+}
+
+#[server(endpoint = "operator/offices/registered")]
+pub async fn office_choices() -> Result<Vec<Office>, AppError> {
+    crate::ssr::serve(ssr::office_choices()).await
+}
+
+#[server(endpoint = "operator/offices/admin")]
+pub async fn change_office_admin(
+    organization_id: i64,
+    email: String,
+    replace: bool,
+) -> Result<String, AppError> {
+    crate::ssr::serve(ssr::change_admin(organization_id, email, replace)).await
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::admin::ssr::record_change;
+    use crate::auth::permissions::{Module, RolePreset};
+    use crate::domain::Email;
+    use crate::ssr::password_links::{self, LinkPurpose};
+    use crate::ssr::{audit, crypto, guard};
+    use sqlx::Row;
+
+    async fn operator() -> Result<guard::Caller, AppError> {
+        let caller = guard::signed_in().await?;
+        caller.operator()?;
+        Ok(caller)
+    }
+
+    async fn log(
+        caller: &guard::Caller,
+        action: &'static str,
+        user_id: i64,
+    ) -> Result<(), AppError> {
+        audit::record(
+            &caller.state.db,
+            caller.state.clock.unix(),
+            audit::AuditEntry {
+                user_id: Some(caller.user_id),
+                action,
+                subject: format!("user:{user_id}"),
+                ip: caller.ip.clone(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn find(email: String) -> Result<Caller, AppError> {
+        let caller = operator().await?;
+        let email = Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
+        let row = sqlx::query(
+            "SELECT id, first_name, last_name, email, passkey_ciphertext, locked_until, lifetime_failed_logins FROM users WHERE email = $1",
+        )
+        .bind(email.as_str())
+        .fetch_optional(&caller.state.db.pool)
+        .await?
+        .ok_or_else(|| AppError::field("email", "No account uses this email address."))?;
+        let id: i64 = row.try_get("id")?;
+        let organizations: Vec<String> = sqlx::query_scalar(
+            "SELECT o.name FROM memberships m JOIN organizations o ON o.id = m.organization_id \
+             WHERE m.user_id = $1 AND m.status = 'active' ORDER BY o.name",
+        )
+        .bind(id)
+        .fetch_all(&caller.state.db.pool)
+        .await?;
+        let now = caller.state.clock.unix();
+        log(&caller, "helpdesk.lookup", id).await?;
+        Ok(Caller {
+            id,
+            name: format!(
+                "{} {}",
+                row.try_get::<String, _>("first_name")?,
+                row.try_get::<String, _>("last_name")?
+            ),
+            email: row.try_get("email")?,
+            organizations,
+            has_passkey: row
+                .try_get::<Option<String>, _>("passkey_ciphertext")?
+                .is_some(),
+            locked: row
+                .try_get::<Option<i64>, _>("locked_until")?
+                .is_some_and(|t| t > now)
+                || row.try_get::<i64, _>("lifetime_failed_logins")?
+                    >= crate::auth::sign_in::ssr::MAX_LIFETIME_FAILURES,
+        })
+    }
+
+    pub async fn verify_passkey(user_id: i64, passkey: String) -> Result<bool, AppError> {
+        let caller = operator().await?;
+        let state = &caller.state;
+        let since = state.clock.unix() - 3600;
+        let misses: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'helpdesk.passkey_mismatch' AND subject = $1 AND at > $2",
+        )
+        .bind(format!("user:{user_id}"))
+        .bind(since)
+        .fetch_one(&state.db.pool)
+        .await?;
+        if misses >= MAX_PASSKEY_MISMATCHES {
+            return Err(AppError::RateLimited);
+        }
+        let sealed: Option<String> =
+            sqlx::query_scalar("SELECT passkey_ciphertext FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&state.db.pool)
+                .await?
+                .ok_or(AppError::NotFound)?;
+        let Some(sealed) = sealed else {
+            return Err(AppError::Conflict(
+                "This user has not set a passkey.".into(),
+            ));
+        };
+        let stored = crypto::open(&state.settings.secret_key, &sealed).ok_or(AppError::Internal)?;
+        let matches = crypto::constant_time_eq(&stored, passkey.trim().as_bytes());
+        log(
+            &caller,
+            if matches {
+                "helpdesk.passkey_match"
+            } else {
+                "helpdesk.passkey_mismatch"
+            },
+            user_id,
+        )
+        .await?;
+        Ok(matches)
+    }
+
+    pub async fn send_reset(user_id: i64) -> Result<(), AppError> {
+        let caller = operator().await?;
+        let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&caller.state.db.pool)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !password_links::reset_allowed(&caller.state, user_id).await? {
+            return Err(AppError::RateLimited);
+        }
+        password_links::send(&caller.state, user_id, &email, LinkPurpose::Reset).await?;
+        log(&caller, "helpdesk.password_reset", user_id).await
+    }
+
+    pub async fn unlock(user_id: i64) -> Result<(), AppError> {
+        let caller = operator().await?;
+        let updated = sqlx::query("UPDATE users SET failed_logins = 0, lifetime_failed_logins = 0, locked_until = NULL WHERE id = $1")
+            .bind(user_id)
+            .execute(&caller.state.db.pool)
+            .await?;
+        if updated.rows_affected() != 1 {
+            return Err(AppError::NotFound);
+        }
+        log(&caller, "helpdesk.unlock", user_id).await
+    }
+
+    pub async fn office_choices() -> Result<Vec<Office>, AppError> {
+        let caller = operator().await?;
+        let rows = sqlx::query(
+            "SELECT id, name FROM organizations WHERE registered_at IS NOT NULL ORDER BY name",
+        )
+        .fetch_all(&caller.state.db.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Office {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    pub async fn change_admin(
+        organization_id: i64,
+        email: String,
+        replace: bool,
+    ) -> Result<String, AppError> {
+        let caller = operator().await?;
+        let state = &caller.state;
+        let email = Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
+        let row = sqlx::query(
+            "SELECT m.id, m.user_id, o.name FROM memberships m JOIN users u ON u.id = m.user_id JOIN organizations o ON o.id = m.organization_id \
+             WHERE m.organization_id = $1 AND u.email = $2 AND m.status = 'active'",
+        )
+        .bind(organization_id)
+        .bind(email.as_str())
+        .fetch_optional(&state.db.pool)
+        .await?
+        .ok_or_else(|| AppError::field("email", "This person is not an active user of the organization. Add them first."))?;
+        let (membership_id, user_id, office): (i64, i64, String) = (
+            row.try_get("id")?,
+            row.try_get("user_id")?,
+            row.try_get("name")?,
+        );
+        let now = state.clock.unix();
+        let mut tx = state.db.pool.begin().await?;
+        if replace {
+            sqlx::query("UPDATE memberships SET org_role = 'processor', updated_at = $1 WHERE organization_id = $2 AND org_role = 'admin' AND id <> $3")
+                .bind(now)
+                .bind(organization_id)
+                .bind(membership_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "UPDATE memberships SET org_role = 'admin', role_preset = $1, awaiting_permissions_since = NULL, updated_at = $2 WHERE id = $3",
+        )
+        .bind(RolePreset::LocalOfficeAdministrator.label())
+        .bind(now)
+        .bind(membership_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM module_permissions WHERE membership_id = $1")
+            .bind(membership_id)
+            .execute(&mut *tx)
+            .await?;
+        for module in Module::ALL {
+            sqlx::query("INSERT INTO module_permissions (membership_id, module) VALUES ($1, $2)")
+                .bind(membership_id)
+                .bind(module.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        record_change(
+            state,
+            organization_id,
+            user_id,
+            Some(caller.user_id),
+            "permission.change",
+            "",
+            &format!(
+                "Made Org Admin of {office} by {}",
+                state.settings.program_name
+            ),
+            if replace {
+                "The plan changed the office's administrator"
+            } else {
+                "The plan added an administrator"
+            },
+            caller.ip.clone(),
+        )
+        .await?;
+        Ok(format!("{email} is now an Org Admin of {office}."))
+    }
+}
+
+#[component]
+pub fn HelpDesk() -> impl IntoView {
+    let toasts = expect_context::<Toasts>();
+    let email = RwSignal::new(String::new());
+    let passkey = RwSignal::new(String::new());
+    let find = ServerAction::<FindCaller>::new();
+    let verify = ServerAction::<VerifyCallerPasskey>::new();
+    let reset = ServerAction::<SendPasswordReset>::new();
+    let unlock = ServerAction::<UnlockAccount>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = reset.value().get() {
+            toasts.push("A password reset link was emailed to the user.");
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = unlock.value().get() {
+            toasts.push("The account was unlocked.");
+            find.dispatch(FindCaller {
+                email: email.get_untracked(),
+            });
+        }
+    });
+    let find_error = move || find.value().get().and_then(Result::err);
+    let find_field = field_errors(find_error);
+    view! {
+        <section aria-labelledby="help-desk">
+            <h2 id="help-desk">"Help Desk"</h2>
+            <form novalidate on:submit=move |ev| {
+                ev.prevent_default();
+                verify.clear();
+                find.dispatch(FindCaller { email: email.get_untracked() });
+            }>
+                <Field label="Caller's Email Address" value=email input_type="email" error=find_field("email") />
+                <button type="submit" class="button">"Find"</button>
+            </form>
+            <ErrorSummary error=Signal::derive(move || find_error().filter(|e| !matches!(e, AppError::Validation(_)))) />
+            {move || find.value().get().and_then(Result::ok).map(|c| {
+                let id = c.id;
+                view! {
+                    <dl class="facts">
+                        <dt>"Name"</dt><dd>{c.name.clone()}</dd>
+                        <dt>"Organizations"</dt><dd>{c.organizations.join(", ")}</dd>
+                        <dt>"Account"</dt><dd>{if c.locked { "Locked" } else { "Not locked" }}</dd>
+                    </dl>
+                    {c.has_passkey.then(|| view! {
+                        <form novalidate on:submit=move |ev| {
+                            ev.prevent_default();
+                            verify.dispatch(VerifyCallerPasskey { user_id: id, passkey: passkey.get_untracked() });
+                        }>
+                            <Field label="Passkey the caller reads out" value=passkey autocomplete="off" />
+                            <button type="submit" class="button">"Verify Passkey"</button>
+                        </form>
+                    })}
+                    {move || verify.value().get().map(|r| match r {
+                        Ok(true) => view! { <p role="status">"The passkey matches: the caller is verified."</p> }.into_any(),
+                        Ok(false) => view! { <p role="alert" class="error-summary">"The passkey does not match."</p> }.into_any(),
+                        Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
+                    })}
+                    <div class="actions">
+                        <button class="button" on:click=move |_| { reset.dispatch(SendPasswordReset { user_id: id }); }>"Send Password Reset"</button>
+                        {c.locked.then(|| view! { <button class="button" on:click=move |_| { unlock.dispatch(UnlockAccount { user_id: id }); }>"Unlock Account"</button> })}
+                    </div>
+                    <ErrorSummary error=Signal::derive(move || reset.value().get().and_then(Result::err).or_else(|| unlock.value().get().and_then(Result::err))) />
+                }
+            })}
+        </section>
+    }
+}
+
+#[component]
+pub fn ChangeAdmin() -> impl IntoView {
+    let offices = Resource::new(|| (), |_| office_choices());
+    let office = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let replace = RwSignal::new(false);
+    let action = ServerAction::<ChangeOfficeAdmin>::new();
+    let error = move || action.value().get().and_then(Result::err);
+    let field = field_errors(error);
+    view! {
+        <section aria-labelledby="change-admin">
+            <h2 id="change-admin">"Change an Organization's Admin"</h2>
+            <form novalidate on:submit=move |ev| {
+                ev.prevent_default();
+                if let Ok(id) = office.get_untracked().parse() {
+                    action.dispatch(ChangeOfficeAdmin { organization_id: id, email: email.get_untracked(), replace: replace.get_untracked() });
+                }
+            }>
+                <Transition>
+                    {move || {
+                        let mut options = vec![(String::new(), "Choose an organization".to_string())];
+                        options.extend(offices.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|o| (o.id.to_string(), o.name)));
+                        view! { <Select label="Registered organization" options value=office /> }
+                    }}
+                </Transition>
+                <Field label="New Admin's Email Address" value=email input_type="email" error=field("email") hint="An active user of the organization." />
+                <Checkbox label="Remove the current administrators' admin role" checked=replace />
+                <ErrorSummary error=Signal::derive(move || error().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                <button type="submit" class="button primary" disabled=move || office.get().is_empty()>"Make Org Admin"</button>
+            </form>
+            {move || action.value().get().and_then(Result::ok).map(|m| view! { <p role="status">{m}</p> })}
+        </section>
+    }
+}

@@ -1,0 +1,181 @@
+//! The plan's help desk over HTTP, on every database backend.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use serde_json::Value;
+
+const DEMO_PASSWORD: &str = "Poppy-Demo-Password-2026!";
+
+async fn session_of(site: &Site, email: &str) -> String {
+    let (status, cookie, body) = log_in(site, email, DEMO_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    cookie.unwrap()
+}
+
+async fn form(site: &Site, path: &str, body: &str, cookie: &str) -> (StatusCode, Value) {
+    let (status, response) = site.post(path, body, Some(cookie)).await;
+    let text = body_text(response).await;
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+#[tokio::test]
+async fn the_help_desk_verifies_callers_resets_unlocks_and_changes_an_admin() {
+    for site in sites(false).await {
+        let db = &site.state.db.pool;
+        let sealed = app::ssr::crypto::seal(&site.state.settings.secret_key, b"4821");
+        sqlx::query(
+            "UPDATE users SET passkey_ciphertext = $1 WHERE email = 'processor@sunrise.example'",
+        )
+        .bind(sealed)
+        .execute(db)
+        .await
+        .unwrap();
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let ops = session_of(&site, "ops@poppy.example").await;
+        for path in [
+            "/api/operator/helpdesk/find",
+            "/api/operator/helpdesk/passkey",
+            "/api/operator/helpdesk/reset",
+            "/api/operator/helpdesk/unlock",
+            "/api/operator/offices/admin",
+        ] {
+            let (status, _) = form(&site, path, "email=processor%40sunrise.example&user_id=1&passkey=1&organization_id=1&replace=false", &admin).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+        }
+
+        let (_, found) = form(
+            &site,
+            "/api/operator/helpdesk/find",
+            "email=processor%40sunrise.example",
+            &ops,
+        )
+        .await;
+        assert_eq!(
+            found["organizations"],
+            serde_json::json!(["Sunrise Family Clinic"])
+        );
+        assert_eq!(found["has_passkey"], true);
+        assert!(found.get("passkey").is_none(), "never shown to plan staff");
+        let id = found["id"].as_i64().unwrap();
+        let (_, right) = form(
+            &site,
+            "/api/operator/helpdesk/passkey",
+            &format!("user_id={id}&passkey=4821"),
+            &ops,
+        )
+        .await;
+        assert_eq!(right, true);
+        for _ in 0..5 {
+            let (_, wrong) = form(
+                &site,
+                "/api/operator/helpdesk/passkey",
+                &format!("user_id={id}&passkey=1111"),
+                &ops,
+            )
+            .await;
+            assert_eq!(wrong, false);
+        }
+        let (status, _) = form(
+            &site,
+            "/api/operator/helpdesk/passkey",
+            &format!("user_id={id}&passkey=4821"),
+            &ops,
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "five misses in an hour stop the guessing"
+        );
+
+        let (status, _) = form(
+            &site,
+            "/api/operator/helpdesk/reset",
+            &format!("user_id={id}"),
+            &ops,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(last_message_to(&site, "processor@sunrise.example")
+            .await
+            .links[0]
+            .contains("/password/set?t="));
+
+        // 100 failures ever: only an administrator unlocks.
+        sqlx::query(
+            "UPDATE users SET lifetime_failed_logins = 100 WHERE email = 'multi@sunrise.example'",
+        )
+        .execute(db)
+        .await
+        .unwrap();
+        let (status, _, _) = log_in(&site, "multi@sunrise.example", DEMO_PASSWORD).await;
+        assert_ne!(status, StatusCode::OK);
+        let (_, found) = form(
+            &site,
+            "/api/operator/helpdesk/find",
+            "email=multi%40sunrise.example",
+            &ops,
+        )
+        .await;
+        assert_eq!(found["locked"], true);
+        let (status, _) = form(
+            &site,
+            "/api/operator/helpdesk/unlock",
+            &format!("user_id={}", found["id"]),
+            &ops,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _, _) = log_in(&site, "multi@sunrise.example", DEMO_PASSWORD).await;
+        assert_eq!(status, StatusCode::OK);
+
+        // The plan changes Sunrise's admin.
+        let sunrise: i64 =
+            sqlx::query_scalar("SELECT id FROM organizations WHERE name = 'Sunrise Family Clinic'")
+                .fetch_one(db)
+                .await
+                .unwrap();
+        let (status, body) = form(
+            &site,
+            "/api/operator/offices/admin",
+            &format!("organization_id={sunrise}&email=nobody%40sunrise.example&replace=true"),
+            &ops,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let (status, _) = form(
+            &site,
+            "/api/operator/offices/admin",
+            &format!("organization_id={sunrise}&email=processor%40sunrise.example&replace=true"),
+            &ops,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let roles: Vec<(String, String)> = sqlx::query_as(
+            "SELECT u.email, m.org_role FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organization_id = $1 ORDER BY u.email",
+        )
+        .bind(sunrise)
+        .fetch_all(db)
+        .await
+        .unwrap();
+        assert_eq!(
+            roles[0],
+            ("admin@sunrise.example".into(), "processor".into())
+        );
+        assert_eq!(
+            roles[2],
+            ("processor@sunrise.example".into(), "admin".into())
+        );
+        let (status, _) = form(&site, "/api/admin/users", "search=", &admin).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "the former admin lost the admin role at once"
+        );
+    }
+}
