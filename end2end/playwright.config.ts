@@ -69,15 +69,16 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'portal', testIgnore: /(idle|offices)\.spec\.ts/ },
+    { name: 'portal', testIgnore: /(idle|offices|step-up)\.spec\.ts/ },
     // A second server whose sessions end after 10 idle seconds (warning at 5).
     { name: 'idle', testMatch: /idle\.spec\.ts/, use: { baseURL: idleURL } },
-    // A third one where an office is suspended and reinstated, out of the way of the others.
-    { name: 'offices', testMatch: /offices\.spec\.ts/, use: { baseURL: officesURL } },
+    // A third one, out of the way of the others: an office is suspended and reinstated there,
+    // and a passcode counts as a fresh step-up for 4 seconds only.
+    { name: 'isolated', testMatch: /(offices|step-up)\.spec\.ts/, use: { baseURL: officesURL } },
   ],
   webServer: [
     portal(process.env.E2E_PORT!, 'portal'),
     portal(process.env.E2E_IDLE_PORT!, 'idle', { PORTAL_SESSION_IDLE_SECONDS: '10' }),
-    portal(process.env.E2E_OFFICES_PORT!, 'offices'),
+    portal(process.env.E2E_OFFICES_PORT!, 'isolated', { PORTAL_STEP_UP_SECONDS: '4' }),
   ],
 });

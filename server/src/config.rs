@@ -76,6 +76,15 @@ pub struct Config {
     #[arg(long, env = "PORTAL_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
 
+    /// Seconds a one-time passcode counts as a fresh step-up for viewing and changing secrets.
+    #[arg(
+        long,
+        env = "PORTAL_STEP_UP_SECONDS",
+        default_value_t = 300,
+        global = true
+    )]
+    pub step_up_seconds: i64,
+
     /// Days after which an added user whose permissions were never assigned is deactivated.
     #[arg(
         long,
@@ -191,6 +200,7 @@ impl Config {
                 .unwrap_or_else(|| format!("http://{}", self.site_addr)),
             registration_link_minutes: self.registration_link_minutes,
             unassigned_user_days: self.unassigned_user_days,
+            step_up_seconds: self.step_up_seconds,
         })
     }
 

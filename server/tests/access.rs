@@ -383,6 +383,37 @@ async fn a_declined_request_needs_a_reason_and_an_office_without_an_agreement_ca
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body["Validation"].get("reason").is_some());
+        // Only plan staff record an office's access agreement.
+        let ops = session_of(&site, "ops@poppy.example").await;
+        let sunrise: i64 =
+            sqlx::query_scalar("SELECT id FROM organizations WHERE name = 'Sunrise Family Clinic'")
+                .fetch_one(&site.state.db.pool)
+                .await
+                .unwrap();
+        let (status, _) = site
+            .post(
+                "/api/operator/offices/agreement",
+                &format!("organization_id={sunrise}"),
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = site
+            .post(
+                "/api/operator/offices/agreement",
+                &format!("organization_id={sunrise}"),
+                Some(&ops),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = site
+            .post(
+                "/api/operator/offices/agreement",
+                &format!("organization_id={sunrise}"),
+                Some(&ops),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "already on file");
         let (status, _) = send(
             &site,
             "/api/admin/tasks/decide",

@@ -5,12 +5,12 @@ use crate::error::AppError;
 use crate::ui::{Modal, OtpChoose, OtpEnter};
 use leptos::prelude::*;
 
-/// How long a step-up passcode counts as fresh.
+/// How long a step-up passcode counts as fresh, unless configured otherwise.
 pub const STEP_UP_MINUTES: i64 = 5;
 
 /// Whether a step-up at `step_up_at` still counts at `now`.
-pub fn is_fresh(step_up_at: Option<i64>, now: i64) -> bool {
-    step_up_at.is_some_and(|at| now - at < STEP_UP_MINUTES * 60)
+pub fn is_fresh(step_up_at: Option<i64>, now: i64, window_seconds: i64) -> bool {
+    step_up_at.is_some_and(|at| now - at < window_seconds)
 }
 
 #[server(endpoint = "step-up/send")]
@@ -42,7 +42,11 @@ pub(crate) mod ssr {
                 .bind(&caller.session_hash)
                 .fetch_one(&caller.state.db.pool)
                 .await?;
-        if is_fresh(at, caller.state.clock.unix()) {
+        if is_fresh(
+            at,
+            caller.state.clock.unix(),
+            caller.state.settings.step_up_seconds,
+        ) {
             Ok(())
         } else {
             Err(AppError::StepUpRequired)
@@ -161,8 +165,9 @@ pub fn StepUpDialog(
 mod tests {
     #[test]
     fn fresh_for_five_minutes() {
-        assert!(super::is_fresh(Some(1000), 1000 + 299));
-        assert!(!super::is_fresh(Some(1000), 1000 + 300));
-        assert!(!super::is_fresh(None, 1000));
+        let window = super::STEP_UP_MINUTES * 60;
+        assert!(super::is_fresh(Some(1000), 1000 + 299, window));
+        assert!(!super::is_fresh(Some(1000), 1000 + 300, window));
+        assert!(!super::is_fresh(None, 1000, window));
     }
 }

@@ -7,8 +7,6 @@ use crate::ui::{field_errors, Checkbox, ErrorSummary, Field, Select, Toasts};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Wrong passkeys for one account within an hour before the help desk must stop trying.
-pub const MAX_PASSKEY_MISMATCHES: i64 = 5;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Caller {
@@ -69,6 +67,9 @@ mod ssr {
     use crate::ssr::password_links::{self, LinkPurpose};
     use crate::ssr::{audit, crypto, guard};
     use sqlx::Row;
+
+    /// Wrong passkeys for one account within an hour before the help desk must stop trying.
+    pub const MAX_PASSKEY_MISMATCHES: i64 = 5;
 
     async fn operator() -> Result<guard::Caller, AppError> {
         let caller = guard::signed_in().await?;

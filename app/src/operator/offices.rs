@@ -14,6 +14,8 @@ pub struct Office {
     pub suspended: bool,
     /// Why it is suspended, or how long until its verification is due.
     pub status: String,
+    /// The plan has the office's signed Provider Portal Access Agreement.
+    pub agreement: bool,
 }
 
 #[server(endpoint = "operator/offices")]
@@ -24,6 +26,13 @@ pub async fn registered_offices() -> Result<Vec<Office>, AppError> {
 #[server(endpoint = "operator/offices/reinstate")]
 pub async fn reinstate_office(organization_id: i64) -> Result<(), AppError> {
     crate::ssr::serve(ssr::set_suspended(organization_id, false)).await
+}
+
+/// Records that the office's signed Provider Portal Access Agreement is on file: until then
+/// its administrators cannot accept access requests.
+#[server(endpoint = "operator/offices/agreement")]
+pub async fn record_agreement(organization_id: i64) -> Result<(), AppError> {
+    crate::ssr::serve(ssr::record_agreement(organization_id)).await
 }
 
 #[server(endpoint = "operator/offices/revoke")]
@@ -68,7 +77,7 @@ mod ssr {
         let now = state.clock.unix();
         let tz = &state.settings.time_zone;
         let rows = sqlx::query(
-            "SELECT id, name, verified_at, registered_at, suspended_at, verification_submitted_at FROM organizations \
+            "SELECT id, name, verified_at, registered_at, suspended_at, verification_submitted_at, access_agreement_at FROM organizations \
              WHERE registered_at IS NOT NULL ORDER BY name",
         )
         .fetch_all(&state.db.pool)
@@ -88,6 +97,9 @@ mod ssr {
                 Ok(Office {
                     id: r.try_get("id")?,
                     name: r.try_get("name")?,
+                    agreement: r
+                        .try_get::<Option<i64>, _>("access_agreement_at")?
+                        .is_some(),
                     suspended: is_lapsed,
                     status: match (suspended.is_some(), is_lapsed, submitted) {
                         (true, _, _) => "Access revoked by the plan".into(),
@@ -102,6 +114,37 @@ mod ssr {
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()
             .map_err(Into::into)
+    }
+
+    pub async fn record_agreement(organization_id: i64) -> Result<(), AppError> {
+        let caller = guard::signed_in().await?;
+        caller.operator()?;
+        let state = &caller.state;
+        let now = state.clock.unix();
+        let updated = sqlx::query(
+            "UPDATE organizations SET access_agreement_at = $1 WHERE id = $2 AND registered_at IS NOT NULL AND access_agreement_at IS NULL",
+        )
+        .bind(now)
+        .bind(organization_id)
+        .execute(&state.db.pool)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(AppError::NotFound);
+        }
+        audit::record(
+            &state.db,
+            now,
+            audit::AuditEntry {
+                user_id: Some(caller.user_id),
+                organization_id: Some(organization_id),
+                action: "organization.access_agreement",
+                subject: format!("organization:{organization_id}"),
+                detail: String::new(),
+                ip: caller.ip.clone(),
+            },
+        )
+        .await?;
+        Ok(())
     }
 
     pub async fn set_suspended(organization_id: i64, suspend: bool) -> Result<(), AppError> {
@@ -171,7 +214,14 @@ pub fn SuspendedOffices() -> impl IntoView {
     let offices = Resource::new(|| (), |_| registered_offices());
     let reinstate = ServerAction::<ReinstateOffice>::new();
     let revoke = ServerAction::<RevokeOfficeAccess>::new();
+    let agreement = ServerAction::<RecordAgreement>::new();
     let toasts = expect_context::<Toasts>();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = agreement.value().get() {
+            toasts.push("The access agreement was recorded.");
+            offices.refetch();
+        }
+    });
     Effect::new(move |_| {
         if let Some(Ok(())) = reinstate.value().get() {
             toasts.push("The office's access was reinstated.");
@@ -188,6 +238,14 @@ pub fn SuspendedOffices() -> impl IntoView {
         vec![
             Column::text("Office", |o: &Office| o.name.clone()),
             Column::text("Status", |o: &Office| o.status.clone()),
+            Column::new("Access Agreement", move |o: &Office| {
+                let id = o.id;
+                if o.agreement {
+                    view! { <span>"On file"</span> }.into_any()
+                } else {
+                    view! { <button class="button" on:click=move |_| { agreement.dispatch(RecordAgreement { organization_id: id }); }>"Record Agreement"</button> }.into_any()
+                }
+            }),
             Column::new("Action", move |o: &Office| {
                 let id = o.id;
                 if o.suspended {
@@ -203,7 +261,11 @@ pub fn SuspendedOffices() -> impl IntoView {
         <section aria-labelledby="offices">
             <h2 id="offices">"Suspended Offices"</h2>
             <p>"An office whose user verification is overdue, or whose access the plan revoked, is suspended: only its administrators can sign in, to verify users. Reinstating starts a new 60 days."</p>
-            <ErrorSummary error=Signal::derive(move || reinstate.value().get().and_then(Result::err).or_else(|| revoke.value().get().and_then(Result::err))) />
+            <ErrorSummary error=Signal::derive(move || {
+                reinstate.value().get().and_then(Result::err)
+                    .or_else(|| revoke.value().get().and_then(Result::err))
+                    .or_else(|| agreement.value().get().and_then(Result::err))
+            }) />
             <Transition>
                 <DataTable caption="Registered offices" columns=columns() rows empty="No registered offices." />
             </Transition>

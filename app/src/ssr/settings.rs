@@ -25,6 +25,8 @@ pub struct Settings {
     pub registration_link_minutes: i64,
     /// Days after which an added user whose permissions were never assigned is deactivated.
     pub unassigned_user_days: i64,
+    /// Seconds a one-time passcode counts as a fresh step-up (5 minutes).
+    pub step_up_seconds: i64,
 }
 
 impl Settings {
@@ -42,6 +44,7 @@ impl Settings {
             public_url: "http://127.0.0.1:3000".into(),
             registration_link_minutes: 10,
             unassigned_user_days: 30,
+            step_up_seconds: crate::auth::step_up::STEP_UP_MINUTES * 60,
         }
     }
 }
