@@ -7,14 +7,6 @@ use axum::http::{header, StatusCode};
 use common::*;
 use serde_json::{json, Value};
 
-const DEMO_PASSWORD: &str = "Poppy-Demo-Password-2026!";
-
-async fn session_of(site: &Site, email: &str) -> String {
-    let (status, cookie, body) = log_in(site, email, DEMO_PASSWORD).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    cookie.unwrap()
-}
-
 /// A request with its response's cookies kept, the way the browser keeps the draft cookie.
 async fn send(
     site: &Site,
@@ -40,15 +32,6 @@ async fn send(
         *cookie = (!set.contains("Max-Age=0")).then_some(pair);
     }
     let status = response.status();
-    let text = body_text(response).await;
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
-async fn form(site: &Site, path: &str, body: &str, cookie: Option<&str>) -> (StatusCode, Value) {
-    let (status, response) = site.post(path, body, cookie).await;
     let text = body_text(response).await;
     (
         status,

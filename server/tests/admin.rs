@@ -8,33 +8,7 @@ use axum::http::StatusCode;
 use common::*;
 use serde_json::{json, Value};
 
-const DEMO_PASSWORD: &str = "Poppy-Demo-Password-2026!";
 const INVITEE_PASSWORD: &str = "Nina-Nurse-Portal-Pass-77";
-
-async fn session_of(site: &Site, email: &str) -> String {
-    let (status, cookie, body) = log_in(site, email, DEMO_PASSWORD).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    cookie.unwrap()
-}
-
-async fn call(site: &Site, path: &str, body: Value, cookie: &str) -> (StatusCode, Value) {
-    let response = site.send(post_json(path, body, Some(cookie))).await;
-    let status = response.status();
-    let text = body_text(response).await;
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
-async fn form(site: &Site, path: &str, body: &str, cookie: Option<&str>) -> (StatusCode, Value) {
-    let (status, response) = site.post(path, body, cookie).await;
-    let text = body_text(response).await;
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
 
 async fn add(site: &Site, admin: &str, email: &str) -> (StatusCode, Value) {
     call(

@@ -11,8 +11,6 @@ use common::*;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
-const DEMO_PASSWORD: &str = "Poppy-Demo-Password-2026!";
-
 struct Seat {
     email: String,
     cookie: String,
@@ -20,15 +18,6 @@ struct Seat {
     admin: bool,
     operator: bool,
     membership_id: Option<i64>,
-}
-
-async fn call(site: &Site, path: &str, body: &str, cookie: Option<&str>) -> (StatusCode, Value) {
-    let (status, response) = site.post(path, body, cookie).await;
-    let text = body_text(response).await;
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
 }
 
 async fn call_json(site: &Site, path: &str, body: Value, cookie: &str) -> StatusCode {
@@ -134,12 +123,12 @@ async fn no_access_where_none_was_granted() {
             ("/api/operator/overdue-requests", ""),
         ];
         for (path, body) in admin_only.iter().chain(operator_only.iter()) {
-            let (status, _) = call(&site, path, body, None).await;
+            let (status, _) = form(&site, path, body, None).await;
             assert_eq!(status, StatusCode::UNAUTHORIZED, "{path} signed out");
         }
         for seat in &seats {
             for (path, body) in admin_only {
-                let (status, _) = call(&site, path, body, Some(&seat.cookie)).await;
+                let (status, _) = form(&site, path, body, Some(&seat.cookie)).await;
                 let expected = if seat.admin {
                     StatusCode::OK
                 } else {
@@ -153,7 +142,7 @@ async fn no_access_where_none_was_granted() {
                 checked += 1;
             }
             for (path, body) in operator_only {
-                let (status, _) = call(&site, path, body, Some(&seat.cookie)).await;
+                let (status, _) = form(&site, path, body, Some(&seat.cookie)).await;
                 let expected = if seat.operator {
                     StatusCode::OK
                 } else {
@@ -189,7 +178,7 @@ async fn no_access_where_none_was_granted() {
                     (true, false) => StatusCode::NOT_FOUND,
                 };
                 for path in ["/api/admin/users/detail", "/api/admin/wizard"] {
-                    let (status, _) = call(
+                    let (status, _) = form(
                         &site,
                         path,
                         &format!("user_id={target}"),
@@ -200,7 +189,7 @@ async fn no_access_where_none_was_granted() {
                     checked += 1;
                 }
                 // Reactivating an active user changes nothing: 409 where allowed at all.
-                let (status, _) = call(
+                let (status, _) = form(
                     &site,
                     "/api/admin/users/status",
                     &format!("user_id={target}&active=true"),
@@ -260,7 +249,7 @@ async fn no_access_where_none_was_granted() {
             let mut after = String::new();
             loop {
                 let (status, page) =
-                    call(&site, "/api/dashboard/npis", &after, Some(&seat.cookie)).await;
+                    form(&site, "/api/dashboard/npis", &after, Some(&seat.cookie)).await;
                 assert_eq!(status, StatusCode::OK, "{}", seat.email);
                 shown.extend(
                     page["items"]

@@ -4,24 +4,6 @@ mod common;
 
 use axum::http::StatusCode;
 use common::*;
-use serde_json::Value;
-
-const DEMO_PASSWORD: &str = "Poppy-Demo-Password-2026!";
-
-async fn session_of(site: &Site, email: &str) -> String {
-    let (status, cookie, body) = log_in(site, email, DEMO_PASSWORD).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    cookie.unwrap()
-}
-
-async fn form(site: &Site, path: &str, body: &str, cookie: &str) -> (StatusCode, Value) {
-    let (status, response) = site.post(path, body, Some(cookie)).await;
-    let text = body_text(response).await;
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
 
 #[tokio::test]
 async fn the_help_desk_verifies_callers_resets_unlocks_and_changes_an_admin() {
@@ -44,7 +26,7 @@ async fn the_help_desk_verifies_callers_resets_unlocks_and_changes_an_admin() {
             "/api/operator/helpdesk/unlock",
             "/api/operator/offices/admin",
         ] {
-            let (status, _) = form(&site, path, "email=processor%40sunrise.example&user_id=1&passkey=1&organization_id=1&replace=false", &admin).await;
+            let (status, _) = form(&site, path, "email=processor%40sunrise.example&user_id=1&passkey=1&organization_id=1&replace=false", Some(&admin)).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
         }
 
@@ -52,7 +34,7 @@ async fn the_help_desk_verifies_callers_resets_unlocks_and_changes_an_admin() {
             &site,
             "/api/operator/helpdesk/find",
             "email=processor%40sunrise.example",
-            &ops,
+            Some(&ops),
         )
         .await;
         assert_eq!(
@@ -66,7 +48,7 @@ async fn the_help_desk_verifies_callers_resets_unlocks_and_changes_an_admin() {
             &site,
             "/api/operator/helpdesk/passkey",
             &format!("user_id={id}&passkey=4821"),
-            &ops,
+            Some(&ops),
         )
         .await;
         assert_eq!(right, true);
@@ -75,7 +57,7 @@ async fn the_help_desk_verifies_callers_resets_unlocks_and_changes_an_admin() {
                 &site,
                 "/api/operator/helpdesk/passkey",
                 &format!("user_id={id}&passkey=1111"),
-                &ops,
+                Some(&ops),
             )
             .await;
             assert_eq!(wrong, false);
@@ -84,7 +66,7 @@ async fn the_help_desk_verifies_callers_resets_unlocks_and_changes_an_admin() {
             &site,
             "/api/operator/helpdesk/passkey",
             &format!("user_id={id}&passkey=4821"),
-            &ops,
+            Some(&ops),
         )
         .await;
         assert_eq!(
@@ -97,7 +79,7 @@ async fn the_help_desk_verifies_callers_resets_unlocks_and_changes_an_admin() {
             &site,
             "/api/operator/helpdesk/reset",
             &format!("user_id={id}"),
-            &ops,
+            Some(&ops),
         )
         .await;
         assert_eq!(status, StatusCode::OK);
@@ -119,7 +101,7 @@ async fn the_help_desk_verifies_callers_resets_unlocks_and_changes_an_admin() {
             &site,
             "/api/operator/helpdesk/find",
             "email=multi%40sunrise.example",
-            &ops,
+            Some(&ops),
         )
         .await;
         assert_eq!(found["locked"], true);
@@ -127,7 +109,7 @@ async fn the_help_desk_verifies_callers_resets_unlocks_and_changes_an_admin() {
             &site,
             "/api/operator/helpdesk/unlock",
             &format!("user_id={}", found["id"]),
-            &ops,
+            Some(&ops),
         )
         .await;
         assert_eq!(status, StatusCode::OK);
@@ -144,7 +126,7 @@ async fn the_help_desk_verifies_callers_resets_unlocks_and_changes_an_admin() {
             &site,
             "/api/operator/offices/admin",
             &format!("organization_id={sunrise}&email=nobody%40sunrise.example&replace=true"),
-            &ops,
+            Some(&ops),
         )
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -152,7 +134,7 @@ async fn the_help_desk_verifies_callers_resets_unlocks_and_changes_an_admin() {
             &site,
             "/api/operator/offices/admin",
             &format!("organization_id={sunrise}&email=processor%40sunrise.example&replace=true"),
-            &ops,
+            Some(&ops),
         )
         .await;
         assert_eq!(status, StatusCode::OK);
@@ -171,7 +153,7 @@ async fn the_help_desk_verifies_callers_resets_unlocks_and_changes_an_admin() {
             roles[2],
             ("processor@sunrise.example".into(), "admin".into())
         );
-        let (status, _) = form(&site, "/api/admin/users", "search=", &admin).await;
+        let (status, _) = form(&site, "/api/admin/users", "search=", Some(&admin)).await;
         assert_eq!(
             status,
             StatusCode::FORBIDDEN,

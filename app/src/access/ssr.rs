@@ -8,7 +8,7 @@ use crate::domain::{Email, Phone, TaxId};
 use crate::error::Checker;
 use crate::ssr::clock::DAY;
 use crate::ssr::guard::{self, Caller};
-use crate::ssr::outbox::{self, Channel, NewMessage};
+use crate::ssr::outbox::{self, Channel};
 use crate::ssr::passcodes::{self, Purpose};
 use crate::ssr::password_links::{self, LinkPurpose};
 use crate::ssr::{audit, crypto, session, state, AppState};
@@ -296,14 +296,7 @@ async fn summary(state: &AppState, id: i64) -> Result<Vec<(String, String)>, App
     let provider: Option<String> = r.try_get("provider")?;
     let npi: Option<String> = r.try_get("npi")?;
     Ok(vec![
-        (
-            "Name".into(),
-            format!(
-                "{} {}",
-                r.try_get::<String, _>("first_name")?,
-                r.try_get::<String, _>("last_name")?
-            ),
-        ),
+        ("Name".into(), crate::ssr::db::full_name(&r)?),
         ("Email Address".into(), r.try_get("email")?),
         ("Mobile Number".into(), r.try_get("mobile")?),
         ("Provider Address".into(), r.try_get("provider_address")?),
@@ -368,18 +361,13 @@ async fn tell_admins(state: &AppState, id: i64, organization_id: i64) -> Result<
     let program = &state.settings.program_name;
     let url = format!("{}{link}", state.settings.public_url.trim_end_matches('/'));
     for admin in admins {
-        outbox::enqueue(
+        outbox::email(
             &state.db,
             state.clock.unix(),
-            NewMessage {
-                channel: Channel::Email,
-                to: admin,
-                subject: format!("{program} Provider Portal: someone is requesting access"),
-                body: format!("{name} is requesting access to your office on the {program} Provider Portal. Log in and open your Task List to accept or decline: {url}"),
-                links: vec![url.clone()],
-                codes: Vec::new(),
-                attachment: None,
-            },
+            &admin,
+            format!("{program} Provider Portal: someone is requesting access"),
+            format!("{name} is requesting access to your office on the {program} Provider Portal. Log in and open your Task List to accept or decline: {url}"),
+            vec![url.clone()],
         )
         .await?;
     }
@@ -397,11 +385,7 @@ const TASK_SELECT: &str = "SELECT a.id, a.first_name, a.last_name, a.email, a.mo
 fn task_row(state: &AppState, r: &sqlx::any::AnyRow) -> Result<TaskRow, sqlx::Error> {
     Ok(TaskRow {
         id: r.try_get("id")?,
-        name: format!(
-            "{} {}",
-            r.try_get::<String, _>("first_name")?,
-            r.try_get::<String, _>("last_name")?
-        ),
+        name: crate::ssr::db::full_name(r)?,
         email: r.try_get("email")?,
         provider: format!(
             "{} (NPI {})",
@@ -493,33 +477,23 @@ pub async fn decide(id: i64, decision: Decision) -> Result<(), AppError> {
             .bind(id)
             .execute(&state.db.pool)
             .await?;
-        outbox::enqueue(
+        outbox::email(
             &state.db,
             now,
-            NewMessage {
-                channel: Channel::Email,
-                to: email.clone(),
-                subject: format!("Your {program} Provider Portal access request"),
-                body: format!("Your request for access to {office} on the {program} Provider Portal was declined. Reason: {reason}"),
-                links: Vec::new(),
-                codes: Vec::new(),
-                attachment: None,
-            },
+            &email,
+            format!("Your {program} Provider Portal access request"),
+            format!("Your request for access to {office} on the {program} Provider Portal was declined. Reason: {reason}"),
+            Vec::new(),
         )
         .await?;
-        audit::record(
-            &state.db,
-            now,
-            audit::AuditEntry {
-                user_id: Some(caller.user_id),
-                organization_id: Some(organization_id),
-                action: "access_request.decline",
-                subject: format!("access_request:{id}"),
-                detail: String::new(),
-                ip: caller.ip.clone(),
-            },
-        )
-        .await?;
+        caller
+            .audit(
+                Some(organization_id),
+                "access_request.decline",
+                format!("access_request:{id}"),
+                String::new(),
+            )
+            .await?;
         return Ok(());
     }
     if r.try_get::<Option<i64>, _>("access_agreement_at")?
@@ -646,18 +620,13 @@ pub async fn decide(id: i64, decision: Decision) -> Result<(), AppError> {
         // The accepted requester sets a password from this link (then a passcode, as always).
         password_links::send(state, user_id, &email, LinkPurpose::Registration).await?;
     } else {
-        outbox::enqueue(
+        outbox::email(
             &state.db,
             now,
-            NewMessage {
-                channel: Channel::Email,
-                to: email.clone(),
-                subject: format!("Your {program} Provider Portal access request"),
-                body: format!("Your request for access to {office} was accepted. Log in and choose it under \"Add or Switch Organization\"."),
-                links: Vec::new(),
-                codes: Vec::new(),
-                attachment: None,
-            },
+            &email,
+            format!("Your {program} Provider Portal access request"),
+            format!("Your request for access to {office} was accepted. Log in and choose it under \"Add or Switch Organization\"."),
+            Vec::new(),
         )
         .await?;
     }
@@ -854,7 +823,7 @@ pub async fn manager(
         .await?
         {
             data.users.push(CollectionUser {
-                name: format!("{} {}", r.try_get::<String, _>("first_name")?, r.try_get::<String, _>("last_name")?),
+                name: crate::ssr::db::full_name(&r)?,
                 email: r.try_get("email")?,
                 role: OrgRole::parse(&r.try_get::<String, _>("org_role")?).label().into(),
                 status: if r.try_get::<String, _>("status")? == "active" { "Active".into() } else { "Deactivated".into() },
@@ -878,11 +847,7 @@ pub async fn overdue(state: &AppState) -> Result<Vec<(String, String, String)>, 
     rows.iter()
         .map(|r| {
             Ok((
-                format!(
-                    "{} {}",
-                    r.try_get::<String, _>("first_name")?,
-                    r.try_get::<String, _>("last_name")?
-                ),
+                crate::ssr::db::full_name(r)?,
                 r.try_get("name")?,
                 crate::dashboard::ssr::local_date(
                     &state.settings.time_zone,

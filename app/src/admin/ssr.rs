@@ -8,7 +8,7 @@ use crate::domain::{Email, Phone};
 use crate::error::Checker;
 use crate::ssr::clock::DAY;
 use crate::ssr::guard::{self, Caller, OrgAccess};
-use crate::ssr::outbox::{self, Channel, NewMessage};
+use crate::ssr::outbox;
 use crate::ssr::password_links::{self, LinkPurpose};
 use crate::ssr::{audit, crypto, session, AppState};
 use sqlx::Row;
@@ -69,11 +69,7 @@ pub async fn member(
         awaiting_permissions: row
             .try_get::<Option<i64>, _>("awaiting_permissions_since")?
             .is_some(),
-        name: format!(
-            "{} {}",
-            row.try_get::<String, _>("first_name")?,
-            row.try_get::<String, _>("last_name")?
-        ),
+        name: crate::ssr::db::full_name(&row)?,
         email: row.try_get("email")?,
     })
 }
@@ -152,11 +148,7 @@ pub async fn list_users(search: String) -> Result<Vec<UserRow>, AppError> {
             let preset: Option<String> = row.try_get("role_preset")?;
             Ok(UserRow {
                 id: row.try_get("id")?,
-                name: format!(
-                    "{} {}",
-                    row.try_get::<String, _>("first_name")?,
-                    row.try_get::<String, _>("last_name")?
-                ),
+                name: crate::ssr::db::full_name(&row)?,
                 email: row.try_get("email")?,
                 role: match preset {
                     Some(p) if role != OrgRole::None => format!("{} ({p})", role.label()),
@@ -266,22 +258,17 @@ pub async fn add_user(form: NewUser) -> Result<i64, AppError> {
         password_links::send(state, user_id, email.as_str(), LinkPurpose::Invitation).await?;
     } else {
         let program = &state.settings.program_name;
-        outbox::enqueue(
+        outbox::email(
             &state.db,
             now,
-            NewMessage {
-                channel: Channel::Email,
-                to: email.to_string(),
-                subject: format!("You were added to {} on the {program} Provider Portal", org.name),
-                body: format!(
+            email.as_str(),
+            format!("You were added to {} on the {program} Provider Portal", org.name),
+            format!(
                     "{} added you to {} on the {program} Provider Portal. Sign in and choose it under \"Add or Switch Organization\".",
                     caller.full_name(),
                     org.name
                 ),
-                links: vec![format!("{}/login", state.settings.public_url.trim_end_matches('/'))],
-                codes: Vec::new(),
-                attachment: None,
-            },
+            vec![format!("{}/login", state.settings.public_url.trim_end_matches('/'))],
         )
         .await?;
     }
@@ -511,19 +498,14 @@ pub async fn user_detail(user_id: i64) -> Result<UserDetail, AppError> {
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    audit::record(
-        &state.db,
-        state.clock.unix(),
-        audit::AuditEntry {
-            user_id: Some(caller.user_id),
-            organization_id: Some(org.organization_id),
-            action: "user.view",
-            subject: format!("user:{user_id}"),
-            detail: String::new(),
-            ip: caller.ip.clone(),
-        },
-    )
-    .await?;
+    caller
+        .audit(
+            Some(org.organization_id),
+            "user.view",
+            format!("user:{user_id}"),
+            String::new(),
+        )
+        .await?;
     Ok(UserDetail {
         id: user_id,
         name: m.name,
@@ -662,11 +644,7 @@ pub async fn deactivate_unassigned(state: &AppState) -> Result<usize, AppError> 
             row.try_get("user_id")?,
             row.try_get("organization_id")?,
         );
-        let name = format!(
-            "{} {}",
-            row.try_get::<String, _>("first_name")?,
-            row.try_get::<String, _>("last_name")?
-        );
+        let name = crate::ssr::db::full_name(row)?;
         deactivate(state, membership_id, user_id, organization_id, now).await?;
         let days = state.settings.unassigned_user_days;
         record_change(
@@ -769,23 +747,18 @@ pub async fn change_email(user_id: i64, email: String) -> Result<(), AppError> {
         "{}/email/confirm?t={secret}",
         state.settings.public_url.trim_end_matches('/')
     );
-    outbox::enqueue(
+    outbox::email(
         &state.db,
         now,
-        NewMessage {
-            channel: Channel::Email,
-            to: email.to_string(),
-            subject: format!("Confirm your new {program} Provider Portal email address"),
-            body: format!(
+        email.as_str(),
+        format!("Confirm your new {program} Provider Portal email address"),
+        format!(
                 "{} of {} changed the email address (username) of your {program} Provider Portal account to this address. \
                  Select \"Confirm Email Address\" within {EMAIL_CHANGE_HOURS} hours to use it: {url}\n\nIf you did not expect this, ignore this email; nothing changes.",
                 caller.full_name(),
                 org.name
             ),
-            links: vec![url],
-            codes: Vec::new(),
-            attachment: None,
-        },
+        vec![url],
     )
     .await?;
     record_change(
@@ -860,20 +833,15 @@ pub async fn confirm_email(t: String) -> Result<String, AppError> {
     // Sessions were opened under the old username.
     session::delete_for_user(&state.db, user_id).await?;
     let program = &state.settings.program_name;
-    outbox::enqueue(
+    outbox::email(
         &state.db,
         now,
-        NewMessage {
-            channel: Channel::Email,
-            to: old_email.clone(),
-            subject: format!("Your {program} Provider Portal email address changed"),
-            body: format!(
+        &old_email,
+        format!("Your {program} Provider Portal email address changed"),
+        format!(
                 "The email address (username) of your {program} Provider Portal account is now {new_email}. If you did not expect this, call the Provider Contact Center."
             ),
-            links: Vec::new(),
-            codes: Vec::new(),
-            attachment: None,
-        },
+        Vec::new(),
     )
     .await?;
     record_change(
@@ -1126,11 +1094,7 @@ async fn domain_rows(state: &AppState, organization_id: i64) -> Result<Vec<Domai
         });
         entry.users += 1;
         if row.try_get::<String, _>("status")? == "active" {
-            entry.active_users.push(format!(
-                "{} {}",
-                row.try_get::<String, _>("first_name")?,
-                row.try_get::<String, _>("last_name")?
-            ));
+            entry.active_users.push(crate::ssr::db::full_name(&row)?);
         }
     }
     Ok(domains.into_values().collect())
@@ -1159,19 +1123,14 @@ pub async fn remove_domain(domain: String) -> Result<(), AppError> {
         .bind(now)
         .execute(&state.db.pool)
         .await?;
-    audit::record(
-        &state.db,
-        now,
-        audit::AuditEntry {
-            user_id: Some(caller.user_id),
-            organization_id: Some(org.organization_id),
-            action: "domain.remove",
-            subject: format!("domain:{domain}"),
-            detail: String::new(),
-            ip: caller.ip.clone(),
-        },
-    )
-    .await?;
+    caller
+        .audit(
+            Some(org.organization_id),
+            "domain.remove",
+            format!("domain:{domain}"),
+            String::new(),
+        )
+        .await?;
     Ok(())
 }
 

@@ -73,7 +73,7 @@ pub(crate) mod ssr {
     use crate::auth::permissions::OrgRole;
     use crate::domain::UsDate;
     use crate::error::Checker;
-    use crate::ssr::{audit, AppState};
+    use crate::ssr::AppState;
     use sqlx::Row;
 
     /// The organization's verification: days left, and whether it lapsed.
@@ -135,11 +135,7 @@ pub(crate) mod ssr {
                 let verified_at: Option<i64> = r.try_get("verified_at")?;
                 Ok(VerifyRow {
                     id: r.try_get("id")?,
-                    name: format!(
-                        "{} {}",
-                        r.try_get::<String, _>("first_name")?,
-                        r.try_get::<String, _>("last_name")?
-                    ),
+                    name: crate::ssr::db::full_name(&r)?,
                     email: r.try_get("email")?,
                     role: match preset {
                         Some(p) => format!("{}: {p}", role.label()),
@@ -229,19 +225,14 @@ pub(crate) mod ssr {
                 super::super::verification::VERIFY_EVERY_DAYS
             )
         };
-        audit::record(
-            &state_.db,
-            now,
-            audit::AuditEntry {
-                user_id: Some(caller.user_id),
-                organization_id: Some(org.organization_id),
-                action: "organization.verify_users",
-                subject: format!("organization:{}", org.organization_id),
-                detail: format!("{} users", pending.len()),
-                ip: caller.ip.clone(),
-            },
-        )
-        .await?;
+        caller
+            .audit(
+                Some(org.organization_id),
+                "organization.verify_users",
+                format!("organization:{}", org.organization_id),
+                format!("{} users", pending.len()),
+            )
+            .await?;
         Ok(message)
     }
 

@@ -7,7 +7,6 @@ use crate::ui::{field_errors, Checkbox, ErrorSummary, Field, Select, Toasts};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Caller {
     pub id: i64,
@@ -65,7 +64,7 @@ mod ssr {
     use crate::auth::permissions::{Module, RolePreset};
     use crate::domain::Email;
     use crate::ssr::password_links::{self, LinkPurpose};
-    use crate::ssr::{audit, crypto, guard};
+    use crate::ssr::{crypto, guard};
     use sqlx::Row;
 
     /// Wrong passkeys for one account within an hour before the help desk must stop trying.
@@ -82,19 +81,9 @@ mod ssr {
         action: &'static str,
         user_id: i64,
     ) -> Result<(), AppError> {
-        audit::record(
-            &caller.state.db,
-            caller.state.clock.unix(),
-            audit::AuditEntry {
-                user_id: Some(caller.user_id),
-                action,
-                subject: format!("user:{user_id}"),
-                ip: caller.ip.clone(),
-                ..Default::default()
-            },
-        )
-        .await?;
-        Ok(())
+        caller
+            .audit(None, action, format!("user:{user_id}"), String::new())
+            .await
     }
 
     pub async fn find(email: String) -> Result<Caller, AppError> {
@@ -119,11 +108,7 @@ mod ssr {
         log(&caller, "helpdesk.lookup", id).await?;
         Ok(Caller {
             id,
-            name: format!(
-                "{} {}",
-                row.try_get::<String, _>("first_name")?,
-                row.try_get::<String, _>("last_name")?
-            ),
+            name: crate::ssr::db::full_name(&row)?,
             email: row.try_get("email")?,
             organizations,
             has_passkey: row

@@ -67,7 +67,7 @@ mod ssr {
     use super::*;
     use crate::admin::ssr::notify_admins;
     use crate::admin::verification::{days_left_at, lapsed};
-    use crate::ssr::{audit, guard};
+    use crate::ssr::guard;
     use sqlx::Row;
 
     pub async fn offices() -> Result<Vec<Office>, AppError> {
@@ -131,19 +131,14 @@ mod ssr {
         if updated.rows_affected() == 0 {
             return Err(AppError::NotFound);
         }
-        audit::record(
-            &state.db,
-            now,
-            audit::AuditEntry {
-                user_id: Some(caller.user_id),
-                organization_id: Some(organization_id),
-                action: "organization.access_agreement",
-                subject: format!("organization:{organization_id}"),
-                detail: String::new(),
-                ip: caller.ip.clone(),
-            },
-        )
-        .await?;
+        caller
+            .audit(
+                Some(organization_id),
+                "organization.access_agreement",
+                format!("organization:{organization_id}"),
+                String::new(),
+            )
+            .await?;
         Ok(())
     }
 
@@ -188,23 +183,18 @@ mod ssr {
             )
             .await?;
         }
-        audit::record(
-            &state.db,
-            now,
-            audit::AuditEntry {
-                user_id: Some(caller.user_id),
-                organization_id: Some(organization_id),
-                action: if suspend {
+        caller
+            .audit(
+                Some(organization_id),
+                if suspend {
                     "organization.revoke_access"
                 } else {
                     "organization.reinstate"
                 },
-                subject: format!("organization:{organization_id}"),
-                detail: String::new(),
-                ip: caller.ip.clone(),
-            },
-        )
-        .await?;
+                format!("organization:{organization_id}"),
+                String::new(),
+            )
+            .await?;
         Ok(())
     }
 }

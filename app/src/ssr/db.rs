@@ -149,6 +149,16 @@ fn dialect(backend: Backend, sql: &str) -> String {
     }
 }
 
+/// "First Last", from a row's `first_name` and `last_name` columns.
+pub fn full_name(row: &sqlx::any::AnyRow) -> Result<String, sqlx::Error> {
+    use sqlx::Row;
+    Ok(format!(
+        "{} {}",
+        row.try_get::<String, _>("first_name")?,
+        row.try_get::<String, _>("last_name")?
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -209,6 +209,30 @@ impl Caller {
         }
     }
 
+    /// Records something the caller did in the audit log.
+    pub async fn audit(
+        &self,
+        organization_id: Option<i64>,
+        action: &'static str,
+        subject: String,
+        detail: String,
+    ) -> Result<(), AppError> {
+        super::audit::record(
+            &self.state.db,
+            self.state.clock.unix(),
+            super::audit::AuditEntry {
+                user_id: Some(self.user_id),
+                organization_id,
+                action,
+                subject,
+                detail,
+                ip: self.ip.clone(),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
     pub fn full_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
     }

@@ -74,6 +74,31 @@ pub struct Message {
     pub attachment: Option<Vec<u8>>,
 }
 
+/// Queues a plain email; its links are listed for the dev mailbox as well.
+pub async fn email(
+    db: &Db,
+    now: i64,
+    to: &str,
+    subject: String,
+    body: String,
+    links: Vec<String>,
+) -> Result<i64, sqlx::Error> {
+    enqueue(
+        db,
+        now,
+        NewMessage {
+            channel: Channel::Email,
+            to: to.to_string(),
+            subject,
+            body,
+            links,
+            codes: Vec::new(),
+            attachment: None,
+        },
+    )
+    .await
+}
+
 pub async fn enqueue(db: &Db, now: i64, message: NewMessage) -> Result<i64, sqlx::Error> {
     let (attachment_name, attachment) = message.attachment.unzip();
     let row = sqlx::query(

@@ -100,7 +100,7 @@ pub fn is_due(
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::ssr::{audit, guard};
+    use crate::ssr::guard;
 
     pub async fn complete(completed: bool) -> Result<(), AppError> {
         let caller = guard::signed_in_before_training().await?;
@@ -121,19 +121,14 @@ mod ssr {
         .bind(caller.user_id)
         .execute(&caller.state.db.pool)
         .await?;
-        audit::record(
-            &caller.state.db,
-            now,
-            audit::AuditEntry {
-                user_id: Some(caller.user_id),
-                organization_id: caller.org.as_ref().map(|o| o.organization_id),
-                action: "training.complete",
-                subject: format!("user:{}", caller.user_id),
-                detail: role.into(),
-                ip: caller.ip.clone(),
-            },
-        )
-        .await?;
+        caller
+            .audit(
+                caller.org.as_ref().map(|o| o.organization_id),
+                "training.complete",
+                format!("user:{}", caller.user_id),
+                role.into(),
+            )
+            .await?;
         Ok(())
     }
 }

@@ -270,3 +270,42 @@ pub async fn use_link(
 }
 
 pub const NEW_PASSWORD: &str = "Oak-Street-Admin-Pass-42";
+
+pub const DEMO_PASSWORD: &str = "Poppy-Demo-Password-2026!";
+
+/// A demo user's session cookie, after password and passcode.
+pub async fn session_of(site: &Site, email: &str) -> String {
+    let (status, cookie, body) = log_in(site, email, DEMO_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    cookie.unwrap()
+}
+
+/// The body as JSON, or as a JSON string when it is not JSON.
+async fn answer(response: axum::response::Response) -> (StatusCode, serde_json::Value) {
+    let status = response.status();
+    let text = body_text(response).await;
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+    )
+}
+
+/// POSTs a form to a server function: the status and the answer.
+pub async fn form(
+    site: &Site,
+    path: &str,
+    body: &str,
+    cookie: Option<&str>,
+) -> (StatusCode, serde_json::Value) {
+    answer(site.send(post_form(path, body, cookie)).await).await
+}
+
+/// POSTs JSON to a server function: the status and the answer.
+pub async fn call(
+    site: &Site,
+    path: &str,
+    body: serde_json::Value,
+    cookie: &str,
+) -> (StatusCode, serde_json::Value) {
+    answer(site.send(post_json(path, body, Some(cookie))).await).await
+}
