@@ -297,6 +297,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn access_request_codes_last_15_minutes_and_the_others_30() {
+        assert_eq!(Purpose::AccessRequest.valid_minutes(), 15);
+        for purpose in [
+            Purpose::Registration,
+            Purpose::PasswordLink,
+            Purpose::SignIn,
+            Purpose::StepUp,
+            Purpose::PhoneChange,
+        ] {
+            assert_eq!(purpose.valid_minutes(), 30);
+        }
+    }
+
+    #[test]
     fn hashes_depend_on_key_purpose_subject_and_code() {
         let key = [1; 32];
         let base = code_hash(&key, Purpose::SignIn, "user:1", "123456");
