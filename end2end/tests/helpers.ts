@@ -65,6 +65,9 @@ export async function enterPassword(page: Page, email: string, password = DEMO_P
 export async function logIn(page: Page, email: string, password = DEMO_PASSWORD) {
   await enterPassword(page, email, password);
   await completePasscode(page);
+  // Signing in ends with a full page load of where the user goes next: wait for it, so that a
+  // test's own navigation does not race it.
+  await page.waitForURL((url) => url.pathname !== '/login');
 }
 
 /** On "Provider Portal User Training": every slide, then the completion. */

@@ -325,6 +325,43 @@ async fn a_new_user_asks_for_access_and_the_office_admin_accepts() {
 }
 
 #[tokio::test]
+async fn starting_requests_for_one_address_is_limited() {
+    use app::access::ssr::MAX_STARTS_PER_HOUR;
+    for site in sites(false).await {
+        for _ in 0..MAX_STARTS_PER_HOUR {
+            let (status, _) = send(
+                &site,
+                "/api/access/start",
+                request_form("sam@example.org"),
+                true,
+                &mut None,
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK);
+        }
+        let (status, _) = send(
+            &site,
+            "/api/access/start",
+            request_form("sam@example.org"),
+            true,
+            &mut None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        site.clock.advance(3601);
+        let (status, _) = send(
+            &site,
+            "/api/access/start",
+            request_form("sam@example.org"),
+            true,
+            &mut None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "an hour later");
+    }
+}
+
+#[tokio::test]
 async fn a_declined_request_needs_a_reason_and_an_office_without_an_agreement_cannot_accept() {
     for site in sites(false).await {
         let mut cookie = up_to_provider(&site, "dan@example.org").await;

@@ -19,6 +19,9 @@ const DRAFT_COOKIE: &str = "portal_access_request";
 const DRAFT_HOURS: i64 = 24;
 /// A request not decided within 3 days is overdue: the plan follows it up.
 pub const OVERDUE_DAYS: i64 = 3;
+/// Requests started for one email address within an hour: starting one needs no account and
+/// sends an email, so it must not be a way to flood someone's inbox.
+pub const MAX_STARTS_PER_HOUR: i64 = 3;
 
 struct Draft {
     id: i64,
@@ -147,6 +150,16 @@ pub async fn start(form: RequestForm) -> Result<RequestStep, AppError> {
         ));
     }
     let now = state.clock.unix();
+    let recent: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM access_requests WHERE email = $1 AND created_at > $2",
+    )
+    .bind(email.as_str())
+    .bind(now - 3600)
+    .fetch_one(&state.db.pool)
+    .await?;
+    if recent >= MAX_STARTS_PER_HOUR {
+        return Err(AppError::RateLimited);
+    }
     let secret = crypto::random_hex(32);
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO access_requests (kind, draft_hash, step, status, first_name, last_name, email, mobile, provider_address, \

@@ -330,7 +330,11 @@ fn InvitationStepView(
             }
             .into_any()
         }
-        InvitationStep::Notice { first_name, last_name, phone } => {
+        InvitationStep::Notice {
+            first_name,
+            last_name,
+            phone,
+        } => {
             let first = RwSignal::new(first_name);
             let last = RwSignal::new(last_name);
             let phone = RwSignal::new(phone);
@@ -368,14 +372,9 @@ fn InvitationStepView(
             }
             .into_any()
         }
-        InvitationStep::Complete { email, minutes } => view! {
-            <h1>"Registration Complete"</h1>
-            <p role="status">{format!(
-                "We sent an email to {email}. Select “Set your new password” in it within {minutes} minutes to create your password. \
-                 If the link expires, use “Forgot Password?” on the Log In page."
-            )}</p>
+        InvitationStep::Complete { email, minutes } => {
+            view! { <crate::registration::RegistrationComplete email minutes /> }.into_any()
         }
-        .into_any(),
     }
 }
 

@@ -63,9 +63,7 @@ pub async fn member(
         membership_id: row.try_get("id")?,
         status: row.try_get("status")?,
         org_role: OrgRole::parse(&row.try_get::<String, _>("org_role")?),
-        invited: row
-            .try_get::<bool, _>("invited")
-            .or_else(|_| row.try_get::<i64, _>("invited").map(|v| v != 0))?,
+        invited: flag(&row, "invited")?,
         awaiting_permissions: row
             .try_get::<Option<i64>, _>("awaiting_permissions_since")?
             .is_some(),

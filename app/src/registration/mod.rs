@@ -9,7 +9,7 @@ pub(crate) mod ssr;
 pub mod tokens;
 mod view;
 
-pub use view::JoinPage;
+pub use view::{JoinPage, RegistrationComplete};
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -34,6 +34,8 @@ pub enum Step {
     Conditions,
     Complete {
         email: String,
+        /// How long the emailed "Set your new password" link works.
+        minutes: i64,
     },
 }
 

@@ -110,6 +110,7 @@ async fn step_of(state: &AppState, draft: &Draft) -> Result<Step, AppError> {
         "conditions" => Step::Conditions,
         _ => Step::Complete {
             email: draft.email.clone().unwrap_or_default(),
+            minutes: state.settings.registration_link_minutes,
         },
     })
 }
@@ -565,7 +566,10 @@ pub async fn accept_conditions(attest: bool, agree: bool) -> Result<Step, AppErr
         )
         .await?;
     }
-    Ok(Step::Complete { email })
+    Ok(Step::Complete {
+        email,
+        minutes: state.settings.registration_link_minutes,
+    })
 }
 
 pub async fn cancel() -> Result<Step, AppError> {

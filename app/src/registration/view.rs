@@ -222,13 +222,18 @@ fn StepView(
             }
             .into_any()
         }
-        Step::Complete { email } => view! {
-            <h1>"Registration Complete"</h1>
-            <p role="status">{format!(
-                "We sent an email to {email}. Select “Set your new password” in it within 10 minutes to create your password. \
-                 If the link expires, use “Forgot Password?” on the Log In page."
-            )}</p>
-        }
-        .into_any(),
+        Step::Complete { email, minutes } => view! { <RegistrationComplete email minutes /> }.into_any(),
+    }
+}
+
+/// The end of a registration (an organization's or an added user's): the emailed link is next.
+#[component]
+pub fn RegistrationComplete(email: String, minutes: i64) -> impl IntoView {
+    view! {
+        <h1>"Registration Complete"</h1>
+        <p role="status">{format!(
+            "We sent an email to {email}. Select “Set your new password” in it within {minutes} minutes to create your password. \
+             If the link expires, use “Forgot Password?” on the Log In page."
+        )}</p>
     }
 }
