@@ -34,8 +34,6 @@ use registration::JoinPage;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    ssr::csp::send_with_page_nonce(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -1,5 +1,6 @@
 //! Layers every response passes through: security headers and the cross-site request guard.
 
+use app::ssr::csp::PageNonce;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -9,19 +10,19 @@ use axum::response::{IntoResponse, Response};
 /// One year: hashed asset names change whenever their content does.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// Security headers on every response. HTML pages already carry a CSP with their nonce; every
-/// other response gets the same policy without one.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// Security headers on every response. The CSP nonce is chosen here, before the page renders
+/// (which takes it from the request), so the header and the page's scripts always agree.
+pub async fn security_headers(mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
+    let nonce = PageNonce::new();
+    request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        set(
-            headers,
-            header::CONTENT_SECURITY_POLICY,
-            &app::ssr::csp::policy(None, None),
-        );
-    }
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        &app::ssr::csp::policy(Some(&nonce.0), reload_socket().as_deref()),
+    );
     set(
         headers,
         header::STRICT_TRANSPORT_SECURITY,
@@ -47,6 +48,24 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     };
     set(headers, header::CACHE_CONTROL, cache);
     response
+}
+
+/// The auto-reload socket of `cargo leptos watch`, which the page may connect to.
+fn reload_socket() -> Option<String> {
+    static SOCKET: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    SOCKET
+        .get_or_init(|| {
+            std::env::var("LEPTOS_WATCH").ok()?;
+            let site =
+                std::env::var("LEPTOS_SITE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
+            let host = site
+                .rsplit_once(':')
+                .map_or(site.as_str(), |(h, _)| h)
+                .to_string();
+            let port = std::env::var("LEPTOS_RELOAD_PORT").unwrap_or_else(|_| "3001".into());
+            Some(format!("ws://{host}:{port}"))
+        })
+        .clone()
 }
 
 fn set(headers: &mut HeaderMap, name: header::HeaderName, value: &str) {

@@ -30,7 +30,11 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            // Every script of the page carries the nonce the CSP header names.
+            app::ssr::csp::provide_page_nonce();
+        }
     };
     let options = state.leptos_options.clone();
     let mut router = Router::new()

@@ -984,3 +984,40 @@ async fn training_comes_first_and_again_every_year() {
         assert_eq!(status, StatusCode::OK);
     }
 }
+
+/// A streamed page (resources resolved after the shell) still runs: every inline script carries
+/// the nonce the CSP header names.
+#[tokio::test]
+async fn every_script_of_a_streamed_page_carries_the_csp_nonce() {
+    for site in sites(false).await {
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let (_, id) = add(&site, &admin, "nina@sunrise.example").await;
+        let response = site
+            .send(get(&format!("/admin/users/{id}/permissions"), Some(&admin)))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let csp = response.headers()[axum::http::header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|r| r.split('\'').next())
+            .unwrap()
+            .to_string();
+        let html = body_text(response).await;
+        let scripts: Vec<&str> = html
+            .split("<script")
+            .skip(1)
+            .map(|s| s.split('>').next().unwrap())
+            .collect();
+        assert!(scripts.len() >= 2, "{html}");
+        for tag in scripts {
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "<script{tag}> lacks the nonce {nonce}"
+            );
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! The Content-Security-Policy: scripts only from this site or with the page's nonce (the
-//! hydration scripts carry it), WebAssembly allowed to compile, nothing framed or embedded.
+//! hydration and streaming scripts carry it), WebAssembly allowed to compile, nothing framed or
+//! embedded.
 
 /// The policy for a response; `nonce` for HTML pages, `reload` for the dev auto-reload socket.
 pub fn policy(nonce: Option<&str>, reload: Option<&str>) -> String {
@@ -17,18 +18,31 @@ pub fn policy(nonce: Option<&str>, reload: Option<&str>) -> String {
     )
 }
 
-/// Sends the policy with this page's nonce (called while the HTML shell renders).
-pub fn send_with_page_nonce(options: &leptos::prelude::LeptosOptions) {
-    use leptos::prelude::use_context;
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
-        return;
-    };
-    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string());
-    let reload = std::env::var("LEPTOS_WATCH")
-        .is_ok()
-        .then(|| format!("ws://{}:{}", options.site_addr.ip(), options.reload_port));
-    if let Ok(value) = http::HeaderValue::from_str(&policy(nonce.as_deref(), reload.as_deref())) {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+/// The nonce of one response, chosen by the server's middleware before the page renders, so
+/// that the policy header and the page's scripts always agree.
+#[derive(Debug, Clone)]
+pub struct PageNonce(pub String);
+
+impl PageNonce {
+    pub fn new() -> Self {
+        PageNonce(super::crypto::random_hex(16))
+    }
+}
+
+impl Default for PageNonce {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Makes the request's nonce the one the page's scripts carry (part of the context of every
+/// rendered page).
+pub fn provide_page_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+    if let Some(PageNonce(value)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(value));
     }
 }
 
