@@ -546,6 +546,34 @@ async fn an_admin_changes_a_users_email_confirmed_by_the_new_address() {
         )
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "taken: {body}");
+        // A user who also works elsewhere: only the plan may change their username.
+        let multi = user_id(&site, "multi@sunrise.example").await;
+        let (status, _) = form(
+            &site,
+            "/api/admin/users/email",
+            &format!("user_id={multi}&email=m%40sunrise.example"),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        // Another office's account cannot be pulled in by typing its email.
+        let (status, body) = add(&site, &admin, "network@coastal.example").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body.to_string().contains("My Collections"));
+        // The administrator's passcode must be fresh (5 minutes).
+        site.clock.advance(5 * 60);
+        let (status, body) = form(
+            &site,
+            "/api/admin/users/email",
+            &format!("user_id={id}&email=pia%40sunrise.example"),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(
+            (status, body.as_str()),
+            (StatusCode::FORBIDDEN, Some("StepUpRequired"))
+        );
+        let admin = session_of(&site, "admin@sunrise.example").await;
         let (status, _) = form(
             &site,
             "/api/admin/users/email",

@@ -116,6 +116,26 @@ async fn the_help_desk_verifies_callers_resets_unlocks_and_changes_an_admin() {
         let (status, _, _) = log_in(&site, "multi@sunrise.example", DEMO_PASSWORD).await;
         assert_eq!(status, StatusCode::OK);
 
+        // Unlocking someone with a passkey needs a match within 15 minutes.
+        let (status, _) = form(
+            &site,
+            "/api/operator/helpdesk/unlock",
+            &format!("user_id={id}"),
+            Some(&ops),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "matched a moment ago");
+        site.clock.advance(15 * 60 + 1);
+        let ops = session_of(&site, "ops@poppy.example").await;
+        let (status, _) = form(
+            &site,
+            "/api/operator/helpdesk/unlock",
+            &format!("user_id={id}"),
+            Some(&ops),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+
         // The plan changes Sunrise's admin.
         let sunrise: i64 =
             sqlx::query_scalar("SELECT id FROM organizations WHERE name = 'Sunrise Family Clinic'")

@@ -139,16 +139,6 @@ pub async fn start(form: RequestForm) -> Result<RequestStep, AppError> {
     }
     check.finish()?;
     let (mobile, email) = (mobile.expect("checked"), email.expect("checked"));
-    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email.as_str())
-        .fetch_optional(&state.db.pool)
-        .await?;
-    if taken.is_some() {
-        return Err(AppError::field(
-            "email",
-            "An account already uses this email. Log in and use “My Collections” in your profile to ask for access to another provider.",
-        ));
-    }
     let now = state.clock.unix();
     let recent: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM access_requests WHERE email = $1 AND created_at > $2",
@@ -178,8 +168,30 @@ pub async fn start(form: RequestForm) -> Result<RequestStep, AppError> {
     .bind(now + DRAFT_HOURS * 3600)
     .fetch_one(&state.db.pool)
     .await?;
-    send_code(&state, id, email.as_str()).await?;
-    session::send_cookie(&state.settings, DRAFT_COOKIE, Some(&secret));
+    // The page answers the same whether or not the address has an account, so it cannot be
+    // used to find out; the account's owner is told by email how to ask instead.
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email.as_str())
+        .fetch_optional(&state.db.pool)
+        .await?;
+    if taken.is_some() {
+        let program = &state.settings.program_name;
+        outbox::email(
+            &state.db,
+            now,
+            email.as_str(),
+            format!("Your {program} Provider Portal access request"),
+            format!(
+                "Someone asked for a new {program} Provider Portal account with this email address, which already has one. \
+                 To work for another provider, log in and use “My Collections” in your profile. If it was not you, you can ignore this email."
+            ),
+            Vec::new(),
+        )
+        .await?;
+    } else {
+        send_code(&state, id, email.as_str()).await?;
+        session::send_cookie(&state.settings, DRAFT_COOKIE, Some(&secret));
+    }
     Ok(RequestStep::Verify {
         email: email.to_string(),
     })
@@ -341,8 +353,9 @@ pub async fn submit() -> Result<RequestStep, AppError> {
     )
     .bind(now)
     .bind(d.id)
-    .fetch_one(&state.db.pool)
-    .await?;
+    .fetch_optional(&state.db.pool)
+    .await?
+    .ok_or_else(|| AppError::Conflict("Your request was already sent.".into()))?;
     session::send_cookie(&state.settings, DRAFT_COOKIE, None);
     tell_admins(&state, d.id, organization_id).await?;
     Ok(RequestStep::ThankYou)
@@ -483,13 +496,16 @@ pub async fn decide(id: i64, decision: Decision) -> Result<(), AppError> {
         if reason.chars().count() > 500 {
             return Err(AppError::field("reason", "Use at most 500 characters."));
         }
-        sqlx::query("UPDATE access_requests SET status = 'declined', decided_by = $1, decided_at = $2, decline_reason = $3 WHERE id = $4")
+        let declined = sqlx::query("UPDATE access_requests SET status = 'declined', decided_by = $1, decided_at = $2, decline_reason = $3 WHERE id = $4 AND status = 'pending'")
             .bind(caller.user_id)
             .bind(now)
             .bind(reason)
             .bind(id)
             .execute(&state.db.pool)
             .await?;
+        if declined.rows_affected() != 1 {
+            return Err(AppError::NotFound);
+        }
         outbox::email(
             &state.db,
             now,
@@ -573,7 +589,8 @@ pub async fn decide(id: i64, decision: Decision) -> Result<(), AppError> {
         Some((membership_id, _)) => {
             sqlx::query(
                 "UPDATE memberships SET status = 'active', org_role = $1, role_preset = $2, position = $3, position_other = $4, \
-                 awaiting_permissions_since = NULL, updated_at = $5 WHERE id = $6",
+                 awaiting_permissions_since = NULL, verified_at = NULL, separation_date = NULL, removal_reason = NULL, \
+                 updated_at = $5 WHERE id = $6",
             )
             .bind(role.as_str())
             .bind(decision.preset.label())
@@ -621,13 +638,17 @@ pub async fn decide(id: i64, decision: Decision) -> Result<(), AppError> {
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query("UPDATE access_requests SET status = 'accepted', user_id = $1, decided_by = $2, decided_at = $3 WHERE id = $4")
+    let accepted = sqlx::query("UPDATE access_requests SET status = 'accepted', user_id = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND status = 'pending'")
         .bind(user_id)
         .bind(caller.user_id)
         .bind(now)
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    // Decided by another administrator meanwhile: nothing of this one is kept.
+    if accepted.rows_affected() != 1 {
+        return Err(AppError::NotFound);
+    }
     tx.commit().await?;
     if existing.is_none() {
         // The accepted requester sets a password from this link (then a passcode, as always).
@@ -793,6 +814,15 @@ pub async fn manager(
     .bind(caller.user_id)
     .fetch_all(db)
     .await?;
+    // An office whose verification lapsed is out of reach until the plan reinstates it.
+    let mut open = Vec::new();
+    for office in offices {
+        let access = guard::org_access(&caller.state, caller.user_id, office.0).await?;
+        if access.is_some_and(|a| a.role == OrgRole::Admin && !a.lapsed) {
+            open.push(office);
+        }
+    }
+    let offices = open;
     let mut tins: Vec<String> = offices.iter().map(|o| o.2.clone()).collect();
     tins.sort();
     tins.dedup();

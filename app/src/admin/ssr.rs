@@ -207,10 +207,12 @@ pub async fn add_user(form: NewUser) -> Result<i64, AppError> {
             .fetch_optional(&mut *tx)
             .await?;
             match already.as_deref() {
+                // Someone who worked here before comes back, starting from no permissions.
                 Some("removed") => {
                     sqlx::query(
                         "UPDATE memberships SET status = 'active', org_role = 'none', role_preset = NULL, position = NULL, \
-                         position_other = NULL, awaiting_permissions_since = $1, updated_at = $1 WHERE user_id = $2 AND organization_id = $3",
+                         position_other = NULL, verified_at = NULL, separation_date = NULL, removal_reason = NULL, \
+                         awaiting_permissions_since = $1, updated_at = $1 WHERE user_id = $2 AND organization_id = $3",
                     )
                     .bind(now)
                     .bind(user_id)
@@ -224,7 +226,14 @@ pub async fn add_user(form: NewUser) -> Result<i64, AppError> {
                         "This person is already a user of your organization. Find them in User Management.",
                     ))
                 }
-                None => insert_membership(&mut tx, user_id, org.organization_id, now).await?,
+                // An account of someone else's: joining an office is their request to make,
+                // never an administrator's decision alone.
+                None => {
+                    return Err(AppError::field(
+                        "email",
+                        "This person already has a Provider Portal account. Ask them to request access to your organization under “My Collections” in their profile, then accept it in your Task List.",
+                    ))
+                }
             }
             (user_id, false)
         }
@@ -464,9 +473,10 @@ pub async fn user_detail(user_id: i64) -> Result<UserDetail, AppError> {
         .fetch_one(&state.db.pool)
         .await?;
     let pending_email: Option<String> = sqlx::query_scalar(
-        "SELECT new_email FROM email_changes WHERE user_id = $1 AND used_at IS NULL AND voided_at IS NULL AND expires_at > $2 ORDER BY id DESC LIMIT 1",
+        "SELECT new_email FROM email_changes WHERE user_id = $1 AND organization_id = $2 AND used_at IS NULL AND voided_at IS NULL AND expires_at > $3 ORDER BY id DESC LIMIT 1",
     )
     .bind(user_id)
+    .bind(org.organization_id)
     .bind(state.clock.unix())
     .fetch_optional(&state.db.pool)
     .await?;
@@ -516,6 +526,16 @@ pub async fn user_detail(user_id: i64) -> Result<UserDetail, AppError> {
         invited: m.invited,
         awaiting_permissions: m.awaiting_permissions,
         pending_email,
+        admin_phone_last4: {
+            let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM users WHERE id = $1")
+                .bind(caller.user_id)
+                .fetch_one(&state.db.pool)
+                .await?;
+            phone
+                .and_then(|p| Phone::parse(&p).ok())
+                .map(|p| p.last4().to_string())
+                .unwrap_or_default()
+        },
         npis: organization_npis(state, org.organization_id).await?,
         set: current_set(state, m.membership_id).await?,
         history,
@@ -636,6 +656,7 @@ pub async fn deactivate_unassigned(state: &AppState) -> Result<usize, AppError> 
     .bind(cutoff)
     .fetch_all(&state.db.pool)
     .await?;
+    let mut deactivated = 0;
     for row in &due {
         let (membership_id, user_id, organization_id): (i64, i64, i64) = (
             row.try_get("id")?,
@@ -643,7 +664,22 @@ pub async fn deactivate_unassigned(state: &AppState) -> Result<usize, AppError> 
             row.try_get("organization_id")?,
         );
         let name = crate::ssr::db::full_name(row)?;
+        // Only if still so: permissions may have been assigned meanwhile, and another instance
+        // may be doing the same.
+        let updated = sqlx::query(
+            "UPDATE memberships SET status = 'deactivated', updated_at = $1 WHERE id = $2 AND status = 'active' \
+             AND awaiting_permissions_since IS NOT NULL AND awaiting_permissions_since <= $3",
+        )
+        .bind(now)
+        .bind(membership_id)
+        .bind(cutoff)
+        .execute(&state.db.pool)
+        .await?;
+        if updated.rows_affected() != 1 {
+            continue;
+        }
         deactivate(state, membership_id, user_id, organization_id, now).await?;
+        deactivated += 1;
         let days = state.settings.unassigned_user_days;
         record_change(
             state,
@@ -666,7 +702,7 @@ pub async fn deactivate_unassigned(state: &AppState) -> Result<usize, AppError> 
         )
         .await?;
     }
-    Ok(due.len())
+    Ok(deactivated)
 }
 
 /// A notification to each active Org Admin of the organization.
@@ -704,6 +740,22 @@ pub async fn change_email(user_id: i64, email: String) -> Result<(), AppError> {
     let state = &caller.state;
     let m = member(state, org.organization_id, user_id).await?;
     let email = Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
+    // The username is the key to the account: only a user of this office alone, and only
+    // with a fresh passcode of the administrator's.
+    let elsewhere: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.user_id = $1 AND (m.organization_id <> $2 AND m.status <> 'removed' OR u.is_operator = 1)",
+    )
+    .bind(user_id)
+    .bind(org.organization_id)
+    .fetch_one(&state.db.pool)
+    .await?;
+    if elsewhere > 0 {
+        return Err(AppError::Conflict(
+            "This user also works for other organizations, so only the plan's help desk can change the email address.".into(),
+        ));
+    }
+    crate::auth::step_up::ssr::require(&caller).await?;
     if email.as_str() == m.email {
         return Err(AppError::field(
             "email",
@@ -759,6 +811,20 @@ pub async fn change_email(user_id: i64, email: String) -> Result<(), AppError> {
         vec![url],
     )
     .await?;
+    outbox::email(
+        &state.db,
+        now,
+        &m.email,
+        format!("Your {program} Provider Portal email address is being changed"),
+        format!(
+            "{} of {} asked to change the email address (username) of your {program} Provider Portal account to {email}. \
+             It changes only once that address confirms it. If you did not expect this, call the Provider Contact Center.",
+            caller.full_name(),
+            org.name
+        ),
+        Vec::new(),
+    )
+    .await?;
     record_change(
         state,
         org.organization_id,
@@ -803,6 +869,31 @@ pub async fn confirm_email(t: String) -> Result<String, AppError> {
         row.try_get("organization_id")?,
         row.try_get("new_email")?,
     );
+    // Still as it was asked: the user works for that office alone, and the one who asked is
+    // still its administrator.
+    let requested_by: i64 = row.try_get("requested_by")?;
+    let still: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM memberships WHERE user_id = $1 AND organization_id = $2 AND status <> 'removed') \
+         - (SELECT COUNT(*) FROM memberships WHERE user_id = $1 AND organization_id <> $2 AND status <> 'removed') \
+         + (SELECT COUNT(*) FROM memberships WHERE user_id = $3 AND organization_id = $2 AND org_role = 'admin' AND status = 'active')",
+    )
+    .bind(user_id)
+    .bind(organization_id)
+    .bind(requested_by)
+    .fetch_one(&state.db.pool)
+    .await?;
+    if still != 2 {
+        return Err(invalid());
+    }
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(&new_email)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    if taken.is_some() {
+        return Err(AppError::Conflict(
+            "Another account already uses this email address.".into(),
+        ));
+    }
     let old_email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_one(&state.db.pool)
@@ -817,16 +908,11 @@ pub async fn confirm_email(t: String) -> Result<String, AppError> {
     if spent.rows_affected() != 1 {
         return Err(invalid());
     }
-    let updated = sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
+    sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
         .bind(&new_email)
         .bind(user_id)
         .execute(&mut *tx)
-        .await;
-    if updated.is_err() {
-        return Err(AppError::Conflict(
-            "Another account already uses this email address.".into(),
-        ));
-    }
+        .await?;
     tx.commit().await?;
     // Sessions were opened under the old username.
     session::delete_for_user(&state.db, user_id).await?;

@@ -3,6 +3,7 @@
 use super::verify::VerifyUsersButton;
 use super::*;
 use crate::auth::permissions::NpiLevel;
+use crate::auth::step_up::StepUpDialog;
 use crate::auth::RequireOrganization;
 use crate::ui::{
     field_errors, Column, DataTable, ErrorSummary, Field, MenuButton, MenuItem, Modal, Toasts,
@@ -165,12 +166,22 @@ fn UserDetailView(detail: UserDetail, reload: Callback<()>) -> impl IntoView {
             reload.run(());
         }
     });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = email_action.value().get() {
+    // Changing a username needs the administrator's fresh passcode; then the change goes on.
+    let step_up = RwSignal::new(false);
+    Effect::new(move |_| match email_action.value().get() {
+        Some(Ok(())) => {
             email_open.set(false);
             toasts.push("A confirmation link was sent to the new address.");
             reload.run(());
         }
+        Some(Err(AppError::StepUpRequired)) => step_up.set(true),
+        _ => {}
+    });
+    let retry_email = Callback::new(move |_| {
+        email_action.dispatch(ChangeUserEmail {
+            user_id: id,
+            email: new_email.get_untracked(),
+        });
     });
     let menu_label = if deactivated {
         "Reactivate User"
@@ -311,13 +322,14 @@ fn UserDetailView(detail: UserDetail, reload: Callback<()>) -> impl IntoView {
             <ErrorSummary error=Signal::derive(move || status_action.value().get().and_then(Result::err)) />
             <button class="button primary" on:click=move |_| { status_action.dispatch(SetUserActive { user_id: id, active: deactivated }); }>"Confirm"</button>
         </Modal>
+        <StepUpDialog open=step_up last4=detail.admin_phone_last4.clone() on_done=retry_email />
         <Modal open=email_open title="Change Email Address">
             <p>"The new address becomes the user's username once they confirm it with the link we email to it."</p>
             <form novalidate on:submit=move |ev| {
                 ev.prevent_default();
                 email_action.dispatch(ChangeUserEmail { user_id: id, email: new_email.get_untracked() });
             }>
-                <ErrorSummary error=Signal::derive(move || email_error().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                <ErrorSummary error=Signal::derive(move || email_error().filter(|e| !matches!(e, AppError::Validation(_) | AppError::StepUpRequired))) />
                 <Field label="New Email Address" value=new_email input_type="email" autocomplete="off" error=email_field_error("email") />
                 <button type="submit" class="button primary">"Send Confirmation"</button>
             </form>

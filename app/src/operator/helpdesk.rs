@@ -69,6 +69,8 @@ mod ssr {
 
     /// Wrong passkeys for one account within an hour before the help desk must stop trying.
     pub const MAX_PASSKEY_MISMATCHES: i64 = 5;
+    /// How long a passkey match counts for unlocking the caller's account.
+    pub const VERIFIED_MINUTES: i64 = 15;
 
     async fn operator() -> Result<guard::Caller, AppError> {
         let caller = guard::signed_in().await?;
@@ -178,6 +180,28 @@ mod ssr {
 
     pub async fn unlock(user_id: i64) -> Result<(), AppError> {
         let caller = operator().await?;
+        // A caller with a passkey proves who they are with it first.
+        let passkey: Option<String> =
+            sqlx::query_scalar("SELECT passkey_ciphertext FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&caller.state.db.pool)
+                .await?
+                .ok_or(AppError::NotFound)?;
+        if passkey.is_some() {
+            let verified: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'helpdesk.passkey_match' AND subject = $1 AND user_id = $2 AND at > $3",
+            )
+            .bind(format!("user:{user_id}"))
+            .bind(caller.user_id)
+            .bind(caller.state.clock.unix() - VERIFIED_MINUTES * 60)
+            .fetch_one(&caller.state.db.pool)
+            .await?;
+            if verified == 0 {
+                return Err(AppError::Conflict(
+                    "Verify the caller's passkey first.".into(),
+                ));
+            }
+        }
         let updated = sqlx::query("UPDATE users SET failed_logins = 0, lifetime_failed_logins = 0, locked_until = NULL WHERE id = $1")
             .bind(user_id)
             .execute(&caller.state.db.pool)

@@ -165,11 +165,11 @@ fn Slides(admin: bool) -> impl IntoView {
     let action = ServerAction::<CompleteTraining>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
-            // Back to where the user was going; only paths on this site.
+            // Back to where the user was going; only paths on this site (browsers read `/\` as `//`).
             let next = query
                 .read_untracked()
                 .get("next")
-                .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+                .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
                 .unwrap_or_else(|| "/".into());
             go_to(&next);
         }
