@@ -1049,3 +1049,51 @@ async fn every_script_of_a_streamed_page_carries_the_csp_nonce() {
         }
     }
 }
+
+/// Two admins deactivating each other at the same moment: one of them stays.
+#[tokio::test]
+async fn concurrent_demotions_keep_one_admin() {
+    for site in sites(false).await {
+        let db = &site.state.db.pool;
+        sqlx::query(
+            "UPDATE memberships SET org_role = 'admin' WHERE user_id = (SELECT id FROM users WHERE email = 'processor@sunrise.example')",
+        )
+        .execute(db)
+        .await
+        .unwrap();
+        let grace = session_of(&site, "admin@sunrise.example").await;
+        let pat = session_of(&site, "processor@sunrise.example").await;
+        let (grace_id, pat_id) = (
+            user_id(&site, "admin@sunrise.example").await,
+            user_id(&site, "processor@sunrise.example").await,
+        );
+        let (first, second) = (
+            format!("user_id={pat_id}&active=false"),
+            format!("user_id={grace_id}&active=false"),
+        );
+        let (a, b) = tokio::join!(
+            form(&site, "/api/admin/users/status", &first, Some(&grace)),
+            form(&site, "/api/admin/users/status", &second, Some(&pat)),
+        );
+        let mut statuses = [a.0, b.0];
+        statuses.sort();
+        assert_eq!(
+            statuses[0],
+            StatusCode::OK,
+            "exactly one succeeds: {statuses:?}"
+        );
+        // The other is refused: as the last admin, or because it no longer is one.
+        assert!(
+            [StatusCode::CONFLICT, StatusCode::FORBIDDEN].contains(&statuses[1]),
+            "{statuses:?}"
+        );
+        let admins: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM memberships m JOIN organizations o ON o.id = m.organization_id \
+             WHERE o.name = 'Sunrise Family Clinic' AND m.org_role = 'admin' AND m.status = 'active'",
+        )
+        .fetch_one(db)
+        .await
+        .unwrap();
+        assert_eq!(admins, 1);
+    }
+}

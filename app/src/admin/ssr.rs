@@ -558,9 +558,24 @@ fn action_label(action: &str) -> &'static str {
     }
 }
 
-/// Whether the organization would be left without an active Org Admin.
-pub async fn last_admin(
+/// A transaction holding the organization's row, so that a check of its admins and the
+/// write that follows cannot interleave with another administrator's doing the same (on
+/// PostgreSQL the update locks the row; SQLite has one writer at a time).
+pub async fn lock_organization(
     state: &AppState,
+    organization_id: i64,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, AppError> {
+    let mut tx = state.db.pool.begin().await?;
+    sqlx::query("UPDATE organizations SET name = name WHERE id = $1")
+        .bind(organization_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
+/// Within [`lock_organization`]: whether the user is the organization's last active Org Admin.
+pub async fn last_admin(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     organization_id: i64,
     user_id: i64,
 ) -> Result<bool, AppError> {
@@ -569,7 +584,7 @@ pub async fn last_admin(
     )
     .bind(organization_id)
     .bind(user_id)
-    .fetch_one(&state.db.pool)
+    .fetch_one(&mut **tx)
     .await?;
     Ok(others == 0)
 }
@@ -600,10 +615,13 @@ pub async fn set_active(user_id: i64, active: bool) -> Result<(), AppError> {
                 "This user is already deactivated.".into(),
             ));
         }
-        if m.org_role == OrgRole::Admin && last_admin(state, org.organization_id, user_id).await? {
+        let mut tx = lock_organization(state, org.organization_id).await?;
+        if m.org_role == OrgRole::Admin && last_admin(&mut tx, org.organization_id, user_id).await?
+        {
             return Err(AppError::Conflict(LAST_ADMIN.into()));
         }
-        deactivate(state, m.membership_id, user_id, org.organization_id, now).await?;
+        deactivate(&mut tx, m.membership_id, user_id, org.organization_id, now).await?;
+        tx.commit().await?;
     }
     record_change(
         state,
@@ -625,7 +643,7 @@ pub async fn set_active(user_id: i64, active: bool) -> Result<(), AppError> {
 
 /// Deactivates a membership and ends the user's sessions in that organization at once.
 async fn deactivate(
-    state: &AppState,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     membership_id: i64,
     user_id: i64,
     organization_id: i64,
@@ -634,12 +652,12 @@ async fn deactivate(
     sqlx::query("UPDATE memberships SET status = 'deactivated', updated_at = $1 WHERE id = $2")
         .bind(now)
         .bind(membership_id)
-        .execute(&state.db.pool)
+        .execute(&mut **tx)
         .await?;
     sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND organization_id = $2")
         .bind(user_id)
         .bind(organization_id)
-        .execute(&state.db.pool)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }
@@ -666,6 +684,7 @@ pub async fn deactivate_unassigned(state: &AppState) -> Result<usize, AppError> 
         let name = crate::ssr::db::full_name(row)?;
         // Only if still so: permissions may have been assigned meanwhile, and another instance
         // may be doing the same.
+        let mut tx = state.db.pool.begin().await?;
         let updated = sqlx::query(
             "UPDATE memberships SET status = 'deactivated', updated_at = $1 WHERE id = $2 AND status = 'active' \
              AND awaiting_permissions_since IS NOT NULL AND awaiting_permissions_since <= $3",
@@ -673,12 +692,13 @@ pub async fn deactivate_unassigned(state: &AppState) -> Result<usize, AppError> 
         .bind(now)
         .bind(membership_id)
         .bind(cutoff)
-        .execute(&state.db.pool)
+        .execute(&mut *tx)
         .await?;
         if updated.rows_affected() != 1 {
             continue;
         }
-        deactivate(state, membership_id, user_id, organization_id, now).await?;
+        deactivate(&mut tx, membership_id, user_id, organization_id, now).await?;
+        tx.commit().await?;
         deactivated += 1;
         let days = state.settings.unassigned_user_days;
         record_change(
@@ -1061,15 +1081,15 @@ pub async fn finish(user_id: i64, mut set: PermissionSet, reason: String) -> Res
     if reason.chars().count() > 500 {
         return Err(AppError::field("reason", "Use at most 500 characters."));
     }
+    let now = state.clock.unix();
+    let mut tx = lock_organization(state, org.organization_id).await?;
     if before.org_role == OrgRole::Admin
         && set.org_role != OrgRole::Admin
         && m.status == "active"
-        && last_admin(state, org.organization_id, user_id).await?
+        && last_admin(&mut tx, org.organization_id, user_id).await?
     {
         return Err(AppError::field("org_role", LAST_ADMIN));
     }
-    let now = state.clock.unix();
-    let mut tx = state.db.pool.begin().await?;
     for table in [
         "npi_permissions",
         "correspondence_permissions",

@@ -254,14 +254,14 @@ pub(crate) mod ssr {
         }
         check.finish()?;
         let date = date.expect("checked");
+        let now = state_.clock.unix();
+        let mut tx = crate::admin::ssr::lock_organization(state_, org.organization_id).await?;
         if m.org_role == OrgRole::Admin
             && m.status == "active"
-            && crate::admin::ssr::last_admin(state_, org.organization_id, user_id).await?
+            && crate::admin::ssr::last_admin(&mut tx, org.organization_id, user_id).await?
         {
             return Err(AppError::Conflict(LAST_ADMIN.into()));
         }
-        let now = state_.clock.unix();
-        let mut tx = state_.db.pool.begin().await?;
         for table in [
             "npi_permissions",
             "correspondence_permissions",
