@@ -99,10 +99,7 @@ fn subject(id: i64) -> String {
 
 async fn send_code(state: &AppState, id: i64, email: &str) -> Result<(), AppError> {
     passcodes::send(
-        &state.db,
-        state.clock.unix(),
-        &state.settings.secret_key,
-        &state.settings.program_name,
+        state,
         Purpose::AccessRequest,
         &subject(id),
         Channel::Email,

@@ -161,17 +161,10 @@ mod ssr {
             .execute(&state.db.pool)
             .await?;
         let sent = passcodes::send(
-            &state.db,
-            state.clock.unix(),
-            &state.settings.secret_key,
-            &state.settings.program_name,
+            &state,
             Purpose::Registration,
             &subject(&link),
-            if channel == "voice" {
-                Channel::Voice
-            } else {
-                Channel::Sms
-            },
+            Channel::phone(&channel),
             phone.as_str(),
         )
         .await?;
@@ -197,17 +190,10 @@ mod ssr {
         .ok_or_else(|| AppError::Conflict("Enter your account information first.".into()))?;
         let destination: String = row.try_get("destination")?;
         let sent = passcodes::send(
-            &state.db,
-            state.clock.unix(),
-            &state.settings.secret_key,
-            &state.settings.program_name,
+            &state,
             Purpose::Registration,
             &subject(&link),
-            if row.try_get::<String, _>("channel")? == "voice" {
-                Channel::Voice
-            } else {
-                Channel::Sms
-            },
+            Channel::phone(&row.try_get::<String, _>("channel")?),
             &destination,
         )
         .await?;

@@ -49,7 +49,7 @@ pub async fn member(
     user_id: i64,
 ) -> Result<Member, AppError> {
     let row = sqlx::query(
-        "SELECT m.id, m.status, m.org_role, m.awaiting_permissions_since, u.password_hash IS NULL AS invited, \
+        "SELECT m.id, m.status, m.org_role, m.awaiting_permissions_since, CASE WHEN u.password_hash IS NULL THEN 1 ELSE 0 END AS invited, \
          u.first_name, u.last_name, u.email \
          FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.organization_id = $1 AND m.user_id = $2 AND m.status <> 'removed'",
@@ -63,7 +63,7 @@ pub async fn member(
         membership_id: row.try_get("id")?,
         status: row.try_get("status")?,
         org_role: OrgRole::parse(&row.try_get::<String, _>("org_role")?),
-        invited: flag(&row, "invited")?,
+        invited: row.try_get::<i64, _>("invited")? == 1,
         awaiting_permissions: row
             .try_get::<Option<i64>, _>("awaiting_permissions_since")?
             .is_some(),
@@ -129,7 +129,7 @@ pub async fn list_users(search: String) -> Result<Vec<UserRow>, AppError> {
     let (caller, org) = admin().await?;
     let pattern = format!("%{}%", search.trim().to_lowercase());
     let rows = sqlx::query(
-        "SELECT u.id, u.first_name, u.last_name, u.email, u.password_hash IS NULL AS invited, m.org_role, m.role_preset, m.status \
+        "SELECT u.id, u.first_name, u.last_name, u.email, CASE WHEN u.password_hash IS NULL THEN 1 ELSE 0 END AS invited, m.org_role, m.role_preset, m.status \
          FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.organization_id = $1 AND m.status <> 'removed' \
          AND (LOWER(u.first_name || ' ' || u.last_name) LIKE $2 OR LOWER(u.email) LIKE $2) \
@@ -141,7 +141,7 @@ pub async fn list_users(search: String) -> Result<Vec<UserRow>, AppError> {
     .await?;
     rows.into_iter()
         .map(|row| {
-            let invited = flag(&row, "invited")?;
+            let invited = row.try_get::<i64, _>("invited")? == 1;
             let role = OrgRole::parse(&row.try_get::<String, _>("org_role")?);
             let preset: Option<String> = row.try_get("role_preset")?;
             Ok(UserRow {
@@ -157,12 +157,6 @@ pub async fn list_users(search: String) -> Result<Vec<UserRow>, AppError> {
             })
         })
         .collect()
-}
-
-/// A boolean expression read back from either database (SQLite answers an integer).
-fn flag(row: &sqlx::any::AnyRow, name: &str) -> Result<bool, sqlx::Error> {
-    row.try_get::<bool, _>(name)
-        .or_else(|_| row.try_get::<i64, _>(name).map(|v| v != 0))
 }
 
 /// A person's name as typed: trimmed, 1–50 characters.

@@ -161,17 +161,10 @@ pub(crate) mod ssr {
         };
         let phone = phone_of(&state, link.user_id).await?;
         let sent = passcodes::send(
-            &state.db,
-            state.clock.unix(),
-            &state.settings.secret_key,
-            &state.settings.program_name,
+            &state,
             Purpose::PasswordLink,
             &subject(&link),
-            if channel == "voice" {
-                Channel::Voice
-            } else {
-                Channel::Sms
-            },
+            Channel::phone(&channel),
             &phone,
         )
         .await?;

@@ -222,10 +222,7 @@ pub(crate) mod ssr {
             _ => (Channel::Sms, phone.unwrap_or_default()),
         };
         let sent = passcodes::send(
-            &state.db,
-            state.clock.unix(),
-            &state.settings.secret_key,
-            &state.settings.program_name,
+            &state,
             Purpose::SignIn,
             &format!("sign_in:{challenge}"),
             channel,

@@ -63,26 +63,9 @@ pub(crate) mod ssr {
                 .bind(caller.user_id)
                 .fetch_one(&state.db.pool)
                 .await?;
-            (
-                if channel == "voice" {
-                    Channel::Voice
-                } else {
-                    Channel::Sms
-                },
-                phone.unwrap_or_default(),
-            )
+            (Channel::phone(&channel), phone.unwrap_or_default())
         };
-        let sent = passcodes::send(
-            &state.db,
-            state.clock.unix(),
-            &state.settings.secret_key,
-            &state.settings.program_name,
-            Purpose::StepUp,
-            &subject(&caller),
-            channel,
-            &to,
-        )
-        .await?;
+        let sent = passcodes::send(state, Purpose::StepUp, &subject(&caller), channel, &to).await?;
         Ok(sent.prefix)
     }
 

@@ -269,10 +269,7 @@ mod ssr {
         require_step_up(&caller).await?;
         let state = &caller.state;
         let sent = passcodes::send(
-            &state.db,
-            state.clock.unix(),
-            &state.settings.secret_key,
-            &state.settings.program_name,
+            state,
             Purpose::PhoneChange,
             &phone_subject(&caller, &phone),
             Channel::Sms,

@@ -433,17 +433,10 @@ pub(crate) async fn register_organization(
 }
 
 async fn send(state: &AppState, draft: &Draft, channel: &str) -> Result<Step, AppError> {
-    let channel = if channel == "voice" {
-        Channel::Voice
-    } else {
-        Channel::Sms
-    };
+    let channel = Channel::phone(channel);
     let phone = draft.phone.clone().unwrap_or_default();
     let sent = passcodes::send(
-        &state.db,
-        state.clock.unix(),
-        &state.settings.secret_key,
-        &state.settings.program_name,
+        state,
         Purpose::Registration,
         &subject(draft),
         channel,

@@ -15,6 +15,15 @@ pub enum Channel {
 }
 
 impl Channel {
+    /// The phone channel a person chose: "voice" for a call, anything else a text message.
+    pub fn phone(choice: &str) -> Channel {
+        if choice == "voice" {
+            Channel::Voice
+        } else {
+            Channel::Sms
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Channel::Email => "email",

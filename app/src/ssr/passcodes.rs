@@ -79,17 +79,18 @@ fn code_mac(key: &[u8; 32], purpose: Purpose, subject: &str, code: &str) -> Hmac
 }
 
 /// Sends a new passcode for `subject`, voiding any earlier one.
-#[allow(clippy::too_many_arguments)]
 pub async fn send(
-    db: &Db,
-    now: i64,
-    key: &[u8; 32],
-    program: &str,
+    state: &AppState,
     purpose: Purpose,
     subject: &str,
     channel: Channel,
     destination: &str,
 ) -> Result<Sent, AppError> {
+    let (db, now) = (&state.db, state.clock.unix());
+    let (key, program) = (
+        &state.settings.secret_key,
+        state.settings.program_name.as_str(),
+    );
     let recent: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM passcodes WHERE purpose = $1 AND subject = $2 AND created_at > $3",
     )
