@@ -332,6 +332,21 @@ async fn a_new_user_asks_for_access_and_the_office_admin_accepts() {
 }
 
 #[tokio::test]
+async fn an_unsubmitted_request_is_kept_for_a_day() {
+    for site in sites(false).await {
+        let mut cookie = up_to_provider(&site, "kay@example.org").await;
+        site.clock.advance(24 * 3600 - 1);
+        let (_, step) = send(&site, "/api/access/step", json!(""), false, &mut cookie).await;
+        assert_eq!(step, "Provider", "resumed where it was");
+        site.clock.advance(1);
+        let (_, step) = send(&site, "/api/access/step", json!(""), false, &mut cookie).await;
+        assert_eq!(step, "Form", "a day later it starts over");
+        let (status, _) = send(&site, "/api/access/terms", json!(""), false, &mut cookie).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+    }
+}
+
+#[tokio::test]
 async fn starting_requests_for_one_address_is_limited() {
     use app::access::ssr::MAX_STARTS_PER_HOUR;
     for site in sites(false).await {

@@ -1024,16 +1024,7 @@ async fn every_script_of_a_streamed_page_carries_the_csp_nonce() {
             .send(get(&format!("/admin/users/{id}/permissions"), Some(&admin)))
             .await;
         assert_eq!(response.status(), StatusCode::OK);
-        let csp = response.headers()[axum::http::header::CONTENT_SECURITY_POLICY]
-            .to_str()
-            .unwrap()
-            .to_string();
-        let nonce = csp
-            .split("'nonce-")
-            .nth(1)
-            .and_then(|r| r.split('\'').next())
-            .unwrap()
-            .to_string();
+        let nonce = csp_nonce(&response);
         let html = body_text(response).await;
         let scripts: Vec<&str> = html
             .split("<script")

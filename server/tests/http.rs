@@ -109,16 +109,7 @@ async fn signed_out_visitors_are_sent_to_log_in() {
             .await
             .unwrap();
         assert_eq!(login.status(), StatusCode::OK);
-        let csp = login.headers()[header::CONTENT_SECURITY_POLICY]
-            .to_str()
-            .unwrap()
-            .to_string();
-        let nonce = csp
-            .split("'nonce-")
-            .nth(1)
-            .and_then(|rest| rest.split('\'').next())
-            .unwrap()
-            .to_string();
+        let nonce = csp_nonce(&login);
         let html = body_text(login).await;
         assert!(
             html.contains(&format!("nonce=\"{nonce}\"")),

@@ -140,7 +140,6 @@ pub fn UserPage() -> impl IntoView {
 #[component]
 fn UserDetailView(detail: UserDetail, reload: Callback<()>) -> impl IntoView {
     let toasts = expect_context::<Toasts>();
-    let navigate = StoredValue::new(use_navigate());
     let id = detail.id;
     let confirm_open = RwSignal::new(false);
     let email_open = RwSignal::new(false);
@@ -192,57 +191,6 @@ fn UserDetailView(detail: UserDetail, reload: Callback<()>) -> impl IntoView {
         label: menu_label.into(),
         on_select: Callback::new(move |_| confirm_open.set(true)),
     }];
-    let edit = move |step: usize| {
-        navigate.with_value(|n| {
-            n(
-                &format!("/admin/users/{id}/permissions?step={step}"),
-                Default::default(),
-            )
-        })
-    };
-    let npi_rows: Vec<(String, String, String)> = detail
-        .npis
-        .iter()
-        .map(|n| {
-            let level = match detail.set.npis.get(&n.provider_id) {
-                Some(NpiLevel::Admin) => "Admin",
-                Some(NpiLevel::Processor) => "Processor",
-                None => "None",
-            };
-            (n.npi.clone(), n.name.clone(), level.to_string())
-        })
-        .collect();
-    let correspondence_rows: Vec<(String, String)> = detail
-        .set
-        .correspondence
-        .iter()
-        .map(|(provider, types)| {
-            let npi = detail
-                .npis
-                .iter()
-                .find(|n| n.provider_id == *provider)
-                .map(|n| format!("{} ({})", n.name, n.npi))
-                .unwrap_or_default();
-            (npi, types.join(", "))
-        })
-        .collect();
-    let set = detail.set.clone();
-    let position = if set.position == "Other" {
-        format!("Other: {}", set.position_other)
-    } else if set.position.is_empty() {
-        "Not set".into()
-    } else {
-        set.position.clone()
-    };
-    let modules = if set.modules.is_empty() {
-        "None".to_string()
-    } else {
-        set.modules
-            .iter()
-            .map(|m| m.label())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let email_error = move || email_action.value().get().and_then(Result::err);
     let email_field_error = field_errors(email_error);
     view! {
@@ -269,39 +217,7 @@ fn UserDetailView(detail: UserDetail, reload: Callback<()>) -> impl IntoView {
                 <a href=format!("/admin/users/{id}/permissions")>"Assign Now"</a>
             </p>
         })}
-        <section aria-labelledby="npi-permissions">
-            <div class="section-header">
-                <h2 id="npi-permissions">"NPI Permissions"</h2>
-                <button class="button" on:click=move |_| edit(0)>"Edit"</button>
-            </div>
-            <DataTable caption="NPI permissions" columns=vec![
-                Column::text("NPI", |r: &(String, String, String)| r.0.clone()),
-                Column::text("Provider", |r: &(String, String, String)| r.1.clone()),
-                Column::text("Permission", |r: &(String, String, String)| r.2.clone()),
-            ] rows=Signal::stored(npi_rows) empty="The organization has no NPIs." />
-        </section>
-        <section aria-labelledby="correspondence-permissions">
-            <div class="section-header">
-                <h2 id="correspondence-permissions">"Correspondence Permissions"</h2>
-                <button class="button" on:click=move |_| edit(1)>"Edit"</button>
-            </div>
-            <DataTable caption="Correspondence permissions" columns=vec![
-                Column::text("NPI", |r: &(String, String)| r.0.clone()),
-                Column::text("Correspondence types", |r: &(String, String)| r.1.clone()),
-            ] rows=Signal::stored(correspondence_rows) empty="No correspondence permissions." />
-        </section>
-        <section aria-labelledby="organization-permissions">
-            <div class="section-header">
-                <h2 id="organization-permissions">"Permissions Across Organization"</h2>
-                <button class="button" on:click=move |_| edit(2)>"Edit"</button>
-            </div>
-            <dl class="facts">
-                <dt>"Organization Permission"</dt><dd>{set.org_role.label()}</dd>
-                <dt>"User Role"</dt><dd>{set.preset.label()}</dd>
-                <dt>"Security Settings"</dt><dd>{modules}</dd>
-                <dt>"Position"</dt><dd>{position}</dd>
-            </dl>
-        </section>
+        <PermissionSections set=detail.set.clone() npis=detail.npis.clone() user_id=id link=false />
         <section aria-labelledby="change-history">
             <h2 id="change-history">"Change History"</h2>
             <DataTable caption="Changes to this user" columns=vec![
@@ -375,4 +291,99 @@ fn domain_columns(remove: ServerAction<RemoveDomain>) -> Vec<Column<DomainRow>> 
             .into_any()
         }),
     ]
+}
+
+/// The three sections of a user's permissions, each with its "Edit" (a button on the user's
+/// page, a link on the wizard's confirmation) that opens the wizard at that step.
+#[component]
+pub(super) fn PermissionSections(
+    set: PermissionSet,
+    npis: Vec<NpiOption>,
+    user_id: i64,
+    /// "Edit" as a link rather than a button.
+    link: bool,
+) -> impl IntoView {
+    let navigate = StoredValue::new(use_navigate());
+    let edit = move |step: usize| {
+        let href = format!("/admin/users/{user_id}/permissions?step={step}");
+        if link {
+            view! { <a href=href>"Edit"</a> }.into_any()
+        } else {
+            view! {
+                <button class="button" on:click=move |_| navigate.with_value(|n| n(&href, Default::default()))>"Edit"</button>
+            }
+            .into_any()
+        }
+    };
+    let name_of = |id: &i64| {
+        npis.iter()
+            .find(|n| n.provider_id == *id)
+            .map(|n| format!("{} ({})", n.name, n.npi))
+            .unwrap_or_default()
+    };
+    let npi_rows: Vec<(String, String, String)> = npis
+        .iter()
+        .map(|n| {
+            let level = match set.npis.get(&n.provider_id) {
+                Some(NpiLevel::Admin) => "Admin",
+                Some(NpiLevel::Processor) => "Processor",
+                None => "None",
+            };
+            (n.npi.clone(), n.name.clone(), level.to_string())
+        })
+        .collect();
+    let correspondence_rows: Vec<(String, String)> = set
+        .correspondence
+        .iter()
+        .map(|(provider, types)| (name_of(provider), types.join(", ")))
+        .collect();
+    let position = match set.position.as_str() {
+        "Other" => format!("Other: {}", set.position_other),
+        "" => "Not set".into(),
+        p => p.to_string(),
+    };
+    let modules = if set.modules.is_empty() {
+        "None".to_string()
+    } else {
+        set.modules
+            .iter()
+            .map(|m| m.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    view! {
+        <section aria-labelledby="npi-permissions">
+            <div class="section-header">
+                <h2 id="npi-permissions">"NPI Permissions"</h2>
+                {edit(0)}
+            </div>
+            <DataTable caption="NPI permissions" columns=vec![
+                Column::text("NPI", |r: &(String, String, String)| r.0.clone()),
+                Column::text("Provider", |r: &(String, String, String)| r.1.clone()),
+                Column::text("Permission", |r: &(String, String, String)| r.2.clone()),
+            ] rows=Signal::stored(npi_rows) empty="The organization has no NPIs." />
+        </section>
+        <section aria-labelledby="correspondence-permissions">
+            <div class="section-header">
+                <h2 id="correspondence-permissions">"Correspondence Permissions"</h2>
+                {edit(1)}
+            </div>
+            <DataTable caption="Correspondence permissions" columns=vec![
+                Column::text("NPI", |r: &(String, String)| r.0.clone()),
+                Column::text("Correspondence types", |r: &(String, String)| r.1.clone()),
+            ] rows=Signal::stored(correspondence_rows) empty="No correspondence permissions." />
+        </section>
+        <section aria-labelledby="organization-permissions">
+            <div class="section-header">
+                <h2 id="organization-permissions">"Permissions Across Organization"</h2>
+                {edit(2)}
+            </div>
+            <dl class="facts">
+                <dt>"Organization Permission"</dt><dd>{set.org_role.label()}</dd>
+                <dt>"User Role"</dt><dd>{set.preset.label()}</dd>
+                <dt>"Security Settings"</dt><dd>{modules}</dd>
+                <dt>"Position"</dt><dd>{position}</dd>
+            </dl>
+        </section>
+    }
 }

@@ -2,11 +2,13 @@
 //! the draft on the server, so leaving and coming back resumes it; "Save and Finish"
 //! applies all three sections at once and shows what was saved.
 
-use super::view::route_user_id;
+use super::view::{route_user_id, PermissionSections};
 use super::*;
 use crate::auth::permissions::{NpiLevel, OrgRole, RolePreset, POSITIONS};
 use crate::auth::RequireOrganization;
-use crate::ui::{field_errors, Checkbox, ErrorSummary, Field, Modal, Select, Wizard};
+use crate::ui::{
+    field_errors, Checkbox, Column, DataTable, ErrorSummary, Field, Modal, Select, Wizard,
+};
 use leptos_router::hooks::use_query_map;
 
 const STEPS: [&str; 3] = [
@@ -176,31 +178,25 @@ fn NpiStep(set: RwSignal<PermissionSet>, npis: Vec<NpiOption>) -> impl IntoView 
             });
         });
     }
-    let rows = npis
+    type Row = (NpiOption, RwSignal<String>);
+    let rows: Vec<Row> = npis
         .into_iter()
-        .zip(choices)
-        .map(|(n, (id, value))| {
-            view! {
-                <tr>
-                    <td>{n.npi.clone()}</td>
-                    <td>{n.name.clone()}</td>
-                    <td><Select label=n.npi.clone() id=format!("npi-{id}") options=level_options() value visible_label=false /></td>
-                </tr>
-            }
-        })
-        .collect_view();
+        .zip(choices.into_iter().map(|(_, value)| value))
+        .collect();
+    let columns = vec![
+        Column::text("NPI", |r: &Row| r.0.npi.clone()),
+        Column::text("Provider", |r: &Row| r.0.name.clone()),
+        Column::new("Permission", |(n, value): &Row| {
+            view! { <Select label=n.npi.clone() id=format!("npi-{}", n.provider_id) options=level_options() value=*value visible_label=false /> }
+                .into_any()
+        }),
+    ];
     let mut quick_options = vec![(String::new(), "Choose a level".to_string())];
     quick_options.extend(level_options());
     view! {
         <p>"Required. Choose what the user may do for each NPI: Admin (view and reset PINs, tax documents and the correspondence granted), Processor (notifications; search, read and export correspondence) or None."</p>
         <Select label="Quick Assign to All NPIs" options=quick_options value=quick />
-        <div class="table-wrap">
-            <table class="data-table">
-                <caption>"NPI permissions"</caption>
-                <thead><tr><th scope="col">"NPI"</th><th scope="col">"Provider"</th><th scope="col">"Permission"</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable caption="NPI permissions" columns rows=Signal::stored(rows) empty="The organization has no NPIs." />
     }
 }
 
@@ -270,35 +266,39 @@ fn CorrespondenceStep(
         let selected = selected.clone();
         move || selected.iter().any(|(_, on)| on.get())
     };
-    let empty = held.is_empty();
-    let rows = held
+    type Row = (NpiOption, RwSignal<bool>);
+    let rows: Vec<Row> = held
         .into_iter()
-        .zip(selected)
-        .map(|(n, (id, on))| {
-            let listed = move || set.with(|s| s.correspondence.get(&id).map(|t| t.join(", ")).unwrap_or_else(|| "None".into()));
-            view! {
-                <tr>
-                    <td><Checkbox label=format!("{} ({})", n.name, n.npi) checked=on /></td>
-                    <td>{listed}</td>
-                    <td><button type="button" class="button" on:click=move |_| open(vec![id])>"Manage"</button></td>
-                </tr>
-            }
-        })
-        .collect_view();
+        .zip(selected.into_iter().map(|(_, on)| on))
+        .collect();
+    let columns = vec![
+        Column::new("NPI", |(n, on): &Row| {
+            view! { <Checkbox label=format!("{} ({})", n.name, n.npi) checked=*on /> }.into_any()
+        }),
+        Column::new("Correspondence Permissions", move |(n, _): &Row| {
+            let id = n.provider_id;
+            let listed = move || {
+                set.with(|s| {
+                    s.correspondence
+                        .get(&id)
+                        .map(|t| t.join(", "))
+                        .unwrap_or_else(|| "None".into())
+                })
+            };
+            view! { <span>{listed}</span> }.into_any()
+        }),
+        Column::new("Manage", move |(n, _): &Row| {
+            let id = n.provider_id;
+            view! { <button type="button" class="button" on:click=move |_| open(vec![id])>"Manage"</button> }.into_any()
+        }),
+    ];
     view! {
         <p>"Optional. Choose which correspondence the user may see for each NPI they hold. Select NPIs and choose “Manage Selected”, or “Manage” for one NPI."</p>
-        {empty.then(|| view! { <p class="notice">"The user holds no NPI. Go back to step 1 to assign NPIs first."</p> })}
         <div class="section-header">
             <span></span>
             <button type="button" class="button" disabled=move || !any_selected() on:click=manage_selected>"Manage Selected"</button>
         </div>
-        <div class="table-wrap">
-            <table class="data-table">
-                <caption>"Correspondence permissions"</caption>
-                <thead><tr><th scope="col">"NPI"</th><th scope="col">"Correspondence Permissions"</th><th scope="col">"Manage"</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable caption="Correspondence permissions" columns rows=Signal::stored(rows) empty="The user holds no NPI. Go back to step 1 to assign NPIs first." />
         <Modal open=dialog title="Manage Correspondence Permissions">
             <fieldset>
                 <legend>"Correspondence types"</legend>
@@ -402,55 +402,8 @@ fn OrganizationStep(
 
 #[component]
 fn Confirmation(set: PermissionSet, npis: Vec<NpiOption>, user_id: i64) -> impl IntoView {
-    let edit = move |step: usize| format!("/admin/users/{user_id}/permissions?step={step}");
-    let levels = npis
-        .iter()
-        .map(|n| {
-            let level = match set.npis.get(&n.provider_id) {
-                Some(NpiLevel::Admin) => "Admin",
-                Some(NpiLevel::Processor) => "Processor",
-                None => "None",
-            };
-            view! { <li>{format!("{} ({}): {level}", n.name, n.npi)}</li> }
-        })
-        .collect_view();
-    let correspondence = npis
-        .iter()
-        .filter_map(|n| {
-            set.correspondence
-                .get(&n.provider_id)
-                .map(|t| view! { <li>{format!("{} ({}): {}", n.name, n.npi, t.join(", "))}</li> })
-        })
-        .collect_view();
-    let modules = set
-        .modules
-        .iter()
-        .map(|m| m.label())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let position = if set.position == "Other" {
-        format!("Other: {}", set.position_other)
-    } else {
-        set.position.clone()
-    };
     view! {
         <p role="status">"The permissions were saved."</p>
-        <section aria-labelledby="confirm-npis">
-            <div class="section-header"><h2 id="confirm-npis">"NPI Permissions"</h2><a href=edit(0)>"Edit"</a></div>
-            <ul>{levels}</ul>
-        </section>
-        <section aria-labelledby="confirm-correspondence">
-            <div class="section-header"><h2 id="confirm-correspondence">"Correspondence Permissions"</h2><a href=edit(1)>"Edit"</a></div>
-            <ul>{correspondence}</ul>
-        </section>
-        <section aria-labelledby="confirm-organization">
-            <div class="section-header"><h2 id="confirm-organization">"Permissions Across Organization"</h2><a href=edit(2)>"Edit"</a></div>
-            <dl class="facts">
-                <dt>"Organization Permission"</dt><dd>{set.org_role.label()}</dd>
-                <dt>"User Role"</dt><dd>{set.preset.label()}</dd>
-                <dt>"Security Settings"</dt><dd>{if modules.is_empty() { "None".to_string() } else { modules }}</dd>
-                <dt>"Position"</dt><dd>{if position.is_empty() { "Not set".to_string() } else { position }}</dd>
-            </dl>
-        </section>
+        <PermissionSections set npis user_id link=true />
     }
 }

@@ -7,7 +7,7 @@ mod offices;
 
 use crate::auth::RequireOperator;
 use crate::error::AppError;
-use crate::ui::{Column, DataTable, ErrorSummary};
+use crate::ui::{Column, DataTable, ErrorSummary, Select};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -138,17 +138,13 @@ fn SecureTokens() -> impl IntoView {
                     issue.dispatch(IssueToken { organization_id: id });
                 }
             }>
-                <div class="field">
-                    <label for="issue-organization">"Organization"</label>
-                    <select id="issue-organization" on:change=move |ev| chosen.set(event_target_value(&ev))>
-                        <option value="">"Choose an organization"</option>
-                        <Transition>
-                            <For each=move || list.get() key=|o| o.id let:org>
-                                <option value=org.id.to_string()>{org.name.clone()}</option>
-                            </For>
-                        </Transition>
-                    </select>
-                </div>
+                <Transition>
+                    {move || {
+                        let mut options = vec![(String::new(), "Choose an organization".to_string())];
+                        options.extend(list.get().into_iter().map(|o| (o.id.to_string(), o.name)));
+                        view! { <Select label="Organization" id="issue-organization" options value=chosen /> }
+                    }}
+                </Transition>
                 <ErrorSummary error=Signal::derive(move || issue.value().get().and_then(Result::err)) />
                 <button type="submit" class="button primary" disabled=move || chosen.get().is_empty()>"Issue Token"</button>
             </form>

@@ -8,7 +8,7 @@ use crate::auth::authenticator::{
 use crate::auth::{PasswordChecklist, RequireOrganization, StepUpDialog};
 use crate::domain::Phone;
 use crate::error::AppError;
-use crate::ui::{field_errors, ErrorSummary, Field, Modal, Toasts};
+use crate::ui::{field_errors, ErrorSummary, Field, Modal, Select, Toasts};
 use leptos::prelude::*;
 
 #[component]
@@ -207,14 +207,13 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
             let email_id = format!("email-{}", p.kind);
             let options = FREQUENCIES
                 .iter()
-                .map(|(value, label)| view! { <option value=*value selected=move || frequency.get() == *value>{*label}</option> })
-                .collect_view();
+                .map(|(value, label)| (value.to_string(), label.to_string()))
+                .collect();
             view! {
                 <tr>
                     <th scope="row">{p.label.clone()}</th>
                     <td>
-                        <label class="visually-hidden" for=select_id.clone()>"Frequency"</label>
-                        <select id=select_id on:change=move |ev| frequency.set(event_target_value(&ev))>{options}</select>
+                        <Select label="Frequency" id=select_id options value=frequency visible_label=false />
                     </td>
                     <td>
                         <input type="checkbox" id=email_id.clone() prop:checked=move || email.get()

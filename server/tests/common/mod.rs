@@ -309,3 +309,15 @@ pub async fn call(
 ) -> (StatusCode, serde_json::Value) {
     answer(site.send(post_json(path, body, Some(cookie))).await).await
 }
+
+/// The nonce a response's Content-Security-Policy allows scripts with.
+pub fn csp_nonce(response: &axum::response::Response) -> String {
+    response.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy")
+        .to_string()
+}
