@@ -156,7 +156,7 @@ async fn secure_token_is_hashed_mailed_and_valid_thirty_days() {
     let settings = Settings::for_tests();
     for t in testing::databases().await {
         let org = organization(&t.db, "Oak Street Medical Group", false).await;
-        let issued = tokens::issue(&t.db, START, "Poppy Health", &settings.time_zone, org, None)
+        let issued = tokens::issue(&t.db, START, "Poppy Health", &settings.calendar, org, None)
             .await
             .unwrap();
         let row = sqlx::query(
@@ -200,7 +200,7 @@ async fn secure_token_is_hashed_mailed_and_valid_thirty_days() {
             &t.db,
             START,
             "Poppy Health",
-            &settings.time_zone,
+            &settings.calendar,
             registered,
             None
         )

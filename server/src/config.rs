@@ -189,7 +189,7 @@ impl Config {
             program_name: self.program_name.clone(),
             dev_mailbox: self.dev_mailbox,
             plain_http: self.plain_http,
-            time_zone,
+            calendar: app::domain::Calendar::new(time_zone),
             session_idle_seconds: self.session_idle_seconds,
             session_absolute_seconds: self.session_absolute_hours * 3600,
             password_max_age_days: self.password_max_age_days,

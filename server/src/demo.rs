@@ -328,9 +328,10 @@ const EOB_CODES: [(&str, &str); 5] = [
 /// Loads the demo data set; `now` fixes the day it is relative to.
 pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow::Result<()> {
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
-    let today = jiff::Timestamp::from_second(now)?
-        .to_zoned(settings.time_zone.clone())
-        .date();
+    let today = settings
+        .calendar
+        .date_of(now)
+        .ok_or_else(|| anyhow::anyhow!("no calendar day for {now}"))?;
     let password_hash = |_: ()| crypto::hash_password(DEMO_PASSWORD.to_string());
 
     let mut conn = db.pool.acquire().await?;
@@ -919,7 +920,7 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         db,
         now,
         &settings.program_name,
-        &settings.time_zone,
+        &settings.calendar,
         org_ids["Oak Street Medical Group"],
         None,
     )

@@ -88,7 +88,7 @@ async fn run() -> anyhow::Result<()> {
                 &db,
                 clock.unix(),
                 &settings.program_name,
-                &settings.time_zone,
+                &settings.calendar,
                 organization_id,
                 None,
             )

@@ -3,6 +3,7 @@
 use crate::config::DeliveryConfig;
 use crate::delivery::Deliveries;
 use crate::{mailbox, middleware};
+use app::error::AppError;
 use app::ssr::clock::SharedClock;
 use app::ssr::db::Db;
 use app::ssr::outbox;
@@ -12,7 +13,7 @@ use app::{shell, App};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::{provide_context, LeptosOptions};
@@ -40,6 +41,7 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/api/{*name}", post(server_fn).get(server_fn))
+        .merge(app::ssr::downloads::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
@@ -51,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         router = router.merge(mailbox::routes());
     }
     router
+        .layer(axum::middleware::map_response(with_error_status))
         .layer(axum::middleware::from_fn(middleware::cross_site_guard))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CompressionLayer::new())
@@ -63,9 +66,32 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
-    leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), request)
-        .await
+async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let response = leptos_axum::handle_server_fns_with_context(
+        move || provide_context(state.clone()),
+        request,
+    )
+    .await;
+    with_error_status(response.into_response()).await
+}
+
+/// Server functions answer every error with 500 and the [`AppError`] as the body; clients and
+/// logs get its real status instead (401, 403, 404, 409, 422, 429).
+async fn with_error_status(response: Response) -> Response {
+    if !response
+        .headers()
+        .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(parts.status);
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {

@@ -977,11 +977,12 @@ async fn training_comes_first_and_again_every_year() {
             "demo users took this year's training"
         );
         // Into next year (password and verification renewed meanwhile: only the training is due).
-        let next_year = jiff::civil::date(2027, 1, 2)
-            .to_zoned(site.state.settings.time_zone.clone())
-            .unwrap()
-            .timestamp()
-            .as_second();
+        let next_year = site
+            .state
+            .settings
+            .calendar
+            .start_of(jiff::civil::date(2027, 1, 2))
+            .unwrap();
         site.clock.advance(next_year - site.state.clock.unix());
         for update in [
             "UPDATE organizations SET verified_at = $1",
@@ -1086,5 +1087,56 @@ async fn concurrent_demotions_keep_one_admin() {
         .await
         .unwrap();
         assert_eq!(admins, 1);
+    }
+}
+
+#[tokio::test]
+async fn the_registration_letter_is_for_org_admins_and_every_download_is_audited() {
+    for site in sites(false).await {
+        let sunrise = org_id(&site, "Sunrise Family Clinic").await;
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let response = site
+            .send(get("/downloads/registration-letter", Some(&admin)))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let headers = response.headers().clone();
+        assert_eq!(headers["content-type"], "application/pdf");
+        assert_eq!(
+            headers["content-disposition"],
+            "attachment; filename=\"registration-letter.pdf\""
+        );
+        let pdf = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(text.contains("Sunrise Family Clinic"), "names the office");
+        let downloads: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'download' AND organization_id = $1 AND subject = $2",
+        )
+        .bind(sunrise)
+        .bind(format!("organization:{sunrise}"))
+        .fetch_one(&site.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(downloads, 1);
+
+        let processor = session_of(&site, "processor@sunrise.example").await;
+        let refused = site
+            .send(get("/downloads/registration-letter", Some(&processor)))
+            .await;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        let signed_out = site.send(get("/downloads/registration-letter", None)).await;
+        assert_eq!(signed_out.status(), StatusCode::UNAUTHORIZED);
+
+        // A page the caller may not use is one "no access" screen, not the page with errors.
+        let page = site.send(get("/admin/users", Some(&processor))).await;
+        assert_eq!(page.status(), StatusCode::FORBIDDEN);
+        let html = body_text(page).await;
+        assert!(html.contains("You do not have access to this page"), "{html}");
+        assert!(!html.contains("Add a User") && !html.contains("Task List"));
+        let page = site.send(get("/admin/users", Some(&admin))).await;
+        assert_eq!(page.status(), StatusCode::OK);
+        assert!(body_text(page).await.contains("Add a User"));
     }
 }

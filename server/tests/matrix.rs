@@ -272,3 +272,275 @@ async fn no_access_where_none_was_granted() {
         assert!(checked > 250, "a real matrix: {checked} checks");
     }
 }
+
+/// A request that reaches the body of an endpoint: arguments that deserialize and that, once
+/// admitted, do no harm (ids that exist nowhere, inputs the body refuses). `None`: the
+/// endpoint is new and needs a line here.
+fn sample(path: &str) -> Option<(&'static str, Value)> {
+    let set = json!({ "npis": {}, "correspondence": {}, "org_role": "None", "preset": "CustomSetup",
+        "modules": [], "position": "", "position_other": "" });
+    Some(match path {
+        // Form-encoded (the default).
+        "/api/session"
+        | "/api/session/keep-alive"
+        | "/api/log-out"
+        | "/api/registration/step"
+        | "/api/registration/cancel"
+        | "/api/access/step"
+        | "/api/access/resend"
+        | "/api/access/terms"
+        | "/api/access/submit"
+        | "/api/dashboard"
+        | "/api/admin/domains"
+        | "/api/admin/verify/summary"
+        | "/api/admin/verify"
+        | "/api/admin/tasks"
+        | "/api/collections"
+        | "/api/training"
+        | "/api/operator/offices"
+        | "/api/operator/enrolled"
+        | "/api/operator/overdue-requests"
+        | "/api/operator/offices/registered"
+        | "/api/profile"
+        | "/api/authenticator/start"
+        | "/api/profile/passkey"
+        | "/api/dashboard/npis" => ("form", json!("")),
+        "/api/admin/verify/confirm"
+        | "/api/profile/sign-out-others"
+        | "/api/authenticator/remove" => ("form", json!("")),
+        "/api/log-in" => ("form", json!("email=nobody%40nowhere.example&password=x")),
+        "/api/log-in/send-passcode" | "/api/step-up/send" => ("form", json!("channel=email")),
+        "/api/log-in/verify-passcode"
+        | "/api/step-up/verify"
+        | "/api/access/verify"
+        | "/api/registration/verify-passcode"
+        | "/api/authenticator/confirm" => ("form", json!("code=000000")),
+        "/api/password/forgot" => ("form", json!("email=nobody%40nowhere.example")),
+        "/api/password/link"
+        | "/api/invitation"
+        | "/api/invitation/resend"
+        | "/api/email/confirm" => ("form", json!("t=no-such-link")),
+        "/api/password/link/send" => ("form", json!("t=no-such-link&channel=email")),
+        "/api/password/link/verify" | "/api/invitation/verify" => {
+            ("form", json!("t=no-such-link&code=000000"))
+        }
+        "/api/password/set" => ("form", json!("t=no-such-link&password=x&again=y")),
+        "/api/invitation/account" => (
+            "form",
+            json!("t=no-such-link&first_name=&last_name=&phone=&channel=email"),
+        ),
+        "/api/passkey" | "/api/profile/passkey/reset" => ("form", json!("passkey=&again=x")),
+        "/api/registration/token" => ("form", json!("token=")),
+        "/api/registration/terms" => ("form", json!("agree=false&authorized=false")),
+        "/api/registration/send-passcode" => ("form", json!("channel=email")),
+        "/api/registration/conditions" => ("form", json!("attest=false&agree=false")),
+        "/api/access/providers" => ("form", json!("group=false&name=&tax_id=")),
+        "/api/access/provider" | "/api/collections/request" => ("form", json!("provider_id=0")),
+        "/api/switch-organization"
+        | "/api/collections/default"
+        | "/api/operator/issue-token"
+        | "/api/operator/offices/reinstate"
+        | "/api/operator/offices/agreement"
+        | "/api/operator/offices/revoke" => ("form", json!("organization_id=0")),
+        "/api/operator/offices/admin" => (
+            "form",
+            json!("organization_id=0&email=nobody%40nowhere.example&replace=false"),
+        ),
+        "/api/operator/helpdesk/find" => ("form", json!("email=nobody%40nowhere.example")),
+        "/api/operator/helpdesk/passkey" => ("form", json!("user_id=0&passkey=x")),
+        "/api/operator/helpdesk/reset"
+        | "/api/operator/helpdesk/unlock"
+        | "/api/admin/users/resend-invitation"
+        | "/api/admin/users/detail"
+        | "/api/admin/verify/user"
+        | "/api/admin/wizard" => ("form", json!("user_id=0")),
+        "/api/admin/users/status" => ("form", json!("user_id=0&active=true")),
+        "/api/admin/users/email" => ("form", json!("user_id=0&email=nobody%40nowhere.example")),
+        "/api/admin/users/remove" => ("form", json!("user_id=0&separation_date=&reason=")),
+        "/api/admin/users" => ("form", json!("search=")),
+        "/api/admin/domains/remove" => ("form", json!("domain=nowhere.example")),
+        "/api/admin/tasks/detail" => ("form", json!("id=0")),
+        "/api/admin/collections" => ("form", json!("providers=&tin=&users=&status=&role=")),
+        "/api/dashboard/dismiss-banner" => ("form", json!("banner_id=0")),
+        "/api/training/complete" => ("form", json!("completed=false")),
+        "/api/profile/phone/send" => ("form", json!("phone=")),
+        "/api/profile/phone/confirm" => ("form", json!("phone=&code=000000")),
+        "/api/profile/password" => ("form", json!("current=x&password=y&again=z")),
+        // JSON.
+        "/api/admin/users/add" => (
+            "json",
+            json!({ "form": { "email": "", "first_name": "",
+            "last_name": "", "mobile": "", "business": "" } }),
+        ),
+        "/api/admin/wizard/save" => ("json", json!({ "user_id": 0, "step": 0, "set": set })),
+        "/api/admin/wizard/finish" => ("json", json!({ "user_id": 0, "set": set, "reason": "" })),
+        "/api/admin/tasks/decide" => (
+            "json",
+            json!({ "id": 0, "decision": { "accept": false,
+            "preset": "CustomSetup", "modules": [], "position": "", "position_other": "", "reason": "" } }),
+        ),
+        "/api/registration/account" => (
+            "json",
+            json!({ "form": { "email": "", "first_name": "",
+            "last_name": "", "tax_id": "", "zip": "", "contact_email": "", "phone": "", "channel": "email" } }),
+        ),
+        "/api/access/start" => (
+            "json",
+            json!({ "form": { "first_name": "", "last_name": "",
+            "provider_address": "", "mobile": "", "email": "", "position": "", "position_other": "" } }),
+        ),
+        "/api/organizations/add" => (
+            "json",
+            json!({ "form": { "token": "", "tax_id": "",
+            "zip": "", "contact_email": "" } }),
+        ),
+        "/api/profile/save" => (
+            "json",
+            json!({ "first_name": "", "last_name": "", "preferences": [] }),
+        ),
+        path if path.starts_with("/downloads/") => ("get", json!("")),
+        _ => return None,
+    })
+}
+
+/// Ends the seat's session or all of its user's: called last, by one seat.
+const SESSION_ENDING: [&str; 2] = ["/api/log-out", "/api/profile/sign-out-others"];
+
+async fn call(site: &Site, path: &str, cookie: Option<&str>) -> StatusCode {
+    let (encoding, body) = sample(path).unwrap_or_else(|| {
+        panic!("{path} has no sample arguments in the authorization matrix: add a line to `sample`")
+    });
+    let request = match encoding {
+        "json" => post_json(path, body, cookie),
+        "get" => get(path, cookie),
+        _ => post_form(path, body.as_str().unwrap(), cookie),
+    };
+    site.send(request).await.status()
+}
+
+/// Whether the seat's session entered a passcode within the step-up window (a session
+/// renewed by switching organization has not).
+async fn stepped_up(site: &Site, seat: &Seat) -> bool {
+    let id = seat.cookie.split_once('=').unwrap().1;
+    let at: Option<i64> = sqlx::query_scalar("SELECT step_up_at FROM sessions WHERE id_hash = $1")
+        .bind(app::ssr::crypto::secret_hash(id))
+        .fetch_one(&site.state.db.pool)
+        .await
+        .unwrap();
+    at.is_some_and(|at| site.state.clock.unix() - at < site.state.settings.step_up_seconds)
+}
+
+/// What a seat may call under a rule, from its memberships, grants and session in the database.
+async fn admits(site: &Site, seat: &Seat, rule: &str) -> bool {
+    if let Some(base) = rule.strip_suffix("+step-up") {
+        return stepped_up(site, seat).await && Box::pin(admits(site, seat, base)).await;
+    }
+    let member = seat.organization_id.is_some();
+    match rule {
+        "anyone" | "signed-in" | "signed-in:before-training" | "signed-in:expired-password" => true,
+        "org-member" => member,
+        "org-admin" | "verifying-admin" => member && seat.admin,
+        "operator" => seat.operator,
+        module if module.starts_with("module:") => {
+            let held: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM module_permissions WHERE membership_id = $1 AND module = $2",
+            )
+            .bind(seat.membership_id)
+            .bind(&module["module:".len()..])
+            .fetch_one(&site.state.db.pool)
+            .await
+            .unwrap();
+            member && held > 0
+        }
+        other => panic!("the matrix does not know the rule {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn every_endpoint_has_one_rule_and_the_rule_holds() {
+    let mut endpoints: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_string())
+        .chain(
+            app::ssr::downloads::routes()
+                .into_iter()
+                .map(|(p, _)| p.to_string()),
+        )
+        .collect();
+    endpoints.sort();
+    endpoints.dedup();
+    assert!(endpoints.len() >= 88, "every endpoint: {}", endpoints.len());
+    for site in sites(false).await {
+        // Signed out: only "anyone" endpoints are answered; the guard declares every rule.
+        for path in &endpoints {
+            let status = call(&site, path, None).await;
+            let rules = app::ssr::guard::declared_rules();
+            let rule = rules.get(path).unwrap_or_else(|| {
+                panic!("{path} answered {status} without applying an access rule: its first line must be `require(Access::…)` (or its sample arguments here do not deserialize)")
+            });
+            assert_eq!(rule.len(), 1, "{path} applies one rule: {rule:?}");
+            let rule = rule.iter().next().unwrap();
+            if rule == "anyone" {
+                assert_ne!(status, StatusCode::FORBIDDEN, "{path}");
+            } else {
+                assert_eq!(status, StatusCode::UNAUTHORIZED, "{path} signed out");
+            }
+        }
+        let rules = app::ssr::guard::declared_rules();
+        let rule_of = |path: &str| rules[path].iter().next().unwrap().clone();
+
+        // Each seat against each endpoint that is not for everyone.
+        let seats = seats(&site).await;
+        let mut checked = 0;
+        for seat in &seats {
+            for path in endpoints
+                .iter()
+                .filter(|p| !SESSION_ENDING.contains(&p.as_str()))
+            {
+                let rule = rule_of(path);
+                if rule == "anyone" {
+                    continue;
+                }
+                let status = call(&site, path, Some(&seat.cookie)).await;
+                let refused = matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN);
+                assert_eq!(
+                    refused,
+                    !admits(&site, seat, &rule).await,
+                    "{} in {:?}: {path} ({rule}) answered {status}",
+                    seat.email,
+                    seat.organization_id
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 400, "a real matrix: {checked} checks");
+
+        // After the step-up window, a rule that needs a fresh passcode refuses the seats it
+        // admitted before.
+        let mut fresh = Vec::new();
+        for seat in &seats {
+            for path in &endpoints {
+                let rule = rule_of(path);
+                if rule.ends_with("+step-up") && admits(&site, seat, &rule).await {
+                    fresh.push((seat, path));
+                }
+            }
+        }
+        assert!(!fresh.is_empty(), "step-up rules were exercised");
+        site.clock.advance(site.state.settings.step_up_seconds);
+        for (seat, path) in fresh {
+            let status = call(&site, path, Some(&seat.cookie)).await;
+            assert_eq!(
+                status,
+                StatusCode::FORBIDDEN,
+                "{} after the step-up window: {path}",
+                seat.email
+            );
+        }
+
+        // Last, the endpoints that end sessions.
+        for (seat, path) in seats.iter().zip(SESSION_ENDING) {
+            let status = call(&site, path, Some(&seat.cookie)).await;
+            assert!(status.is_success(), "{path}: {status}");
+        }
+    }
+}

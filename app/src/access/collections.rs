@@ -4,7 +4,7 @@
 
 use super::request::ProviderSearch;
 use super::*;
-use crate::auth::RequireOrganization;
+use crate::auth::{PageAccess, Require};
 use crate::ui::{Column, DataTable, ErrorSummary, Field, Select, Toasts};
 
 #[component]
@@ -101,7 +101,7 @@ pub fn CollectionManagerPage() -> impl IntoView {
         ("none".to_string(), "None".to_string()),
     ];
     view! {
-        <RequireOrganization>
+        <Require access=PageAccess::OrgAdmin>
             <h1>"Collection Manager"</h1>
             <p>"The providers and users of every office you administer."</p>
             <ErrorSummary error=Signal::derive(move || data.get().and_then(Result::err)) />
@@ -144,6 +144,6 @@ pub fn CollectionManagerPage() -> impl IntoView {
                 </Transition>
             </section>
             <p><a href="/admin/users">"Back to User Management"</a></p>
-        </RequireOrganization>
+        </Require>
     }
 }

@@ -11,8 +11,10 @@ mod request;
 pub mod ssr;
 mod tasks;
 
-use crate::auth::permissions::{Module, RolePreset};
+use crate::domain::permissions::{Module, RolePreset};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{require, Access};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -123,27 +125,32 @@ pub struct CollectionUser {
 
 #[server(endpoint = "access/step")]
 pub async fn access_request_step() -> Result<RequestStep, AppError> {
-    crate::ssr::serve(ssr::current_step()).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::current_step(visitor).await
 }
 
 #[server(endpoint = "access/start", input = Json)]
 pub async fn start_access_request(form: RequestForm) -> Result<RequestStep, AppError> {
-    crate::ssr::serve(ssr::start(form)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::start(visitor, form).await
 }
 
 #[server(endpoint = "access/resend")]
 pub async fn resend_access_passcode() -> Result<RequestStep, AppError> {
-    crate::ssr::serve(ssr::resend()).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::resend(visitor).await
 }
 
 #[server(endpoint = "access/verify")]
 pub async fn verify_access_passcode(code: String) -> Result<RequestStep, AppError> {
-    crate::ssr::serve(ssr::verify(code)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::verify(visitor, code).await
 }
 
 #[server(endpoint = "access/terms")]
 pub async fn accept_access_terms() -> Result<RequestStep, AppError> {
-    crate::ssr::serve(ssr::accept_terms()).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::accept_terms(visitor).await
 }
 
 #[server(endpoint = "access/providers")]
@@ -152,47 +159,56 @@ pub async fn search_providers(
     name: String,
     tax_id: String,
 ) -> Result<Vec<ProviderHit>, AppError> {
-    crate::ssr::serve(ssr::search_providers(group, name, tax_id)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::search_providers(visitor, group, name, tax_id).await
 }
 
 #[server(endpoint = "access/provider")]
 pub async fn choose_provider(provider_id: i64) -> Result<RequestStep, AppError> {
-    crate::ssr::serve(ssr::choose_provider(provider_id)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::choose_provider(visitor, provider_id).await
 }
 
 #[server(endpoint = "access/submit")]
 pub async fn submit_access_request() -> Result<RequestStep, AppError> {
-    crate::ssr::serve(ssr::submit()).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::submit(visitor).await
 }
 
 #[server(endpoint = "admin/tasks")]
 pub async fn task_list() -> Result<Vec<TaskRow>, AppError> {
-    crate::ssr::serve(ssr::tasks()).await
+    let admin = require(Access::ORG_ADMIN).await?;
+    ssr::tasks(admin).await
 }
 
 #[server(endpoint = "admin/tasks/detail")]
 pub async fn load_task(id: i64) -> Result<TaskDetail, AppError> {
-    crate::ssr::serve(ssr::task(id)).await
+    let admin = require(Access::ORG_ADMIN).await?;
+    ssr::task(admin, id).await
 }
 
 #[server(endpoint = "admin/tasks/decide", input = Json)]
 pub async fn decide_task(id: i64, decision: Decision) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::decide(id, decision)).await
+    let admin = require(Access::ORG_ADMIN).await?;
+    ssr::decide(admin, id, decision).await
 }
 
 #[server(endpoint = "collections")]
 pub async fn load_collections() -> Result<Vec<CollectionRow>, AppError> {
-    crate::ssr::serve(ssr::collections()).await
+    let user = require(Access::SIGNED_IN).await?;
+    ssr::collections(user).await
 }
 
 #[server(endpoint = "collections/request")]
 pub async fn request_collection(provider_id: i64) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::request_collection(provider_id)).await
+    let user = require(Access::SIGNED_IN).await?;
+    ssr::request_collection(user, provider_id).await
 }
 
 #[server(endpoint = "collections/default")]
 pub async fn set_default_collection(organization_id: i64) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::set_default(organization_id)).await
+    let user = require(Access::SIGNED_IN).await?;
+    ssr::set_default(user, organization_id).await
 }
 
 #[server(endpoint = "admin/collections")]
@@ -203,5 +219,6 @@ pub async fn collection_manager(
     status: String,
     role: String,
 ) -> Result<CollectionData, AppError> {
-    crate::ssr::serve(ssr::manager(providers, tin, users, status, role)).await
+    let admin = require(Access::ORG_ADMIN).await?;
+    ssr::manager(admin, providers, tin, users, status, role).await
 }

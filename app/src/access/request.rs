@@ -1,7 +1,7 @@
 //! "Register as a New User" (guide 002 §I): the requester's side.
 
 use super::*;
-use crate::auth::permissions::POSITIONS;
+use crate::domain::permissions::POSITIONS;
 use crate::ui::{field_errors, ErrorSummary, Field, Select, StepFlow, TabPanel, Tabs};
 use leptos::html;
 

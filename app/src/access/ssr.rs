@@ -3,15 +3,17 @@
 
 use super::*;
 use crate::admin::ssr::{notify_admins, record_change};
-use crate::auth::permissions::{check_position, NpiLevel, OrgRole};
+use crate::domain::permissions::{check_position, NpiLevel, OrgRole};
 use crate::domain::{Email, Phone, TaxId};
 use crate::error::Checker;
 use crate::ssr::clock::DAY;
-use crate::ssr::guard::{self, Caller};
+use crate::ssr::guard::{self};
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{Admin, User, Visitor};
 use crate::ssr::outbox::{self, Channel};
 use crate::ssr::passcodes::{self, Purpose};
 use crate::ssr::password_links::{self, LinkPurpose};
-use crate::ssr::{audit, crypto, session, state, AppState};
+use crate::ssr::{audit, crypto, session, AppState};
 use sqlx::Row;
 
 const DRAFT_COOKIE: &str = "portal_access_request";
@@ -85,8 +87,8 @@ async fn step_of(state: &AppState, draft: &Draft) -> Result<RequestStep, AppErro
     })
 }
 
-pub async fn current_step() -> Result<RequestStep, AppError> {
-    let state = state()?;
+pub async fn current_step(visitor: Visitor) -> Result<RequestStep, AppError> {
+    let state = visitor.state.clone();
     match draft(&state).await? {
         Some(d) => step_of(&state, &d).await,
         None => Ok(RequestStep::Form),
@@ -109,8 +111,8 @@ async fn send_code(state: &AppState, id: i64, email: &str) -> Result<(), AppErro
     Ok(())
 }
 
-pub async fn start(form: RequestForm) -> Result<RequestStep, AppError> {
-    let state = state()?;
+pub async fn start(visitor: Visitor, form: RequestForm) -> Result<RequestStep, AppError> {
+    let state = visitor.state.clone();
     let mut check = Checker::new();
     for (field, value, what) in [
         ("first_name", &form.first_name, "your first name"),
@@ -194,15 +196,15 @@ pub async fn start(form: RequestForm) -> Result<RequestStep, AppError> {
     })
 }
 
-pub async fn resend() -> Result<RequestStep, AppError> {
-    let state = state()?;
+pub async fn resend(visitor: Visitor) -> Result<RequestStep, AppError> {
+    let state = visitor.state.clone();
     let d = require_draft(&state, &["verify"]).await?;
     send_code(&state, d.id, &d.email).await?;
     Ok(RequestStep::Verify { email: d.email })
 }
 
-pub async fn verify(code: String) -> Result<RequestStep, AppError> {
-    let state = state()?;
+pub async fn verify(visitor: Visitor, code: String) -> Result<RequestStep, AppError> {
+    let state = visitor.state.clone();
     let d = require_draft(&state, &["verify"]).await?;
     let who = audit::AuditEntry {
         subject: format!("access_request:{}", d.id),
@@ -214,8 +216,8 @@ pub async fn verify(code: String) -> Result<RequestStep, AppError> {
     Ok(RequestStep::Terms)
 }
 
-pub async fn accept_terms() -> Result<RequestStep, AppError> {
-    let state = state()?;
+pub async fn accept_terms(visitor: Visitor) -> Result<RequestStep, AppError> {
+    let state = visitor.state.clone();
     let d = require_draft(&state, &["terms"]).await?;
     set_step(&state, d.id, "provider").await?;
     Ok(RequestStep::Provider)
@@ -224,12 +226,13 @@ pub async fn accept_terms() -> Result<RequestStep, AppError> {
 /// Providers of registered offices by name or by the office's tax ID. Open to a new user's
 /// request at its provider step and to signed-in users ("Add New Provider").
 pub async fn search_providers(
+    visitor: Visitor,
     group: bool,
     name: String,
     tax_id: String,
 ) -> Result<Vec<ProviderHit>, AppError> {
-    let state = state()?;
-    let allowed = match guard::optional().await? {
+    let state = visitor.state.clone();
+    let allowed = match visitor.caller.clone() {
         Some(_) => true,
         None => draft(&state).await?.is_some_and(|d| d.step == "provider"),
     };
@@ -290,8 +293,8 @@ async fn provider_office(state: &AppState, provider_id: i64) -> Result<(i64, Str
     Ok((row.try_get("id")?, row.try_get("name")?))
 }
 
-pub async fn choose_provider(provider_id: i64) -> Result<RequestStep, AppError> {
-    let state = state()?;
+pub async fn choose_provider(visitor: Visitor, provider_id: i64) -> Result<RequestStep, AppError> {
+    let state = visitor.state.clone();
     let d = require_draft(&state, &["provider", "review"]).await?;
     let (organization_id, _) = provider_office(&state, provider_id).await?;
     sqlx::query("UPDATE access_requests SET provider_id = $1, organization_id = $2, step = 'review' WHERE id = $3")
@@ -340,8 +343,8 @@ async fn summary(state: &AppState, id: i64) -> Result<Vec<(String, String)>, App
     ])
 }
 
-pub async fn submit() -> Result<RequestStep, AppError> {
-    let state = state()?;
+pub async fn submit(visitor: Visitor) -> Result<RequestStep, AppError> {
+    let state = visitor.state.clone();
     let d = require_draft(&state, &["review"]).await?;
     let now = state.clock.unix();
     let organization_id: i64 = sqlx::query_scalar(
@@ -397,11 +400,6 @@ async fn tell_admins(state: &AppState, id: i64, organization_id: i64) -> Result<
     Ok(())
 }
 
-/// The caller's office, if they administer it.
-fn admin_of(caller: &Caller) -> Result<i64, AppError> {
-    Ok(caller.org_admin()?.organization_id)
-}
-
 const TASK_SELECT: &str = "SELECT a.id, a.first_name, a.last_name, a.email, a.mobile, a.provider_address, a.position, a.position_other, \
      a.submitted_at, a.user_id, p.name AS provider, p.npi FROM access_requests a JOIN providers p ON p.id = a.provider_id";
 
@@ -415,8 +413,7 @@ fn task_row(state: &AppState, r: &sqlx::any::AnyRow) -> Result<TaskRow, sqlx::Er
             r.try_get::<String, _>("provider")?,
             r.try_get::<String, _>("npi")?
         ),
-        submitted: crate::dashboard::ssr::local_date(
-            &state.settings.time_zone,
+        submitted: state.settings.calendar.format_date(
             r.try_get::<Option<i64>, _>("submitted_at")?
                 .unwrap_or_default(),
         ),
@@ -424,9 +421,8 @@ fn task_row(state: &AppState, r: &sqlx::any::AnyRow) -> Result<TaskRow, sqlx::Er
     })
 }
 
-pub async fn tasks() -> Result<Vec<TaskRow>, AppError> {
-    let caller = guard::signed_in().await?;
-    let organization_id = admin_of(&caller)?;
+pub async fn tasks(Admin { caller, org }: Admin) -> Result<Vec<TaskRow>, AppError> {
+    let organization_id = org.organization_id;
     let rows = sqlx::query(&format!("{TASK_SELECT} WHERE a.organization_id = $1 AND a.status = 'pending' ORDER BY a.submitted_at, a.id"))
         .bind(organization_id)
         .fetch_all(&caller.state.db.pool)
@@ -437,9 +433,8 @@ pub async fn tasks() -> Result<Vec<TaskRow>, AppError> {
         .map_err(Into::into)
 }
 
-pub async fn task(id: i64) -> Result<TaskDetail, AppError> {
-    let caller = guard::signed_in().await?;
-    let organization_id = admin_of(&caller)?;
+pub async fn task(Admin { caller, org }: Admin, id: i64) -> Result<TaskDetail, AppError> {
+    let organization_id = org.organization_id;
     let r = sqlx::query(&format!(
         "{TASK_SELECT} WHERE a.id = $1 AND a.organization_id = $2 AND a.status = 'pending'"
     ))
@@ -459,9 +454,12 @@ pub async fn task(id: i64) -> Result<TaskDetail, AppError> {
     })
 }
 
-pub async fn decide(id: i64, decision: Decision) -> Result<(), AppError> {
-    let caller = guard::signed_in().await?;
-    let organization_id = admin_of(&caller)?;
+pub async fn decide(
+    Admin { caller, org }: Admin,
+    id: i64,
+    decision: Decision,
+) -> Result<(), AppError> {
+    let organization_id = org.organization_id;
     let state = &caller.state;
     let r = sqlx::query(
         "SELECT a.first_name, a.last_name, a.email, a.mobile, a.user_id, a.provider_id, o.name AS office, o.access_agreement_at \
@@ -680,8 +678,7 @@ pub async fn decide(id: i64, decision: Decision) -> Result<(), AppError> {
     .await
 }
 
-pub async fn collections() -> Result<Vec<CollectionRow>, AppError> {
-    let caller = guard::signed_in().await?;
+pub async fn collections(User(caller): User) -> Result<Vec<CollectionRow>, AppError> {
     let db = &caller.state.db.pool;
     let mut rows: Vec<CollectionRow> = sqlx::query(
         "SELECT o.id, o.name, m.is_default FROM memberships m JOIN organizations o ON o.id = m.organization_id \
@@ -718,8 +715,7 @@ pub async fn collections() -> Result<Vec<CollectionRow>, AppError> {
     Ok(rows)
 }
 
-pub async fn request_collection(provider_id: i64) -> Result<(), AppError> {
-    let caller = guard::signed_in().await?;
+pub async fn request_collection(User(caller): User, provider_id: i64) -> Result<(), AppError> {
     let state = &caller.state;
     let (organization_id, _) = provider_office(state, provider_id).await?;
     let member: Option<String> = sqlx::query_scalar(
@@ -769,8 +765,7 @@ pub async fn request_collection(provider_id: i64) -> Result<(), AppError> {
     tell_admins(state, id, organization_id).await
 }
 
-pub async fn set_default(organization_id: i64) -> Result<(), AppError> {
-    let caller = guard::signed_in().await?;
+pub async fn set_default(User(caller): User, organization_id: i64) -> Result<(), AppError> {
     let db = &caller.state.db.pool;
     let mut tx = db.begin().await?;
     let updated = sqlx::query("UPDATE memberships SET is_default = 1 WHERE user_id = $1 AND organization_id = $2 AND status = 'active'")
@@ -795,14 +790,13 @@ pub async fn set_default(organization_id: i64) -> Result<(), AppError> {
 /// Every office where the caller is an active Org Admin: one for a Local Office
 /// Administrator, several for an Enterprise Admin.
 pub async fn manager(
+    Admin { caller, .. }: Admin,
     providers: String,
     tin: String,
     users: String,
     status: String,
     role: String,
 ) -> Result<CollectionData, AppError> {
-    let caller = guard::signed_in().await?;
-    caller.org_admin()?;
     let db = &caller.state.db.pool;
     let offices: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT o.id, o.name, o.tax_id FROM memberships m JOIN organizations o ON o.id = m.organization_id \
@@ -889,10 +883,10 @@ pub async fn overdue(state: &AppState) -> Result<Vec<(String, String, String)>, 
             Ok((
                 crate::ssr::db::full_name(r)?,
                 r.try_get("name")?,
-                crate::dashboard::ssr::local_date(
-                    &state.settings.time_zone,
-                    r.try_get("submitted_at")?,
-                ),
+                state
+                    .settings
+                    .calendar
+                    .format_date(r.try_get("submitted_at")?),
             ))
         })
         .collect::<Result<_, sqlx::Error>>()

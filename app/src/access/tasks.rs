@@ -2,8 +2,8 @@
 //! role, security settings and position, or declined with a reason.
 
 use super::*;
-use crate::auth::permissions::POSITIONS;
-use crate::auth::RequireOrganization;
+use crate::auth::{PageAccess, Require};
+use crate::domain::permissions::POSITIONS;
 use crate::ui::{field_errors, Checkbox, ErrorSummary, Field, Select, Toasts};
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -22,7 +22,7 @@ pub fn TaskListPage() -> impl IntoView {
         },
     );
     view! {
-        <RequireOrganization>
+        <Require access=PageAccess::OrgAdmin>
             <h1>"Task List"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || detail.get().map(|r| match r {
@@ -51,7 +51,7 @@ pub fn TaskListPage() -> impl IntoView {
                 </Suspense>
             </section>
             <p><a href="/admin/users">"Back to User Management"</a></p>
-        </RequireOrganization>
+        </Require>
     }
 }
 

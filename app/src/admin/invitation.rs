@@ -4,6 +4,8 @@
 //! email address changed by an administrator.
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{require, Access, Visitor};
 use crate::ui::{field_errors, Checkbox, ErrorSummary, Field, OtpEnter, RadioGroup, StepFlow};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -31,7 +33,8 @@ pub enum InvitationStep {
 
 #[server(endpoint = "invitation")]
 pub async fn load_invitation(t: String) -> Result<InvitationStep, AppError> {
-    crate::ssr::serve(ssr::step(t)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::step(visitor, t).await
 }
 
 #[server(endpoint = "invitation/account")]
@@ -42,22 +45,26 @@ pub async fn invitation_account(
     phone: String,
     channel: String,
 ) -> Result<InvitationStep, AppError> {
-    crate::ssr::serve(ssr::account(t, first_name, last_name, phone, channel)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::account(visitor, t, first_name, last_name, phone, channel).await
 }
 
 #[server(endpoint = "invitation/verify")]
 pub async fn invitation_verify(t: String, code: String) -> Result<InvitationStep, AppError> {
-    crate::ssr::serve(ssr::verify(t, code)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::verify(visitor, t, code).await
 }
 
 #[server(endpoint = "invitation/resend")]
 pub async fn invitation_resend(t: String) -> Result<InvitationStep, AppError> {
-    crate::ssr::serve(ssr::resend(t)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::resend(visitor, t).await
 }
 
 #[server(endpoint = "email/confirm")]
 pub async fn confirm_email_change(t: String) -> Result<String, AppError> {
-    crate::ssr::serve(super::ssr::confirm_email(t)).await
+    let visitor = require(Access::ANYONE).await?;
+    super::ssr::confirm_email(visitor, t).await
 }
 
 #[cfg(feature = "ssr")]
@@ -68,7 +75,7 @@ mod ssr {
     use crate::ssr::outbox::Channel;
     use crate::ssr::passcodes::{self, Purpose};
     use crate::ssr::password_links::{self, Link, LinkPurpose};
-    use crate::ssr::{audit, state, AppState};
+    use crate::ssr::{audit, AppState};
     use sqlx::Row;
 
     const INVALID: &str = "This registration link is not valid or has already been used. Ask your administrator to send a new one.";
@@ -92,8 +99,8 @@ mod ssr {
         format!("invitation:{}", link.id)
     }
 
-    pub async fn step(t: String) -> Result<InvitationStep, AppError> {
-        let state = state()?;
+    pub async fn step(visitor: Visitor, t: String) -> Result<InvitationStep, AppError> {
+        let state = visitor.state.clone();
         let link = match usable(&state, &t).await? {
             Ok(link) => link,
             Err(step) => return Ok(step),
@@ -132,13 +139,14 @@ mod ssr {
     }
 
     pub async fn account(
+        visitor: Visitor,
         t: String,
         first_name: String,
         last_name: String,
         phone: String,
         channel: String,
     ) -> Result<InvitationStep, AppError> {
-        let state = state()?;
+        let state = visitor.state.clone();
         let link = match usable(&state, &t).await? {
             Ok(link) => link,
             Err(step) => return Ok(step),
@@ -175,8 +183,8 @@ mod ssr {
     }
 
     /// A new code to the number given on the account form (voiding the old one).
-    pub async fn resend(t: String) -> Result<InvitationStep, AppError> {
-        let state = state()?;
+    pub async fn resend(visitor: Visitor, t: String) -> Result<InvitationStep, AppError> {
+        let state = visitor.state.clone();
         let link = match usable(&state, &t).await? {
             Ok(link) => link,
             Err(step) => return Ok(step),
@@ -203,8 +211,12 @@ mod ssr {
         })
     }
 
-    pub async fn verify(t: String, code: String) -> Result<InvitationStep, AppError> {
-        let state = state()?;
+    pub async fn verify(
+        visitor: Visitor,
+        t: String,
+        code: String,
+    ) -> Result<InvitationStep, AppError> {
+        let state = visitor.state.clone();
         let link = match usable(&state, &t).await? {
             Ok(link) => link,
             Err(step) => return Ok(step),

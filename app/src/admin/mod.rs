@@ -6,14 +6,19 @@
 
 mod invitation;
 #[cfg(feature = "ssr")]
+pub(crate) mod letters;
+#[cfg(feature = "ssr")]
+pub(crate) mod repo;
+#[cfg(feature = "ssr")]
 pub mod ssr;
-pub mod verification;
 mod verify;
 mod view;
 mod wizard;
 
-use crate::auth::permissions::{Module, NpiLevel, OrgRole, RolePreset};
+use crate::domain::permissions::{Module, NpiLevel, OrgRole, RolePreset};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{require, Access};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -158,37 +163,44 @@ pub struct DomainRow {
 
 #[server(endpoint = "admin/users")]
 pub async fn admin_users(search: String) -> Result<Vec<UserRow>, AppError> {
-    crate::ssr::serve(ssr::list_users(search)).await
+    let admin = require(Access::ORG_ADMIN).await?;
+    ssr::list_users(admin, search).await
 }
 
 #[server(endpoint = "admin/users/add", input = Json)]
 pub async fn add_user(form: NewUser) -> Result<i64, AppError> {
-    crate::ssr::serve(ssr::add_user(form)).await
+    let admin = require(Access::ORG_ADMIN).await?;
+    ssr::add_user(admin, form).await
 }
 
 #[server(endpoint = "admin/users/resend-invitation")]
 pub async fn resend_invitation(user_id: i64) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::resend_invitation(user_id)).await
+    let admin = require(Access::ORG_ADMIN).await?;
+    ssr::resend_invitation(admin, user_id).await
 }
 
 #[server(endpoint = "admin/users/detail")]
 pub async fn load_user(user_id: i64) -> Result<UserDetail, AppError> {
-    crate::ssr::serve(ssr::user_detail(user_id)).await
+    let admin = require(Access::ORG_ADMIN).await?;
+    ssr::user_detail(admin, user_id).await
 }
 
 #[server(endpoint = "admin/users/status")]
 pub async fn set_user_active(user_id: i64, active: bool) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::set_active(user_id, active)).await
+    let admin = require(Access::ORG_ADMIN).await?;
+    ssr::set_active(admin, user_id, active).await
 }
 
 #[server(endpoint = "admin/users/email")]
 pub async fn change_user_email(user_id: i64, email: String) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::change_email(user_id, email)).await
+    let admin = require(Access::ORG_ADMIN).await?;
+    ssr::change_email(admin, user_id, email).await
 }
 
 #[server(endpoint = "admin/wizard")]
 pub async fn permission_wizard(user_id: i64, step: Option<usize>) -> Result<WizardData, AppError> {
-    crate::ssr::serve(ssr::wizard(user_id, step)).await
+    let admin = require(Access::VERIFYING_ADMIN).await?;
+    ssr::wizard(admin, user_id, step).await
 }
 
 #[server(endpoint = "admin/wizard/save", input = Json)]
@@ -197,7 +209,8 @@ pub async fn save_wizard_step(
     step: usize,
     set: PermissionSet,
 ) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::save_step(user_id, step, set)).await
+    let admin = require(Access::VERIFYING_ADMIN).await?;
+    ssr::save_step(admin, user_id, step, set).await
 }
 
 #[server(endpoint = "admin/wizard/finish", input = Json)]
@@ -206,17 +219,20 @@ pub async fn finish_wizard(
     set: PermissionSet,
     reason: String,
 ) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::finish(user_id, set, reason)).await
+    let admin = require(Access::VERIFYING_ADMIN).await?;
+    ssr::finish(admin, user_id, set, reason).await
 }
 
 #[server(endpoint = "admin/domains")]
 pub async fn admin_domains() -> Result<Vec<DomainRow>, AppError> {
-    crate::ssr::serve(ssr::domains()).await
+    let admin = require(Access::ORG_ADMIN).await?;
+    ssr::domains(admin).await
 }
 
 #[server(endpoint = "admin/domains/remove")]
 pub async fn remove_domain(domain: String) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::remove_domain(domain)).await
+    let admin = require(Access::ORG_ADMIN).await?;
+    ssr::remove_domain(admin, domain).await
 }
 
 #[cfg(test)]

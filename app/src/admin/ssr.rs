@@ -2,12 +2,13 @@
 //! caller's organization.
 
 use super::*;
-use crate::auth::permissions::{check_position, Module, NpiLevel, OrgRole, RolePreset};
 use crate::correspondence::CORRESPONDENCE_TYPES;
+use crate::domain::permissions::{check_position, Module, NpiLevel, OrgRole, RolePreset};
 use crate::domain::{Email, Phone};
 use crate::error::Checker;
 use crate::ssr::clock::DAY;
-use crate::ssr::guard::{self, Caller, OrgAccess};
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{Admin, Visitor};
 use crate::ssr::outbox;
 use crate::ssr::password_links::{self, LinkPurpose};
 use crate::ssr::{audit, crypto, session, AppState};
@@ -15,21 +16,6 @@ use sqlx::Row;
 
 /// An email change waits 24 hours for the new address to confirm it.
 pub const EMAIL_CHANGE_HOURS: i64 = 24;
-
-/// The caller, if they are an Org Admin of the organization they work in.
-async fn admin() -> Result<(Caller, OrgAccess), AppError> {
-    let caller = guard::signed_in().await?;
-    let org = caller.org_admin()?.clone();
-    Ok((caller, org))
-}
-
-/// The same, also while the office's verification has lapsed: verifying users (and fixing
-/// their permissions or removing them on the way) is how an office gets its access back.
-pub async fn verifying_admin() -> Result<(Caller, OrgAccess), AppError> {
-    let caller = guard::signed_in().await?;
-    let org = caller.verifying_admin()?.clone();
-    Ok((caller, org))
-}
 
 /// A user's membership in the organization; 404 when they have none (or it was removed), so
 /// nobody learns about users of other organizations.
@@ -125,8 +111,10 @@ pub async fn record_change(
     Ok(())
 }
 
-pub async fn list_users(search: String) -> Result<Vec<UserRow>, AppError> {
-    let (caller, org) = admin().await?;
+pub async fn list_users(
+    Admin { caller, org }: Admin,
+    search: String,
+) -> Result<Vec<UserRow>, AppError> {
     let pattern = format!("%{}%", search.trim().to_lowercase());
     let rows = sqlx::query(
         "SELECT u.id, u.first_name, u.last_name, u.email, CASE WHEN u.password_hash IS NULL THEN 1 ELSE 0 END AS invited, m.org_role, m.role_preset, m.status \
@@ -169,8 +157,7 @@ fn check_name(check: &mut Checker, field: &str, value: &str, what: &str) {
     }
 }
 
-pub async fn add_user(form: NewUser) -> Result<i64, AppError> {
-    let (caller, org) = admin().await?;
+pub async fn add_user(Admin { caller, org }: Admin, form: NewUser) -> Result<i64, AppError> {
     let state = &caller.state;
     let mut check = Checker::new();
     let email = check.check("email", Email::parse(&form.email));
@@ -311,8 +298,7 @@ async fn insert_membership(
     Ok(())
 }
 
-pub async fn resend_invitation(user_id: i64) -> Result<(), AppError> {
-    let (caller, org) = admin().await?;
+pub async fn resend_invitation(Admin { caller, org }: Admin, user_id: i64) -> Result<(), AppError> {
     let m = member(&caller.state, org.organization_id, user_id).await?;
     if !m.invited {
         return Err(AppError::Conflict(
@@ -458,8 +444,10 @@ pub fn describe(set: &PermissionSet, npis: &[NpiOption]) -> String {
     )
 }
 
-pub async fn user_detail(user_id: i64) -> Result<UserDetail, AppError> {
-    let (caller, org) = admin().await?;
+pub async fn user_detail(
+    Admin { caller, org }: Admin,
+    user_id: i64,
+) -> Result<UserDetail, AppError> {
     let state = &caller.state;
     let m = member(state, org.organization_id, user_id).await?;
     let user = sqlx::query("SELECT phone FROM users WHERE id = $1")
@@ -488,7 +476,7 @@ pub async fn user_detail(user_id: i64) -> Result<UserDetail, AppError> {
         let first: Option<String> = r.try_get("first_name")?;
         let last: Option<String> = r.try_get("last_name")?;
         Ok(ChangeRow {
-            at: crate::dashboard::ssr::local_date_time(&state.settings.time_zone, r.try_get("at")?),
+            at: state.settings.calendar.format_date_time(r.try_get("at")?),
             by: match (first, last) {
                 (Some(f), Some(l)) => format!("{f} {l}"),
                 _ => format!("{} (automatic)", state.settings.program_name),
@@ -585,8 +573,11 @@ pub async fn last_admin(
 
 pub const LAST_ADMIN: &str = "Your organization must keep at least one active Org Admin. Make another user an Org Admin first.";
 
-pub async fn set_active(user_id: i64, active: bool) -> Result<(), AppError> {
-    let (caller, org) = admin().await?;
+pub async fn set_active(
+    Admin { caller, org }: Admin,
+    user_id: i64,
+    active: bool,
+) -> Result<(), AppError> {
     let state = &caller.state;
     let m = member(state, org.organization_id, user_id).await?;
     let now = state.clock.unix();
@@ -749,8 +740,11 @@ pub async fn notify_admins(
     Ok(())
 }
 
-pub async fn change_email(user_id: i64, email: String) -> Result<(), AppError> {
-    let (caller, org) = admin().await?;
+pub async fn change_email(
+    Admin { caller, org }: Admin,
+    user_id: i64,
+    email: String,
+) -> Result<(), AppError> {
     let state = &caller.state;
     let m = member(state, org.organization_id, user_id).await?;
     let email = Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
@@ -769,7 +763,7 @@ pub async fn change_email(user_id: i64, email: String) -> Result<(), AppError> {
             "This user also works for other organizations, so only the plan's help desk can change the email address.".into(),
         ));
     }
-    crate::auth::step_up::ssr::require(&caller).await?;
+    caller.require_step_up()?;
     if email.as_str() == m.email {
         return Err(AppError::field(
             "email",
@@ -854,8 +848,8 @@ pub async fn change_email(user_id: i64, email: String) -> Result<(), AppError> {
 }
 
 /// Confirms an email change from the link sent to the new address.
-pub async fn confirm_email(t: String) -> Result<String, AppError> {
-    let state = crate::ssr::state()?;
+pub async fn confirm_email(visitor: Visitor, t: String) -> Result<String, AppError> {
+    let state = visitor.state.clone();
     let now = state.clock.unix();
     let row = sqlx::query(
         "SELECT id, user_id, organization_id, new_email, expires_at, used_at, voided_at, requested_by FROM email_changes WHERE secret_hash = $1",
@@ -951,7 +945,7 @@ pub async fn confirm_email(t: String) -> Result<String, AppError> {
         &old_email,
         &new_email,
         "",
-        crate::ssr::request_ip(),
+        visitor.ip.clone(),
     )
     .await?;
     Ok(new_email)
@@ -959,8 +953,11 @@ pub async fn confirm_email(t: String) -> Result<String, AppError> {
 
 /// The wizard as it opens: the saved draft if there is one (resumed at its step), else the
 /// user's current permissions; `step` opens a given section ("Edit").
-pub async fn wizard(user_id: i64, step: Option<usize>) -> Result<WizardData, AppError> {
-    let (caller, org) = verifying_admin().await?;
+pub async fn wizard(
+    Admin { caller, org }: Admin,
+    user_id: i64,
+    step: Option<usize>,
+) -> Result<WizardData, AppError> {
     let state = &caller.state;
     let m = member(state, org.organization_id, user_id).await?;
     let draft = sqlx::query("SELECT step, data FROM permission_drafts WHERE membership_id = $1")
@@ -1026,8 +1023,12 @@ fn validate(set: &mut PermissionSet, npis: &[NpiOption]) -> Result<(), AppError>
     Ok(())
 }
 
-pub async fn save_step(user_id: i64, step: usize, mut set: PermissionSet) -> Result<(), AppError> {
-    let (caller, org) = verifying_admin().await?;
+pub async fn save_step(
+    Admin { caller, org }: Admin,
+    user_id: i64,
+    step: usize,
+    mut set: PermissionSet,
+) -> Result<(), AppError> {
     let state = &caller.state;
     let m = member(state, org.organization_id, user_id).await?;
     validate(
@@ -1058,8 +1059,12 @@ pub async fn save_step(user_id: i64, step: usize, mut set: PermissionSet) -> Res
     Ok(())
 }
 
-pub async fn finish(user_id: i64, mut set: PermissionSet, reason: String) -> Result<(), AppError> {
-    let (caller, org) = verifying_admin().await?;
+pub async fn finish(
+    Admin { caller, org }: Admin,
+    user_id: i64,
+    mut set: PermissionSet,
+    reason: String,
+) -> Result<(), AppError> {
     let state = &caller.state;
     let m = member(state, org.organization_id, user_id).await?;
     let npis = organization_npis(state, org.organization_id).await?;
@@ -1157,8 +1162,7 @@ pub async fn finish(user_id: i64, mut set: PermissionSet, reason: String) -> Res
     .await
 }
 
-pub async fn domains() -> Result<Vec<DomainRow>, AppError> {
-    let (caller, org) = admin().await?;
+pub async fn domains(Admin { caller, org }: Admin) -> Result<Vec<DomainRow>, AppError> {
     domain_rows(&caller.state, org.organization_id).await
 }
 
@@ -1198,8 +1202,7 @@ async fn domain_rows(state: &AppState, organization_id: i64) -> Result<Vec<Domai
     Ok(domains.into_values().collect())
 }
 
-pub async fn remove_domain(domain: String) -> Result<(), AppError> {
-    let (caller, org) = admin().await?;
+pub async fn remove_domain(Admin { caller, org }: Admin, domain: String) -> Result<(), AppError> {
     let state = &caller.state;
     let domain = domain.trim().to_lowercase();
     let row = domain_rows(state, org.organization_id)

@@ -1,9 +1,11 @@
 //! "Verify Users" (guide 004 §IV–VI): confirm each user's role and settings, remove those
 //! who left, and confirm the whole list to restart the 60 days.
 
-use super::verification::VerifyState;
-use crate::auth::RequireOrganization;
+use crate::auth::{PageAccess, Require};
+use crate::domain::verification::VerifyState;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{require, Access, Admin};
 use crate::ui::{field_errors, Column, DataTable, ErrorSummary, Field, Modal, Toasts};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -38,22 +40,26 @@ pub struct VerifyData {
 
 #[server(endpoint = "admin/verify/summary")]
 pub async fn load_verify_summary() -> Result<VerifySummary, AppError> {
-    crate::ssr::serve(ssr::summary_for_caller()).await
+    let admin = require(Access::VERIFYING_ADMIN).await?;
+    ssr::summary_for_caller(admin).await
 }
 
 #[server(endpoint = "admin/verify")]
 pub async fn load_verify_list() -> Result<VerifyData, AppError> {
-    crate::ssr::serve(ssr::data()).await
+    let admin = require(Access::VERIFYING_ADMIN).await?;
+    ssr::data(admin).await
 }
 
 #[server(endpoint = "admin/verify/user")]
 pub async fn verify_user(user_id: i64) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::verify_user(user_id)).await
+    let admin = require(Access::VERIFYING_ADMIN).await?;
+    ssr::verify_user(admin, user_id).await
 }
 
 #[server(endpoint = "admin/verify/confirm")]
 pub async fn confirm_verification() -> Result<String, AppError> {
-    crate::ssr::serve(ssr::confirm()).await
+    let admin = require(Access::VERIFYING_ADMIN).await?;
+    ssr::confirm(admin).await
 }
 
 #[server(endpoint = "admin/users/remove")]
@@ -62,15 +68,16 @@ pub async fn remove_user(
     separation_date: String,
     reason: String,
 ) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::remove(user_id, separation_date, reason)).await
+    let admin = require(Access::VERIFYING_ADMIN).await?;
+    ssr::remove(admin, user_id, separation_date, reason).await
 }
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::*;
-    use crate::admin::ssr::{member, record_change, verifying_admin, LAST_ADMIN};
-    use crate::admin::verification::{days_left_at, lapsed, state};
-    use crate::auth::permissions::OrgRole;
+    use crate::admin::ssr::{member, record_change, LAST_ADMIN};
+    use crate::domain::permissions::OrgRole;
+    use crate::domain::verification::{days_left_at, lapsed, state};
     use crate::domain::UsDate;
     use crate::error::Checker;
     use crate::ssr::AppState;
@@ -93,7 +100,7 @@ pub(crate) mod ssr {
             row.try_get("suspended_at")?,
         );
         let now = state_.clock.unix();
-        let tz = &state_.settings.time_zone;
+        let tz = &state_.settings.calendar;
         let days_left = days_left_at(verified_at, registered_at, now, tz);
         Ok((
             VerifySummary {
@@ -108,13 +115,13 @@ pub(crate) mod ssr {
         ))
     }
 
-    pub async fn summary_for_caller() -> Result<VerifySummary, AppError> {
-        let (caller, org) = verifying_admin().await?;
+    pub async fn summary_for_caller(
+        Admin { caller, org }: Admin,
+    ) -> Result<VerifySummary, AppError> {
         Ok(summary(&caller.state, org.organization_id).await?.0)
     }
 
-    pub async fn data() -> Result<VerifyData, AppError> {
-        let (caller, org) = verifying_admin().await?;
+    pub async fn data(Admin { caller, org }: Admin) -> Result<VerifyData, AppError> {
         let state_ = &caller.state;
         let (summary, cycle_start) = summary(state_, org.organization_id).await?;
         let rows = sqlx::query(
@@ -162,8 +169,7 @@ pub(crate) mod ssr {
         }
     }
 
-    pub async fn verify_user(user_id: i64) -> Result<(), AppError> {
-        let (caller, org) = verifying_admin().await?;
+    pub async fn verify_user(Admin { caller, org }: Admin, user_id: i64) -> Result<(), AppError> {
         let m = member(&caller.state, org.organization_id, user_id).await?;
         if m.status != "active" {
             return Err(AppError::Conflict("Only active users are verified.".into()));
@@ -187,8 +193,7 @@ pub(crate) mod ssr {
         .await
     }
 
-    pub async fn confirm() -> Result<String, AppError> {
-        let (caller, org) = verifying_admin().await?;
+    pub async fn confirm(Admin { caller, org }: Admin) -> Result<String, AppError> {
         let state_ = &caller.state;
         let (summary, cycle_start) = summary(state_, org.organization_id).await?;
         let pending: Vec<Option<i64>> = sqlx::query_scalar(
@@ -222,7 +227,7 @@ pub(crate) mod ssr {
                 .await?;
             format!(
                 "Your users are verified. Days Left To Verify: {}.",
-                super::super::verification::VERIFY_EVERY_DAYS
+                crate::domain::verification::VERIFY_EVERY_DAYS
             )
         };
         caller
@@ -237,11 +242,11 @@ pub(crate) mod ssr {
     }
 
     pub async fn remove(
+        Admin { caller, org }: Admin,
         user_id: i64,
         separation_date: String,
         reason: String,
     ) -> Result<(), AppError> {
-        let (caller, org) = verifying_admin().await?;
         let state_ = &caller.state;
         let m = member(state_, org.organization_id, user_id).await?;
         let mut check = Checker::new();
@@ -327,7 +332,7 @@ pub fn VerifyUsersButton() -> impl IntoView {
 pub fn VerifyUsersPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| load_verify_list());
     view! {
-        <RequireOrganization>
+        <Require access=PageAccess::OrgAdmin>
             <h1>"Verify Users"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || data.get().map(|r| match r {
@@ -335,7 +340,7 @@ pub fn VerifyUsersPage() -> impl IntoView {
                     Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
                 })}
             </Suspense>
-        </RequireOrganization>
+        </Require>
     }
 }
 

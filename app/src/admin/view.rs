@@ -2,9 +2,9 @@
 
 use super::verify::VerifyUsersButton;
 use super::*;
-use crate::auth::permissions::NpiLevel;
 use crate::auth::step_up::StepUpDialog;
-use crate::auth::RequireOrganization;
+use crate::auth::{PageAccess, Require};
+use crate::domain::permissions::NpiLevel;
 use crate::ui::{
     field_errors, Column, DataTable, ErrorSummary, Field, MenuButton, MenuItem, Modal, Toasts,
 };
@@ -29,7 +29,7 @@ pub fn UserManagementPage() -> impl IntoView {
     let rows = Signal::derive(move || users.get().and_then(Result::ok).unwrap_or_default());
     let error = Signal::derive(move || users.get().and_then(Result::err));
     view! {
-        <RequireOrganization>
+        <Require access=PageAccess::OrgAdmin>
             <h1>"User Management"</h1>
             <nav class="actions" aria-label="Administration">
                 <a class="button primary" href="/admin/users/new">"Add a User"</a>
@@ -38,6 +38,10 @@ pub fn UserManagementPage() -> impl IntoView {
                 <a class="button" href="/admin/collections">"Collection Manager"</a>
                 <VerifyUsersButton />
             </nav>
+            <p>
+                <a href="/downloads/registration-letter" download>"Download Registration Letter"</a>
+                " (PDF): the organization's registration and its NPIs."
+            </p>
             <div role="search">
                 <Field label="Search users" value=search input_type="search" hint="Name or email address" />
             </div>
@@ -46,7 +50,7 @@ pub fn UserManagementPage() -> impl IntoView {
                 <DataTable caption="Users of your organization" columns=user_columns() rows empty="No users match your search." />
             </Transition>
             <p><a href="/">"Back to Dashboard"</a></p>
-        </RequireOrganization>
+        </Require>
     }
 }
 
@@ -74,7 +78,7 @@ pub fn AddUserPage() -> impl IntoView {
     let added = move || action.value().get().and_then(Result::ok);
     let navigate = StoredValue::new(use_navigate());
     view! {
-        <RequireOrganization>
+        <Require access=PageAccess::OrgAdmin>
             <div class="narrow">
                 <h1>"Add a User"</h1>
                 <Show
@@ -115,7 +119,7 @@ pub fn AddUserPage() -> impl IntoView {
                 </Show>
                 <p><a href="/admin/users">"Back to User Management"</a></p>
             </div>
-        </RequireOrganization>
+        </Require>
     }
 }
 
@@ -124,7 +128,7 @@ pub fn UserPage() -> impl IntoView {
     let user_id = route_user_id();
     let detail = Resource::new(move || user_id.get(), load_user);
     view! {
-        <RequireOrganization>
+        <Require access=PageAccess::OrgAdmin>
             <h1>"User Management and Permissions"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading the user…"</p> }>
                 {move || detail.get().map(|result| match result {
@@ -133,7 +137,7 @@ pub fn UserPage() -> impl IntoView {
                 })}
             </Suspense>
             <p><a href="/admin/users">"Back to User Management"</a></p>
-        </RequireOrganization>
+        </Require>
     }
 }
 
@@ -266,7 +270,7 @@ pub fn DomainsPage() -> impl IntoView {
     });
     let rows = Signal::derive(move || domains.get().and_then(Result::ok).unwrap_or_default());
     view! {
-        <RequireOrganization>
+        <Require access=PageAccess::OrgAdmin>
             <h1>"Domain Management"</h1>
             <p>"The email domains of your organization's users. A domain can be removed once none of its users is active: deactivate them first."</p>
             <ErrorSummary error=Signal::derive(move || remove.value().get().and_then(Result::err).or_else(|| domains.get().and_then(Result::err))) />
@@ -274,7 +278,7 @@ pub fn DomainsPage() -> impl IntoView {
                 <DataTable caption="Email domains" columns=domain_columns(remove) rows empty="No domains." />
             </Transition>
             <p><a href="/admin/users">"Back to User Management"</a></p>
-        </RequireOrganization>
+        </Require>
     }
 }
 

@@ -4,8 +4,8 @@
 
 use super::view::{route_user_id, PermissionSections};
 use super::*;
-use crate::auth::permissions::{NpiLevel, OrgRole, RolePreset, POSITIONS};
-use crate::auth::RequireOrganization;
+use crate::auth::{PageAccess, Require};
+use crate::domain::permissions::{NpiLevel, OrgRole, RolePreset, POSITIONS};
 use crate::ui::{
     field_errors, Checkbox, Column, DataTable, ErrorSummary, Field, Modal, Select, Wizard,
 };
@@ -27,14 +27,14 @@ pub fn PermissionWizardPage() -> impl IntoView {
         |(id, step)| permission_wizard(id, step),
     );
     view! {
-        <RequireOrganization>
+        <Require access=PageAccess::OrgAdmin>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || data.get().map(|result| match result {
                     Ok(d) => view! { <WizardForm data=d /> }.into_any(),
                     Err(e) => view! { <h1>"Assign Permissions"</h1><ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
                 })}
             </Suspense>
-        </RequireOrganization>
+        </Require>
     }
 }
 

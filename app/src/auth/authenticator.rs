@@ -2,6 +2,8 @@
 //! and each code accepted once — the last step used is remembered.
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{require, Access, User};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -20,24 +22,26 @@ pub struct Enrollment {
 /// Starts enrolling (after a step-up): a new secret, kept until a code confirms it.
 #[server(endpoint = "authenticator/start")]
 pub async fn start_authenticator() -> Result<Enrollment, AppError> {
-    crate::ssr::serve(ssr::start()).await
+    let user = require(Access::SIGNED_IN.fresh()).await?;
+    ssr::start(user).await
 }
 
 #[server(endpoint = "authenticator/confirm")]
 pub async fn confirm_authenticator(code: String) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::confirm(code)).await
+    let user = require(Access::SIGNED_IN.fresh()).await?;
+    ssr::confirm(user, code).await
 }
 
 #[server(endpoint = "authenticator/remove")]
 pub async fn remove_authenticator() -> Result<(), AppError> {
-    crate::ssr::serve(ssr::remove()).await
+    let user = require(Access::SIGNED_IN.fresh()).await?;
+    ssr::remove(user).await
 }
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::*;
-    use crate::auth::step_up::ssr::require as require_step_up;
-    use crate::ssr::guard::{self, Caller};
+    use crate::ssr::guard::Caller;
     use crate::ssr::{audit, crypto, AppState};
     use totp_rs::{Algorithm, Secret, TOTP};
 
@@ -91,9 +95,7 @@ pub(crate) mod ssr {
         Ok(())
     }
 
-    pub async fn start() -> Result<Enrollment, AppError> {
-        let caller = guard::signed_in().await?;
-        require_step_up(&caller).await?;
+    pub async fn start(User(caller): User) -> Result<Enrollment, AppError> {
         let state = &caller.state;
         let secret = Secret::generate_secret()
             .to_bytes()
@@ -115,9 +117,7 @@ pub(crate) mod ssr {
         })
     }
 
-    pub async fn confirm(code: String) -> Result<(), AppError> {
-        let caller = guard::signed_in().await?;
-        require_step_up(&caller).await?;
+    pub async fn confirm(User(caller): User, code: String) -> Result<(), AppError> {
         let state = &caller.state;
         let sealed: Option<String> =
             sqlx::query_scalar("SELECT totp_pending_ciphertext FROM users WHERE id = $1")
@@ -149,9 +149,7 @@ pub(crate) mod ssr {
         record(&caller, "authenticator.enroll").await
     }
 
-    pub async fn remove() -> Result<(), AppError> {
-        let caller = guard::signed_in().await?;
-        require_step_up(&caller).await?;
+    pub async fn remove(User(caller): User) -> Result<(), AppError> {
         sqlx::query("UPDATE users SET totp_secret_ciphertext = NULL, totp_last_step = NULL, totp_pending_ciphertext = NULL WHERE id = $1")
             .bind(caller.user_id)
             .execute(&caller.state.db.pool)

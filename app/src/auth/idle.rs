@@ -7,6 +7,8 @@
 )]
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{require, Access};
 use crate::ui::{go_to, Modal};
 use leptos::prelude::*;
 
@@ -23,12 +25,7 @@ pub fn warn_after(idle_seconds: i64) -> i64 {
 /// Marks the session as in use.
 #[server(endpoint = "session/keep-alive")]
 pub async fn keep_alive() -> Result<(), AppError> {
-    crate::ssr::serve(async {
-        crate::ssr::guard::signed_in_with_expired_password()
-            .await
-            .map(|_| ())
-    })
-    .await
+    require(Access::EXPIRED_PASSWORD).await.map(|_| ())
 }
 
 #[component]

@@ -4,7 +4,6 @@ pub mod authenticator;
 mod idle;
 pub(crate) mod password;
 pub mod password_policy;
-pub mod permissions;
 mod require;
 mod session_info;
 #[cfg(feature = "ssr")]
@@ -17,7 +16,7 @@ pub use password::{
     check_passkey, ExpiredPasswordPage, ForgotPasswordPage, PasskeyPage, PasswordChecklist,
     SetPasswordPage,
 };
-pub use require::{RequireOperator, RequireOrganization, RequireSignIn};
+pub use require::{NoAccess, PageAccess, Require};
 pub use session_info::{
     current_session, switch_organization, OrganizationChoice, SessionInfo, SessionResource,
     SignedInUser,

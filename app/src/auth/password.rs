@@ -5,6 +5,8 @@ use super::password_policy::{self, checklist};
 use super::session_info::SessionResource;
 use crate::domain::Email;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{require, Access, User, Visitor};
 use crate::ui::{field_errors, go_to, ErrorSummary, Field, OtpChoose, OtpEnter, StepFlow};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -22,17 +24,20 @@ pub enum LinkStep {
 
 #[server(endpoint = "password/link")]
 pub async fn password_link_step(t: String) -> Result<LinkStep, AppError> {
-    crate::ssr::serve(ssr::link_step(t)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::link_step(visitor, t).await
 }
 
 #[server(endpoint = "password/link/send")]
 pub async fn password_link_send(t: String, channel: String) -> Result<LinkStep, AppError> {
-    crate::ssr::serve(ssr::link_send(t, channel)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::link_send(visitor, t, channel).await
 }
 
 #[server(endpoint = "password/link/verify")]
 pub async fn password_link_verify(t: String, code: String) -> Result<LinkStep, AppError> {
-    crate::ssr::serve(ssr::link_verify(t, code)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::link_verify(visitor, t, code).await
 }
 
 #[server(endpoint = "password/set")]
@@ -41,18 +46,21 @@ pub async fn set_new_password(
     password: String,
     again: String,
 ) -> Result<LinkStep, AppError> {
-    crate::ssr::serve(ssr::set_password(t, password, again)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::set_password(visitor, t, password, again).await
 }
 
 /// Always answers the same, so nobody learns which addresses have accounts.
 #[server(endpoint = "password/forgot")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::request_reset(email)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::request_reset(visitor, email).await
 }
 
 #[server(endpoint = "passkey")]
 pub async fn save_passkey(passkey: String, again: String) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::save_passkey(passkey, again)).await
+    let user = require(Access::SIGNED_IN).await?;
+    ssr::save_passkey(user, passkey, again).await
 }
 
 /// A passkey is four digits, typed twice.
@@ -74,9 +82,7 @@ pub(crate) mod ssr {
     use crate::ssr::outbox::Channel;
     use crate::ssr::passcodes::{self, Purpose};
     use crate::ssr::password_links::{self, Link, LinkPurpose};
-    use crate::ssr::{
-        audit, common_passwords, crypto, guard, request_ip, session, state, AppState,
-    };
+    use crate::ssr::{audit, common_passwords, crypto, request_ip, session, AppState};
     use sqlx::Row;
 
     const INVALID: &str = "This link is not valid or has already been used. Use “Forgot Password?” on the Log In page to get a new one.";
@@ -123,8 +129,8 @@ pub(crate) mod ssr {
         format!("link:{}", link.id)
     }
 
-    pub async fn link_step(t: String) -> Result<LinkStep, AppError> {
-        let state = state()?;
+    pub async fn link_step(visitor: Visitor, t: String) -> Result<LinkStep, AppError> {
+        let state = visitor.state.clone();
         let link = match usable(&state, &t).await? {
             Ok(link) => link,
             Err(step) => return Ok(step),
@@ -153,8 +159,12 @@ pub(crate) mod ssr {
         )
     }
 
-    pub async fn link_send(t: String, channel: String) -> Result<LinkStep, AppError> {
-        let state = state()?;
+    pub async fn link_send(
+        visitor: Visitor,
+        t: String,
+        channel: String,
+    ) -> Result<LinkStep, AppError> {
+        let state = visitor.state.clone();
         let link = match usable(&state, &t).await? {
             Ok(link) => link,
             Err(step) => return Ok(step),
@@ -174,8 +184,12 @@ pub(crate) mod ssr {
         })
     }
 
-    pub async fn link_verify(t: String, code: String) -> Result<LinkStep, AppError> {
-        let state = state()?;
+    pub async fn link_verify(
+        visitor: Visitor,
+        t: String,
+        code: String,
+    ) -> Result<LinkStep, AppError> {
+        let state = visitor.state.clone();
         let link = match usable(&state, &t).await? {
             Ok(link) => link,
             Err(step) => return Ok(step),
@@ -271,11 +285,12 @@ pub(crate) mod ssr {
     }
 
     pub async fn set_password(
+        visitor: Visitor,
         t: String,
         password: String,
         again: String,
     ) -> Result<LinkStep, AppError> {
-        let state = state()?;
+        let state = visitor.state.clone();
         let link = match usable(&state, &t).await? {
             Ok(link) => link,
             Err(step) => return Ok(step),
@@ -317,8 +332,8 @@ pub(crate) mod ssr {
         Ok(LinkStep::Done { next })
     }
 
-    pub async fn request_reset(email: String) -> Result<(), AppError> {
-        let state = state()?;
+    pub async fn request_reset(visitor: Visitor, email: String) -> Result<(), AppError> {
+        let state = visitor.state.clone();
         let email = Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
         let user = sqlx::query("SELECT id FROM users WHERE email = $1")
             .bind(email.as_str())
@@ -344,7 +359,7 @@ pub(crate) mod ssr {
                     },
                     subject: format!("user:{user_id}"),
                     detail: String::new(),
-                    ip: request_ip(),
+                    ip: visitor.ip.clone(),
                     ..Default::default()
                 },
             )
@@ -353,8 +368,11 @@ pub(crate) mod ssr {
         Ok(())
     }
 
-    pub async fn save_passkey(passkey: String, again: String) -> Result<(), AppError> {
-        let caller = guard::signed_in().await?;
+    pub async fn save_passkey(
+        User(caller): User,
+        passkey: String,
+        again: String,
+    ) -> Result<(), AppError> {
         check_passkey(&passkey, &again)?;
         let sealed = crypto::seal(&caller.state.settings.secret_key, passkey.as_bytes());
         sqlx::query("UPDATE users SET passkey_ciphertext = $1 WHERE id = $2")

@@ -10,11 +10,6 @@ pub const HISTORY: usize = 5;
 /// A new password must differ from the current one by at least this many edits.
 pub const MIN_EDIT_DISTANCE: usize = 4;
 
-/// Whether a password set at `changed_at` is older than `max_age_days` (0: never expires).
-pub fn is_expired(changed_at: Option<i64>, now: i64, max_age_days: i64) -> bool {
-    max_age_days > 0 && changed_at.is_some_and(|at| now - at >= max_age_days * 24 * 60 * 60)
-}
-
 /// One line of the checklist shown while typing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
@@ -111,15 +106,6 @@ mod tests {
         let rules = checklist("abc");
         assert_eq!(rules.len(), 5);
         assert!(!rules[0].met && !rules[1].met && rules[2].met && !rules[3].met && !rules[4].met);
-    }
-
-    #[test]
-    fn passwords_expire_after_the_configured_days() {
-        let day = 24 * 60 * 60;
-        assert!(!is_expired(Some(0), 59 * day, 60));
-        assert!(is_expired(Some(0), 60 * day, 60));
-        assert!(!is_expired(Some(0), 600 * day, 0), "0 turns expiry off");
-        assert!(!is_expired(None, 600 * day, 60));
     }
 
     #[test]

@@ -1,68 +1,93 @@
 use super::session_info::{SessionInfo, SessionResource, SignedInUser};
+use crate::domain::permissions::Module;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
-/// Shows its children only to a signed-in user working in an organization; sends everyone
-/// else to sign in (or to choose an organization). The server enforces the same in every
-/// server function; this only spares a page that would refuse them.
+/// Who may use a page. The server checks the same rule in every server function the page
+/// calls; this only spares the caller a page whose every request would be refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageAccess {
+    /// Signed in (an organization not yet chosen is fine).
+    SignedIn,
+    /// Working in an organization.
+    Member,
+    /// An Org Admin of that organization.
+    OrgAdmin,
+    /// A member with access to a module.
+    Module(Module),
+    /// Plan staff.
+    Operator,
+}
+
+impl PageAccess {
+    fn admits(self, user: &SignedInUser) -> bool {
+        match self {
+            PageAccess::SignedIn | PageAccess::Member => true,
+            PageAccess::OrgAdmin => user.org_admin,
+            PageAccess::Module(module) => user.modules.contains(&module),
+            PageAccess::Operator => user.is_operator,
+        }
+    }
+
+    fn needs_organization(self) -> bool {
+        !matches!(self, PageAccess::SignedIn | PageAccess::Operator)
+    }
+}
+
+/// Shows its children only to those `access` admits: everyone else is sent to sign in, to
+/// choose an organization, to this year's training or to change an expired password — or, if
+/// none of that would help, sees one "You do not have access to this page" screen instead of
+/// the page.
 #[component]
-pub fn RequireOrganization(children: ChildrenFn) -> impl IntoView {
+pub fn Require(access: PageAccess, children: ChildrenFn) -> impl IntoView {
     let session = expect_context::<SessionResource>();
     let children = StoredValue::new(children);
     view! {
         <Suspense>
             {move || session.get().map(|result| match result {
-                Ok(SessionInfo { user: Some(user), .. }) if user.password_expired => {
-                    view! { <Redirect path="/password/expired" /> }.into_any()
-                }
-                Ok(SessionInfo { user: Some(user), .. }) if user.organization.is_some() => {
-                    match gate(&user, &use_location().pathname.get_untracked()) {
-                        Some(Gate::Go(path)) => view! { <Redirect path /> }.into_any(),
-                        Some(Gate::Suspended) => view! {
-                            <h1>"Access Suspended"</h1>
-                            <p role="alert" class="error-summary">{AppError::AccessSuspended.to_string()}</p>
-                            <p>"Contact your office's administrator."</p>
-                        }.into_any(),
-                        None => children.read_value()().into_any(),
+                Ok(SessionInfo { user: Some(user), .. }) => {
+                    if user.password_expired && access != PageAccess::SignedIn {
+                        return view! { <Redirect path="/password/expired" /> }.into_any();
+                    }
+                    if access.needs_organization() {
+                        if user.organization.is_none() {
+                            return view! { <Redirect path="/select-organization" /> }.into_any();
+                        }
+                        match gate(&user, &use_location().pathname.get_untracked()) {
+                            Some(Gate::Go(path)) => return view! { <Redirect path /> }.into_any(),
+                            Some(Gate::Suspended) => return view! {
+                                <h1>"Access Suspended"</h1>
+                                <p role="alert" class="error-summary">{AppError::AccessSuspended.to_string()}</p>
+                                <p>"Contact your office's administrator."</p>
+                            }.into_any(),
+                            None => {}
+                        }
+                    }
+                    if access.admits(&user) {
+                        children.read_value()().into_any()
+                    } else {
+                        view! { <NoAccess /> }.into_any()
                     }
                 }
-                Ok(SessionInfo { user: Some(_), .. }) => view! { <Redirect path="/select-organization" /> }.into_any(),
                 _ => view! { <Redirect path="/login" /> }.into_any(),
             })}
         </Suspense>
     }
 }
 
-/// Shows its children only to a signed-in user (with or without an organization chosen).
+/// The one screen for a page the caller may not use (status 403 when rendered on the server).
 #[component]
-pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
-    let session = expect_context::<SessionResource>();
-    let children = StoredValue::new(children);
-    view! {
-        <Suspense>
-            {move || session.get().map(|result| match result {
-                Ok(SessionInfo { user: Some(_), .. }) => children.read_value()().into_any(),
-                _ => view! { <Redirect path="/login" /> }.into_any(),
-            })}
-        </Suspense>
+pub fn NoAccess() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::FORBIDDEN);
     }
-}
-
-/// Shows its children only to plan staff; the server checks the same in every operator function.
-#[component]
-pub fn RequireOperator(children: ChildrenFn) -> impl IntoView {
-    let session = expect_context::<SessionResource>();
-    let children = StoredValue::new(children);
     view! {
-        <Suspense>
-            {move || session.get().map(|result| match result {
-                Ok(SessionInfo { user: Some(user), .. }) if user.is_operator => children.read_value()().into_any(),
-                Ok(SessionInfo { user: Some(_), .. }) => view! { <Redirect path="/" /> }.into_any(),
-                _ => view! { <Redirect path="/login" /> }.into_any(),
-            })}
-        </Suspense>
+        <h1>"You do not have access to this page"</h1>
+        <p>"Your permissions in this organization do not include this page. Your office's administrator can change them."</p>
+        <p><a href="/">"Back to My Dashboard"</a></p>
     }
 }
 

@@ -1,5 +1,7 @@
-use super::permissions::OrgKind;
+use crate::domain::permissions::{Module, OrgKind};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{require, Access, User};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +31,8 @@ pub struct SignedInUser {
     pub org_admin: bool,
     /// That organization's user verification lapsed: only its admins may go on, to verify.
     pub organization_lapsed: bool,
+    /// The modules ("security settings") the user may use in that organization.
+    pub modules: Vec<Module>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,10 +47,10 @@ pub type SessionResource = Resource<Result<SessionInfo, AppError>>;
 
 #[server(endpoint = "session")]
 pub async fn current_session() -> Result<SessionInfo, AppError> {
-    use crate::ssr::{guard, serve, state};
-    serve(async move {
-        let program_name = state()?.settings.program_name.clone();
-        let Some(caller) = guard::optional().await? else {
+    let visitor = require(Access::ANYONE).await?;
+    {
+        let program_name = visitor.state.settings.program_name.clone();
+        let Some(caller) = visitor.caller else {
             return Ok(SessionInfo {
                 program_name,
                 user: None,
@@ -67,21 +71,25 @@ pub async fn current_session() -> Result<SessionInfo, AppError> {
                 idle_seconds: caller.state.settings.session_idle_seconds,
                 password_expired: caller.password_expired,
                 training_due: caller.training_due,
-                org_admin: caller.verifying_admin().is_ok(),
+                org_admin: caller.is_org_admin(),
                 organization_lapsed: caller.org.as_ref().is_some_and(|o| o.lapsed),
+                modules: caller
+                    .org
+                    .as_ref()
+                    .map(|o| o.modules.clone())
+                    .unwrap_or_default(),
             }),
         })
-    })
-    .await
+    }
 }
 
 /// Works in another of the caller's organizations. The session ID is replaced, so an ID
 /// seen before the switch cannot act in the new organization.
 #[server(endpoint = "switch-organization")]
 pub async fn switch_organization(organization_id: i64) -> Result<(), AppError> {
-    use crate::ssr::{audit, guard, serve};
-    serve(async move {
-        let caller = guard::signed_in_before_training().await?;
+    use crate::ssr::{audit, guard};
+    let User(caller) = require(Access::BEFORE_TRAINING).await?;
+    {
         let state = caller.state.clone();
         if guard::org_access(&state, caller.user_id, organization_id)
             .await?
@@ -105,14 +113,13 @@ pub async fn switch_organization(organization_id: i64) -> Result<(), AppError> {
         )
         .await?;
         Ok(())
-    })
-    .await
+    }
 }
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::OrganizationChoice;
-    use crate::auth::permissions::OrgKind;
+    use crate::domain::permissions::OrgKind;
     use crate::error::AppError;
     use crate::ssr::{guard::Caller, session};
     use sqlx::Row;

@@ -1,9 +1,11 @@
 //! "Log In", "Select an organization" and "Sign Out".
 
 use super::session_info::{SessionResource, SwitchOrganization};
-use crate::auth::permissions::OrgKind;
+use crate::domain::permissions::OrgKind;
 use crate::domain::Email;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{require, Access, Visitor};
 use crate::ui::{go_to, ErrorSummary, Field, OtpChoose, OtpEnter, TabPanel, Tabs};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -23,13 +25,15 @@ pub struct PasscodeNeeded {
 /// Checks the email and password. Nothing is signed in yet: a passcode must follow.
 #[server(endpoint = "log-in")]
 pub async fn log_in(email: String, password: String) -> Result<PasscodeNeeded, AppError> {
-    crate::ssr::serve(ssr::log_in(email, password)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::log_in(visitor, email, password).await
 }
 
 /// Sends the sign-in passcode by "sms", "voice" or "email"; answers the prefix shown.
 #[server(endpoint = "log-in/send-passcode")]
 pub async fn send_sign_in_passcode(channel: String) -> Result<String, AppError> {
-    crate::ssr::serve(ssr::send_passcode(channel)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::send_passcode(visitor, channel).await
 }
 
 /// Checks the passcode (or, with `method` "authenticator", the app's code) and signs in;
@@ -39,15 +43,17 @@ pub async fn verify_sign_in_passcode(
     code: String,
     method: Option<String>,
 ) -> Result<String, AppError> {
-    crate::ssr::serve(ssr::verify_passcode(code, method)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::verify_passcode(visitor, code, method).await
 }
 
 #[server(endpoint = "log-out")]
 pub async fn log_out() -> Result<(), AppError> {
-    use crate::ssr::{audit, guard, serve, session, state};
-    serve(async move {
-        let settings = state()?.settings.clone();
-        if let Some(caller) = guard::optional().await? {
+    use crate::ssr::{audit, session};
+    let visitor = require(Access::ANYONE).await?;
+    {
+        let settings = visitor.state.settings.clone();
+        if let Some(caller) = visitor.caller {
             session::delete_by_hash(&caller.state.db, &caller.session_hash).await?;
             audit::record(
                 &caller.state.db,
@@ -65,8 +71,7 @@ pub async fn log_out() -> Result<(), AppError> {
         }
         session::send_cookie(&settings, session::SESSION_COOKIE, None);
         Ok(())
-    })
-    .await
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -76,7 +81,7 @@ pub(crate) mod ssr {
     use crate::ssr::clock::MINUTE;
     use crate::ssr::outbox::Channel;
     use crate::ssr::passcodes::{self, Purpose};
-    use crate::ssr::{audit, crypto, request_ip, session, state, AppState};
+    use crate::ssr::{audit, crypto, session, AppState};
     use sqlx::Row;
 
     /// The cookie that carries a sign-in between the password and the passcode.
@@ -90,11 +95,15 @@ pub(crate) mod ssr {
     /// Failures in all before only an administrator can unlock the account.
     pub const MAX_LIFETIME_FAILURES: i64 = 100;
 
-    pub async fn log_in(email: String, password: String) -> Result<PasscodeNeeded, AppError> {
-        let state = state()?;
+    pub async fn log_in(
+        visitor: Visitor,
+        email: String,
+        password: String,
+    ) -> Result<PasscodeNeeded, AppError> {
+        let state = visitor.state.clone();
         let email = Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
         let now = state.clock.unix();
-        let ip = request_ip();
+        let ip = visitor.ip.clone();
         let user = sqlx::query(
             "SELECT id, password_hash, failed_logins, lifetime_failed_logins, locked_until, phone, totp_secret_ciphertext FROM users WHERE email = $1",
         )
@@ -213,8 +222,8 @@ pub(crate) mod ssr {
         ))
     }
 
-    pub async fn send_passcode(channel: String) -> Result<String, AppError> {
-        let state = state()?;
+    pub async fn send_passcode(visitor: Visitor, channel: String) -> Result<String, AppError> {
+        let state = visitor.state.clone();
         let (challenge, _, email, phone) = challenged_user(&state).await?;
         let (channel, destination) = match channel.as_str() {
             "email" => (Channel::Email, email),
@@ -232,8 +241,12 @@ pub(crate) mod ssr {
         Ok(sent.prefix)
     }
 
-    pub async fn verify_passcode(code: String, method: Option<String>) -> Result<String, AppError> {
-        let state = state()?;
+    pub async fn verify_passcode(
+        visitor: Visitor,
+        code: String,
+        method: Option<String>,
+    ) -> Result<String, AppError> {
+        let state = visitor.state.clone();
         let (challenge, user_id, email, _) = challenged_user(&state).await?;
         let now = state.clock.unix();
         let subject = format!("sign_in:{challenge}");
@@ -259,7 +272,7 @@ pub(crate) mod ssr {
                     action: "passcode.failure",
                     subject: format!("email:{email}"),
                     detail: "sign-in".into(),
-                    ip: request_ip(),
+                    ip: visitor.ip.clone(),
                     ..Default::default()
                 },
             )
@@ -280,7 +293,7 @@ pub(crate) mod ssr {
                 action: "sign_in.success",
                 subject: format!("email:{email}"),
                 detail: String::new(),
-                ip: request_ip(),
+                ip: visitor.ip.clone(),
                 ..Default::default()
             },
         )
@@ -326,7 +339,7 @@ pub async fn begin_session(state: &crate::ssr::AppState, user_id: i64) -> Result
         .fetch_one(&state.db.pool)
         .await?;
     let is_operator: i64 = user.try_get("is_operator")?;
-    let expired = crate::auth::password_policy::is_expired(
+    let expired = crate::domain::rules::password_expired(
         user.try_get("password_changed_at")?,
         state.clock.unix(),
         state.settings.password_max_age_days,

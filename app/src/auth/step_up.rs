@@ -2,32 +2,28 @@
 //! enrolling an authenticator) need a one-time passcode entered within the last 5 minutes.
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{require, Access, User};
 use crate::ui::{Modal, OtpChoose, OtpEnter};
 use leptos::prelude::*;
 
-/// How long a step-up passcode counts as fresh, unless configured otherwise.
-pub const STEP_UP_MINUTES: i64 = 5;
-
-/// Whether a step-up at `step_up_at` still counts at `now`.
-pub fn is_fresh(step_up_at: Option<i64>, now: i64, window_seconds: i64) -> bool {
-    step_up_at.is_some_and(|at| now - at < window_seconds)
-}
-
 #[server(endpoint = "step-up/send")]
 pub async fn send_step_up_passcode(channel: String) -> Result<String, AppError> {
-    crate::ssr::serve(ssr::send(channel)).await
+    let user = require(Access::EXPIRED_PASSWORD).await?;
+    ssr::send(user, channel).await
 }
 
 #[server(endpoint = "step-up/verify")]
 pub async fn verify_step_up_passcode(code: String) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::verify(code)).await
+    let user = require(Access::EXPIRED_PASSWORD).await?;
+    ssr::verify(user, code).await
 }
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::*;
     use crate::ssr::audit;
-    use crate::ssr::guard::{self, Caller};
+    use crate::ssr::guard::Caller;
     use crate::ssr::outbox::Channel;
     use crate::ssr::passcodes::{self, Purpose};
 
@@ -35,26 +31,7 @@ pub(crate) mod ssr {
         format!("step_up:{}", caller.session_hash)
     }
 
-    /// Refuses with [`AppError::StepUpRequired`] unless the caller's session stepped up lately.
-    pub async fn require(caller: &Caller) -> Result<(), AppError> {
-        let at: Option<i64> =
-            sqlx::query_scalar("SELECT step_up_at FROM sessions WHERE id_hash = $1")
-                .bind(&caller.session_hash)
-                .fetch_one(&caller.state.db.pool)
-                .await?;
-        if is_fresh(
-            at,
-            caller.state.clock.unix(),
-            caller.state.settings.step_up_seconds,
-        ) {
-            Ok(())
-        } else {
-            Err(AppError::StepUpRequired)
-        }
-    }
-
-    pub async fn send(channel: String) -> Result<String, AppError> {
-        let caller = guard::signed_in_with_expired_password().await?;
+    pub async fn send(User(caller): User, channel: String) -> Result<String, AppError> {
         let state = &caller.state;
         let (channel, to) = if channel == "email" {
             (Channel::Email, caller.email.clone())
@@ -69,8 +46,7 @@ pub(crate) mod ssr {
         Ok(sent.prefix)
     }
 
-    pub async fn verify(code: String) -> Result<(), AppError> {
-        let caller = guard::signed_in_with_expired_password().await?;
+    pub async fn verify(User(caller): User, code: String) -> Result<(), AppError> {
         let state = &caller.state;
         let now = state.clock.unix();
         let who = audit::AuditEntry {
@@ -141,16 +117,5 @@ pub fn StepUpDialog(
                 }.into_any(),
             }}
         </Modal>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn fresh_for_five_minutes() {
-        let window = super::STEP_UP_MINUTES * 60;
-        assert!(super::is_fresh(Some(1000), 1000 + 299, window));
-        assert!(!super::is_fresh(Some(1000), 1000 + 300, window));
-        assert!(!super::is_fresh(None, 1000, window));
     }
 }

@@ -2,8 +2,10 @@
 
 mod tiles;
 
-use crate::auth::permissions::Module;
+use crate::domain::permissions::Module;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{require, Access};
 use crate::ui::Page;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -57,44 +59,32 @@ pub struct NpiRow {
 
 #[server(endpoint = "dashboard")]
 pub async fn load_dashboard() -> Result<Dashboard, AppError> {
-    use crate::ssr::{guard, serve};
-    serve(async move {
-        let caller = guard::signed_in().await?;
-        ssr::dashboard(&caller).await
-    })
-    .await
+    let member = require(Access::ORG_MEMBER).await?;
+    ssr::dashboard(&member).await
 }
 
 /// The NPIs the user administers, a page at a time (keyset on the NPI).
 #[server(endpoint = "dashboard/npis")]
 pub async fn dashboard_npis(after: Option<String>) -> Result<Page<NpiRow>, AppError> {
-    use crate::ssr::{guard, serve};
-    serve(async move {
-        let caller = guard::signed_in().await?;
-        ssr::npis(&caller, after).await
-    })
-    .await
+    let member = require(Access::ORG_MEMBER).await?;
+    ssr::npis(&member, after).await
 }
 
 #[server(endpoint = "dashboard/dismiss-banner")]
 pub async fn dismiss_banner(banner_id: i64) -> Result<(), AppError> {
-    use crate::ssr::{guard, serve};
-    serve(async move {
-        let caller = guard::signed_in().await?;
-        ssr::dismiss_banner(&caller, banner_id).await
-    })
-    .await
+    let member = require(Access::ORG_MEMBER).await?;
+    ssr::dismiss_banner(&member, banner_id).await
 }
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::*;
-    use crate::auth::permissions::OrgRole;
-    use crate::ssr::guard::Caller;
+    use crate::domain::permissions::OrgRole;
+    use crate::ssr::guard::Member;
     use sqlx::Row;
 
-    pub async fn dashboard(caller: &Caller) -> Result<Dashboard, AppError> {
-        let org = caller.org()?;
+    pub async fn dashboard(caller: &Member) -> Result<Dashboard, AppError> {
+        let org = &caller.org;
         let db = &caller.state.db;
         let now = caller.state.clock.unix();
         let levels: Vec<String> =
@@ -118,7 +108,7 @@ pub(crate) mod ssr {
         .bind(caller.user_id)
         .fetch_one(&db.pool)
         .await?;
-        let tz = &caller.state.settings.time_zone;
+        let cal = &caller.state.settings.calendar;
         let notifications = notification_rows
             .into_iter()
             .map(|row| {
@@ -126,7 +116,7 @@ pub(crate) mod ssr {
                 Ok(NotificationItem {
                     id: row.try_get("id")?,
                     title: row.try_get("title")?,
-                    date: local_date(tz, created),
+                    date: cal.format_date(created),
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -182,8 +172,8 @@ pub(crate) mod ssr {
         })
     }
 
-    pub async fn npis(caller: &Caller, after: Option<String>) -> Result<Page<NpiRow>, AppError> {
-        let org = caller.org()?;
+    pub async fn npis(caller: &Member, after: Option<String>) -> Result<Page<NpiRow>, AppError> {
+        let org = &caller.org;
         let rows = sqlx::query(
             "SELECT p.npi, p.name, n.level FROM npi_permissions n JOIN providers p ON p.id = n.provider_id \
              WHERE n.membership_id = $1 AND p.organization_id = $2 AND p.npi > $3 ORDER BY p.npi LIMIT $4",
@@ -216,7 +206,7 @@ pub(crate) mod ssr {
         Ok(Page { items, next })
     }
 
-    pub async fn dismiss_banner(caller: &Caller, banner_id: i64) -> Result<(), AppError> {
+    pub async fn dismiss_banner(caller: &Member, banner_id: i64) -> Result<(), AppError> {
         let db = &caller.state.db;
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM banners WHERE id = $1")
             .bind(banner_id)
@@ -235,36 +225,5 @@ pub(crate) mod ssr {
         .execute(&db.pool)
         .await?;
         Ok(())
-    }
-
-    /// A UTC timestamp as the plan's local date and time, "MM/DD/YYYY 3:04 PM".
-    pub fn local_date_time(tz: &jiff::tz::TimeZone, unix: i64) -> String {
-        jiff::Timestamp::from_second(unix)
-            .map(|t| {
-                let zoned = t.to_zoned(tz.clone());
-                format!(
-                    "{} {}",
-                    crate::domain::UsDate(zoned.date()),
-                    zoned.strftime("%-I:%M %p")
-                )
-            })
-            .unwrap_or_default()
-    }
-
-    /// A UTC timestamp as the plan's calendar date, MM/DD/YYYY.
-    pub fn local_date(tz: &jiff::tz::TimeZone, unix: i64) -> String {
-        jiff::Timestamp::from_second(unix)
-            .map(|t| crate::domain::UsDate(t.to_zoned(tz.clone()).date()).to_string())
-            .unwrap_or_default()
-    }
-
-    #[cfg(test)]
-    mod tests {
-        #[test]
-        fn dates_follow_the_plan_calendar() {
-            let tz = jiff::tz::TimeZone::get("America/Los_Angeles").unwrap();
-            // 2026-01-01 05:00 UTC is still New Year's Eve in California.
-            assert_eq!(super::local_date(&tz, 1_767_243_600), "12/31/2025");
-        }
     }
 }

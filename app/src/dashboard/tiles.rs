@@ -1,16 +1,16 @@
 use super::{dashboard_npis, load_dashboard, Dashboard, DismissBanner, NpiRow};
-use crate::auth::permissions::Module;
-use crate::auth::RequireOrganization;
+use crate::auth::{PageAccess, Require};
+use crate::domain::permissions::Module;
 use crate::ui::{Column, DataTable, ErrorSummary, Page, Pager, Pagination, Tile};
 use leptos::prelude::*;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     view! {
-        <RequireOrganization>
+        <Require access=PageAccess::Member>
             <h1>"My Dashboard"</h1>
             <DashboardTiles />
-        </RequireOrganization>
+        </Require>
     }
 }
 

@@ -3,12 +3,17 @@
 //! Each type parses from what a person types (spaces, dashes and other usual punctuation
 //! allowed), keeps one canonical form, and explains a rejection in a sentence for the field.
 
+pub mod calendar;
 mod date;
 mod email;
 mod ids;
 mod money;
+pub mod permissions;
 mod phone;
+pub mod rules;
+pub mod verification;
 
+pub use calendar::Calendar;
 pub use date::UsDate;
 pub use email::Email;
 pub use ids::{Cin, Ein, Npi, Ssn, TaxId, Zip};

@@ -3,6 +3,8 @@
 //! account locked by failed sign-ins, and change an organization's administrator.
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{require, Access, Operator};
 use crate::ui::{field_errors, Checkbox, ErrorSummary, Field, Select, Toasts};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -25,27 +27,32 @@ pub struct Office {
 
 #[server(endpoint = "operator/helpdesk/find")]
 pub async fn find_caller(email: String) -> Result<Caller, AppError> {
-    crate::ssr::serve(ssr::find(email)).await
+    let operator = require(Access::OPERATOR).await?;
+    ssr::find(operator, email).await
 }
 
 #[server(endpoint = "operator/helpdesk/passkey")]
 pub async fn verify_caller_passkey(user_id: i64, passkey: String) -> Result<bool, AppError> {
-    crate::ssr::serve(ssr::verify_passkey(user_id, passkey)).await
+    let operator = require(Access::OPERATOR).await?;
+    ssr::verify_passkey(operator, user_id, passkey).await
 }
 
 #[server(endpoint = "operator/helpdesk/reset")]
 pub async fn send_password_reset(user_id: i64) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::send_reset(user_id)).await
+    let operator = require(Access::OPERATOR).await?;
+    ssr::send_reset(operator, user_id).await
 }
 
 #[server(endpoint = "operator/helpdesk/unlock")]
 pub async fn unlock_account(user_id: i64) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::unlock(user_id)).await
+    let operator = require(Access::OPERATOR).await?;
+    ssr::unlock(operator, user_id).await
 }
 
 #[server(endpoint = "operator/offices/registered")]
 pub async fn office_choices() -> Result<Vec<Office>, AppError> {
-    crate::ssr::serve(ssr::office_choices()).await
+    let operator = require(Access::OPERATOR).await?;
+    ssr::office_choices(operator).await
 }
 
 #[server(endpoint = "operator/offices/admin")]
@@ -54,14 +61,15 @@ pub async fn change_office_admin(
     email: String,
     replace: bool,
 ) -> Result<String, AppError> {
-    crate::ssr::serve(ssr::change_admin(organization_id, email, replace)).await
+    let operator = require(Access::OPERATOR).await?;
+    ssr::change_admin(operator, organization_id, email, replace).await
 }
 
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
     use crate::admin::ssr::record_change;
-    use crate::auth::permissions::{Module, RolePreset};
+    use crate::domain::permissions::{Module, RolePreset};
     use crate::domain::Email;
     use crate::ssr::password_links::{self, LinkPurpose};
     use crate::ssr::{crypto, guard};
@@ -71,12 +79,6 @@ mod ssr {
     pub const MAX_PASSKEY_MISMATCHES: i64 = 5;
     /// How long a passkey match counts for unlocking the caller's account.
     pub const VERIFIED_MINUTES: i64 = 15;
-
-    async fn operator() -> Result<guard::Caller, AppError> {
-        let caller = guard::signed_in().await?;
-        caller.operator()?;
-        Ok(caller)
-    }
 
     async fn log(
         caller: &guard::Caller,
@@ -88,8 +90,7 @@ mod ssr {
             .await
     }
 
-    pub async fn find(email: String) -> Result<Caller, AppError> {
-        let caller = operator().await?;
+    pub async fn find(Operator(caller): Operator, email: String) -> Result<Caller, AppError> {
         let email = Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
         let row = sqlx::query(
             "SELECT id, first_name, last_name, email, passkey_ciphertext, locked_until, lifetime_failed_logins FROM users WHERE email = $1",
@@ -124,8 +125,11 @@ mod ssr {
         })
     }
 
-    pub async fn verify_passkey(user_id: i64, passkey: String) -> Result<bool, AppError> {
-        let caller = operator().await?;
+    pub async fn verify_passkey(
+        Operator(caller): Operator,
+        user_id: i64,
+        passkey: String,
+    ) -> Result<bool, AppError> {
         let state = &caller.state;
         let since = state.clock.unix() - 3600;
         let misses: i64 = sqlx::query_scalar(
@@ -164,8 +168,7 @@ mod ssr {
         Ok(matches)
     }
 
-    pub async fn send_reset(user_id: i64) -> Result<(), AppError> {
-        let caller = operator().await?;
+    pub async fn send_reset(Operator(caller): Operator, user_id: i64) -> Result<(), AppError> {
         let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(&caller.state.db.pool)
@@ -178,8 +181,7 @@ mod ssr {
         log(&caller, "helpdesk.password_reset", user_id).await
     }
 
-    pub async fn unlock(user_id: i64) -> Result<(), AppError> {
-        let caller = operator().await?;
+    pub async fn unlock(Operator(caller): Operator, user_id: i64) -> Result<(), AppError> {
         // A caller with a passkey proves who they are with it first.
         let passkey: Option<String> =
             sqlx::query_scalar("SELECT passkey_ciphertext FROM users WHERE id = $1")
@@ -212,8 +214,7 @@ mod ssr {
         log(&caller, "helpdesk.unlock", user_id).await
     }
 
-    pub async fn office_choices() -> Result<Vec<Office>, AppError> {
-        let caller = operator().await?;
+    pub async fn office_choices(Operator(caller): Operator) -> Result<Vec<Office>, AppError> {
         let rows = sqlx::query(
             "SELECT id, name FROM organizations WHERE registered_at IS NOT NULL ORDER BY name",
         )
@@ -231,11 +232,11 @@ mod ssr {
     }
 
     pub async fn change_admin(
+        Operator(caller): Operator,
         organization_id: i64,
         email: String,
         replace: bool,
     ) -> Result<String, AppError> {
-        let caller = operator().await?;
         let state = &caller.state;
         let email = Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
         let row = sqlx::query(

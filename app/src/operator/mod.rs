@@ -5,8 +5,10 @@
 mod helpdesk;
 mod offices;
 
-use crate::auth::RequireOperator;
+use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{require, Access, Operator};
 use crate::ui::{Column, DataTable, ErrorSummary, Select};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -23,27 +25,28 @@ pub struct EnrolledOrganization {
 
 #[server(endpoint = "operator/enrolled")]
 pub async fn enrolled_organizations() -> Result<Vec<EnrolledOrganization>, AppError> {
-    crate::ssr::serve(ssr::enrolled()).await
+    let operator = require(Access::OPERATOR).await?;
+    ssr::enrolled(operator).await
 }
 
 /// Issues a token and queues its letter; answers the confirmation to show.
 #[server(endpoint = "operator/issue-token")]
 pub async fn issue_token(organization_id: i64) -> Result<String, AppError> {
-    crate::ssr::serve(ssr::issue(organization_id)).await
+    let operator = require(Access::OPERATOR).await?;
+    ssr::issue(operator, organization_id).await
 }
 
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::dashboard::ssr::local_date;
     use crate::registration::tokens;
-    use crate::ssr::guard;
+
     use sqlx::Row;
 
-    pub async fn enrolled() -> Result<Vec<EnrolledOrganization>, AppError> {
-        let caller = guard::signed_in().await?;
-        caller.operator()?;
-        let tz = &caller.state.settings.time_zone;
+    pub async fn enrolled(
+        Operator(caller): Operator,
+    ) -> Result<Vec<EnrolledOrganization>, AppError> {
+        let cal = &caller.state.settings.calendar;
         let rows = sqlx::query(
             "SELECT o.id, o.name, o.city, \
              (SELECT MAX(t.issued_at) FROM secure_tokens t WHERE t.organization_id = o.id) AS issued_at, \
@@ -63,8 +66,8 @@ mod ssr {
                     token: match (issued, expires) {
                         (Some(i), Some(e)) => format!(
                             "Issued {}, expires {}",
-                            local_date(tz, i),
-                            local_date(tz, e)
+                            cal.format_date(i),
+                            cal.format_date(e)
                         ),
                         _ => "None issued".into(),
                     },
@@ -74,15 +77,16 @@ mod ssr {
             .map_err(Into::into)
     }
 
-    pub async fn issue(organization_id: i64) -> Result<String, AppError> {
-        let caller = guard::signed_in().await?;
-        caller.operator()?;
+    pub async fn issue(
+        Operator(caller): Operator,
+        organization_id: i64,
+    ) -> Result<String, AppError> {
         let state = &caller.state;
         let issued = tokens::issue(
             &state.db,
             state.clock.unix(),
             &state.settings.program_name,
-            &state.settings.time_zone,
+            &state.settings.calendar,
             organization_id,
             Some(caller.user_id),
         )
@@ -90,7 +94,7 @@ mod ssr {
         Ok(format!(
             "A secure token letter for {} is queued for printing and mailing. The token expires on {}.",
             issued.organization_name,
-            local_date(&state.settings.time_zone, issued.expires_at)
+            state.settings.calendar.format_date(issued.expires_at)
         ))
     }
 }
@@ -98,14 +102,14 @@ mod ssr {
 #[component]
 pub fn OperatorPage() -> impl IntoView {
     view! {
-        <RequireOperator>
+        <Require access=PageAccess::Operator>
             <h1>"Plan Operations"</h1>
             <SecureTokens />
             <offices::SuspendedOffices />
             <offices::OverdueRequests />
             <helpdesk::HelpDesk />
             <helpdesk::ChangeAdmin />
-        </RequireOperator>
+        </Require>
     }
 }
 

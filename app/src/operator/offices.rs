@@ -3,6 +3,8 @@
 //! suspends every user of an office at once (guide 004 §IV).
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{require, Access, Operator};
 use crate::ui::{Column, DataTable, ErrorSummary, Toasts};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -20,24 +22,28 @@ pub struct Office {
 
 #[server(endpoint = "operator/offices")]
 pub async fn registered_offices() -> Result<Vec<Office>, AppError> {
-    crate::ssr::serve(ssr::offices()).await
+    let operator = require(Access::OPERATOR).await?;
+    ssr::offices(operator).await
 }
 
 #[server(endpoint = "operator/offices/reinstate")]
 pub async fn reinstate_office(organization_id: i64) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::set_suspended(organization_id, false)).await
+    let operator = require(Access::OPERATOR).await?;
+    ssr::set_suspended(operator, organization_id, false).await
 }
 
 /// Records that the office's signed Provider Portal Access Agreement is on file: until then
 /// its administrators cannot accept access requests.
 #[server(endpoint = "operator/offices/agreement")]
 pub async fn record_agreement(organization_id: i64) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::record_agreement(organization_id)).await
+    let operator = require(Access::OPERATOR).await?;
+    ssr::record_agreement(operator, organization_id).await
 }
 
 #[server(endpoint = "operator/offices/revoke")]
 pub async fn revoke_office_access(organization_id: i64) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::set_suspended(organization_id, true)).await
+    let operator = require(Access::OPERATOR).await?;
+    ssr::set_suspended(operator, organization_id, true).await
 }
 
 /// An access request no administrator decided within 3 days.
@@ -50,32 +56,26 @@ pub struct OverdueRequest {
 
 #[server(endpoint = "operator/overdue-requests")]
 pub async fn overdue_access_requests() -> Result<Vec<OverdueRequest>, AppError> {
-    crate::ssr::serve(async {
-        let caller = crate::ssr::guard::signed_in().await?;
-        caller.operator()?;
-        Ok(crate::access::ssr::overdue(&caller.state)
-            .await?
-            .into_iter()
-            .map(|(name, office, sent)| OverdueRequest { name, office, sent })
-            .collect())
-    })
-    .await
+    let operator = require(Access::OPERATOR).await?;
+    Ok(crate::access::ssr::overdue(&operator.state)
+        .await?
+        .into_iter()
+        .map(|(name, office, sent)| OverdueRequest { name, office, sent })
+        .collect())
 }
 
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
     use crate::admin::ssr::notify_admins;
-    use crate::admin::verification::{days_left_at, lapsed};
-    use crate::ssr::guard;
+    use crate::domain::verification::{days_left_at, lapsed};
+
     use sqlx::Row;
 
-    pub async fn offices() -> Result<Vec<Office>, AppError> {
-        let caller = guard::signed_in().await?;
-        caller.operator()?;
+    pub async fn offices(Operator(caller): Operator) -> Result<Vec<Office>, AppError> {
         let state = &caller.state;
         let now = state.clock.unix();
-        let tz = &state.settings.time_zone;
+        let tz = &state.settings.calendar;
         let rows = sqlx::query(
             "SELECT id, name, verified_at, registered_at, suspended_at, verification_submitted_at, access_agreement_at FROM organizations \
              WHERE registered_at IS NOT NULL ORDER BY name",
@@ -116,9 +116,10 @@ mod ssr {
             .map_err(Into::into)
     }
 
-    pub async fn record_agreement(organization_id: i64) -> Result<(), AppError> {
-        let caller = guard::signed_in().await?;
-        caller.operator()?;
+    pub async fn record_agreement(
+        Operator(caller): Operator,
+        organization_id: i64,
+    ) -> Result<(), AppError> {
         let state = &caller.state;
         let now = state.clock.unix();
         let updated = sqlx::query(
@@ -142,9 +143,11 @@ mod ssr {
         Ok(())
     }
 
-    pub async fn set_suspended(organization_id: i64, suspend: bool) -> Result<(), AppError> {
-        let caller = guard::signed_in().await?;
-        caller.operator()?;
+    pub async fn set_suspended(
+        Operator(caller): Operator,
+        organization_id: i64,
+        suspend: bool,
+    ) -> Result<(), AppError> {
         let state = &caller.state;
         let now = state.clock.unix();
         let updated = if suspend {

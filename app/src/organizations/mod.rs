@@ -1,8 +1,10 @@
 //! "Add a New Organization" (guide 000): a signed-in user registers another enrolled
 //! organization with its secure token and becomes its Org Admin.
 
-use crate::auth::RequireSignIn;
+use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{require, Access, User};
 use crate::ui::{field_errors, go_to, ErrorSummary, Field};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -17,7 +19,8 @@ pub struct NewOrganization {
 
 #[server(endpoint = "organizations/add", input = leptos::server_fn::codec::Json)]
 pub async fn add_organization(form: NewOrganization) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::add(form)).await
+    let user = require(Access::SIGNED_IN).await?;
+    ssr::add(user, form).await
 }
 
 #[cfg(feature = "ssr")]
@@ -26,10 +29,9 @@ mod ssr {
     use crate::domain::{Email, TaxId, Zip};
     use crate::error::Checker;
     use crate::registration::ssr::{match_organization, register_organization, usable_token};
-    use crate::ssr::{audit, guard};
+    use crate::ssr::audit;
 
-    pub async fn add(form: NewOrganization) -> Result<(), AppError> {
-        let caller = guard::signed_in().await?;
+    pub async fn add(User(caller): User, form: NewOrganization) -> Result<(), AppError> {
         let state = caller.state.clone();
         let mut check = Checker::new();
         let tax_id = check.check("tax_id", TaxId::parse(&form.tax_id));
@@ -93,7 +95,7 @@ pub fn AddOrganizationPage() -> impl IntoView {
     });
     let field_error = field_errors(error);
     view! {
-        <RequireSignIn>
+        <Require access=PageAccess::SignedIn>
             <div class="narrow">
                 <h1>"Add a New Organization"</h1>
                 <p>"Enter the Secure Token ID the plan mailed to the organization, and its details as the plan has them. You will be its administrator."</p>
@@ -115,6 +117,6 @@ pub fn AddOrganizationPage() -> impl IntoView {
                 </form>
                 <p><a href="/">"Back to Dashboard"</a></p>
             </div>
-        </RequireSignIn>
+        </Require>
     }
 }

@@ -6,6 +6,8 @@ mod view;
 pub use view::ProfilePage;
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{require, Access, User};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -58,7 +60,8 @@ pub struct Profile {
 
 #[server(endpoint = "profile")]
 pub async fn load_profile() -> Result<Profile, AppError> {
-    crate::ssr::serve(ssr::load()).await
+    let user = require(Access::SIGNED_IN).await?;
+    ssr::load(user).await
 }
 
 #[server(endpoint = "profile/save", input = leptos::server_fn::codec::Json)]
@@ -67,18 +70,21 @@ pub async fn save_profile(
     last_name: String,
     preferences: Vec<Preference>,
 ) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::save(first_name, last_name, preferences)).await
+    let user = require(Access::SIGNED_IN).await?;
+    ssr::save(user, first_name, last_name, preferences).await
 }
 
 /// Sends a passcode to a new phone number (after a step-up); answers its prefix.
 #[server(endpoint = "profile/phone/send")]
 pub async fn send_phone_passcode(phone: String) -> Result<String, AppError> {
-    crate::ssr::serve(ssr::send_phone(phone)).await
+    let user = require(Access::SIGNED_IN).await?;
+    ssr::send_phone(user, phone).await
 }
 
 #[server(endpoint = "profile/phone/confirm")]
 pub async fn confirm_phone(phone: String, code: String) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::confirm_phone(phone, code)).await
+    let user = require(Access::SIGNED_IN).await?;
+    ssr::confirm_phone(user, phone, code).await
 }
 
 #[server(endpoint = "profile/password")]
@@ -87,33 +93,35 @@ pub async fn change_password(
     password: String,
     again: String,
 ) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::change_password(current, password, again)).await
+    let user = require(Access::EXPIRED_PASSWORD.fresh()).await?;
+    ssr::change_password(user, current, password, again).await
 }
 
 /// The passkey, for "Hold to View" (after a step-up).
 #[server(endpoint = "profile/passkey")]
 pub async fn view_passkey() -> Result<String, AppError> {
-    crate::ssr::serve(ssr::view_passkey()).await
+    let user = require(Access::SIGNED_IN.fresh()).await?;
+    ssr::view_passkey(user).await
 }
 
 #[server(endpoint = "profile/passkey/reset")]
 pub async fn reset_passkey(passkey: String, again: String) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::reset_passkey(passkey, again)).await
+    let user = require(Access::SIGNED_IN).await?;
+    ssr::reset_passkey(user, passkey, again).await
 }
 
 #[server(endpoint = "profile/sign-out-others")]
 pub async fn sign_out_other_sessions() -> Result<(), AppError> {
-    crate::ssr::serve(ssr::sign_out_others()).await
+    let user = require(Access::SIGNED_IN).await?;
+    ssr::sign_out_others(user).await
 }
 
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
     use crate::auth::password_policy;
-    use crate::auth::step_up::ssr::require as require_step_up;
-    use crate::dashboard::ssr::local_date_time;
     use crate::domain::Phone;
-    use crate::ssr::guard::{self, Caller};
+    use crate::ssr::guard::Caller;
     use crate::ssr::outbox::Channel;
     use crate::ssr::passcodes::{self, Purpose};
     use crate::ssr::{audit, crypto};
@@ -136,8 +144,7 @@ mod ssr {
         Ok(())
     }
 
-    pub async fn load() -> Result<Profile, AppError> {
-        let caller = guard::signed_in().await?;
+    pub async fn load(User(caller): User) -> Result<Profile, AppError> {
         let db = &caller.state.db;
         let user = sqlx::query(
             "SELECT phone, passkey_ciphertext, totp_secret_ciphertext FROM users WHERE id = $1",
@@ -169,7 +176,7 @@ mod ssr {
                 },
             });
         }
-        let tz = &caller.state.settings.time_zone;
+        let cal = &caller.state.settings.calendar;
         let sessions = sqlx::query(
             "SELECT id_hash, created_at, last_seen_at, ip FROM sessions WHERE user_id = $1 ORDER BY last_seen_at DESC",
         )
@@ -179,8 +186,8 @@ mod ssr {
         .into_iter()
         .map(|row| {
             Ok(ActiveSession {
-                started: local_date_time(tz, row.try_get("created_at")?),
-                last_seen: local_date_time(tz, row.try_get("last_seen_at")?),
+                started: cal.format_date_time(row.try_get("created_at")?),
+                last_seen: cal.format_date_time(row.try_get("last_seen_at")?),
                 from: row.try_get::<Option<String>, _>("ip")?.unwrap_or_else(|| "unknown".into()),
                 current: row.try_get::<String, _>("id_hash")? == caller.session_hash,
             })
@@ -202,18 +209,18 @@ mod ssr {
             is_org_admin: caller
                 .org
                 .as_ref()
-                .is_some_and(|o| o.role == crate::auth::permissions::OrgRole::Admin),
+                .is_some_and(|o| o.role == crate::domain::permissions::OrgRole::Admin),
             preferences,
             sessions,
         })
     }
 
     pub async fn save(
+        User(caller): User,
         first_name: String,
         last_name: String,
         preferences: Vec<Preference>,
     ) -> Result<(), AppError> {
-        let caller = guard::signed_in().await?;
         let mut check = crate::error::Checker::new();
         if first_name.trim().is_empty() {
             check.add("first_name", "Enter your first name.");
@@ -263,10 +270,9 @@ mod ssr {
         format!("phone:{}:{}", caller.user_id, phone.digits())
     }
 
-    pub async fn send_phone(phone: String) -> Result<String, AppError> {
-        let caller = guard::signed_in().await?;
+    pub async fn send_phone(User(caller): User, phone: String) -> Result<String, AppError> {
         let phone = Phone::parse(&phone).map_err(|e| AppError::field("phone", e.to_string()))?;
-        require_step_up(&caller).await?;
+        caller.require_step_up()?;
         let state = &caller.state;
         let sent = passcodes::send(
             state,
@@ -279,10 +285,13 @@ mod ssr {
         Ok(sent.prefix)
     }
 
-    pub async fn confirm_phone(phone: String, code: String) -> Result<(), AppError> {
-        let caller = guard::signed_in().await?;
+    pub async fn confirm_phone(
+        User(caller): User,
+        phone: String,
+        code: String,
+    ) -> Result<(), AppError> {
         let phone = Phone::parse(&phone).map_err(|e| AppError::field("phone", e.to_string()))?;
-        require_step_up(&caller).await?;
+        caller.require_step_up()?;
         let state = &caller.state;
         passcodes::verify(
             &state.db,
@@ -307,12 +316,11 @@ mod ssr {
     }
 
     pub async fn change_password(
+        User(caller): User,
         current: String,
         password: String,
         again: String,
     ) -> Result<(), AppError> {
-        let caller = guard::signed_in_with_expired_password().await?;
-        require_step_up(&caller).await?;
         let state = &caller.state;
         let hash: Option<String> =
             sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
@@ -343,9 +351,7 @@ mod ssr {
         Ok(())
     }
 
-    pub async fn view_passkey() -> Result<String, AppError> {
-        let caller = guard::signed_in().await?;
-        require_step_up(&caller).await?;
+    pub async fn view_passkey(User(caller): User) -> Result<String, AppError> {
         let sealed: Option<String> =
             sqlx::query_scalar("SELECT passkey_ciphertext FROM users WHERE id = $1")
                 .bind(caller.user_id)
@@ -358,10 +364,13 @@ mod ssr {
         String::from_utf8(passkey).map_err(|_| AppError::Internal)
     }
 
-    pub async fn reset_passkey(passkey: String, again: String) -> Result<(), AppError> {
-        let caller = guard::signed_in().await?;
+    pub async fn reset_passkey(
+        User(caller): User,
+        passkey: String,
+        again: String,
+    ) -> Result<(), AppError> {
         crate::auth::check_passkey(&passkey, &again)?;
-        require_step_up(&caller).await?;
+        caller.require_step_up()?;
         sqlx::query("UPDATE users SET passkey_ciphertext = $1 WHERE id = $2")
             .bind(crypto::seal(
                 &caller.state.settings.secret_key,
@@ -373,8 +382,7 @@ mod ssr {
         record(&caller, "passkey.set", "reset in profile").await
     }
 
-    pub async fn sign_out_others() -> Result<(), AppError> {
-        let caller = guard::signed_in().await?;
+    pub async fn sign_out_others(User(caller): User) -> Result<(), AppError> {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
             .bind(caller.user_id)
             .bind(&caller.session_hash)

@@ -5,7 +5,7 @@ use super::{
 use crate::auth::authenticator::{
     confirm_authenticator, remove_authenticator, start_authenticator, Enrollment,
 };
-use crate::auth::{PasswordChecklist, RequireOrganization, StepUpDialog};
+use crate::auth::{PageAccess, PasswordChecklist, Require, StepUpDialog};
 use crate::domain::Phone;
 use crate::error::AppError;
 use crate::ui::{field_errors, ErrorSummary, Field, Modal, Select, Toasts};
@@ -15,7 +15,7 @@ use leptos::prelude::*;
 pub fn ProfilePage() -> impl IntoView {
     let profile = Resource::new(|| (), |_| load_profile());
     view! {
-        <RequireOrganization>
+        <Require access=PageAccess::Member>
             <h1>"My Profile and Preferences"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading your profile…"</p> }>
                 {move || profile.get().map(|result| match result {
@@ -25,7 +25,7 @@ pub fn ProfilePage() -> impl IntoView {
             </Suspense>
             <crate::access::MyCollections />
             <p><a href="/">"Back to Dashboard"</a></p>
-        </RequireOrganization>
+        </Require>
     }
 }
 

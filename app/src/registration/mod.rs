@@ -12,6 +12,8 @@ mod view;
 pub use view::{JoinPage, RegistrationComplete};
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{require, Access};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -55,22 +57,26 @@ pub struct AccountForm {
 
 #[server(endpoint = "registration/step")]
 pub async fn registration_step() -> Result<Step, AppError> {
-    crate::ssr::serve(ssr::current_step()).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::current_step(visitor).await
 }
 
 #[server(endpoint = "registration/token")]
 pub async fn submit_token(token: String) -> Result<Step, AppError> {
-    crate::ssr::serve(ssr::submit_token(token)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::submit_token(visitor, token).await
 }
 
 #[server(endpoint = "registration/terms")]
 pub async fn accept_terms(agree: bool, authorized: bool) -> Result<Step, AppError> {
-    crate::ssr::serve(ssr::accept_terms(agree, authorized)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::accept_terms(visitor, agree, authorized).await
 }
 
 #[server(endpoint = "registration/account", input = leptos::server_fn::codec::Json)]
 pub async fn submit_account(form: AccountForm) -> Result<Step, AppError> {
-    crate::ssr::serve(ssr::submit_account(form)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::submit_account(visitor, form).await
 }
 
 #[server(endpoint = "registration/send-passcode")]
@@ -78,21 +84,25 @@ pub async fn send_registration_passcode(
     channel: String,
     phone: Option<String>,
 ) -> Result<Step, AppError> {
-    crate::ssr::serve(ssr::send_passcode(channel, phone)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::send_passcode(visitor, channel, phone).await
 }
 
 #[server(endpoint = "registration/verify-passcode")]
 pub async fn verify_registration_passcode(code: String) -> Result<Step, AppError> {
-    crate::ssr::serve(ssr::verify_passcode(code)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::verify_passcode(visitor, code).await
 }
 
 #[server(endpoint = "registration/conditions")]
 pub async fn accept_conditions(attest: bool, agree: bool) -> Result<Step, AppError> {
-    crate::ssr::serve(ssr::accept_conditions(attest, agree)).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::accept_conditions(visitor, attest, agree).await
 }
 
 /// "Cancel": forgets the registration under way.
 #[server(endpoint = "registration/cancel")]
 pub async fn cancel_registration() -> Result<Step, AppError> {
-    crate::ssr::serve(ssr::cancel()).await
+    let visitor = require(Access::ANYONE).await?;
+    ssr::cancel(visitor).await
 }

@@ -1,13 +1,15 @@
 use super::tokens::{MAX_FAILED_TRIES, TOKEN_LOCK_MINUTES};
 use super::{AccountForm, Step};
-use crate::auth::permissions::Module;
 use crate::correspondence::CORRESPONDENCE_TYPES;
+use crate::domain::permissions::Module;
 use crate::domain::{Email, Phone, TaxId, Zip};
 use crate::error::{AppError, Checker};
 use crate::ssr::clock::{DAY, MINUTE};
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::Visitor;
 use crate::ssr::outbox::Channel;
 use crate::ssr::passcodes::{self, Purpose};
-use crate::ssr::{audit, crypto, password_links, request_ip, session, state, AppState};
+use crate::ssr::{audit, crypto, password_links, request_ip, session, AppState};
 use sqlx::Row;
 
 /// The registration draft's cookie (before the `__Host-` prefix).
@@ -115,8 +117,8 @@ async fn step_of(state: &AppState, draft: &Draft) -> Result<Step, AppError> {
     })
 }
 
-pub async fn current_step() -> Result<Step, AppError> {
-    let state = state()?;
+pub async fn current_step(visitor: Visitor) -> Result<Step, AppError> {
+    let state = visitor.state.clone();
     match draft(&state).await? {
         Some(draft) => step_of(&state, &draft).await,
         None => Ok(Step::Token),
@@ -185,8 +187,8 @@ pub(crate) async fn usable_token(state: &AppState, token: &str) -> Result<(i64, 
     Ok((row.try_get("id")?, row.try_get("organization_id")?))
 }
 
-pub async fn submit_token(token: String) -> Result<Step, AppError> {
-    let state = state()?;
+pub async fn submit_token(visitor: Visitor, token: String) -> Result<Step, AppError> {
+    let state = visitor.state.clone();
     let now = state.clock.unix();
     let (token_id, _) = usable_token(&state, &token).await?;
     let id = crypto::random_hex(32);
@@ -203,8 +205,12 @@ pub async fn submit_token(token: String) -> Result<Step, AppError> {
     Ok(Step::Terms)
 }
 
-pub async fn accept_terms(agree: bool, authorized: bool) -> Result<Step, AppError> {
-    let state = state()?;
+pub async fn accept_terms(
+    visitor: Visitor,
+    agree: bool,
+    authorized: bool,
+) -> Result<Step, AppError> {
+    let state = visitor.state.clone();
     let draft = require_draft(&state, &["terms"]).await?;
     if !(agree && authorized) {
         return Err(AppError::field(
@@ -216,8 +222,8 @@ pub async fn accept_terms(agree: bool, authorized: bool) -> Result<Step, AppErro
     Ok(Step::Account)
 }
 
-pub async fn submit_account(form: AccountForm) -> Result<Step, AppError> {
-    let state = state()?;
+pub async fn submit_account(visitor: Visitor, form: AccountForm) -> Result<Step, AppError> {
+    let state = visitor.state.clone();
     let draft = require_draft(&state, &["account"]).await?;
     let mut check = Checker::new();
     let email = check.check("email", Email::parse(&form.email));
@@ -449,8 +455,12 @@ async fn send(state: &AppState, draft: &Draft, channel: &str) -> Result<Step, Ap
     })
 }
 
-pub async fn send_passcode(channel: String, phone: Option<String>) -> Result<Step, AppError> {
-    let state = state()?;
+pub async fn send_passcode(
+    visitor: Visitor,
+    channel: String,
+    phone: Option<String>,
+) -> Result<Step, AppError> {
+    let state = visitor.state.clone();
     let mut draft = require_draft(&state, &["passcode"]).await?;
     if let Some(number) = phone {
         let number = Phone::parse(&number).map_err(|e| AppError::field("phone", e.to_string()))?;
@@ -464,8 +474,8 @@ pub async fn send_passcode(channel: String, phone: Option<String>) -> Result<Ste
     send(&state, &draft, &channel).await
 }
 
-pub async fn verify_passcode(code: String) -> Result<Step, AppError> {
-    let state = state()?;
+pub async fn verify_passcode(visitor: Visitor, code: String) -> Result<Step, AppError> {
+    let state = visitor.state.clone();
     let draft = require_draft(&state, &["passcode"]).await?;
     let who = audit::AuditEntry {
         organization_id: Some(draft.organization_id),
@@ -480,8 +490,12 @@ pub async fn verify_passcode(code: String) -> Result<Step, AppError> {
 
 /// The last step: the organization is registered and its first user is its Org Admin with
 /// Admin on every NPI, every correspondence type and every module.
-pub async fn accept_conditions(attest: bool, agree: bool) -> Result<Step, AppError> {
-    let state = state()?;
+pub async fn accept_conditions(
+    visitor: Visitor,
+    attest: bool,
+    agree: bool,
+) -> Result<Step, AppError> {
+    let state = visitor.state.clone();
     let draft = require_draft(&state, &["conditions"]).await?;
     if !(attest && agree) {
         return Err(AppError::field(
@@ -554,7 +568,7 @@ pub async fn accept_conditions(attest: bool, agree: bool) -> Result<Step, AppErr
                 action,
                 subject: format!("organization:{}", draft.organization_id),
                 detail: detail.into(),
-                ip: request_ip(),
+                ip: visitor.ip.clone(),
             },
         )
         .await?;
@@ -565,8 +579,8 @@ pub async fn accept_conditions(attest: bool, agree: bool) -> Result<Step, AppErr
     })
 }
 
-pub async fn cancel() -> Result<Step, AppError> {
-    let state = state()?;
+pub async fn cancel(visitor: Visitor) -> Result<Step, AppError> {
+    let state = visitor.state.clone();
     if let Some(draft) = draft(&state).await? {
         sqlx::query("DELETE FROM registration_drafts WHERE id_hash = $1")
             .bind(&draft.id_hash)

@@ -30,7 +30,7 @@ pub async fn issue(
     db: &Db,
     now: i64,
     program_name: &str,
-    tz: &jiff::tz::TimeZone,
+    calendar: &crate::domain::Calendar,
     organization_id: i64,
     issued_by: Option<i64>,
 ) -> Result<IssuedToken, AppError> {
@@ -60,9 +60,7 @@ pub async fn issue(
     .execute(&db.pool)
     .await?;
 
-    let expiry_date = jiff::Timestamp::from_second(expires)
-        .map(|t| crate::domain::UsDate(t.to_zoned(tz.clone()).date()).to_string())
-        .unwrap_or_default();
+    let expiry_date = calendar.format_date(expires);
     let address = format!(
         "{}, {}, {} {}",
         org.try_get::<String, _>("address_line1")?,

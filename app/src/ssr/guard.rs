@@ -1,12 +1,24 @@
-//! The authorization guard: the first call of every protected server function. It answers
-//! who is calling, in which organization, with which permissions — or refuses.
+//! The authorization guard: the first line of every server function and download route.
+//!
+//! `require(Access::ORG_ADMIN)` answers who is calling, in which organization, with which
+//! permissions — or refuses with 401/403/404 before anything is read or written. What it
+//! returns is a typed scope ([`User`], [`Member`], [`Admin`], [`NpiScope`], [`Operator`],
+//! [`Visitor`]) that repository functions take, so a query cannot be written without the
+//! caller's organization in hand. The same scopes are axum extractors for plain routes
+//! (downloads), so those are authorized exactly like server functions.
 
-use super::{session, state, AppState};
-use crate::auth::permissions::{Module, OrgKind, OrgRole};
+use super::{session, AppState};
+use crate::domain::permissions::{Module, NpiLevel, OrgKind, OrgRole};
+use crate::domain::rules;
 use crate::error::AppError;
 use leptos::prelude::use_context;
 use sqlx::Row;
+use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
+use std::ops::Deref;
+use std::sync::{LazyLock, Mutex};
 
+/// A signed-in person, as the guard found them.
 #[derive(Clone)]
 pub struct Caller {
     pub state: AppState,
@@ -20,6 +32,8 @@ pub struct Caller {
     pub password_expired: bool,
     /// This year's training (for the caller's role in the organization) is not done yet.
     pub training_due: bool,
+    /// The session entered a one-time passcode within the step-up window.
+    pub stepped_up: bool,
     pub org: Option<OrgAccess>,
     pub ip: Option<String>,
 }
@@ -37,38 +51,455 @@ pub struct OrgAccess {
     pub lapsed: bool,
 }
 
-/// The signed-in caller, or 401 — or 403 while their password has expired or their
-/// training is due.
-pub async fn signed_in() -> Result<Caller, AppError> {
-    let caller = signed_in_before_training().await?;
-    if caller.training_due {
-        return Err(AppError::TrainingRequired);
+impl Caller {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
     }
-    Ok(caller)
-}
 
-/// The signed-in caller whose training may be due: only for the training itself and for
-/// choosing the organization to work in.
-pub async fn signed_in_before_training() -> Result<Caller, AppError> {
-    let caller = signed_in_with_expired_password().await?;
-    if caller.password_expired {
-        return Err(AppError::PasswordExpired);
+    /// Whether the caller is an Org Admin of the organization they work in (even while its
+    /// verification has lapsed).
+    pub fn is_org_admin(&self) -> bool {
+        self.org.as_ref().is_some_and(|o| o.role == OrgRole::Admin)
     }
-    Ok(caller)
+
+    /// Refuses unless the session entered a one-time passcode within the step-up window: for
+    /// the few actions that need it only in some cases, after their input was checked (the
+    /// rest use `Access::….fresh()`).
+    pub fn require_step_up(&self) -> Result<(), AppError> {
+        if self.stepped_up {
+            Ok(())
+        } else {
+            Err(AppError::StepUpRequired)
+        }
+    }
+
+    /// Records something the caller did in the audit log.
+    pub async fn audit(
+        &self,
+        organization_id: Option<i64>,
+        action: &'static str,
+        subject: String,
+        detail: String,
+    ) -> Result<(), AppError> {
+        super::audit::record(
+            &self.state.db,
+            self.state.clock.unix(),
+            super::audit::AuditEntry {
+                user_id: Some(self.user_id),
+                organization_id,
+                action,
+                subject,
+                detail,
+                ip: self.ip.clone(),
+            },
+        )
+        .await?;
+        Ok(())
+    }
 }
 
-/// The signed-in caller even with an expired password: only for changing it, stepping up,
-/// keeping the session alive and reading who is signed in.
-pub async fn signed_in_with_expired_password() -> Result<Caller, AppError> {
-    optional().await?.ok_or(AppError::Unauthorized)
+// ---------------------------------------------------------------------------------------------
+// Scopes: what a rule admits, handed to the repository.
+
+/// Anyone at all (sign-in, registration, links from emails): the state, the client address
+/// and the signed-in caller if there is one.
+#[derive(Clone)]
+pub struct Visitor {
+    pub state: AppState,
+    pub ip: Option<String>,
+    pub caller: Option<Caller>,
 }
 
-/// The signed-in caller, if any.
-pub async fn optional() -> Result<Option<Caller>, AppError> {
-    let state = state()?;
-    let Some(parts) = use_context::<http::request::Parts>() else {
-        return Ok(None);
+/// A signed-in user.
+#[derive(Clone)]
+pub struct User(pub Caller);
+
+/// A user working in an organization whose access is not suspended.
+#[derive(Clone)]
+pub struct Member {
+    pub caller: Caller,
+    pub org: OrgAccess,
+}
+
+/// An Org Admin of the organization the session works in.
+#[derive(Clone)]
+pub struct Admin {
+    pub caller: Caller,
+    pub org: OrgAccess,
+}
+
+/// A member holding one NPI of their organization at a given level or higher.
+#[derive(Clone)]
+pub struct NpiScope {
+    pub member: Member,
+    pub provider_id: i64,
+    pub npi: String,
+    pub level: NpiLevel,
+}
+
+/// Plan staff.
+#[derive(Clone)]
+pub struct Operator(pub Caller);
+
+macro_rules! deref_caller {
+    ($($ty:ty => |$s:ident| $e:expr),* $(,)?) => {$(
+        impl Deref for $ty {
+            type Target = Caller;
+            fn deref(&self) -> &Caller {
+                let $s = self;
+                $e
+            }
+        }
+    )*};
+}
+deref_caller!(
+    User => |s| &s.0,
+    Member => |s| &s.caller,
+    Admin => |s| &s.caller,
+    NpiScope => |s| &s.member.caller,
+    Operator => |s| &s.0,
+);
+
+impl Member {
+    pub fn organization_id(&self) -> i64 {
+        self.org.organization_id
+    }
+}
+
+impl Admin {
+    pub fn organization_id(&self) -> i64 {
+        self.org.organization_id
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules.
+
+/// One access rule: its name (what the authorization matrix checks) and how it admits.
+pub trait Rule: Send {
+    type Scope: Send;
+
+    /// A stable name, e.g. `org-admin`, `module:claims`, `operator+step-up`.
+    fn name(&self) -> String;
+
+    fn admit(self, visitor: Visitor) -> impl Future<Output = Result<Self::Scope, AppError>> + Send;
+}
+
+macro_rules! fresh {
+    ($($rule:ty),*) => {$(
+        impl $rule {
+            /// The same rule, and a one-time passcode entered within the step-up window.
+            pub const fn fresh(self) -> Fresh<Self> {
+                Fresh(self)
+            }
+        }
+    )*};
+}
+fresh!(
+    SignedIn,
+    OrgMember,
+    OrgAdminRule,
+    ModuleRule,
+    NpiRule,
+    OperatorRule
+);
+
+/// The rules, by name: `require(Access::ORG_ADMIN)`.
+pub struct Access;
+
+impl Access {
+    /// Anyone, signed in or not.
+    pub const ANYONE: Anyone = Anyone;
+    /// Signed in, password current, this year's training done.
+    pub const SIGNED_IN: SignedIn = SignedIn(Stage::Ready);
+    /// Signed in with a current password, training perhaps due: the training itself and
+    /// choosing the organization to work in.
+    pub const BEFORE_TRAINING: SignedIn = SignedIn(Stage::BeforeTraining);
+    /// Signed in, even with an expired password: changing it, stepping up, keeping the
+    /// session alive.
+    pub const EXPIRED_PASSWORD: SignedIn = SignedIn(Stage::ExpiredPassword);
+    /// Working in an organization whose access is not suspended.
+    pub const ORG_MEMBER: OrgMember = OrgMember;
+    /// An Org Admin of that organization.
+    pub const ORG_ADMIN: OrgAdminRule = OrgAdminRule { verifying: false };
+    /// An Org Admin, also while the office's verification has lapsed: verifying users is how
+    /// the office gets its access back.
+    pub const VERIFYING_ADMIN: OrgAdminRule = OrgAdminRule { verifying: true };
+    /// Plan staff.
+    pub const OPERATOR: OperatorRule = OperatorRule;
+
+    /// A member with access to a module ("security setting").
+    pub const fn module(module: Module) -> ModuleRule {
+        ModuleRule(module)
+    }
+
+    /// A member holding the NPI (a provider of their organization) at `level` or higher;
+    /// 404 for a provider of another organization.
+    pub const fn npi(provider_id: i64, level: NpiLevel) -> NpiRule {
+        NpiRule { provider_id, level }
+    }
+}
+
+pub struct Anyone;
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    ExpiredPassword,
+    BeforeTraining,
+    Ready,
+}
+pub struct SignedIn(pub Stage);
+pub struct OrgMember;
+pub struct OrgAdminRule {
+    verifying: bool,
+}
+pub struct ModuleRule(pub Module);
+pub struct NpiRule {
+    provider_id: i64,
+    level: NpiLevel,
+}
+pub struct OperatorRule;
+pub struct Fresh<R>(R);
+
+impl Rule for Anyone {
+    type Scope = Visitor;
+    fn name(&self) -> String {
+        "anyone".into()
+    }
+    async fn admit(self, visitor: Visitor) -> Result<Visitor, AppError> {
+        Ok(visitor)
+    }
+}
+
+impl Rule for SignedIn {
+    type Scope = User;
+    fn name(&self) -> String {
+        match self.0 {
+            Stage::ExpiredPassword => "signed-in:expired-password",
+            Stage::BeforeTraining => "signed-in:before-training",
+            Stage::Ready => "signed-in",
+        }
+        .into()
+    }
+    async fn admit(self, visitor: Visitor) -> Result<User, AppError> {
+        let caller = visitor.caller.ok_or(AppError::Unauthorized)?;
+        if self.0 != Stage::ExpiredPassword && caller.password_expired {
+            return Err(AppError::PasswordExpired);
+        }
+        if self.0 == Stage::Ready && caller.training_due {
+            return Err(AppError::TrainingRequired);
+        }
+        Ok(User(caller))
+    }
+}
+
+impl Rule for OrgMember {
+    type Scope = Member;
+    fn name(&self) -> String {
+        "org-member".into()
+    }
+    async fn admit(self, visitor: Visitor) -> Result<Member, AppError> {
+        let User(caller) = Access::SIGNED_IN.admit(visitor).await?;
+        let org = caller.org.clone().ok_or(AppError::Forbidden)?;
+        if org.lapsed {
+            return Err(AppError::AccessSuspended);
+        }
+        Ok(Member { caller, org })
+    }
+}
+
+impl Rule for OrgAdminRule {
+    type Scope = Admin;
+    fn name(&self) -> String {
+        if self.verifying {
+            "verifying-admin"
+        } else {
+            "org-admin"
+        }
+        .into()
+    }
+    async fn admit(self, visitor: Visitor) -> Result<Admin, AppError> {
+        let User(caller) = Access::SIGNED_IN.admit(visitor).await?;
+        let org = caller.org.clone().ok_or(AppError::Forbidden)?;
+        if org.lapsed && !self.verifying {
+            // Its admins may still verify; everything else waits for the plan.
+            return Err(AppError::AccessSuspended);
+        }
+        if org.role != OrgRole::Admin {
+            return Err(AppError::Forbidden);
+        }
+        Ok(Admin { caller, org })
+    }
+}
+
+impl Rule for ModuleRule {
+    type Scope = Member;
+    fn name(&self) -> String {
+        format!("module:{}", self.0.as_str())
+    }
+    async fn admit(self, visitor: Visitor) -> Result<Member, AppError> {
+        let member = Access::ORG_MEMBER.admit(visitor).await?;
+        if member.org.modules.contains(&self.0) {
+            Ok(member)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+impl Rule for NpiRule {
+    type Scope = NpiScope;
+    fn name(&self) -> String {
+        format!("npi:{}", self.level.as_str())
+    }
+    async fn admit(self, visitor: Visitor) -> Result<NpiScope, AppError> {
+        let member = Access::ORG_MEMBER.admit(visitor).await?;
+        let (npi, held) = npi_grant(&member, self.provider_id).await?;
+        let enough = matches!(
+            (held, self.level),
+            (Some(NpiLevel::Admin), _) | (Some(NpiLevel::Processor), NpiLevel::Processor)
+        );
+        if !enough {
+            return Err(AppError::Forbidden);
+        }
+        Ok(NpiScope {
+            member,
+            provider_id: self.provider_id,
+            npi,
+            level: held.unwrap_or(self.level),
+        })
+    }
+}
+
+impl Rule for OperatorRule {
+    type Scope = Operator;
+    fn name(&self) -> String {
+        "operator".into()
+    }
+    async fn admit(self, visitor: Visitor) -> Result<Operator, AppError> {
+        let User(caller) = Access::SIGNED_IN.admit(visitor).await?;
+        if caller.is_operator {
+            Ok(Operator(caller))
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+impl<R: Rule> Rule for Fresh<R>
+where
+    R::Scope: Deref<Target = Caller>,
+{
+    type Scope = R::Scope;
+    fn name(&self) -> String {
+        format!("{}+step-up", self.0.name())
+    }
+    async fn admit(self, visitor: Visitor) -> Result<R::Scope, AppError> {
+        let scope = self.0.admit(visitor).await?;
+        scope.require_step_up()?;
+        Ok(scope)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points.
+
+/// Admits the caller of the server function being served under `rule`, or refuses.
+pub async fn require<R: Rule>(rule: R) -> Result<R::Scope, AppError> {
+    let state = super::state()?;
+    let parts = use_context::<http::request::Parts>();
+    if let Some(parts) = &parts {
+        declare(parts.uri.path(), rule.name());
+    }
+    let visitor = visitor(state, parts.as_ref()).await?;
+    let admitted = rule.admit(visitor).await;
+    if let Err(error) = &admitted {
+        // A page rendered on the server answers with the refusal's status too.
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(status) = http::StatusCode::from_u16(error.status()) {
+                response.set_status(status);
+            }
+        }
+    }
+    admitted
+}
+
+/// The same for a plain axum route: `require_parts(&state, &parts, Access::ORG_ADMIN)`.
+pub async fn require_parts<R: Rule>(
+    state: &AppState,
+    parts: &http::request::Parts,
+    rule: R,
+) -> Result<R::Scope, AppError> {
+    declare(parts.uri.path(), rule.name());
+    let visitor = visitor(state.clone(), Some(parts)).await?;
+    rule.admit(visitor).await
+}
+
+macro_rules! extractor {
+    ($($scope:ty => $rule:expr),* $(,)?) => {$(
+        impl axum::extract::FromRequestParts<AppState> for $scope {
+            type Rejection = AppError;
+            async fn from_request_parts(
+                parts: &mut http::request::Parts,
+                state: &AppState,
+            ) -> Result<Self, AppError> {
+                require_parts(state, parts, $rule).await
+            }
+        }
+    )*};
+}
+extractor!(
+    User => Access::SIGNED_IN,
+    Member => Access::ORG_MEMBER,
+    Admin => Access::ORG_ADMIN,
+    Operator => Access::OPERATOR,
+);
+
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        (status, self.to_string()).into_response()
+    }
+}
+
+/// Endpoint path → the names of the rules its guard applied. The authorization matrix reads
+/// it to find an endpoint without a rule, or with two.
+static DECLARED: LazyLock<Mutex<BTreeMap<String, BTreeSet<String>>>> =
+    LazyLock::new(Default::default);
+
+/// Only endpoints are recorded: a server function called while a page renders runs under
+/// the page's path.
+fn declare(path: &str, rule: String) {
+    if path.starts_with("/api/") || path.starts_with("/downloads/") {
+        if let Ok(mut declared) = DECLARED.lock() {
+            declared.entry(path.to_string()).or_default().insert(rule);
+        }
+    }
+}
+
+/// What the guard has applied so far, per endpoint.
+pub fn declared_rules() -> BTreeMap<String, BTreeSet<String>> {
+    DECLARED.lock().map(|d| d.clone()).unwrap_or_default()
+}
+
+async fn visitor(
+    state: AppState,
+    parts: Option<&http::request::Parts>,
+) -> Result<Visitor, AppError> {
+    let ip = parts.and_then(super::peer_ip);
+    let caller = match parts {
+        Some(parts) => find_caller(&state, parts, ip.clone()).await?,
+        None => None,
     };
+    Ok(Visitor { state, ip, caller })
+}
+
+/// The signed-in caller of this request, if any.
+async fn find_caller(
+    state: &AppState,
+    parts: &http::request::Parts,
+    ip: Option<String>,
+) -> Result<Option<Caller>, AppError> {
     let Some(id) = session::cookie_value(
         &parts.headers,
         &session::cookie_name(&state.settings, session::SESSION_COOKIE),
@@ -79,45 +510,46 @@ pub async fn optional() -> Result<Option<Caller>, AppError> {
     let Some(session) = session::find(&state.db, &state.settings, now, &id).await? else {
         return Ok(None);
     };
-    let user =
-        sqlx::query("SELECT email, first_name, last_name, is_operator, password_changed_at, training_completed_at, training_role FROM users WHERE id = $1")
-            .bind(session.user_id)
-            .fetch_optional(&state.db.pool)
-            .await?;
+    let user = sqlx::query(
+        "SELECT email, first_name, last_name, is_operator, password_changed_at, training_completed_at, training_role FROM users WHERE id = $1",
+    )
+    .bind(session.user_id)
+    .fetch_optional(&state.db.pool)
+    .await?;
     let Some(user) = user else { return Ok(None) };
     let org = match session.organization_id {
-        Some(organization_id) => org_access(&state, session.user_id, organization_id).await?,
+        Some(organization_id) => org_access(state, session.user_id, organization_id).await?,
         None => None,
     };
-    let ip = super::request_ip();
     let is_operator = user.try_get::<i64, _>("is_operator")? == 1;
     let training_due = match &org {
-        Some(org) if !is_operator => crate::training::is_due(
+        Some(org) if !is_operator => rules::training_due(
             user.try_get("training_completed_at")?,
             user.try_get::<Option<String>, _>("training_role")?
                 .as_deref(),
             org.role == OrgRole::Admin,
             now,
-            &state.settings.time_zone,
+            &state.settings.calendar,
         ),
         _ => false,
     };
     Ok(Some(Caller {
         training_due,
+        stepped_up: rules::step_up_fresh(session.step_up_at, now, state.settings.step_up_seconds),
         session_hash: session.id_hash,
         user_id: session.user_id,
         email: user.try_get("email")?,
         first_name: user.try_get("first_name")?,
         last_name: user.try_get("last_name")?,
         is_operator,
-        password_expired: crate::auth::password_policy::is_expired(
+        password_expired: rules::password_expired(
             user.try_get("password_changed_at")?,
             now,
             state.settings.password_max_age_days,
         ),
         org,
         ip,
-        state,
+        state: state.clone(),
     }))
 }
 
@@ -150,90 +582,36 @@ pub async fn org_access(
         kind: OrgKind::parse(&row.try_get::<String, _>("kind")?),
         role: OrgRole::parse(&row.try_get::<String, _>("org_role")?),
         modules: modules.iter().filter_map(|m| Module::parse(m)).collect(),
-        lapsed: crate::admin::verification::lapsed(
+        lapsed: crate::domain::verification::lapsed(
             row.try_get("verified_at")?,
             row.try_get("registered_at")?,
             row.try_get("suspended_at")?,
             state.clock.unix(),
-            &state.settings.time_zone,
+            &state.settings.calendar,
         ),
     }))
 }
 
-impl Caller {
-    /// The organization the caller is working in; 403 when none is chosen, or while its
-    /// user verification has lapsed.
-    pub fn org(&self) -> Result<&OrgAccess, AppError> {
-        let org = self.org.as_ref().ok_or(AppError::Forbidden)?;
-        if org.lapsed {
-            return Err(AppError::AccessSuspended);
-        }
-        Ok(org)
-    }
-
-    /// The organization, if the caller is its Org Admin, even while its verification has
-    /// lapsed: only for "Verify Users", which is how an office gets its access back.
-    pub fn verifying_admin(&self) -> Result<&OrgAccess, AppError> {
-        match &self.org {
-            Some(org) if org.role == OrgRole::Admin => Ok(org),
-            _ => Err(AppError::Forbidden),
-        }
-    }
-
-    /// The organization, if the caller is its Org Admin.
-    pub fn org_admin(&self) -> Result<&OrgAccess, AppError> {
-        let org = self.org()?;
-        if org.role == OrgRole::Admin {
-            Ok(org)
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
-
-    /// The organization, if the caller has access to the module there.
-    pub fn module(&self, module: Module) -> Result<&OrgAccess, AppError> {
-        let org = self.org()?;
-        if org.modules.contains(&module) {
-            Ok(org)
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
-
-    /// Plan staff only.
-    pub fn operator(&self) -> Result<(), AppError> {
-        if self.is_operator {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
-
-    /// Records something the caller did in the audit log.
-    pub async fn audit(
-        &self,
-        organization_id: Option<i64>,
-        action: &'static str,
-        subject: String,
-        detail: String,
-    ) -> Result<(), AppError> {
-        super::audit::record(
-            &self.state.db,
-            self.state.clock.unix(),
-            super::audit::AuditEntry {
-                user_id: Some(self.user_id),
-                organization_id,
-                action,
-                subject,
-                detail,
-                ip: self.ip.clone(),
-            },
-        )
-        .await?;
-        Ok(())
-    }
-
-    pub fn full_name(&self) -> String {
-        format!("{} {}", self.first_name, self.last_name)
-    }
+/// The NPI of a provider of the member's organization and the member's level on it; 404 for a
+/// provider of another organization.
+async fn npi_grant(
+    member: &Member,
+    provider_id: i64,
+) -> Result<(String, Option<NpiLevel>), AppError> {
+    let row = sqlx::query(
+        "SELECT p.npi, n.level FROM providers p \
+         LEFT JOIN npi_permissions n ON n.provider_id = p.id AND n.membership_id = $1 \
+         WHERE p.id = $2 AND p.organization_id = $3",
+    )
+    .bind(member.org.membership_id)
+    .bind(provider_id)
+    .bind(member.org.organization_id)
+    .fetch_optional(&member.state.db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let level: Option<String> = row.try_get("level")?;
+    Ok((
+        row.try_get("npi")?,
+        level.as_deref().and_then(NpiLevel::parse),
+    ))
 }

@@ -8,6 +8,7 @@ pub mod crypto;
 pub mod csp;
 pub mod db;
 pub mod documents;
+pub mod downloads;
 pub mod guard;
 pub mod outbox;
 pub mod passcodes;
@@ -22,30 +23,17 @@ pub use state::AppState;
 use crate::error::AppError;
 use leptos::prelude::use_context;
 
-/// Runs the body of a server function: an error also sets the matching HTTP status, so
-/// clients and logs see 401/403/404/422 rather than a generic 500.
-pub async fn serve<T>(
-    body: impl std::future::Future<Output = Result<T, AppError>>,
-) -> Result<T, AppError> {
-    let result = body.await;
-    if let Err(error) = &result {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            if let Ok(status) = http::StatusCode::from_u16(error.status()) {
-                response.set_status(status);
-            }
-        }
-    }
-    result
-}
-
 /// The client address of the request being served, for the audit log.
 pub fn request_ip() -> Option<String> {
-    use_context::<http::request::Parts>().and_then(|parts| {
-        parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|info| info.0.ip().to_string())
-    })
+    use_context::<http::request::Parts>().and_then(|parts| peer_ip(&parts))
+}
+
+/// The client address of a request, for the audit log.
+pub fn peer_ip(parts: &http::request::Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
 }
 
 /// The application state of the request being served.

@@ -11,7 +11,8 @@ pub struct Settings {
     /// Served over plain http (development): session cookie without `Secure`/`__Host-`.
     pub plain_http: bool,
     /// The plan's calendar, for day and year rules.
-    pub time_zone: TimeZone,
+    /// The plan's calendar (`PORTAL_TIME_ZONE`).
+    pub calendar: crate::domain::Calendar,
     pub session_idle_seconds: i64,
     pub session_absolute_seconds: i64,
     /// 0 turns password expiry off.
@@ -36,7 +37,9 @@ impl Settings {
             program_name: "Poppy Health".into(),
             dev_mailbox: true,
             plain_http: true,
-            time_zone: TimeZone::get("America/Los_Angeles").expect("bundled time zone"),
+            calendar: crate::domain::Calendar::new(
+                TimeZone::get("America/Los_Angeles").expect("bundled time zone"),
+            ),
             session_idle_seconds: 30 * 60,
             session_absolute_seconds: 12 * 60 * 60,
             password_max_age_days: 60,
@@ -44,7 +47,7 @@ impl Settings {
             public_url: "http://127.0.0.1:3000".into(),
             registration_link_minutes: 10,
             unassigned_user_days: 30,
-            step_up_seconds: crate::auth::step_up::STEP_UP_MINUTES * 60,
+            step_up_seconds: crate::domain::rules::STEP_UP_MINUTES * 60,
         }
     }
 }

@@ -2,8 +2,10 @@
 //! training for their role before using anything else, and again every calendar year. The
 //! Local Office Administrator's training has extra slides.
 
-use crate::auth::RequireOrganization;
+use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{require, Access, User};
 use crate::ui::{go_to, Checkbox, ErrorSummary};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -62,55 +64,30 @@ pub struct TrainingInfo {
 
 #[server(endpoint = "training")]
 pub async fn load_training() -> Result<TrainingInfo, AppError> {
-    crate::ssr::serve(async {
-        let caller = crate::ssr::guard::signed_in_before_training().await?;
-        Ok(TrainingInfo {
-            admin: caller.verifying_admin().is_ok(),
-        })
+    let user = require(Access::BEFORE_TRAINING).await?;
+    Ok(TrainingInfo {
+        admin: user.is_org_admin(),
     })
-    .await
 }
 
 #[server(endpoint = "training/complete")]
 pub async fn complete_training(completed: bool) -> Result<(), AppError> {
-    crate::ssr::serve(ssr::complete(completed)).await
-}
-
-/// Whether the user must take the training now: not yet this calendar year (in the plan's
-/// time zone), or only the staff training while they are now an administrator.
-#[cfg(feature = "ssr")]
-pub fn is_due(
-    completed_at: Option<i64>,
-    role: Option<&str>,
-    is_admin: bool,
-    now: i64,
-    tz: &jiff::tz::TimeZone,
-) -> bool {
-    let year = |unix: i64| {
-        jiff::Timestamp::from_second(unix)
-            .map(|t| t.to_zoned(tz.clone()).year())
-            .ok()
-    };
-    let this_year = completed_at
-        .and_then(year)
-        .is_some_and(|y| Some(y) == year(now));
-    !this_year || (is_admin && role != Some("admin"))
+    let user = require(Access::BEFORE_TRAINING).await?;
+    ssr::complete(user, completed).await
 }
 
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::ssr::guard;
 
-    pub async fn complete(completed: bool) -> Result<(), AppError> {
-        let caller = guard::signed_in_before_training().await?;
+    pub async fn complete(User(caller): User, completed: bool) -> Result<(), AppError> {
         if !completed {
             return Err(AppError::field(
                 "completed",
                 "Confirm that you have completed the training.",
             ));
         }
-        let admin = caller.verifying_admin().is_ok();
+        let admin = caller.is_org_admin();
         let role = if admin { "admin" } else { "staff" };
         let now = caller.state.clock.unix();
         sqlx::query(
@@ -137,7 +114,7 @@ mod ssr {
 pub fn TrainingPage() -> impl IntoView {
     let info = Resource::new(|| (), |_| load_training());
     view! {
-        <RequireOrganization>
+        <Require access=PageAccess::Member>
             <div class="narrow">
                 <h1>"Provider Portal User Training"</h1>
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -147,7 +124,7 @@ pub fn TrainingPage() -> impl IntoView {
                     })}
                 </Suspense>
             </div>
-        </RequireOrganization>
+        </Require>
     }
 }
 
@@ -194,51 +171,5 @@ fn Slides(admin: bool) -> impl IntoView {
                 <button class="button primary" disabled=move || !done.get() || action.pending().get() on:click=move |_| { action.dispatch(CompleteTraining { completed: true }); }>"Complete Training"</button>
             </Show>
         </div>
-    }
-}
-
-#[cfg(all(test, feature = "ssr"))]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn training_is_due_once_a_calendar_year_and_for_a_new_role() {
-        let tz = jiff::tz::TimeZone::get("America/Los_Angeles").unwrap();
-        let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap().as_second();
-        let done = Some(at("2026-01-05T18:00:00Z"));
-        assert!(
-            is_due(None, None, false, at("2026-06-01T00:00:00Z"), &tz),
-            "never taken"
-        );
-        assert!(!is_due(
-            done,
-            Some("staff"),
-            false,
-            at("2026-12-31T20:00:00Z"),
-            &tz
-        ));
-        // New Year's Eve at 11 p.m. in Los Angeles is already January 1 in UTC.
-        assert!(!is_due(
-            done,
-            Some("staff"),
-            false,
-            at("2027-01-01T07:00:00Z"),
-            &tz
-        ));
-        assert!(
-            is_due(done, Some("staff"), false, at("2027-01-01T08:00:00Z"), &tz),
-            "a new year"
-        );
-        assert!(
-            is_due(done, Some("staff"), true, at("2026-06-01T00:00:00Z"), &tz),
-            "now an administrator"
-        );
-        assert!(!is_due(
-            done,
-            Some("admin"),
-            false,
-            at("2026-06-01T00:00:00Z"),
-            &tz
-        ));
     }
 }

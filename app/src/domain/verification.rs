@@ -35,18 +35,13 @@ pub fn state(days_left: i64) -> VerifyState {
 }
 
 /// Days left for an organization, counted from its last verification (or its registration).
-#[cfg(feature = "ssr")]
 pub fn days_left_at(
     verified_at: Option<i64>,
     registered_at: Option<i64>,
     now: i64,
-    tz: &jiff::tz::TimeZone,
+    calendar: &super::Calendar,
 ) -> i64 {
-    let day = |unix: i64| {
-        jiff::Timestamp::from_second(unix)
-            .map(|t| t.to_zoned(tz.clone()).date())
-            .ok()
-    };
+    let day = |unix: i64| calendar.date_of(unix);
     match (verified_at.or(registered_at).and_then(day), day(now)) {
         (Some(from), Some(today)) => days_left(from, today),
         _ => VERIFY_EVERY_DAYS,
@@ -54,17 +49,17 @@ pub fn days_left_at(
 }
 
 /// Whether the office has lost access: suspended by the plan, or verification overdue.
-#[cfg(feature = "ssr")]
 pub fn lapsed(
     verified_at: Option<i64>,
     registered_at: Option<i64>,
     suspended_at: Option<i64>,
     now: i64,
-    tz: &jiff::tz::TimeZone,
+    calendar: &super::Calendar,
 ) -> bool {
     suspended_at.is_some()
         || (registered_at.is_some()
-            && state(days_left_at(verified_at, registered_at, now, tz)) == VerifyState::Expired)
+            && state(days_left_at(verified_at, registered_at, now, calendar))
+                == VerifyState::Expired)
 }
 
 #[cfg(test)]
@@ -94,7 +89,8 @@ mod tests {
     #[cfg(feature = "ssr")]
     #[test]
     fn days_follow_the_plan_calendar() {
-        let tz = jiff::tz::TimeZone::get("America/Los_Angeles").unwrap();
+        let tz =
+            super::super::Calendar::new(jiff::tz::TimeZone::get("America/Los_Angeles").unwrap());
         // 2026-01-10 23:30 in Los Angeles is already the 11th in UTC.
         let verified: jiff::Timestamp = "2026-01-11T07:30:00Z".parse().unwrap();
         let next_morning: jiff::Timestamp = "2026-01-11T16:00:00Z".parse().unwrap();

@@ -1,0 +1,58 @@
+//! The organization's registration letter: proof, for its Org Admins, that the office is
+//! registered with the plan and which NPIs it registered.
+
+use super::repo;
+use crate::error::AppError;
+use crate::ssr::documents::letter_pdf;
+use crate::ssr::downloads::attachment;
+use crate::ssr::guard::Admin;
+use axum::response::Response;
+
+pub const FILE_NAME: &str = "registration-letter.pdf";
+
+pub async fn registration_letter(admin: Admin) -> Result<Response, AppError> {
+    let org = repo::registration(&admin).await?;
+    let registered_at = org.registered_at.ok_or(AppError::NotFound)?;
+    let npis = repo::npis(&admin).await?;
+    let settings = &admin.state.settings;
+    let tin_last4: String = org
+        .tax_id
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let mut paragraphs = vec![
+        format!("{}", org.name),
+        format!("{}, {}, {} {}", org.address_line1, org.city, org.state, org.pay_to_zip),
+        format!(
+            "This letter confirms that {} (tax ID ending {tin_last4}) is registered with the {} Provider Portal since {}.",
+            org.name,
+            settings.program_name,
+            settings.calendar.format_date(registered_at),
+        ),
+        "Its Organization Administrators manage who in the office may use the portal. The NPIs registered are:".into(),
+    ];
+    paragraphs.extend(npis.iter().map(|(npi, name)| format!("NPI {npi}: {name}")));
+    paragraphs.push(format!(
+        "Issued {} to {} ({}).",
+        settings.calendar.format_date(admin.state.clock.unix()),
+        admin.full_name(),
+        admin.email
+    ));
+    let pdf = letter_pdf(
+        &format!("{} Provider Portal Registration", settings.program_name),
+        &paragraphs,
+    );
+    admin
+        .audit(
+            Some(admin.organization_id()),
+            "download",
+            format!("organization:{}", admin.organization_id()),
+            FILE_NAME.into(),
+        )
+        .await?;
+    Ok(attachment(FILE_NAME, "application/pdf", pdf))
+}

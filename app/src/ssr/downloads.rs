@@ -1,0 +1,71 @@
+//! Files people download (PDF now; ZIP, CSV and XLSX as modules need them): plain GET routes
+//! under `/downloads/`, each authorized by a guard scope taken as an axum extractor and
+//! audited, exactly like a server function. The list below is the router: the authorization
+//! matrix walks it, so a route cannot be added without being checked.
+
+use super::AppState;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, MethodRouter};
+use axum::Router;
+
+/// Every download route.
+pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![(
+        "/downloads/registration-letter",
+        get(crate::admin::letters::registration_letter),
+    )]
+}
+
+pub fn router() -> Router<AppState> {
+    routes()
+        .into_iter()
+        .fold(Router::new(), |router, (path, route)| {
+            router.route(path, route)
+        })
+}
+
+/// A file to save, never to be shown inline or cached.
+pub fn attachment(file_name: &str, content_type: &'static str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", safe_file_name(file_name)),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// Letters, digits, `.`, `-` and `_` only: a name cannot break out of the header's quotes.
+fn safe_file_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if cleaned.trim_matches(['.', '-']).is_empty() {
+        "download".into()
+    } else {
+        cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn file_names_stay_inside_the_header() {
+        assert_eq!(super::safe_file_name("a\"; b.pdf"), "a---b.pdf");
+        assert_eq!(super::safe_file_name("../.."), "download");
+        assert_eq!(super::safe_file_name("letter-2026.pdf"), "letter-2026.pdf");
+    }
+}
