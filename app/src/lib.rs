@@ -9,6 +9,8 @@ pub mod auth;
 pub mod correspondence;
 pub mod dashboard;
 pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod downloads;
 pub mod error;
 pub mod layout;
 pub mod operator;

@@ -41,7 +41,7 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/api/{*name}", post(server_fn).get(server_fn))
-        .merge(app::ssr::downloads::router())
+        .merge(app::downloads::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })

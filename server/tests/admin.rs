@@ -1133,10 +1133,38 @@ async fn the_registration_letter_is_for_org_admins_and_every_download_is_audited
         let page = site.send(get("/admin/users", Some(&processor))).await;
         assert_eq!(page.status(), StatusCode::FORBIDDEN);
         let html = body_text(page).await;
-        assert!(html.contains("You do not have access to this page"), "{html}");
+        assert!(
+            html.contains("You do not have access to this page"),
+            "{html}"
+        );
         assert!(!html.contains("Add a User") && !html.contains("Task List"));
         let page = site.send(get("/admin/users", Some(&admin))).await;
         assert_eq!(page.status(), StatusCode::OK);
         assert!(body_text(page).await.contains("Add a User"));
+    }
+}
+
+#[tokio::test]
+async fn a_user_with_no_active_organization_is_told_why() {
+    for site in sites(false).await {
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let processor = user_id(&site, "processor@sunrise.example").await;
+        let (status, _) = form(
+            &site,
+            "/api/admin/users/status",
+            &format!("user_id={processor}&active=false"),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let cookie = session_of(&site, "processor@sunrise.example").await;
+        let page = site.send(get("/select-organization", Some(&cookie))).await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let html = body_text(page).await;
+        assert!(
+            html.contains("Your access to Sunrise Family Clinic was deactivated. Contact your office administrator."),
+            "{html}"
+        );
+        assert!(html.contains("Add a New Organization") && html.contains("My Collections"));
     }
 }

@@ -461,7 +461,7 @@ async fn every_endpoint_has_one_rule_and_the_rule_holds() {
     let mut endpoints: Vec<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.to_string())
         .chain(
-            app::ssr::downloads::routes()
+            app::downloads::routes()
                 .into_iter()
                 .map(|(p, _)| p.to_string()),
         )

@@ -4,7 +4,7 @@
 use super::repo;
 use crate::error::AppError;
 use crate::ssr::documents::letter_pdf;
-use crate::ssr::downloads::attachment;
+use crate::ssr::files::attachment;
 use crate::ssr::guard::Admin;
 use axum::response::Response;
 

@@ -13,8 +13,8 @@ pub mod step_up;
 
 pub use idle::IdleTimeout;
 pub use password::{
-    check_passkey, ExpiredPasswordPage, ForgotPasswordPage, PasskeyPage, PasswordChecklist,
-    SetPasswordPage,
+    change_password, check_passkey, ExpiredPasswordPage, ForgotPasswordPage, PasskeyPage,
+    PasswordChecklist, SetPasswordPage,
 };
 pub use require::{NoAccess, PageAccess, Require};
 pub use session_info::{

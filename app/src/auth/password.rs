@@ -57,6 +57,18 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     ssr::request_reset(visitor, email).await
 }
 
+/// "Change Password" (My Profile, and the expired password's page): the current password,
+/// then a new one; other sessions of the user end.
+#[server(endpoint = "profile/password")]
+pub async fn change_password(
+    current: String,
+    password: String,
+    again: String,
+) -> Result<(), AppError> {
+    let user = require(Access::EXPIRED_PASSWORD.fresh()).await?;
+    ssr::change_password(user, current, password, again).await
+}
+
 #[server(endpoint = "passkey")]
 pub async fn save_passkey(passkey: String, again: String) -> Result<(), AppError> {
     let user = require(Access::SIGNED_IN).await?;
@@ -281,6 +293,41 @@ pub(crate) mod ssr {
             },
         )
         .await?;
+        Ok(())
+    }
+
+    pub async fn change_password(
+        User(caller): User,
+        current: String,
+        password: String,
+        again: String,
+    ) -> Result<(), AppError> {
+        let state = &caller.state;
+        let hash: Option<String> =
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+                .bind(caller.user_id)
+                .fetch_one(&state.db.pool)
+                .await?;
+        if !crypto::verify_password(current.clone(), hash).await? {
+            return Err(AppError::field(
+                "current",
+                "This is not your current password.",
+            ));
+        }
+        if crate::auth::password_policy::too_similar(&current, &password) {
+            return Err(AppError::field(
+                "password",
+                "The new password is too similar to the current one.",
+            ));
+        }
+        check_new_password(state, caller.user_id, &password, &again).await?;
+        store_password(state, caller.user_id, password).await?;
+        // Anyone else signed in as this user is signed out.
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+            .bind(caller.user_id)
+            .bind(&caller.session_hash)
+            .execute(&state.db.pool)
+            .await?;
         Ok(())
     }
 
@@ -646,7 +693,7 @@ pub fn ExpiredPasswordPage() -> impl IntoView {
     let current = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
-    let action = ServerAction::<crate::profile::ChangePassword>::new();
+    let action = ServerAction::<ChangePassword>::new();
     let error = move || action.value().get().and_then(Result::err);
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
@@ -662,7 +709,7 @@ pub fn ExpiredPasswordPage() -> impl IntoView {
             <p>"Your password has expired. Please create a new one to continue."</p>
             <form on:submit=move |ev| {
                 ev.prevent_default();
-                action.dispatch(crate::profile::ChangePassword {
+                action.dispatch(ChangePassword {
                     current: current.get_untracked(),
                     password: password.get_untracked(),
                     again: again.get_untracked(),

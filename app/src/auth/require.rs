@@ -48,7 +48,7 @@ pub fn Require(access: PageAccess, children: ChildrenFn) -> impl IntoView {
         <Suspense>
             {move || session.get().map(|result| match result {
                 Ok(SessionInfo { user: Some(user), .. }) => {
-                    if user.password_expired && access != PageAccess::SignedIn {
+                    if user.password_expired {
                         return view! { <Redirect path="/password/expired" /> }.into_any();
                     }
                     if access.needs_organization() {

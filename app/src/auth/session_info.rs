@@ -33,6 +33,8 @@ pub struct SignedInUser {
     pub organization_lapsed: bool,
     /// The modules ("security settings") the user may use in that organization.
     pub modules: Vec<Module>,
+    /// Why organizations the user worked for are no longer in the list, one sentence each.
+    pub lost_access: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,6 +59,7 @@ pub async fn current_session() -> Result<SessionInfo, AppError> {
             });
         };
         let organizations = ssr::organizations(&caller).await?;
+        let lost_access = ssr::lost_access(&caller).await?;
         Ok(SessionInfo {
             program_name,
             user: Some(SignedInUser {
@@ -78,6 +81,7 @@ pub async fn current_session() -> Result<SessionInfo, AppError> {
                     .as_ref()
                     .map(|o| o.modules.clone())
                     .unwrap_or_default(),
+                lost_access,
             }),
         })
     }
@@ -142,6 +146,31 @@ pub(crate) mod ssr {
                 })
             })
             .collect()
+    }
+
+    /// A sentence for each organization where the caller's membership was deactivated or
+    /// removed, so a user with nowhere left to work knows why.
+    pub async fn lost_access(caller: &Caller) -> Result<Vec<String>, AppError> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT o.name, m.status FROM memberships m JOIN organizations o ON o.id = m.organization_id \
+             WHERE m.user_id = $1 AND m.status IN ('deactivated', 'removed') ORDER BY o.name",
+        )
+        .bind(caller.user_id)
+        .fetch_all(&caller.state.db.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(name, status)| {
+                format!(
+                    "Your access to {name} was {}. Contact your office administrator.",
+                    if status == "removed" {
+                        "removed"
+                    } else {
+                        "deactivated"
+                    }
+                )
+            })
+            .collect())
     }
 
     /// Ends the caller's session and starts a new one for the same user.

@@ -564,6 +564,9 @@ pub fn SelectOrganizationPage() -> impl IntoView {
             <Suspense>
                 {move || {
                     let kinds = organizations();
+                    if kinds.is_empty() {
+                        return view! { <NowhereToWork /> }.into_any();
+                    }
                     let both = kinds.iter().any(|o| o.kind == OrgKind::Submitter)
                         && kinds.iter().any(|o| o.kind != OrgKind::Submitter);
                     if both {
@@ -579,6 +582,36 @@ pub fn SelectOrganizationPage() -> impl IntoView {
                 }}
             </Suspense>
         </div>
+    }
+}
+
+/// A signed-in user with no active membership: why, and the two ways on.
+#[component]
+fn NowhereToWork() -> impl IntoView {
+    let session = expect_context::<SessionResource>();
+    let reasons = move || {
+        session
+            .get()
+            .and_then(|s| s.ok())
+            .and_then(|s| s.user)
+            .map(|u| u.lost_access)
+            .unwrap_or_default()
+    };
+    view! {
+        <div role="status">
+            {move || {
+                let reasons = reasons();
+                if reasons.is_empty() {
+                    view! { <p>"You do not work for any organization in the portal yet."</p> }.into_any()
+                } else {
+                    reasons.into_iter().map(|r| view! { <p>{r}</p> }).collect_view().into_any()
+                }
+            }}
+        </div>
+        <ul class="choices">
+            <li><a class="button" href="/organizations/new">"Add a New Organization"</a></li>
+            <li><a class="button" href="/profile#my-collections">"My Collections"</a></li>
+        </ul>
     }
 }
 

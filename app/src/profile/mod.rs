@@ -87,16 +87,6 @@ pub async fn confirm_phone(phone: String, code: String) -> Result<(), AppError> 
     ssr::confirm_phone(user, phone, code).await
 }
 
-#[server(endpoint = "profile/password")]
-pub async fn change_password(
-    current: String,
-    password: String,
-    again: String,
-) -> Result<(), AppError> {
-    let user = require(Access::EXPIRED_PASSWORD.fresh()).await?;
-    ssr::change_password(user, current, password, again).await
-}
-
 /// The passkey, for "Hold to View" (after a step-up).
 #[server(endpoint = "profile/passkey")]
 pub async fn view_passkey() -> Result<String, AppError> {
@@ -119,7 +109,6 @@ pub async fn sign_out_other_sessions() -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::auth::password_policy;
     use crate::domain::Phone;
     use crate::ssr::guard::Caller;
     use crate::ssr::outbox::Channel;
@@ -313,42 +302,6 @@ mod ssr {
             &format!("ending in {}", phone.last4()),
         )
         .await
-    }
-
-    pub async fn change_password(
-        User(caller): User,
-        current: String,
-        password: String,
-        again: String,
-    ) -> Result<(), AppError> {
-        let state = &caller.state;
-        let hash: Option<String> =
-            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-                .bind(caller.user_id)
-                .fetch_one(&state.db.pool)
-                .await?;
-        if !crypto::verify_password(current.clone(), hash).await? {
-            return Err(AppError::field(
-                "current",
-                "This is not your current password.",
-            ));
-        }
-        if password_policy::too_similar(&current, &password) {
-            return Err(AppError::field(
-                "password",
-                "The new password is too similar to the current one.",
-            ));
-        }
-        crate::auth::password::ssr::check_new_password(state, caller.user_id, &password, &again)
-            .await?;
-        crate::auth::password::ssr::store_password(state, caller.user_id, password).await?;
-        // Anyone else signed in as this user is signed out.
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
-            .bind(caller.user_id)
-            .bind(&caller.session_hash)
-            .execute(&state.db.pool)
-            .await?;
-        Ok(())
     }
 
     pub async fn view_passkey(User(caller): User) -> Result<String, AppError> {

@@ -1,11 +1,11 @@
 use super::{
-    change_password, confirm_phone, load_profile, reset_passkey, save_profile, send_phone_passcode,
+    confirm_phone, load_profile, reset_passkey, save_profile, send_phone_passcode,
     sign_out_other_sessions, view_passkey, Preference, Profile, FREQUENCIES,
 };
 use crate::auth::authenticator::{
     confirm_authenticator, remove_authenticator, start_authenticator, Enrollment,
 };
-use crate::auth::{PageAccess, PasswordChecklist, Require, StepUpDialog};
+use crate::auth::{change_password, PageAccess, PasswordChecklist, Require, StepUpDialog};
 use crate::domain::Phone;
 use crate::error::AppError;
 use crate::ui::{field_errors, ErrorSummary, Field, Modal, Select, Toasts};
@@ -15,7 +15,7 @@ use leptos::prelude::*;
 pub fn ProfilePage() -> impl IntoView {
     let profile = Resource::new(|| (), |_| load_profile());
     view! {
-        <Require access=PageAccess::Member>
+        <Require access=PageAccess::SignedIn>
             <h1>"My Profile and Preferences"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading your profile…"</p> }>
                 {move || profile.get().map(|result| match result {

@@ -8,7 +8,7 @@ pub mod crypto;
 pub mod csp;
 pub mod db;
 pub mod documents;
-pub mod downloads;
+pub mod files;
 pub mod guard;
 pub mod outbox;
 pub mod passcodes;

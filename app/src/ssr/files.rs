@@ -1,29 +1,7 @@
-//! Files people download (PDF now; ZIP, CSV and XLSX as modules need them): plain GET routes
-//! under `/downloads/`, each authorized by a guard scope taken as an axum extractor and
-//! audited, exactly like a server function. The list below is the router: the authorization
-//! matrix walks it, so a route cannot be added without being checked.
+//! Files people download (PDF now; ZIP, CSV and XLSX as modules need them), as responses.
 
-use super::AppState;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, MethodRouter};
-use axum::Router;
-
-/// Every download route.
-pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    vec![(
-        "/downloads/registration-letter",
-        get(crate::admin::letters::registration_letter),
-    )]
-}
-
-pub fn router() -> Router<AppState> {
-    routes()
-        .into_iter()
-        .fold(Router::new(), |router, (path, route)| {
-            router.route(path, route)
-        })
-}
 
 /// A file to save, never to be shown inline or cached.
 pub fn attachment(file_name: &str, content_type: &'static str, bytes: Vec<u8>) -> Response {

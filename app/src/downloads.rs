@@ -1,0 +1,23 @@
+//! Every download route: plain GET routes under `/downloads/`, each handler in its feature's
+//! folder, authorized by a guard scope taken as an axum extractor and audited, exactly like a
+//! server function. This list is the router: the authorization matrix walks it, so a route
+//! cannot be added without being checked.
+
+use crate::ssr::AppState;
+use axum::routing::{get, MethodRouter};
+use axum::Router;
+
+pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![(
+        "/downloads/registration-letter",
+        get(crate::admin::letters::registration_letter),
+    )]
+}
+
+pub fn router() -> Router<AppState> {
+    routes()
+        .into_iter()
+        .fold(Router::new(), |router, (path, route)| {
+            router.route(path, route)
+        })
+}
