@@ -239,3 +239,51 @@ async fn audit_rows_record_who_what_where() {
         );
     }
 }
+
+/// The one rate-limit store: `max` events per window, refusals not counted, the window slides,
+/// and concurrent takes let exactly `max` through — on every backend.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_hold_under_concurrency_and_slide() {
+    use app::ssr::limits;
+    use std::sync::Arc;
+    for t in testing::databases().await {
+        let clock = ManualClock::at_unix(START);
+        let state = app::ssr::AppState {
+            leptos_options: leptos::prelude::LeptosOptions::builder()
+                .output_name("portal")
+                .build(),
+            db: t.db.clone(),
+            settings: Arc::new(Settings::for_tests()),
+            clock: Arc::new(clock.clone()),
+        };
+        let takes = (0..12).map(|_| {
+            let state = state.clone();
+            tokio::spawn(async move { limits::take(&state, "k", 15 * MINUTE, 5).await.is_ok() })
+        });
+        let mut passed = 0;
+        for take in takes {
+            passed += take.await.unwrap() as usize;
+        }
+        assert_eq!(passed, 5, "{}", t.label);
+        clock.advance(15 * MINUTE - 1);
+        assert!(
+            limits::take(&state, "k", 15 * MINUTE, 5).await.is_err(),
+            "still inside the window"
+        );
+        assert!(
+            limits::take(&state, "other", 15 * MINUTE, 5).await.is_ok(),
+            "keys are separate"
+        );
+        clock.advance(1);
+        assert!(
+            limits::take(&state, "k", 15 * MINUTE, 5).await.is_ok(),
+            "the window slid"
+        );
+        limits::check(&state, "fail", 60, 2).await.unwrap();
+        limits::hit(&state, "fail").await.unwrap();
+        limits::hit(&state, "fail").await.unwrap();
+        assert!(limits::check(&state, "fail", 60, 2).await.is_err());
+        clock.advance(limits::LONGEST_WINDOW_SECONDS + 1);
+        assert!(limits::purge(&state).await.unwrap() >= 8);
+    }
+}

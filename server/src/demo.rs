@@ -3,10 +3,12 @@
 
 use anyhow::Context;
 use app::correspondence::CORRESPONDENCE_TYPES;
+use app::domain::permissions::{Module, NpiLevel};
 use app::domain::{Cin, Email, Npi, UsDate};
 use app::ssr::crypto;
 use app::ssr::db::Db;
 use app::ssr::documents::letter_pdf;
+use app::ssr::repo::grants;
 use app::ssr::settings::Settings;
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::civil::Date;
@@ -332,7 +334,10 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         .calendar
         .date_of(now)
         .ok_or_else(|| anyhow::anyhow!("no calendar day for {now}"))?;
-    let password_hash = |_: ()| crypto::hash_password(DEMO_PASSWORD.to_string());
+    // Every demo account shares the published password: hashed once (argon2 is slow by design).
+    let password_hash = crypto::hash_password(DEMO_PASSWORD.to_string())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
 
     let mut conn = db.pool.acquire().await?;
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
@@ -461,9 +466,7 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
     ];
     let mut user_ids = HashMap::new();
     for (index, person) in people.iter().enumerate() {
-        let hash = password_hash(())
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let hash = password_hash.clone();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (email, first_name, last_name, phone, password_hash, password_changed_at, is_operator, \
              training_completed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6, $8) RETURNING id",
@@ -603,35 +606,26 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         } else {
             &harbor_npis
         };
+        // Written by the same repository as the wizard's "Save and Finish".
+        let mut granted = grants::Grants::default();
         for (index, level) in npis {
             let provider_id = org_npis[*index];
-            sqlx::query("INSERT INTO npi_permissions (membership_id, provider_id, level) VALUES ($1, $2, $3)")
-                .bind(membership)
-                .bind(provider_id)
-                .bind(*level)
-                .execute(&mut *tx)
-                .await?;
-            let types: &[&str] = if *level == "admin" {
+            let level = NpiLevel::parse(level).expect("demo NPI level");
+            let types: &[&str] = if level == NpiLevel::Admin {
                 &CORRESPONDENCE_TYPES
             } else {
                 &["Remittance Advice", "Claim Notices"]
             };
-            for kind in types {
-                sqlx::query("INSERT INTO correspondence_permissions (membership_id, provider_id, correspondence_type) VALUES ($1, $2, $3)")
-                    .bind(membership)
-                    .bind(provider_id)
-                    .bind(*kind)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            granted.npis.insert(provider_id, level);
+            granted
+                .correspondence
+                .insert(provider_id, types.iter().map(|t| t.to_string()).collect());
         }
-        for module in modules {
-            sqlx::query("INSERT INTO module_permissions (membership_id, module) VALUES ($1, $2)")
-                .bind(membership)
-                .bind(*module)
-                .execute(&mut *tx)
-                .await?;
-        }
+        granted.modules = modules
+            .iter()
+            .map(|m| Module::parse(m).expect("demo module"))
+            .collect();
+        grants::replace(&mut tx, membership, &granted).await?;
     }
 
     // Everyone took this year's training, for the highest role they hold.

@@ -187,6 +187,9 @@ async fn housekeeping(state: AppState) {
             Ok(count) => tracing::info!(count, "deactivated users without permissions"),
             Err(error) => tracing::error!(%error, "housekeeping failed"),
         }
+        if let Err(error) = app::ssr::limits::purge(&state).await {
+            tracing::error!(%error, "purging rate-limit counts failed");
+        }
         tokio::time::sleep(HOUSEKEEPING_EVERY).await;
     }
 }

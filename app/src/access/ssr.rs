@@ -13,7 +13,8 @@ use crate::ssr::guard::{Admin, User, Visitor};
 use crate::ssr::outbox::{self, Channel};
 use crate::ssr::passcodes::{self, Purpose};
 use crate::ssr::password_links::{self, LinkPurpose};
-use crate::ssr::{audit, crypto, session, AppState};
+use crate::ssr::repo::grants;
+use crate::ssr::{audit, crypto, limits, session, AppState};
 use sqlx::Row;
 
 const DRAFT_COOKIE: &str = "portal_access_request";
@@ -139,16 +140,13 @@ pub async fn start(visitor: Visitor, form: RequestForm) -> Result<RequestStep, A
     check.finish()?;
     let (mobile, email) = (mobile.expect("checked"), email.expect("checked"));
     let now = state.clock.unix();
-    let recent: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM access_requests WHERE email = $1 AND created_at > $2",
+    limits::take(
+        &state,
+        &format!("access-request:{}", email.as_str()),
+        3600,
+        MAX_STARTS_PER_HOUR,
     )
-    .bind(email.as_str())
-    .bind(now - 3600)
-    .fetch_one(&state.db.pool)
     .await?;
-    if recent >= MAX_STARTS_PER_HOUR {
-        return Err(AppError::RateLimited);
-    }
     let secret = crypto::random_hex(32);
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO access_requests (kind, draft_hash, step, status, first_name, last_name, email, mobile, provider_address, \
@@ -385,7 +383,7 @@ async fn tell_admins(state: &AppState, id: i64, organization_id: i64) -> Result<
     .fetch_all(&state.db.pool)
     .await?;
     let program = &state.settings.program_name;
-    let url = format!("{}{link}", state.settings.public_url.trim_end_matches('/'));
+    let url = state.settings.link(&link);
     for admin in admins {
         outbox::email(
             &state.db,
@@ -595,12 +593,6 @@ pub async fn decide(
             .bind(membership_id)
             .execute(&mut *tx)
             .await?;
-            for table in ["npi_permissions", "correspondence_permissions", "module_permissions"] {
-                sqlx::query(&format!("DELETE FROM {table} WHERE membership_id = $1"))
-                    .bind(membership_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
             membership_id
         }
         None => sqlx::query_scalar(
@@ -618,21 +610,12 @@ pub async fn decide(
         .await?,
     };
     // The provider asked for, as a Processor; the admin can widen it in the wizard.
-    sqlx::query(
-        "INSERT INTO npi_permissions (membership_id, provider_id, level) VALUES ($1, $2, $3)",
-    )
-    .bind(membership_id)
-    .bind(provider_id)
-    .bind(NpiLevel::Processor.as_str())
-    .execute(&mut *tx)
-    .await?;
-    for module in &modules {
-        sqlx::query("INSERT INTO module_permissions (membership_id, module) VALUES ($1, $2)")
-            .bind(membership_id)
-            .bind(module.as_str())
-            .execute(&mut *tx)
-            .await?;
-    }
+    let granted = grants::Grants {
+        npis: [(provider_id, NpiLevel::Processor)].into(),
+        correspondence: Default::default(),
+        modules: modules.clone(),
+    };
+    grants::replace(&mut tx, membership_id, &granted).await?;
     let accepted = sqlx::query("UPDATE access_requests SET status = 'accepted', user_id = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND status = 'pending'")
         .bind(user_id)
         .bind(caller.user_id)

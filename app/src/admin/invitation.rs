@@ -3,10 +3,13 @@
 //! "Registration Complete", which emails the set-password link. And the confirmation of an
 //! email address changed by an administrator.
 
+use crate::domain::ContactMethod;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Visitor};
-use crate::ui::{field_errors, Checkbox, ErrorSummary, Field, OtpEnter, RadioGroup, StepFlow};
+use crate::ui::{
+    field_errors, phone_methods, Checkbox, ErrorSummary, Field, OtpEnter, RadioGroup, StepFlow,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -43,7 +46,7 @@ pub async fn invitation_account(
     first_name: String,
     last_name: String,
     phone: String,
-    channel: String,
+    channel: ContactMethod,
 ) -> Result<InvitationStep, AppError> {
     let visitor = require(Access::ANYONE).await?;
     ssr::account(visitor, t, first_name, last_name, phone, channel).await
@@ -70,13 +73,13 @@ pub async fn confirm_email_change(t: String) -> Result<String, AppError> {
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
+    use crate::admin::repo;
     use crate::domain::Phone;
     use crate::error::Checker;
     use crate::ssr::outbox::Channel;
     use crate::ssr::passcodes::{self, Purpose};
     use crate::ssr::password_links::{self, Link, LinkPurpose};
     use crate::ssr::{audit, AppState};
-    use sqlx::Row;
 
     const INVALID: &str = "This registration link is not valid or has already been used. Ask your administrator to send a new one.";
     const EXPIRED: &str = "This registration link has expired: it works for 7 days. Ask your administrator to send a new one.";
@@ -105,13 +108,8 @@ mod ssr {
             Ok(link) => link,
             Err(step) => return Ok(step),
         };
-        let row = sqlx::query("SELECT first_name, last_name, phone FROM users WHERE id = $1")
-            .bind(link.user_id)
-            .fetch_one(&state.db.pool)
-            .await?;
-        let phone: String = row
-            .try_get::<Option<String>, _>("phone")?
-            .unwrap_or_default();
+        let invitee = repo::invitee(&mut *state.db.conn().await?, link.user_id).await?;
+        let phone = invitee.phone.unwrap_or_default();
         if let Some(prefix) = passcodes::pending_prefix(
             &state.db,
             state.clock.unix(),
@@ -126,8 +124,8 @@ mod ssr {
             });
         }
         Ok(InvitationStep::Notice {
-            first_name: row.try_get("first_name")?,
-            last_name: row.try_get("last_name")?,
+            first_name: invitee.first_name,
+            last_name: invitee.last_name,
             phone,
         })
     }
@@ -144,7 +142,7 @@ mod ssr {
         first_name: String,
         last_name: String,
         phone: String,
-        channel: String,
+        channel: ContactMethod,
     ) -> Result<InvitationStep, AppError> {
         let state = visitor.state.clone();
         let link = match usable(&state, &t).await? {
@@ -161,18 +159,19 @@ mod ssr {
         let phone = check.check("phone", Phone::parse(&phone));
         check.finish()?;
         let phone = phone.expect("checked");
-        sqlx::query("UPDATE users SET first_name = $1, last_name = $2, phone = $3 WHERE id = $4 AND password_hash IS NULL")
-            .bind(first_name.trim())
-            .bind(last_name.trim())
-            .bind(phone.as_str())
-            .bind(link.user_id)
-            .execute(&state.db.pool)
-            .await?;
+        repo::set_invitee(
+            &mut *state.db.conn().await?,
+            link.user_id,
+            first_name.trim(),
+            last_name.trim(),
+            phone.as_str(),
+        )
+        .await?;
         let sent = passcodes::send(
             &state,
             Purpose::Registration,
             &subject(&link),
-            Channel::phone(&channel),
+            Channel::phone(channel),
             phone.as_str(),
         )
         .await?;
@@ -189,19 +188,17 @@ mod ssr {
             Ok(link) => link,
             Err(step) => return Ok(step),
         };
-        let row = sqlx::query(
-            "SELECT channel, destination FROM passcodes WHERE purpose = 'registration' AND subject = $1 ORDER BY id DESC LIMIT 1",
-        )
-        .bind(subject(&link))
-        .fetch_optional(&state.db.pool)
-        .await?
-        .ok_or_else(|| AppError::Conflict("Enter your account information first.".into()))?;
-        let destination: String = row.try_get("destination")?;
+        let (channel, destination) =
+            passcodes::last_sent(&state.db, Purpose::Registration, &subject(&link))
+                .await?
+                .ok_or_else(|| {
+                    AppError::Conflict("Enter your account information first.".into())
+                })?;
         let sent = passcodes::send(
             &state,
             Purpose::Registration,
             &subject(&link),
-            Channel::phone(&row.try_get::<String, _>("channel")?),
+            Channel::phone(ContactMethod::parse(&channel).unwrap_or_default()),
             &destination,
         )
         .await?;
@@ -235,26 +232,16 @@ mod ssr {
             who.clone(),
         )
         .await?;
-        let now = state.clock.unix();
-        let spent =
-            sqlx::query("UPDATE password_links SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-                .bind(now)
-                .bind(link.id)
-                .execute(&state.db.pool)
-                .await?;
-        if spent.rows_affected() != 1 {
+        if !password_links::spend(&state, link.id).await? {
             return Ok(InvitationStep::Invalid {
                 message: INVALID.into(),
             });
         }
-        let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
-            .bind(link.user_id)
-            .fetch_one(&state.db.pool)
-            .await?;
+        let email = repo::email(&mut *state.db.conn().await?, link.user_id).await?;
         password_links::send(&state, link.user_id, &email, LinkPurpose::Registration).await?;
         audit::record(
             &state.db,
-            now,
+            state.clock.unix(),
             audit::AuditEntry {
                 action: "invitation.accept",
                 ..who
@@ -343,14 +330,14 @@ fn InvitationStepView(
                     let t = t.clone();
                     move |ev| {
                         ev.prevent_default();
-                        flow.run(invitation_account(t.clone(), first.get_untracked(), last.get_untracked(), phone.get_untracked(), channel.get_untracked()));
+                        flow.run(invitation_account(t.clone(), first.get_untracked(), last.get_untracked(), phone.get_untracked(), ContactMethod::parse(&channel.get_untracked()).unwrap_or_default()));
                     }
                 }>
                     <ErrorSummary error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
                     <Field label="First Name" value=first autocomplete="given-name" error=field_error("first_name") required=true />
                     <Field label="Last Name" value=last autocomplete="family-name" error=field_error("last_name") required=true />
                     <Field label="Preferred Contact Number" value=phone input_type="tel" autocomplete="tel" error=field_error("phone") required=true />
-                    <RadioGroup legend="Receive passcode via:" options=vec![("sms", "SMS"), ("voice", "Voice")] value=channel />
+                    <RadioGroup legend="Receive passcode via:" options=phone_methods() value=channel />
                     <button type="submit" class="button primary" disabled=move || pending.get()>"Next"</button>
                 </form>
             }

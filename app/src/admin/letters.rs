@@ -13,7 +13,7 @@ pub const FILE_NAME: &str = "registration-letter.pdf";
 pub async fn registration_letter(admin: Admin) -> Result<Response, AppError> {
     let org = repo::registration(&admin).await?;
     let registered_at = org.registered_at.ok_or(AppError::NotFound)?;
-    let npis = repo::npis(&admin).await?;
+    let npis = repo::npis(&mut *admin.state.db.conn().await?, admin.organization_id()).await?;
     let settings = &admin.state.settings;
     let tin_last4: String = org
         .tax_id
@@ -35,7 +35,7 @@ pub async fn registration_letter(admin: Admin) -> Result<Response, AppError> {
         ),
         "Its Organization Administrators manage who in the office may use the portal. The NPIs registered are:".into(),
     ];
-    paragraphs.extend(npis.iter().map(|(npi, name)| format!("NPI {npi}: {name}")));
+    paragraphs.extend(npis.iter().map(|n| format!("NPI {}: {}", n.npi, n.name)));
     paragraphs.push(format!(
         "Issued {} to {} ({}).",
         settings.calendar.format_date(admin.state.clock.unix()),

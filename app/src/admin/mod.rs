@@ -51,6 +51,7 @@ pub struct NewUser {
 
 /// One NPI of the organization, as the wizard lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct NpiOption {
     pub provider_id: i64,
     pub npi: String,

@@ -1,8 +1,10 @@
-//! The administration repository: the SQL of the admin screens, each query scoped to the
-//! caller's organization.
+//! The administration repository: the SQL of the admin screens. Every query of an office's
+//! users is scoped by the organization the caller administers.
 
+use super::NpiOption;
 use crate::error::AppError;
 use crate::ssr::guard::Admin;
+use crate::ssr::repo::Conn;
 
 /// What the organization's registration letter states.
 #[derive(sqlx::FromRow)]
@@ -27,12 +29,673 @@ pub async fn registration(admin: &Admin) -> Result<Registration, AppError> {
     .ok_or(AppError::NotFound)
 }
 
-/// The NPIs of the organization, by NPI.
-pub async fn npis(admin: &Admin) -> Result<Vec<(String, String)>, AppError> {
-    Ok(
-        sqlx::query_as("SELECT npi, name FROM providers WHERE organization_id = $1 ORDER BY npi")
-            .bind(admin.organization_id())
-            .fetch_all(&admin.state.db.pool)
-            .await?,
+/// The organization's NPIs in NPI order.
+pub async fn npis(conn: &mut Conn, organization_id: i64) -> Result<Vec<NpiOption>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id AS provider_id, npi, name FROM providers WHERE organization_id = $1 ORDER BY npi",
     )
+    .bind(organization_id)
+    .fetch_all(conn)
+    .await
+}
+
+// --- User Management ---------------------------------------------------------------------
+
+/// A row of "User Management".
+#[derive(sqlx::FromRow)]
+pub struct UserListRow {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub invited: i64,
+    pub org_role: String,
+    pub role_preset: Option<String>,
+    pub status: String,
+}
+
+/// The organization's users whose name or email contains `search` (at most 500).
+pub async fn users(
+    conn: &mut Conn,
+    organization_id: i64,
+    search: &str,
+) -> Result<Vec<UserListRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.first_name, u.last_name, u.email, CASE WHEN u.password_hash IS NULL THEN 1 ELSE 0 END AS invited, \
+         m.org_role, m.role_preset, m.status \
+         FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.organization_id = $1 AND m.status <> 'removed' \
+         AND (LOWER(u.first_name || ' ' || u.last_name) LIKE $2 ESCAPE '\\' OR LOWER(u.email) LIKE $2 ESCAPE '\\') \
+         ORDER BY u.last_name, u.first_name, u.id LIMIT 500",
+    )
+    .bind(organization_id)
+    .bind(contains_pattern(search))
+    .fetch_all(conn)
+    .await
+}
+
+/// `%text%` for LIKE, lower-cased, with `%`, `_` and `\` taken literally.
+pub fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// The account with this email, if any.
+pub async fn user_by_email(conn: &mut Conn, email: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The status of a user's membership in the organization, removed ones included.
+pub async fn membership_status(
+    conn: &mut Conn,
+    organization_id: i64,
+    user_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT status FROM memberships WHERE user_id = $1 AND organization_id = $2")
+        .bind(user_id)
+        .bind(organization_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Someone removed before comes back, starting from no permissions.
+pub async fn rejoin(
+    conn: &mut Conn,
+    now: i64,
+    organization_id: i64,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE memberships SET status = 'active', org_role = 'none', role_preset = NULL, position = NULL, \
+         position_other = NULL, verified_at = NULL, separation_date = NULL, removal_reason = NULL, \
+         awaiting_permissions_since = $1, updated_at = $1 WHERE user_id = $2 AND organization_id = $3",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(organization_id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// A person added by an administrator, not yet registered.
+pub struct NewAccount<'a> {
+    pub email: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub phone: &'a str,
+    pub business_phone: Option<&'a str>,
+}
+
+/// Creates the account; a unique violation names `users_email_unique` (`users.email`).
+pub async fn insert_user(
+    conn: &mut Conn,
+    now: i64,
+    user: NewAccount<'_>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO users (email, first_name, last_name, phone, business_phone, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(user.email)
+    .bind(user.first_name)
+    .bind(user.last_name)
+    .bind(user.phone)
+    .bind(user.business_phone)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+/// A new membership with no permissions yet (the clock of "never assigned" starts).
+pub async fn insert_membership(
+    conn: &mut Conn,
+    now: i64,
+    organization_id: i64,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO memberships (user_id, organization_id, org_role, status, awaiting_permissions_since, created_at, updated_at) \
+         VALUES ($1, $2, 'none', 'active', $3, $3, $3)",
+    )
+    .bind(user_id)
+    .bind(organization_id)
+    .bind(now)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// A domain used again is listed again.
+pub async fn restore_domain(
+    conn: &mut Conn,
+    organization_id: i64,
+    domain: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM removed_domains WHERE organization_id = $1 AND domain = $2")
+        .bind(organization_id)
+        .bind(domain)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn phone(conn: &mut Conn, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT phone FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// A reactivated user who never got permissions gets another full period.
+pub async fn reactivate(conn: &mut Conn, now: i64, membership_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE memberships SET status = 'active', updated_at = $1, \
+         awaiting_permissions_since = CASE WHEN awaiting_permissions_since IS NULL THEN NULL ELSE $1 END WHERE id = $2",
+    )
+    .bind(now)
+    .bind(membership_id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// An added user still waiting for permissions since before the cutoff.
+#[derive(sqlx::FromRow)]
+pub struct Unassigned {
+    pub id: i64,
+    pub user_id: i64,
+    pub organization_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+pub async fn unassigned_since(
+    conn: &mut Conn,
+    cutoff: i64,
+) -> Result<Vec<Unassigned>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.id, m.user_id, m.organization_id, u.first_name, u.last_name FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.status = 'active' AND m.awaiting_permissions_since IS NOT NULL AND m.awaiting_permissions_since <= $1",
+    )
+    .bind(cutoff)
+    .fetch_all(conn)
+    .await
+}
+
+/// Deactivates the membership only if it is still waiting since before the cutoff: permissions
+/// may have been assigned meanwhile, and another instance may be doing the same.
+pub async fn deactivate_if_unassigned(
+    conn: &mut Conn,
+    now: i64,
+    membership_id: i64,
+    cutoff: i64,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query(
+        "UPDATE memberships SET status = 'deactivated', updated_at = $1 WHERE id = $2 AND status = 'active' \
+         AND awaiting_permissions_since IS NOT NULL AND awaiting_permissions_since <= $3",
+    )
+    .bind(now)
+    .bind(membership_id)
+    .bind(cutoff)
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+// --- The invitation ----------------------------------------------------------------------
+
+/// An added user, as the invitation's "Account Information" shows them.
+#[derive(sqlx::FromRow)]
+pub struct Invitee {
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: Option<String>,
+}
+
+pub async fn invitee(conn: &mut Conn, user_id: i64) -> Result<Invitee, sqlx::Error> {
+    sqlx::query_as("SELECT first_name, last_name, phone FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// The invitee's own name and phone, while they have not registered yet.
+pub async fn set_invitee(
+    conn: &mut Conn,
+    user_id: i64,
+    first_name: &str,
+    last_name: &str,
+    phone: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET first_name = $1, last_name = $2, phone = $3 WHERE id = $4 AND password_hash IS NULL")
+        .bind(first_name)
+        .bind(last_name)
+        .bind(phone)
+        .bind(user_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+// --- Email changes -----------------------------------------------------------------------
+
+/// Memberships of the user in other organizations (or plan staff), which keep the email
+/// address out of this office's hands.
+pub async fn ties_elsewhere(
+    conn: &mut Conn,
+    organization_id: i64,
+    user_id: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.user_id = $1 AND (m.organization_id <> $2 AND m.status <> 'removed' OR u.is_operator = 1)",
+    )
+    .bind(user_id)
+    .bind(organization_id)
+    .fetch_one(conn)
+    .await
+}
+
+/// The new address waiting for confirmation, if any.
+pub async fn pending_email(
+    conn: &mut Conn,
+    now: i64,
+    organization_id: i64,
+    user_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT new_email FROM email_changes WHERE user_id = $1 AND organization_id = $2 \
+         AND used_at IS NULL AND voided_at IS NULL AND expires_at > $3 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(user_id)
+    .bind(organization_id)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+pub struct NewEmailChange<'a> {
+    pub organization_id: i64,
+    pub user_id: i64,
+    pub new_email: &'a str,
+    pub secret_hash: &'a str,
+    pub requested_by: i64,
+    pub expires_at: i64,
+}
+
+/// Records a change waiting for the new address, voiding the user's earlier ones.
+pub async fn request_email_change(
+    conn: &mut Conn,
+    now: i64,
+    change: NewEmailChange<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE email_changes SET voided_at = $1 WHERE user_id = $2 AND used_at IS NULL AND voided_at IS NULL",
+    )
+    .bind(now)
+    .bind(change.user_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO email_changes (user_id, organization_id, new_email, secret_hash, requested_by, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(change.user_id)
+    .bind(change.organization_id)
+    .bind(change.new_email)
+    .bind(change.secret_hash)
+    .bind(change.requested_by)
+    .bind(now)
+    .bind(change.expires_at)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+#[derive(sqlx::FromRow)]
+pub struct EmailChange {
+    pub id: i64,
+    pub user_id: i64,
+    pub organization_id: i64,
+    pub new_email: String,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+    pub voided_at: Option<i64>,
+    pub requested_by: i64,
+}
+
+pub async fn email_change(
+    conn: &mut Conn,
+    secret_hash: &str,
+) -> Result<Option<EmailChange>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, user_id, organization_id, new_email, expires_at, used_at, voided_at, requested_by \
+         FROM email_changes WHERE secret_hash = $1",
+    )
+    .bind(secret_hash)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Whether the change still stands as it was asked: the user works for that office alone, and
+/// the one who asked is still its active Org Admin.
+pub async fn still_as_asked(conn: &mut Conn, change: &EmailChange) -> Result<bool, sqlx::Error> {
+    let score: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM memberships WHERE user_id = $1 AND organization_id = $2 AND status <> 'removed') \
+         - (SELECT COUNT(*) FROM memberships WHERE user_id = $1 AND organization_id <> $2 AND status <> 'removed') \
+         + (SELECT COUNT(*) FROM memberships WHERE user_id = $3 AND organization_id = $2 AND org_role = 'admin' AND status = 'active')",
+    )
+    .bind(change.user_id)
+    .bind(change.organization_id)
+    .bind(change.requested_by)
+    .fetch_one(conn)
+    .await?;
+    Ok(score == 2)
+}
+
+pub async fn email(conn: &mut Conn, user_id: i64) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// Uses the change once and sets the new address; false if it was used meanwhile. A unique
+/// violation names `users_email_unique` (`users.email`).
+pub async fn apply_email_change(
+    conn: &mut Conn,
+    now: i64,
+    change: &EmailChange,
+) -> Result<bool, sqlx::Error> {
+    let spent =
+        sqlx::query("UPDATE email_changes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(change.id)
+            .execute(&mut *conn)
+            .await?;
+    if spent.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
+        .bind(&change.new_email)
+        .bind(change.user_id)
+        .execute(conn)
+        .await?;
+    Ok(true)
+}
+
+// --- The permission wizard ---------------------------------------------------------------
+
+/// The role, preset and position of a membership.
+#[derive(sqlx::FromRow)]
+pub struct Role {
+    pub org_role: String,
+    pub role_preset: Option<String>,
+    pub position: Option<String>,
+    pub position_other: Option<String>,
+}
+
+pub async fn role(conn: &mut Conn, membership_id: i64) -> Result<Role, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT org_role, role_preset, position, position_other FROM memberships WHERE id = $1",
+    )
+    .bind(membership_id)
+    .fetch_one(conn)
+    .await
+}
+
+/// Sets the role, preset and position; the user no longer waits for permissions.
+pub async fn set_role(
+    conn: &mut Conn,
+    now: i64,
+    membership_id: i64,
+    role: &Role,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE memberships SET org_role = $1, role_preset = $2, position = $3, position_other = $4, \
+         awaiting_permissions_since = NULL, updated_at = $5 WHERE id = $6",
+    )
+    .bind(&role.org_role)
+    .bind(&role.role_preset)
+    .bind(&role.position)
+    .bind(&role.position_other)
+    .bind(now)
+    .bind(membership_id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// The wizard's saved draft: the step it was on and the permissions as JSON.
+#[derive(sqlx::FromRow)]
+pub struct Draft {
+    pub step: i64,
+    pub data: String,
+}
+
+pub async fn draft(conn: &mut Conn, membership_id: i64) -> Result<Option<Draft>, sqlx::Error> {
+    sqlx::query_as("SELECT step, data FROM permission_drafts WHERE membership_id = $1")
+        .bind(membership_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Saves the draft in one statement, so a double submit cannot collide with itself.
+pub async fn save_draft(
+    conn: &mut Conn,
+    now: i64,
+    membership_id: i64,
+    draft: &Draft,
+    by: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO permission_drafts (membership_id, step, data, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (membership_id) DO UPDATE SET step = excluded.step, data = excluded.data, \
+         updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+    )
+    .bind(membership_id)
+    .bind(draft.step)
+    .bind(&draft.data)
+    .bind(by)
+    .bind(now)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+pub async fn delete_draft(conn: &mut Conn, membership_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM permission_drafts WHERE membership_id = $1")
+        .bind(membership_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+// --- Domain Management -------------------------------------------------------------------
+
+/// A user of the organization, for grouping by email domain.
+#[derive(sqlx::FromRow)]
+pub struct DomainUser {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub status: String,
+}
+
+pub async fn domain_users(
+    conn: &mut Conn,
+    organization_id: i64,
+) -> Result<Vec<DomainUser>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.email, u.first_name, u.last_name, m.status FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.organization_id = $1 AND m.status <> 'removed' ORDER BY u.last_name, u.first_name",
+    )
+    .bind(organization_id)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn removed_domains(
+    conn: &mut Conn,
+    organization_id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT domain FROM removed_domains WHERE organization_id = $1")
+        .bind(organization_id)
+        .fetch_all(conn)
+        .await
+}
+
+/// A unique violation names `removed_domains_pkey` (`removed_domains.organization_id, …`).
+pub async fn remove_domain(
+    conn: &mut Conn,
+    now: i64,
+    organization_id: i64,
+    domain: &str,
+    by: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO removed_domains (organization_id, domain, removed_by, removed_at) VALUES ($1, $2, $3, $4)")
+        .bind(organization_id)
+        .bind(domain)
+        .bind(by)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+// --- Verify Users ------------------------------------------------------------------------
+
+/// Where the office's 60-day verification stands.
+#[derive(sqlx::FromRow)]
+pub struct Verification {
+    pub verified_at: Option<i64>,
+    pub registered_at: Option<i64>,
+    pub suspended_at: Option<i64>,
+    pub verification_submitted_at: Option<i64>,
+}
+
+pub async fn verification(
+    conn: &mut Conn,
+    organization_id: i64,
+) -> Result<Verification, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT verified_at, registered_at, suspended_at, verification_submitted_at FROM organizations WHERE id = $1",
+    )
+    .bind(organization_id)
+    .fetch_one(conn)
+    .await
+}
+
+/// An active user to verify.
+#[derive(sqlx::FromRow)]
+pub struct ToVerify {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub org_role: String,
+    pub role_preset: Option<String>,
+    pub position: Option<String>,
+    pub position_other: Option<String>,
+    pub verified_at: Option<i64>,
+}
+
+pub async fn users_to_verify(
+    conn: &mut Conn,
+    organization_id: i64,
+) -> Result<Vec<ToVerify>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.first_name, u.last_name, u.email, m.org_role, m.role_preset, m.position, m.position_other, m.verified_at \
+         FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.organization_id = $1 AND m.status = 'active' ORDER BY u.last_name, u.first_name, u.id",
+    )
+    .bind(organization_id)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn mark_verified(
+    conn: &mut Conn,
+    now: i64,
+    membership_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE memberships SET verified_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(membership_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Verification finished after the deadline: waits for the plan to reinstate the office.
+pub async fn submit_verification(
+    conn: &mut Conn,
+    now: i64,
+    organization_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE organizations SET verification_submitted_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(organization_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Verification finished in time: the next 60 days start.
+pub async fn complete_verification(
+    conn: &mut Conn,
+    now: i64,
+    organization_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE organizations SET verified_at = $1, verification_submitted_at = NULL WHERE id = $2",
+    )
+    .bind(now)
+    .bind(organization_id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Removes a user from the office: no role, no permissions, no draft, no session there.
+pub async fn remove_member(
+    conn: &mut Conn,
+    now: i64,
+    membership_id: i64,
+    separation_date: &str,
+    reason: &str,
+) -> Result<(), sqlx::Error> {
+    crate::ssr::repo::grants::clear(conn, membership_id).await?;
+    delete_draft(conn, membership_id).await?;
+    sqlx::query(
+        "UPDATE memberships SET status = 'removed', org_role = 'none', separation_date = $1, removal_reason = $2, \
+         awaiting_permissions_since = NULL, updated_at = $3 WHERE id = $4",
+    )
+    .bind(separation_date)
+    .bind(reason)
+    .bind(now)
+    .bind(membership_id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn search_text_is_taken_literally() {
+        assert_eq!(super::contains_pattern(" Ann_50% "), "%ann\\_50\\%%");
+        assert_eq!(super::contains_pattern(""), "%%");
+    }
 }

@@ -5,7 +5,7 @@ use crate::auth::{PageAccess, Require};
 use crate::domain::verification::VerifyState;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::ssr::guard::{require, Access, Admin};
+use crate::ssr::guard::{require, Access};
 use crate::ui::{field_errors, Column, DataTable, ErrorSummary, Field, Modal, Toasts};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -41,25 +41,25 @@ pub struct VerifyData {
 #[server(endpoint = "admin/verify/summary")]
 pub async fn load_verify_summary() -> Result<VerifySummary, AppError> {
     let admin = require(Access::VERIFYING_ADMIN).await?;
-    ssr::summary_for_caller(admin).await
+    super::ssr::verify::summary_for_caller(admin).await
 }
 
 #[server(endpoint = "admin/verify")]
 pub async fn load_verify_list() -> Result<VerifyData, AppError> {
     let admin = require(Access::VERIFYING_ADMIN).await?;
-    ssr::data(admin).await
+    super::ssr::verify::data(admin).await
 }
 
 #[server(endpoint = "admin/verify/user")]
 pub async fn verify_user(user_id: i64) -> Result<(), AppError> {
     let admin = require(Access::VERIFYING_ADMIN).await?;
-    ssr::verify_user(admin, user_id).await
+    super::ssr::verify::verify_user(admin, user_id).await
 }
 
 #[server(endpoint = "admin/verify/confirm")]
 pub async fn confirm_verification() -> Result<String, AppError> {
     let admin = require(Access::VERIFYING_ADMIN).await?;
-    ssr::confirm(admin).await
+    super::ssr::verify::confirm(admin).await
 }
 
 #[server(endpoint = "admin/users/remove")]
@@ -69,244 +69,7 @@ pub async fn remove_user(
     reason: String,
 ) -> Result<(), AppError> {
     let admin = require(Access::VERIFYING_ADMIN).await?;
-    ssr::remove(admin, user_id, separation_date, reason).await
-}
-
-#[cfg(feature = "ssr")]
-pub(crate) mod ssr {
-    use super::*;
-    use crate::admin::ssr::{member, record_change, LAST_ADMIN};
-    use crate::domain::permissions::OrgRole;
-    use crate::domain::verification::{days_left_at, lapsed, state};
-    use crate::domain::UsDate;
-    use crate::error::Checker;
-    use crate::ssr::AppState;
-    use sqlx::Row;
-
-    /// The organization's verification: days left, and whether it lapsed.
-    pub async fn summary(
-        state_: &AppState,
-        organization_id: i64,
-    ) -> Result<(VerifySummary, Option<i64>), AppError> {
-        let row = sqlx::query(
-            "SELECT verified_at, registered_at, suspended_at, verification_submitted_at FROM organizations WHERE id = $1",
-        )
-        .bind(organization_id)
-        .fetch_one(&state_.db.pool)
-        .await?;
-        let (verified_at, registered_at, suspended_at): (Option<i64>, Option<i64>, Option<i64>) = (
-            row.try_get("verified_at")?,
-            row.try_get("registered_at")?,
-            row.try_get("suspended_at")?,
-        );
-        let now = state_.clock.unix();
-        let tz = &state_.settings.calendar;
-        let days_left = days_left_at(verified_at, registered_at, now, tz);
-        Ok((
-            VerifySummary {
-                days_left,
-                state: state(days_left),
-                lapsed: lapsed(verified_at, registered_at, suspended_at, now, tz),
-                submitted: row
-                    .try_get::<Option<i64>, _>("verification_submitted_at")?
-                    .is_some(),
-            },
-            verified_at.or(registered_at),
-        ))
-    }
-
-    pub async fn summary_for_caller(
-        Admin { caller, org }: Admin,
-    ) -> Result<VerifySummary, AppError> {
-        Ok(summary(&caller.state, org.organization_id).await?.0)
-    }
-
-    pub async fn data(Admin { caller, org }: Admin) -> Result<VerifyData, AppError> {
-        let state_ = &caller.state;
-        let (summary, cycle_start) = summary(state_, org.organization_id).await?;
-        let rows = sqlx::query(
-            "SELECT u.id, u.first_name, u.last_name, u.email, m.org_role, m.role_preset, m.position, m.position_other, m.verified_at \
-             FROM memberships m JOIN users u ON u.id = m.user_id \
-             WHERE m.organization_id = $1 AND m.status = 'active' ORDER BY u.last_name, u.first_name, u.id",
-        )
-        .bind(org.organization_id)
-        .fetch_all(&state_.db.pool)
-        .await?;
-        let users = rows
-            .into_iter()
-            .map(|r| {
-                let role = OrgRole::parse(&r.try_get::<String, _>("org_role")?);
-                let preset: Option<String> = r.try_get("role_preset")?;
-                let position: Option<String> = r.try_get("position")?;
-                let other: Option<String> = r.try_get("position_other")?;
-                let verified_at: Option<i64> = r.try_get("verified_at")?;
-                Ok(VerifyRow {
-                    id: r.try_get("id")?,
-                    name: crate::ssr::db::full_name(&r)?,
-                    email: r.try_get("email")?,
-                    role: match preset {
-                        Some(p) => format!("{}: {p}", role.label()),
-                        None => role.label().to_string(),
-                    },
-                    position: match (position.as_deref(), other) {
-                        (Some("Other"), Some(o)) => o,
-                        (Some(p), _) => p.to_string(),
-                        _ => "Not set".into(),
-                    },
-                    verified: verified_in_cycle(verified_at, cycle_start),
-                })
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        Ok(VerifyData { summary, users })
-    }
-
-    /// Verified since the last complete verification of the office.
-    fn verified_in_cycle(verified_at: Option<i64>, cycle_start: Option<i64>) -> bool {
-        match (verified_at, cycle_start) {
-            (Some(v), Some(start)) => v > start,
-            (Some(_), None) => true,
-            _ => false,
-        }
-    }
-
-    pub async fn verify_user(Admin { caller, org }: Admin, user_id: i64) -> Result<(), AppError> {
-        let m = member(&caller.state, org.organization_id, user_id).await?;
-        if m.status != "active" {
-            return Err(AppError::Conflict("Only active users are verified.".into()));
-        }
-        sqlx::query("UPDATE memberships SET verified_at = $1 WHERE id = $2")
-            .bind(caller.state.clock.unix())
-            .bind(m.membership_id)
-            .execute(&caller.state.db.pool)
-            .await?;
-        record_change(
-            &caller.state,
-            org.organization_id,
-            user_id,
-            Some(caller.user_id),
-            "user.verify",
-            "",
-            "Role and settings verified",
-            "",
-            caller.ip.clone(),
-        )
-        .await
-    }
-
-    pub async fn confirm(Admin { caller, org }: Admin) -> Result<String, AppError> {
-        let state_ = &caller.state;
-        let (summary, cycle_start) = summary(state_, org.organization_id).await?;
-        let pending: Vec<Option<i64>> = sqlx::query_scalar(
-            "SELECT verified_at FROM memberships WHERE organization_id = $1 AND status = 'active'",
-        )
-        .bind(org.organization_id)
-        .fetch_all(&state_.db.pool)
-        .await?;
-        let left = pending
-            .iter()
-            .filter(|v| !verified_in_cycle(**v, cycle_start))
-            .count();
-        if left > 0 {
-            return Err(AppError::Conflict(format!(
-                "Verify every user before confirming: {left} left. Use “Save & Close” to finish later."
-            )));
-        }
-        let now = state_.clock.unix();
-        let message = if summary.lapsed {
-            sqlx::query("UPDATE organizations SET verification_submitted_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(org.organization_id)
-                .execute(&state_.db.pool)
-                .await?;
-            "Your users are verified. Access returns for everyone when the plan reinstates your office.".to_string()
-        } else {
-            sqlx::query("UPDATE organizations SET verified_at = $1, verification_submitted_at = NULL WHERE id = $2")
-                .bind(now)
-                .bind(org.organization_id)
-                .execute(&state_.db.pool)
-                .await?;
-            format!(
-                "Your users are verified. Days Left To Verify: {}.",
-                crate::domain::verification::VERIFY_EVERY_DAYS
-            )
-        };
-        caller
-            .audit(
-                Some(org.organization_id),
-                "organization.verify_users",
-                format!("organization:{}", org.organization_id),
-                format!("{} users", pending.len()),
-            )
-            .await?;
-        Ok(message)
-    }
-
-    pub async fn remove(
-        Admin { caller, org }: Admin,
-        user_id: i64,
-        separation_date: String,
-        reason: String,
-    ) -> Result<(), AppError> {
-        let state_ = &caller.state;
-        let m = member(state_, org.organization_id, user_id).await?;
-        let mut check = Checker::new();
-        let date = check.check("separation_date", UsDate::parse(&separation_date));
-        let reason = reason.trim().to_string();
-        if reason.is_empty() {
-            check.add("reason", "Enter the reason the user is being removed.");
-        } else if reason.chars().count() > 500 {
-            check.add("reason", "Use at most 500 characters.");
-        }
-        check.finish()?;
-        let date = date.expect("checked");
-        let now = state_.clock.unix();
-        let mut tx = crate::admin::ssr::lock_organization(state_, org.organization_id).await?;
-        if m.org_role == OrgRole::Admin
-            && m.status == "active"
-            && crate::admin::ssr::last_admin(&mut tx, org.organization_id, user_id).await?
-        {
-            return Err(AppError::Conflict(LAST_ADMIN.into()));
-        }
-        for table in [
-            "npi_permissions",
-            "correspondence_permissions",
-            "module_permissions",
-            "permission_drafts",
-        ] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE membership_id = $1"))
-                .bind(m.membership_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query(
-            "UPDATE memberships SET status = 'removed', org_role = 'none', separation_date = $1, removal_reason = $2, \
-             awaiting_permissions_since = NULL, updated_at = $3 WHERE id = $4",
-        )
-        .bind(date.iso())
-        .bind(&reason)
-        .bind(now)
-        .bind(m.membership_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND organization_id = $2")
-            .bind(user_id)
-            .bind(org.organization_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        record_change(
-            state_,
-            org.organization_id,
-            user_id,
-            Some(caller.user_id),
-            "user.remove",
-            &m.status,
-            &format!("Removed; separation date {date}"),
-            &reason,
-            caller.ip.clone(),
-        )
-        .await
-    }
+    super::ssr::verify::remove(admin, user_id, separation_date, reason).await
 }
 
 /// The "Verify Users" link of User Management, with the days left and its colour.

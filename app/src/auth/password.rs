@@ -3,7 +3,7 @@
 
 use super::password_policy::{self, checklist};
 use super::session_info::SessionResource;
-use crate::domain::Email;
+use crate::domain::{ContactMethod, Email};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, User, Visitor};
@@ -29,7 +29,7 @@ pub async fn password_link_step(t: String) -> Result<LinkStep, AppError> {
 }
 
 #[server(endpoint = "password/link/send")]
-pub async fn password_link_send(t: String, channel: String) -> Result<LinkStep, AppError> {
+pub async fn password_link_send(t: String, channel: ContactMethod) -> Result<LinkStep, AppError> {
     let visitor = require(Access::ANYONE).await?;
     ssr::link_send(visitor, t, channel).await
 }
@@ -174,7 +174,7 @@ pub(crate) mod ssr {
     pub async fn link_send(
         visitor: Visitor,
         t: String,
-        channel: String,
+        channel: ContactMethod,
     ) -> Result<LinkStep, AppError> {
         let state = visitor.state.clone();
         let link = match usable(&state, &t).await? {
@@ -186,7 +186,7 @@ pub(crate) mod ssr {
             &state,
             Purpose::PasswordLink,
             &subject(&link),
-            Channel::phone(&channel),
+            Channel::phone(channel),
             &phone,
         )
         .await?;
@@ -348,14 +348,7 @@ pub(crate) mod ssr {
             ));
         }
         check_new_password(&state, link.user_id, &password, &again).await?;
-        let now = state.clock.unix();
-        let spent =
-            sqlx::query("UPDATE password_links SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-                .bind(now)
-                .bind(link.id)
-                .execute(&state.db.pool)
-                .await?;
-        if spent.rows_affected() != 1 {
+        if !password_links::spend(&state, link.id).await? {
             return Ok(LinkStep::Invalid {
                 message: INVALID.into(),
             });
@@ -485,7 +478,7 @@ pub fn SetPasswordPage() -> impl IntoView {
     let initial = Resource::new(token, password_link_step);
     let flow = StepFlow::<LinkStep>::new();
     let (step, error, pending) = (flow.step, flow.error, flow.pending);
-    let send = Callback::new(move |(channel, _): (String, Option<String>)| {
+    let send = Callback::new(move |(channel, _): (ContactMethod, Option<String>)| {
         flow.run(password_link_send(token(), channel))
     });
     let verify = Callback::new(move |code: String| flow.run(password_link_verify(token(), code)));

@@ -2,7 +2,7 @@
 
 use super::session_info::{SessionResource, SwitchOrganization};
 use crate::domain::permissions::OrgKind;
-use crate::domain::Email;
+use crate::domain::{ContactMethod, Email};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Visitor};
@@ -31,7 +31,7 @@ pub async fn log_in(email: String, password: String) -> Result<PasscodeNeeded, A
 
 /// Sends the sign-in passcode by "sms", "voice" or "email"; answers the prefix shown.
 #[server(endpoint = "log-in/send-passcode")]
-pub async fn send_sign_in_passcode(channel: String) -> Result<String, AppError> {
+pub async fn send_sign_in_passcode(channel: ContactMethod) -> Result<String, AppError> {
     let visitor = require(Access::ANYONE).await?;
     ssr::send_passcode(visitor, channel).await
 }
@@ -41,7 +41,7 @@ pub async fn send_sign_in_passcode(channel: String) -> Result<String, AppError> 
 #[server(endpoint = "log-in/verify-passcode")]
 pub async fn verify_sign_in_passcode(
     code: String,
-    method: Option<String>,
+    method: Option<ContactMethod>,
 ) -> Result<String, AppError> {
     let visitor = require(Access::ANYONE).await?;
     ssr::verify_passcode(visitor, code, method).await
@@ -222,14 +222,18 @@ pub(crate) mod ssr {
         ))
     }
 
-    pub async fn send_passcode(visitor: Visitor, channel: String) -> Result<String, AppError> {
+    pub async fn send_passcode(
+        visitor: Visitor,
+        channel: ContactMethod,
+    ) -> Result<String, AppError> {
         let state = visitor.state.clone();
         let (challenge, _, email, phone) = challenged_user(&state).await?;
-        let (channel, destination) = match channel.as_str() {
-            "email" => (Channel::Email, email),
-            "voice" => (Channel::Voice, phone.unwrap_or_default()),
-            _ => (Channel::Sms, phone.unwrap_or_default()),
+        let destination = match channel {
+            ContactMethod::Email => email,
+            _ => phone.unwrap_or_default(),
         };
+        let channel = Channel::of(channel)
+            .ok_or_else(|| AppError::field("channel", "Choose SMS, Voice or Email."))?;
         let sent = passcodes::send(
             &state,
             Purpose::SignIn,
@@ -244,13 +248,13 @@ pub(crate) mod ssr {
     pub async fn verify_passcode(
         visitor: Visitor,
         code: String,
-        method: Option<String>,
+        method: Option<ContactMethod>,
     ) -> Result<String, AppError> {
         let state = visitor.state.clone();
         let (challenge, user_id, email, _) = challenged_user(&state).await?;
         let now = state.clock.unix();
         let subject = format!("sign_in:{challenge}");
-        let checked = if method.as_deref() == Some("authenticator") {
+        let checked = if method == Some(ContactMethod::Authenticator) {
             crate::auth::authenticator::ssr::verify_for_user(&state, user_id, &email, &code).await
         } else {
             passcodes::verify(
@@ -357,10 +361,14 @@ pub async fn begin_session(state: &crate::ssr::AppState, user_id: i64) -> Result
 }
 
 /// The ways a sign-in passcode can come: SMS, voice, email, and the authenticator app if enrolled.
-fn sign_in_methods(authenticator: bool) -> Vec<(&'static str, &'static str)> {
-    let mut methods = vec![("sms", "SMS"), ("voice", "Voice"), ("email", "Email")];
+fn sign_in_methods(authenticator: bool) -> Vec<ContactMethod> {
+    let mut methods = vec![
+        ContactMethod::Sms,
+        ContactMethod::Voice,
+        ContactMethod::Email,
+    ];
     if authenticator {
-        methods.push(("authenticator", "Authenticator app"));
+        methods.push(ContactMethod::Authenticator);
     }
     methods
 }
@@ -402,10 +410,10 @@ pub fn LogInPage() -> impl IntoView {
             }));
         }
     });
-    let method = RwSignal::new(String::new());
-    let send = Callback::new(move |(channel, _): (String, Option<String>)| {
-        method.set(channel.clone());
-        if channel == "authenticator" {
+    let method = RwSignal::new(ContactMethod::Sms);
+    let send = Callback::new(move |(channel, _): (ContactMethod, Option<String>)| {
+        method.set(channel);
+        if channel == ContactMethod::Authenticator {
             // Nothing to send: the app shows the code.
             passcode_error.set(None);
             stage.set(Some(PasscodeStage::Enter {
@@ -419,7 +427,7 @@ pub fn LogInPage() -> impl IntoView {
             Some(PasscodeStage::Choose { last4 } | PasscodeStage::Enter { last4, .. }) => last4,
             None => String::new(),
         };
-        let sent_to = if channel == "email" {
+        let sent_to = if channel == ContactMethod::Email {
             "your email address".to_string()
         } else {
             format!("phone number ending in {last4}")

@@ -1,6 +1,7 @@
 //! Step-up: some actions (viewing a PIN or passkey, changing password, phone or email,
 //! enrolling an authenticator) need a one-time passcode entered within the last 5 minutes.
 
+use crate::domain::ContactMethod;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, User};
@@ -8,7 +9,7 @@ use crate::ui::{Modal, OtpChoose, OtpEnter};
 use leptos::prelude::*;
 
 #[server(endpoint = "step-up/send")]
-pub async fn send_step_up_passcode(channel: String) -> Result<String, AppError> {
+pub async fn send_step_up_passcode(channel: ContactMethod) -> Result<String, AppError> {
     let user = require(Access::EXPIRED_PASSWORD).await?;
     ssr::send(user, channel).await
 }
@@ -31,16 +32,16 @@ pub(crate) mod ssr {
         format!("step_up:{}", caller.session_hash)
     }
 
-    pub async fn send(User(caller): User, channel: String) -> Result<String, AppError> {
+    pub async fn send(User(caller): User, channel: ContactMethod) -> Result<String, AppError> {
         let state = &caller.state;
-        let (channel, to) = if channel == "email" {
+        let (channel, to) = if channel == ContactMethod::Email {
             (Channel::Email, caller.email.clone())
         } else {
             let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM users WHERE id = $1")
                 .bind(caller.user_id)
                 .fetch_one(&state.db.pool)
                 .await?;
-            (Channel::phone(&channel), phone.unwrap_or_default())
+            (Channel::phone(channel), phone.unwrap_or_default())
         };
         let sent = passcodes::send(state, Purpose::StepUp, &subject(&caller), channel, &to).await?;
         Ok(sent.prefix)
@@ -76,7 +77,7 @@ pub fn StepUpDialog(
     let prefix = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<AppError>);
     let pending = RwSignal::new(false);
-    let send = Callback::new(move |(channel, _): (String, Option<String>)| {
+    let send = Callback::new(move |(channel, _): (ContactMethod, Option<String>)| {
         pending.set(true);
         leptos::task::spawn_local(async move {
             pending.set(false);
@@ -109,7 +110,7 @@ pub fn StepUpDialog(
             {move || match prefix.get() {
                 None => view! {
                     <OtpChoose last4=last4.get_value() error=Signal::derive(move || error.get()) pending=Signal::derive(move || pending.get())
-                        on_send=send methods=vec![("sms", "SMS"), ("voice", "Voice"), ("email", "Email")] />
+                        on_send=send methods=vec![ContactMethod::Sms, ContactMethod::Voice, ContactMethod::Email] />
                 }.into_any(),
                 Some(p) => view! {
                     <OtpEnter prefix=p sent_to="you" error=Signal::derive(move || error.get()) pending=Signal::derive(move || pending.get())

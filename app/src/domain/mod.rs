@@ -4,6 +4,7 @@
 //! allowed), keeps one canonical form, and explains a rejection in a sentence for the field.
 
 pub mod calendar;
+mod contact;
 mod date;
 mod email;
 mod ids;
@@ -14,6 +15,7 @@ pub mod rules;
 pub mod verification;
 
 pub use calendar::Calendar;
+pub use contact::ContactMethod;
 pub use date::UsDate;
 pub use email::Email;
 pub use ids::{Cin, Ein, Npi, Ssn, TaxId, Zip};

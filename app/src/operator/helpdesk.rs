@@ -72,7 +72,7 @@ mod ssr {
     use crate::domain::permissions::{Module, RolePreset};
     use crate::domain::Email;
     use crate::ssr::password_links::{self, LinkPurpose};
-    use crate::ssr::{crypto, guard};
+    use crate::ssr::{crypto, guard, limits};
     use sqlx::Row;
 
     /// Wrong passkeys for one account within an hour before the help desk must stop trying.
@@ -131,17 +131,8 @@ mod ssr {
         passkey: String,
     ) -> Result<bool, AppError> {
         let state = &caller.state;
-        let since = state.clock.unix() - 3600;
-        let misses: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM audit_log WHERE action = 'helpdesk.passkey_mismatch' AND subject = $1 AND at > $2",
-        )
-        .bind(format!("user:{user_id}"))
-        .bind(since)
-        .fetch_one(&state.db.pool)
-        .await?;
-        if misses >= MAX_PASSKEY_MISMATCHES {
-            return Err(AppError::RateLimited);
-        }
+        let misses = format!("helpdesk-passkey:{user_id}");
+        limits::check(state, &misses, 3600, MAX_PASSKEY_MISMATCHES).await?;
         let sealed: Option<String> =
             sqlx::query_scalar("SELECT passkey_ciphertext FROM users WHERE id = $1")
                 .bind(user_id)
@@ -155,6 +146,9 @@ mod ssr {
         };
         let stored = crypto::open(&state.settings.secret_key, &sealed).ok_or(AppError::Internal)?;
         let matches = crypto::constant_time_eq(&stored, passkey.trim().as_bytes());
+        if !matches {
+            limits::hit(state, &misses).await?;
+        }
         log(
             &caller,
             if matches {
@@ -271,17 +265,7 @@ mod ssr {
         .bind(membership_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM module_permissions WHERE membership_id = $1")
-            .bind(membership_id)
-            .execute(&mut *tx)
-            .await?;
-        for module in Module::ALL {
-            sqlx::query("INSERT INTO module_permissions (membership_id, module) VALUES ($1, $2)")
-                .bind(membership_id)
-                .bind(module.as_str())
-                .execute(&mut *tx)
-                .await?;
-        }
+        crate::ssr::repo::grants::set_modules(&mut tx, membership_id, &Module::ALL).await?;
         tx.commit().await?;
         record_change(
             state,

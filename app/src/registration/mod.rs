@@ -11,6 +11,7 @@ mod view;
 
 pub use view::{JoinPage, RegistrationComplete};
 
+use crate::domain::ContactMethod;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access};
@@ -52,7 +53,7 @@ pub struct AccountForm {
     pub contact_email: String,
     pub phone: String,
     /// "sms" or "voice".
-    pub channel: String,
+    pub channel: ContactMethod,
 }
 
 #[server(endpoint = "registration/step")]
@@ -81,7 +82,7 @@ pub async fn submit_account(form: AccountForm) -> Result<Step, AppError> {
 
 #[server(endpoint = "registration/send-passcode")]
 pub async fn send_registration_passcode(
-    channel: String,
+    channel: ContactMethod,
     phone: Option<String>,
 ) -> Result<Step, AppError> {
     let visitor = require(Access::ANYONE).await?;

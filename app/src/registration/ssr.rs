@@ -1,14 +1,15 @@
 use super::tokens::{MAX_FAILED_TRIES, TOKEN_LOCK_MINUTES};
 use super::{AccountForm, Step};
 use crate::correspondence::CORRESPONDENCE_TYPES;
-use crate::domain::permissions::Module;
-use crate::domain::{Email, Phone, TaxId, Zip};
+use crate::domain::permissions::{Module, NpiLevel};
+use crate::domain::{ContactMethod, Email, Phone, TaxId, Zip};
 use crate::error::{AppError, Checker};
 use crate::ssr::clock::{DAY, MINUTE};
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::Visitor;
 use crate::ssr::outbox::Channel;
 use crate::ssr::passcodes::{self, Purpose};
+use crate::ssr::repo::grants;
 use crate::ssr::{audit, crypto, password_links, request_ip, session, AppState};
 use sqlx::Row;
 
@@ -237,7 +238,7 @@ pub async fn submit_account(visitor: Visitor, form: AccountForm) -> Result<Step,
     let zip = check.check("zip", Zip::parse(&form.zip));
     let contact = check.check("contact_email", Email::parse(&form.contact_email));
     let phone = check.check("phone", Phone::parse(&form.phone));
-    if form.channel != "sms" && form.channel != "voice" {
+    if !form.channel.is_phone() {
         check.add("channel", "Choose SMS or Voice.");
     }
     check.finish()?;
@@ -282,7 +283,7 @@ pub async fn submit_account(visitor: Visitor, form: AccountForm) -> Result<Step,
     .bind(form.last_name.trim())
     .bind(contact.as_str())
     .bind(phone.as_str())
-    .bind(&form.channel)
+    .bind(form.channel.as_str())
     .bind(&draft.id_hash)
     .execute(&state.db.pool)
     .await?;
@@ -292,7 +293,7 @@ pub async fn submit_account(visitor: Visitor, form: AccountForm) -> Result<Step,
         ..draft
     };
     // The passcode goes out at once by the method chosen on this form.
-    send(&state, &draft, &form.channel).await
+    send(&state, &draft, form.channel).await
 }
 
 /// Checks the EIN/SSN and pay-to ZIP typed against the token's organization. Each mismatch
@@ -413,32 +414,18 @@ pub(crate) async fn register_organization(
             .bind(organization_id)
             .fetch_all(&mut **tx)
             .await?;
-    for provider_id in providers {
-        sqlx::query("INSERT INTO npi_permissions (membership_id, provider_id, level) VALUES ($1, $2, 'admin')")
-            .bind(membership_id)
-            .bind(provider_id)
-            .execute(&mut **tx)
-            .await?;
-        for kind in CORRESPONDENCE_TYPES {
-            sqlx::query("INSERT INTO correspondence_permissions (membership_id, provider_id, correspondence_type) VALUES ($1, $2, $3)")
-                .bind(membership_id)
-                .bind(provider_id)
-                .bind(kind)
-                .execute(&mut **tx)
-                .await?;
-        }
-    }
-    for module in Module::ALL {
-        sqlx::query("INSERT INTO module_permissions (membership_id, module) VALUES ($1, $2)")
-            .bind(membership_id)
-            .bind(module.as_str())
-            .execute(&mut **tx)
-            .await?;
-    }
+    // The office's first Org Admin holds every NPI, every correspondence type and module.
+    let all_types: Vec<String> = CORRESPONDENCE_TYPES.iter().map(|t| t.to_string()).collect();
+    let granted = grants::Grants {
+        npis: providers.iter().map(|p| (*p, NpiLevel::Admin)).collect(),
+        correspondence: providers.iter().map(|p| (*p, all_types.clone())).collect(),
+        modules: Module::ALL.to_vec(),
+    };
+    grants::replace(tx, membership_id, &granted).await?;
     Ok(())
 }
 
-async fn send(state: &AppState, draft: &Draft, channel: &str) -> Result<Step, AppError> {
+async fn send(state: &AppState, draft: &Draft, channel: ContactMethod) -> Result<Step, AppError> {
     let channel = Channel::phone(channel);
     let phone = draft.phone.clone().unwrap_or_default();
     let sent = passcodes::send(
@@ -457,7 +444,7 @@ async fn send(state: &AppState, draft: &Draft, channel: &str) -> Result<Step, Ap
 
 pub async fn send_passcode(
     visitor: Visitor,
-    channel: String,
+    channel: ContactMethod,
     phone: Option<String>,
 ) -> Result<Step, AppError> {
     let state = visitor.state.clone();
@@ -471,7 +458,7 @@ pub async fn send_passcode(
             .await?;
         draft.phone = Some(number.to_string());
     }
-    send(&state, &draft, &channel).await
+    send(&state, &draft, channel).await
 }
 
 pub async fn verify_passcode(visitor: Visitor, code: String) -> Result<Step, AppError> {

@@ -4,9 +4,11 @@ use super::{
     AccountForm, Step,
 };
 use crate::auth::SessionResource;
+use crate::domain::ContactMethod;
 use crate::error::AppError;
 use crate::ui::{
-    field_errors, Checkbox, ErrorSummary, Field, OtpChoose, OtpEnter, RadioGroup, StepFlow, Wizard,
+    field_errors, phone_methods, Checkbox, ErrorSummary, Field, OtpChoose, OtpEnter, RadioGroup,
+    StepFlow, Wizard,
 };
 use leptos::prelude::*;
 
@@ -137,7 +139,7 @@ fn StepView(
             .into_any()
         }
         Step::Account => {
-            let form = AccountForm { channel: "sms".into(), ..Default::default() };
+            let form = AccountForm::default();
             let email = RwSignal::new(form.email);
             let first = RwSignal::new(form.first_name);
             let last = RwSignal::new(form.last_name);
@@ -145,7 +147,7 @@ fn StepView(
             let zip = RwSignal::new(form.zip);
             let contact = RwSignal::new(form.contact_email);
             let phone = RwSignal::new(form.phone);
-            let channel = RwSignal::new(form.channel);
+            let channel = RwSignal::new(form.channel.as_str().to_string());
             view! {
                 <h1>"Account Information"</h1>
                 <p>"Enter the following to register your account."</p>
@@ -159,7 +161,7 @@ fn StepView(
                         zip: zip.get_untracked(),
                         contact_email: contact.get_untracked(),
                         phone: phone.get_untracked(),
-                        channel: channel.get_untracked(),
+                        channel: ContactMethod::parse(&channel.get_untracked()).unwrap_or_default(),
                     })));
                 } novalidate>
                     <ErrorSummary error=summary />
@@ -170,7 +172,7 @@ fn StepView(
                     <Field label="Provider Pay-To Zip Code" value=zip autocomplete="postal-code" error=field_error("zip") required=true />
                     <Field label="Provider Contact Email Address" value=contact input_type="email" error=field_error("contact_email") required=true />
                     <Field label="Preferred Contact Number" value=phone input_type="tel" autocomplete="tel" error=field_error("phone") required=true />
-                    <RadioGroup legend="Receive passcode via:" options=vec![("sms", "SMS"), ("voice", "Voice")] value=channel />
+                    <RadioGroup legend="Receive passcode via:" options=phone_methods() value=channel />
                     <button type="submit" class="button primary" disabled=move || pending.get()>"Next"</button>
                 </form>
             }
@@ -181,7 +183,7 @@ fn StepView(
                 last4
                 error=Signal::derive(move || error.get())
                 pending=Signal::derive(move || pending.get())
-                on_send=Callback::new(move |(channel, phone): (String, Option<String>)| run(Box::pin(send_registration_passcode(channel, phone))))
+                on_send=Callback::new(move |(channel, phone): (ContactMethod, Option<String>)| run(Box::pin(send_registration_passcode(channel, phone))))
                 on_cancel=Callback::new(move |_| run(Box::pin(cancel_registration())))
                 allow_other_number=true
             />

@@ -16,6 +16,23 @@ pub struct AuditEntry {
 }
 
 pub async fn record(db: &Db, at: i64, entry: AuditEntry) -> Result<(), sqlx::Error> {
+    insert(&db.pool, at, entry).await
+}
+
+/// The same inside a transaction, with the change it records.
+pub async fn record_in(
+    conn: &mut sqlx::AnyConnection,
+    at: i64,
+    entry: AuditEntry,
+) -> Result<(), sqlx::Error> {
+    insert(conn, at, entry).await
+}
+
+async fn insert<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    at: i64,
+    entry: AuditEntry,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit_log (at, user_id, organization_id, action, subject, detail, ip) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -27,7 +44,7 @@ pub async fn record(db: &Db, at: i64, entry: AuditEntry) -> Result<(), sqlx::Err
     .bind(entry.subject)
     .bind(entry.detail)
     .bind(entry.ip)
-    .execute(&db.pool)
+    .execute(executor)
     .await
     .map(|_| ())
 }

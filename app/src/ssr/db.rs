@@ -2,6 +2,7 @@
 //! placeholders, BIGINT for integers, flags and UTC-second timestamps, and TEXT for dates, so
 //! the same SQL runs on both.
 
+use crate::error::AppError;
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 use sqlx::{AnyPool, Executor};
@@ -42,9 +43,19 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "access requests",
         include_str!("../../migrations/0005_access_requests.sql"),
     ),
+    (
+        6,
+        "rate limits",
+        include_str!("../../migrations/0006_rate_limits.sql"),
+    ),
 ];
 
 impl Db {
+    /// A connection from the pool, for repository functions outside a transaction.
+    pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, sqlx::Error> {
+        self.pool.acquire().await
+    }
+
     /// Opens the database, creating a SQLite file (and its folder) on first use.
     pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
         install_default_drivers();
@@ -150,6 +161,33 @@ fn dialect(backend: Backend, sql: &str) -> String {
 }
 
 /// "First Last", from a row's `first_name` and `last_name` columns.
+/// The unique rule a failed write broke, in each backend's words: PostgreSQL names the
+/// constraint (`users_email_unique`), SQLite the columns (`users.email`).
+pub fn unique_violation(error: &sqlx::Error) -> Option<String> {
+    let sqlx::Error::Database(error) = error else {
+        return None;
+    };
+    if error.kind() != sqlx::error::ErrorKind::UniqueViolation {
+        return None;
+    }
+    Some(match error.constraint() {
+        Some(name) => name.to_string(),
+        None => error
+            .message()
+            .trim_start_matches("UNIQUE constraint failed: ")
+            .to_string(),
+    })
+}
+
+/// A failed write as the user should see it: a broken unique rule named in `rules` (either
+/// backend's words) becomes `message` at `field`; anything else stays an internal error.
+pub fn on_unique(error: sqlx::Error, rules: &[&str], field: &str, message: &str) -> AppError {
+    match unique_violation(&error) {
+        Some(rule) if rules.contains(&rule.as_str()) => AppError::field(field, message),
+        _ => error.into(),
+    }
+}
+
 pub fn full_name(row: &sqlx::any::AnyRow) -> Result<String, sqlx::Error> {
     use sqlx::Row;
     Ok(format!(

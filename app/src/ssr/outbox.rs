@@ -2,6 +2,7 @@
 //! hands pending messages to the configured sender.
 
 use super::db::Db;
+use crate::domain::ContactMethod;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -15,12 +16,22 @@ pub enum Channel {
 }
 
 impl Channel {
-    /// The phone channel a person chose: "voice" for a call, anything else a text message.
-    pub fn phone(choice: &str) -> Channel {
-        if choice == "voice" {
+    /// The phone channel a person chose: a call for Voice, otherwise a text message.
+    pub fn phone(choice: ContactMethod) -> Channel {
+        if choice == ContactMethod::Voice {
             Channel::Voice
         } else {
             Channel::Sms
+        }
+    }
+
+    /// Where a passcode goes for the method chosen; none for an authenticator app.
+    pub fn of(method: ContactMethod) -> Option<Channel> {
+        match method {
+            ContactMethod::Sms => Some(Channel::Sms),
+            ContactMethod::Voice => Some(Channel::Voice),
+            ContactMethod::Email => Some(Channel::Email),
+            ContactMethod::Authenticator => None,
         }
     }
 

@@ -91,17 +91,13 @@ pub async fn send(
         &state.settings.secret_key,
         state.settings.program_name.as_str(),
     );
-    let recent: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM passcodes WHERE purpose = $1 AND subject = $2 AND created_at > $3",
+    super::limits::take(
+        state,
+        &format!("passcode:{}:{subject}", purpose.as_str()),
+        SEND_WINDOW_MINUTES * MINUTE,
+        MAX_SENDS,
     )
-    .bind(purpose.as_str())
-    .bind(subject)
-    .bind(now - SEND_WINDOW_MINUTES * MINUTE)
-    .fetch_one(&db.pool)
     .await?;
-    if recent >= MAX_SENDS {
-        return Err(AppError::RateLimited);
-    }
     let previous = sqlx::query(
         "SELECT id, failures FROM passcodes WHERE purpose = $1 AND subject = $2 AND used_at IS NULL ORDER BY id DESC LIMIT 1",
     )
@@ -184,6 +180,22 @@ pub async fn pending_prefix(
     .fetch_optional(&db.pool)
     .await?;
     Ok(prefix)
+}
+
+/// The channel ("sms", "voice" …) and destination of the last passcode sent for `subject`,
+/// for "Resend" to the same place.
+pub async fn last_sent(
+    db: &Db,
+    purpose: Purpose,
+    subject: &str,
+) -> Result<Option<(String, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT channel, destination FROM passcodes WHERE purpose = $1 AND subject = $2 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(purpose.as_str())
+    .bind(subject)
+    .fetch_optional(&db.pool)
+    .await?)
 }
 
 /// Why a typed passcode was refused, for the "One-time passcode" field.

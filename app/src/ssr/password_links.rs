@@ -51,14 +51,18 @@ impl LinkPurpose {
 
 /// Whether another reset email may go to this user now.
 pub async fn reset_allowed(state: &AppState, user_id: i64) -> Result<bool, AppError> {
-    let recent: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM password_links WHERE user_id = $1 AND purpose = 'reset' AND created_at > $2",
+    match super::limits::take(
+        state,
+        &format!("reset:{user_id}"),
+        60 * MINUTE,
+        MAX_RESETS_PER_HOUR,
     )
-    .bind(user_id)
-    .bind(state.clock.unix() - 60 * MINUTE)
-    .fetch_one(&state.db.pool)
-    .await?;
-    Ok(recent < MAX_RESETS_PER_HOUR)
+    .await
+    {
+        Ok(()) => Ok(true),
+        Err(AppError::RateLimited) => Ok(false),
+        Err(error) => Err(error),
+    }
 }
 
 /// Emails a new link, voiding the user's earlier unused links of the same kind.
@@ -94,10 +98,7 @@ pub async fn send(
     } else {
         "password/set"
     };
-    let url = format!(
-        "{}/{page}?t={secret}",
-        state.settings.public_url.trim_end_matches('/')
-    );
+    let url = state.settings.link(&format!("/{page}?t={secret}"));
     let minutes = valid / MINUTE;
     let (subject, body) = match purpose {
         LinkPurpose::Reset => (
@@ -144,6 +145,17 @@ pub struct Link {
 }
 
 /// The link with this secret, if it exists.
+/// Uses the link up; false when it was used meanwhile (a second tab, a double submit).
+pub async fn spend(state: &AppState, id: i64) -> Result<bool, AppError> {
+    let spent =
+        sqlx::query("UPDATE password_links SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+            .bind(state.clock.unix())
+            .bind(id)
+            .execute(&state.db.pool)
+            .await?;
+    Ok(spent.rows_affected() == 1)
+}
+
 pub async fn find(state: &AppState, secret: &str) -> Result<Option<Link>, AppError> {
     let row = sqlx::query(
         "SELECT id, user_id, purpose, expires_at, used_at, voided_at, passcode_verified_at FROM password_links WHERE secret_hash = $1",

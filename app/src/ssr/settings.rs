@@ -31,6 +31,15 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The portal's address for `path` ("/login", "/email/confirm?t=…"), as emails link to it.
+    pub fn link(&self, path: &str) -> String {
+        format!(
+            "{}/{}",
+            self.public_url.trim_end_matches('/'),
+            path.trim_start_matches('/')
+        )
+    }
+
     /// Settings for tests and tools: demo program, plain http, Los Angeles calendar.
     pub fn for_tests() -> Self {
         Settings {

@@ -5,11 +5,96 @@ use super::crypto::random_hex;
 use super::db::Db;
 use sqlx::Executor;
 
+/// A database loaded once, from which each test gets its own copy.
+#[derive(Clone, Debug)]
+pub enum Template {
+    /// A closed SQLite file, copied file by file.
+    Sqlite(std::path::PathBuf),
+    /// A PostgreSQL database nobody is connected to, copied with `CREATE DATABASE … TEMPLATE`.
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    /// Closes the database and keeps it, as the template of later copies.
+    pub async fn into_template(mut self) -> Template {
+        if self.dir.is_some() {
+            // Everything into the main file, which is all a copy takes.
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.db.pool)
+                .await
+                .expect("checkpoint the template");
+        }
+        self.db.pool.close().await;
+        match self.dir.take() {
+            Some(dir) => Template::Sqlite(dir.join("portal.db")),
+            None => Template::Postgres {
+                admin_url: std::env::var("PORTAL_TEST_POSTGRES_URL").expect("PostgreSQL URL"),
+                name: self.name.clone(),
+            },
+        }
+    }
+}
+
+/// A fresh copy of each template.
+pub async fn copies(templates: &[Template]) -> Vec<TestDb> {
+    let mut all = Vec::new();
+    for template in templates {
+        all.push(match template {
+            Template::Sqlite(file) => {
+                let dir = std::env::temp_dir().join(format!("portal-test-{}", random_hex(8)));
+                std::fs::create_dir_all(&dir).expect("test folder");
+                std::fs::copy(file, dir.join("portal.db")).expect("copy the template");
+                let url = format!("sqlite://{}/portal.db", dir.display());
+                TestDb {
+                    db: Db::connect(&url).await.expect("open SQLite"),
+                    label: "sqlite",
+                    dir: Some(dir),
+                    name: String::new(),
+                }
+            }
+            Template::Postgres { admin_url, name } => {
+                let copy = format!("portal_test_{}", random_hex(6));
+                admin_connection(admin_url)
+                    .await
+                    .execute(format!("CREATE DATABASE {copy} TEMPLATE {name}").as_str())
+                    .await
+                    .expect("copy the template database");
+                TestDb {
+                    db: Db::connect(&database_url(admin_url, &copy))
+                        .await
+                        .expect("open PostgreSQL"),
+                    label: "postgres",
+                    dir: None,
+                    name: copy,
+                }
+            }
+        });
+    }
+    all
+}
+
+async fn admin_connection(admin_url: &str) -> sqlx::AnyConnection {
+    sqlx::any::install_default_drivers();
+    <sqlx::AnyConnection as sqlx::Connection>::connect(admin_url)
+        .await
+        .expect("connect to PostgreSQL")
+}
+
+fn database_url(admin_url: &str, name: &str) -> String {
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(base, _)| base)
+        .unwrap_or(admin_url);
+    format!("{base}/{name}")
+}
+
 pub struct TestDb {
     pub db: Db,
     /// "sqlite" or "postgres", for assertion messages.
     pub label: &'static str,
     dir: Option<std::path::PathBuf>,
+    /// The PostgreSQL database's name.
+    name: String,
 }
 
 impl Drop for TestDb {
@@ -42,24 +127,18 @@ pub async fn sqlite() -> TestDb {
         db,
         label: "sqlite",
         dir: Some(dir),
+        name: String::new(),
     }
 }
 
 pub async fn postgres(admin_url: &str) -> TestDb {
-    sqlx::any::install_default_drivers();
     let name = format!("portal_test_{}", random_hex(6));
-    let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(admin_url)
+    admin_connection(admin_url)
         .await
-        .expect("connect to PostgreSQL");
-    admin
         .execute(format!("CREATE DATABASE {name}").as_str())
         .await
         .expect("create test database");
-    let base = admin_url
-        .rsplit_once('/')
-        .map(|(base, _)| base)
-        .unwrap_or(admin_url);
-    let db = Db::connect(&format!("{base}/{name}"))
+    let db = Db::connect(&database_url(admin_url, &name))
         .await
         .expect("open PostgreSQL");
     db.migrate().await.expect("migrate PostgreSQL");
@@ -67,5 +146,6 @@ pub async fn postgres(admin_url: &str) -> TestDb {
         db,
         label: "postgres",
         dir: None,
+        name,
     }
 }

@@ -17,7 +17,7 @@ pub use data_table::{Column, DataTable, Page, Pager, Pagination};
 pub use field::{field_errors, ErrorSummary, Field, Select};
 pub use menu::{MenuButton, MenuItem};
 pub use modal::Modal;
-pub use otp::{OtpChoose, OtpEnter};
+pub use otp::{phone_methods, OtpChoose, OtpEnter};
 pub use step_flow::StepFlow;
 pub use tabs::{TabPanel, Tabs};
 pub use tile::Tile;

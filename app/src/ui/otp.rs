@@ -2,6 +2,7 @@
 //! then type the six digits after the prefix shown.
 
 use super::{ErrorSummary, Field, RadioGroup};
+use crate::domain::ContactMethod;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -12,17 +13,22 @@ pub fn OtpChoose(
     #[prop(into)] last4: String,
     #[prop(into)] error: Signal<Option<AppError>>,
     #[prop(into)] pending: Signal<bool>,
-    on_send: Callback<(String, Option<String>)>,
+    on_send: Callback<(ContactMethod, Option<String>)>,
     #[prop(optional)] on_cancel: Option<Callback<()>>,
     /// Offer "Having trouble? Use another phone number instead." (registration only).
     #[prop(optional)]
     allow_other_number: bool,
-    /// The ways the code can be sent (value, label); SMS and Voice unless given.
+    /// The ways the code can be sent; SMS and Voice unless given.
     #[prop(optional)]
-    methods: Option<Vec<(&'static str, &'static str)>>,
+    methods: Option<Vec<ContactMethod>>,
 ) -> impl IntoView {
-    let methods = methods.unwrap_or_else(|| vec![("sms", "SMS"), ("voice", "Voice")]);
-    let channel = RwSignal::new("sms".to_string());
+    let methods: Vec<(&'static str, &'static str)> = methods
+        .as_deref()
+        .unwrap_or(ContactMethod::PHONE)
+        .iter()
+        .map(|m| (m.as_str(), m.label()))
+        .collect();
+    let channel = RwSignal::new(ContactMethod::Sms.as_str().to_string());
     let other = RwSignal::new(false);
     let phone = RwSignal::new(String::new());
     let phone_error = Signal::derive(move || {
@@ -36,7 +42,8 @@ pub fn OtpChoose(
         <form on:submit=move |ev| {
             ev.prevent_default();
             let number = other.get_untracked().then(|| phone.get_untracked());
-            on_send.run((channel.get_untracked(), number));
+            let method = ContactMethod::parse(&channel.get_untracked()).unwrap_or_default();
+            on_send.run((method, number));
         }>
             <ErrorSummary error />
             <Show
@@ -50,7 +57,7 @@ pub fn OtpChoose(
                 }
             >
                 <Field label="Phone Number" value=phone input_type="tel" autocomplete="tel" error=phone_error />
-                <RadioGroup legend="Send the passcode via:" options=vec![("sms", "SMS"), ("voice", "Voice")] value=channel />
+                <RadioGroup legend="Send the passcode via:" options=phone_methods() value=channel />
             </Show>
             <div class="actions">
                 {on_cancel.map(|cancel| view! { <button type="button" class="button" on:click=move |_| cancel.run(())>"Cancel"</button> })}
@@ -63,6 +70,14 @@ pub fn OtpChoose(
             })}
         </form>
     }
+}
+
+/// SMS and Voice, as radio options.
+pub fn phone_methods() -> Vec<(&'static str, &'static str)> {
+    ContactMethod::PHONE
+        .iter()
+        .map(|m| (m.as_str(), m.label()))
+        .collect()
 }
 
 /// The prefix, the field for the six digits, "Resend one-time passcode" and "Next".

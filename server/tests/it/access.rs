@@ -1,10 +1,8 @@
 //! Access requests over HTTP, on every database backend: "Register as a New User", the Task
 //! List, "My Collections", the overdue list and the Collection Manager.
 
-mod common;
-
+use crate::common::*;
 use axum::http::{header, StatusCode};
-use common::*;
 use serde_json::{json, Value};
 
 /// A request with its response's cookies kept, the way the browser keeps the draft cookie.

@@ -2,10 +2,8 @@
 //! registration, the permission wizard, deactivation, domains, email changes, and who may
 //! call what.
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use serde_json::{json, Value};
 
 const INVITEE_PASSWORD: &str = "Nina-Nurse-Portal-Pass-77";
@@ -1043,7 +1041,7 @@ async fn every_script_of_a_streamed_page_carries_the_csp_nonce() {
 }
 
 /// Two admins deactivating each other at the same moment: one of them stays.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_demotions_keep_one_admin() {
     for site in sites(false).await {
         let db = &site.state.db.pool;
@@ -1063,11 +1061,21 @@ async fn concurrent_demotions_keep_one_admin() {
             format!("user_id={pat_id}&active=false"),
             format!("user_id={grace_id}&active=false"),
         );
-        let (a, b) = tokio::join!(
-            form(&site, "/api/admin/users/status", &first, Some(&grace)),
-            form(&site, "/api/admin/users/status", &second, Some(&pat)),
-        );
-        let mut statuses = [a.0, b.0];
+        // Two workers, released together: the two requests truly run at once.
+        let start = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+        let send = |body: String, cookie: String| {
+            let (router, start) = (site.router.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                let request = post_form("/api/admin/users/status", &body, Some(&cookie));
+                tower::ServiceExt::oneshot(router, request)
+                    .await
+                    .unwrap()
+                    .status()
+            })
+        };
+        let (a, b) = (send(first, grace), send(second, pat));
+        let mut statuses = [a.await.unwrap(), b.await.unwrap()];
         statuses.sort();
         assert_eq!(
             statuses[0],

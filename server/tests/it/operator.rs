@@ -1,9 +1,7 @@
 //! The plan's help desk over HTTP, on every database backend.
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 
 #[tokio::test]
 async fn the_help_desk_verifies_callers_resets_unlocks_and_changes_an_admin() {

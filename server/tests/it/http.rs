@@ -1,10 +1,8 @@
 //! The whole HTTP application against real databases loaded with demo data (SQLite and
 //! PostgreSQL): sign-in, sessions, redirects, authorization, headers, the dev mailbox.
 
-mod common;
-
+use crate::common::*;
 use axum::http::{header, StatusCode};
-use common::*;
 use server::demo::{self, DEMO_PASSWORD};
 use sqlx::Row;
 use tower::ServiceExt;

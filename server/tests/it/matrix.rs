@@ -4,10 +4,8 @@
 //! none was granted, 403 for a function their role may not use, 404 for what belongs to
 //! another organization.
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 

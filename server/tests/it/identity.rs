@@ -1,10 +1,8 @@
 //! Identity on SQLite and PostgreSQL: registration with the secure token, one-time passcodes,
 //! set-password links, the password policy, and "Forgot Password?".
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use server::demo::DEMO_PASSWORD;
 use sqlx::Row;
 

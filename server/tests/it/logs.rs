@@ -1,9 +1,7 @@
-//! Logs never carry secrets. In a test binary of its own, so that it alone sets the subscriber.
+//! Logs never carry secrets. The subscriber that captures them is set for this test's thread only.
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 
 /// Collects every log line written while it is the default subscriber.
 #[derive(Clone, Default)]

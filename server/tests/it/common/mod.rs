@@ -12,6 +12,7 @@ use leptos::prelude::LeptosOptions;
 use server::demo;
 use server::routes;
 use std::sync::Arc;
+use tokio::sync::OnceCell;
 use tower::ServiceExt;
 
 pub const NOW: i64 = 1_780_000_000;
@@ -24,14 +25,35 @@ pub struct Site {
     _db: testing::TestDb,
 }
 
+fn settings(dev_mailbox: bool) -> Settings {
+    let mut settings = Settings::for_tests();
+    settings.dev_mailbox = dev_mailbox;
+    settings
+}
+
+/// The demo data, loaded once per backend (and mailbox setting) for the whole test binary.
+async fn templates(dev_mailbox: bool) -> &'static [testing::Template] {
+    static WITH_MAILBOX: OnceCell<Vec<testing::Template>> = OnceCell::const_new();
+    static WITHOUT: OnceCell<Vec<testing::Template>> = OnceCell::const_new();
+    let cell = if dev_mailbox { &WITH_MAILBOX } else { &WITHOUT };
+    cell.get_or_init(|| async {
+        let mut templates = Vec::new();
+        for t in testing::databases().await {
+            demo::load(&t.db, &settings(dev_mailbox), NOW, CLAIMS)
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}", t.label));
+            templates.push(t.into_template().await);
+        }
+        templates
+    })
+    .await
+}
+
+/// A site per backend, each on its own copy of the demo data.
 pub async fn sites(dev_mailbox: bool) -> Vec<Site> {
     let mut sites = Vec::new();
-    for t in testing::databases().await {
-        let mut settings = Settings::for_tests();
-        settings.dev_mailbox = dev_mailbox;
-        demo::load(&t.db, &settings, NOW, CLAIMS)
-            .await
-            .unwrap_or_else(|e| panic!("{}: {e}", t.label));
+    for t in testing::copies(templates(dev_mailbox).await).await {
+        let settings = settings(dev_mailbox);
         let clock = ManualClock::at_unix(NOW);
         let shared: SharedClock = Arc::new(clock.clone());
         let options = LeptosOptions::builder().output_name("portal").build();

@@ -1,0 +1,150 @@
+//! The server side of the admin screens, a file per screen: each checks its input and rules
+//! and calls the repository (`super::repo`). The guard has already admitted the caller as an
+//! Org Admin of the organization in the scope it hands over.
+
+mod domains;
+mod email;
+mod permissions;
+mod users;
+pub mod verify;
+
+pub use domains::{domains, remove_domain};
+pub use email::{change_email, confirm_email, EMAIL_CHANGE_HOURS};
+pub use permissions::{current_set, describe, finish, save_step, wizard};
+pub use users::{
+    add_user, deactivate_unassigned, list_users, resend_invitation, set_active, user_detail,
+};
+
+use super::repo;
+use crate::domain::permissions::OrgRole;
+use crate::error::{AppError, Checker};
+use crate::ssr::repo::{changes, memberships, notifications};
+use crate::ssr::AppState;
+
+pub const LAST_ADMIN: &str = "Your organization must keep at least one active Org Admin. Make another user an Org Admin first.";
+
+/// A user's membership in the organization; 404 when they have none (or it was removed), so
+/// nobody learns about users of other organizations.
+pub struct Member {
+    pub membership_id: i64,
+    pub status: String,
+    pub org_role: OrgRole,
+    pub invited: bool,
+    pub awaiting_permissions: bool,
+    pub name: String,
+    pub email: String,
+}
+
+pub async fn member(
+    state: &AppState,
+    organization_id: i64,
+    user_id: i64,
+) -> Result<Member, AppError> {
+    let row = memberships::find(&mut *state.db.conn().await?, organization_id, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Member {
+        membership_id: row.id,
+        status: row.status,
+        org_role: OrgRole::parse(&row.org_role),
+        invited: row.invited == 1,
+        awaiting_permissions: row.awaiting_permissions_since.is_some(),
+        name: format!("{} {}", row.first_name, row.last_name),
+        email: row.email,
+    })
+}
+
+/// How "User Management" shows a membership's status.
+fn status_label(status: &str, invited: bool) -> &'static str {
+    match status {
+        "deactivated" => "Deactivated",
+        "pending" => "Pending",
+        _ if invited => "Invited",
+        _ => "Active",
+    }
+}
+
+/// A person's name as typed: trimmed, 1–50 characters.
+fn check_name(check: &mut Checker, field: &str, value: &str, what: &str) {
+    let value = value.trim();
+    if value.is_empty() {
+        check.add(field, format!("Enter the {what}."));
+    } else if value.chars().count() > 50 || value.chars().any(char::is_control) {
+        check.add(field, format!("Enter the {what} in at most 50 characters."));
+    }
+}
+
+/// Writes one entry of a user's change history, and the audit row that goes with it.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_change(
+    state: &AppState,
+    organization_id: i64,
+    user_id: i64,
+    changed_by: Option<i64>,
+    action: &'static str,
+    before: &str,
+    after: &str,
+    reason: &str,
+    ip: Option<String>,
+) -> Result<(), AppError> {
+    let change = changes::Change {
+        organization_id,
+        user_id,
+        changed_by,
+        action,
+        before,
+        after,
+        reason,
+        ip,
+    };
+    changes::record(&mut *state.db.conn().await?, state.clock.unix(), change).await?;
+    Ok(())
+}
+
+/// A notification to each active Org Admin of the organization.
+pub async fn notify_admins(
+    state: &AppState,
+    organization_id: i64,
+    title: &str,
+    body: &str,
+    link: &str,
+) -> Result<(), AppError> {
+    let now = state.clock.unix();
+    notifications::to_admins(
+        &mut *state.db.conn().await?,
+        now,
+        organization_id,
+        title,
+        body,
+        link,
+    )
+    .await?;
+    Ok(())
+}
+
+/// See [`memberships::lock_organization`].
+pub async fn lock_organization(
+    state: &AppState,
+    organization_id: i64,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, AppError> {
+    Ok(memberships::lock_organization(&state.db, organization_id).await?)
+}
+
+/// Within [`lock_organization`]: whether the user is the organization's last active Org Admin.
+pub async fn last_admin(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    organization_id: i64,
+    user_id: i64,
+) -> Result<bool, AppError> {
+    Ok(memberships::last_admin(tx, organization_id, user_id).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn status_labels() {
+        assert_eq!(super::status_label("active", true), "Invited");
+        assert_eq!(super::status_label("active", false), "Active");
+        assert_eq!(super::status_label("deactivated", true), "Deactivated");
+    }
+}

@@ -1,0 +1,270 @@
+//! The three-step permission wizard: opening it (resuming the saved draft), saving each step,
+//! and "Save and Finish", which applies all three sections at once.
+
+use super::{member, record_change, repo, LAST_ADMIN};
+use crate::admin::{NpiOption, PermissionSet, WizardData};
+use crate::correspondence::CORRESPONDENCE_TYPES;
+use crate::domain::permissions::{check_position, NpiLevel, OrgRole, RolePreset};
+use crate::error::{AppError, Checker};
+use crate::ssr::guard::Admin;
+use crate::ssr::repo::{grants, memberships};
+use crate::ssr::AppState;
+
+/// The permissions a membership holds now.
+pub async fn current_set(state: &AppState, membership_id: i64) -> Result<PermissionSet, AppError> {
+    let mut conn = state.db.conn().await?;
+    let role = repo::role(&mut conn, membership_id).await?;
+    let held = grants::read(&mut conn, membership_id).await?;
+    let preset = role
+        .role_preset
+        .as_deref()
+        .and_then(RolePreset::parse)
+        .unwrap_or_else(|| RolePreset::matching(&held.modules));
+    Ok(PermissionSet {
+        npis: held.npis,
+        correspondence: held.correspondence,
+        org_role: OrgRole::parse(&role.org_role),
+        preset,
+        modules: held.modules,
+        position: role.position.unwrap_or_default(),
+        position_other: role.position_other.unwrap_or_default(),
+    })
+}
+
+/// The permissions in words, for the change history.
+pub fn describe(set: &PermissionSet, npis: &[NpiOption]) -> String {
+    let npi_name = |id: &i64| {
+        npis.iter()
+            .find(|n| n.provider_id == *id)
+            .map(|n| n.npi.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let levels = set
+        .npis
+        .iter()
+        .map(|(id, level)| {
+            let level = if *level == NpiLevel::Admin {
+                "Admin"
+            } else {
+                "Processor"
+            };
+            format!("{} {level}", npi_name(id))
+        })
+        .collect::<Vec<_>>();
+    let correspondence = set
+        .correspondence
+        .iter()
+        .map(|(id, types)| format!("{}: {}", npi_name(id), types.join(", ")))
+        .collect::<Vec<_>>();
+    let position = if set.position == "Other" {
+        format!("Other ({})", set.position_other.trim())
+    } else {
+        set.position.clone()
+    };
+    let or_none = |list: Vec<String>, separator: &str| {
+        if list.is_empty() {
+            "none".to_string()
+        } else {
+            list.join(separator)
+        }
+    };
+    format!(
+        "Organization permission: {}; User role: {}; Security settings: {}; Position: {}; NPIs: {}; Correspondence: {}",
+        set.org_role.label(),
+        set.preset.label(),
+        or_none(set.modules.iter().map(|m| m.label().to_string()).collect(), ", "),
+        if position.is_empty() { "not set" } else { &position },
+        or_none(levels, ", "),
+        or_none(correspondence, "; "),
+    )
+}
+
+/// The wizard as it opens: the saved draft if there is one (resumed at its step), else the
+/// user's current permissions; `step` opens a given section ("Edit").
+pub async fn wizard(
+    Admin { caller, org }: Admin,
+    user_id: i64,
+    step: Option<usize>,
+) -> Result<WizardData, AppError> {
+    let state = &caller.state;
+    let m = member(state, org.organization_id, user_id).await?;
+    let draft = repo::draft(&mut *state.db.conn().await?, m.membership_id).await?;
+    let (set, saved_step) = match draft {
+        Some(draft) => (
+            serde_json::from_str::<PermissionSet>(&draft.data).unwrap_or_default(),
+            draft.step as usize,
+        ),
+        None => (current_set(state, m.membership_id).await?, 0),
+    };
+    Ok(WizardData {
+        user_id,
+        user_name: m.name,
+        npis: repo::npis(&mut *state.db.conn().await?, org.organization_id).await?,
+        correspondence_types: CORRESPONDENCE_TYPES.iter().map(|t| t.to_string()).collect(),
+        set,
+        step: step.unwrap_or(saved_step).min(3),
+        editing: !m.awaiting_permissions,
+    })
+}
+
+/// Checks a set against the organization: its NPIs, the known types and modules, the position.
+fn validate(set: &mut PermissionSet, npis: &[NpiOption]) -> Result<(), AppError> {
+    if set
+        .npis
+        .keys()
+        .any(|id| !npis.iter().any(|n| n.provider_id == *id))
+    {
+        // An NPI of another organization: as if it did not exist.
+        return Err(AppError::NotFound);
+    }
+    let mut check = Checker::new();
+    if set
+        .correspondence
+        .values()
+        .flatten()
+        .any(|t| !CORRESPONDENCE_TYPES.contains(&t.as_str()))
+    {
+        check.add(
+            "correspondence",
+            "Choose correspondence types from the list.",
+        );
+    }
+    if let Some(modules) = set.preset.modules() {
+        set.modules = modules;
+    }
+    if let Err((field, message)) = check_position(&set.position, &set.position_other) {
+        check.add(field, message);
+    }
+    check.finish()?;
+    if set.position != "Other" {
+        set.position_other.clear();
+    }
+    set.prune_correspondence();
+    for types in set.correspondence.values_mut() {
+        types.sort();
+        types.dedup();
+    }
+    Ok(())
+}
+
+pub async fn save_step(
+    Admin { caller, org }: Admin,
+    user_id: i64,
+    step: usize,
+    mut set: PermissionSet,
+) -> Result<(), AppError> {
+    let state = &caller.state;
+    let m = member(state, org.organization_id, user_id).await?;
+    let mut conn = state.db.conn().await?;
+    validate(&mut set, &repo::npis(&mut conn, org.organization_id).await?)?;
+    let draft = repo::Draft {
+        step: step.min(3) as i64,
+        data: serde_json::to_string(&set).map_err(|_| AppError::Internal)?,
+    };
+    repo::save_draft(
+        &mut conn,
+        state.clock.unix(),
+        m.membership_id,
+        &draft,
+        caller.user_id,
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn finish(
+    Admin { caller, org }: Admin,
+    user_id: i64,
+    mut set: PermissionSet,
+    reason: String,
+) -> Result<(), AppError> {
+    let state = &caller.state;
+    let m = member(state, org.organization_id, user_id).await?;
+    let npis = repo::npis(&mut *state.db.conn().await?, org.organization_id).await?;
+    validate(&mut set, &npis)?;
+    let before = current_set(state, m.membership_id).await?;
+    let reason = reason.trim().to_string();
+    if !m.awaiting_permissions && set.role_changed(&before) && reason.is_empty() {
+        return Err(AppError::field(
+            "reason",
+            "Enter the reason for this change.",
+        ));
+    }
+    if reason.chars().count() > 500 {
+        return Err(AppError::field("reason", "Use at most 500 characters."));
+    }
+    let now = state.clock.unix();
+    let mut tx = memberships::lock_organization(&state.db, org.organization_id).await?;
+    if before.org_role == OrgRole::Admin
+        && set.org_role != OrgRole::Admin
+        && m.status == "active"
+        && memberships::last_admin(&mut tx, org.organization_id, user_id).await?
+    {
+        return Err(AppError::field("org_role", LAST_ADMIN));
+    }
+    let granted = grants::Grants {
+        npis: set.npis.clone(),
+        correspondence: set.correspondence.clone(),
+        modules: set.modules.clone(),
+    };
+    grants::replace(&mut tx, m.membership_id, &granted).await?;
+    let role = repo::Role {
+        org_role: set.org_role.as_str().to_string(),
+        role_preset: Some(set.preset.label().to_string()),
+        position: (!set.position.is_empty()).then(|| set.position.clone()),
+        position_other: (!set.position_other.is_empty()).then(|| set.position_other.clone()),
+    };
+    repo::set_role(&mut tx, now, m.membership_id, &role).await?;
+    repo::delete_draft(&mut tx, m.membership_id).await?;
+    tx.commit().await?;
+    // Sessions read permissions on every request, so the change applies at once.
+    let before = if m.awaiting_permissions {
+        String::new()
+    } else {
+        describe(&before, &npis)
+    };
+    record_change(
+        state,
+        org.organization_id,
+        user_id,
+        Some(caller.user_id),
+        "permission.change",
+        &before,
+        &describe(&set, &npis),
+        &reason,
+        caller.ip.clone(),
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::permissions::Module;
+
+    #[test]
+    fn a_preset_sets_its_modules_and_other_needs_text() {
+        let npis = vec![NpiOption {
+            provider_id: 1,
+            npi: "1234567893".into(),
+            name: "A".into(),
+        }];
+        let mut set = PermissionSet {
+            preset: RolePreset::EligibilityViewer,
+            modules: vec![Module::Roster],
+            ..Default::default()
+        };
+        validate(&mut set, &npis).unwrap();
+        assert_eq!(set.modules, vec![Module::Eligibility]);
+        set.position = "Other".into();
+        assert_eq!(
+            validate(&mut set, &npis)
+                .unwrap_err()
+                .field_messages("position_other"),
+            vec!["Enter the position."]
+        );
+        let mut foreign = PermissionSet::default();
+        foreign.npis.insert(2, NpiLevel::Admin);
+        assert_eq!(validate(&mut foreign, &npis), Err(AppError::NotFound));
+    }
+}

@@ -1,0 +1,10 @@
+//! Repositories of the tables every feature shares. A feature's own tables have their SQL in
+//! the feature's `repo.rs`; no SQL lives in a file with a view.
+
+pub mod changes;
+pub mod grants;
+pub mod memberships;
+pub mod notifications;
+
+/// A database connection, inside a transaction or not: `&mut *tx` or `&mut *pool.acquire()`.
+pub type Conn = sqlx::AnyConnection;

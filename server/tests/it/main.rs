@@ -1,0 +1,13 @@
+//! The server's integration tests, one binary: every test gets its own copy of a database
+//! loaded with the demo data once per backend (see `common`).
+
+mod common;
+
+mod access;
+mod admin;
+mod delivery;
+mod http;
+mod identity;
+mod logs;
+mod matrix;
+mod operator;
