@@ -79,6 +79,7 @@ mod ssr {
     use crate::ssr::outbox::Channel;
     use crate::ssr::passcodes::{self, Purpose};
     use crate::ssr::password_links::{self, Link, LinkPurpose};
+    use crate::ssr::repo::users;
     use crate::ssr::{audit, AppState};
 
     const INVALID: &str = "This registration link is not valid or has already been used. Ask your administrator to send a new one.";
@@ -237,7 +238,9 @@ mod ssr {
                 message: INVALID.into(),
             });
         }
-        let email = repo::email(&mut *state.db.conn().await?, link.user_id).await?;
+        let email = users::email(&mut *state.db.conn().await?, link.user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         password_links::send(&state, link.user_id, &email, LinkPurpose::Registration).await?;
         audit::record(
             &state.db,

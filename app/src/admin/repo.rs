@@ -87,14 +87,6 @@ pub fn contains_pattern(text: &str) -> String {
     pattern
 }
 
-/// The account with this email, if any.
-pub async fn user_by_email(conn: &mut Conn, email: &str) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_optional(conn)
-        .await
-}
-
 /// The status of a user's membership in the organization, removed ones included.
 pub async fn membership_status(
     conn: &mut Conn,
@@ -188,13 +180,6 @@ pub async fn restore_domain(
         .execute(conn)
         .await
         .map(|_| ())
-}
-
-pub async fn phone(conn: &mut Conn, user_id: i64) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT phone FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(conn)
-        .await
 }
 
 /// A reactivated user who never got permissions gets another full period.
@@ -402,13 +387,6 @@ pub async fn still_as_asked(conn: &mut Conn, change: &EmailChange) -> Result<boo
     .fetch_one(conn)
     .await?;
     Ok(score == 2)
-}
-
-pub async fn email(conn: &mut Conn, user_id: i64) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(conn)
-        .await
 }
 
 /// Uses the change once and sets the new address; false if it was used meanwhile. A unique

@@ -41,6 +41,7 @@ pub async fn remove_authenticator() -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::*;
+    use crate::auth::repo;
     use crate::ssr::guard::Caller;
     use crate::ssr::{audit, crypto, AppState};
     use totp_rs::{Algorithm, Secret, TOTP};
@@ -101,11 +102,8 @@ pub(crate) mod ssr {
             .to_bytes()
             .map_err(|_| AppError::Internal)?;
         let totp = totp(secret.clone(), &state.settings.program_name, &caller.email)?;
-        sqlx::query("UPDATE users SET totp_pending_ciphertext = $1 WHERE id = $2")
-            .bind(crypto::seal(&state.settings.secret_key, &secret))
-            .bind(caller.user_id)
-            .execute(&state.db.pool)
-            .await?;
+        let sealed = crypto::seal(&state.settings.secret_key, &secret);
+        repo::set_pending_totp(&mut *state.db.conn().await?, caller.user_id, &sealed).await?;
         let qr = qrcode::QrCode::new(totp.get_url().as_bytes()).map_err(|_| AppError::Internal)?;
         let qr_svg = qr
             .render::<qrcode::render::svg::Color>()
@@ -119,11 +117,7 @@ pub(crate) mod ssr {
 
     pub async fn confirm(User(caller): User, code: String) -> Result<(), AppError> {
         let state = &caller.state;
-        let sealed: Option<String> =
-            sqlx::query_scalar("SELECT totp_pending_ciphertext FROM users WHERE id = $1")
-                .bind(caller.user_id)
-                .fetch_one(&state.db.pool)
-                .await?;
+        let sealed = repo::pending_totp(&mut *state.db.conn().await?, caller.user_id).await?;
         let secret = sealed
             .and_then(|s| crypto::open(&state.settings.secret_key, &s))
             .ok_or_else(|| {
@@ -138,22 +132,13 @@ pub(crate) mod ssr {
                 )
             },
         )?;
-        sqlx::query(
-            "UPDATE users SET totp_secret_ciphertext = $1, totp_last_step = $2, totp_pending_ciphertext = NULL WHERE id = $3",
-        )
-        .bind(crypto::seal(&state.settings.secret_key, &secret))
-        .bind(step)
-        .bind(caller.user_id)
-        .execute(&state.db.pool)
-        .await?;
+        let sealed = crypto::seal(&state.settings.secret_key, &secret);
+        repo::enroll_totp(&mut *state.db.conn().await?, caller.user_id, &sealed, step).await?;
         record(&caller, "authenticator.enroll").await
     }
 
     pub async fn remove(User(caller): User) -> Result<(), AppError> {
-        sqlx::query("UPDATE users SET totp_secret_ciphertext = NULL, totp_last_step = NULL, totp_pending_ciphertext = NULL WHERE id = $1")
-            .bind(caller.user_id)
-            .execute(&caller.state.db.pool)
-            .await?;
+        repo::remove_totp(&mut *caller.state.db.conn().await?, caller.user_id).await?;
         record(&caller, "authenticator.remove").await
     }
 
@@ -164,29 +149,18 @@ pub(crate) mod ssr {
         email: &str,
         code: &str,
     ) -> Result<(), AppError> {
-        use sqlx::Row;
-        let row =
-            sqlx::query("SELECT totp_secret_ciphertext, totp_last_step FROM users WHERE id = $1")
-                .bind(user_id)
-                .fetch_one(&state.db.pool)
-                .await?;
-        let secret = row
-            .try_get::<Option<String>, _>("totp_secret_ciphertext")?
+        let mut conn = state.db.conn().await?;
+        let (sealed, last) = repo::totp(&mut conn, user_id).await?;
+        let secret = sealed
             .and_then(|s| crypto::open(&state.settings.secret_key, &s))
             .ok_or_else(|| {
                 AppError::field("code", "No authenticator app is set up for this account.")
             })?;
         let totp = totp(secret, &state.settings.program_name, email)?;
-        let last: Option<i64> = row.try_get("totp_last_step")?;
         let step = accepted_step(&totp, state.clock.unix() as u64, code.trim(), last)
             .ok_or_else(|| AppError::field("code", "That code is not right, or was already used. Enter the next code from your app."))?;
         // Only one request can move the step forward, so a code works once even when sent twice at once.
-        let moved = sqlx::query("UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)")
-            .bind(step)
-            .bind(user_id)
-            .execute(&state.db.pool)
-            .await?;
-        if moved.rows_affected() != 1 {
+        if !repo::use_totp_step(&mut conn, user_id, step).await? {
             return Err(AppError::field(
                 "code",
                 "That code was already used. Enter the next code from your app.",

@@ -4,6 +4,8 @@ pub mod authenticator;
 mod idle;
 pub(crate) mod password;
 pub mod password_policy;
+#[cfg(feature = "ssr")]
+mod repo;
 mod require;
 mod session_info;
 #[cfg(feature = "ssr")]

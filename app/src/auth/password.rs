@@ -94,8 +94,8 @@ pub(crate) mod ssr {
     use crate::ssr::outbox::Channel;
     use crate::ssr::passcodes::{self, Purpose};
     use crate::ssr::password_links::{self, Link, LinkPurpose};
+    use crate::ssr::repo::users;
     use crate::ssr::{audit, common_passwords, crypto, request_ip, session, AppState};
-    use sqlx::Row;
 
     const INVALID: &str = "This link is not valid or has already been used. Use “Forgot Password?” on the Log In page to get a new one.";
     const EXPIRED: &str =
@@ -120,10 +120,9 @@ pub(crate) mod ssr {
     }
 
     async fn phone_of(state: &AppState, user_id: i64) -> Result<String, AppError> {
-        let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_one(&state.db.pool)
-            .await?;
+        let phone = users::phone(&mut *state.db.conn().await?, user_id)
+            .await?
+            .flatten();
         phone.ok_or_else(|| {
             AppError::Conflict(
                 "Your account has no phone number. Contact your administrator.".into(),
@@ -215,11 +214,7 @@ pub(crate) mod ssr {
         };
         passcodes::verify_audited(&state, Purpose::PasswordLink, &subject(&link), &code, who)
             .await?;
-        sqlx::query("UPDATE password_links SET passcode_verified_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(link.id)
-            .execute(&state.db.pool)
-            .await?;
+        password_links::passcode_verified(&state, link.id, now).await?;
         Ok(LinkStep::NewPassword)
     }
 
@@ -238,12 +233,11 @@ pub(crate) mod ssr {
             ));
         }
         password_policy::confirm(password, again).map_err(|m| AppError::field("again", m))?;
-        let previous: Vec<String> = sqlx::query_scalar(
-            "SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+        let previous = users::password_history(
+            &mut *state.db.conn().await?,
+            user_id,
+            password_policy::HISTORY as i64,
         )
-        .bind(user_id)
-        .bind(password_policy::HISTORY as i64)
-        .fetch_all(&state.db.pool)
         .await?;
         for hash in previous {
             if crypto::verify_password(password.to_string(), Some(hash)).await? {
@@ -264,22 +258,9 @@ pub(crate) mod ssr {
     ) -> Result<(), AppError> {
         let now = state.clock.unix();
         let hash = crypto::hash_password(password).await?;
-        sqlx::query(
-            "UPDATE users SET password_hash = $1, password_changed_at = $2, failed_logins = 0, locked_until = NULL WHERE id = $3",
-        )
-        .bind(&hash)
-        .bind(now)
-        .bind(user_id)
-        .execute(&state.db.pool)
-        .await?;
-        sqlx::query(
-            "INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)",
-        )
-        .bind(user_id)
-        .bind(&hash)
-        .bind(now)
-        .execute(&state.db.pool)
-        .await?;
+        let mut tx = state.db.pool.begin().await?;
+        users::set_password(&mut tx, now, user_id, &hash).await?;
+        tx.commit().await?;
         audit::record(
             &state.db,
             now,
@@ -303,11 +284,7 @@ pub(crate) mod ssr {
         again: String,
     ) -> Result<(), AppError> {
         let state = &caller.state;
-        let hash: Option<String> =
-            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-                .bind(caller.user_id)
-                .fetch_one(&state.db.pool)
-                .await?;
+        let hash = users::password_hash(&mut *state.db.conn().await?, caller.user_id).await?;
         if !crypto::verify_password(current.clone(), hash).await? {
             return Err(AppError::field(
                 "current",
@@ -323,11 +300,12 @@ pub(crate) mod ssr {
         check_new_password(state, caller.user_id, &password, &again).await?;
         store_password(state, caller.user_id, password).await?;
         // Anyone else signed in as this user is signed out.
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
-            .bind(caller.user_id)
-            .bind(&caller.session_hash)
-            .execute(&state.db.pool)
-            .await?;
+        users::end_other_sessions(
+            &mut *state.db.conn().await?,
+            caller.user_id,
+            &caller.session_hash,
+        )
+        .await?;
         Ok(())
     }
 
@@ -359,12 +337,11 @@ pub(crate) mod ssr {
             session::delete_for_user(&state.db, link.user_id).await?;
         }
         let next = begin_session(&state, link.user_id).await?;
-        let has_passkey: Option<String> =
-            sqlx::query_scalar("SELECT passkey_ciphertext FROM users WHERE id = $1")
-                .bind(link.user_id)
-                .fetch_one(&state.db.pool)
-                .await?;
-        let next = if has_passkey.is_none() {
+        let has_passkey = users::sealed_passkey(&mut *state.db.conn().await?, link.user_id)
+            .await?
+            .flatten()
+            .is_some();
+        let next = if !has_passkey {
             format!("/passkey?next={next}")
         } else {
             next
@@ -375,12 +352,8 @@ pub(crate) mod ssr {
     pub async fn request_reset(visitor: Visitor, email: String) -> Result<(), AppError> {
         let state = visitor.state.clone();
         let email = Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
-        let user = sqlx::query("SELECT id FROM users WHERE email = $1")
-            .bind(email.as_str())
-            .fetch_optional(&state.db.pool)
-            .await?;
-        if let Some(row) = user {
-            let user_id: i64 = row.try_get("id")?;
+        let user = users::id_by_email(&mut *state.db.conn().await?, email.as_str()).await?;
+        if let Some(user_id) = user {
             // Over the limit, nothing is sent but the answer is the same: the page must not
             // tell whether the address has an account.
             let allowed = password_links::reset_allowed(&state, user_id).await?;
@@ -415,11 +388,7 @@ pub(crate) mod ssr {
     ) -> Result<(), AppError> {
         check_passkey(&passkey, &again)?;
         let sealed = crypto::seal(&caller.state.settings.secret_key, passkey.as_bytes());
-        sqlx::query("UPDATE users SET passkey_ciphertext = $1 WHERE id = $2")
-            .bind(sealed)
-            .bind(caller.user_id)
-            .execute(&caller.state.db.pool)
-            .await?;
+        users::set_passkey(&mut *caller.state.db.conn().await?, caller.user_id, &sealed).await?;
         audit::record(
             &caller.state.db,
             caller.state.clock.unix(),

@@ -126,37 +126,29 @@ pub(crate) mod ssr {
     use crate::domain::permissions::OrgKind;
     use crate::error::AppError;
     use crate::ssr::{guard::Caller, session};
-    use sqlx::Row;
 
     /// The organizations where the caller's membership is active, by name.
     pub async fn organizations(caller: &Caller) -> Result<Vec<OrganizationChoice>, AppError> {
-        let rows = sqlx::query(
-            "SELECT o.id, o.name, o.kind FROM memberships m JOIN organizations o ON o.id = m.organization_id \
-             WHERE m.user_id = $1 AND m.status = 'active' ORDER BY o.name",
-        )
-        .bind(caller.user_id)
-        .fetch_all(&caller.state.db.pool)
-        .await?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(OrganizationChoice {
-                    id: row.try_get("id")?,
-                    name: row.try_get("name")?,
-                    kind: OrgKind::parse(&row.try_get::<String, _>("kind")?),
-                })
+        let rows =
+            super::super::repo::organizations(&mut *caller.state.db.conn().await?, caller.user_id)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, kind)| OrganizationChoice {
+                id,
+                name,
+                kind: OrgKind::parse(&kind),
             })
-            .collect()
+            .collect())
     }
 
     /// A sentence for each organization where the caller's membership was deactivated or
     /// removed, so a user with nowhere left to work knows why.
     pub async fn lost_access(caller: &Caller) -> Result<Vec<String>, AppError> {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT o.name, m.status FROM memberships m JOIN organizations o ON o.id = m.organization_id \
-             WHERE m.user_id = $1 AND m.status IN ('deactivated', 'removed') ORDER BY o.name",
+        let rows = super::super::repo::lost_organizations(
+            &mut *caller.state.db.conn().await?,
+            caller.user_id,
         )
-        .bind(caller.user_id)
-        .fetch_all(&caller.state.db.pool)
         .await?;
         Ok(rows
             .into_iter()

@@ -77,12 +77,12 @@ pub async fn log_out() -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::*;
+    use crate::auth::repo;
     use crate::domain::Phone;
     use crate::ssr::clock::MINUTE;
     use crate::ssr::outbox::Channel;
     use crate::ssr::passcodes::{self, Purpose};
     use crate::ssr::{audit, crypto, session, AppState};
-    use sqlx::Row;
 
     /// The cookie that carries a sign-in between the password and the passcode.
     const CHALLENGE_COOKIE: &str = "portal_sign_in";
@@ -104,22 +104,18 @@ pub(crate) mod ssr {
         let email = Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
         let now = state.clock.unix();
         let ip = visitor.ip.clone();
-        let user = sqlx::query(
-            "SELECT id, password_hash, failed_logins, lifetime_failed_logins, locked_until, phone, totp_secret_ciphertext FROM users WHERE email = $1",
-        )
-        .bind(email.as_str())
-        .fetch_optional(&state.db.pool)
-        .await?;
-        let (user_id, hash, failures, lifetime, locked_until, phone) = match &user {
-            Some(row) => (
-                Some(row.try_get::<i64, _>("id")?),
-                row.try_get::<Option<String>, _>("password_hash")?,
-                row.try_get::<i64, _>("failed_logins")?,
-                row.try_get::<i64, _>("lifetime_failed_logins")?,
-                row.try_get::<Option<i64>, _>("locked_until")?,
-                row.try_get::<Option<String>, _>("phone")?,
+        let user = repo::login(&mut *state.db.conn().await?, email.as_str()).await?;
+        let (user_id, hash, failures, lifetime, locked_until, phone, authenticator) = match user {
+            Some(u) => (
+                Some(u.id),
+                u.password_hash,
+                u.failed_logins,
+                u.lifetime_failed_logins,
+                u.locked_until,
+                u.phone,
+                u.totp_secret_ciphertext.is_some(),
             ),
-            None => (None, None, 0, 0, None, None),
+            None => (None, None, 0, 0, None, None, false),
         };
         // The password is checked even for a locked or unknown account, so every failure
         // takes the same time.
@@ -137,15 +133,8 @@ pub(crate) mod ssr {
         let Some(user_id) = user_id.filter(|_| password_ok && !locked) else {
             if let Some(id) = user_id {
                 let lock = (failures + 1) % MAX_CONSECUTIVE_FAILURES == 0;
-                sqlx::query(
-                    "UPDATE users SET failed_logins = failed_logins + 1, lifetime_failed_logins = lifetime_failed_logins + 1, \
-                     locked_until = CASE WHEN $1 = 1 THEN $2 ELSE locked_until END WHERE id = $3",
-                )
-                .bind(i64::from(lock))
-                .bind(now + LOCK_MINUTES * MINUTE)
-                .bind(id)
-                .execute(&state.db.pool)
-                .await?;
+                let lock_until = lock.then_some(now + LOCK_MINUTES * MINUTE);
+                repo::count_failure(&mut *state.db.conn().await?, id, lock_until).await?;
                 if lock {
                     audit::record(
                         &state.db,
@@ -164,18 +153,20 @@ pub(crate) mod ssr {
             .await?;
             return Err(AppError::field("form", SIGN_IN_FAILED));
         };
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .bind(user_id)
-            .execute(&state.db.pool)
-            .await?;
         let challenge = crypto::random_hex(32);
-        sqlx::query("INSERT INTO sign_in_challenges (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(crypto::secret_hash(&challenge))
-            .bind(user_id)
-            .bind(now)
-            .bind(now + CHALLENGE_MINUTES * MINUTE)
-            .execute(&state.db.pool)
+        {
+            let mut conn = state.db.conn().await?;
+            repo::clear_failures(&mut conn, user_id).await?;
+            let expires = now + CHALLENGE_MINUTES * MINUTE;
+            repo::open_challenge(
+                &mut conn,
+                &crypto::secret_hash(&challenge),
+                user_id,
+                now,
+                expires,
+            )
             .await?;
+        }
         session::send_cookie(&state.settings, CHALLENGE_COOKIE, Some(&challenge));
         audit::record(
             &state.db,
@@ -187,12 +178,6 @@ pub(crate) mod ssr {
             .as_deref()
             .and_then(|p| Phone::parse(p).ok())
             .map(|p| p.last4().to_string());
-        let authenticator = match &user {
-            Some(row) => row
-                .try_get::<Option<String>, _>("totp_secret_ciphertext")?
-                .is_some(),
-            None => false,
-        };
         Ok(PasscodeNeeded {
             last4: last4.unwrap_or_default(),
             authenticator,
@@ -206,20 +191,14 @@ pub(crate) mod ssr {
         let expired =
             || AppError::Conflict("Your sign-in has timed out. Please log in again.".into());
         let id = session::request_cookie(&state.settings, CHALLENGE_COOKIE).ok_or_else(expired)?;
-        let row = sqlx::query(
-            "SELECT c.id_hash, u.id, u.email, u.phone FROM sign_in_challenges c JOIN users u ON u.id = c.user_id              WHERE c.id_hash = $1 AND c.expires_at > $2",
+        let c = repo::challenge(
+            &mut *state.db.conn().await?,
+            &crypto::secret_hash(&id),
+            state.clock.unix(),
         )
-        .bind(crypto::secret_hash(&id))
-        .bind(state.clock.unix())
-        .fetch_optional(&state.db.pool)
         .await?
         .ok_or_else(expired)?;
-        Ok((
-            row.try_get("id_hash")?,
-            row.try_get("id")?,
-            row.try_get("email")?,
-            row.try_get("phone")?,
-        ))
+        Ok((c.id_hash, c.id, c.email, c.phone))
     }
 
     pub async fn send_passcode(
@@ -283,10 +262,7 @@ pub(crate) mod ssr {
             .await?;
             return Err(error);
         }
-        sqlx::query("DELETE FROM sign_in_challenges WHERE id_hash = $1")
-            .bind(&challenge)
-            .execute(&state.db.pool)
-            .await?;
+        repo::close_challenge(&mut *state.db.conn().await?, &challenge).await?;
         session::send_cookie(&state.settings, CHALLENGE_COOKIE, None);
         let next = begin_session(&state, user_id).await?;
         audit::record(
@@ -310,14 +286,10 @@ pub(crate) mod ssr {
 /// default) organization; answers where to go: the dashboard, or "Select an organization".
 #[cfg(feature = "ssr")]
 pub async fn begin_session(state: &crate::ssr::AppState, user_id: i64) -> Result<String, AppError> {
+    use crate::auth::repo;
     use crate::ssr::{request_ip, session};
-    use sqlx::Row;
-    let memberships: Vec<i64> = sqlx::query_scalar(
-        "SELECT organization_id FROM memberships WHERE user_id = $1 AND status = 'active' ORDER BY is_default DESC, organization_id",
-    )
-    .bind(user_id)
-    .fetch_all(&state.db.pool)
-    .await?;
+    let mut conn = state.db.conn().await?;
+    let memberships = repo::active_organization_ids(&mut conn, user_id).await?;
     let organization_id = match memberships.as_slice() {
         [only] => Some(*only),
         _ => None,
@@ -332,19 +304,17 @@ pub async fn begin_session(state: &crate::ssr::AppState, user_id: i64) -> Result
     )
     .await?;
     // A passcode was just entered for this session: that counts as a step-up.
-    sqlx::query("UPDATE sessions SET step_up_at = $1 WHERE id_hash = $2")
-        .bind(state.clock.unix())
-        .bind(crate::ssr::crypto::secret_hash(&id))
-        .execute(&state.db.pool)
-        .await?;
+    // The passcode just entered counts as a step-up.
+    repo::mark_step_up(
+        &mut conn,
+        &crate::ssr::crypto::secret_hash(&id),
+        state.clock.unix(),
+    )
+    .await?;
     session::send_cookie(&state.settings, session::SESSION_COOKIE, Some(&id));
-    let user = sqlx::query("SELECT is_operator, password_changed_at FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(&state.db.pool)
-        .await?;
-    let is_operator: i64 = user.try_get("is_operator")?;
+    let (is_operator, changed_at) = repo::password_state(&mut conn, user_id).await?;
     let expired = crate::domain::rules::password_expired(
-        user.try_get("password_changed_at")?,
+        changed_at,
         state.clock.unix(),
         state.settings.password_max_age_days,
     );

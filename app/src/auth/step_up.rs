@@ -37,10 +37,10 @@ pub(crate) mod ssr {
         let (channel, to) = if channel == ContactMethod::Email {
             (Channel::Email, caller.email.clone())
         } else {
-            let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM users WHERE id = $1")
-                .bind(caller.user_id)
-                .fetch_one(&state.db.pool)
-                .await?;
+            let phone =
+                crate::ssr::repo::users::phone(&mut *state.db.conn().await?, caller.user_id)
+                    .await?
+                    .flatten();
             (Channel::phone(channel), phone.unwrap_or_default())
         };
         let sent = passcodes::send(state, Purpose::StepUp, &subject(&caller), channel, &to).await?;
@@ -57,10 +57,7 @@ pub(crate) mod ssr {
             ..Default::default()
         };
         passcodes::verify_audited(state, Purpose::StepUp, &subject(&caller), &code, who).await?;
-        sqlx::query("UPDATE sessions SET step_up_at = $1 WHERE id_hash = $2")
-            .bind(now)
-            .bind(&caller.session_hash)
-            .execute(&state.db.pool)
+        crate::auth::repo::mark_step_up(&mut *state.db.conn().await?, &caller.session_hash, now)
             .await?;
         Ok(())
     }

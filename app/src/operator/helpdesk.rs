@@ -71,9 +71,10 @@ mod ssr {
     use crate::admin::ssr::record_change;
     use crate::domain::permissions::{Module, RolePreset};
     use crate::domain::Email;
+    use crate::operator::repo;
     use crate::ssr::password_links::{self, LinkPurpose};
+    use crate::ssr::repo::users;
     use crate::ssr::{crypto, guard, limits};
-    use sqlx::Row;
 
     /// Wrong passkeys for one account within an hour before the help desk must stop trying.
     pub const MAX_PASSKEY_MISMATCHES: i64 = 5;
@@ -92,35 +93,23 @@ mod ssr {
 
     pub async fn find(Operator(caller): Operator, email: String) -> Result<Caller, AppError> {
         let email = Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
-        let row = sqlx::query(
-            "SELECT id, first_name, last_name, email, passkey_ciphertext, locked_until, lifetime_failed_logins FROM users WHERE email = $1",
-        )
-        .bind(email.as_str())
-        .fetch_optional(&caller.state.db.pool)
-        .await?
-        .ok_or_else(|| AppError::field("email", "No account uses this email address."))?;
-        let id: i64 = row.try_get("id")?;
-        let organizations: Vec<String> = sqlx::query_scalar(
-            "SELECT o.name FROM memberships m JOIN organizations o ON o.id = m.organization_id \
-             WHERE m.user_id = $1 AND m.status = 'active' ORDER BY o.name",
-        )
-        .bind(id)
-        .fetch_all(&caller.state.db.pool)
-        .await?;
+        let mut conn = caller.state.db.conn().await?;
+        let account = repo::account(&mut conn, email.as_str())
+            .await?
+            .ok_or_else(|| AppError::field("email", "No account uses this email address."))?;
+        let id = account.id;
+        let organizations = repo::active_organizations(&mut conn, id).await?;
+        drop(conn);
         let now = caller.state.clock.unix();
         log(&caller, "helpdesk.lookup", id).await?;
         Ok(Caller {
             id,
-            name: crate::ssr::db::full_name(&row)?,
-            email: row.try_get("email")?,
+            name: format!("{} {}", account.first_name, account.last_name),
+            email: account.email,
             organizations,
-            has_passkey: row
-                .try_get::<Option<String>, _>("passkey_ciphertext")?
-                .is_some(),
-            locked: row
-                .try_get::<Option<i64>, _>("locked_until")?
-                .is_some_and(|t| t > now)
-                || row.try_get::<i64, _>("lifetime_failed_logins")?
+            has_passkey: account.passkey_ciphertext.is_some(),
+            locked: account.locked_until.is_some_and(|t| t > now)
+                || account.lifetime_failed_logins
                     >= crate::auth::sign_in::ssr::MAX_LIFETIME_FAILURES,
         })
     }
@@ -133,12 +122,9 @@ mod ssr {
         let state = &caller.state;
         let misses = format!("helpdesk-passkey:{user_id}");
         limits::check(state, &misses, 3600, MAX_PASSKEY_MISMATCHES).await?;
-        let sealed: Option<String> =
-            sqlx::query_scalar("SELECT passkey_ciphertext FROM users WHERE id = $1")
-                .bind(user_id)
-                .fetch_optional(&state.db.pool)
-                .await?
-                .ok_or(AppError::NotFound)?;
+        let sealed = users::sealed_passkey(&mut *state.db.conn().await?, user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let Some(sealed) = sealed else {
             return Err(AppError::Conflict(
                 "This user has not set a passkey.".into(),
@@ -163,9 +149,7 @@ mod ssr {
     }
 
     pub async fn send_reset(Operator(caller): Operator, user_id: i64) -> Result<(), AppError> {
-        let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(&caller.state.db.pool)
+        let email = users::email(&mut *caller.state.db.conn().await?, user_id)
             .await?
             .ok_or(AppError::NotFound)?;
         if !password_links::reset_allowed(&caller.state, user_id).await? {
@@ -177,52 +161,31 @@ mod ssr {
 
     pub async fn unlock(Operator(caller): Operator, user_id: i64) -> Result<(), AppError> {
         // A caller with a passkey proves who they are with it first.
-        let passkey: Option<String> =
-            sqlx::query_scalar("SELECT passkey_ciphertext FROM users WHERE id = $1")
-                .bind(user_id)
-                .fetch_optional(&caller.state.db.pool)
-                .await?
-                .ok_or(AppError::NotFound)?;
+        let mut conn = caller.state.db.conn().await?;
+        let passkey = users::sealed_passkey(&mut conn, user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if passkey.is_some() {
-            let verified: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM audit_log WHERE action = 'helpdesk.passkey_match' AND subject = $1 AND user_id = $2 AND at > $3",
-            )
-            .bind(format!("user:{user_id}"))
-            .bind(caller.user_id)
-            .bind(caller.state.clock.unix() - VERIFIED_MINUTES * 60)
-            .fetch_one(&caller.state.db.pool)
-            .await?;
-            if verified == 0 {
+            let since = caller.state.clock.unix() - VERIFIED_MINUTES * 60;
+            if !repo::passkey_matched(&mut conn, caller.user_id, user_id, since).await? {
                 return Err(AppError::Conflict(
                     "Verify the caller's passkey first.".into(),
                 ));
             }
         }
-        let updated = sqlx::query("UPDATE users SET failed_logins = 0, lifetime_failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .bind(user_id)
-            .execute(&caller.state.db.pool)
-            .await?;
-        if updated.rows_affected() != 1 {
+        if !repo::unlock(&mut conn, user_id).await? {
             return Err(AppError::NotFound);
         }
+        drop(conn);
         log(&caller, "helpdesk.unlock", user_id).await
     }
 
     pub async fn office_choices(Operator(caller): Operator) -> Result<Vec<Office>, AppError> {
-        let rows = sqlx::query(
-            "SELECT id, name FROM organizations WHERE registered_at IS NOT NULL ORDER BY name",
-        )
-        .fetch_all(&caller.state.db.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Office {
-                    id: r.try_get("id")?,
-                    name: r.try_get("name")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+        let offices = repo::office_names(&mut *caller.state.db.conn().await?).await?;
+        Ok(offices
+            .into_iter()
+            .map(|(id, name)| Office { id, name })
+            .collect())
     }
 
     pub async fn change_admin(
@@ -233,37 +196,29 @@ mod ssr {
     ) -> Result<String, AppError> {
         let state = &caller.state;
         let email = Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
-        let row = sqlx::query(
-            "SELECT m.id, m.user_id, o.name FROM memberships m JOIN users u ON u.id = m.user_id JOIN organizations o ON o.id = m.organization_id \
-             WHERE m.organization_id = $1 AND u.email = $2 AND m.status = 'active'",
+        let (membership_id, user_id, office) = repo::active_member(
+            &mut *state.db.conn().await?,
+            organization_id,
+            email.as_str(),
         )
-        .bind(organization_id)
-        .bind(email.as_str())
-        .fetch_optional(&state.db.pool)
         .await?
-        .ok_or_else(|| AppError::field("email", "This person is not an active user of the organization. Add them first."))?;
-        let (membership_id, user_id, office): (i64, i64, String) = (
-            row.try_get("id")?,
-            row.try_get("user_id")?,
-            row.try_get("name")?,
-        );
+        .ok_or_else(|| {
+            AppError::field(
+                "email",
+                "This person is not an active user of the organization. Add them first.",
+            )
+        })?;
         let now = state.clock.unix();
         let mut tx = state.db.pool.begin().await?;
-        if replace {
-            sqlx::query("UPDATE memberships SET org_role = 'processor', updated_at = $1 WHERE organization_id = $2 AND org_role = 'admin' AND id <> $3")
-                .bind(now)
-                .bind(organization_id)
-                .bind(membership_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query(
-            "UPDATE memberships SET org_role = 'admin', role_preset = $1, awaiting_permissions_since = NULL, updated_at = $2 WHERE id = $3",
+        let preset = RolePreset::LocalOfficeAdministrator.label();
+        repo::make_admin(
+            &mut tx,
+            now,
+            organization_id,
+            membership_id,
+            preset,
+            replace,
         )
-        .bind(RolePreset::LocalOfficeAdministrator.label())
-        .bind(now)
-        .bind(membership_id)
-        .execute(&mut *tx)
         .await?;
         crate::ssr::repo::grants::set_modules(&mut tx, membership_id, &Module::ALL).await?;
         tx.commit().await?;

@@ -4,6 +4,8 @@
 
 mod helpdesk;
 mod offices;
+#[cfg(feature = "ssr")]
+mod repo;
 
 use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
@@ -41,40 +43,27 @@ mod ssr {
     use super::*;
     use crate::registration::tokens;
 
-    use sqlx::Row;
-
     pub async fn enrolled(
         Operator(caller): Operator,
     ) -> Result<Vec<EnrolledOrganization>, AppError> {
         let cal = &caller.state.settings.calendar;
-        let rows = sqlx::query(
-            "SELECT o.id, o.name, o.city, \
-             (SELECT MAX(t.issued_at) FROM secure_tokens t WHERE t.organization_id = o.id) AS issued_at, \
-             (SELECT MAX(t.expires_at) FROM secure_tokens t WHERE t.organization_id = o.id) AS expires_at \
-             FROM organizations o WHERE o.registered_at IS NULL AND o.kind <> 'network' ORDER BY o.name",
-        )
-        .fetch_all(&caller.state.db.pool)
-        .await?;
-        rows.into_iter()
-            .map(|row| {
-                let issued: Option<i64> = row.try_get("issued_at")?;
-                let expires: Option<i64> = row.try_get("expires_at")?;
-                Ok(EnrolledOrganization {
-                    id: row.try_get("id")?,
-                    name: row.try_get("name")?,
-                    city: row.try_get("city")?,
-                    token: match (issued, expires) {
-                        (Some(i), Some(e)) => format!(
-                            "Issued {}, expires {}",
-                            cal.format_date(i),
-                            cal.format_date(e)
-                        ),
-                        _ => "None issued".into(),
-                    },
-                })
+        let rows = super::repo::enrolled(&mut *caller.state.db.conn().await?).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| EnrolledOrganization {
+                id: row.id,
+                name: row.name,
+                city: row.city,
+                token: match (row.issued_at, row.expires_at) {
+                    (Some(i), Some(e)) => format!(
+                        "Issued {}, expires {}",
+                        cal.format_date(i),
+                        cal.format_date(e)
+                    ),
+                    _ => "None issued".into(),
+                },
             })
-            .collect::<Result<Vec<_>, sqlx::Error>>()
-            .map_err(Into::into)
+            .collect())
     }
 
     pub async fn issue(

@@ -70,36 +70,23 @@ mod ssr {
     use crate::admin::ssr::notify_admins;
     use crate::domain::verification::{days_left_at, lapsed};
 
-    use sqlx::Row;
-
     pub async fn offices(Operator(caller): Operator) -> Result<Vec<Office>, AppError> {
         let state = &caller.state;
         let now = state.clock.unix();
         let tz = &state.settings.calendar;
-        let rows = sqlx::query(
-            "SELECT id, name, verified_at, registered_at, suspended_at, verification_submitted_at, access_agreement_at FROM organizations \
-             WHERE registered_at IS NOT NULL ORDER BY name",
-        )
-        .fetch_all(&state.db.pool)
-        .await?;
-        rows.into_iter()
+        let rows = crate::operator::repo::offices(&mut *state.db.conn().await?).await?;
+        Ok(rows
+            .into_iter()
             .map(|r| {
-                let (verified, registered, suspended): (Option<i64>, Option<i64>, Option<i64>) = (
-                    r.try_get("verified_at")?,
-                    r.try_get("registered_at")?,
-                    r.try_get("suspended_at")?,
-                );
-                let submitted = r
-                    .try_get::<Option<i64>, _>("verification_submitted_at")?
-                    .is_some();
+                let (verified, registered, suspended) =
+                    (r.verified_at, r.registered_at, r.suspended_at);
+                let submitted = r.verification_submitted_at.is_some();
                 let days = days_left_at(verified, registered, now, tz);
                 let is_lapsed = lapsed(verified, registered, suspended, now, tz);
-                Ok(Office {
-                    id: r.try_get("id")?,
-                    name: r.try_get("name")?,
-                    agreement: r
-                        .try_get::<Option<i64>, _>("access_agreement_at")?
-                        .is_some(),
+                Office {
+                    id: r.id,
+                    name: r.name,
+                    agreement: r.access_agreement_at.is_some(),
                     suspended: is_lapsed,
                     status: match (suspended.is_some(), is_lapsed, submitted) {
                         (true, _, _) => "Access revoked by the plan".into(),
@@ -110,10 +97,9 @@ mod ssr {
                         (_, true, false) => "Verification overdue".into(),
                         _ => format!("Verification due in {days} days"),
                     },
-                })
+                }
             })
-            .collect::<Result<Vec<_>, sqlx::Error>>()
-            .map_err(Into::into)
+            .collect())
     }
 
     pub async fn record_agreement(
@@ -122,14 +108,13 @@ mod ssr {
     ) -> Result<(), AppError> {
         let state = &caller.state;
         let now = state.clock.unix();
-        let updated = sqlx::query(
-            "UPDATE organizations SET access_agreement_at = $1 WHERE id = $2 AND registered_at IS NOT NULL AND access_agreement_at IS NULL",
+        if !crate::operator::repo::record_agreement(
+            &mut *state.db.conn().await?,
+            now,
+            organization_id,
         )
-        .bind(now)
-        .bind(organization_id)
-        .execute(&state.db.pool)
-        .await?;
-        if updated.rows_affected() == 0 {
+        .await?
+        {
             return Err(AppError::NotFound);
         }
         caller
@@ -150,33 +135,19 @@ mod ssr {
     ) -> Result<(), AppError> {
         let state = &caller.state;
         let now = state.clock.unix();
-        let updated = if suspend {
-            sqlx::query("UPDATE organizations SET suspended_at = $1 WHERE id = $2 AND registered_at IS NOT NULL")
-                .bind(now)
-                .bind(organization_id)
-                .execute(&state.db.pool)
-                .await?
+        let mut tx = state.db.pool.begin().await?;
+        // Revoking signs everyone of the office out of it at once; reinstating starts a new
+        // 60 days.
+        let changed = if suspend {
+            crate::operator::repo::revoke(&mut tx, now, organization_id).await?
         } else {
-            // Reinstating starts a new 60 days.
-            sqlx::query(
-                "UPDATE organizations SET suspended_at = NULL, verified_at = $1, verification_submitted_at = NULL \
-                 WHERE id = $2 AND registered_at IS NOT NULL",
-            )
-            .bind(now)
-            .bind(organization_id)
-            .execute(&state.db.pool)
-            .await?
+            crate::operator::repo::reinstate(&mut tx, now, organization_id).await?
         };
-        if updated.rows_affected() == 0 {
+        if !changed {
             return Err(AppError::NotFound);
         }
-        if suspend {
-            // Everyone of the office is signed out of it at once.
-            sqlx::query("DELETE FROM sessions WHERE organization_id = $1")
-                .bind(organization_id)
-                .execute(&state.db.pool)
-                .await?;
-        } else {
+        tx.commit().await?;
+        if !suspend {
             notify_admins(
                 state,
                 organization_id,

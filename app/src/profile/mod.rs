@@ -107,14 +107,17 @@ pub async fn sign_out_other_sessions() -> Result<(), AppError> {
 }
 
 #[cfg(feature = "ssr")]
+mod repo;
+#[cfg(feature = "ssr")]
 mod ssr {
+    use super::repo;
     use super::*;
     use crate::domain::Phone;
     use crate::ssr::guard::Caller;
     use crate::ssr::outbox::Channel;
     use crate::ssr::passcodes::{self, Purpose};
+    use crate::ssr::repo::users;
     use crate::ssr::{audit, crypto};
-    use sqlx::Row;
 
     async fn record(caller: &Caller, action: &'static str, detail: &str) -> Result<(), AppError> {
         audit::record(
@@ -134,67 +137,40 @@ mod ssr {
     }
 
     pub async fn load(User(caller): User) -> Result<Profile, AppError> {
-        let db = &caller.state.db;
-        let user = sqlx::query(
-            "SELECT phone, passkey_ciphertext, totp_secret_ciphertext FROM users WHERE id = $1",
-        )
-        .bind(caller.user_id)
-        .fetch_one(&db.pool)
-        .await?;
-        let saved = sqlx::query(
-            "SELECT kind, frequency, email FROM notification_preferences WHERE user_id = $1",
-        )
-        .bind(caller.user_id)
-        .fetch_all(&db.pool)
-        .await?;
-        let mut preferences = Vec::new();
-        for (kind, label) in NOTIFICATION_KINDS {
-            let row = saved
-                .iter()
-                .find(|r| r.try_get::<String, _>("kind").is_ok_and(|k| k == kind));
-            preferences.push(Preference {
-                kind: kind.into(),
-                label: label.into(),
-                frequency: match row {
-                    Some(r) => r.try_get("frequency")?,
-                    None => "immediately".into(),
-                },
-                email: match row {
-                    Some(r) => r.try_get::<i64, _>("email")? == 1,
-                    None => false,
-                },
-            });
-        }
-        let cal = &caller.state.settings.calendar;
-        let sessions = sqlx::query(
-            "SELECT id_hash, created_at, last_seen_at, ip FROM sessions WHERE user_id = $1 ORDER BY last_seen_at DESC",
-        )
-        .bind(caller.user_id)
-        .fetch_all(&db.pool)
-        .await?
-        .into_iter()
-        .map(|row| {
-            Ok(ActiveSession {
-                started: cal.format_date_time(row.try_get("created_at")?),
-                last_seen: cal.format_date_time(row.try_get("last_seen_at")?),
-                from: row.try_get::<Option<String>, _>("ip")?.unwrap_or_else(|| "unknown".into()),
-                current: row.try_get::<String, _>("id_hash")? == caller.session_hash,
+        let mut conn = caller.state.db.conn().await?;
+        let user = repo::account(&mut conn, caller.user_id).await?;
+        let saved = repo::preferences(&mut conn, caller.user_id).await?;
+        let preferences = NOTIFICATION_KINDS
+            .iter()
+            .map(|(kind, label)| {
+                let row = saved.iter().find(|(k, _, _)| k == kind);
+                Preference {
+                    kind: kind.to_string(),
+                    label: label.to_string(),
+                    frequency: row.map_or_else(|| "immediately".into(), |(_, f, _)| f.clone()),
+                    email: row.is_some_and(|(_, _, email)| *email == 1),
+                }
             })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+            .collect();
+        let cal = &caller.state.settings.calendar;
+        let sessions = repo::sessions(&mut conn, caller.user_id)
+            .await?
+            .into_iter()
+            .map(|s| ActiveSession {
+                started: cal.format_date_time(s.created_at),
+                last_seen: cal.format_date_time(s.last_seen_at),
+                from: s.ip.unwrap_or_else(|| "unknown".into()),
+                current: s.id_hash == caller.session_hash,
+            })
+            .collect();
+        drop(conn);
         Ok(Profile {
             email: caller.email.clone(),
             first_name: caller.first_name.clone(),
             last_name: caller.last_name.clone(),
-            phone: user
-                .try_get::<Option<String>, _>("phone")?
-                .unwrap_or_default(),
-            passkey_set: user
-                .try_get::<Option<String>, _>("passkey_ciphertext")?
-                .is_some(),
-            authenticator_enrolled: user
-                .try_get::<Option<String>, _>("totp_secret_ciphertext")?
-                .is_some(),
+            phone: user.phone.unwrap_or_default(),
+            passkey_set: user.passkey_ciphertext.is_some(),
+            authenticator_enrolled: user.totp_secret_ciphertext.is_some(),
             is_org_admin: caller
                 .org
                 .as_ref()
@@ -225,27 +201,19 @@ mod ssr {
             }
         }
         check.finish()?;
-        let db = &caller.state.db;
-        let mut tx = db.pool.begin().await?;
-        sqlx::query("UPDATE users SET first_name = $1, last_name = $2 WHERE id = $3")
-            .bind(first_name.trim())
-            .bind(last_name.trim())
-            .bind(caller.user_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM notification_preferences WHERE user_id = $1")
-            .bind(caller.user_id)
-            .execute(&mut *tx)
-            .await?;
-        for p in preferences {
-            sqlx::query("INSERT INTO notification_preferences (user_id, kind, frequency, email) VALUES ($1, $2, $3, $4)")
-                .bind(caller.user_id)
-                .bind(p.kind)
-                .bind(p.frequency)
-                .bind(i64::from(p.email))
-                .execute(&mut *tx)
-                .await?;
-        }
+        let preferences: Vec<(String, String, bool)> = preferences
+            .into_iter()
+            .map(|p| (p.kind, p.frequency, p.email))
+            .collect();
+        let mut tx = caller.state.db.pool.begin().await?;
+        repo::save(
+            &mut tx,
+            caller.user_id,
+            first_name.trim(),
+            last_name.trim(),
+            &preferences,
+        )
+        .await?;
         tx.commit().await?;
         record(
             &caller,
@@ -291,11 +259,7 @@ mod ssr {
             &code,
         )
         .await?;
-        sqlx::query("UPDATE users SET phone = $1 WHERE id = $2")
-            .bind(phone.as_str())
-            .bind(caller.user_id)
-            .execute(&state.db.pool)
-            .await?;
+        users::set_phone(&mut *state.db.conn().await?, caller.user_id, phone.as_str()).await?;
         record(
             &caller,
             "profile.phone_change",
@@ -305,12 +269,10 @@ mod ssr {
     }
 
     pub async fn view_passkey(User(caller): User) -> Result<String, AppError> {
-        let sealed: Option<String> =
-            sqlx::query_scalar("SELECT passkey_ciphertext FROM users WHERE id = $1")
-                .bind(caller.user_id)
-                .fetch_one(&caller.state.db.pool)
-                .await?;
-        let sealed = sealed.ok_or(AppError::NotFound)?;
+        let sealed = users::sealed_passkey(&mut *caller.state.db.conn().await?, caller.user_id)
+            .await?
+            .flatten()
+            .ok_or(AppError::NotFound)?;
         let passkey =
             crypto::open(&caller.state.settings.secret_key, &sealed).ok_or(AppError::Internal)?;
         record(&caller, "passkey.view", "").await?;
@@ -324,23 +286,18 @@ mod ssr {
     ) -> Result<(), AppError> {
         crate::auth::check_passkey(&passkey, &again)?;
         caller.require_step_up()?;
-        sqlx::query("UPDATE users SET passkey_ciphertext = $1 WHERE id = $2")
-            .bind(crypto::seal(
-                &caller.state.settings.secret_key,
-                passkey.as_bytes(),
-            ))
-            .bind(caller.user_id)
-            .execute(&caller.state.db.pool)
-            .await?;
+        let sealed = crypto::seal(&caller.state.settings.secret_key, passkey.as_bytes());
+        users::set_passkey(&mut *caller.state.db.conn().await?, caller.user_id, &sealed).await?;
         record(&caller, "passkey.set", "reset in profile").await
     }
 
     pub async fn sign_out_others(User(caller): User) -> Result<(), AppError> {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
-            .bind(caller.user_id)
-            .bind(&caller.session_hash)
-            .execute(&caller.state.db.pool)
-            .await?;
+        users::end_other_sessions(
+            &mut *caller.state.db.conn().await?,
+            caller.user_id,
+            &caller.session_hash,
+        )
+        .await?;
         record(&caller, "session.sign_out_others", "").await
     }
 }

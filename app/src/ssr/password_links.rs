@@ -145,6 +145,16 @@ pub struct Link {
 }
 
 /// The link with this secret, if it exists.
+/// The link's passcode was entered: "Create New Password" may follow.
+pub async fn passcode_verified(state: &AppState, id: i64, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE password_links SET passcode_verified_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(&state.db.pool)
+        .await?;
+    Ok(())
+}
+
 /// Uses the link up; false when it was used meanwhile (a second tab, a double submit).
 pub async fn spend(state: &AppState, id: i64) -> Result<bool, AppError> {
     let spent =

@@ -77,6 +77,8 @@ pub async fn complete_training(completed: bool) -> Result<(), AppError> {
 }
 
 #[cfg(feature = "ssr")]
+mod repo;
+#[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
 
@@ -90,13 +92,12 @@ mod ssr {
         let admin = caller.is_org_admin();
         let role = if admin { "admin" } else { "staff" };
         let now = caller.state.clock.unix();
-        sqlx::query(
-            "UPDATE users SET training_completed_at = $1, training_role = $2 WHERE id = $3",
+        super::repo::complete(
+            &mut *caller.state.db.conn().await?,
+            now,
+            caller.user_id,
+            role,
         )
-        .bind(now)
-        .bind(role)
-        .bind(caller.user_id)
-        .execute(&caller.state.db.pool)
         .await?;
         caller
             .audit(

@@ -1,32 +1,12 @@
-//! Logs never carry secrets. The subscriber that captures them is set for this test's thread only.
+//! Logs never carry secrets: every line written on this test's thread, at every level, is
+//! read back (see `common::capture_logs`).
 
 use crate::common::*;
 use axum::http::StatusCode;
 
-/// Collects every log line written while it is the default subscriber.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn no_secret_reaches_the_logs() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .without_time()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = capture_logs();
     for site in sites(true).await {
         let token = oak_street_token(&site).await;
         let (_, response) = site
@@ -96,7 +76,7 @@ async fn no_secret_reaches_the_logs() {
         )
         .await;
 
-        let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        let logs = String::from_utf8(captured.lock().unwrap().clone()).unwrap();
         assert!(
             logs.contains("/api/registration/token"),
             "requests are logged"

@@ -5,6 +5,7 @@ use crate::domain::Email;
 use crate::error::AppError;
 use crate::ssr::db::on_unique;
 use crate::ssr::guard::{Admin, Visitor};
+use crate::ssr::repo::users;
 use crate::ssr::{crypto, outbox, session};
 
 /// An email change waits 24 hours for the new address to confirm it.
@@ -38,7 +39,7 @@ pub async fn change_email(
         ));
     }
     // Told now for the user's sake; the confirmation checks again, by the unique rule.
-    if repo::user_by_email(&mut conn, email.as_str())
+    if users::id_by_email(&mut conn, email.as_str())
         .await?
         .is_some()
     {
@@ -122,7 +123,9 @@ pub async fn confirm_email(visitor: Visitor, t: String) -> Result<String, AppErr
     if !repo::still_as_asked(&mut conn, &change).await? {
         return Err(invalid());
     }
-    let old_email = repo::email(&mut conn, change.user_id).await?;
+    let old_email = users::email(&mut conn, change.user_id)
+        .await?
+        .ok_or_else(invalid)?;
     drop(conn);
     let mut tx = state.db.pool.begin().await?;
     let applied = repo::apply_email_change(&mut tx, now, &change)

@@ -11,7 +11,7 @@ use crate::ssr::db::on_unique;
 use crate::ssr::guard::Admin;
 use crate::ssr::outbox;
 use crate::ssr::password_links::{self, LinkPurpose};
-use crate::ssr::repo::{changes, memberships};
+use crate::ssr::repo::{changes, memberships, users};
 use crate::ssr::AppState;
 
 pub async fn list_users(admin: Admin, search: String) -> Result<Vec<UserRow>, AppError> {
@@ -60,7 +60,7 @@ pub async fn add_user(Admin { caller, org }: Admin, form: NewUser) -> Result<i64
     let (email, mobile) = (email.expect("checked"), mobile.expect("checked"));
     let now = state.clock.unix();
     let mut tx = state.db.pool.begin().await?;
-    let (user_id, new_account) = match repo::user_by_email(&mut tx, email.as_str()).await? {
+    let (user_id, new_account) = match users::id_by_email(&mut tx, email.as_str()).await? {
         Some(user_id) => {
             match repo::membership_status(&mut tx, org.organization_id, user_id)
                 .await?
@@ -168,7 +168,7 @@ pub async fn user_detail(
     let state = &caller.state;
     let m = member(state, org.organization_id, user_id).await?;
     let mut conn = state.db.conn().await?;
-    let phone = repo::phone(&mut conn, user_id).await?;
+    let phone = users::phone(&mut conn, user_id).await?.flatten();
     let pending_email =
         repo::pending_email(&mut conn, state.clock.unix(), org.organization_id, user_id).await?;
     let history = changes::history(&mut conn, org.organization_id, user_id)
@@ -186,7 +186,7 @@ pub async fn user_detail(
             reason: c.reason,
         })
         .collect();
-    let admin_phone = repo::phone(&mut conn, caller.user_id).await?;
+    let admin_phone = users::phone(&mut conn, caller.user_id).await?.flatten();
     let npis = repo::npis(&mut conn, org.organization_id).await?;
     drop(conn);
     caller

@@ -5,6 +5,7 @@ pub mod changes;
 pub mod grants;
 pub mod memberships;
 pub mod notifications;
+pub mod users;
 
 /// A database connection, inside a transaction or not: `&mut *tx` or `&mut *pool.acquire()`.
 pub type Conn = sqlx::AnyConnection;

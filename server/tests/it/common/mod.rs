@@ -51,6 +51,7 @@ async fn templates(dev_mailbox: bool) -> &'static [testing::Template] {
 
 /// A site per backend, each on its own copy of the demo data.
 pub async fn sites(dev_mailbox: bool) -> Vec<Site> {
+    install_log_routing();
     let mut sites = Vec::new();
     for t in testing::copies(templates(dev_mailbox).await).await {
         let settings = settings(dev_mailbox);
@@ -342,4 +343,48 @@ pub fn csp_nonce(response: &axum::response::Response) -> String {
         .and_then(|rest| rest.split('\'').next())
         .expect("a nonce in the policy")
         .to_string()
+}
+
+thread_local! {
+    static LOG_CAPTURE: std::cell::RefCell<Option<Arc<std::sync::Mutex<Vec<u8>>>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// One subscriber for the whole test binary, at every level, writing each line to the buffer
+/// of the thread that logged it, if that thread asked for one. (A subscriber per test would
+/// race other tests for tracing's global interest cache.)
+fn install_log_routing() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .without_time()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(|| ThreadCapture)
+            .finish();
+        let _ = tracing::subscriber::set_global_default(subscriber);
+    });
+}
+
+struct ThreadCapture;
+
+impl std::io::Write for ThreadCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        LOG_CAPTURE.with(|capture| {
+            if let Some(buffer) = capture.borrow().as_ref() {
+                buffer.lock().unwrap().extend_from_slice(buf);
+            }
+        });
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Every log line this thread writes from now on (the test runs on one thread).
+pub fn capture_logs() -> Arc<std::sync::Mutex<Vec<u8>>> {
+    install_log_routing();
+    let buffer = Arc::new(std::sync::Mutex::new(Vec::new()));
+    LOG_CAPTURE.with(|capture| *capture.borrow_mut() = Some(buffer.clone()));
+    buffer
 }

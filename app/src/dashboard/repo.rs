@@ -1,0 +1,132 @@
+//! My Dashboard's repository: each query scoped to the member's organization and grants.
+
+use super::Banner;
+use crate::ssr::guard::Member;
+use crate::ssr::repo::Conn;
+
+/// The member's NPI levels ("admin", "processor").
+pub async fn npi_levels(conn: &mut Conn, member: &Member) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT level FROM npi_permissions WHERE membership_id = $1")
+        .bind(member.org.membership_id)
+        .fetch_all(conn)
+        .await
+}
+
+/// The newest notifications for the member, with the total.
+pub async fn notifications(
+    conn: &mut Conn,
+    member: &Member,
+    limit: i64,
+) -> Result<(Vec<(i64, String, i64)>, i64), sqlx::Error> {
+    let newest = sqlx::query_as(
+        "SELECT id, title, created_at FROM notifications \
+         WHERE organization_id = $1 AND (user_id IS NULL OR user_id = $2) ORDER BY created_at DESC, id DESC LIMIT $3",
+    )
+    .bind(member.organization_id())
+    .bind(member.user_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let total = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM notifications WHERE organization_id = $1 AND (user_id IS NULL OR user_id = $2)",
+    )
+    .bind(member.organization_id())
+    .bind(member.user_id)
+    .fetch_one(conn)
+    .await?;
+    Ok((newest, total))
+}
+
+/// Correspondence of the NPIs the member holds.
+pub async fn correspondence_count(conn: &mut Conn, member: &Member) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM correspondence_documents d \
+         JOIN npi_permissions p ON p.provider_id = d.provider_id AND p.membership_id = $1 \
+         WHERE d.organization_id = $2",
+    )
+    .bind(member.org.membership_id)
+    .bind(member.organization_id())
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn active_users(conn: &mut Conn, member: &Member) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships WHERE organization_id = $1 AND status = 'active'",
+    )
+    .bind(member.organization_id())
+    .fetch_one(conn)
+    .await
+}
+
+/// The newest banner showing now that the member has not dismissed.
+pub async fn banner(
+    conn: &mut Conn,
+    member: &Member,
+    now: i64,
+) -> Result<Option<Banner>, sqlx::Error> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT b.id, b.message FROM banners b WHERE b.starts_at <= $1 AND b.ends_at > $1 \
+         AND NOT EXISTS (SELECT 1 FROM banner_dismissals d WHERE d.banner_id = b.id AND d.user_id = $2) \
+         ORDER BY b.starts_at DESC LIMIT 1",
+    )
+    .bind(now)
+    .bind(member.user_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(id, message)| Banner { id, message }))
+}
+
+pub async fn paperless(conn: &mut Conn, member: &Member) -> Result<bool, sqlx::Error> {
+    let at: Option<i64> =
+        sqlx::query_scalar("SELECT paperless_at FROM organizations WHERE id = $1")
+            .bind(member.organization_id())
+            .fetch_one(conn)
+            .await?;
+    Ok(at.is_some())
+}
+
+/// The member's NPIs after `after`, in NPI order: (NPI, name, level).
+pub async fn npis(
+    conn: &mut Conn,
+    member: &Member,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.npi, p.name, n.level FROM npi_permissions n JOIN providers p ON p.id = n.provider_id \
+         WHERE n.membership_id = $1 AND p.organization_id = $2 AND p.npi > $3 ORDER BY p.npi LIMIT $4",
+    )
+    .bind(member.org.membership_id)
+    .bind(member.organization_id())
+    .bind(after)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// Dismisses a banner for the member, once; false for no such banner.
+pub async fn dismiss_banner(
+    conn: &mut Conn,
+    member: &Member,
+    banner_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM banners WHERE id = $1")
+        .bind(banner_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if exists.is_none() {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO banner_dismissals (banner_id, user_id, dismissed_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (banner_id, user_id) DO NOTHING",
+    )
+    .bind(banner_id)
+    .bind(member.user_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(true)
+}

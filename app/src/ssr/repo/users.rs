@@ -1,0 +1,118 @@
+//! Accounts: the `users` table as every feature reads and writes it.
+
+use super::Conn;
+
+pub async fn id_by_email(conn: &mut Conn, email: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The account's email address; `None` for no such account.
+pub async fn email(conn: &mut Conn, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The account's phone; `None` for no such account, `Some(None)` for no phone.
+pub async fn phone(conn: &mut Conn, user_id: i64) -> Result<Option<Option<String>>, sqlx::Error> {
+    sqlx::query_scalar("SELECT phone FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn set_phone(conn: &mut Conn, user_id: i64, phone: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET phone = $1 WHERE id = $2")
+        .bind(phone)
+        .bind(user_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// The sealed passkey; `None` for no such account, `Some(None)` for no passkey.
+pub async fn sealed_passkey(
+    conn: &mut Conn,
+    user_id: i64,
+) -> Result<Option<Option<String>>, sqlx::Error> {
+    sqlx::query_scalar("SELECT passkey_ciphertext FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn set_passkey(conn: &mut Conn, user_id: i64, sealed: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET passkey_ciphertext = $1 WHERE id = $2")
+        .bind(sealed)
+        .bind(user_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// The password hash; `None` before the account is registered.
+pub async fn password_hash(conn: &mut Conn, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// The hashes of the user's last `count` passwords, newest first.
+pub async fn password_history(
+    conn: &mut Conn,
+    user_id: i64,
+    count: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(user_id)
+    .bind(count)
+    .fetch_all(conn)
+    .await
+}
+
+/// Sets a new password (kept in the history too); the run of failures and its lock end.
+pub async fn set_password(
+    conn: &mut Conn,
+    now: i64,
+    user_id: i64,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, password_changed_at = $2, failed_logins = 0, locked_until = NULL WHERE id = $3",
+    )
+    .bind(hash)
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(user_id)
+    .bind(hash)
+    .bind(now)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Ends the user's sessions but `keep`.
+pub async fn end_other_sessions(
+    conn: &mut Conn,
+    user_id: i64,
+    keep: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+        .bind(user_id)
+        .bind(keep)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
