@@ -3,7 +3,7 @@
 
 #![recursion_limit = "256"]
 
-pub mod access;
+pub mod access_request;
 pub mod admin;
 pub mod auth;
 pub mod correspondence;
@@ -14,9 +14,9 @@ pub mod downloads;
 pub mod error;
 pub mod layout;
 pub mod operator;
+pub mod org_registration;
 pub mod organizations;
 pub mod profile;
-pub mod registration;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod training;
@@ -32,7 +32,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-use registration::JoinPage;
+use org_registration::JoinPage;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -91,9 +91,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/users/:id/permissions") view=admin::PermissionWizardPage />
                         <Route path=path!("/admin/domains") view=admin::DomainsPage />
                         <Route path=path!("/admin/verify") view=admin::VerifyUsersPage />
-                        <Route path=path!("/admin/tasks") view=access::TaskListPage />
-                        <Route path=path!("/admin/collections") view=access::CollectionManagerPage />
-                        <Route path=path!("/register") view=access::RegisterPage />
+                        <Route path=path!("/admin/tasks") view=admin::TaskListPage />
+                        <Route path=path!("/admin/collections") view=admin::CollectionManagerPage />
+                        <Route path=path!("/register") view=access_request::RegisterPage />
                         <Route path=path!("/training") view=training::TrainingPage />
                         <Route path=path!("/invitation") view=admin::InvitationPage />
                         <Route path=path!("/email/confirm") view=admin::ConfirmEmailPage />

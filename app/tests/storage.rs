@@ -1,7 +1,7 @@
 //! The storage layer on SQLite and PostgreSQL: migrations, outbox, sessions, tokens, audit.
 #![cfg(feature = "ssr")]
 
-use app::registration::tokens;
+use app::org_registration::tokens;
 use app::ssr::clock::{Clock, ManualClock, DAY, MINUTE};
 use app::ssr::outbox::{self, Channel, DevMailbox, NewMessage};
 use app::ssr::settings::Settings;

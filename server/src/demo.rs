@@ -910,7 +910,7 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
     .await?;
 
     // The enrolled but unregistered office gets its secure token letter, as the plan would mail it.
-    app::registration::tokens::issue(
+    app::org_registration::tokens::issue(
         db,
         now,
         &settings.program_name,

@@ -84,7 +84,7 @@ async fn run() -> anyhow::Result<()> {
         }
         Command::IssueToken { org } => {
             let organization_id = demo::find_organization(&db, &org).await?;
-            let issued = app::registration::tokens::issue(
+            let issued = app::org_registration::tokens::issue(
                 &db,
                 clock.unix(),
                 &settings.program_name,

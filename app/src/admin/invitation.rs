@@ -361,7 +361,7 @@ fn InvitationStepView(
             .into_any()
         }
         InvitationStep::Complete { email, minutes } => {
-            view! { <crate::registration::RegistrationComplete email minutes /> }.into_any()
+            view! { <crate::org_registration::RegistrationComplete email minutes /> }.into_any()
         }
     }
 }

@@ -4,6 +4,7 @@
 //! server function checks that first, then that the user asked for belongs to the
 //! organization (404 otherwise).
 
+pub mod collections;
 mod invitation;
 #[cfg(feature = "ssr")]
 pub(crate) mod letters;
@@ -11,6 +12,7 @@ pub(crate) mod letters;
 pub(crate) mod repo;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod tasks;
 mod verify;
 mod view;
 mod wizard;
@@ -24,7 +26,9 @@ use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub use collections::CollectionManagerPage;
 pub use invitation::{ConfirmEmailPage, InvitationPage};
+pub use tasks::TaskListPage;
 pub use verify::VerifyUsersPage;
 pub use view::{AddUserPage, DomainsPage, UserManagementPage, UserPage};
 pub use wizard::PermissionWizardPage;

@@ -669,6 +669,72 @@ pub async fn remove_member(
     .map(|_| ())
 }
 
+// --- Collection Manager ------------------------------------------------------------------
+
+/// The offices where the user is an active Org Admin: (id, name, tax ID).
+pub async fn administered_offices(
+    conn: &mut Conn,
+    user_id: i64,
+) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT o.id, o.name, o.tax_id FROM memberships m JOIN organizations o ON o.id = m.organization_id \
+         WHERE m.user_id = $1 AND m.org_role = 'admin' AND m.status = 'active' ORDER BY o.name",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// The office's providers whose name or NPI contains `search` (all when empty): (name, NPI).
+pub async fn office_providers(
+    conn: &mut Conn,
+    organization_id: i64,
+    search: &str,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT name, npi FROM providers WHERE organization_id = $1 \
+         AND ($2 = '' OR LOWER(name) LIKE $3 ESCAPE '\\' OR npi LIKE $3 ESCAPE '\\') ORDER BY name LIMIT 200",
+    )
+    .bind(organization_id)
+    .bind(search.trim())
+    .bind(contains_pattern(search))
+    .fetch_all(conn)
+    .await
+}
+
+/// A user of an office, for the Collection Manager.
+#[derive(sqlx::FromRow)]
+pub struct OfficeUser {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub org_role: String,
+    pub status: String,
+}
+
+/// The office's users by status, role and name or email (each filter off when empty).
+pub async fn office_users(
+    conn: &mut Conn,
+    organization_id: i64,
+    status: &str,
+    role: &str,
+    search: &str,
+) -> Result<Vec<OfficeUser>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.first_name, u.last_name, u.email, m.org_role, m.status FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.organization_id = $1 AND m.status <> 'removed' AND ($2 = '' OR m.status = $2) AND ($3 = '' OR m.org_role = $3) \
+         AND ($4 = '' OR LOWER(u.first_name || ' ' || u.last_name) LIKE $5 ESCAPE '\\' OR LOWER(u.email) LIKE $5 ESCAPE '\\') \
+         ORDER BY u.last_name, u.first_name LIMIT 200",
+    )
+    .bind(organization_id)
+    .bind(status)
+    .bind(role)
+    .bind(search.trim())
+    .bind(contains_pattern(search))
+    .fetch_all(conn)
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -41,7 +41,7 @@ pub async fn issue_token(organization_id: i64) -> Result<String, AppError> {
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::registration::tokens;
+    use crate::org_registration::tokens;
 
     pub async fn enrolled(
         Operator(caller): Operator,

@@ -57,11 +57,7 @@ pub struct OverdueRequest {
 #[server(endpoint = "operator/overdue-requests")]
 pub async fn overdue_access_requests() -> Result<Vec<OverdueRequest>, AppError> {
     let operator = require(Access::OPERATOR).await?;
-    Ok(crate::access::ssr::overdue(&operator.state)
-        .await?
-        .into_iter()
-        .map(|(name, office, sent)| OverdueRequest { name, office, sent })
-        .collect())
+    ssr::overdue(operator).await
 }
 
 #[cfg(feature = "ssr")]
@@ -170,6 +166,23 @@ mod ssr {
             )
             .await?;
         Ok(())
+    }
+
+    /// Requests no administrator decided within 3 days, for the plan to follow up.
+    pub async fn overdue(Operator(caller): Operator) -> Result<Vec<OverdueRequest>, AppError> {
+        let state = &caller.state;
+        let cutoff =
+            state.clock.unix() - crate::access_request::ssr::OVERDUE_DAYS * crate::ssr::clock::DAY;
+        let rows =
+            crate::operator::repo::undecided_requests(&mut *state.db.conn().await?, cutoff).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(first, last, office, submitted)| OverdueRequest {
+                name: format!("{first} {last}"),
+                office,
+                sent: state.settings.calendar.format_date(submitted),
+            })
+            .collect())
     }
 }
 

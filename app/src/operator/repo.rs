@@ -220,3 +220,18 @@ pub async fn make_admin(
     .await
     .map(|_| ())
 }
+
+/// Requests still undecided that were submitted by `cutoff`: (first, last, office, submitted).
+pub async fn undecided_requests(
+    conn: &mut Conn,
+    cutoff: i64,
+) -> Result<Vec<(String, String, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.first_name, a.last_name, o.name, a.submitted_at FROM access_requests a \
+         JOIN organizations o ON o.id = a.organization_id \
+         WHERE a.status = 'pending' AND a.submitted_at <= $1 ORDER BY a.submitted_at",
+    )
+    .bind(cutoff)
+    .fetch_all(conn)
+    .await
+}

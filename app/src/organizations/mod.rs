@@ -28,7 +28,7 @@ mod ssr {
     use super::*;
     use crate::domain::{Email, TaxId, Zip};
     use crate::error::Checker;
-    use crate::registration::ssr::{match_organization, register_organization, usable_token};
+    use crate::org_registration::ssr::{match_organization, register_organization, usable_token};
     use crate::ssr::audit;
 
     pub async fn add(User(caller): User, form: NewOrganization) -> Result<(), AppError> {

@@ -1,8 +1,10 @@
 //! "My Profile and Preferences" (guide 000): name and phone, password, notification
 //! preferences, the user passkey, and the user's active sessions.
 
+mod collections;
 mod view;
 
+pub use collections::{CollectionRow, MyCollections};
 pub use view::ProfilePage;
 
 use crate::error::AppError;
@@ -299,5 +301,76 @@ mod ssr {
         )
         .await?;
         record(&caller, "session.sign_out_others", "").await
+    }
+
+    pub async fn collections(User(caller): User) -> Result<Vec<CollectionRow>, AppError> {
+        let mut conn = caller.state.db.conn().await?;
+        let mut rows: Vec<CollectionRow> = repo::active_offices(&mut conn, caller.user_id)
+            .await?
+            .into_iter()
+            .map(|(organization_id, name, is_default)| CollectionRow {
+                organization_id,
+                name,
+                status: "Active".into(),
+                is_default: is_default == 1,
+            })
+            .collect();
+        for (organization_id, office, provider) in
+            repo::pending_requests(&mut conn, caller.user_id).await?
+        {
+            rows.push(CollectionRow {
+                organization_id,
+                name: format!("{office} — {provider}"),
+                status: "Pending".into(),
+                is_default: false,
+            });
+        }
+        Ok(rows)
+    }
+
+    pub async fn request_collection(User(caller): User, provider_id: i64) -> Result<(), AppError> {
+        let state = &caller.state;
+        let (organization_id, _) =
+            crate::access_request::ssr::provider_office(state, provider_id).await?;
+        let mut conn = state.db.conn().await?;
+        if repo::membership_status(&mut conn, caller.user_id, organization_id)
+            .await?
+            .as_deref()
+            == Some("active")
+        {
+            return Err(AppError::Conflict(
+                "You already have access to this provider's office.".into(),
+            ));
+        }
+        if repo::has_pending_request(&mut conn, caller.user_id, organization_id).await? {
+            return Err(AppError::Conflict(
+                "Your request to this office is already pending.".into(),
+            ));
+        }
+        let mobile = users::phone(&mut conn, caller.user_id)
+            .await?
+            .flatten()
+            .unwrap_or_default();
+        let request = repo::JoinRequest {
+            user_id: caller.user_id,
+            first_name: &caller.first_name,
+            last_name: &caller.last_name,
+            email: &caller.email,
+            mobile: &mobile,
+            provider_id,
+            organization_id,
+        };
+        let id = repo::request_to_join(&mut conn, state.clock.unix(), request).await?;
+        drop(conn);
+        crate::access_request::ssr::tell_admins(state, id, organization_id).await
+    }
+
+    pub async fn set_default(User(caller): User, organization_id: i64) -> Result<(), AppError> {
+        let mut tx = caller.state.db.pool.begin().await?;
+        if !repo::set_default_office(&mut tx, caller.user_id, organization_id).await? {
+            return Err(AppError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
     }
 }

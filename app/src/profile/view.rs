@@ -23,7 +23,7 @@ pub fn ProfilePage() -> impl IntoView {
                     Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
                 })}
             </Suspense>
-            <crate::access::MyCollections />
+            <super::MyCollections />
             <p><a href="/">"Back to Dashboard"</a></p>
         </Require>
     }

@@ -346,7 +346,7 @@ async fn an_unsubmitted_request_is_kept_for_a_day() {
 
 #[tokio::test]
 async fn starting_requests_for_one_address_is_limited() {
-    use app::access::ssr::MAX_STARTS_PER_HOUR;
+    use app::access_request::ssr::MAX_STARTS_PER_HOUR;
     for site in sites(false).await {
         for _ in 0..MAX_STARTS_PER_HOUR {
             let (status, _) = send(

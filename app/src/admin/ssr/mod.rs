@@ -2,9 +2,11 @@
 //! and calls the repository (`super::repo`). The guard has already admitted the caller as an
 //! Org Admin of the organization in the scope it hands over.
 
+pub mod collections;
 mod domains;
 mod email;
 mod permissions;
+pub mod tasks;
 mod users;
 pub mod verify;
 

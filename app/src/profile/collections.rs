@@ -1,0 +1,99 @@
+//! "My Collections" (guide 002 §IV.4): the offices a user works for, requests to join more
+//! (decided in the office's Task List), and the default one.
+
+use crate::access_request::ProviderSearch;
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{require, Access};
+use crate::ui::{Column, DataTable, ErrorSummary, Toasts};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One row of "My Collections".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CollectionRow {
+    pub organization_id: i64,
+    pub name: String,
+    pub status: String,
+    pub is_default: bool,
+}
+
+#[server(endpoint = "collections")]
+pub async fn load_collections() -> Result<Vec<CollectionRow>, AppError> {
+    let user = require(Access::SIGNED_IN).await?;
+    super::ssr::collections(user).await
+}
+
+#[server(endpoint = "collections/request")]
+pub async fn request_collection(provider_id: i64) -> Result<(), AppError> {
+    let user = require(Access::SIGNED_IN).await?;
+    super::ssr::request_collection(user, provider_id).await
+}
+
+#[server(endpoint = "collections/default")]
+pub async fn set_default_collection(organization_id: i64) -> Result<(), AppError> {
+    let user = require(Access::SIGNED_IN).await?;
+    super::ssr::set_default(user, organization_id).await
+}
+
+#[component]
+pub fn MyCollections() -> impl IntoView {
+    let toasts = expect_context::<Toasts>();
+    let rows = Resource::new(|| (), |_| load_collections());
+    let adding = RwSignal::new(false);
+    let chosen = RwSignal::new(None::<i64>);
+    let request = ServerAction::<RequestCollection>::new();
+    let default = ServerAction::<SetDefaultCollection>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = request.value().get() {
+            toasts.push("Your request was sent to the office's administrator.");
+            adding.set(false);
+            rows.refetch();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = default.value().get() {
+            toasts.push("Your default organization was changed.");
+            rows.refetch();
+        }
+    });
+    let columns = move || {
+        vec![
+            Column::text("Organization", |c: &CollectionRow| c.name.clone()),
+            Column::text("Status", |c: &CollectionRow| c.status.clone()),
+            Column::new("Default", move |c: &CollectionRow| {
+                let id = c.organization_id;
+                match (c.status.as_str(), c.is_default) {
+                    ("Active", true) => view! { <span>"Default"</span> }.into_any(),
+                    ("Active", false) => view! {
+                        <button class="button" on:click=move |_| { default.dispatch(SetDefaultCollection { organization_id: id }); }>"Set as Default"</button>
+                    }
+                    .into_any(),
+                    _ => view! { <span>"—"</span> }.into_any(),
+                }
+            }),
+        ]
+    };
+    let list = Signal::derive(move || rows.get().and_then(Result::ok).unwrap_or_default());
+    view! {
+        <section aria-labelledby="my-collections">
+            <h2 id="my-collections">"My Collections"</h2>
+            <Transition>
+                <DataTable caption="Your provider offices" columns=columns() rows=list empty="None yet." />
+            </Transition>
+            <ErrorSummary error=Signal::derive(move || default.value().get().and_then(Result::err)) />
+            <Show
+                when=move || adding.get()
+                fallback=move || view! { <button class="button" on:click=move |_| adding.set(true)>"Add New Provider"</button> }
+            >
+                <ProviderSearch chosen />
+                <ErrorSummary error=Signal::derive(move || request.value().get().and_then(Result::err)) />
+                <button class="button primary" disabled=move || chosen.get().is_none() || request.pending().get() on:click=move |_| {
+                    if let Some(id) = chosen.get_untracked() {
+                        request.dispatch(RequestCollection { provider_id: id });
+                    }
+                }>"Send Request"</button>
+            </Show>
+        </section>
+    }
+}
