@@ -3,6 +3,8 @@
 //! "Submit". The office's Org Admins decide in their "Task List" (`admin::tasks`); signed-in
 //! users ask from "My Collections" (`profile::collections`).
 
+#[cfg(feature = "ssr")]
+mod repo;
 mod request;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -10,8 +10,8 @@ use crate::error::Checker;
 use crate::ssr::guard::Visitor;
 use crate::ssr::outbox::{self, Channel};
 use crate::ssr::passcodes::{self, Purpose};
+use crate::ssr::repo::{memberships, users};
 use crate::ssr::{audit, crypto, limits, session, AppState};
-use sqlx::Row;
 
 const DRAFT_COOKIE: &str = "portal_access_request";
 /// An unsubmitted request is kept for a day.
@@ -22,32 +22,18 @@ pub const OVERDUE_DAYS: i64 = 3;
 /// sends an email, so it must not be a way to flood someone's inbox.
 pub const MAX_STARTS_PER_HOUR: i64 = 3;
 
-struct Draft {
-    id: i64,
-    step: String,
-    email: String,
-}
+use super::repo::{self, Draft};
 
 async fn draft(state: &AppState) -> Result<Option<Draft>, AppError> {
     let Some(id) = session::request_cookie(&state.settings, DRAFT_COOKIE) else {
         return Ok(None);
     };
-    let row = sqlx::query(
-        "SELECT id, step, email FROM access_requests WHERE draft_hash = $1 AND status = 'draft' AND expires_at > $2",
+    Ok(repo::draft(
+        &mut *state.db.conn().await?,
+        &crypto::secret_hash(&id),
+        state.clock.unix(),
     )
-    .bind(crypto::secret_hash(&id))
-    .bind(state.clock.unix())
-    .fetch_optional(&state.db.pool)
-    .await?;
-    row.map(|r| {
-        Ok(Draft {
-            id: r.try_get("id")?,
-            step: r.try_get("step")?,
-            email: r.try_get("email")?,
-        })
-    })
-    .transpose()
-    .map_err(|e: sqlx::Error| e.into())
+    .await?)
 }
 
 async fn require_draft(state: &AppState, steps: &[&str]) -> Result<Draft, AppError> {
@@ -63,11 +49,7 @@ async fn require_draft(state: &AppState, steps: &[&str]) -> Result<Draft, AppErr
 }
 
 async fn set_step(state: &AppState, id: i64, step: &str) -> Result<(), AppError> {
-    sqlx::query("UPDATE access_requests SET step = $1 WHERE id = $2")
-        .bind(step)
-        .bind(id)
-        .execute(&state.db.pool)
-        .await?;
+    repo::set_step(&mut *state.db.conn().await?, id, step).await?;
     Ok(())
 }
 
@@ -144,29 +126,21 @@ pub async fn start(visitor: Visitor, form: RequestForm) -> Result<RequestStep, A
     )
     .await?;
     let secret = crypto::random_hex(32);
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO access_requests (kind, draft_hash, step, status, first_name, last_name, email, mobile, provider_address, \
-         position, position_other, created_at, expires_at) \
-         VALUES ('new_user', $1, 'verify', 'draft', $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-    )
-    .bind(crypto::secret_hash(&secret))
-    .bind(form.first_name.trim())
-    .bind(form.last_name.trim())
-    .bind(email.as_str())
-    .bind(mobile.as_str())
-    .bind(form.provider_address.trim())
-    .bind(&form.position)
-    .bind((form.position == "Other").then(|| form.position_other.trim().to_string()))
-    .bind(now)
-    .bind(now + DRAFT_HOURS * 3600)
-    .fetch_one(&state.db.pool)
-    .await?;
+    let draft = repo::NewDraft {
+        draft_hash: &crypto::secret_hash(&secret),
+        first_name: form.first_name.trim(),
+        last_name: form.last_name.trim(),
+        email: email.as_str(),
+        mobile: mobile.as_str(),
+        provider_address: form.provider_address.trim(),
+        position: &form.position,
+        position_other: (form.position == "Other").then(|| form.position_other.trim()),
+        expires_at: now + DRAFT_HOURS * 3600,
+    };
+    let id = repo::insert_draft(&mut *state.db.conn().await?, now, draft).await?;
     // The page answers the same whether or not the address has an account, so it cannot be
     // used to find out; the account's owner is told by email how to ask instead.
-    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email.as_str())
-        .fetch_optional(&state.db.pool)
-        .await?;
+    let taken = users::id_by_email(&mut *state.db.conn().await?, email.as_str()).await?;
     if taken.is_some() {
         let program = &state.settings.program_name;
         outbox::email(
@@ -245,33 +219,18 @@ pub async fn search_providers(
             "Enter at least two letters of the name, or a Tax Identification Number.",
         ));
     }
-    let kinds = if group {
-        "('group', 'facility')"
-    } else {
-        "('practitioner')"
-    };
-    let rows = sqlx::query(&format!(
-        "SELECT p.id, p.name, p.npi, p.city, o.name AS organization FROM providers p JOIN organizations o ON o.id = p.organization_id \
-         WHERE o.registered_at IS NOT NULL AND o.kind = 'provider' AND p.kind IN {kinds} \
-         AND ($1 = '' OR LOWER(p.name) LIKE $2) AND ($3 = '' OR o.tax_id = $3) ORDER BY p.name, p.npi LIMIT 25"
-    ))
-    .bind(&name)
-    .bind(format!("%{name}%"))
-    .bind(tax.as_ref().map(|t| t.as_str().to_string()).unwrap_or_default())
-    .fetch_all(&state.db.pool)
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(ProviderHit {
-                provider_id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                npi: r.try_get("npi")?,
-                city: r.try_get("city")?,
-                organization: r.try_get("organization")?,
-            })
+    let tax = tax.as_ref().map(|t| t.as_str()).unwrap_or_default();
+    let rows = repo::search_providers(&mut *state.db.conn().await?, group, &name, tax).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ProviderHit {
+            provider_id: r.id,
+            name: r.name,
+            npi: r.npi,
+            city: r.city,
+            organization: r.organization,
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()
-        .map_err(Into::into)
+        .collect())
 }
 
 /// The provider and its office, if the office is registered.
@@ -279,60 +238,45 @@ pub(crate) async fn provider_office(
     state: &AppState,
     provider_id: i64,
 ) -> Result<(i64, String), AppError> {
-    let row = sqlx::query(
-        "SELECT o.id, p.name FROM providers p JOIN organizations o ON o.id = p.organization_id \
-         WHERE p.id = $1 AND o.registered_at IS NOT NULL AND o.kind = 'provider'",
-    )
-    .bind(provider_id)
-    .fetch_optional(&state.db.pool)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    Ok((row.try_get("id")?, row.try_get("name")?))
+    repo::provider_office(&mut *state.db.conn().await?, provider_id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 pub async fn choose_provider(visitor: Visitor, provider_id: i64) -> Result<RequestStep, AppError> {
     let state = visitor.state.clone();
     let d = require_draft(&state, &["provider", "review"]).await?;
     let (organization_id, _) = provider_office(&state, provider_id).await?;
-    sqlx::query("UPDATE access_requests SET provider_id = $1, organization_id = $2, step = 'review' WHERE id = $3")
-        .bind(provider_id)
-        .bind(organization_id)
-        .bind(d.id)
-        .execute(&state.db.pool)
-        .await?;
+    repo::choose_provider(
+        &mut *state.db.conn().await?,
+        d.id,
+        provider_id,
+        organization_id,
+    )
+    .await?;
     Ok(RequestStep::Review {
         summary: summary(&state, d.id).await?,
     })
 }
 
 async fn summary(state: &AppState, id: i64) -> Result<Vec<(String, String)>, AppError> {
-    let r = sqlx::query(
-        "SELECT a.first_name, a.last_name, a.email, a.mobile, a.provider_address, a.position, a.position_other, p.name AS provider, p.npi \
-         FROM access_requests a LEFT JOIN providers p ON p.id = a.provider_id WHERE a.id = $1",
-    )
-    .bind(id)
-    .fetch_one(&state.db.pool)
-    .await?;
-    let position: String = r.try_get("position")?;
-    let other: Option<String> = r.try_get("position_other")?;
-    let provider: Option<String> = r.try_get("provider")?;
-    let npi: Option<String> = r.try_get("npi")?;
+    let r = repo::summary(&mut *state.db.conn().await?, id).await?;
     Ok(vec![
-        ("Name".into(), crate::ssr::db::full_name(&r)?),
-        ("Email Address".into(), r.try_get("email")?),
-        ("Mobile Number".into(), r.try_get("mobile")?),
-        ("Provider Address".into(), r.try_get("provider_address")?),
+        ("Name".into(), format!("{} {}", r.first_name, r.last_name)),
+        ("Email Address".into(), r.email),
+        ("Mobile Number".into(), r.mobile),
+        ("Provider Address".into(), r.provider_address),
         (
             "Position".into(),
-            if position == "Other" {
-                other.unwrap_or_default()
+            if r.position == "Other" {
+                r.position_other.unwrap_or_default()
             } else {
-                position
+                r.position
             },
         ),
         (
             "Provider".into(),
-            match (provider, npi) {
+            match (r.provider, r.npi) {
                 (Some(p), Some(n)) => format!("{p} (NPI {n})"),
                 _ => String::new(),
             },
@@ -344,15 +288,9 @@ pub async fn submit(visitor: Visitor) -> Result<RequestStep, AppError> {
     let state = visitor.state.clone();
     let d = require_draft(&state, &["review"]).await?;
     let now = state.clock.unix();
-    let organization_id: i64 = sqlx::query_scalar(
-        "UPDATE access_requests SET status = 'pending', step = 'submitted', draft_hash = NULL, submitted_at = $1 \
-         WHERE id = $2 AND status = 'draft' RETURNING organization_id",
-    )
-    .bind(now)
-    .bind(d.id)
-    .fetch_optional(&state.db.pool)
-    .await?
-    .ok_or_else(|| AppError::Conflict("Your request was already sent.".into()))?;
+    let organization_id = repo::submit(&mut *state.db.conn().await?, now, d.id)
+        .await?
+        .ok_or_else(|| AppError::Conflict("Your request was already sent.".into()))?;
     session::send_cookie(&state.settings, DRAFT_COOKIE, None);
     tell_admins(&state, d.id, organization_id).await?;
     Ok(RequestStep::ThankYou)
@@ -364,12 +302,7 @@ pub(crate) async fn tell_admins(
     id: i64,
     organization_id: i64,
 ) -> Result<(), AppError> {
-    let name: String = sqlx::query_scalar(
-        "SELECT first_name || ' ' || last_name FROM access_requests WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_one(&state.db.pool)
-    .await?;
+    let name = repo::requester(&mut *state.db.conn().await?, id).await?;
     let link = format!("/admin/tasks?id={id}");
     notify_admins(
         state,
@@ -379,12 +312,7 @@ pub(crate) async fn tell_admins(
         &link,
     )
     .await?;
-    let admins: Vec<String> = sqlx::query_scalar(
-        "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organization_id = $1 AND m.org_role = 'admin' AND m.status = 'active'",
-    )
-    .bind(organization_id)
-    .fetch_all(&state.db.pool)
-    .await?;
+    let admins = memberships::admin_emails(&mut *state.db.conn().await?, organization_id).await?;
     let program = &state.settings.program_name;
     let url = state.settings.link(&link);
     for admin in admins {

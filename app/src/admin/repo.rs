@@ -735,6 +735,172 @@ pub async fn office_users(
     .await
 }
 
+// --- Task List ---------------------------------------------------------------------------
+
+/// A pending access request to the office, with the provider asked for.
+#[derive(sqlx::FromRow)]
+pub struct Task {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub mobile: String,
+    pub provider_address: String,
+    pub position: String,
+    pub position_other: Option<String>,
+    pub submitted_at: Option<i64>,
+    pub user_id: Option<i64>,
+    pub provider_id: i64,
+    pub provider: String,
+    pub npi: String,
+    pub office: String,
+    pub access_agreement_at: Option<i64>,
+}
+
+const TASK_SELECT: &str = "SELECT a.id, a.first_name, a.last_name, a.email, a.mobile, a.provider_address, a.position, \
+     a.position_other, a.submitted_at, a.user_id, a.provider_id, p.name AS provider, p.npi, o.name AS office, o.access_agreement_at \
+     FROM access_requests a JOIN providers p ON p.id = a.provider_id JOIN organizations o ON o.id = a.organization_id";
+
+/// The office's pending requests, oldest first.
+pub async fn tasks(conn: &mut Conn, organization_id: i64) -> Result<Vec<Task>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{TASK_SELECT} WHERE a.organization_id = $1 AND a.status = 'pending' ORDER BY a.submitted_at, a.id"
+    ))
+    .bind(organization_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// One pending request of the office; none for another office's or a decided one.
+pub async fn task(
+    conn: &mut Conn,
+    organization_id: i64,
+    id: i64,
+) -> Result<Option<Task>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{TASK_SELECT} WHERE a.id = $1 AND a.organization_id = $2 AND a.status = 'pending'"
+    ))
+    .bind(id)
+    .bind(organization_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Declines the request once; false when it was decided meanwhile.
+pub async fn decline(
+    conn: &mut Conn,
+    now: i64,
+    id: i64,
+    by: i64,
+    reason: &str,
+) -> Result<bool, sqlx::Error> {
+    let declined = sqlx::query(
+        "UPDATE access_requests SET status = 'declined', decided_by = $1, decided_at = $2, decline_reason = $3 \
+         WHERE id = $4 AND status = 'pending'",
+    )
+    .bind(by)
+    .bind(now)
+    .bind(reason)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(declined.rows_affected() == 1)
+}
+
+/// Accepts the request once for `user_id`; false when it was decided meanwhile.
+pub async fn accept(
+    conn: &mut Conn,
+    now: i64,
+    id: i64,
+    by: i64,
+    user_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let accepted = sqlx::query(
+        "UPDATE access_requests SET status = 'accepted', user_id = $1, decided_by = $2, decided_at = $3 \
+         WHERE id = $4 AND status = 'pending'",
+    )
+    .bind(user_id)
+    .bind(by)
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(accepted.rows_affected() == 1)
+}
+
+/// An accepted requester's new account; a unique violation names `users_email_unique`.
+pub async fn insert_requester(conn: &mut Conn, now: i64, task: &Task) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO users (email, first_name, last_name, phone, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(&task.email)
+    .bind(&task.first_name)
+    .bind(&task.last_name)
+    .bind(&task.mobile)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+/// The user's membership in the office, removed ones included: (id, status).
+pub async fn membership(
+    conn: &mut Conn,
+    organization_id: i64,
+    user_id: i64,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, status FROM memberships WHERE user_id = $1 AND organization_id = $2")
+        .bind(user_id)
+        .bind(organization_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Takes back a former member with a new role, starting a new verification.
+pub async fn readmit(
+    conn: &mut Conn,
+    now: i64,
+    membership_id: i64,
+    role: &Role,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE memberships SET status = 'active', org_role = $1, role_preset = $2, position = $3, position_other = $4, \
+         awaiting_permissions_since = NULL, verified_at = NULL, separation_date = NULL, removal_reason = NULL, \
+         updated_at = $5 WHERE id = $6",
+    )
+    .bind(&role.org_role)
+    .bind(&role.role_preset)
+    .bind(&role.position)
+    .bind(&role.position_other)
+    .bind(now)
+    .bind(membership_id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// A new active member with a role.
+pub async fn admit(
+    conn: &mut Conn,
+    now: i64,
+    organization_id: i64,
+    user_id: i64,
+    role: &Role,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO memberships (user_id, organization_id, org_role, status, role_preset, position, position_other, created_at, updated_at) \
+         VALUES ($1, $2, $3, 'active', $4, $5, $6, $7, $7) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(organization_id)
+    .bind(&role.org_role)
+    .bind(&role.role_preset)
+    .bind(&role.position)
+    .bind(&role.position_other)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

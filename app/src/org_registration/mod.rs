@@ -4,6 +4,8 @@
 //! server, keyed by a cookie, so a reload resumes at the same step.
 
 #[cfg(feature = "ssr")]
+mod repo;
+#[cfg(feature = "ssr")]
 pub(crate) mod ssr;
 #[cfg(feature = "ssr")]
 pub mod tokens;

@@ -5,52 +5,32 @@ use crate::domain::permissions::{Module, NpiLevel};
 use crate::domain::{ContactMethod, Email, Phone, TaxId, Zip};
 use crate::error::{AppError, Checker};
 use crate::ssr::clock::{DAY, MINUTE};
+use crate::ssr::db::on_unique;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::Visitor;
 use crate::ssr::outbox::Channel;
 use crate::ssr::passcodes::{self, Purpose};
 use crate::ssr::repo::grants;
+use crate::ssr::repo::users;
 use crate::ssr::{audit, crypto, password_links, request_ip, session, AppState};
-use sqlx::Row;
 
 /// The registration draft's cookie (before the `__Host-` prefix).
 const DRAFT_COOKIE: &str = "portal_registration";
 /// A draft left this long is forgotten.
 const DRAFT_DAYS: i64 = 1;
 
-struct Draft {
-    id_hash: String,
-    token_id: i64,
-    organization_id: i64,
-    step: String,
-    email: Option<String>,
-    phone: Option<String>,
-}
+use super::repo::{self, Draft};
 
 async fn draft(state: &AppState) -> Result<Option<Draft>, AppError> {
     let Some(id) = session::request_cookie(&state.settings, DRAFT_COOKIE) else {
         return Ok(None);
     };
-    let row = sqlx::query(
-        "SELECT d.id_hash, d.token_id, t.organization_id, d.step, d.email, d.phone FROM registration_drafts d \
-         JOIN secure_tokens t ON t.id = d.token_id WHERE d.id_hash = $1 AND d.expires_at > $2",
+    Ok(repo::draft(
+        &mut *state.db.conn().await?,
+        &crypto::secret_hash(&id),
+        state.clock.unix(),
     )
-    .bind(crypto::secret_hash(&id))
-    .bind(state.clock.unix())
-    .fetch_optional(&state.db.pool)
-    .await?;
-    row.map(|row| {
-        Ok(Draft {
-            id_hash: row.try_get("id_hash")?,
-            token_id: row.try_get("token_id")?,
-            organization_id: row.try_get("organization_id")?,
-            step: row.try_get("step")?,
-            email: row.try_get("email")?,
-            phone: row.try_get("phone")?,
-        })
-    })
-    .transpose()
-    .map_err(|e: sqlx::Error| e.into())
+    .await?)
 }
 
 async fn require_draft(state: &AppState, expected: &[&str]) -> Result<Draft, AppError> {
@@ -76,11 +56,7 @@ fn last4(phone: &Option<String>) -> String {
 }
 
 async fn set_step(state: &AppState, draft: &Draft, step: &str) -> Result<(), AppError> {
-    sqlx::query("UPDATE registration_drafts SET step = $1 WHERE id_hash = $2")
-        .bind(step)
-        .bind(&draft.id_hash)
-        .execute(&state.db.pool)
-        .await?;
+    repo::set_step(&mut *state.db.conn().await?, &draft.id_hash, step).await?;
     Ok(())
 }
 
@@ -136,12 +112,10 @@ pub(crate) async fn usable_token(state: &AppState, token: &str) -> Result<(i64, 
             "Enter the Secure Token ID from your letter.",
         ));
     }
-    let row = sqlx::query(
-        "SELECT t.id, t.organization_id, t.expires_at, t.used_at, t.locked_until, o.registered_at FROM secure_tokens t \
-         JOIN organizations o ON o.id = t.organization_id WHERE t.token_hash = $1",
+    let row = repo::token(
+        &mut *state.db.conn().await?,
+        &crypto::secret_hash(&normalized),
     )
-    .bind(crypto::secret_hash(&normalized))
-    .fetch_optional(&state.db.pool)
     .await?;
     let program = &state.settings.program_name;
     let Some(row) = row else {
@@ -162,30 +136,25 @@ pub(crate) async fn usable_token(state: &AppState, token: &str) -> Result<(i64, 
             "This Secure Token ID is not valid. Check your letter and try again.",
         ));
     };
-    if row.try_get::<Option<i64>, _>("used_at")?.is_some()
-        || row.try_get::<Option<i64>, _>("registered_at")?.is_some()
-    {
+    if row.used_at.is_some() || row.registered_at.is_some() {
         return Err(AppError::field(
             "token",
             "This Secure Token ID has already been used. If your organization is registered, ask its administrator to add you.",
         ));
     }
-    if row.try_get::<i64, _>("expires_at")? <= now {
+    if row.expires_at <= now {
         return Err(AppError::field(
             "token",
             format!("This Secure Token ID has expired. Contact {program} for a new one."),
         ));
     }
-    if row
-        .try_get::<Option<i64>, _>("locked_until")?
-        .is_some_and(|until| until > now)
-    {
+    if row.locked_until.is_some_and(|until| until > now) {
         return Err(AppError::field(
             "token",
             "This Secure Token ID is locked after too many tries. Try again in an hour.",
         ));
     }
-    Ok((row.try_get("id")?, row.try_get("organization_id")?))
+    Ok((row.id, row.organization_id))
 }
 
 pub async fn submit_token(visitor: Visitor, token: String) -> Result<Step, AppError> {
@@ -193,14 +162,14 @@ pub async fn submit_token(visitor: Visitor, token: String) -> Result<Step, AppEr
     let now = state.clock.unix();
     let (token_id, _) = usable_token(&state, &token).await?;
     let id = crypto::random_hex(32);
-    sqlx::query(
-        "INSERT INTO registration_drafts (id_hash, token_id, step, created_at, expires_at) VALUES ($1, $2, 'terms', $3, $4)",
+    let expires = now + DRAFT_DAYS * DAY;
+    repo::start_draft(
+        &mut *state.db.conn().await?,
+        &crypto::secret_hash(&id),
+        token_id,
+        now,
+        expires,
     )
-    .bind(crypto::secret_hash(&id))
-    .bind(token_id)
-    .bind(now)
-    .bind(now + DRAFT_DAYS * DAY)
-    .execute(&state.db.pool)
     .await?;
     session::send_cookie(&state.settings, DRAFT_COOKIE, Some(&id));
     Ok(Step::Terms)
@@ -250,10 +219,7 @@ pub async fn submit_account(visitor: Visitor, form: AccountForm) -> Result<Step,
         phone.expect("checked"),
     );
 
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email.as_str())
-        .fetch_optional(&state.db.pool)
-        .await?;
+    let exists = users::id_by_email(&mut *state.db.conn().await?, email.as_str()).await?;
     if exists.is_some() {
         return Err(AppError::field(
             "email",
@@ -267,26 +233,19 @@ pub async fn submit_account(visitor: Visitor, form: AccountForm) -> Result<Step,
     {
         if matches!(error, AppError::Conflict(_)) {
             // A locked token ends the registration under way.
-            sqlx::query("DELETE FROM registration_drafts WHERE id_hash = $1")
-                .bind(&draft.id_hash)
-                .execute(&state.db.pool)
-                .await?;
+            repo::delete_draft(&mut *state.db.conn().await?, &draft.id_hash).await?;
         }
         return Err(error);
     }
-    sqlx::query(
-        "UPDATE registration_drafts SET step = 'passcode', email = $1, first_name = $2, last_name = $3, contact_email = $4, \
-         phone = $5, channel = $6 WHERE id_hash = $7",
-    )
-    .bind(email.as_str())
-    .bind(form.first_name.trim())
-    .bind(form.last_name.trim())
-    .bind(contact.as_str())
-    .bind(phone.as_str())
-    .bind(form.channel.as_str())
-    .bind(&draft.id_hash)
-    .execute(&state.db.pool)
-    .await?;
+    let account = repo::Account {
+        email: email.as_str(),
+        first_name: form.first_name.trim(),
+        last_name: form.last_name.trim(),
+        contact_email: contact.as_str(),
+        phone: phone.as_str(),
+        channel: form.channel.as_str(),
+    };
+    repo::set_account(&mut *state.db.conn().await?, &draft.id_hash, account).await?;
     let draft = Draft {
         phone: Some(phone.to_string()),
         step: "passcode".into(),
@@ -306,21 +265,14 @@ pub(crate) async fn match_organization(
     zip: &Zip,
 ) -> Result<(), AppError> {
     let now = state.clock.unix();
-    let org = sqlx::query("SELECT tax_id, pay_to_zip FROM organizations WHERE id = $1")
-        .bind(organization_id)
-        .fetch_one(&state.db.pool)
-        .await?;
-    let tax_matches = org.try_get::<String, _>("tax_id")? == tax_id.as_str();
-    let zip_matches =
-        Zip::parse(&org.try_get::<String, _>("pay_to_zip")?).is_ok_and(|z| z.zip5() == zip.zip5());
+    let mut conn = state.db.conn().await?;
+    let (org_tax_id, pay_to_zip) = repo::identity(&mut conn, organization_id).await?;
+    let tax_matches = org_tax_id == tax_id.as_str();
+    let zip_matches = Zip::parse(&pay_to_zip).is_ok_and(|z| z.zip5() == zip.zip5());
     if tax_matches && zip_matches {
         return Ok(());
     }
-    let tries: i64 =
-        sqlx::query_scalar("UPDATE secure_tokens SET failed_attempts = failed_attempts + 1 WHERE id = $1 RETURNING failed_attempts")
-            .bind(token_id)
-            .fetch_one(&state.db.pool)
-            .await?;
+    let tries = repo::count_mismatch(&mut conn, token_id).await?;
     let entry = |action: &'static str, detail: String| audit::AuditEntry {
         organization_id: Some(organization_id),
         action,
@@ -339,13 +291,7 @@ pub(crate) async fn match_organization(
     )
     .await?;
     if tries >= MAX_FAILED_TRIES {
-        sqlx::query(
-            "UPDATE secure_tokens SET failed_attempts = 0, locked_until = $1 WHERE id = $2",
-        )
-        .bind(now + TOKEN_LOCK_MINUTES * MINUTE)
-        .bind(token_id)
-        .execute(&state.db.pool)
-        .await?;
+        repo::lock_token(&mut conn, token_id, now + TOKEN_LOCK_MINUTES * MINUTE).await?;
         audit::record(
             &state.db,
             now,
@@ -382,38 +328,15 @@ pub(crate) async fn register_organization(
     user_id: i64,
     contact_email: &str,
 ) -> Result<(), AppError> {
-    let used =
-        sqlx::query("UPDATE secure_tokens SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-            .bind(now)
-            .bind(token_id)
-            .execute(&mut **tx)
-            .await?;
-    if used.rows_affected() != 1 {
+    if !repo::use_token(tx, now, token_id).await? {
         return Err(AppError::field(
             "token",
             "This Secure Token ID has already been used.",
         ));
     }
-    sqlx::query("UPDATE organizations SET registered_at = $1, verified_at = $1, contact_email = $2 WHERE id = $3")
-        .bind(now)
-        .bind(contact_email)
-        .bind(organization_id)
-        .execute(&mut **tx)
-        .await?;
-    let membership_id: i64 = sqlx::query_scalar(
-        "INSERT INTO memberships (user_id, organization_id, org_role, status, role_preset, is_default, created_at, updated_at) \
-         VALUES ($1, $2, 'admin', 'active', 'Local Office Administrator', 0, $3, $3) RETURNING id",
-    )
-    .bind(user_id)
-    .bind(organization_id)
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await?;
-    let providers: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM providers WHERE organization_id = $1")
-            .bind(organization_id)
-            .fetch_all(&mut **tx)
-            .await?;
+    repo::mark_registered(tx, now, organization_id, contact_email).await?;
+    let membership_id = repo::first_admin(tx, now, organization_id, user_id).await?;
+    let providers = repo::provider_ids(tx, organization_id).await?;
     // The office's first Org Admin holds every NPI, every correspondence type and module.
     let all_types: Vec<String> = CORRESPONDENCE_TYPES.iter().map(|t| t.to_string()).collect();
     let granted = grants::Grants {
@@ -451,11 +374,12 @@ pub async fn send_passcode(
     let mut draft = require_draft(&state, &["passcode"]).await?;
     if let Some(number) = phone {
         let number = Phone::parse(&number).map_err(|e| AppError::field("phone", e.to_string()))?;
-        sqlx::query("UPDATE registration_drafts SET phone = $1 WHERE id_hash = $2")
-            .bind(number.as_str())
-            .bind(&draft.id_hash)
-            .execute(&state.db.pool)
-            .await?;
+        repo::set_phone(
+            &mut *state.db.conn().await?,
+            &draft.id_hash,
+            number.as_str(),
+        )
+        .await?;
         draft.phone = Some(number.to_string());
     }
     send(&state, &draft, channel).await
@@ -491,47 +415,31 @@ pub async fn accept_conditions(
         ));
     }
     let now = state.clock.unix();
-    let row = sqlx::query("SELECT email, first_name, last_name, contact_email, phone FROM registration_drafts WHERE id_hash = $1")
-        .bind(&draft.id_hash)
-        .fetch_one(&state.db.pool)
-        .await?;
-    let email: String = row.try_get("email")?;
+    let registrant = repo::registrant(&mut *state.db.conn().await?, &draft.id_hash).await?;
+    let email = registrant.email.clone();
     let mut tx = state.db.pool.begin().await?;
-    let user_id: i64 = match sqlx::query_scalar(
-        "INSERT INTO users (email, first_name, last_name, phone, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(&email)
-    .bind(row.try_get::<String, _>("first_name")?)
-    .bind(row.try_get::<String, _>("last_name")?)
-    .bind(row.try_get::<String, _>("phone")?)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await
-    {
-        Ok(id) => id,
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Err(AppError::field("email", "An account already uses this email address."));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let user_id = repo::insert_user(&mut tx, now, &registrant)
+        .await
+        .map_err(|e| {
+            on_unique(
+                e,
+                &["users_email_unique", "users.email"],
+                "email",
+                "An account already uses this email address.",
+            )
+        })?;
     register_organization(
         &mut tx,
         now,
         draft.token_id,
         draft.organization_id,
         user_id,
-        &row.try_get::<String, _>("contact_email")?,
+        &registrant.contact_email,
     )
     .await?;
-    sqlx::query("UPDATE memberships SET is_default = 1 WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    repo::make_default(&mut tx, user_id).await?;
     // The draft has done its work; /join starts afresh from here on.
-    sqlx::query("DELETE FROM registration_drafts WHERE id_hash = $1")
-        .bind(&draft.id_hash)
-        .execute(&mut *tx)
-        .await?;
+    repo::delete_draft(&mut tx, &draft.id_hash).await?;
     tx.commit().await?;
     session::send_cookie(&state.settings, DRAFT_COOKIE, None);
 
@@ -569,10 +477,7 @@ pub async fn accept_conditions(
 pub async fn cancel(visitor: Visitor) -> Result<Step, AppError> {
     let state = visitor.state.clone();
     if let Some(draft) = draft(&state).await? {
-        sqlx::query("DELETE FROM registration_drafts WHERE id_hash = $1")
-            .bind(&draft.id_hash)
-            .execute(&state.db.pool)
-            .await?;
+        repo::delete_draft(&mut *state.db.conn().await?, &draft.id_hash).await?;
     }
     session::send_cookie(&state.settings, DRAFT_COOKIE, None);
     Ok(Step::Token)

@@ -6,7 +6,6 @@ use crate::ssr::clock::DAY;
 use crate::ssr::db::Db;
 use crate::ssr::outbox::{self, Channel, NewMessage};
 use crate::ssr::{audit, crypto, documents};
-use sqlx::Row;
 
 pub const TOKEN_VALID_DAYS: i64 = 30;
 /// Wrong EIN/SSN or ZIP entries before the token is locked for [`TOKEN_LOCK_MINUTES`].
@@ -34,39 +33,34 @@ pub async fn issue(
     organization_id: i64,
     issued_by: Option<i64>,
 ) -> Result<IssuedToken, AppError> {
-    let org = sqlx::query(
-        "SELECT name, address_line1, city, state, pay_to_zip, registered_at FROM organizations WHERE id = $1",
-    )
-    .bind(organization_id)
-    .fetch_optional(&db.pool)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    if org.try_get::<Option<i64>, _>("registered_at")?.is_some() {
+    let mut conn = db.conn().await?;
+    let org = super::repo::enrolled(&mut conn, organization_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if org.registered_at.is_some() {
         return Err(AppError::Conflict(
             "This organization is already registered.".into(),
         ));
     }
-    let name: String = org.try_get("name")?;
+    let name = org.name.clone();
     let token = crypto::readable_code(4);
     let expires = expires_at(now);
-    sqlx::query(
-        "INSERT INTO secure_tokens (organization_id, token_hash, issued_at, expires_at, issued_by) VALUES ($1, $2, $3, $4, $5)",
+    let token_hash = crypto::secret_hash(&crypto::normalize_code(&token));
+    super::repo::issue_token(
+        &mut conn,
+        now,
+        organization_id,
+        &token_hash,
+        expires,
+        issued_by,
     )
-    .bind(organization_id)
-    .bind(crypto::secret_hash(&crypto::normalize_code(&token)))
-    .bind(now)
-    .bind(expires)
-    .bind(issued_by)
-    .execute(&db.pool)
     .await?;
+    drop(conn);
 
     let expiry_date = calendar.format_date(expires);
     let address = format!(
         "{}, {}, {} {}",
-        org.try_get::<String, _>("address_line1")?,
-        org.try_get::<String, _>("city")?,
-        org.try_get::<String, _>("state")?,
-        org.try_get::<String, _>("pay_to_zip")?
+        org.address_line1, org.city, org.state, org.pay_to_zip
     );
     let paragraphs = vec![
         name.clone(),
