@@ -7,12 +7,12 @@
 //! caller's organization in hand. The same scopes are axum extractors for plain routes
 //! (downloads), so those are authorized exactly like server functions.
 
+use super::repo::callers;
 use super::{session, AppState};
 use crate::domain::permissions::{Module, NpiLevel, OrgKind, OrgRole};
 use crate::domain::rules;
 use crate::error::AppError;
 use leptos::prelude::use_context;
-use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::ops::Deref;
@@ -510,23 +510,18 @@ async fn find_caller(
     let Some(session) = session::find(&state.db, &state.settings, now, &id).await? else {
         return Ok(None);
     };
-    let user = sqlx::query(
-        "SELECT email, first_name, last_name, is_operator, password_changed_at, training_completed_at, training_role FROM users WHERE id = $1",
-    )
-    .bind(session.user_id)
-    .fetch_optional(&state.db.pool)
-    .await?;
-    let Some(user) = user else { return Ok(None) };
+    let Some(user) = callers::account(&state.db, session.user_id).await? else {
+        return Ok(None);
+    };
     let org = match session.organization_id {
         Some(organization_id) => org_access(state, session.user_id, organization_id).await?,
         None => None,
     };
-    let is_operator = user.try_get::<i64, _>("is_operator")? == 1;
+    let is_operator = user.is_operator == 1;
     let training_due = match &org {
         Some(org) if !is_operator => rules::training_due(
-            user.try_get("training_completed_at")?,
-            user.try_get::<Option<String>, _>("training_role")?
-                .as_deref(),
+            user.training_completed_at,
+            user.training_role.as_deref(),
             org.role == OrgRole::Admin,
             now,
             &state.settings.calendar,
@@ -538,12 +533,12 @@ async fn find_caller(
         stepped_up: rules::step_up_fresh(session.step_up_at, now, state.settings.step_up_seconds),
         session_hash: session.id_hash,
         user_id: session.user_id,
-        email: user.try_get("email")?,
-        first_name: user.try_get("first_name")?,
-        last_name: user.try_get("last_name")?,
+        email: user.email,
+        first_name: user.first_name,
+        last_name: user.last_name,
         is_operator,
         password_expired: rules::password_expired(
-            user.try_get("password_changed_at")?,
+            user.password_changed_at,
             now,
             state.settings.password_max_age_days,
         ),
@@ -559,33 +554,22 @@ pub async fn org_access(
     user_id: i64,
     organization_id: i64,
 ) -> Result<Option<OrgAccess>, AppError> {
-    let row = sqlx::query(
-        "SELECT m.id, m.org_role, o.name, o.kind, o.verified_at, o.registered_at, o.suspended_at \
-         FROM memberships m JOIN organizations o ON o.id = m.organization_id \
-         WHERE m.user_id = $1 AND m.organization_id = $2 AND m.status = 'active'",
-    )
-    .bind(user_id)
-    .bind(organization_id)
-    .fetch_optional(&state.db.pool)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let membership_id: i64 = row.try_get("id")?;
-    let modules: Vec<String> =
-        sqlx::query_scalar("SELECT module FROM module_permissions WHERE membership_id = $1")
-            .bind(membership_id)
-            .fetch_all(&state.db.pool)
-            .await?;
+    let Some(row) = callers::membership(&state.db, user_id, organization_id).await? else {
+        return Ok(None);
+    };
+    let membership_id = row.id;
+    let modules = callers::modules(&state.db, membership_id).await?;
     Ok(Some(OrgAccess {
         membership_id,
         organization_id,
-        name: row.try_get("name")?,
-        kind: OrgKind::parse(&row.try_get::<String, _>("kind")?),
-        role: OrgRole::parse(&row.try_get::<String, _>("org_role")?),
+        name: row.name,
+        kind: OrgKind::parse(&row.kind),
+        role: OrgRole::parse(&row.org_role),
         modules: modules.iter().filter_map(|m| Module::parse(m)).collect(),
         lapsed: crate::domain::verification::lapsed(
-            row.try_get("verified_at")?,
-            row.try_get("registered_at")?,
-            row.try_get("suspended_at")?,
+            row.verified_at,
+            row.registered_at,
+            row.suspended_at,
             state.clock.unix(),
             &state.settings.calendar,
         ),
@@ -598,20 +582,13 @@ async fn npi_grant(
     member: &Member,
     provider_id: i64,
 ) -> Result<(String, Option<NpiLevel>), AppError> {
-    let row = sqlx::query(
-        "SELECT p.npi, n.level FROM providers p \
-         LEFT JOIN npi_permissions n ON n.provider_id = p.id AND n.membership_id = $1 \
-         WHERE p.id = $2 AND p.organization_id = $3",
+    let (npi, level) = callers::npi_grant(
+        &member.state.db,
+        member.org.membership_id,
+        member.org.organization_id,
+        provider_id,
     )
-    .bind(member.org.membership_id)
-    .bind(provider_id)
-    .bind(member.org.organization_id)
-    .fetch_optional(&member.state.db.pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let level: Option<String> = row.try_get("level")?;
-    Ok((
-        row.try_get("npi")?,
-        level.as_deref().and_then(NpiLevel::parse),
-    ))
+    Ok((npi, level.as_deref().and_then(NpiLevel::parse)))
 }

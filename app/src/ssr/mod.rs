@@ -1,7 +1,6 @@
 //! Server-only plumbing shared by every feature: database, clock, sessions, the authorization
 //! guard, audit log, outbox and crypto helpers.
 
-pub mod audit;
 pub mod clock;
 pub mod common_passwords;
 pub mod crypto;
@@ -10,7 +9,6 @@ pub mod db;
 pub mod documents;
 pub mod files;
 pub mod guard;
-pub mod limits;
 pub mod outbox;
 pub mod passcodes;
 pub mod password_links;
@@ -20,6 +18,7 @@ pub mod settings;
 pub mod state;
 pub mod testing;
 
+pub use repo::{audit, limits};
 pub use state::AppState;
 
 use crate::error::AppError;

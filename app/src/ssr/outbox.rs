@@ -2,9 +2,9 @@
 //! hands pending messages to the configured sender.
 
 use super::db::Db;
+use super::repo::outbox as store;
 use crate::domain::ContactMethod;
 use serde::Serialize;
-use sqlx::Row;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -54,7 +54,7 @@ impl Channel {
         }
     }
 
-    fn from_db(value: &str) -> Channel {
+    pub fn from_db(value: &str) -> Channel {
         match value {
             "sms" => Channel::Sms,
             "voice" => Channel::Voice,
@@ -120,65 +120,17 @@ pub async fn email(
 }
 
 pub async fn enqueue(db: &Db, now: i64, message: NewMessage) -> Result<i64, sqlx::Error> {
-    let (attachment_name, attachment) = message.attachment.unzip();
-    let row = sqlx::query(
-        "INSERT INTO outbox (channel, recipient, subject, body, links, codes, attachment, attachment_name, status, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9) RETURNING id",
-    )
-    .bind(message.channel.as_str())
-    .bind(message.to)
-    .bind(message.subject)
-    .bind(message.body)
-    .bind(serde_json::to_string(&message.links).unwrap_or_default())
-    .bind(serde_json::to_string(&message.codes).unwrap_or_default())
-    .bind(attachment)
-    .bind(attachment_name)
-    .bind(now)
-    .fetch_one(&db.pool)
-    .await?;
-    row.try_get("id")
-}
-
-const SELECT_MESSAGE: &str =
-    "SELECT id, channel, recipient, subject, body, links, codes, attachment_name, created_at FROM outbox";
-
-fn message_from_row(row: sqlx::any::AnyRow) -> Result<Message, sqlx::Error> {
-    let created: i64 = row.try_get("created_at")?;
-    Ok(Message {
-        id: row.try_get("id")?,
-        channel: Channel::from_db(row.try_get::<String, _>("channel")?.as_str()),
-        to: row.try_get("recipient")?,
-        subject: row.try_get("subject")?,
-        body: row.try_get("body")?,
-        links: serde_json::from_str(&row.try_get::<String, _>("links")?).unwrap_or_default(),
-        codes: serde_json::from_str(&row.try_get::<String, _>("codes")?).unwrap_or_default(),
-        created_at: jiff::Timestamp::from_second(created)
-            .map(|t| t.to_string())
-            .unwrap_or_default(),
-        attachment_name: row.try_get("attachment_name")?,
-        attachment: None,
-    })
+    store::insert(db, now, message).await
 }
 
 /// The newest messages first, for the dev mailbox.
 pub async fn recent(db: &Db, limit: i64) -> Result<Vec<Message>, sqlx::Error> {
-    let rows = sqlx::query(&format!("{SELECT_MESSAGE} ORDER BY id DESC LIMIT $1"))
-        .bind(limit)
-        .fetch_all(&db.pool)
-        .await?;
-    rows.into_iter().map(message_from_row).collect()
+    store::recent(db, limit).await
 }
 
 /// The attachment of one message (the PDF of a postal letter), for the dev mailbox.
 pub async fn attachment(db: &Db, id: i64) -> Result<Option<(String, Vec<u8>)>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT attachment_name, attachment FROM outbox WHERE id = $1 AND attachment IS NOT NULL",
-    )
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.map(|row| Ok((row.try_get("attachment_name")?, row.try_get("attachment")?)))
-        .transpose()
+    store::attachment(db, id).await
 }
 
 /// Delivers messages somewhere: the dev mailbox, or SMTP and the SMS/voice gateway and print vendor.
@@ -216,13 +168,7 @@ pub fn retry_delay(attempts: i64) -> i64 {
 
 /// Hands every pending message that is due to the sender once; returns how many were sent.
 pub async fn deliver_pending(db: &Db, now: i64, sender: &dyn Sender) -> Result<usize, sqlx::Error> {
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM outbox WHERE status = 'pending' \
-         AND (next_attempt_at IS NULL OR next_attempt_at <= $1) ORDER BY id LIMIT 100",
-    )
-    .bind(now)
-    .fetch_all(&db.pool)
-    .await?;
+    let ids = store::due(db, now).await?;
     let mut sent = 0;
     let started = std::time::Instant::now();
     for id in ids {
@@ -231,21 +177,13 @@ pub async fn deliver_pending(db: &Db, now: i64, sender: &dyn Sender) -> Result<u
         if !claim(db, now, id).await? {
             continue;
         }
-        let Some((message, attempts)) = claimed(db, id).await? else {
+        let Some((message, attempts)) = store::with_attempts(db, id).await? else {
             continue;
         };
         let attempts = attempts + 1;
         match sender.send(&message).await {
             Ok(()) => {
-                sqlx::query(
-                    "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = $2, next_attempt_at = NULL \
-                     WHERE id = $3",
-                )
-                .bind(now)
-                .bind(attempts)
-                .bind(id)
-                .execute(&db.pool)
-                .await?;
+                store::mark_sent(db, now, id, attempts).await?;
                 sent += 1;
             }
             Err(error) => {
@@ -262,55 +200,17 @@ pub async fn deliver_pending(db: &Db, now: i64, sender: &dyn Sender) -> Result<u
                 } else {
                     "pending"
                 };
-                sqlx::query(
-                    "UPDATE outbox SET attempts = $1, last_error = $2, status = $3, next_attempt_at = $4 \
-                     WHERE id = $5",
-                )
-                .bind(attempts)
-                .bind(error)
-                .bind(status)
-                .bind(now + retry_delay(attempts))
-                .bind(id)
-                .execute(&db.pool)
-                .await?;
+                let next = now + retry_delay(attempts);
+                store::mark_attempt_failed(db, id, attempts, &error, status, next).await?;
             }
         }
     }
     Ok(sent)
 }
 
-/// Takes a due message for this worker by moving its next attempt past the time sending may
-/// take; false when another worker took it first.
+/// Takes a due message for this worker; false when another worker took it first.
 pub async fn claim(db: &Db, now: i64, id: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND status = 'pending' \
-         AND (next_attempt_at IS NULL OR next_attempt_at <= $3)",
-    )
-    .bind(now + CLAIM_SECONDS)
-    .bind(id)
-    .bind(now)
-    .execute(&db.pool)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// A claimed message with its attachment, and how many attempts it has had.
-async fn claimed(db: &Db, id: i64) -> Result<Option<(Message, i64)>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, channel, recipient, subject, body, links, codes, attachment_name, created_at, \
-         attachment, attempts FROM outbox WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    let attachment: Option<Vec<u8>> = row.try_get("attachment")?;
-    let attempts: i64 = row.try_get("attempts")?;
-    let mut message = message_from_row(row)?;
-    message.attachment = attachment;
-    Ok(Some((message, attempts)))
+    store::claim(db, now, id).await
 }
 
 #[cfg(test)]

@@ -5,12 +5,12 @@
 use super::clock::MINUTE;
 use super::db::Db;
 use super::outbox::{self, Channel, NewMessage};
+use super::repo::passcodes;
 use super::{audit, request_ip, AppState};
 use crate::error::AppError;
 use hmac::{Hmac, Mac};
 use rand::Rng;
 use sha2::Sha256;
-use sqlx::Row;
 
 pub const VALID_MINUTES: i64 = 30;
 pub const ACCESS_REQUEST_MINUTES: i64 = 15;
@@ -98,21 +98,12 @@ pub async fn send(
         MAX_SENDS,
     )
     .await?;
-    let previous = sqlx::query(
-        "SELECT id, failures FROM passcodes WHERE purpose = $1 AND subject = $2 AND used_at IS NULL ORDER BY id DESC LIMIT 1",
-    )
-    .bind(purpose.as_str())
-    .bind(subject)
-    .fetch_optional(&db.pool)
-    .await?;
     let mut failures = 0;
-    if let Some(row) = previous {
-        failures = row.try_get::<i64, _>("failures")?;
-        sqlx::query("UPDATE passcodes SET voided_at = $1 WHERE id = $2 AND voided_at IS NULL")
-            .bind(now)
-            .bind(row.try_get::<i64, _>("id")?)
-            .execute(&db.pool)
-            .await?;
+    if let Some((id, previous_failures)) =
+        passcodes::latest_unused(db, purpose.as_str(), subject).await?
+    {
+        failures = previous_failures;
+        passcodes::void(db, now, id).await?;
     }
     if failures >= MAX_FAILURES {
         return Err(AppError::Conflict(
@@ -126,21 +117,18 @@ pub async fn send(
             format!("{:06}", rng.random_range(0..1_000_000)),
         )
     };
-    sqlx::query(
-        "INSERT INTO passcodes (purpose, subject, prefix, code_hash, channel, destination, failures, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(purpose.as_str())
-    .bind(subject)
-    .bind(&prefix)
-    .bind(code_hash(key, purpose, subject, &code))
-    .bind(channel.as_str())
-    .bind(destination)
-    .bind(failures)
-    .bind(now)
-    .bind(now + purpose.valid_minutes() * MINUTE)
-    .execute(&db.pool)
-    .await?;
+    let code_hash = code_hash(key, purpose, subject, &code);
+    let passcode = passcodes::NewPasscode {
+        purpose: purpose.as_str(),
+        subject,
+        prefix: &prefix,
+        code_hash: &code_hash,
+        channel: channel.as_str(),
+        destination,
+        failures,
+        expires_at: now + purpose.valid_minutes() * MINUTE,
+    };
+    passcodes::insert(db, now, passcode).await?;
     let text = format!(
         "Your {program} Provider Portal one-time passcode is {prefix}-{code}. It expires in {} minutes. \
          If you did not ask for it, call the Provider Contact Center.",
@@ -170,16 +158,7 @@ pub async fn pending_prefix(
     purpose: Purpose,
     subject: &str,
 ) -> Result<Option<String>, AppError> {
-    let prefix: Option<String> = sqlx::query_scalar(
-        "SELECT prefix FROM passcodes WHERE purpose = $1 AND subject = $2 AND used_at IS NULL AND voided_at IS NULL \
-         AND expires_at > $3 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(purpose.as_str())
-    .bind(subject)
-    .bind(now)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(prefix)
+    Ok(passcodes::pending_prefix(db, now, purpose.as_str(), subject).await?)
 }
 
 /// The channel ("sms", "voice" …) and destination of the last passcode sent for `subject`,
@@ -189,13 +168,7 @@ pub async fn last_sent(
     purpose: Purpose,
     subject: &str,
 ) -> Result<Option<(String, String)>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT channel, destination FROM passcodes WHERE purpose = $1 AND subject = $2 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(purpose.as_str())
-    .bind(subject)
-    .fetch_optional(&db.pool)
-    .await?)
+    Ok(passcodes::last_sent(db, purpose.as_str(), subject).await?)
 }
 
 /// Why a typed passcode was refused, for the "One-time passcode" field.
@@ -223,27 +196,17 @@ pub async fn verify(
             "Enter the six digits of the passcode.",
         ));
     }
-    let row = sqlx::query(
-        "SELECT id, code_hash, failures, expires_at, voided_at FROM passcodes \
-         WHERE purpose = $1 AND subject = $2 AND used_at IS NULL ORDER BY id DESC LIMIT 1",
-    )
-    .bind(purpose.as_str())
-    .bind(subject)
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some(row) = row else {
+    let Some(row) = passcodes::to_check(db, purpose.as_str(), subject).await? else {
         return Err(AppError::field("code", EXPIRED));
     };
-    let id: i64 = row.try_get("id")?;
-    if row.try_get::<Option<i64>, _>("voided_at")?.is_some()
-        || row.try_get::<i64, _>("failures")? >= MAX_FAILURES
-    {
+    let id = row.id;
+    if row.voided_at.is_some() || row.failures >= MAX_FAILURES {
         return Err(AppError::field("code", VOID));
     }
-    if row.try_get::<i64, _>("expires_at")? <= now {
+    if row.expires_at <= now {
         return Err(AppError::field("code", EXPIRED));
     }
-    let stored: String = row.try_get("code_hash")?;
+    let stored = row.code_hash;
     // Compared in constant time.
     let matches = hex::decode(&stored)
         .map(|bytes| {
@@ -253,22 +216,10 @@ pub async fn verify(
         })
         .unwrap_or(false);
     if !matches {
-        sqlx::query(
-            "UPDATE passcodes SET failures = failures + 1, \
-             voided_at = CASE WHEN failures + 1 >= $1 THEN $2 ELSE voided_at END WHERE id = $3",
-        )
-        .bind(MAX_FAILURES)
-        .bind(now)
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
+        passcodes::count_failure(db, now, id, MAX_FAILURES).await?;
         return Err(AppError::field("code", WRONG));
     }
-    sqlx::query("UPDATE passcodes SET used_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
+    passcodes::mark_used(db, now, id).await?;
     Ok(())
 }
 

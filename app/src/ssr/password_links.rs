@@ -3,9 +3,9 @@
 
 use super::clock::{DAY, MINUTE};
 use super::outbox::{self, Channel, NewMessage};
+use super::repo::links;
 use super::{crypto, AppState};
 use crate::error::AppError;
-use sqlx::Row;
 
 /// A reset link works for 30 minutes.
 pub const RESET_MINUTES: i64 = 30;
@@ -73,23 +73,18 @@ pub async fn send(
     purpose: LinkPurpose,
 ) -> Result<(), AppError> {
     let now = state.clock.unix();
-    sqlx::query("UPDATE password_links SET voided_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL AND voided_at IS NULL")
-        .bind(now)
-        .bind(user_id)
-        .bind(purpose.as_str())
-        .execute(&state.db.pool)
-        .await?;
+    links::void_unused(&state.db, now, user_id, purpose.as_str()).await?;
     let secret = crypto::random_hex(32);
     let valid = purpose.valid_seconds(state.settings.registration_link_minutes);
-    sqlx::query(
-        "INSERT INTO password_links (user_id, purpose, secret_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    let secret_hash = crypto::secret_hash(&secret);
+    links::insert(
+        &state.db,
+        now,
+        user_id,
+        purpose.as_str(),
+        &secret_hash,
+        now + valid,
     )
-    .bind(user_id)
-    .bind(purpose.as_str())
-    .bind(crypto::secret_hash(&secret))
-    .bind(now)
-    .bind(now + valid)
-    .execute(&state.db.pool)
     .await?;
     let program = &state.settings.program_name;
     // An invitation starts with the invitee's own registration steps.
@@ -147,48 +142,25 @@ pub struct Link {
 /// The link with this secret, if it exists.
 /// The link's passcode was entered: "Create New Password" may follow.
 pub async fn passcode_verified(state: &AppState, id: i64, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE password_links SET passcode_verified_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(&state.db.pool)
-        .await?;
-    Ok(())
+    Ok(links::passcode_verified(&state.db, now, id).await?)
 }
 
 /// Uses the link up; false when it was used meanwhile (a second tab, a double submit).
 pub async fn spend(state: &AppState, id: i64) -> Result<bool, AppError> {
-    let spent =
-        sqlx::query("UPDATE password_links SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-            .bind(state.clock.unix())
-            .bind(id)
-            .execute(&state.db.pool)
-            .await?;
-    Ok(spent.rows_affected() == 1)
+    Ok(links::spend(&state.db, state.clock.unix(), id).await?)
 }
 
 pub async fn find(state: &AppState, secret: &str) -> Result<Option<Link>, AppError> {
-    let row = sqlx::query(
-        "SELECT id, user_id, purpose, expires_at, used_at, voided_at, passcode_verified_at FROM password_links WHERE secret_hash = $1",
-    )
-    .bind(crypto::secret_hash(secret))
-    .fetch_optional(&state.db.pool)
-    .await?;
+    let row = links::by_secret_hash(&state.db, &crypto::secret_hash(secret)).await?;
     let now = state.clock.unix();
-    row.map(|row| {
-        Ok(Link {
-            id: row.try_get("id")?,
-            user_id: row.try_get("user_id")?,
-            purpose: LinkPurpose::parse(&row.try_get::<String, _>("purpose")?),
-            expired: row.try_get::<i64, _>("expires_at")? <= now,
-            spent: row.try_get::<Option<i64>, _>("used_at")?.is_some()
-                || row.try_get::<Option<i64>, _>("voided_at")?.is_some(),
-            passcode_verified: row
-                .try_get::<Option<i64>, _>("passcode_verified_at")?
-                .is_some(),
-        })
-    })
-    .transpose()
-    .map_err(|e: sqlx::Error| e.into())
+    Ok(row.map(|row| Link {
+        id: row.id,
+        user_id: row.user_id,
+        purpose: LinkPurpose::parse(&row.purpose),
+        expired: row.expires_at <= now,
+        spent: row.used_at.is_some() || row.voided_at.is_some(),
+        passcode_verified: row.passcode_verified_at.is_some(),
+    }))
 }
 
 #[cfg(test)]

@@ -2,23 +2,14 @@
 
 use super::crypto::{random_hex, secret_hash};
 use super::db::Db;
+use super::repo::sessions;
+pub use super::repo::sessions::SessionRow;
 use super::settings::Settings;
-use sqlx::Row;
 
 /// 32 random bytes: far above the 128 bits a session ID needs.
 const SESSION_ID_BYTES: usize = 32;
 /// How often `last_seen_at` is written, so busy pages do not write on every call.
 const TOUCH_EVERY_SECONDS: i64 = 15;
-
-#[derive(Debug, Clone)]
-pub struct SessionRow {
-    pub id_hash: String,
-    pub user_id: i64,
-    pub organization_id: Option<i64>,
-    pub created_at: i64,
-    pub last_seen_at: i64,
-    pub step_up_at: Option<i64>,
-}
 
 /// Starts a session; returns the ID for the cookie (never stored as is).
 pub async fn create(
@@ -30,18 +21,14 @@ pub async fn create(
     user_agent: Option<String>,
 ) -> Result<String, sqlx::Error> {
     let id = random_hex(SESSION_ID_BYTES);
-    sqlx::query(
-        "INSERT INTO sessions (id_hash, user_id, organization_id, created_at, last_seen_at, ip, user_agent) \
-         VALUES ($1, $2, $3, $4, $4, $5, $6)",
-    )
-    .bind(secret_hash(&id))
-    .bind(user_id)
-    .bind(organization_id)
-    .bind(now)
-    .bind(ip)
-    .bind(user_agent)
-    .execute(&db.pool)
-    .await?;
+    let session = sessions::NewSession {
+        id_hash: secret_hash(&id),
+        user_id,
+        organization_id,
+        ip,
+        user_agent,
+    };
+    sessions::insert(db, now, session).await?;
     Ok(id)
 }
 
@@ -58,51 +45,26 @@ pub async fn find(
     now: i64,
     id: &str,
 ) -> Result<Option<SessionRow>, sqlx::Error> {
-    let id_hash = secret_hash(id);
-    let row = sqlx::query(
-        "SELECT user_id, organization_id, created_at, last_seen_at, step_up_at FROM sessions WHERE id_hash = $1",
-    )
-    .bind(&id_hash)
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let session = SessionRow {
-        id_hash,
-        user_id: row.try_get("user_id")?,
-        organization_id: row.try_get("organization_id")?,
-        created_at: row.try_get("created_at")?,
-        last_seen_at: row.try_get("last_seen_at")?,
-        step_up_at: row.try_get("step_up_at")?,
+    let Some(session) = sessions::by_hash(db, &secret_hash(id)).await? else {
+        return Ok(None);
     };
     if !is_live(settings, now, session.created_at, session.last_seen_at) {
         delete_by_hash(db, &session.id_hash).await?;
         return Ok(None);
     }
     if now - session.last_seen_at >= TOUCH_EVERY_SECONDS.min(settings.session_idle_seconds / 4) {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
-            .bind(now)
-            .bind(&session.id_hash)
-            .execute(&db.pool)
-            .await?;
+        sessions::touch(db, &session.id_hash, now).await?;
     }
     Ok(Some(session))
 }
 
 pub async fn delete_by_hash(db: &Db, id_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-        .bind(id_hash)
-        .execute(&db.pool)
-        .await
-        .map(|_| ())
+    sessions::delete_by_hash(db, id_hash).await
 }
 
 /// Ends every session of a user (deactivation, password reset).
 pub async fn delete_for_user(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&db.pool)
-        .await
-        .map(|_| ())
+    sessions::delete_for_user(db, user_id).await
 }
 
 /// The session cookie's name, before the `__Host-` prefix.

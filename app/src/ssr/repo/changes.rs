@@ -1,8 +1,8 @@
 //! A user's change history in an organization ("Change History" on the user's page), each
 //! entry written with its audit row.
 
+use super::audit::{self, AuditEntry};
 use super::Conn;
-use crate::ssr::audit::{self, AuditEntry};
 
 /// One change to a user, as it is recorded.
 pub struct Change<'a> {

@@ -1,8 +1,8 @@
 //! One rate-limit store for every limit: events counted per key in a sliding window, in the
 //! database, so a limit holds across server instances.
 
-use super::AppState;
 use crate::error::AppError;
+use crate::ssr::AppState;
 
 /// The longest window any limit uses; older events are purged.
 pub const LONGEST_WINDOW_SECONDS: i64 = 24 * 60 * 60;

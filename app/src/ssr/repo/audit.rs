@@ -1,6 +1,6 @@
 //! The append-only audit log: who did what, for which organization, when and from where.
 
-use super::db::Db;
+use crate::ssr::db::Db;
 
 #[derive(Debug, Clone, Default)]
 pub struct AuditEntry {
