@@ -75,10 +75,11 @@ export async function completeTraining(page: Page) {
   await expect(page.getByRole('heading', { level: 1, name: 'Provider Portal User Training' })).toBeVisible();
   await hydrated(page);
   const next = page.getByRole('button', { name: 'Next' });
-  while (await next.isVisible()) {
+  const complete = page.getByRole('button', { name: 'Complete Training' });
+  // Until the last slide: a click waits for "Next" if the page is re-rendering.
+  while (!(await complete.isVisible())) {
     await next.click();
   }
-  const complete = page.getByRole('button', { name: 'Complete Training' });
   await expect(complete).toBeDisabled();
   await page.getByRole('checkbox', { name: 'I have completed the training' }).check();
   await complete.click();

@@ -1176,3 +1176,77 @@ async fn a_user_with_no_active_organization_is_told_why() {
         assert!(html.contains("Add a New Organization") && html.contains("My Collections"));
     }
 }
+
+/// The check of an office's last admin and the change that follows hold the organization's
+/// row: a second administrator's check waits for the first one's change, so two admins cannot
+/// demote each other. Deterministic: the second transaction is given time to run ahead, which
+/// it can only do without the lock (and then both demotions go through, or SQLite refuses the
+/// first one's stale write).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_organization_lock_serializes_last_admin_checks() {
+    use app::ssr::repo::memberships;
+    for site in sites(false).await {
+        let db = site.state.db.clone();
+        let sunrise = org_id(&site, "Sunrise Family Clinic").await;
+        let (grace, pat) = (
+            user_id(&site, "admin@sunrise.example").await,
+            user_id(&site, "processor@sunrise.example").await,
+        );
+        sqlx::query(
+            "UPDATE memberships SET org_role = 'admin' WHERE user_id = $1 AND organization_id = $2",
+        )
+        .bind(pat)
+        .bind(sunrise)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        let membership = |user: i64| {
+            let db = db.clone();
+            async move {
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT id FROM memberships WHERE user_id = $1 AND organization_id = $2",
+                )
+                .bind(user)
+                .bind(sunrise)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap()
+            }
+        };
+        let (grace_m, pat_m) = (membership(grace).await, membership(pat).await);
+
+        // Grace checks that Pat is not the last admin, and holds on before demoting.
+        let mut first = memberships::lock_organization(&db, sunrise).await.unwrap();
+        assert!(!memberships::last_admin(&mut first, sunrise, pat)
+            .await
+            .unwrap());
+        // Pat does the same about Grace, on another connection.
+        let second = tokio::spawn({
+            let db = db.clone();
+            async move {
+                let mut tx = memberships::lock_organization(&db, sunrise).await?;
+                if memberships::last_admin(&mut tx, sunrise, grace).await? {
+                    return Ok::<bool, sqlx::Error>(false);
+                }
+                memberships::deactivate(&mut tx, NOW, grace_m, grace, sunrise).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        memberships::deactivate(&mut first, NOW, pat_m, pat, sunrise)
+            .await
+            .unwrap();
+        first.commit().await.unwrap();
+        let second_demoted = second.await.unwrap().unwrap();
+        assert!(!second_demoted, "the second check saw the first demotion");
+        let admins: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM memberships WHERE organization_id = $1 AND org_role = 'admin' AND status = 'active'",
+        )
+        .bind(sunrise)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(admins, 1);
+    }
+}

@@ -1,7 +1,7 @@
 //! Memberships: a person's place in an organization, with its role and status.
 
 use super::Conn;
-use crate::ssr::db::Db;
+use crate::ssr::db::{Backend, Db};
 
 /// A user's membership in an organization, unless removed.
 #[derive(sqlx::FromRow)]
@@ -35,13 +35,18 @@ pub async fn find(
 }
 
 /// A transaction holding the organization's row, so that a check of its admins and the
-/// write that follows cannot interleave with another administrator's doing the same (on
-/// PostgreSQL the update locks the row; SQLite has one writer at a time).
+/// write that follows cannot interleave with another administrator's doing the same. On
+/// PostgreSQL the update locks the row; SQLite has one writer at a time, taken at the start
+/// (`BEGIN IMMEDIATE`) so that a second writer waits for the first instead of failing on a
+/// stale snapshot.
 pub async fn lock_organization(
     db: &Db,
     organization_id: i64,
 ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = match db.backend {
+        Backend::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await?,
+        Backend::Postgres => db.pool.begin().await?,
+    };
     sqlx::query("UPDATE organizations SET name = name WHERE id = $1")
         .bind(organization_id)
         .execute(&mut *tx)
