@@ -1,12 +1,12 @@
-//! Access requests on the server: the new user's draft (keyed by a cookie), the Task List's
-//! decisions, "My Collections" and the "Collection Manager".
+//! "Register as a New User" on the server: the request as a draft (keyed by a cookie) through
+//! its steps, then submitted to the office's Task List, whose admins are told.
 
+use super::repo::{self, Draft};
 use super::*;
 use crate::admin::ssr::notify_admins;
 use crate::domain::permissions::check_position;
 use crate::domain::{Email, Phone, TaxId};
 use crate::error::Checker;
-#[cfg(feature = "ssr")]
 use crate::ssr::guard::Visitor;
 use crate::ssr::outbox::{self, Channel};
 use crate::ssr::passcodes::{self, Purpose};
@@ -21,8 +21,6 @@ pub const OVERDUE_DAYS: i64 = 3;
 /// Requests started for one email address within an hour: starting one needs no account and
 /// sends an email, so it must not be a way to flood someone's inbox.
 pub const MAX_STARTS_PER_HOUR: i64 = 3;
-
-use super::repo::{self, Draft};
 
 async fn draft(state: &AppState) -> Result<Option<Draft>, AppError> {
     let Some(id) = session::request_cookie(&state.settings, DRAFT_COOKIE) else {

@@ -1,3 +1,4 @@
+use super::repo::{self, Draft};
 use super::tokens::{MAX_FAILED_TRIES, TOKEN_LOCK_MINUTES};
 use super::{AccountForm, Step};
 use crate::correspondence::CORRESPONDENCE_TYPES;
@@ -6,7 +7,6 @@ use crate::domain::{ContactMethod, Email, Phone, TaxId, Zip};
 use crate::error::{AppError, Checker};
 use crate::ssr::clock::{DAY, MINUTE};
 use crate::ssr::db::on_unique;
-#[cfg(feature = "ssr")]
 use crate::ssr::guard::Visitor;
 use crate::ssr::outbox::Channel;
 use crate::ssr::passcodes::{self, Purpose};
@@ -18,8 +18,6 @@ use crate::ssr::{audit, crypto, password_links, request_ip, session, AppState};
 const DRAFT_COOKIE: &str = "portal_registration";
 /// A draft left this long is forgotten.
 const DRAFT_DAYS: i64 = 1;
-
-use super::repo::{self, Draft};
 
 async fn draft(state: &AppState) -> Result<Option<Draft>, AppError> {
     let Some(id) = session::request_cookie(&state.settings, DRAFT_COOKIE) else {

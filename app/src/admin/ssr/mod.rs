@@ -124,23 +124,6 @@ pub async fn notify_admins(
     Ok(())
 }
 
-/// See [`memberships::lock_organization`].
-pub async fn lock_organization(
-    state: &AppState,
-    organization_id: i64,
-) -> Result<sqlx::Transaction<'static, sqlx::Any>, AppError> {
-    Ok(memberships::lock_organization(&state.db, organization_id).await?)
-}
-
-/// Within [`lock_organization`]: whether the user is the organization's last active Org Admin.
-pub async fn last_admin(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    organization_id: i64,
-    user_id: i64,
-) -> Result<bool, AppError> {
-    Ok(memberships::last_admin(tx, organization_id, user_id).await?)
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
