@@ -140,20 +140,6 @@ pub async fn password_state(
         .await
 }
 
-/// The organizations where the user's membership is active, by name: (id, name, kind).
-pub async fn organizations(
-    conn: &mut Conn,
-    user_id: i64,
-) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT o.id, o.name, o.kind FROM memberships m JOIN organizations o ON o.id = m.organization_id \
-         WHERE m.user_id = $1 AND m.status = 'active' ORDER BY o.name",
-    )
-    .bind(user_id)
-    .fetch_all(conn)
-    .await
-}
-
 /// The organizations where the user's membership was deactivated or removed: (name, status).
 pub async fn lost_organizations(
     conn: &mut Conn,

@@ -129,15 +129,17 @@ pub(crate) mod ssr {
 
     /// The organizations where the caller's membership is active, by name.
     pub async fn organizations(caller: &Caller) -> Result<Vec<OrganizationChoice>, AppError> {
-        let rows =
-            super::super::repo::organizations(&mut *caller.state.db.conn().await?, caller.user_id)
-                .await?;
+        let rows = crate::ssr::repo::memberships::active_organizations(
+            &mut *caller.state.db.conn().await?,
+            caller.user_id,
+        )
+        .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, name, kind)| OrganizationChoice {
-                id,
-                name,
-                kind: OrgKind::parse(&kind),
+            .map(|o| OrganizationChoice {
+                id: o.id,
+                name: o.name,
+                kind: OrgKind::parse(&o.kind),
             })
             .collect())
     }

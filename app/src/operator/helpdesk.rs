@@ -98,7 +98,11 @@ mod ssr {
             .await?
             .ok_or_else(|| AppError::field("email", "No account uses this email address."))?;
         let id = account.id;
-        let organizations = repo::active_organizations(&mut conn, id).await?;
+        let organizations = crate::ssr::repo::memberships::active_organizations(&mut conn, id)
+            .await?
+            .into_iter()
+            .map(|o| o.name)
+            .collect();
         drop(conn);
         let now = caller.state.clock.unix();
         log(&caller, "helpdesk.lookup", id).await?;

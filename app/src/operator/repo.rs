@@ -128,20 +128,6 @@ pub async fn account(conn: &mut Conn, email: &str) -> Result<Option<Account>, sq
     .await
 }
 
-/// The organizations where the user's membership is active, by name.
-pub async fn active_organizations(
-    conn: &mut Conn,
-    user_id: i64,
-) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT o.name FROM memberships m JOIN organizations o ON o.id = m.organization_id \
-         WHERE m.user_id = $1 AND m.status = 'active' ORDER BY o.name",
-    )
-    .bind(user_id)
-    .fetch_all(conn)
-    .await
-}
-
 /// Whether this help desk member matched the account's passkey since `since`.
 pub async fn passkey_matched(
     conn: &mut Conn,

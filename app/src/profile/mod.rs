@@ -305,16 +305,17 @@ mod ssr {
 
     pub async fn collections(User(caller): User) -> Result<Vec<CollectionRow>, AppError> {
         let mut conn = caller.state.db.conn().await?;
-        let mut rows: Vec<CollectionRow> = repo::active_offices(&mut conn, caller.user_id)
-            .await?
-            .into_iter()
-            .map(|(organization_id, name, is_default)| CollectionRow {
-                organization_id,
-                name,
-                status: "Active".into(),
-                is_default: is_default == 1,
-            })
-            .collect();
+        let mut rows: Vec<CollectionRow> =
+            crate::ssr::repo::memberships::active_organizations(&mut conn, caller.user_id)
+                .await?
+                .into_iter()
+                .map(|o| CollectionRow {
+                    organization_id: o.id,
+                    name: o.name,
+                    status: "Active".into(),
+                    is_default: o.is_default == 1,
+                })
+                .collect();
         for (organization_id, office, provider) in
             repo::pending_requests(&mut conn, caller.user_id).await?
         {

@@ -82,20 +82,6 @@ pub async fn save(
 
 // --- My Collections ----------------------------------------------------------------------
 
-/// The offices where the user's membership is active: (id, name, is_default 0/1).
-pub async fn active_offices(
-    conn: &mut Conn,
-    user_id: i64,
-) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT o.id, o.name, m.is_default FROM memberships m JOIN organizations o ON o.id = m.organization_id \
-         WHERE m.user_id = $1 AND m.status = 'active' ORDER BY o.name",
-    )
-    .bind(user_id)
-    .fetch_all(conn)
-    .await
-}
-
 /// The user's pending requests to join offices: (office id, office, provider).
 pub async fn pending_requests(
     conn: &mut Conn,

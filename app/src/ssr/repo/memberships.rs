@@ -114,3 +114,27 @@ pub async fn admin_emails(
     .fetch_all(conn)
     .await
 }
+
+/// An organization where the user's membership is active.
+#[derive(sqlx::FromRow)]
+pub struct ActiveOrganization {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    /// 1 for the one the user starts in.
+    pub is_default: i64,
+}
+
+/// The organizations where the user's membership is active, by name.
+pub async fn active_organizations(
+    conn: &mut Conn,
+    user_id: i64,
+) -> Result<Vec<ActiveOrganization>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT o.id, o.name, o.kind, m.is_default FROM memberships m JOIN organizations o ON o.id = m.organization_id \
+         WHERE m.user_id = $1 AND m.status = 'active' ORDER BY o.name",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await
+}
