@@ -69,12 +69,19 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'portal', testIgnore: /(idle|offices|step-up)\.spec\.ts/ },
+    { name: 'portal', testIgnore: /(idle|offices|step-up)\.hydrate\.spec\.ts/ },
+    // The same server with JavaScript off, as on an office PC before the browser app has
+    // loaded: every spec but the walks that need the app (`*.hydrate.spec.ts`).
+    {
+      name: 'no-script',
+      testIgnore: /\.hydrate\.spec\.ts$/,
+      use: { javaScriptEnabled: false },
+    },
     // A second server whose sessions end after 10 idle seconds (warning at 5).
-    { name: 'idle', testMatch: /idle\.spec\.ts/, use: { baseURL: idleURL } },
+    { name: 'idle', testMatch: /idle\.hydrate\.spec\.ts/, use: { baseURL: idleURL } },
     // A third one, out of the way of the others: an office is suspended and reinstated there,
     // and a passcode counts as a fresh step-up for 4 seconds only.
-    { name: 'isolated', testMatch: /(offices|step-up)\.spec\.ts/, use: { baseURL: officesURL } },
+    { name: 'isolated', testMatch: /(offices|step-up)\.hydrate\.spec\.ts/, use: { baseURL: officesURL } },
   ],
   webServer: [
     portal(process.env.E2E_PORT!, 'portal'),

@@ -31,7 +31,7 @@ use layout::{Footer, Header, NotFound, PageError, PolicyPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 use org_registration::JoinPage;
 
 /// The HTML document around the app, rendered on the server.
@@ -73,35 +73,38 @@ pub fn App() -> impl IntoView {
             <Header />
             <main id="main" tabindex="-1">
                 <ErrorBoundary fallback=|_| view! { <PageError /> }>
+                    // In-order streaming: each page's data arrives in the HTML itself, in place,
+                    // so a page works before the browser app has loaded (out-of-order streaming
+                    // needs a script to move late parts into place).
                     <Routes fallback=|| view! { <NotFound /> }>
-                        <Route path=path!("/") view=DashboardPage />
-                        <Route path=path!("/login") view=LogInPage />
-                        <Route path=path!("/select-organization") view=SelectOrganizationPage />
-                        <Route path=path!("/join") view=JoinPage />
-                        <Route path=path!("/password/set") view=SetPasswordPage />
-                        <Route path=path!("/password/forgot") view=ForgotPasswordPage />
-                        <Route path=path!("/passkey") view=PasskeyPage />
-                        <Route path=path!("/password/expired") view=auth::ExpiredPasswordPage />
-                        <Route path=path!("/profile") view=profile::ProfilePage />
-                        <Route path=path!("/organizations/new") view=organizations::AddOrganizationPage />
-                        <Route path=path!("/operator") view=operator::OperatorPage />
-                        <Route path=path!("/admin/users") view=admin::UserManagementPage />
-                        <Route path=path!("/admin/users/new") view=admin::AddUserPage />
-                        <Route path=path!("/admin/users/:id") view=admin::UserPage />
-                        <Route path=path!("/admin/users/:id/permissions") view=admin::PermissionWizardPage />
-                        <Route path=path!("/admin/domains") view=admin::DomainsPage />
-                        <Route path=path!("/admin/verify") view=admin::VerifyUsersPage />
-                        <Route path=path!("/admin/tasks") view=admin::TaskListPage />
-                        <Route path=path!("/admin/collections") view=admin::CollectionManagerPage />
-                        <Route path=path!("/register") view=access_request::RegisterPage />
-                        <Route path=path!("/training") view=training::TrainingPage />
-                        <Route path=path!("/invitation") view=admin::InvitationPage />
-                        <Route path=path!("/email/confirm") view=admin::ConfirmEmailPage />
-                        <Route path=path!("/terms") view=PolicyPage />
-                        <Route path=path!("/privacy") view=PolicyPage />
-                        <Route path=path!("/portal-policy") view=PolicyPage />
-                        <Route path=path!("/medical-directors") view=PolicyPage />
-                        <Route path=path!("/guidelines") view=PolicyPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/") view=DashboardPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/login") view=LogInPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/select-organization") view=SelectOrganizationPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/join") view=JoinPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/password/set") view=SetPasswordPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/password/forgot") view=ForgotPasswordPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/passkey") view=PasskeyPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/password/expired") view=auth::ExpiredPasswordPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/profile") view=profile::ProfilePage />
+                        <Route ssr=SsrMode::InOrder path=path!("/organizations/new") view=organizations::AddOrganizationPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/operator") view=operator::OperatorPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/admin/users") view=admin::UserManagementPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/admin/users/new") view=admin::AddUserPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/admin/users/:id") view=admin::UserPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/admin/users/:id/permissions") view=admin::PermissionWizardPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/admin/domains") view=admin::DomainsPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/admin/verify") view=admin::VerifyUsersPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/admin/tasks") view=admin::TaskListPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/admin/collections") view=admin::CollectionManagerPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/register") view=access_request::RegisterPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/training") view=training::TrainingPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/invitation") view=admin::InvitationPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/email/confirm") view=admin::ConfirmEmailPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/terms") view=PolicyPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/privacy") view=PolicyPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/portal-policy") view=PolicyPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/medical-directors") view=PolicyPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/guidelines") view=PolicyPage />
                     </Routes>
                 </ErrorBoundary>
             </main>

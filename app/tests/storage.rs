@@ -287,3 +287,85 @@ async fn rate_limits_hold_under_concurrency_and_slide() {
         assert!(limits::purge(&state).await.unwrap() >= 8);
     }
 }
+
+#[tokio::test]
+async fn drafts_are_one_row_per_flow_and_expire_on_time() {
+    use app::ssr::drafts::{self, Draft};
+    use std::sync::Arc;
+    for t in testing::databases().await {
+        let clock = ManualClock::at_unix(START);
+        let state = app::ssr::AppState {
+            leptos_options: leptos::prelude::LeptosOptions::builder()
+                .output_name("portal")
+                .build(),
+            db: t.db.clone(),
+            settings: Arc::new(Settings::for_tests()),
+            clock: Arc::new(clock.clone()),
+        };
+        let draft = |step: &str, n: i64| Draft {
+            owner: "owner-hash".to_string(),
+            step: step.to_string(),
+            data: serde_json::json!({ "n": n }),
+        };
+        // Saved twice (a double submit): one row, the second wins.
+        drafts::save(&state, "sign_in", &draft("password", 1), None, Some(10))
+            .await
+            .unwrap();
+        drafts::save(&state, "sign_in", &draft("choose", 2), None, Some(10))
+            .await
+            .unwrap();
+        let loaded: Draft<serde_json::Value> = drafts::load(&state, "sign_in", "owner-hash")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (loaded.step.as_str(), loaded.data["n"].as_i64()),
+            ("choose", Some(2)),
+            "{}",
+            t.label
+        );
+        // Another kind with the same owner is another draft.
+        assert!(
+            drafts::load::<serde_json::Value>(&state, "permissions", "owner-hash")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        // Kept 10 minutes from the last save, then gone; one without expiry stays.
+        let editor = user(&t.db, "editor@example.com").await;
+        drafts::save(&state, "permissions", &draft("1", 3), Some(editor), None)
+            .await
+            .unwrap();
+        clock.advance(10 * MINUTE - 1);
+        assert!(
+            drafts::load::<serde_json::Value>(&state, "sign_in", "owner-hash")
+                .await
+                .unwrap()
+                .is_some()
+        );
+        clock.advance(1);
+        assert!(
+            drafts::load::<serde_json::Value>(&state, "sign_in", "owner-hash")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(drafts::purge(&state).await.unwrap(), 1, "{}", t.label);
+        clock.advance(365 * DAY);
+        assert!(
+            drafts::load::<serde_json::Value>(&state, "permissions", "owner-hash")
+                .await
+                .unwrap()
+                .is_some()
+        );
+        drafts::delete(&state, "permissions", "owner-hash")
+            .await
+            .unwrap();
+        assert!(
+            drafts::load::<serde_json::Value>(&state, "permissions", "owner-hash")
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+}

@@ -76,11 +76,12 @@ async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> Res
 }
 
 /// Server functions answer every error with 500 and the [`AppError`] as the body; clients and
-/// logs get its real status instead (401, 403, 404, 409, 422, 429).
+/// logs get its real status instead (401, 403, 404, 409, 422, 429). A form posted without the
+/// browser app keeps its redirect back to the form, which shows the error.
 async fn with_error_status(response: Response) -> Response {
-    if !response
-        .headers()
-        .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    let headers = response.headers();
+    if !headers.contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+        || headers.contains_key(axum::http::header::LOCATION)
     {
         return response;
     }
@@ -189,6 +190,9 @@ async fn housekeeping(state: AppState) {
         }
         if let Err(error) = app::ssr::limits::purge(&state).await {
             tracing::error!(%error, "purging rate-limit counts failed");
+        }
+        if let Err(error) = app::ssr::drafts::purge(&state).await {
+            tracing::error!(%error, "purging expired drafts failed");
         }
         tokio::time::sleep(HOUSEKEEPING_EVERY).await;
     }

@@ -5,7 +5,7 @@ use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access};
-use crate::ui::{Column, DataTable, ErrorSummary, Field, Select};
+use crate::ui::{query_value, Column, DataTable, ErrorSummary, Field, SearchForm, Select};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -48,11 +48,11 @@ pub async fn collection_manager(
 
 #[component]
 pub fn CollectionManagerPage() -> impl IntoView {
-    let providers = RwSignal::new(String::new());
-    let tin = RwSignal::new(String::new());
-    let users = RwSignal::new(String::new());
-    let status = RwSignal::new(String::new());
-    let role = RwSignal::new(String::new());
+    let providers = RwSignal::new(query_value("providers"));
+    let tin = RwSignal::new(query_value("tin"));
+    let users = RwSignal::new(query_value("users"));
+    let status = RwSignal::new(query_value("status"));
+    let role = RwSignal::new(query_value("role"));
     let data = Resource::new(
         move || {
             (
@@ -66,17 +66,6 @@ pub fn CollectionManagerPage() -> impl IntoView {
         |(p, t, u, s, r)| collection_manager(p, t, u, s, r),
     );
     let loaded = Signal::derive(move || data.get().and_then(Result::ok));
-    let status_options = vec![
-        (String::new(), "All statuses".to_string()),
-        ("active".to_string(), "Active".to_string()),
-        ("deactivated".to_string(), "Deactivated".to_string()),
-    ];
-    let role_options = vec![
-        (String::new(), "All roles".to_string()),
-        ("admin".to_string(), "Admin".to_string()),
-        ("processor".to_string(), "Processor".to_string()),
-        ("none".to_string(), "None".to_string()),
-    ];
     view! {
         <Require access=PageAccess::OrgAdmin>
             <h1>"Collection Manager"</h1>
@@ -84,16 +73,16 @@ pub fn CollectionManagerPage() -> impl IntoView {
             <ErrorSummary error=Signal::derive(move || data.get().and_then(Result::err)) />
             <section aria-labelledby="collection-providers">
                 <h2 id="collection-providers">"Providers"</h2>
-                <div class="filters" role="search" aria-label="Providers">
-                    <Field label="Search providers" value=providers input_type="search" hint="Name or provider ID (NPI)" />
+                <SearchForm label="Providers" button="Find Providers">
+                    <Field label="Search providers" value=providers name="providers" input_type="search" hint="Name or provider ID (NPI)" />
                     <Transition>
                         {move || {
                             let mut tins = vec![(String::new(), "All TINs".to_string())];
                             tins.extend(loaded.get().map(|d| d.tins).unwrap_or_default().into_iter().map(|t| (t.clone(), t)));
-                            view! { <Select label="TIN" options=tins value=tin /> }
+                            view! { <Select label="TIN" options=tins value=tin name="tin" /> }
                         }}
                     </Transition>
-                </div>
+                </SearchForm>
                 <Transition>
                     <DataTable caption="Providers" columns=vec![
                         Column::text("Provider", |p: &CollectionProvider| p.name.clone()),
@@ -105,11 +94,11 @@ pub fn CollectionManagerPage() -> impl IntoView {
             </section>
             <section aria-labelledby="collection-users">
                 <h2 id="collection-users">"Users"</h2>
-                <div class="filters" role="search" aria-label="Users">
-                    <Field label="Search users" value=users input_type="search" hint="Name or email address" />
-                    <Select label="Status" options=status_options.clone() value=status />
-                    <Select label="Role" options=role_options.clone() value=role />
-                </div>
+                <SearchForm label="Users" button="Find Users">
+                    <Field label="Search users" value=users name="users" input_type="search" hint="Name or email address" />
+                    <Select label="Status" options=status_options() value=status name="status" />
+                    <Select label="Role" options=role_options() value=role name="role" />
+                </SearchForm>
                 <Transition>
                     <DataTable caption="Users" columns=vec![
                         Column::text("Name", |u: &CollectionUser| u.name.clone()),
@@ -123,4 +112,21 @@ pub fn CollectionManagerPage() -> impl IntoView {
             <p><a href="/admin/users">"Back to User Management"</a></p>
         </Require>
     }
+}
+
+fn status_options() -> Vec<(String, String)> {
+    vec![
+        (String::new(), "All statuses".to_string()),
+        ("active".to_string(), "Active".to_string()),
+        ("deactivated".to_string(), "Deactivated".to_string()),
+    ]
+}
+
+fn role_options() -> Vec<(String, String)> {
+    vec![
+        (String::new(), "All roles".to_string()),
+        ("admin".to_string(), "Admin".to_string()),
+        ("processor".to_string(), "Processor".to_string()),
+        ("none".to_string(), "None".to_string()),
+    ]
 }

@@ -347,16 +347,17 @@ fn InvitationStepView(
             .into_any()
         }
         InvitationStep::PasscodeEnter { prefix, last4 } => {
-            let t2 = t.clone();
+            let verify = ServerAction::<InvitationVerify>::new();
+            let resend = ServerAction::<InvitationResend>::new();
+            for answer in [verify.value(), resend.value()] {
+                Effect::new(move |_| {
+                    if let Some(Ok(next)) = answer.get() {
+                        flow.step.set(Some(next));
+                    }
+                });
+            }
             view! {
-                <OtpEnter
-                    prefix
-                    sent_to=format!("phone number ending in {last4}")
-                    error=Signal::derive(move || error.get())
-                    pending=Signal::derive(move || pending.get())
-                    on_verify=Callback::new(move |code: String| flow.run(invitation_verify(t.clone(), code)))
-                    on_resend=Callback::new(move |_| flow.run(invitation_resend(t2.clone())))
-                />
+                <OtpEnter verify resend prefix sent_to=format!("phone number ending in {last4}") hidden=("t", t) />
             }
             .into_any()
         }

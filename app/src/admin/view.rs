@@ -6,7 +6,8 @@ use crate::auth::step_up::StepUpDialog;
 use crate::auth::{PageAccess, Require};
 use crate::domain::permissions::NpiLevel;
 use crate::ui::{
-    field_errors, Column, DataTable, ErrorSummary, Field, MenuButton, MenuItem, Modal, Toasts,
+    field_errors, query_value, Column, DataTable, ErrorSummary, Field, MenuButton, MenuItem, Modal,
+    SearchForm, Toasts,
 };
 use leptos_router::hooks::{use_navigate, use_params_map};
 
@@ -24,7 +25,7 @@ pub(super) fn route_user_id() -> Signal<i64> {
 
 #[component]
 pub fn UserManagementPage() -> impl IntoView {
-    let search = RwSignal::new(String::new());
+    let search = RwSignal::new(query_value("q"));
     let users = Resource::new(move || search.get(), admin_users);
     let rows = Signal::derive(move || users.get().and_then(Result::ok).unwrap_or_default());
     let error = Signal::derive(move || users.get().and_then(Result::err));
@@ -42,9 +43,9 @@ pub fn UserManagementPage() -> impl IntoView {
                 <a href="/downloads/registration-letter" download>"Download Registration Letter"</a>
                 " (PDF): the organization's registration and its NPIs."
             </p>
-            <div role="search">
-                <Field label="Search users" value=search input_type="search" hint="Name or email address" />
-            </div>
+            <SearchForm label="Users">
+                <Field label="Search users" value=search name="q" input_type="search" hint="Name or email address" />
+            </SearchForm>
             <ErrorSummary error />
             <Transition>
                 <DataTable caption="Users of your organization" columns=user_columns() rows empty="No users match your search." />

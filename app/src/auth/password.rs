@@ -1,13 +1,19 @@
 //! Setting a password from an emailed link (after registration, an invitation or "Forgot
 //! Password?"), the "Reset Password" request, and the user passkey.
 
-use super::password_policy::{self, checklist};
+#[cfg(feature = "ssr")]
+use super::password_policy;
+use super::password_policy::checklist;
 use super::session_info::SessionResource;
-use crate::domain::{ContactMethod, Email};
+use crate::domain::ContactMethod;
+#[cfg(feature = "ssr")]
+use crate::domain::Email;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, User, Visitor};
-use crate::ui::{field_errors, go_to, ErrorSummary, Field, OtpChoose, OtpEnter, StepFlow};
+use crate::ui::{
+    action_error, field_errors, go_to, ErrorSummary, Field, FlowSteps, OtpChoose, OtpEnter,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -32,6 +38,13 @@ pub async fn password_link_step(t: String) -> Result<LinkStep, AppError> {
 pub async fn password_link_send(t: String, channel: ContactMethod) -> Result<LinkStep, AppError> {
     let visitor = require(Access::ANYONE).await?;
     ssr::link_send(visitor, t, channel).await
+}
+
+/// "Resend one-time passcode": the waiting one is withdrawn, and the link asks how to send.
+#[server(endpoint = "password/link/again")]
+pub async fn password_link_again(t: String) -> Result<LinkStep, AppError> {
+    let visitor = require(Access::ANYONE).await?;
+    ssr::link_again(visitor, t).await
 }
 
 #[server(endpoint = "password/link/verify")]
@@ -142,6 +155,16 @@ pub(crate) mod ssr {
 
     pub async fn link_step(visitor: Visitor, t: String) -> Result<LinkStep, AppError> {
         let state = visitor.state.clone();
+        // Once the password is set, the link's owner (now signed in) sees that it is done.
+        if let (Some(link), Some(caller)) =
+            (password_links::find(&state, &t).await?, &visitor.caller)
+        {
+            if link.spent && link.user_id == caller.user_id {
+                return Ok(LinkStep::Done {
+                    next: after_password(&state, link.user_id).await?,
+                });
+            }
+        }
         let link = match usable(&state, &t).await? {
             Ok(link) => link,
             Err(step) => return Ok(step),
@@ -193,6 +216,14 @@ pub(crate) mod ssr {
             prefix: sent.prefix,
             last4: last4(&phone),
         })
+    }
+
+    pub async fn link_again(visitor: Visitor, t: String) -> Result<LinkStep, AppError> {
+        let state = visitor.state.clone();
+        if let Ok(link) = usable(&state, &t).await? {
+            passcodes::withdraw(&state, Purpose::PasswordLink, &subject(&link)).await?;
+        }
+        link_step(visitor, t).await
     }
 
     pub async fn link_verify(
@@ -336,17 +367,25 @@ pub(crate) mod ssr {
             // Whoever else was signed in as this user is signed out.
             session::delete_for_user(&state.db, link.user_id).await?;
         }
-        let next = begin_session(&state, link.user_id).await?;
-        let has_passkey = users::sealed_passkey(&mut *state.db.conn().await?, link.user_id)
+        begin_session(&state, link.user_id).await?;
+        Ok(LinkStep::Done {
+            next: after_password(&state, link.user_id).await?,
+        })
+    }
+
+    /// Where a user who just set a password goes on: their landing page, after setting a
+    /// passkey if they have none.
+    async fn after_password(state: &AppState, user_id: i64) -> Result<String, AppError> {
+        let next = crate::auth::sign_in::landing(state, user_id).await?;
+        let has_passkey = users::sealed_passkey(&mut *state.db.conn().await?, user_id)
             .await?
             .flatten()
             .is_some();
-        let next = if !has_passkey {
-            format!("/passkey?next={next}")
-        } else {
+        Ok(if has_passkey {
             next
-        };
-        Ok(LinkStep::Done { next })
+        } else {
+            format!("/passkey?next={next}")
+        })
     }
 
     pub async fn request_reset(visitor: Visitor, email: String) -> Result<(), AppError> {
@@ -378,6 +417,7 @@ pub(crate) mod ssr {
             )
             .await?;
         }
+        crate::ssr::follow("/password/forgot?sent");
         Ok(())
     }
 
@@ -444,88 +484,70 @@ pub fn SetPasswordPage() -> impl IntoView {
     };
     let query = use_query_map();
     let token = move || query.with(|q| q.get("t").unwrap_or_default());
-    let initial = Resource::new(token, password_link_step);
-    let flow = StepFlow::<LinkStep>::new();
-    let (step, error, pending) = (flow.step, flow.error, flow.pending);
-    let send = Callback::new(move |(channel, _): (ContactMethod, Option<String>)| {
-        flow.run(password_link_send(token(), channel))
-    });
-    let verify = Callback::new(move |code: String| flow.run(password_link_verify(token(), code)));
-    let resend = Callback::new(move |_| {
-        step.set(Some(LinkStep::PasscodeChoose {
-            last4: String::new(),
-        }));
-        error.set(None);
-    });
-    let password = RwSignal::new(String::new());
-    let again = RwSignal::new(String::new());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let checked = password_policy::validate(&password.get_untracked())
-            .map_err(|m| AppError::field("password", m))
-            .and_then(|_| {
-                password_policy::confirm(&password.get_untracked(), &again.get_untracked())
-                    .map_err(|m| AppError::field("again", m))
-            });
-        if let Err(e) = checked {
-            error.set(Some(e));
-            return;
-        }
-        flow.run(set_new_password(
-            token(),
-            password.get_untracked(),
-            again.get_untracked(),
-        ));
-    };
+    let send = ServerAction::<PasswordLinkSend>::new();
+    let again = ServerAction::<PasswordLinkAgain>::new();
+    let verify = ServerAction::<PasswordLinkVerify>::new();
+    let set = ServerAction::<SetNewPassword>::new();
+    let flow = FlowSteps::new()
+        .after(send)
+        .after(again)
+        .after(verify)
+        .after(set);
+    let step = Resource::new(
+        move || (token(), flow.version()),
+        |(t, _)| password_link_step(t),
+    );
     Effect::new(move |_| {
-        if let Some(LinkStep::Done { next }) = step.get() {
+        if let Some(Ok(LinkStep::Done { next })) = step.get() {
             set_timeout(move || go_to(&next), std::time::Duration::from_millis(1500));
         }
     });
+    let error = action_error(set);
     let field_error = field_errors(move || error.get());
+    let new_password = move || {
+        let password = RwSignal::new(String::new());
+        let again = RwSignal::new(String::new());
+        view! {
+            <h1>{move || format!("Create New {} Password", program())}</h1>
+            <ActionForm action=set attr:novalidate=true>
+                <input type="hidden" name="t" value=token() />
+                <ErrorSummary error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                <Field label="New Password" value=password name="password" input_type="password" autocomplete="new-password" error=field_error("password") />
+                <PasswordChecklist password=Signal::derive(move || password.get()) />
+                <Field label="Re-Enter Password" value=again name="again" input_type="password" autocomplete="new-password" error=field_error("again") />
+                <button type="submit" class="button primary" disabled=move || set.pending().get()>"Submit"</button>
+            </ActionForm>
+        }
+    };
     view! {
         <div class="narrow">
-            <Suspense fallback=|| view! { <p class="loading">"Checking your link…"</p> }>
-                {move || initial.get().map(|result| {
-                    if step.get_untracked().is_none() {
-                        match result {
-                            Ok(s) => step.set(Some(s)),
-                            Err(e) => step.set(Some(LinkStep::Invalid { message: e.to_string() })),
-                        }
-                    }
-                })}
-                {move || match step.get() {
-                    None => ().into_any(),
-                    Some(LinkStep::Invalid { message }) => view! {
-                        <h1>"This link cannot be used"</h1>
-                        <p role="alert">{message}</p>
-                        <p><a href="/password/forgot">"Forgot Password?"</a></p>
+            <Transition fallback=|| view! { <p class="loading">"Checking your link…"</p> }>
+                {move || step.get().map(|current| match current {
+                    Err(e) => invalid(e.to_string()).into_any(),
+                    Ok(LinkStep::Invalid { message }) => invalid(message).into_any(),
+                    Ok(LinkStep::PasscodeChoose { last4 }) => view! {
+                        <OtpChoose send last4 hidden=("t", token()) />
                     }.into_any(),
-                    Some(LinkStep::PasscodeChoose { last4 }) => view! {
-                        <OtpChoose last4 error=Signal::derive(move || error.get()) pending=Signal::derive(move || pending.get()) on_send=send />
+                    Ok(LinkStep::PasscodeEnter { prefix, last4 }) => view! {
+                        <OtpEnter verify resend=again prefix sent_to=format!("phone number ending in {last4}") hidden=("t", token()) />
                     }.into_any(),
-                    Some(LinkStep::PasscodeEnter { prefix, last4 }) => view! {
-                        <OtpEnter prefix sent_to=format!("phone number ending in {last4}") error=Signal::derive(move || error.get())
-                            pending=Signal::derive(move || pending.get()) on_verify=verify on_resend=resend />
-                    }.into_any(),
-                    Some(LinkStep::NewPassword) => view! {
-                        <h1>{move || format!("Create New {} Password", program())}</h1>
-                        <form on:submit=submit novalidate>
-                            <ErrorSummary error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
-                            <Field label="New Password" value=password input_type="password" autocomplete="new-password" error=field_error("password") />
-                            <PasswordChecklist password=Signal::derive(move || password.get()) />
-                            <Field label="Re-Enter Password" value=again input_type="password" autocomplete="new-password" error=field_error("again") />
-                            <button type="submit" class="button primary" disabled=move || pending.get()>"Submit"</button>
-                        </form>
-                    }.into_any(),
-                    Some(LinkStep::Done { next }) => view! {
+                    Ok(LinkStep::NewPassword) => new_password().into_any(),
+                    Ok(LinkStep::Done { next }) => view! {
                         <h1>"Password Updated"</h1>
                         <p role="status">"Your password has been successfully updated"</p>
                         <p><a href=next>"Continue"</a></p>
                     }.into_any(),
-                }}
-            </Suspense>
+                })}
+            </Transition>
         </div>
+    }
+}
+
+fn invalid(message: String) -> impl IntoView {
+    view! {
+        <h1>"This link cannot be used"</h1>
+        <p role="alert">{message}</p>
+        <p><a href="/password/forgot">"Forgot Password?"</a></p>
     }
 }
 
@@ -533,8 +555,12 @@ pub fn SetPasswordPage() -> impl IntoView {
 pub fn ForgotPasswordPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let action = ServerAction::<RequestPasswordReset>::new();
-    let local_error = RwSignal::new(None::<String>);
-    let sent = move || matches!(action.value().get(), Some(Ok(())));
+    let query = use_query_map();
+    // Posted before the browser app loaded, the form comes back here with `?sent`.
+    let sent = move || {
+        matches!(action.value().get(), Some(Ok(()))) || query.with(|q| q.get("sent").is_some())
+    };
+    let error = action_error(action);
     view! {
         <div class="narrow">
             <h1>"Reset Password"</h1>
@@ -542,20 +568,12 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 when=sent
                 fallback=move || view! {
                     <p>"Enter the email address you sign in with. We will email you a link to set a new password."</p>
-                    <form on:submit=move |ev| {
-                        ev.prevent_default();
-                        match Email::parse(&email.get_untracked()) {
-                            Ok(valid) => {
-                                local_error.set(None);
-                                action.dispatch(RequestPasswordReset { email: valid.to_string() });
-                            }
-                            Err(e) => local_error.set(Some(e.to_string())),
-                        }
-                    } novalidate>
-                        <ErrorSummary error=Signal::derive(move || action.value().get().and_then(Result::err)) />
-                        <Field label="Email Address" value=email input_type="email" autocomplete="username" error=Signal::derive(move || local_error.get()) />
-                        <button type="submit" class="button primary">"Reset Password"</button>
-                    </form>
+                    <ActionForm action attr:novalidate=true>
+                        <ErrorSummary error />
+                        <Field label="Email Address" value=email name="email" input_type="email" autocomplete="username"
+                            error=field_errors(move || error.get())("email") />
+                        <button type="submit" class="button primary" disabled=move || action.pending().get()>"Reset Password"</button>
+                    </ActionForm>
                 }
             >
                 <p role="status">

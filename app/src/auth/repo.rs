@@ -72,7 +72,6 @@ pub async fn open_challenge(
 /// The user behind a live challenge.
 #[derive(sqlx::FromRow)]
 pub struct Challenged {
-    pub id_hash: String,
     pub id: i64,
     pub email: String,
     pub phone: Option<String>,
@@ -84,7 +83,7 @@ pub async fn challenge(
     now: i64,
 ) -> Result<Option<Challenged>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT c.id_hash, u.id, u.email, u.phone FROM sign_in_challenges c JOIN users u ON u.id = c.user_id \
+        "SELECT u.id, u.email, u.phone FROM sign_in_challenges c JOIN users u ON u.id = c.user_id \
          WHERE c.id_hash = $1 AND c.expires_at > $2",
     )
     .bind(id_hash)

@@ -116,6 +116,7 @@ pub async fn switch_organization(organization_id: i64) -> Result<(), AppError> {
             },
         )
         .await?;
+        crate::ssr::follow("/");
         Ok(())
     }
 }

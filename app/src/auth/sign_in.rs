@@ -2,49 +2,75 @@
 
 use super::session_info::{SessionResource, SwitchOrganization};
 use crate::domain::permissions::OrgKind;
-use crate::domain::{ContactMethod, Email};
+use crate::domain::ContactMethod;
+#[cfg(feature = "ssr")]
+use crate::domain::Email;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Visitor};
-use crate::ui::{go_to, ErrorSummary, Field, OtpChoose, OtpEnter, TabPanel, Tabs};
+use crate::ui::{
+    action_error, field_errors, go_to, ErrorSummary, Field, FlowSteps, OtpChoose, OtpEnter,
+    TabPanel, Tabs,
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// The one message for every failed sign-in, so nobody can learn which accounts exist.
 pub const SIGN_IN_FAILED: &str = "The email address or password is incorrect.";
 
-/// What follows a correct password: always a one-time passcode.
+/// Where a visitor's sign-in stands; the server keeps it (`ssr::drafts`), the page shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PasscodeNeeded {
-    /// The last four digits of the phone the passcode can go to.
-    pub last4: String,
-    /// The user has an authenticator app enrolled, which may be used instead.
-    pub authenticator: bool,
+pub enum SignInStep {
+    Email,
+    Password {
+        email: String,
+    },
+    /// The password was right: how should the passcode come?
+    Choose {
+        /// The last four digits of the phone on file.
+        last4: String,
+        methods: Vec<ContactMethod>,
+    },
+    Enter {
+        /// Empty for the authenticator app, whose code has none.
+        prefix: String,
+        sent_to: String,
+    },
 }
 
-/// Checks the email and password. Nothing is signed in yet: a passcode must follow.
+#[server(endpoint = "log-in/step")]
+pub async fn current_sign_in_step() -> Result<SignInStep, AppError> {
+    let visitor = require(Access::ANYONE).await?;
+    ssr::step(visitor).await
+}
+
+/// "Next" with the email address (no password yet), then "Log In" with both. Nothing is
+/// signed in yet: a passcode must follow.
 #[server(endpoint = "log-in")]
-pub async fn log_in(email: String, password: String) -> Result<PasscodeNeeded, AppError> {
+pub async fn log_in(email: String, password: Option<String>) -> Result<SignInStep, AppError> {
     let visitor = require(Access::ANYONE).await?;
     ssr::log_in(visitor, email, password).await
 }
 
-/// Sends the sign-in passcode by "sms", "voice" or "email"; answers the prefix shown.
+/// Sends the sign-in passcode by SMS, voice or email, or expects the authenticator's code.
 #[server(endpoint = "log-in/send-passcode")]
-pub async fn send_sign_in_passcode(channel: ContactMethod) -> Result<String, AppError> {
+pub async fn send_sign_in_passcode(channel: ContactMethod) -> Result<SignInStep, AppError> {
     let visitor = require(Access::ANYONE).await?;
     ssr::send_passcode(visitor, channel).await
 }
 
-/// Checks the passcode (or, with `method` "authenticator", the app's code) and signs in;
-/// answers where to go next.
-#[server(endpoint = "log-in/verify-passcode")]
-pub async fn verify_sign_in_passcode(
-    code: String,
-    method: Option<ContactMethod>,
-) -> Result<String, AppError> {
+/// "Resend one-time passcode": back to choosing how it comes.
+#[server(endpoint = "log-in/choose-passcode")]
+pub async fn choose_sign_in_passcode() -> Result<SignInStep, AppError> {
     let visitor = require(Access::ANYONE).await?;
-    ssr::verify_passcode(visitor, code, method).await
+    ssr::choose_again(visitor).await
+}
+
+/// Checks the passcode (or the authenticator app's code) and signs in; answers where to go.
+#[server(endpoint = "log-in/verify-passcode")]
+pub async fn verify_sign_in_passcode(code: String) -> Result<String, AppError> {
+    let visitor = require(Access::ANYONE).await?;
+    ssr::verify_passcode(visitor, code).await
 }
 
 #[server(endpoint = "log-out")]
@@ -82,12 +108,31 @@ pub(crate) mod ssr {
     use crate::ssr::clock::MINUTE;
     use crate::ssr::outbox::Channel;
     use crate::ssr::passcodes::{self, Purpose};
-    use crate::ssr::{audit, crypto, session, AppState};
+    use crate::ssr::{audit, crypto, AppState};
 
-    /// The cookie that carries a sign-in between the password and the passcode.
-    const CHALLENGE_COOKIE: &str = "portal_sign_in";
-    /// How long that step may take.
-    const CHALLENGE_MINUTES: i64 = 10;
+    use crate::ssr::drafts::{CookieFlow, Draft};
+
+    /// A sign-in from the email address to the passcode; its cookie also names the challenge
+    /// a correct password opens. The whole of it may take 10 minutes.
+    const SIGN_IN: CookieFlow = CookieFlow {
+        kind: "sign_in",
+        cookie: "portal_sign_in",
+        minutes: 10,
+    };
+
+    /// What the sign-in's draft holds. Steps: "password", "choose", "enter".
+    #[derive(Debug, Default, Serialize, Deserialize)]
+    pub struct SignInDraft {
+        email: String,
+        #[serde(default)]
+        last4: String,
+        #[serde(default)]
+        authenticator: bool,
+        #[serde(default)]
+        method: Option<ContactMethod>,
+        #[serde(default)]
+        prefix: String,
+    }
 
     /// Consecutive failures before the account is locked for [`LOCK_MINUTES`].
     pub const MAX_CONSECUTIVE_FAILURES: i64 = 10;
@@ -95,13 +140,70 @@ pub(crate) mod ssr {
     /// Failures in all before only an administrator can unlock the account.
     pub const MAX_LIFETIME_FAILURES: i64 = 100;
 
+    fn step_of(draft: Option<Draft<SignInDraft>>) -> SignInStep {
+        let Some(Draft { step, data, .. }) = draft else {
+            return SignInStep::Email;
+        };
+        match step.as_str() {
+            "choose" => SignInStep::Choose {
+                methods: sign_in_methods(data.authenticator),
+                last4: data.last4,
+            },
+            "enter" => SignInStep::Enter {
+                sent_to: match data.method {
+                    Some(ContactMethod::Authenticator) => "your authenticator app".into(),
+                    Some(ContactMethod::Email) => "your email address".into(),
+                    _ => format!("phone number ending in {}", data.last4),
+                },
+                prefix: data.prefix,
+            },
+            _ => SignInStep::Password { email: data.email },
+        }
+    }
+
+    /// The ways a sign-in passcode can come: SMS, voice, email, and the authenticator app if enrolled.
+    fn sign_in_methods(authenticator: bool) -> Vec<ContactMethod> {
+        let mut methods = vec![
+            ContactMethod::Sms,
+            ContactMethod::Voice,
+            ContactMethod::Email,
+        ];
+        if authenticator {
+            methods.push(ContactMethod::Authenticator);
+        }
+        methods
+    }
+
+    pub async fn step(visitor: Visitor) -> Result<SignInStep, AppError> {
+        Ok(step_of(SIGN_IN.load(&visitor.state).await?))
+    }
+
     pub async fn log_in(
         visitor: Visitor,
         email: String,
-        password: String,
-    ) -> Result<PasscodeNeeded, AppError> {
+        password: Option<String>,
+    ) -> Result<SignInStep, AppError> {
         let state = visitor.state.clone();
         let email = Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
+        let Some(password) = password else {
+            // "Next": remember the address and ask for the password.
+            let data = SignInDraft {
+                email: email.to_string(),
+                ..Default::default()
+            };
+            let draft = match SIGN_IN.load::<SignInDraft>(&state).await? {
+                Some(draft) if draft.step == "password" => {
+                    let draft = Draft { data, ..draft };
+                    SIGN_IN.save(&state, &draft).await?;
+                    draft
+                }
+                _ => SIGN_IN.start(&state, "password", data).await?,
+            };
+            return Ok(step_of(Some(draft)));
+        };
+        if password.is_empty() {
+            return Err(AppError::field("password", "Enter your password."));
+        }
         let now = state.clock.unix();
         let ip = visitor.ip.clone();
         let user = repo::login(&mut *state.db.conn().await?, email.as_str()).await?;
@@ -153,87 +255,106 @@ pub(crate) mod ssr {
             .await?;
             return Err(AppError::field("form", SIGN_IN_FAILED));
         };
-        let challenge = crypto::random_hex(32);
+        let last4 = phone
+            .as_deref()
+            .and_then(|p| Phone::parse(p).ok())
+            .map(|p| p.last4().to_string());
+        // A new cookie once the password is right: the challenge it names is the user's.
+        let draft = SIGN_IN
+            .start(
+                &state,
+                "choose",
+                SignInDraft {
+                    email: email.to_string(),
+                    last4: last4.unwrap_or_default(),
+                    authenticator,
+                    ..Default::default()
+                },
+            )
+            .await?;
         {
             let mut conn = state.db.conn().await?;
             repo::clear_failures(&mut conn, user_id).await?;
-            let expires = now + CHALLENGE_MINUTES * MINUTE;
-            repo::open_challenge(
-                &mut conn,
-                &crypto::secret_hash(&challenge),
-                user_id,
-                now,
-                expires,
-            )
-            .await?;
+            let expires = now + SIGN_IN.minutes * MINUTE;
+            repo::open_challenge(&mut conn, &draft.owner, user_id, now, expires).await?;
         }
-        session::send_cookie(&state.settings, CHALLENGE_COOKIE, Some(&challenge));
         audit::record(
             &state.db,
             now,
             audit_entry("sign_in.password", String::new()),
         )
         .await?;
-        let last4 = phone
-            .as_deref()
-            .and_then(|p| Phone::parse(p).ok())
-            .map(|p| p.last4().to_string());
-        Ok(PasscodeNeeded {
-            last4: last4.unwrap_or_default(),
-            authenticator,
-        })
+        Ok(step_of(Some(draft)))
     }
 
-    /// The user whose password was just checked, from the challenge cookie.
-    async fn challenged_user(
+    /// The sign-in past its password, with the user it is for, or "timed out".
+    async fn challenged(
         state: &AppState,
-    ) -> Result<(String, i64, String, Option<String>), AppError> {
+        steps: &[&str],
+    ) -> Result<(Draft<SignInDraft>, repo::Challenged), AppError> {
         let expired =
             || AppError::Conflict("Your sign-in has timed out. Please log in again.".into());
-        let id = session::request_cookie(&state.settings, CHALLENGE_COOKIE).ok_or_else(expired)?;
-        let c = repo::challenge(
+        let draft = SIGN_IN
+            .load::<SignInDraft>(state)
+            .await?
+            .filter(|d| steps.contains(&d.step.as_str()))
+            .ok_or_else(expired)?;
+        let challenge = repo::challenge(
             &mut *state.db.conn().await?,
-            &crypto::secret_hash(&id),
+            &draft.owner,
             state.clock.unix(),
         )
         .await?
         .ok_or_else(expired)?;
-        Ok((c.id_hash, c.id, c.email, c.phone))
+        Ok((draft, challenge))
     }
 
     pub async fn send_passcode(
         visitor: Visitor,
         channel: ContactMethod,
-    ) -> Result<String, AppError> {
+    ) -> Result<SignInStep, AppError> {
         let state = visitor.state.clone();
-        let (challenge, _, email, phone) = challenged_user(&state).await?;
-        let destination = match channel {
-            ContactMethod::Email => email,
-            _ => phone.unwrap_or_default(),
+        let (mut draft, challenge) = challenged(&state, &["choose", "enter"]).await?;
+        draft.data.prefix = match Channel::of(channel) {
+            // Nothing to send: the app shows the code.
+            None if draft.data.authenticator => String::new(),
+            None => return Err(AppError::field("channel", "Choose SMS, Voice or Email.")),
+            Some(sent_by) => {
+                let destination = match channel {
+                    ContactMethod::Email => challenge.email.clone(),
+                    _ => challenge.phone.clone().unwrap_or_default(),
+                };
+                passcodes::send(
+                    &state,
+                    Purpose::SignIn,
+                    &format!("sign_in:{}", draft.owner),
+                    sent_by,
+                    &destination,
+                )
+                .await?
+                .prefix
+            }
         };
-        let channel = Channel::of(channel)
-            .ok_or_else(|| AppError::field("channel", "Choose SMS, Voice or Email."))?;
-        let sent = passcodes::send(
-            &state,
-            Purpose::SignIn,
-            &format!("sign_in:{challenge}"),
-            channel,
-            &destination,
-        )
-        .await?;
-        Ok(sent.prefix)
+        draft.data.method = Some(channel);
+        draft.step = "enter".into();
+        SIGN_IN.save(&state, &draft).await?;
+        Ok(step_of(Some(draft)))
     }
 
-    pub async fn verify_passcode(
-        visitor: Visitor,
-        code: String,
-        method: Option<ContactMethod>,
-    ) -> Result<String, AppError> {
+    pub async fn choose_again(visitor: Visitor) -> Result<SignInStep, AppError> {
         let state = visitor.state.clone();
-        let (challenge, user_id, email, _) = challenged_user(&state).await?;
+        let (mut draft, _) = challenged(&state, &["choose", "enter"]).await?;
+        draft.step = "choose".into();
+        SIGN_IN.save(&state, &draft).await?;
+        Ok(step_of(Some(draft)))
+    }
+
+    pub async fn verify_passcode(visitor: Visitor, code: String) -> Result<String, AppError> {
+        let state = visitor.state.clone();
+        let (draft, challenge) = challenged(&state, &["enter"]).await?;
+        let (user_id, email) = (challenge.id, challenge.email.clone());
         let now = state.clock.unix();
-        let subject = format!("sign_in:{challenge}");
-        let checked = if method == Some(ContactMethod::Authenticator) {
+        let checked = if draft.data.method == Some(ContactMethod::Authenticator) {
             crate::auth::authenticator::ssr::verify_for_user(&state, user_id, &email, &code).await
         } else {
             passcodes::verify(
@@ -241,7 +362,7 @@ pub(crate) mod ssr {
                 now,
                 &state.settings.secret_key,
                 Purpose::SignIn,
-                &subject,
+                &format!("sign_in:{}", draft.owner),
                 &code,
             )
             .await
@@ -262,8 +383,8 @@ pub(crate) mod ssr {
             .await?;
             return Err(error);
         }
-        repo::close_challenge(&mut *state.db.conn().await?, &challenge).await?;
-        session::send_cookie(&state.settings, CHALLENGE_COOKIE, None);
+        repo::close_challenge(&mut *state.db.conn().await?, &draft.owner).await?;
+        SIGN_IN.finish(&state, &draft).await?;
         let next = begin_session(&state, user_id).await?;
         audit::record(
             &state.db,
@@ -278,6 +399,7 @@ pub(crate) mod ssr {
             },
         )
         .await?;
+        crate::ssr::follow(&next);
         Ok(next)
     }
 }
@@ -312,6 +434,17 @@ pub async fn begin_session(state: &crate::ssr::AppState, user_id: i64) -> Result
     )
     .await?;
     session::send_cookie(&state.settings, session::SESSION_COOKIE, Some(&id));
+    drop(conn);
+    landing(state, user_id).await
+}
+
+/// The page a signed-in user starts on: a new password if theirs has expired, the choice of
+/// organization if they work for several, the operator console, or My Dashboard.
+#[cfg(feature = "ssr")]
+pub async fn landing(state: &crate::ssr::AppState, user_id: i64) -> Result<String, AppError> {
+    use crate::auth::repo;
+    let mut conn = state.db.conn().await?;
+    let memberships = repo::active_organization_ids(&mut conn, user_id).await?;
     let (is_operator, changed_at) = repo::password_state(&mut conn, user_id).await?;
     let expired = crate::domain::rules::password_expired(
         changed_at,
@@ -330,26 +463,6 @@ pub async fn begin_session(state: &crate::ssr::AppState, user_id: i64) -> Result
     .to_string())
 }
 
-/// The ways a sign-in passcode can come: SMS, voice, email, and the authenticator app if enrolled.
-fn sign_in_methods(authenticator: bool) -> Vec<ContactMethod> {
-    let mut methods = vec![
-        ContactMethod::Sms,
-        ContactMethod::Voice,
-        ContactMethod::Email,
-    ];
-    if authenticator {
-        methods.push(ContactMethod::Authenticator);
-    }
-    methods
-}
-
-/// Where the sign-in stands after the password.
-#[derive(Debug, Clone, PartialEq)]
-enum PasscodeStage {
-    Choose { last4: String },
-    Enter { prefix: String, last4: String },
-}
-
 #[component]
 pub fn LogInPage() -> impl IntoView {
     let session = expect_context::<SessionResource>();
@@ -360,142 +473,62 @@ pub fn LogInPage() -> impl IntoView {
             .map(|s| s.program_name)
             .unwrap_or_default()
     };
-    let email = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let email_error = RwSignal::new(None::<String>);
-    let asking_password = RwSignal::new(false);
-    let action = ServerAction::<LogIn>::new();
-    let server_error = move || action.value().get().and_then(Result::err);
-    let stage = RwSignal::new(None::<PasscodeStage>);
-    let authenticator = RwSignal::new(false);
+    let log_in = ServerAction::<LogIn>::new();
+    let send = ServerAction::<SendSignInPasscode>::new();
+    let again = ServerAction::<ChooseSignInPasscode>::new();
+    let verify = ServerAction::<VerifySignInPasscode>::new();
+    let flow = FlowSteps::new().after(log_in).after(send).after(again);
+    let step = Resource::new(move || flow.version(), |_| current_sign_in_step());
+    Effect::new(move |_| {
+        if let Some(Ok(next)) = verify.value().get() {
+            go_to(&next);
+        }
+    });
     let query = leptos_router::hooks::use_query_map();
     let signed_out_idle = move || query.with(|q| q.get("reason").as_deref() == Some("idle"));
-    let passcode_error = RwSignal::new(None::<AppError>);
-    let pending = RwSignal::new(false);
-    Effect::new(move |_| {
-        if let Some(Ok(needed)) = action.value().get() {
-            authenticator.set(needed.authenticator);
-            stage.set(Some(PasscodeStage::Choose {
-                last4: needed.last4,
-            }));
-        }
-    });
-    let method = RwSignal::new(ContactMethod::Sms);
-    let send = Callback::new(move |(channel, _): (ContactMethod, Option<String>)| {
-        method.set(channel);
-        if channel == ContactMethod::Authenticator {
-            // Nothing to send: the app shows the code.
-            passcode_error.set(None);
-            stage.set(Some(PasscodeStage::Enter {
-                prefix: String::new(),
-                last4: "your authenticator app".into(),
-            }));
-            return;
-        }
-        pending.set(true);
-        let last4 = match stage.get_untracked() {
-            Some(PasscodeStage::Choose { last4 } | PasscodeStage::Enter { last4, .. }) => last4,
-            None => String::new(),
-        };
-        let sent_to = if channel == ContactMethod::Email {
-            "your email address".to_string()
-        } else {
-            format!("phone number ending in {last4}")
-        };
-        leptos::task::spawn_local(async move {
-            pending.set(false);
-            match send_sign_in_passcode(channel).await {
-                Ok(prefix) => {
-                    passcode_error.set(None);
-                    stage.set(Some(PasscodeStage::Enter {
-                        prefix,
-                        last4: sent_to,
-                    }));
-                }
-                Err(e) => passcode_error.set(Some(e)),
-            }
-        });
-    });
-    let verify = Callback::new(move |code: String| {
-        pending.set(true);
-        leptos::task::spawn_local(async move {
-            match verify_sign_in_passcode(code, Some(method.get_untracked())).await {
-                Ok(next) => go_to(&next),
-                Err(e) => {
-                    pending.set(false);
-                    passcode_error.set(Some(e));
-                }
-            }
-        });
-    });
-    let resend = Callback::new(move |_| {
-        passcode_error.set(None);
-        if let Some(PasscodeStage::Enter { .. }) = stage.get_untracked() {
-            let last4 = match action.value().get_untracked() {
-                Some(Ok(needed)) => needed.last4,
-                _ => String::new(),
-            };
-            stage.set(Some(PasscodeStage::Choose { last4 }));
-        }
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        match Email::parse(&email.get_untracked()) {
-            Err(error) => email_error.set(Some(error.to_string())),
-            Ok(_) if !asking_password.get_untracked() => {
-                email_error.set(None);
-                asking_password.set(true);
-            }
-            Ok(valid) => {
-                email_error.set(None);
-                action.dispatch(LogIn {
-                    email: valid.to_string(),
-                    password: password.get_untracked(),
-                });
-            }
+    let error = action_error(log_in);
+    let field_error = field_errors(move || error.get());
+    let credentials = move |email: String, asking_password: bool| {
+        let email = RwSignal::new(email);
+        let password = RwSignal::new(String::new());
+        view! {
+            <h1>"Log In"</h1>
+            <Show when=signed_out_idle>
+                <p class="notice" role="status">"You were signed out because there was no activity for a while. Please log in again."</p>
+            </Show>
+            <ActionForm action=log_in attr:novalidate=true>
+                <ErrorSummary error />
+                <Field label="Email Address" value=email name="email" input_type="email" autocomplete="username"
+                    error=field_error("email") autofocus=!asking_password />
+                {asking_password.then(|| view! {
+                    <Field label="Password" value=password name="password" input_type="password" autocomplete="current-password"
+                        error=field_error("password") autofocus=true />
+                })}
+                <button type="submit" class="button primary" disabled=move || log_in.pending().get()>
+                    {if asking_password { "Log In" } else { "Next" }}
+                </button>
+            </ActionForm>
+            <p><a href="/password/forgot">"Forgot Password?"</a></p>
+            <Suspense>
+                <p><a href="/join">{move || format!("Join {} Provider Portal", program())}</a></p>
+            </Suspense>
+            <p><a href="/register">"Register as a New User"</a></p>
         }
     };
     view! {
         <div class="narrow">
-            {move || match stage.get() {
-                Some(PasscodeStage::Choose { last4 }) => view! {
-                    <OtpChoose last4 error=Signal::derive(move || passcode_error.get()) pending=Signal::derive(move || pending.get())
-                        on_send=send methods=sign_in_methods(authenticator.get_untracked()) />
-                }.into_any(),
-                Some(PasscodeStage::Enter { prefix, last4 }) => view! {
-                    <OtpEnter prefix sent_to=last4 error=Signal::derive(move || passcode_error.get())
-                        pending=Signal::derive(move || pending.get()) on_verify=verify on_resend=resend />
-                }.into_any(),
-                None => view! {
-                    <h1>"Log In"</h1>
-                    <Show when=signed_out_idle>
-                        <p class="notice" role="status">"You were signed out because there was no activity for a while. Please log in again."</p>
-                    </Show>
-                    <form on:submit=on_submit novalidate>
-                        <ErrorSummary error=Signal::derive(server_error) />
-                        <Field
-                            label="Email Address"
-                            value=email
-                            input_type="email"
-                            autocomplete="username"
-                            error=Signal::derive(move || {
-                                email_error.get().or_else(|| server_error().and_then(|e| e.field_messages("email").into_iter().next()))
-                            })
-                        />
-                        <Show when=move || asking_password.get()>
-                            <Field label="Password" value=password input_type="password" autocomplete="current-password" autofocus=true />
-                        </Show>
-                        <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                            {move || if asking_password.get() { "Log In" } else { "Next" }}
-                        </button>
-                    </form>
-                    <p><a href="/password/forgot">"Forgot Password?"</a></p>
-                    <Suspense>
-                        <p><a href="/join">{move || format!("Join {} Provider Portal", program())}</a></p>
-                    </Suspense>
-                    <p><a href="/register">"Register as a New User"</a></p>
-                }.into_any(),
-            }}
+            <Transition>
+                {move || step.get().map(|current| match current {
+                    Ok(SignInStep::Email) | Err(_) => credentials(String::new(), false).into_any(),
+                    Ok(SignInStep::Password { email }) => credentials(email, true).into_any(),
+                    Ok(SignInStep::Choose { last4, methods }) => view! {
+                        <OtpChoose send last4 methods />
+                    }.into_any(),
+                    Ok(SignInStep::Enter { prefix, sent_to }) => view! {
+                        <OtpEnter verify resend=again prefix sent_to />
+                    }.into_any(),
+                })}
+            </Transition>
         </div>
     }
 }
@@ -526,9 +559,10 @@ pub fn SelectOrganizationPage() -> impl IntoView {
             .map(|org| {
                 view! {
                     <li>
-                        <button class="button" on:click=move |_| { action.dispatch(SwitchOrganization { organization_id: org.id }); }>
-                            {org.name.clone()}
-                        </button>
+                        <ActionForm action>
+                            <input type="hidden" name="organization_id" value=org.id />
+                            <button type="submit" class="button">{org.name.clone()}</button>
+                        </ActionForm>
                     </li>
                 }
             })

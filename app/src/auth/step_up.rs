@@ -14,6 +14,13 @@ pub async fn send_step_up_passcode(channel: ContactMethod) -> Result<String, App
     ssr::send(user, channel).await
 }
 
+/// "Resend one-time passcode": the waiting one is withdrawn.
+#[server(endpoint = "step-up/again")]
+pub async fn choose_step_up_passcode() -> Result<(), AppError> {
+    let user = require(Access::EXPIRED_PASSWORD).await?;
+    ssr::again(user).await
+}
+
 #[server(endpoint = "step-up/verify")]
 pub async fn verify_step_up_passcode(code: String) -> Result<(), AppError> {
     let user = require(Access::EXPIRED_PASSWORD).await?;
@@ -47,6 +54,10 @@ pub(crate) mod ssr {
         Ok(sent.prefix)
     }
 
+    pub async fn again(User(caller): User) -> Result<(), AppError> {
+        passcodes::withdraw(&caller.state, Purpose::StepUp, &subject(&caller)).await
+    }
+
     pub async fn verify(User(caller): User, code: String) -> Result<(), AppError> {
         let state = &caller.state;
         let now = state.clock.unix();
@@ -71,48 +82,35 @@ pub fn StepUpDialog(
     on_done: Callback<()>,
 ) -> impl IntoView {
     let last4 = StoredValue::new(last4);
+    let send = ServerAction::<SendStepUpPasscode>::new();
+    let again = ServerAction::<ChooseStepUpPasscode>::new();
+    let verify = ServerAction::<VerifyStepUpPasscode>::new();
+    // The prefix of the passcode sent, while the user types it.
     let prefix = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<AppError>);
-    let pending = RwSignal::new(false);
-    let send = Callback::new(move |(channel, _): (ContactMethod, Option<String>)| {
-        pending.set(true);
-        leptos::task::spawn_local(async move {
-            pending.set(false);
-            match send_step_up_passcode(channel).await {
-                Ok(p) => {
-                    error.set(None);
-                    prefix.set(Some(p));
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = send.value().get() {
+            prefix.set(Some(p));
+        }
     });
-    let verify = Callback::new(move |code: String| {
-        pending.set(true);
-        leptos::task::spawn_local(async move {
-            pending.set(false);
-            match verify_step_up_passcode(code).await {
-                Ok(()) => {
-                    error.set(None);
-                    prefix.set(None);
-                    open.set(false);
-                    on_done.run(());
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = again.value().get() {
+            prefix.set(None);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = verify.value().get() {
+            prefix.set(None);
+            open.set(false);
+            on_done.run(());
+        }
     });
     view! {
         <Modal open title="Confirm it's you">
             {move || match prefix.get() {
                 None => view! {
-                    <OtpChoose last4=last4.get_value() error=Signal::derive(move || error.get()) pending=Signal::derive(move || pending.get())
-                        on_send=send methods=vec![ContactMethod::Sms, ContactMethod::Voice, ContactMethod::Email] />
+                    <OtpChoose send last4=last4.get_value() methods=vec![ContactMethod::Sms, ContactMethod::Voice, ContactMethod::Email] />
                 }.into_any(),
-                Some(p) => view! {
-                    <OtpEnter prefix=p sent_to="you" error=Signal::derive(move || error.get()) pending=Signal::derive(move || pending.get())
-                        on_verify=verify on_resend=Callback::new(move |_| prefix.set(None)) />
-                }.into_any(),
+                Some(p) => view! { <OtpEnter verify resend=again prefix=p sent_to="you" /> }.into_any(),
             }}
         </Modal>
     }

@@ -91,6 +91,13 @@ pub async fn send_registration_passcode(
     ssr::send_passcode(visitor, channel, phone).await
 }
 
+/// "Resend one-time passcode": back to choosing how it comes.
+#[server(endpoint = "registration/choose-passcode")]
+pub async fn choose_registration_passcode() -> Result<Step, AppError> {
+    let visitor = require(Access::ANYONE).await?;
+    ssr::choose_again(visitor).await
+}
+
 #[server(endpoint = "registration/verify-passcode")]
 pub async fn verify_registration_passcode(code: String) -> Result<Step, AppError> {
     let visitor = require(Access::ANYONE).await?;

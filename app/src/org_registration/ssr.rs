@@ -370,7 +370,8 @@ pub async fn send_passcode(
 ) -> Result<Step, AppError> {
     let state = visitor.state.clone();
     let mut draft = require_draft(&state, &["passcode"]).await?;
-    if let Some(number) = phone {
+    // The form posts the "another number" field empty unless the user typed one.
+    if let Some(number) = phone.filter(|p| !p.trim().is_empty()) {
         let number = Phone::parse(&number).map_err(|e| AppError::field("phone", e.to_string()))?;
         repo::set_phone(
             &mut *state.db.conn().await?,
@@ -381,6 +382,14 @@ pub async fn send_passcode(
         draft.phone = Some(number.to_string());
     }
     send(&state, &draft, channel).await
+}
+
+/// "Resend one-time passcode": the waiting one is withdrawn; the user chooses again.
+pub async fn choose_again(visitor: Visitor) -> Result<Step, AppError> {
+    let state = visitor.state.clone();
+    let draft = require_draft(&state, &["passcode"]).await?;
+    passcodes::withdraw(&state, Purpose::Registration, &subject(&draft)).await?;
+    step_of(&state, &draft).await
 }
 
 pub async fn verify_passcode(visitor: Visitor, code: String) -> Result<Step, AppError> {

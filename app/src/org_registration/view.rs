@@ -1,7 +1,7 @@
 use super::{
-    accept_conditions, accept_terms, cancel_registration, registration_step,
-    send_registration_passcode, submit_account, submit_token, verify_registration_passcode,
-    AccountForm, Step,
+    accept_conditions, accept_terms, registration_step, submit_account, submit_token, AccountForm,
+    CancelRegistration, ChooseRegistrationPasscode, SendRegistrationPasscode, Step,
+    VerifyRegistrationPasscode,
 };
 use crate::auth::SessionResource;
 use crate::domain::ContactMethod;
@@ -178,32 +178,27 @@ fn StepView(
             }
             .into_any()
         }
-        Step::PasscodeChoose { last4 } => view! {
-            <OtpChoose
-                last4
-                error=Signal::derive(move || error.get())
-                pending=Signal::derive(move || pending.get())
-                on_send=Callback::new(move |(channel, phone): (ContactMethod, Option<String>)| run(Box::pin(send_registration_passcode(channel, phone))))
-                on_cancel=Callback::new(move |_| run(Box::pin(cancel_registration())))
-                allow_other_number=true
-            />
+        Step::PasscodeChoose { last4 } => {
+            let send = ServerAction::<SendRegistrationPasscode>::new();
+            let cancel = ServerAction::<CancelRegistration>::new();
+            follow(move || send.value().get(), run);
+            follow(move || cancel.value().get(), run);
+            view! {
+                <OtpChoose send last4 allow_other_number=true cancel_form="cancel-registration" />
+                <ActionForm action=cancel attr:id="cancel-registration">""</ActionForm>
+            }
+            .into_any()
         }
-        .into_any(),
-        Step::PasscodeEnter { prefix, last4 } => view! {
-            <OtpEnter
-                prefix
-                sent_to=format!("phone number ending in {last4}")
-                error=Signal::derive(move || error.get())
-                pending=Signal::derive(move || pending.get())
-                on_verify=Callback::new(move |code: String| run(Box::pin(verify_registration_passcode(code))))
-                on_resend=Callback::new(move |_| {
-                    error.set(None);
-                    let last4 = last4.clone();
-                    run(Box::pin(async move { Ok(Step::PasscodeChoose { last4 }) }));
-                })
-            />
+        Step::PasscodeEnter { prefix, last4 } => {
+            let verify = ServerAction::<VerifyRegistrationPasscode>::new();
+            let again = ServerAction::<ChooseRegistrationPasscode>::new();
+            follow(move || verify.value().get(), run);
+            follow(move || again.value().get(), run);
+            view! {
+                <OtpEnter verify resend=again prefix sent_to=format!("phone number ending in {last4}") />
+            }
+            .into_any()
         }
-        .into_any(),
         Step::Conditions => {
             let attest = RwSignal::new(false);
             let agree = RwSignal::new(false);
@@ -224,7 +219,9 @@ fn StepView(
             }
             .into_any()
         }
-        Step::Complete { email, minutes } => view! { <RegistrationComplete email minutes /> }.into_any(),
+        Step::Complete { email, minutes } => {
+            view! { <RegistrationComplete email minutes /> }.into_any()
+        }
     }
 }
 
@@ -238,4 +235,19 @@ pub fn RegistrationComplete(email: String, minutes: i64) -> impl IntoView {
              If the link expires, use “Forgot Password?” on the Log In page."
         )}</p>
     }
+}
+
+/// Shows the step an action answered (or its error).
+fn follow(
+    answer: impl Fn() -> Option<Result<Step, AppError>> + Send + Sync + 'static,
+    run: impl Fn(std::pin::Pin<Box<dyn std::future::Future<Output = Result<Step, AppError>>>>)
+        + Send
+        + Sync
+        + 'static,
+) {
+    Effect::new(move |_| {
+        if let Some(result) = answer() {
+            run(Box::pin(std::future::ready(result)));
+        }
+    });
 }

@@ -48,6 +48,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "rate limits",
         include_str!("../../migrations/0006_rate_limits.sql"),
     ),
+    (
+        7,
+        "drafts",
+        include_str!("../../migrations/0007_drafts.sql"),
+    ),
 ];
 
 impl Db {

@@ -7,6 +7,7 @@ pub mod crypto;
 pub mod csp;
 pub mod db;
 pub mod documents;
+pub mod drafts;
 pub mod files;
 pub mod guard;
 pub mod outbox;
@@ -35,6 +36,26 @@ pub fn peer_ip(parts: &http::request::Parts) -> Option<String> {
         .extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|info| info.0.ip().to_string())
+}
+
+/// Answers a form posted without the browser app with a redirect to `path` (a server function
+/// called by the browser app answers its value instead, and the page moves on by itself).
+pub fn follow(path: &str) {
+    let (Some(parts), Some(response)) = (
+        use_context::<http::request::Parts>(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let native = parts
+        .headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if let (true, Ok(location)) = (native, http::HeaderValue::from_str(path)) {
+        response.insert_header(http::header::LOCATION, location);
+        response.set_status(http::StatusCode::SEE_OTHER);
+    }
 }
 
 /// The application state of the request being served.

@@ -161,6 +161,16 @@ pub async fn pending_prefix(
     Ok(passcodes::pending_prefix(db, now, purpose.as_str(), subject).await?)
 }
 
+/// "Resend one-time passcode": the waiting passcode is withdrawn (its failures carry over to
+/// the next one), so the flow asks again how to send it.
+pub async fn withdraw(state: &AppState, purpose: Purpose, subject: &str) -> Result<(), AppError> {
+    let db = &state.db;
+    if let Some((id, _)) = passcodes::latest_unused(db, purpose.as_str(), subject).await? {
+        passcodes::void(db, state.clock.unix(), id).await?;
+    }
+    Ok(())
+}
+
 /// The channel ("sms", "voice" …) and destination of the last passcode sent for `subject`,
 /// for "Resend" to the same place.
 pub async fn last_sent(

@@ -3,13 +3,22 @@ use leptos::prelude::*;
 
 /// A checkbox with its label.
 #[component]
-pub fn Checkbox(#[prop(into)] label: String, checked: RwSignal<bool>) -> impl IntoView {
+pub fn Checkbox(
+    #[prop(into)] label: String,
+    checked: RwSignal<bool>,
+    /// Posts `name=true` when checked (the argument defaults to false).
+    #[prop(optional)]
+    name: Option<&'static str>,
+) -> impl IntoView {
     let id = format!("check-{}", slug(&label));
     view! {
         <div class="checkbox">
             <input
                 type="checkbox"
                 id=id.clone()
+                name=name
+                value="true"
+                checked=checked.get_untracked()
                 prop:checked=move || checked.get()
                 on:change=move |ev| checked.set(event_target_checked(&ev))
             />
@@ -25,8 +34,13 @@ pub fn RadioGroup(
     /// (value, label) pairs.
     options: Vec<(&'static str, &'static str)>,
     value: RwSignal<String>,
+    /// The argument it posts as; by default a name made from the legend.
+    #[prop(optional)]
+    name: Option<&'static str>,
 ) -> impl IntoView {
-    let name = format!("radio-{}", slug(&legend));
+    let name = name
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("radio-{}", slug(&legend)));
     let buttons = options
         .into_iter()
         .map(|(option, label)| {
@@ -38,6 +52,7 @@ pub fn RadioGroup(
                         id=id.clone()
                         name=name.clone()
                         value=option
+                        checked=value.get_untracked() == option
                         prop:checked=move || value.get() == option
                         on:change=move |_| value.set(option.to_string())
                     />

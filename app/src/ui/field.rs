@@ -14,6 +14,9 @@ pub fn Field(
     #[prop(optional, into)] id: Option<String>,
     #[prop(optional)] autofocus: bool,
     #[prop(optional)] required: bool,
+    /// The server function argument it posts as, so the form works before the browser app loads.
+    #[prop(optional)]
+    name: Option<&'static str>,
 ) -> impl IntoView {
     let id = id.unwrap_or_else(|| format!("field-{}", slug(&label)));
     let hint_id = format!("{id}-hint");
@@ -38,7 +41,9 @@ pub fn Field(
             {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
             <input
                 id=id
+                name=name
                 type=input_type
+                value=value.get_untracked()
                 autocomplete=autocomplete
                 autofocus=autofocus
                 required=required
@@ -93,6 +98,7 @@ pub fn Select(
     /// Shown as the label; otherwise only read to screen readers.
     #[prop(default = true)]
     visible_label: bool,
+    #[prop(optional)] name: Option<&'static str>,
 ) -> impl IntoView {
     let id = id.unwrap_or_else(|| format!("select-{}", slug(&label)));
     let error_id = format!("{id}-error");
@@ -112,6 +118,7 @@ pub fn Select(
             <label for=id.clone() class:visually-hidden=!visible_label>{label}</label>
             <select
                 id=id
+                name=name
                 aria-invalid=move || has_error().then_some("true")
                 aria-describedby={
                     let error_id = error_id.clone();

@@ -427,3 +427,167 @@ async fn after_a_hundred_failures_in_all_only_an_administrator_can_unlock() {
         assert!(challenge.is_some());
     }
 }
+
+/// A form posted by the browser itself (before the browser app has loaded): the answer is a
+/// redirect, to the same page on its next step, to the page after it, or back with the error.
+fn native_post(
+    path: &str,
+    body: &str,
+    cookie: Option<&str>,
+    from: &str,
+) -> axum::http::Request<axum::body::Body> {
+    let mut request = post_form(path, body, cookie);
+    let headers = request.headers_mut();
+    headers.insert(
+        header::ACCEPT,
+        "text/html,application/xhtml+xml".parse().unwrap(),
+    );
+    headers.insert(
+        header::REFERER,
+        format!("http://portal.test{from}").parse().unwrap(),
+    );
+    request
+}
+
+fn location(response: &axum::response::Response) -> String {
+    assert!(response.status().is_redirection(), "{}", response.status());
+    let to = response.headers()[header::LOCATION].to_str().unwrap();
+    // The path only, without the empty query left where an earlier error was taken off.
+    to.trim_start_matches("http://portal.test")
+        .trim_end_matches('?')
+        .to_string()
+}
+
+#[tokio::test]
+async fn sign_in_works_with_forms_posted_by_the_browser() {
+    for site in sites(false).await {
+        let page = |cookie: Option<String>| {
+            let site = &site;
+            async move { body_text(site.send(get("/login", cookie.as_deref())).await).await }
+        };
+        // "Next" with the address: back to the page, which now asks for the password.
+        let next = site
+            .send(native_post(
+                "/api/log-in",
+                "email=admin%40sunrise.example",
+                None,
+                "/login",
+            ))
+            .await;
+        let to = location(&next);
+        assert!(to.ends_with("/login"), "{to}");
+        let cookie = cookie_from(&next, "portal_sign_in").unwrap();
+        let html = page(Some(cookie.clone())).await;
+        assert!(
+            html.contains("admin@sunrise.example") && html.contains("Password"),
+            "{html}"
+        );
+
+        // A wrong password comes back with the error on the page, and nothing else changes.
+        let wrong = site
+            .send(native_post(
+                "/api/log-in",
+                "email=admin%40sunrise.example&password=wrong",
+                Some(&cookie),
+                "/login",
+            ))
+            .await;
+        let back = location(&wrong);
+        assert!(back.contains("__err="), "{back}");
+        let html = body_text(site.send(get(&back, Some(&cookie))).await).await;
+        assert!(html.contains(app::auth::SIGN_IN_FAILED), "{html}");
+
+        let right = site
+            .send(native_post(
+                "/api/log-in",
+                &format!("email=admin%40sunrise.example&password={DEMO_PASSWORD}"),
+                Some(&cookie),
+                &back,
+            ))
+            .await;
+        let back = location(&right);
+        assert!(!back.contains("__err"), "the old error is gone: {back}");
+        let challenge = cookie_from(&right, "portal_sign_in").unwrap();
+        assert_ne!(
+            challenge, cookie,
+            "a new sign-in cookie once the password is right"
+        );
+        assert!(page(Some(challenge.clone()))
+            .await
+            .contains("Send to phone number ending in"));
+
+        let sent = site
+            .send(native_post(
+                "/api/log-in/send-passcode",
+                "channel=sms",
+                Some(&challenge),
+                "/login",
+            ))
+            .await;
+        assert!(location(&sent).ends_with("/login"));
+        let html = page(Some(challenge.clone())).await;
+        assert!(html.contains("One-time passcode") && html.contains("Resend one-time passcode"));
+
+        // "Resend one-time passcode" goes back to choosing.
+        let again = site
+            .send(native_post(
+                "/api/log-in/choose-passcode",
+                "",
+                Some(&challenge),
+                "/login",
+            ))
+            .await;
+        assert!(location(&again).ends_with("/login"));
+        assert!(page(Some(challenge.clone()))
+            .await
+            .contains("Send to phone number ending in"));
+        site.send(native_post(
+            "/api/log-in/send-passcode",
+            "channel=voice",
+            Some(&challenge),
+            "/login",
+        ))
+        .await;
+
+        let code = latest_code(&site).await;
+        let verified = site
+            .send(native_post(
+                "/api/log-in/verify-passcode",
+                &format!("code={code}"),
+                Some(&challenge),
+                "/login",
+            ))
+            .await;
+        assert_eq!(location(&verified), "/");
+        let session = cookie_from(&verified, "portal_session").unwrap();
+        let dashboard = body_text(site.send(get("/", Some(&session))).await).await;
+        assert!(dashboard.contains("My Dashboard"), "{dashboard}");
+    }
+}
+
+#[tokio::test]
+async fn reset_password_works_with_a_form_posted_by_the_browser() {
+    for site in sites(false).await {
+        let response = site
+            .send(native_post(
+                "/api/password/forgot",
+                "email=admin%40sunrise.example",
+                None,
+                "/password/forgot",
+            ))
+            .await;
+        let to = location(&response);
+        assert_eq!(to, "/password/forgot?sent");
+        let html = body_text(site.send(get(&to, None)).await).await;
+        assert!(html.contains("we emailed it a link"), "{html}");
+        let bad = site
+            .send(native_post(
+                "/api/password/forgot",
+                "email=nope",
+                None,
+                "/password/forgot",
+            ))
+            .await;
+        assert!(location(&bad).contains("__err="));
+    }
+}

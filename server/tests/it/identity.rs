@@ -809,13 +809,18 @@ async fn an_authenticator_app_replaces_the_passcode_and_each_code_works_once() {
         site.clock.advance(30);
         let (_, challenge, body) =
             password_step(&site, "admin@sunrise.example", DEMO_PASSWORD).await;
-        assert_eq!(
-            serde_json::from_str::<serde_json::Value>(&body).unwrap()["authenticator"],
-            true
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&body).unwrap()["Choose"]["methods"]
+                .as_array()
+                .unwrap()
+                .contains(&serde_json::json!("authenticator"))
         );
         let challenge = challenge.unwrap();
         let code = app_code(&secret, t0 + 30);
-        let verify = |c: &str| format!("code={c}&method=authenticator");
+        let verify = |c: &str| format!("code={c}");
+        let by_app = "channel=authenticator";
+        site.post("/api/log-in/send-passcode", by_app, Some(&challenge))
+            .await;
         let (status, response) = site
             .post(
                 "/api/log-in/verify-passcode",
@@ -827,6 +832,8 @@ async fn an_authenticator_app_replaces_the_passcode_and_each_code_works_once() {
 
         let (_, challenge, _) = password_step(&site, "admin@sunrise.example", DEMO_PASSWORD).await;
         let challenge = challenge.unwrap();
+        site.post("/api/log-in/send-passcode", by_app, Some(&challenge))
+            .await;
         let (status, _) = site
             .post(
                 "/api/log-in/verify-passcode",

@@ -304,6 +304,10 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
         | "/api/profile/passkey"
         | "/api/dashboard/npis" => ("form", json!("")),
         "/api/admin/verify/confirm"
+        | "/api/log-in/step"
+        | "/api/log-in/choose-passcode"
+        | "/api/step-up/again"
+        | "/api/registration/choose-passcode"
         | "/api/profile/sign-out-others"
         | "/api/authenticator/remove" => ("form", json!("")),
         "/api/log-in" => ("form", json!("email=nobody%40nowhere.example&password=x")),
@@ -315,6 +319,7 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
         | "/api/authenticator/confirm" => ("form", json!("code=000000")),
         "/api/password/forgot" => ("form", json!("email=nobody%40nowhere.example")),
         "/api/password/link"
+        | "/api/password/link/again"
         | "/api/invitation"
         | "/api/invitation/resend"
         | "/api/email/confirm" => ("form", json!("t=no-such-link")),

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod callers;
 pub mod changes;
+pub mod drafts;
 pub mod grants;
 pub mod limits;
 pub mod links;

@@ -1,0 +1,77 @@
+//! The one store of unfinished multi-step flows (`drafts`): one row per kind and owner, the
+//! step it is on and the flow's own payload as JSON.
+
+use super::Conn;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DraftRow {
+    pub step: String,
+    pub payload: String,
+    pub updated_at: i64,
+}
+
+/// The live draft of `kind` owned by `owner`.
+pub async fn find(
+    conn: &mut Conn,
+    kind: &str,
+    owner: &str,
+    now: i64,
+) -> Result<Option<DraftRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT step, payload, updated_at FROM drafts \
+         WHERE kind = $1 AND owner = $2 AND (expires_at IS NULL OR expires_at > $3)",
+    )
+    .bind(kind)
+    .bind(owner)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Writes the draft in one statement, so a double submit cannot fail on the key.
+#[allow(clippy::too_many_arguments)]
+pub async fn put(
+    conn: &mut Conn,
+    kind: &str,
+    owner: &str,
+    step: &str,
+    payload: &str,
+    updated_by: Option<i64>,
+    now: i64,
+    expires_at: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO drafts (kind, owner, step, payload, updated_by, updated_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (kind, owner) DO UPDATE SET step = excluded.step, payload = excluded.payload, \
+         updated_by = excluded.updated_by, updated_at = excluded.updated_at, expires_at = excluded.expires_at",
+    )
+    .bind(kind)
+    .bind(owner)
+    .bind(step)
+    .bind(payload)
+    .bind(updated_by)
+    .bind(now)
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete(conn: &mut Conn, kind: &str, owner: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM drafts WHERE kind = $1 AND owner = $2")
+        .bind(kind)
+        .bind(owner)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Forgets the drafts whose time is up.
+pub async fn purge(conn: &mut Conn, now: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM drafts WHERE expires_at <= $1")
+        .bind(now)
+        .execute(conn)
+        .await?
+        .rows_affected())
+}

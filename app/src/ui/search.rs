@@ -1,0 +1,27 @@
+//! Search and filter forms. They are GET forms: before the browser app has loaded, submitting
+//! one loads the page again with its fields in the address, and the page starts from them;
+//! once loaded, results follow as the user types.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// A `role="search"` form named `label`, with a "Search" button after its fields.
+#[component]
+pub fn SearchForm(
+    #[prop(into)] label: String,
+    #[prop(default = "Search")] button: &'static str,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <form method="get" role="search" aria-label=label class="filters" on:submit=|ev| ev.prevent_default()>
+            {children()}
+            <button type="submit" class="button">{button}</button>
+        </form>
+    }
+}
+
+/// The value a search field starts with: what the address says, after a search posted before
+/// the browser app loaded.
+pub fn query_value(name: &str) -> String {
+    use_query_map().with_untracked(|q| q.get(name).unwrap_or_default())
+}

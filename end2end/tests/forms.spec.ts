@@ -1,0 +1,105 @@
+import { expect, Page, test } from '@playwright/test';
+import { DEMO_PASSWORD, waitForMessage } from './helpers';
+
+// Runs twice: with the browser app, and with JavaScript off (project "no-script"), as on a
+// slow office PC before the app has loaded. Nothing here waits for the app: every form must
+// post on its own and the server must answer with the next page.
+
+/** Reads the prefix shown, finds the passcode sent with it, types it and goes on. */
+async function typePasscode(page: Page) {
+  const hint = page.getByText(/The six digits after \d{4}-/);
+  await expect(hint).toBeVisible();
+  const prefix = /(\d{4})-/.exec((await hint.textContent()) ?? '')![1];
+  const message = await waitForMessage(page.request, (m) => m.body.includes(`${prefix}-${m.codes[0]}`));
+  await page.getByRole('textbox', { name: 'One-time passcode' }).fill(message.codes[0]);
+  await page.getByRole('button', { name: 'Next' }).click();
+}
+
+/** Email → "Next" → password → "Log In" → passcode by SMS. */
+async function signIn(page: Page, email: string) {
+  await page.goto('/login');
+  await page.getByRole('textbox', { name: 'Email Address' }).fill(email);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Log In' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'One-Time Passcode' })).toBeVisible();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await typePasscode(page);
+}
+
+test('sign-in: email, password, passcode, organization, My Dashboard', async ({ page }) => {
+  await page.goto('/login');
+  // A mistyped address is refused at the field.
+  await page.getByRole('textbox', { name: 'Email Address' }).fill('multi@sunrise');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByText('Enter an email address like name@example.com.')).toBeVisible();
+
+  await page.getByRole('textbox', { name: 'Email Address' }).fill('multi@sunrise.example');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('textbox', { name: 'Email Address' })).toHaveValue('multi@sunrise.example');
+  // A wrong password: the same message for every failure, and still on the password step.
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Log In' }).click();
+  await expect(page.getByText('The email address or password is incorrect.')).toBeVisible();
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Log In' }).click();
+
+  await expect(page.getByRole('heading', { level: 1, name: 'One-Time Passcode' })).toBeVisible();
+  await page.getByRole('radio', { name: 'Voice' }).check();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  // "Resend one-time passcode" asks again how to send it.
+  await expect(page.getByRole('textbox', { name: 'One-time passcode' })).toBeVisible();
+  await page.getByRole('button', { name: 'Resend one-time passcode' }).click();
+  await expect(page.getByRole('radio', { name: 'SMS' })).toBeVisible();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await typePasscode(page);
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Select an organization' })).toBeVisible();
+  await page.getByRole('button', { name: 'Sunrise Family Clinic' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'My Dashboard' })).toBeVisible();
+  await expect(page.getByText('Organization: Sunrise Family Clinic')).toBeVisible();
+});
+
+test('Reset Password: the request, then the emailed link up to the new password', async ({ page }, info) => {
+  // One account per project, so the two runs never void each other's link.
+  const email = info.project.name === 'no-script' ? 'billing@valley.example' : 'ops@poppy.example';
+  await page.goto('/password/forgot');
+  await page.getByRole('textbox', { name: 'Email Address' }).fill('not an address');
+  await page.getByRole('button', { name: 'Reset Password' }).click();
+  await expect(page.getByText('Enter an email address like name@example.com.')).toBeVisible();
+  await page.getByRole('textbox', { name: 'Email Address' }).fill(email);
+  await page.getByRole('button', { name: 'Reset Password' }).click();
+  await expect(page.getByText('If an account uses that address, we emailed it a link')).toBeVisible();
+
+  const message = await waitForMessage(page.request, (m) => m.to === email && m.links.some((l) => l.includes('/password/set')));
+  await page.goto(message.links.find((l) => l.includes('/password/set'))!);
+  await expect(page.getByRole('heading', { level: 1, name: 'One-Time Passcode' })).toBeVisible();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await typePasscode(page);
+  await expect(page.getByRole('heading', { level: 1, name: /Create New .* Password/ })).toBeVisible();
+  // A password that breaks the rules is refused at the field; the link stays usable.
+  await page.getByLabel('New Password').fill('short');
+  await page.getByLabel('Re-Enter Password').fill('short');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.locator('.field-error').first()).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: /Create New .* Password/ })).toBeVisible();
+});
+
+test('search forms: User Management and the Collection Manager', async ({ page }) => {
+  await signIn(page, 'admin@sunrise.example');
+  await page.goto('/admin/users');
+  const users = page.getByRole('table', { name: 'Users of your organization' });
+  const all = await users.getByRole('row').count();
+  await page.getByRole('searchbox', { name: 'Search users' }).fill('processor');
+  await page.getByRole('searchbox', { name: 'Search users' }).press('Enter');
+  await expect(users.getByRole('row')).toHaveCount(2);
+  expect(all).toBeGreaterThan(2);
+
+  await page.goto('/admin/collections');
+  await page.getByRole('searchbox', { name: 'Search users' }).fill('processor');
+  await page.getByRole('button', { name: 'Find Users' }).click();
+  await expect(page.getByRole('table', { name: 'Users' }).getByRole('row')).toHaveCount(2);
+  await page.getByRole('searchbox', { name: 'Search providers' }).fill('no such provider');
+  await page.getByRole('button', { name: 'Find Providers' }).click();
+  await expect(page.getByText('No providers match.')).toBeVisible();
+});
