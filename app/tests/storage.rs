@@ -32,6 +32,18 @@ async fn user(db: &app::ssr::db::Db, email: &str) -> i64 {
         .unwrap()
 }
 
+/// The application's state over a test database, on a clock the test moves.
+fn state_at(db: &app::ssr::db::Db, clock: &ManualClock) -> app::ssr::AppState {
+    app::ssr::AppState {
+        leptos_options: leptos::prelude::LeptosOptions::builder()
+            .output_name("portal")
+            .build(),
+        db: db.clone(),
+        settings: std::sync::Arc::new(Settings::for_tests()),
+        clock: std::sync::Arc::new(clock.clone()),
+    }
+}
+
 #[tokio::test]
 async fn migrations_are_idempotent_and_ping_works() {
     for t in testing::databases().await {
@@ -245,17 +257,9 @@ async fn audit_rows_record_who_what_where() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limits_hold_under_concurrency_and_slide() {
     use app::ssr::limits;
-    use std::sync::Arc;
     for t in testing::databases().await {
         let clock = ManualClock::at_unix(START);
-        let state = app::ssr::AppState {
-            leptos_options: leptos::prelude::LeptosOptions::builder()
-                .output_name("portal")
-                .build(),
-            db: t.db.clone(),
-            settings: Arc::new(Settings::for_tests()),
-            clock: Arc::new(clock.clone()),
-        };
+        let state = state_at(&t.db, &clock);
         let takes = (0..12).map(|_| {
             let state = state.clone();
             tokio::spawn(async move { limits::take(&state, "k", 15 * MINUTE, 5).await.is_ok() })
@@ -291,17 +295,9 @@ async fn rate_limits_hold_under_concurrency_and_slide() {
 #[tokio::test]
 async fn drafts_are_one_row_per_flow_and_expire_on_time() {
     use app::ssr::drafts::{self, Draft};
-    use std::sync::Arc;
     for t in testing::databases().await {
         let clock = ManualClock::at_unix(START);
-        let state = app::ssr::AppState {
-            leptos_options: leptos::prelude::LeptosOptions::builder()
-                .output_name("portal")
-                .build(),
-            db: t.db.clone(),
-            settings: Arc::new(Settings::for_tests()),
-            clock: Arc::new(clock.clone()),
-        };
+        let state = state_at(&t.db, &clock);
         let draft = |step: &str, n: i64| Draft {
             owner: "owner-hash".to_string(),
             step: step.to_string(),

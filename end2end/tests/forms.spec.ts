@@ -1,19 +1,9 @@
 import { expect, Page, test } from '@playwright/test';
-import { DEMO_PASSWORD, waitForMessage } from './helpers';
+import { DEMO_PASSWORD, typePasscode, waitForMessage } from './helpers';
 
 // Runs twice: with the browser app, and with JavaScript off (project "no-script"), as on a
 // slow office PC before the app has loaded. Nothing here waits for the app: every form must
 // post on its own and the server must answer with the next page.
-
-/** Reads the prefix shown, finds the passcode sent with it, types it and goes on. */
-async function typePasscode(page: Page) {
-  const hint = page.getByText(/The six digits after \d{4}-/);
-  await expect(hint).toBeVisible();
-  const prefix = /(\d{4})-/.exec((await hint.textContent()) ?? '')![1];
-  const message = await waitForMessage(page.request, (m) => m.body.includes(`${prefix}-${m.codes[0]}`));
-  await page.getByRole('textbox', { name: 'One-time passcode' }).fill(message.codes[0]);
-  await page.getByRole('button', { name: 'Next' }).click();
-}
 
 /** Email → "Next" → password → "Log In" → passcode by SMS. */
 async function signIn(page: Page, email: string) {
@@ -25,6 +15,7 @@ async function signIn(page: Page, email: string) {
   await expect(page.getByRole('heading', { level: 1, name: 'One-Time Passcode' })).toBeVisible();
   await page.getByRole('button', { name: 'Submit' }).click();
   await typePasscode(page);
+  await page.waitForURL((url) => url.pathname !== '/login');
 }
 
 test('sign-in: email, password, passcode, organization, My Dashboard', async ({ page }) => {

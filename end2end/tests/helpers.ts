@@ -43,6 +43,11 @@ export async function completePasscode(page: Page) {
   if (await submit.isVisible()) {
     await submit.click();
   }
+  await typePasscode(page);
+}
+
+/** Reads the prefix shown, finds the passcode sent with it, types it and goes on. */
+export async function typePasscode(page: Page) {
   const hint = page.getByText(/The six digits after \d{4}-/);
   await expect(hint).toBeVisible();
   const prefix = /(\d{4})-/.exec((await hint.textContent()) ?? '')![1];

@@ -2,138 +2,159 @@
 
 use super::*;
 use crate::domain::permissions::POSITIONS;
-use crate::ui::{field_errors, ErrorSummary, Field, Select, StepFlow, TabPanel, Tabs};
+use crate::ui::{
+    action_error, field_errors, hydrated, ErrorSummary, Field, FlowSteps, Select, TabPanel, Tabs,
+    WizardFlow,
+};
 use leptos::html;
 
+const STEPS: &[&str] = &[
+    "Request Access",
+    "Verify Your Identity",
+    "Terms and Conditions",
+    "Find Your Provider",
+    "Review Your Request",
+];
+
+fn position(step: &RequestStep) -> Option<usize> {
+    match step {
+        RequestStep::Form => Some(0),
+        RequestStep::Verify { .. } => Some(1),
+        RequestStep::Terms => Some(2),
+        RequestStep::Provider => Some(3),
+        RequestStep::Review { .. } => Some(4),
+        RequestStep::ThankYou => None,
+    }
+}
+
+/// The request's steps, each moving the server's draft on; the page shows the step it holds.
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let flow = StepFlow::<RequestStep>::new();
-    let first = Resource::new(|| (), |_| access_request_step());
+    let start = ServerAction::<StartAccessRequest>::new();
+    let resend = ServerAction::<ResendAccessPasscode>::new();
+    let verify = ServerAction::<VerifyAccessPasscode>::new();
+    let terms = ServerAction::<AcceptAccessTerms>::new();
+    let choose = ServerAction::<ChooseProvider>::new();
+    let submit = ServerAction::<SubmitAccessRequest>::new();
+    let flow = FlowSteps::new()
+        .after(start)
+        .after(verify)
+        .after(terms)
+        .after(choose)
+        .after(submit);
+    let step = Resource::new(move || flow.version(), |_| access_request_step());
     view! {
         <div class="narrow">
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || {
-                    let loaded = first.get()?;
-                    Some(match flow.step.get().or_else(|| loaded.clone().ok()) {
-                        Some(step) => view! { <StepView step flow /> }.into_any(),
-                        None => view! { <h1>"Request Access"</h1><ErrorSummary error=Signal::stored(loaded.err()) /> }.into_any(),
-                    })
-                }}
-            </Suspense>
+            <WizardFlow label="Request steps" steps=STEPS step position
+                view=move |current: RequestStep| match current {
+                    RequestStep::Form => view! { <RequestForm start /> }.into_any(),
+                    RequestStep::Verify { email } => {
+                        let code = RwSignal::new(String::new());
+                        let error = Signal::derive(move || action_error(verify).get().or_else(|| action_error(resend).get()));
+                        view! {
+                            <h1>"Verify Your Identity"</h1>
+                            <p>{format!("We emailed a passcode to {email}. It expires in 15 minutes. Enter the six digits after the dash.")}</p>
+                            <ActionForm action=verify attr:novalidate=true>
+                                <ErrorSummary error=error beside_fields=true />
+                                <Field label="Passcode" value=code name="code" autocomplete="one-time-code" error=field_errors(move || error.get())("code") />
+                                <p>"Didn't receive Code? "
+                                    <button type="submit" class="button link" form="resend-passcode">"Resend it"</button>
+                                </p>
+                                <button type="submit" class="button primary" disabled=move || verify.pending().get()>"Next"</button>
+                            </ActionForm>
+                            <ActionForm action=resend attr:id="resend-passcode">""</ActionForm>
+                        }.into_any()
+                    }
+                    RequestStep::Terms => view! { <Terms terms /> }.into_any(),
+                    RequestStep::Provider => {
+                        let chosen = RwSignal::new(None::<i64>);
+                        view! {
+                            <h1>"Find Your Provider"</h1>
+                            <p>"Find the provider you work for or with, select it, and choose “Next”."</p>
+                            <ProviderSearch chosen />
+                            <ErrorSummary error=action_error(choose) beside_fields=true />
+                            <button class="button primary" disabled=move || chosen.get().is_none() || choose.pending().get() on:click=move |_| {
+                                if let Some(provider_id) = chosen.get_untracked() {
+                                    choose.dispatch(ChooseProvider { provider_id });
+                                }
+                            }>"Next"</button>
+                        }.into_any()
+                    }
+                    RequestStep::Review { summary: facts } => {
+                        let facts = facts
+                            .into_iter()
+                            .map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> })
+                            .collect_view();
+                        view! {
+                            <h1>"Review Your Request"</h1>
+                            <dl class="facts">{facts}</dl>
+                            <ActionForm action=submit>
+                                <ErrorSummary error=action_error(submit) />
+                                <button type="submit" class="button primary" disabled=move || submit.pending().get()>"Submit"</button>
+                            </ActionForm>
+                        }.into_any()
+                    }
+                    RequestStep::ThankYou => view! {
+                        <h1>"Thank You"</h1>
+                        <p role="status">"Your request was sent to your office's administrator. Please allow three days for a decision: we will email you the result and, once you are accepted, a link to set your password."</p>
+                    }.into_any(),
+                }
+            />
         </div>
     }
 }
 
+/// "Request Access": who asks, for which office, in which position.
 #[component]
-fn StepView(step: RequestStep, flow: StepFlow<RequestStep>) -> impl IntoView {
-    let error = flow.error;
-    let pending = flow.pending;
+fn RequestForm(start: ServerAction<StartAccessRequest>) -> impl IntoView {
+    let first = RwSignal::new(String::new());
+    let last = RwSignal::new(String::new());
+    let address = RwSignal::new(String::new());
+    let mobile = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let position = RwSignal::new(String::new());
+    let other = RwSignal::new(String::new());
+    let error = action_error(start);
     let field_error = field_errors(move || error.get());
-    let summary = Signal::derive(move || {
-        error
-            .get()
-            .filter(|e| !matches!(e, AppError::Validation(_)))
-    });
-    match step {
-        RequestStep::Form => {
-            let first = RwSignal::new(String::new());
-            let last = RwSignal::new(String::new());
-            let address = RwSignal::new(String::new());
-            let mobile = RwSignal::new(String::new());
-            let email = RwSignal::new(String::new());
-            let position = RwSignal::new(String::new());
-            let other = RwSignal::new(String::new());
-            let mut positions = vec![(String::new(), "Choose your position".to_string())];
-            positions.extend(POSITIONS.iter().map(|p| (p.to_string(), p.to_string())));
-            view! {
-                <h1>"Request Access"</h1>
-                <p>"Ask for access to the Provider Portal for the provider office you work for. Its administrator accepts or declines your request. Your office must have returned its Provider Portal Access Agreement to the plan."</p>
-                <form novalidate on:submit=move |ev| {
-                    ev.prevent_default();
-                    flow.run(start_access_request(RequestForm {
-                        first_name: first.get_untracked(),
-                        last_name: last.get_untracked(),
-                        provider_address: address.get_untracked(),
-                        mobile: mobile.get_untracked(),
-                        email: email.get_untracked(),
-                        position: position.get_untracked(),
-                        position_other: other.get_untracked(),
-                    }));
-                }>
-                    <ErrorSummary error=summary />
-                    <Field label="First Name" value=first autocomplete="given-name" error=field_error("first_name") required=true />
-                    <Field label="Last Name" value=last autocomplete="family-name" error=field_error("last_name") required=true />
-                    <Field label="Provider Address" value=address autocomplete="street-address" error=field_error("provider_address") required=true hint="The full address of the provider's office." />
-                    <Field label="Mobile Number" value=mobile input_type="tel" autocomplete="tel" error=field_error("mobile") required=true />
-                    <Field label="Email Address" value=email input_type="email" autocomplete="email" error=field_error("email") required=true hint="Your passcode is sent to this address." />
-                    <Select label="Position" options=positions value=position error=field_error("position") />
-                    <Show when=move || position.get() == "Other">
-                        <Field label="Other Position" value=other error=field_error("position_other") />
-                    </Show>
-                    <button type="submit" class="button primary" disabled=move || pending.get()>"Next"</button>
-                </form>
-            }
-            .into_any()
-        }
-        RequestStep::Verify { email } => {
-            let code = RwSignal::new(String::new());
-            view! {
-                <h1>"Verify Your Identity"</h1>
-                <p>{format!("We emailed a passcode to {email}. It expires in 15 minutes. Enter the six digits after the dash.")}</p>
-                <form novalidate on:submit=move |ev| {
-                    ev.prevent_default();
-                    flow.run(verify_access_passcode(code.get_untracked()));
-                }>
-                    <ErrorSummary error=summary />
-                    <Field label="Passcode" value=code autocomplete="one-time-code" error=field_error("code") />
-                    <p>"Didn't receive Code? "
-                        <button type="button" class="button link" on:click=move |_| flow.run(resend_access_passcode())>"Resend it"</button>
-                    </p>
-                    <button type="submit" class="button primary" disabled=move || pending.get()>"Next"</button>
-                </form>
-            }
-            .into_any()
-        }
-        RequestStep::Terms => view! { <Terms flow /> }.into_any(),
-        RequestStep::Provider => {
-            let chosen = RwSignal::new(None::<i64>);
-            view! {
-                <h1>"Find Your Provider"</h1>
-                <p>"Find the provider you work for or with, select it, and choose “Next”."</p>
-                <ProviderSearch chosen />
-                <ErrorSummary error=summary />
-                <button class="button primary" disabled=move || chosen.get().is_none() || pending.get() on:click=move |_| {
-                    if let Some(id) = chosen.get_untracked() {
-                        flow.run(choose_provider(id));
-                    }
-                }>"Next"</button>
-            }
-            .into_any()
-        }
-        RequestStep::Review { summary: facts } => {
-            let facts = facts
-                .into_iter()
-                .map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> })
-                .collect_view();
-            view! {
-                <h1>"Review Your Request"</h1>
-                <dl class="facts">{facts}</dl>
-                <ErrorSummary error=summary />
-                <button class="button primary" disabled=move || pending.get() on:click=move |_| flow.run(submit_access_request())>"Submit"</button>
-            }
-            .into_any()
-        }
-        RequestStep::ThankYou => view! {
-            <h1>"Thank You"</h1>
-            <p role="status">"Your request was sent to your office's administrator. Please allow three days for a decision: we will email you the result and, once you are accepted, a link to set your password."</p>
-        }
-        .into_any(),
+    let mut positions = vec![(String::new(), "Choose your position".to_string())];
+    positions.extend(POSITIONS.iter().map(|p| (p.to_string(), p.to_string())));
+    view! {
+        <h1>"Request Access"</h1>
+        <p>"Ask for access to the Provider Portal for the provider office you work for. Its administrator accepts or declines your request. Your office must have returned its Provider Portal Access Agreement to the plan."</p>
+        <form novalidate on:submit=move |ev| {
+            ev.prevent_default();
+            start.dispatch(StartAccessRequest {
+                form: super::RequestForm {
+                    first_name: first.get_untracked(),
+                    last_name: last.get_untracked(),
+                    provider_address: address.get_untracked(),
+                    mobile: mobile.get_untracked(),
+                    email: email.get_untracked(),
+                    position: position.get_untracked(),
+                    position_other: other.get_untracked(),
+                },
+            });
+        }>
+            <ErrorSummary error=error beside_fields=true />
+            <Field label="First Name" value=first autocomplete="given-name" error=field_error("first_name") required=true />
+            <Field label="Last Name" value=last autocomplete="family-name" error=field_error("last_name") required=true />
+            <Field label="Provider Address" value=address autocomplete="street-address" error=field_error("provider_address") required=true hint="The full address of the provider's office." />
+            <Field label="Mobile Number" value=mobile input_type="tel" autocomplete="tel" error=field_error("mobile") required=true />
+            <Field label="Email Address" value=email input_type="email" autocomplete="email" error=field_error("email") required=true hint="Your passcode is sent to this address." />
+            <Select label="Position" options=positions value=position error=field_error("position") />
+            <Show when=move || position.get() == "Other">
+                <Field label="Other Position" value=other error=field_error("position_other") />
+            </Show>
+            <button type="submit" class="button primary" disabled=move || start.pending().get()>"Next"</button>
+        </form>
     }
 }
 
 /// The terms, which must be scrolled to the end before "Accept" is enabled.
 #[component]
-fn Terms(flow: StepFlow<RequestStep>) -> impl IntoView {
+fn Terms(terms: ServerAction<AcceptAccessTerms>) -> impl IntoView {
+    // Only the browser app can tell whether the terms were scrolled; without it, "Accept" works.
+    let ready = hydrated();
     let read = RwSignal::new(false);
     let text = NodeRef::<html::Div>::new();
     let check = move || {
@@ -162,8 +183,10 @@ fn Terms(flow: StepFlow<RequestStep>) -> impl IntoView {
             <p>"You agree to complete the Provider Portal User Training before using the portal, and again every year."</p>
             <p>"These terms may change; the portal will ask you to accept the new terms before you go on."</p>
         </div>
-        <ErrorSummary error=Signal::derive(move || flow.error.get()) />
-        <button class="button primary" disabled=move || !read.get() || flow.pending.get() on:click=move |_| flow.run(accept_access_terms())>"Accept"</button>
+        <ActionForm action=terms>
+            <ErrorSummary error=action_error(terms) />
+            <button type="submit" class="button primary" disabled=move || ready.get() && !read.get() || terms.pending().get()>"Accept"</button>
+        </ActionForm>
     }
 }
 
@@ -172,9 +195,14 @@ fn Terms(flow: StepFlow<RequestStep>) -> impl IntoView {
 #[component]
 pub fn ProviderSearch(chosen: RwSignal<Option<i64>>) -> impl IntoView {
     let tab = RwSignal::new(0usize);
-    let results = RwSignal::new(Vec::<ProviderHit>::new());
-    let error = RwSignal::new(None::<AppError>);
-    let searched = RwSignal::new(false);
+    let search = ServerAction::<SearchProviders>::new();
+    let error = action_error(search);
+    let searched = move || matches!(search.value().get(), Some(Ok(_)));
+    Effect::new(move |_| {
+        if searched() {
+            chosen.set(None);
+        }
+    });
     let panel = move |index: usize| {
         let name = RwSignal::new(String::new());
         let tax = RwSignal::new(String::new());
@@ -183,17 +211,10 @@ pub fn ProviderSearch(chosen: RwSignal<Option<i64>>) -> impl IntoView {
         view! {
             <form class="search" novalidate on:submit=move |ev| {
                 ev.prevent_default();
-                let (n, t) = (name.get_untracked(), tax.get_untracked());
-                leptos::task::spawn_local(async move {
-                    match search_providers(index == 1, n, t).await {
-                        Ok(found) => {
-                            error.set(None);
-                            chosen.set(None);
-                            results.set(found);
-                            searched.set(true);
-                        }
-                        Err(e) => error.set(Some(e)),
-                    }
+                search.dispatch(SearchProviders {
+                    group: index == 1,
+                    name: name.get_untracked(),
+                    tax_id: tax.get_untracked(),
                 });
             }>
                 <Field label="Name" id=format!("{prefix}-name") value=name error=field_error("name")
@@ -207,12 +228,12 @@ pub fn ProviderSearch(chosen: RwSignal<Option<i64>>) -> impl IntoView {
         <Tabs id="provider-search" label="Search by" labels=vec!["Practitioner Search".into(), "Group/Facility Search".into()] selected=tab />
         <TabPanel id="provider-search" index=0 selected=tab>{move || panel(0)}</TabPanel>
         <TabPanel id="provider-search" index=1 selected=tab>{move || panel(1)}</TabPanel>
-        <ErrorSummary error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
-        <Show when=move || searched.get()>
+        <ErrorSummary error=Signal::derive(move || error.get()) beside_fields=true />
+        <Show when=searched>
             <fieldset class="results">
                 <legend>"Providers found"</legend>
                 {move || {
-                    let found = results.get();
+                    let found = search.value().get().and_then(Result::ok).unwrap_or_default();
                     if found.is_empty() {
                         return view! { <p>"No provider matches. Check the name or the tax ID."</p> }.into_any();
                     }

@@ -1,41 +1,61 @@
 //! "Register as a New User" on the server: the request as a draft (keyed by a cookie) through
 //! its steps, then submitted to the office's Task List, whose admins are told.
 
-use super::repo::{self, Draft};
+use super::repo;
 use super::*;
 use crate::admin::ssr::notify_admins;
 use crate::domain::permissions::check_position;
 use crate::domain::{Email, Phone, TaxId};
 use crate::error::Checker;
+use crate::ssr::drafts::{CookieFlow, Draft};
 use crate::ssr::guard::Visitor;
 use crate::ssr::outbox::{self, Channel};
 use crate::ssr::passcodes::{self, Purpose};
 use crate::ssr::repo::{memberships, users};
-use crate::ssr::{audit, crypto, limits, session, AppState};
+use crate::ssr::{audit, limits, AppState};
 
-const DRAFT_COOKIE: &str = "portal_access_request";
-/// An unsubmitted request is kept for a day.
-const DRAFT_HOURS: i64 = 24;
+/// An unsubmitted request is kept for a day after its last step.
+const REQUEST: CookieFlow = CookieFlow {
+    kind: "access_request",
+    cookie: "portal_access_request",
+    minutes: 24 * 60,
+};
 /// A request not decided within 3 days is overdue: the plan follows it up.
 pub const OVERDUE_DAYS: i64 = 3;
 /// Requests started for one email address within an hour: starting one needs no account and
 /// sends an email, so it must not be a way to flood someone's inbox.
 pub const MAX_STARTS_PER_HOUR: i64 = 3;
 
-async fn draft(state: &AppState) -> Result<Option<Draft>, AppError> {
-    let Some(id) = session::request_cookie(&state.settings, DRAFT_COOKIE) else {
-        return Ok(None);
-    };
-    Ok(repo::draft(
-        &mut *state.db.conn().await?,
-        &crypto::secret_hash(&id),
-        state.clock.unix(),
-    )
-    .await?)
+/// What the request's draft holds until it is submitted. Steps: "verify", "terms",
+/// "provider", "review".
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Request {
+    first_name: String,
+    last_name: String,
+    email: String,
+    mobile: String,
+    provider_address: String,
+    position: String,
+    position_other: Option<String>,
+    #[serde(default)]
+    provider: Option<Chosen>,
+    /// The address already has an account: the request looks the same, but no passcode was
+    /// sent and none is accepted, so the page cannot tell who has an account.
+    #[serde(default)]
+    decoy: bool,
 }
 
-async fn require_draft(state: &AppState, steps: &[&str]) -> Result<Draft, AppError> {
-    let draft = draft(state).await?.ok_or_else(|| {
+/// The provider chosen, with its office.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Chosen {
+    provider_id: i64,
+    organization_id: i64,
+    name: String,
+    npi: String,
+}
+
+async fn require_draft(state: &AppState, steps: &[&str]) -> Result<Draft<Request>, AppError> {
+    let draft = REQUEST.load(state).await?.ok_or_else(|| {
         AppError::Conflict("Your request has timed out. Please start again.".into())
     })?;
     if !steps.contains(&draft.step.as_str()) {
@@ -46,43 +66,51 @@ async fn require_draft(state: &AppState, steps: &[&str]) -> Result<Draft, AppErr
     Ok(draft)
 }
 
-async fn set_step(state: &AppState, id: i64, step: &str) -> Result<(), AppError> {
-    repo::set_step(&mut *state.db.conn().await?, id, step).await?;
-    Ok(())
+async fn move_to(
+    state: &AppState,
+    mut draft: Draft<Request>,
+    step: &str,
+) -> Result<RequestStep, AppError> {
+    draft.step = step.into();
+    REQUEST.save(state, &draft).await?;
+    Ok(step_of(&draft))
 }
 
-async fn step_of(state: &AppState, draft: &Draft) -> Result<RequestStep, AppError> {
-    Ok(match draft.step.as_str() {
+fn step_of(draft: &Draft<Request>) -> RequestStep {
+    match draft.step.as_str() {
         "verify" => RequestStep::Verify {
-            email: draft.email.clone(),
+            email: draft.data.email.clone(),
         },
         "terms" => RequestStep::Terms,
         "provider" => RequestStep::Provider,
-        _ => RequestStep::Review {
-            summary: summary(state, draft.id).await?,
+        "review" => RequestStep::Review {
+            summary: summary(&draft.data),
         },
-    })
-}
-
-pub async fn current_step(visitor: Visitor) -> Result<RequestStep, AppError> {
-    let state = visitor.state.clone();
-    match draft(&state).await? {
-        Some(d) => step_of(&state, &d).await,
-        None => Ok(RequestStep::Form),
+        _ => RequestStep::ThankYou,
     }
 }
 
-fn subject(id: i64) -> String {
-    format!("access_request:{id}")
+pub async fn current_step(visitor: Visitor) -> Result<RequestStep, AppError> {
+    Ok(match REQUEST.load(&visitor.state).await? {
+        Some(draft) => step_of(&draft),
+        None => RequestStep::Form,
+    })
 }
 
-async fn send_code(state: &AppState, id: i64, email: &str) -> Result<(), AppError> {
+fn subject(draft: &Draft<Request>) -> String {
+    format!("access_request:{}", draft.owner)
+}
+
+async fn send_code(state: &AppState, draft: &Draft<Request>) -> Result<(), AppError> {
+    if draft.data.decoy {
+        return Ok(());
+    }
     passcodes::send(
         state,
         Purpose::AccessRequest,
-        &subject(id),
+        &subject(draft),
         Channel::Email,
-        email,
+        &draft.data.email,
     )
     .await?;
     Ok(())
@@ -123,19 +151,17 @@ pub async fn start(visitor: Visitor, form: RequestForm) -> Result<RequestStep, A
         MAX_STARTS_PER_HOUR,
     )
     .await?;
-    let secret = crypto::random_hex(32);
-    let draft = repo::NewDraft {
-        draft_hash: &crypto::secret_hash(&secret),
-        first_name: form.first_name.trim(),
-        last_name: form.last_name.trim(),
-        email: email.as_str(),
-        mobile: mobile.as_str(),
-        provider_address: form.provider_address.trim(),
-        position: &form.position,
-        position_other: (form.position == "Other").then(|| form.position_other.trim()),
-        expires_at: now + DRAFT_HOURS * 3600,
+    let request = Request {
+        first_name: form.first_name.trim().to_string(),
+        last_name: form.last_name.trim().to_string(),
+        email: email.to_string(),
+        mobile: mobile.to_string(),
+        provider_address: form.provider_address.trim().to_string(),
+        position: form.position.clone(),
+        position_other: (form.position == "Other").then(|| form.position_other.trim().to_string()),
+        provider: None,
+        decoy: false,
     };
-    let id = repo::insert_draft(&mut *state.db.conn().await?, now, draft).await?;
     // The page answers the same whether or not the address has an account, so it cannot be
     // used to find out; the account's owner is told by email how to ask instead.
     let taken = users::id_by_email(&mut *state.db.conn().await?, email.as_str()).await?;
@@ -153,40 +179,44 @@ pub async fn start(visitor: Visitor, form: RequestForm) -> Result<RequestStep, A
             Vec::new(),
         )
         .await?;
-    } else {
-        send_code(&state, id, email.as_str()).await?;
-        session::send_cookie(&state.settings, DRAFT_COOKIE, Some(&secret));
+        let decoy = Request {
+            decoy: true,
+            ..request
+        };
+        let draft = REQUEST.start(&state, "verify", decoy).await?;
+        return Ok(step_of(&draft));
     }
-    Ok(RequestStep::Verify {
-        email: email.to_string(),
-    })
+    let draft = REQUEST.start(&state, "verify", request).await?;
+    send_code(&state, &draft).await?;
+    Ok(step_of(&draft))
 }
 
 pub async fn resend(visitor: Visitor) -> Result<RequestStep, AppError> {
     let state = visitor.state.clone();
-    let d = require_draft(&state, &["verify"]).await?;
-    send_code(&state, d.id, &d.email).await?;
-    Ok(RequestStep::Verify { email: d.email })
+    let draft = require_draft(&state, &["verify"]).await?;
+    send_code(&state, &draft).await?;
+    Ok(step_of(&draft))
 }
 
 pub async fn verify(visitor: Visitor, code: String) -> Result<RequestStep, AppError> {
     let state = visitor.state.clone();
-    let d = require_draft(&state, &["verify"]).await?;
+    let draft = require_draft(&state, &["verify"]).await?;
     let who = audit::AuditEntry {
-        subject: format!("access_request:{}", d.id),
+        subject: format!("email:{}", draft.data.email),
         detail: "access request".into(),
         ..Default::default()
     };
-    passcodes::verify_audited(&state, Purpose::AccessRequest, &subject(d.id), &code, who).await?;
-    set_step(&state, d.id, "terms").await?;
-    Ok(RequestStep::Terms)
+    if draft.data.decoy {
+        return Err(AppError::field("code", passcodes::WRONG));
+    }
+    passcodes::verify_audited(&state, Purpose::AccessRequest, &subject(&draft), &code, who).await?;
+    move_to(&state, draft, "terms").await
 }
 
 pub async fn accept_terms(visitor: Visitor) -> Result<RequestStep, AppError> {
     let state = visitor.state.clone();
-    let d = require_draft(&state, &["terms"]).await?;
-    set_step(&state, d.id, "provider").await?;
-    Ok(RequestStep::Provider)
+    let draft = require_draft(&state, &["terms"]).await?;
+    move_to(&state, draft, "provider").await
 }
 
 /// Providers of registered offices by name or by the office's tax ID. Open to a new user's
@@ -200,7 +230,10 @@ pub async fn search_providers(
     let state = visitor.state.clone();
     let allowed = match visitor.caller.clone() {
         Some(_) => true,
-        None => draft(&state).await?.is_some_and(|d| d.step == "provider"),
+        None => REQUEST
+            .load::<Request>(&state)
+            .await?
+            .is_some_and(|d| d.step == "provider"),
     };
     if !allowed {
         return Err(AppError::Unauthorized);
@@ -243,23 +276,22 @@ pub(crate) async fn provider_office(
 
 pub async fn choose_provider(visitor: Visitor, provider_id: i64) -> Result<RequestStep, AppError> {
     let state = visitor.state.clone();
-    let d = require_draft(&state, &["provider", "review"]).await?;
-    let (organization_id, _) = provider_office(&state, provider_id).await?;
-    repo::choose_provider(
-        &mut *state.db.conn().await?,
-        d.id,
+    let mut draft = require_draft(&state, &["provider", "review"]).await?;
+    let chosen = repo::chosen_provider(&mut *state.db.conn().await?, provider_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    draft.data.provider = Some(Chosen {
         provider_id,
-        organization_id,
-    )
-    .await?;
-    Ok(RequestStep::Review {
-        summary: summary(&state, d.id).await?,
-    })
+        organization_id: chosen.organization_id,
+        name: chosen.name,
+        npi: chosen.npi,
+    });
+    move_to(&state, draft, "review").await
 }
 
-async fn summary(state: &AppState, id: i64) -> Result<Vec<(String, String)>, AppError> {
-    let r = repo::summary(&mut *state.db.conn().await?, id).await?;
-    Ok(vec![
+fn summary(r: &Request) -> Vec<(String, String)> {
+    let r = r.clone();
+    vec![
         ("Name".into(), format!("{} {}", r.first_name, r.last_name)),
         ("Email Address".into(), r.email),
         ("Mobile Number".into(), r.mobile),
@@ -274,23 +306,39 @@ async fn summary(state: &AppState, id: i64) -> Result<Vec<(String, String)>, App
         ),
         (
             "Provider".into(),
-            match (r.provider, r.npi) {
-                (Some(p), Some(n)) => format!("{p} (NPI {n})"),
-                _ => String::new(),
-            },
+            r.provider
+                .map(|p| format!("{} (NPI {})", p.name, p.npi))
+                .unwrap_or_default(),
         ),
-    ])
+    ]
 }
 
 pub async fn submit(visitor: Visitor) -> Result<RequestStep, AppError> {
     let state = visitor.state.clone();
-    let d = require_draft(&state, &["review"]).await?;
+    let mut draft = require_draft(&state, &["review"]).await?;
+    let r = &draft.data;
+    let chosen = r
+        .provider
+        .as_ref()
+        .ok_or_else(|| AppError::Conflict("Choose your provider first.".into()))?;
     let now = state.clock.unix();
-    let organization_id = repo::submit(&mut *state.db.conn().await?, now, d.id)
-        .await?
-        .ok_or_else(|| AppError::Conflict("Your request was already sent.".into()))?;
-    session::send_cookie(&state.settings, DRAFT_COOKIE, None);
-    tell_admins(&state, d.id, organization_id).await?;
+    let submitted = repo::Submitted {
+        first_name: &r.first_name,
+        last_name: &r.last_name,
+        email: &r.email,
+        mobile: &r.mobile,
+        provider_address: &r.provider_address,
+        position: &r.position,
+        position_other: r.position_other.as_deref(),
+        provider_id: chosen.provider_id,
+        organization_id: chosen.organization_id,
+    };
+    let id = repo::submit(&mut *state.db.conn().await?, now, submitted).await?;
+    let organization_id = chosen.organization_id;
+    // The draft stays on "Thank You" (a reload shows it again) until it expires.
+    draft.step = "submitted".into();
+    REQUEST.save(&state, &draft).await?;
+    tell_admins(&state, id, organization_id).await?;
     Ok(RequestStep::ThankYou)
 }
 

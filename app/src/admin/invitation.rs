@@ -8,9 +8,11 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Visitor};
 use crate::ui::{
-    field_errors, phone_methods, Checkbox, ErrorSummary, Field, OtpEnter, RadioGroup, StepFlow,
+    action_error, field_errors, hydrated, phone_methods, Checkbox, ErrorSummary, Field, FlowSteps,
+    OtpEnter, RadioGroup, WizardFlow,
 };
 use leptos::prelude::*;
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
@@ -105,6 +107,24 @@ mod ssr {
 
     pub async fn step(visitor: Visitor, t: String) -> Result<InvitationStep, AppError> {
         let state = visitor.state.clone();
+        // Accepted, and the emailed set-password link not used yet: still "Registration
+        // Complete" (a reload, or the form posted without the browser app, shows it again).
+        if let Some(link) = password_links::find(&state, &t).await? {
+            if link.purpose == LinkPurpose::Invitation && link.used {
+                let mut conn = state.db.conn().await?;
+                if users::password_hash(&mut conn, link.user_id)
+                    .await?
+                    .is_none()
+                {
+                    if let Some(email) = users::email(&mut conn, link.user_id).await? {
+                        return Ok(InvitationStep::Complete {
+                            email,
+                            minutes: state.settings.registration_link_minutes,
+                        });
+                    }
+                }
+            }
+        }
         let link = match usable(&state, &t).await? {
             Ok(link) => link,
             Err(step) => return Ok(step),
@@ -261,109 +281,66 @@ mod ssr {
 #[component]
 pub fn InvitationPage() -> impl IntoView {
     let query = use_query_map();
-    let t = move || query.read_untracked().get("t").unwrap_or_default();
-    let flow = StepFlow::<InvitationStep>::new();
-    let first = Resource::new(
-        move || query.read().get("t").unwrap_or_default(),
-        load_invitation,
-    );
-    let accepted = RwSignal::new(false);
+    let t = move || query.with(|q| q.get("t").unwrap_or_default());
+    // "System Use Notification" is a GET form: its checkbox comes back in the address.
+    let agreed = move || query.with(|q| q.get("agree").as_deref() == Some("true"));
+    let account = ServerAction::<InvitationAccount>::new();
+    let verify = ServerAction::<InvitationVerify>::new();
+    let resend = ServerAction::<InvitationResend>::new();
+    let flow = FlowSteps::new().after(account).after(verify).after(resend);
+    let step = Resource::new(move || (t(), flow.version()), |(t, _)| load_invitation(t));
+    let ready = hydrated();
     view! {
         <div class="narrow">
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || {
-                    let loaded = first.get()?;
-                    let step = flow.step.get().or_else(|| loaded.clone().ok());
-                    Some(match step {
-                        None => view! { <h1>"Registration"</h1><ErrorSummary error=Signal::stored(loaded.err()) /> }.into_any(),
-                        Some(step) => view! { <InvitationStepView step flow accepted t=t() /> }.into_any(),
-                    })
-                }}
-            </Suspense>
+            <WizardFlow label="Registration steps" steps=&[] step position=|_: &InvitationStep| None
+                view=move |current: InvitationStep| match current {
+                    InvitationStep::Invalid { message } => view! {
+                        <h1>"Registration"</h1>
+                        <p role="alert" class="error-summary">{message}</p>
+                    }.into_any(),
+                    InvitationStep::Notice { .. } if !agreed() => {
+                        let agree = RwSignal::new(false);
+                        view! {
+                            <h1>"System Use Notification"</h1>
+                            <div class="terms">
+                                <p>"You are accessing a system that holds protected health information. It is for official use by authorized users and may be monitored and recorded. Unauthorized or improper use may result in administrative discipline and civil and criminal penalties. By continuing you consent to these conditions."</p>
+                            </div>
+                            <Form method="GET" action="">
+                                <input type="hidden" name="t" value=t() />
+                                <Checkbox label="I confirm that I have read and agree to the above" checked=agree name="agree" />
+                                <button type="submit" class="button primary" disabled=move || ready.get() && !agree.get()>"Next"</button>
+                            </Form>
+                        }.into_any()
+                    }
+                    InvitationStep::Notice { first_name, last_name, phone } => {
+                        let first = RwSignal::new(first_name);
+                        let last = RwSignal::new(last_name);
+                        let phone = RwSignal::new(phone);
+                        let channel = RwSignal::new("sms".to_string());
+                        let error = action_error(account);
+                        let field_error = field_errors(move || error.get());
+                        view! {
+                            <h1>"Account Information"</h1>
+                            <ActionForm action=account attr:novalidate=true>
+                                <input type="hidden" name="t" value=t() />
+                                <ErrorSummary error=Signal::derive(move || error.get()) beside_fields=true />
+                                <Field label="First Name" value=first name="first_name" autocomplete="given-name" error=field_error("first_name") required=true />
+                                <Field label="Last Name" value=last name="last_name" autocomplete="family-name" error=field_error("last_name") required=true />
+                                <Field label="Preferred Contact Number" value=phone name="phone" input_type="tel" autocomplete="tel" error=field_error("phone") required=true />
+                                <RadioGroup legend="Receive passcode via:" options=phone_methods() value=channel name="channel" />
+                                <button type="submit" class="button primary" disabled=move || account.pending().get()>"Next"</button>
+                            </ActionForm>
+                        }.into_any()
+                    }
+                    InvitationStep::PasscodeEnter { prefix, last4 } => view! {
+                        <OtpEnter verify resend prefix sent_to=format!("phone number ending in {last4}") hidden=("t", t()) />
+                    }.into_any(),
+                    InvitationStep::Complete { email, minutes } => view! {
+                        <crate::org_registration::RegistrationComplete email minutes />
+                    }.into_any(),
+                }
+            />
         </div>
-    }
-}
-
-#[component]
-fn InvitationStepView(
-    step: InvitationStep,
-    flow: StepFlow<InvitationStep>,
-    accepted: RwSignal<bool>,
-    t: String,
-) -> impl IntoView {
-    let error = flow.error;
-    let pending = flow.pending;
-    let field_error = field_errors(move || error.get());
-    match step {
-        InvitationStep::Invalid { message } => view! {
-            <h1>"Registration"</h1>
-            <p role="alert" class="error-summary">{message}</p>
-        }
-        .into_any(),
-        InvitationStep::Notice { .. } if !accepted.get_untracked() => {
-            let agree = RwSignal::new(false);
-            view! {
-                <h1>"System Use Notification"</h1>
-                <div class="terms">
-                    <p>"You are accessing a system that holds protected health information. It is for official use by authorized users and may be monitored and recorded. Unauthorized or improper use may result in administrative discipline and civil and criminal penalties. By continuing you consent to these conditions."</p>
-                </div>
-                <form on:submit=move |ev| {
-                    ev.prevent_default();
-                    accepted.set(true);
-                    flow.step.update(|_| ());
-                }>
-                    <Checkbox label="I confirm that I have read and agree to the above" checked=agree />
-                    <button type="submit" class="button primary" disabled=move || !agree.get()>"Next"</button>
-                </form>
-            }
-            .into_any()
-        }
-        InvitationStep::Notice {
-            first_name,
-            last_name,
-            phone,
-        } => {
-            let first = RwSignal::new(first_name);
-            let last = RwSignal::new(last_name);
-            let phone = RwSignal::new(phone);
-            let channel = RwSignal::new("sms".to_string());
-            view! {
-                <h1>"Account Information"</h1>
-                <form novalidate on:submit={
-                    let t = t.clone();
-                    move |ev| {
-                        ev.prevent_default();
-                        flow.run(invitation_account(t.clone(), first.get_untracked(), last.get_untracked(), phone.get_untracked(), ContactMethod::parse(&channel.get_untracked()).unwrap_or_default()));
-                    }
-                }>
-                    <ErrorSummary error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
-                    <Field label="First Name" value=first autocomplete="given-name" error=field_error("first_name") required=true />
-                    <Field label="Last Name" value=last autocomplete="family-name" error=field_error("last_name") required=true />
-                    <Field label="Preferred Contact Number" value=phone input_type="tel" autocomplete="tel" error=field_error("phone") required=true />
-                    <RadioGroup legend="Receive passcode via:" options=phone_methods() value=channel />
-                    <button type="submit" class="button primary" disabled=move || pending.get()>"Next"</button>
-                </form>
-            }
-            .into_any()
-        }
-        InvitationStep::PasscodeEnter { prefix, last4 } => {
-            let verify = ServerAction::<InvitationVerify>::new();
-            let resend = ServerAction::<InvitationResend>::new();
-            for answer in [verify.value(), resend.value()] {
-                Effect::new(move |_| {
-                    if let Some(Ok(next)) = answer.get() {
-                        flow.step.set(Some(next));
-                    }
-                });
-            }
-            view! {
-                <OtpEnter verify resend prefix sent_to=format!("phone number ending in {last4}") hidden=("t", t) />
-            }
-            .into_any()
-        }
-        InvitationStep::Complete { email, minutes } => {
-            view! { <crate::org_registration::RegistrationComplete email minutes /> }.into_any()
-        }
     }
 }
 

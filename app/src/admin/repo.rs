@@ -455,51 +455,6 @@ pub async fn set_role(
     .map(|_| ())
 }
 
-/// The wizard's saved draft: the step it was on and the permissions as JSON.
-#[derive(sqlx::FromRow)]
-pub struct Draft {
-    pub step: i64,
-    pub data: String,
-}
-
-pub async fn draft(conn: &mut Conn, membership_id: i64) -> Result<Option<Draft>, sqlx::Error> {
-    sqlx::query_as("SELECT step, data FROM permission_drafts WHERE membership_id = $1")
-        .bind(membership_id)
-        .fetch_optional(conn)
-        .await
-}
-
-/// Saves the draft in one statement, so a double submit cannot collide with itself.
-pub async fn save_draft(
-    conn: &mut Conn,
-    now: i64,
-    membership_id: i64,
-    draft: &Draft,
-    by: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO permission_drafts (membership_id, step, data, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (membership_id) DO UPDATE SET step = excluded.step, data = excluded.data, \
-         updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-    )
-    .bind(membership_id)
-    .bind(draft.step)
-    .bind(&draft.data)
-    .bind(by)
-    .bind(now)
-    .execute(conn)
-    .await
-    .map(|_| ())
-}
-
-pub async fn delete_draft(conn: &mut Conn, membership_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM permission_drafts WHERE membership_id = $1")
-        .bind(membership_id)
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
-
 // --- Domain Management -------------------------------------------------------------------
 
 /// A user of the organization, for grouping by email domain.
@@ -646,6 +601,13 @@ pub async fn complete_verification(
     .map(|_| ())
 }
 
+/// The permission wizard's drafts, in the shared store: one per membership.
+pub const PERMISSION_DRAFT: &str = "permissions";
+
+pub fn permission_draft(membership_id: i64) -> String {
+    format!("membership:{membership_id}")
+}
+
 /// Removes a user from the office: no role, no permissions, no draft, no session there.
 pub async fn remove_member(
     conn: &mut Conn,
@@ -655,7 +617,8 @@ pub async fn remove_member(
     reason: &str,
 ) -> Result<(), sqlx::Error> {
     crate::ssr::repo::grants::clear(conn, membership_id).await?;
-    delete_draft(conn, membership_id).await?;
+    crate::ssr::repo::drafts::delete(conn, PERMISSION_DRAFT, &permission_draft(membership_id))
+        .await?;
     sqlx::query(
         "UPDATE memberships SET status = 'removed', org_role = 'none', separation_date = $1, removal_reason = $2, \
          awaiting_permissions_since = NULL, updated_at = $3 WHERE id = $4",

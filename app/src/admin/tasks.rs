@@ -206,7 +206,7 @@ fn Request(detail: TaskDetail) -> impl IntoView {
                 <button class="button primary" aria-pressed=move || (mode.get() == Some(true)).to_string() on:click=move |_| mode.set(Some(true))>"Accept"</button>
                 <button class="button" aria-pressed=move || (mode.get() == Some(false)).to_string() on:click=move |_| mode.set(Some(false))>"Decline"</button>
             </div>
-            <ErrorSummary error=Signal::derive(move || error().filter(|e| !matches!(e, AppError::Validation(_)))) />
+            <ErrorSummary error=Signal::derive(error) beside_fields=true />
             {move || match mode.get() {
                 Some(true) => view! {
                     <form novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>

@@ -202,7 +202,7 @@ fn VerifyList(data: VerifyData, reload: Callback<()>) -> impl IntoView {
                     remove.dispatch(RemoveUser { user_id: id, separation_date: separation.get_untracked(), reason: reason.get_untracked() });
                 }
             }>
-                <ErrorSummary error=Signal::derive(move || remove_error().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                <ErrorSummary error=Signal::derive(remove_error) beside_fields=true />
                 <Field label="Separation Date" value=separation input_type="date" error=remove_field("separation_date") />
                 <Field label="Reason" value=reason error=remove_field("reason") />
                 <button type="submit" class="button primary">"Remove"</button>

@@ -7,11 +7,12 @@ use super::*;
 use crate::auth::{PageAccess, Require};
 use crate::domain::permissions::{NpiLevel, OrgRole, RolePreset, POSITIONS};
 use crate::ui::{
-    field_errors, Checkbox, Column, DataTable, ErrorSummary, Field, Modal, Select, Wizard,
+    action_error, field_errors, Checkbox, Column, DataTable, ErrorSummary, Field, FlowSteps, Modal,
+    Select, WizardFlow,
 };
 use leptos_router::hooks::use_query_map;
 
-const STEPS: [&str; 3] = [
+const STEPS: &[&str] = &[
     "Step 1: Assign NPI Permissions",
     "Step 2: Assign Correspondence Permissions",
     "Step 3: Assign Permissions Across Organization",
@@ -21,19 +22,24 @@ const STEPS: [&str; 3] = [
 pub fn PermissionWizardPage() -> impl IntoView {
     let user_id = route_user_id();
     let query = use_query_map();
-    let step = Signal::derive(move || query.read().get("step").and_then(|s| s.parse().ok()));
+    let save = ServerAction::<SaveWizardStep>::new();
+    let flow = FlowSteps::new().after(save);
+    // "Edit" on a section opens the wizard there; after that, the draft's step counts.
+    let opened: Option<usize> =
+        query.with_untracked(|q| q.get("step").and_then(|s| s.parse().ok()));
     let data = Resource::new(
-        move || (user_id.get(), step.get()),
-        |(id, step)| permission_wizard(id, step),
+        move || (user_id.get(), flow.version()),
+        move |(id, moved)| permission_wizard(id, if moved == 0 { opened } else { None }),
     );
     view! {
         <Require access=PageAccess::OrgAdmin>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || data.get().map(|result| match result {
-                    Ok(d) => view! { <WizardForm data=d /> }.into_any(),
-                    Err(e) => view! { <h1>"Assign Permissions"</h1><ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
-                })}
-            </Suspense>
+            <WizardFlow
+                label="Assign permissions"
+                steps=STEPS
+                step=data
+                position=|d: &WizardData| Some(d.step.min(2))
+                view=move |d: WizardData| view! { <WizardForm data=d save /> }
+            />
         </Require>
     }
 }
@@ -58,86 +64,75 @@ fn level_options() -> Vec<(String, String)> {
     .collect()
 }
 
+/// One step of the wizard, editing the draft's permissions; "Next" and "Back" save the draft
+/// and the server answers the step to show.
 #[component]
-fn WizardForm(data: WizardData) -> impl IntoView {
+fn WizardForm(data: WizardData, save: ServerAction<SaveWizardStep>) -> impl IntoView {
     let user_id = data.user_id;
     let editing = data.editing;
-    let step = RwSignal::new(data.step);
+    let step = data.step.min(2);
     let set = RwSignal::new(data.set.clone());
     let npis = StoredValue::new(data.npis.clone());
-    let types = StoredValue::new(data.correspondence_types.clone());
-    let error = RwSignal::new(None::<AppError>);
-    let pending = RwSignal::new(false);
+    let types = data.correspondence_types.clone();
+    let finish = ServerAction::<FinishWizard>::new();
+    let finished = move || matches!(finish.value().get(), Some(Ok(())));
     let reason = RwSignal::new(String::new());
+    let save_error = action_error(save);
+    let finish_error = action_error(finish);
+    let error = Signal::derive(move || save_error.get().or_else(|| finish_error.get()));
     let field_error = field_errors(move || error.get());
-
-    // Moves to another step, keeping the draft on the server first.
+    let pending = move || save.pending().get() || finish.pending().get();
     let go = move |to: usize| {
-        pending.set(true);
-        let current = set.get_untracked();
-        leptos::task::spawn_local(async move {
-            let result = save_wizard_step(user_id, to, current).await;
-            pending.set(false);
-            match result {
-                Ok(()) => {
-                    error.set(None);
-                    step.set(to);
-                }
-                Err(e) => error.set(Some(e)),
-            }
+        save.dispatch(SaveWizardStep {
+            user_id,
+            step: to,
+            set: set.get_untracked(),
         });
     };
-    let finish = move || {
-        pending.set(true);
-        let current = set.get_untracked();
-        let why = reason.get_untracked();
-        leptos::task::spawn_local(async move {
-            let result = finish_wizard(user_id, current, why).await;
-            pending.set(false);
-            match result {
-                Ok(()) => {
-                    error.set(None);
-                    step.set(3);
-                }
-                Err(e) => error.set(Some(e)),
-            }
+    let done = move || {
+        finish.dispatch(FinishWizard {
+            user_id,
+            set: set.get_untracked(),
+            reason: reason.get_untracked(),
         });
     };
-
-    let title = move || {
-        STEPS
-            .get(step.get())
-            .copied()
-            .unwrap_or("Permissions Saved")
+    let body = match step {
+        0 => view! { <NpiStep set npis=npis.get_value() /> }.into_any(),
+        1 => view! { <CorrespondenceStep set npis=npis.get_value() types /> }.into_any(),
+        _ => view! { <OrganizationStep set editing reason field_error /> }.into_any(),
+    };
+    let buttons = match step {
+        0 => view! {
+            <button class="button primary" disabled=pending on:click=move |_| go(1)>"Next"</button>
+        }.into_any(),
+        1 => view! {
+            <button class="button" disabled=pending on:click=move |_| go(0)>"Back"</button>
+            <button class="button primary" disabled=pending on:click=move |_| go(2)>"Next"</button>
+        }.into_any(),
+        _ => view! {
+            <button class="button" disabled=pending on:click=move |_| go(1)>"Back"</button>
+            <button class="button primary" disabled=pending on:click=move |_| done()>"Save and Finish"</button>
+        }.into_any(),
     };
     view! {
-        <h1>{title}</h1>
-        <p>{format!("Permissions for {}", data.user_name)}</p>
-        <Wizard label="Assign permissions" steps=STEPS.iter().map(|s| s.to_string()).collect() current=Signal::derive(move || step.get().min(2))>
-            <ErrorSummary error=Signal::derive(move || error.get()) />
-            {move || match step.get() {
-                0 => view! { <NpiStep set npis=npis.get_value() /> }.into_any(),
-                1 => view! { <CorrespondenceStep set npis=npis.get_value() types=types.get_value() /> }.into_any(),
-                2 => view! { <OrganizationStep set editing reason field_error /> }.into_any(),
-                _ => view! { <Confirmation set=set.get_untracked() npis=npis.get_value() user_id /> }.into_any(),
-            }}
+        <Show
+            when=finished
+            fallback=move || view! {
+                <h1>{STEPS[step]}</h1>
+                <p>{format!("Permissions for {}", data.user_name)}</p>
+                <ErrorSummary error />
+            }
+        >
+            <h1>"Permissions Saved"</h1>
+            <Confirmation set=set.get_untracked() npis=npis.get_value() user_id />
             <div class="actions">
-                {move || match step.get() {
-                    0 => view! {
-                        <button class="button primary" disabled=move || pending.get() on:click=move |_| go(1)>"Next"</button>
-                    }.into_any(),
-                    1 => view! {
-                        <button class="button" disabled=move || pending.get() on:click=move |_| go(0)>"Back"</button>
-                        <button class="button primary" disabled=move || pending.get() on:click=move |_| go(2)>"Next"</button>
-                    }.into_any(),
-                    2 => view! {
-                        <button class="button" disabled=move || pending.get() on:click=move |_| go(1)>"Back"</button>
-                        <button class="button primary" disabled=move || pending.get() on:click=move |_| finish()>"Save and Finish"</button>
-                    }.into_any(),
-                    _ => view! { <a class="button" href=format!("/admin/users/{user_id}")>"Back to User Management and Permissions"</a> }.into_any(),
-                }}
+                <a class="button" href=format!("/admin/users/{user_id}")>"Back to User Management and Permissions"</a>
             </div>
-        </Wizard>
+        </Show>
+        <div hidden=finished>
+            {body}
+            <div class="actions">{buttons}</div>
+        </div>
     }
 }
 

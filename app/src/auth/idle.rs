@@ -33,11 +33,10 @@ pub fn IdleTimeout(idle_seconds: i64) -> impl IntoView {
     let warning = RwSignal::new(false);
     let last_activity = StoredValue::new(now_ms());
     let last_ping = StoredValue::new(now_ms());
+    let keep = ServerAction::<KeepAlive>::new();
     let ping = move || {
         last_ping.set_value(now_ms());
-        leptos::task::spawn_local(async {
-            let _ = keep_alive().await;
-        });
+        keep.dispatch(KeepAlive {});
     };
     #[cfg(feature = "hydrate")]
     {

@@ -15,13 +15,13 @@ pub mod step_up;
 
 pub use idle::IdleTimeout;
 pub use password::{
-    change_password, check_passkey, ExpiredPasswordPage, ForgotPasswordPage, PasskeyPage,
-    PasswordChecklist, SetPasswordPage,
+    change_password, check_passkey, ChangePassword, ExpiredPasswordPage, ForgotPasswordPage,
+    PasskeyPage, PasswordChecklist, SetPasswordPage,
 };
 pub use require::{NoAccess, PageAccess, Require};
 pub use session_info::{
     current_session, switch_organization, OrganizationChoice, SessionInfo, SessionResource,
-    SignedInUser,
+    SignedInUser, SwitchOrganization,
 };
 pub use sign_in::{LogInPage, SelectOrganizationPage, SignOutButton, SIGN_IN_FAILED};
-pub use step_up::StepUpDialog;
+pub use step_up::{StepUp, StepUpDialog};

@@ -159,7 +159,7 @@ pub(crate) mod ssr {
         if let (Some(link), Some(caller)) =
             (password_links::find(&state, &t).await?, &visitor.caller)
         {
-            if link.spent && link.user_id == caller.user_id {
+            if link.used && link.user_id == caller.user_id {
                 return Ok(LinkStep::Done {
                     next: after_password(&state, link.user_id).await?,
                 });
@@ -511,7 +511,7 @@ pub fn SetPasswordPage() -> impl IntoView {
             <h1>{move || format!("Create New {} Password", program())}</h1>
             <ActionForm action=set attr:novalidate=true>
                 <input type="hidden" name="t" value=token() />
-                <ErrorSummary error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                <ErrorSummary error=Signal::derive(move || error.get()) beside_fields=true />
                 <Field label="New Password" value=password name="password" input_type="password" autocomplete="new-password" error=field_error("password") />
                 <PasswordChecklist password=Signal::derive(move || password.get()) />
                 <Field label="Re-Enter Password" value=again name="again" input_type="password" autocomplete="new-password" error=field_error("again") />
@@ -624,7 +624,7 @@ pub fn PasskeyPage() -> impl IntoView {
                     }
                 }
             } novalidate>
-                <ErrorSummary error=Signal::derive(move || error().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                <ErrorSummary error=Signal::derive(error) beside_fields=true />
                 <Field label="Enter 4 digit User Passkey" value=passkey input_type="password" autocomplete="off" error=field_error("passkey") required=true />
                 <Field label="Retype 4 digit User Passkey" value=again input_type="password" autocomplete="off" error=field_error("again") required=true />
                 <p class="hint">"You can also set or change it later in My Profile and Preferences."</p>
@@ -695,7 +695,7 @@ pub fn ExpiredPasswordPage() -> impl IntoView {
                     again: again.get_untracked(),
                 });
             } novalidate>
-                <ErrorSummary error=Signal::derive(move || error().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                <ErrorSummary error=Signal::derive(error) beside_fields=true />
                 <Field label="Current Password" value=current input_type="password" autocomplete="current-password" error=field_error("current") />
                 <Field label="New Password" value=password input_type="password" autocomplete="new-password" error=field_error("password") />
                 <PasswordChecklist password=Signal::derive(move || password.get()) />

@@ -115,3 +115,68 @@ pub fn StepUpDialog(
         </Modal>
     }
 }
+
+/// Runs server actions that may need a fresh passcode first: when one answers "step-up
+/// required", the dialog asks for a passcode, and then the same call runs again.
+#[derive(Clone, Copy)]
+pub struct StepUp {
+    /// Whether the dialog is open.
+    pub open: RwSignal<bool>,
+    retry: StoredValue<Option<Callback<()>>>,
+}
+
+impl StepUp {
+    pub fn new() -> Self {
+        StepUp {
+            open: RwSignal::new(false),
+            retry: StoredValue::new(None),
+        }
+    }
+
+    /// An action of the page whose answer "step-up required" opens the dialog.
+    pub fn watch<S>(self, action: ServerAction<S>) -> ServerAction<S>
+    where
+        S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: Send + Sync + 'static,
+    {
+        let open = self.open;
+        Effect::new(move |_| {
+            if action
+                .value()
+                .with(|v| matches!(v, Some(Err(AppError::StepUpRequired))))
+            {
+                open.set(true);
+            }
+        });
+        action
+    }
+
+    /// Calls a watched `action` with `input`, keeping the call to repeat after a step-up.
+    pub fn dispatch<S>(self, action: ServerAction<S>, input: S)
+    where
+        S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: Send + Sync + 'static,
+    {
+        let again = input.clone();
+        self.retry.set_value(Some(Callback::new(move |_| {
+            action.dispatch(again.clone());
+        })));
+        action.dispatch(input);
+    }
+
+    /// What the dialog runs once the passcode is accepted: the call that asked for it.
+    pub fn again(self) -> Callback<()> {
+        let retry = self.retry;
+        Callback::new(move |_| {
+            if let Some(call) = retry.get_value() {
+                call.run(());
+            }
+        })
+    }
+}
+
+impl Default for StepUp {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -4,7 +4,7 @@ mod policy;
 
 pub use policy::PolicyPage;
 
-use crate::auth::{IdleTimeout, SessionResource, SignOutButton};
+use crate::auth::{IdleTimeout, SessionResource, SignOutButton, SwitchOrganization};
 use crate::ui::{go_to, MenuButton, MenuItem};
 use leptos::prelude::*;
 
@@ -19,6 +19,12 @@ pub fn Header() -> impl IntoView {
                 <a class="brand" href="/">{move || info().map(|i| format!("{} Provider Portal", i.program_name))}</a>
                 {move || info().and_then(|i| i.user).map(|user| {
                     let organizations = user.organizations.clone();
+                    let switch = ServerAction::<SwitchOrganization>::new();
+                    Effect::new(move |_| {
+                        if let Some(Ok(())) = switch.value().get() {
+                            go_to("/");
+                        }
+                    });
                     let items = Signal::derive(move || {
                         let mut items: Vec<MenuItem> = organizations
                             .iter()
@@ -26,7 +32,9 @@ pub fn Header() -> impl IntoView {
                                 let id = org.id;
                                 MenuItem {
                                     label: org.name.clone(),
-                                    on_select: Callback::new(move |_| switch_to(id)),
+                                    on_select: Callback::new(move |_| {
+                                        switch.dispatch(SwitchOrganization { organization_id: id });
+                                    }),
                                 }
                             })
                             .collect();
@@ -55,17 +63,6 @@ pub fn Header() -> impl IntoView {
             </Suspense>
         </header>
     }
-}
-
-fn switch_to(organization_id: i64) {
-    leptos::task::spawn_local(async move {
-        if crate::auth::switch_organization(organization_id)
-            .await
-            .is_ok()
-        {
-            go_to("/");
-        }
-    });
 }
 
 /// The footer links of guide 003 ("Portal footer").

@@ -284,7 +284,7 @@ pub fn HelpDesk() -> impl IntoView {
                 <Field label="Caller's Email Address" value=email input_type="email" error=find_field("email") />
                 <button type="submit" class="button">"Find"</button>
             </form>
-            <ErrorSummary error=Signal::derive(move || find_error().filter(|e| !matches!(e, AppError::Validation(_)))) />
+            <ErrorSummary error=Signal::derive(find_error) beside_fields=true />
             {move || find.value().get().and_then(Result::ok).map(|c| {
                 let id = c.id;
                 view! {
@@ -345,7 +345,7 @@ pub fn ChangeAdmin() -> impl IntoView {
                 </Transition>
                 <Field label="New Admin's Email Address" value=email input_type="email" error=field("email") hint="An active user of the organization." />
                 <Checkbox label="Remove the current administrators' admin role" checked=replace />
-                <ErrorSummary error=Signal::derive(move || error().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                <ErrorSummary error=Signal::derive(error) beside_fields=true />
                 <button type="submit" class="button primary" disabled=move || office.get().is_empty()>"Make Org Admin"</button>
             </form>
             {move || action.value().get().and_then(Result::ok).map(|m| view! { <p role="status">{m}</p> })}

@@ -71,12 +71,15 @@ pub async fn submit_token(token: String) -> Result<Step, AppError> {
 }
 
 #[server(endpoint = "registration/terms")]
-pub async fn accept_terms(agree: bool, authorized: bool) -> Result<Step, AppError> {
+pub async fn accept_terms(
+    #[server(default)] agree: bool,
+    #[server(default)] authorized: bool,
+) -> Result<Step, AppError> {
     let visitor = require(Access::ANYONE).await?;
     ssr::accept_terms(visitor, agree, authorized).await
 }
 
-#[server(endpoint = "registration/account", input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "registration/account")]
 pub async fn submit_account(form: AccountForm) -> Result<Step, AppError> {
     let visitor = require(Access::ANYONE).await?;
     ssr::submit_account(visitor, form).await
@@ -105,7 +108,10 @@ pub async fn verify_registration_passcode(code: String) -> Result<Step, AppError
 }
 
 #[server(endpoint = "registration/conditions")]
-pub async fn accept_conditions(attest: bool, agree: bool) -> Result<Step, AppError> {
+pub async fn accept_conditions(
+    #[server(default)] attest: bool,
+    #[server(default)] agree: bool,
+) -> Result<Step, AppError> {
     let visitor = require(Access::ANYONE).await?;
     ssr::accept_conditions(visitor, attest, agree).await
 }

@@ -1,123 +1,14 @@
-//! Registering an organization with the plan's secure token: the draft between the steps
-//! (keyed by the hash of a cookie), the token, and the registration itself.
+//! Registering an organization with the plan's secure token: the token and the registration
+//! itself (the draft between the steps is in the shared drafts store).
 
 use crate::ssr::repo::Conn;
 
-/// A registration in progress, with the organization its token belongs to.
-#[derive(sqlx::FromRow)]
-pub struct Draft {
-    pub id_hash: String,
-    pub token_id: i64,
-    pub organization_id: i64,
-    pub step: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-}
-
-pub async fn draft(conn: &mut Conn, id_hash: &str, now: i64) -> Result<Option<Draft>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT d.id_hash, d.token_id, t.organization_id, d.step, d.email, d.phone FROM registration_drafts d \
-         JOIN secure_tokens t ON t.id = d.token_id WHERE d.id_hash = $1 AND d.expires_at > $2",
-    )
-    .bind(id_hash)
-    .bind(now)
-    .fetch_optional(conn)
-    .await
-}
-
-pub async fn start_draft(
-    conn: &mut Conn,
-    id_hash: &str,
-    token_id: i64,
-    now: i64,
-    expires_at: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO registration_drafts (id_hash, token_id, step, created_at, expires_at) VALUES ($1, $2, 'terms', $3, $4)",
-    )
-    .bind(id_hash)
-    .bind(token_id)
-    .bind(now)
-    .bind(expires_at)
-    .execute(conn)
-    .await
-    .map(|_| ())
-}
-
-pub async fn set_step(conn: &mut Conn, id_hash: &str, step: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE registration_drafts SET step = $1 WHERE id_hash = $2")
-        .bind(step)
-        .bind(id_hash)
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
-
-/// "Account Information" as entered.
-pub struct Account<'a> {
+/// The person who registers, from the draft.
+pub struct Registrant<'a> {
     pub email: &'a str,
     pub first_name: &'a str,
     pub last_name: &'a str,
-    pub contact_email: &'a str,
     pub phone: &'a str,
-    pub channel: &'a str,
-}
-
-pub async fn set_account(
-    conn: &mut Conn,
-    id_hash: &str,
-    a: Account<'_>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE registration_drafts SET step = 'passcode', email = $1, first_name = $2, last_name = $3, contact_email = $4, \
-         phone = $5, channel = $6 WHERE id_hash = $7",
-    )
-    .bind(a.email)
-    .bind(a.first_name)
-    .bind(a.last_name)
-    .bind(a.contact_email)
-    .bind(a.phone)
-    .bind(a.channel)
-    .bind(id_hash)
-    .execute(conn)
-    .await
-    .map(|_| ())
-}
-
-pub async fn set_phone(conn: &mut Conn, id_hash: &str, phone: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE registration_drafts SET phone = $1 WHERE id_hash = $2")
-        .bind(phone)
-        .bind(id_hash)
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
-
-/// The person who registers, from the draft.
-#[derive(sqlx::FromRow)]
-pub struct Registrant {
-    pub email: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub contact_email: String,
-    pub phone: String,
-}
-
-pub async fn registrant(conn: &mut Conn, id_hash: &str) -> Result<Registrant, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT email, first_name, last_name, contact_email, phone FROM registration_drafts WHERE id_hash = $1",
-    )
-    .bind(id_hash)
-    .fetch_one(conn)
-    .await
-}
-
-pub async fn delete_draft(conn: &mut Conn, id_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM registration_drafts WHERE id_hash = $1")
-        .bind(id_hash)
-        .execute(conn)
-        .await
-        .map(|_| ())
 }
 
 /// A secure token and the state of its organization.
@@ -221,14 +112,18 @@ pub async fn provider_ids(conn: &mut Conn, organization_id: i64) -> Result<Vec<i
 }
 
 /// A registrant's new account; a unique violation names `users_email_unique`.
-pub async fn insert_user(conn: &mut Conn, now: i64, r: &Registrant) -> Result<i64, sqlx::Error> {
+pub async fn insert_user(
+    conn: &mut Conn,
+    now: i64,
+    r: &Registrant<'_>,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO users (email, first_name, last_name, phone, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
-    .bind(&r.email)
-    .bind(&r.first_name)
-    .bind(&r.last_name)
-    .bind(&r.phone)
+    .bind(r.email)
+    .bind(r.first_name)
+    .bind(r.last_name)
+    .bind(r.phone)
     .bind(now)
     .fetch_one(conn)
     .await

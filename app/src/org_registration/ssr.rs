@@ -1,38 +1,51 @@
-use super::repo::{self, Draft};
+use super::repo;
 use super::tokens::{MAX_FAILED_TRIES, TOKEN_LOCK_MINUTES};
 use super::{AccountForm, Step};
 use crate::correspondence::CORRESPONDENCE_TYPES;
 use crate::domain::permissions::{Module, NpiLevel};
 use crate::domain::{ContactMethod, Email, Phone, TaxId, Zip};
 use crate::error::{AppError, Checker};
-use crate::ssr::clock::{DAY, MINUTE};
+use crate::ssr::clock::MINUTE;
 use crate::ssr::db::on_unique;
+use crate::ssr::drafts::{CookieFlow, Draft};
 use crate::ssr::guard::Visitor;
 use crate::ssr::outbox::Channel;
 use crate::ssr::passcodes::{self, Purpose};
 use crate::ssr::repo::grants;
 use crate::ssr::repo::users;
-use crate::ssr::{audit, crypto, password_links, request_ip, session, AppState};
+use crate::ssr::{audit, crypto, password_links, request_ip, AppState};
+use serde::{Deserialize, Serialize};
 
-/// The registration draft's cookie (before the `__Host-` prefix).
-const DRAFT_COOKIE: &str = "portal_registration";
-/// A draft left this long is forgotten.
-const DRAFT_DAYS: i64 = 1;
+/// A registration under way, kept a day after its last step.
+const REGISTRATION: CookieFlow = CookieFlow {
+    kind: "registration",
+    cookie: "portal_registration",
+    minutes: 24 * 60,
+};
 
-async fn draft(state: &AppState) -> Result<Option<Draft>, AppError> {
-    let Some(id) = session::request_cookie(&state.settings, DRAFT_COOKIE) else {
-        return Ok(None);
-    };
-    Ok(repo::draft(
-        &mut *state.db.conn().await?,
-        &crypto::secret_hash(&id),
-        state.clock.unix(),
-    )
-    .await?)
+/// What the registration's draft holds. Steps: "terms", "account", "passcode", "conditions",
+/// "complete".
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Registration {
+    token_id: i64,
+    organization_id: i64,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    last_name: String,
+    #[serde(default)]
+    contact_email: String,
+    #[serde(default)]
+    phone: Option<String>,
 }
 
-async fn require_draft(state: &AppState, expected: &[&str]) -> Result<Draft, AppError> {
-    let draft = draft(state).await?.ok_or_else(|| {
+async fn require_draft(
+    state: &AppState,
+    expected: &[&str],
+) -> Result<Draft<Registration>, AppError> {
+    let draft = REGISTRATION.load(state).await?.ok_or_else(|| {
         AppError::Conflict(
             "Your registration has timed out. Please enter your Secure Token ID again.".into(),
         )
@@ -53,16 +66,11 @@ fn last4(phone: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-async fn set_step(state: &AppState, draft: &Draft, step: &str) -> Result<(), AppError> {
-    repo::set_step(&mut *state.db.conn().await?, &draft.id_hash, step).await?;
-    Ok(())
+fn subject(draft: &Draft<Registration>) -> String {
+    format!("registration:{}", draft.owner)
 }
 
-fn subject(draft: &Draft) -> String {
-    format!("registration:{}", draft.id_hash)
-}
-
-async fn step_of(state: &AppState, draft: &Draft) -> Result<Step, AppError> {
+async fn step_of(state: &AppState, draft: &Draft<Registration>) -> Result<Step, AppError> {
     Ok(match draft.step.as_str() {
         "terms" => Step::Terms,
         "account" => Step::Account,
@@ -77,16 +85,16 @@ async fn step_of(state: &AppState, draft: &Draft) -> Result<Step, AppError> {
             {
                 Some(prefix) => Step::PasscodeEnter {
                     prefix,
-                    last4: last4(&draft.phone),
+                    last4: last4(&draft.data.phone),
                 },
                 None => Step::PasscodeChoose {
-                    last4: last4(&draft.phone),
+                    last4: last4(&draft.data.phone),
                 },
             }
         }
         "conditions" => Step::Conditions,
         _ => Step::Complete {
-            email: draft.email.clone().unwrap_or_default(),
+            email: draft.data.email.clone(),
             minutes: state.settings.registration_link_minutes,
         },
     })
@@ -94,10 +102,25 @@ async fn step_of(state: &AppState, draft: &Draft) -> Result<Step, AppError> {
 
 pub async fn current_step(visitor: Visitor) -> Result<Step, AppError> {
     let state = visitor.state.clone();
-    match draft(&state).await? {
+    match REGISTRATION.load::<Registration>(&state).await? {
+        // "Registration Complete" shows until the new Org Admin has set a password.
+        Some(draft)
+            if draft.step == "complete" && has_password(&state, &draft.data.email).await? =>
+        {
+            REGISTRATION.finish(&state, &draft).await?;
+            Ok(Step::Token)
+        }
         Some(draft) => step_of(&state, &draft).await,
         None => Ok(Step::Token),
     }
+}
+
+async fn has_password(state: &AppState, email: &str) -> Result<bool, AppError> {
+    let mut conn = state.db.conn().await?;
+    Ok(match users::id_by_email(&mut conn, email).await? {
+        Some(id) => users::password_hash(&mut conn, id).await?.is_some(),
+        None => false,
+    })
 }
 
 /// The token's row and organization, if it can still register an organization.
@@ -157,19 +180,13 @@ pub(crate) async fn usable_token(state: &AppState, token: &str) -> Result<(i64, 
 
 pub async fn submit_token(visitor: Visitor, token: String) -> Result<Step, AppError> {
     let state = visitor.state.clone();
-    let now = state.clock.unix();
-    let (token_id, _) = usable_token(&state, &token).await?;
-    let id = crypto::random_hex(32);
-    let expires = now + DRAFT_DAYS * DAY;
-    repo::start_draft(
-        &mut *state.db.conn().await?,
-        &crypto::secret_hash(&id),
+    let (token_id, organization_id) = usable_token(&state, &token).await?;
+    let registration = Registration {
         token_id,
-        now,
-        expires,
-    )
-    .await?;
-    session::send_cookie(&state.settings, DRAFT_COOKIE, Some(&id));
+        organization_id,
+        ..Default::default()
+    };
+    REGISTRATION.start(&state, "terms", registration).await?;
     Ok(Step::Terms)
 }
 
@@ -179,20 +196,21 @@ pub async fn accept_terms(
     authorized: bool,
 ) -> Result<Step, AppError> {
     let state = visitor.state.clone();
-    let draft = require_draft(&state, &["terms"]).await?;
+    let mut draft = require_draft(&state, &["terms"]).await?;
     if !(agree && authorized) {
         return Err(AppError::field(
             "terms",
             "Select both checkboxes to continue.",
         ));
     }
-    set_step(&state, &draft, "account").await?;
+    draft.step = "account".into();
+    REGISTRATION.save(&state, &draft).await?;
     Ok(Step::Account)
 }
 
 pub async fn submit_account(visitor: Visitor, form: AccountForm) -> Result<Step, AppError> {
     let state = visitor.state.clone();
-    let draft = require_draft(&state, &["account"]).await?;
+    let mut draft = require_draft(&state, &["account"]).await?;
     let mut check = Checker::new();
     let email = check.check("email", Email::parse(&form.email));
     if form.first_name.trim().is_empty() {
@@ -226,29 +244,24 @@ pub async fn submit_account(visitor: Visitor, form: AccountForm) -> Result<Step,
         ));
     }
 
-    if let Err(error) =
-        match_organization(&state, draft.token_id, draft.organization_id, &tax_id, &zip).await
-    {
+    let (token_id, organization_id) = (draft.data.token_id, draft.data.organization_id);
+    if let Err(error) = match_organization(&state, token_id, organization_id, &tax_id, &zip).await {
         if matches!(error, AppError::Conflict(_)) {
             // A locked token ends the registration under way.
-            repo::delete_draft(&mut *state.db.conn().await?, &draft.id_hash).await?;
+            REGISTRATION.finish(&state, &draft).await?;
         }
         return Err(error);
     }
-    let account = repo::Account {
-        email: email.as_str(),
-        first_name: form.first_name.trim(),
-        last_name: form.last_name.trim(),
-        contact_email: contact.as_str(),
-        phone: phone.as_str(),
-        channel: form.channel.as_str(),
-    };
-    repo::set_account(&mut *state.db.conn().await?, &draft.id_hash, account).await?;
-    let draft = Draft {
+    draft.data = Registration {
+        email: email.to_string(),
+        first_name: form.first_name.trim().to_string(),
+        last_name: form.last_name.trim().to_string(),
+        contact_email: contact.to_string(),
         phone: Some(phone.to_string()),
-        step: "passcode".into(),
-        ..draft
+        ..draft.data
     };
+    draft.step = "passcode".into();
+    REGISTRATION.save(&state, &draft).await?;
     // The passcode goes out at once by the method chosen on this form.
     send(&state, &draft, form.channel).await
 }
@@ -346,9 +359,13 @@ pub(crate) async fn register_organization(
     Ok(())
 }
 
-async fn send(state: &AppState, draft: &Draft, channel: ContactMethod) -> Result<Step, AppError> {
+async fn send(
+    state: &AppState,
+    draft: &Draft<Registration>,
+    channel: ContactMethod,
+) -> Result<Step, AppError> {
     let channel = Channel::phone(channel);
-    let phone = draft.phone.clone().unwrap_or_default();
+    let phone = draft.data.phone.clone().unwrap_or_default();
     let sent = passcodes::send(
         state,
         Purpose::Registration,
@@ -359,7 +376,7 @@ async fn send(state: &AppState, draft: &Draft, channel: ContactMethod) -> Result
     .await?;
     Ok(Step::PasscodeEnter {
         prefix: sent.prefix,
-        last4: last4(&draft.phone),
+        last4: last4(&draft.data.phone),
     })
 }
 
@@ -373,13 +390,8 @@ pub async fn send_passcode(
     // The form posts the "another number" field empty unless the user typed one.
     if let Some(number) = phone.filter(|p| !p.trim().is_empty()) {
         let number = Phone::parse(&number).map_err(|e| AppError::field("phone", e.to_string()))?;
-        repo::set_phone(
-            &mut *state.db.conn().await?,
-            &draft.id_hash,
-            number.as_str(),
-        )
-        .await?;
-        draft.phone = Some(number.to_string());
+        draft.data.phone = Some(number.to_string());
+        REGISTRATION.save(&state, &draft).await?;
     }
     send(&state, &draft, channel).await
 }
@@ -394,15 +406,16 @@ pub async fn choose_again(visitor: Visitor) -> Result<Step, AppError> {
 
 pub async fn verify_passcode(visitor: Visitor, code: String) -> Result<Step, AppError> {
     let state = visitor.state.clone();
-    let draft = require_draft(&state, &["passcode"]).await?;
+    let mut draft = require_draft(&state, &["passcode"]).await?;
     let who = audit::AuditEntry {
-        organization_id: Some(draft.organization_id),
-        subject: format!("registration:{}", draft.token_id),
+        organization_id: Some(draft.data.organization_id),
+        subject: format!("registration:{}", draft.data.token_id),
         detail: "registration".into(),
         ..Default::default()
     };
     passcodes::verify_audited(&state, Purpose::Registration, &subject(&draft), &code, who).await?;
-    set_step(&state, &draft, "conditions").await?;
+    draft.step = "conditions".into();
+    REGISTRATION.save(&state, &draft).await?;
     Ok(Step::Conditions)
 }
 
@@ -414,7 +427,7 @@ pub async fn accept_conditions(
     agree: bool,
 ) -> Result<Step, AppError> {
     let state = visitor.state.clone();
-    let draft = require_draft(&state, &["conditions"]).await?;
+    let mut draft = require_draft(&state, &["conditions"]).await?;
     if !(attest && agree) {
         return Err(AppError::field(
             "conditions",
@@ -422,8 +435,14 @@ pub async fn accept_conditions(
         ));
     }
     let now = state.clock.unix();
-    let registrant = repo::registrant(&mut *state.db.conn().await?, &draft.id_hash).await?;
-    let email = registrant.email.clone();
+    let r = &draft.data;
+    let (email, organization_id) = (r.email.clone(), r.organization_id);
+    let registrant = repo::Registrant {
+        email: &r.email,
+        first_name: &r.first_name,
+        last_name: &r.last_name,
+        phone: r.phone.as_deref().unwrap_or_default(),
+    };
     let mut tx = state.db.pool.begin().await?;
     let user_id = repo::insert_user(&mut tx, now, &registrant)
         .await
@@ -438,17 +457,18 @@ pub async fn accept_conditions(
     register_organization(
         &mut tx,
         now,
-        draft.token_id,
-        draft.organization_id,
+        r.token_id,
+        organization_id,
         user_id,
-        &registrant.contact_email,
+        &r.contact_email,
     )
     .await?;
     repo::make_default(&mut tx, user_id).await?;
-    // The draft has done its work; /join starts afresh from here on.
-    repo::delete_draft(&mut tx, &draft.id_hash).await?;
     tx.commit().await?;
-    session::send_cookie(&state.settings, DRAFT_COOKIE, None);
+    // The draft stays on "Registration Complete" (a reload shows it again) until the password
+    // is set, it expires, or the visitor starts another registration.
+    draft.step = "complete".into();
+    REGISTRATION.save(&state, &draft).await?;
 
     password_links::send(
         &state,
@@ -466,9 +486,9 @@ pub async fn accept_conditions(
             now,
             audit::AuditEntry {
                 user_id: Some(user_id),
-                organization_id: Some(draft.organization_id),
+                organization_id: Some(organization_id),
                 action,
-                subject: format!("organization:{}", draft.organization_id),
+                subject: format!("organization:{organization_id}"),
                 detail: detail.into(),
                 ip: visitor.ip.clone(),
             },
@@ -483,9 +503,8 @@ pub async fn accept_conditions(
 
 pub async fn cancel(visitor: Visitor) -> Result<Step, AppError> {
     let state = visitor.state.clone();
-    if let Some(draft) = draft(&state).await? {
-        repo::delete_draft(&mut *state.db.conn().await?, &draft.id_hash).await?;
+    if let Some(draft) = REGISTRATION.load::<Registration>(&state).await? {
+        REGISTRATION.finish(&state, &draft).await?;
     }
-    session::send_cookie(&state.settings, DRAFT_COOKIE, None);
     Ok(Step::Token)
 }

@@ -108,7 +108,7 @@ pub fn AddOrganizationPage() -> impl IntoView {
                         contact_email: contact.get_untracked(),
                     }});
                 } novalidate>
-                    <ErrorSummary error=Signal::derive(move || error().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                    <ErrorSummary error=Signal::derive(error) beside_fields=true />
                     <Field label="Secure Token ID" value=token autocomplete="off" error=field_error("token") />
                     <Field label="Provider EIN/SSN" value=tax_id autocomplete="off" error=field_error("tax_id") />
                     <Field label="Provider Pay-To Zip Code" value=zip autocomplete="postal-code" error=field_error("zip") />

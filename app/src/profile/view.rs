@@ -1,11 +1,11 @@
 use super::{
-    confirm_phone, load_profile, reset_passkey, save_profile, send_phone_passcode,
-    sign_out_other_sessions, view_passkey, Preference, Profile, FREQUENCIES,
+    load_profile, ConfirmPhone, Preference, Profile, ResetPasskey, SaveProfile, SendPhonePasscode,
+    SignOutOtherSessions, ViewPasskey, FREQUENCIES,
 };
 use crate::auth::authenticator::{
-    confirm_authenticator, remove_authenticator, start_authenticator, Enrollment,
+    ConfirmAuthenticator, Enrollment, RemoveAuthenticator, StartAuthenticator,
 };
-use crate::auth::{change_password, PageAccess, PasswordChecklist, Require, StepUpDialog};
+use crate::auth::{ChangePassword, PageAccess, PasswordChecklist, Require, StepUp, StepUpDialog};
 use crate::domain::Phone;
 use crate::error::AppError;
 use crate::ui::{field_errors, ErrorSummary, Field, Modal, Select, Toasts};
@@ -29,32 +29,23 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
-/// Runs `action`; when it needs a step-up, asks for a passcode first and runs it again.
-fn with_step_up<F, Fut>(
-    step_up: RwSignal<bool>,
-    retry: StoredValue<Option<Callback<()>>>,
+/// Shows what a call answered: its error in the page's summary (a step-up request is the
+/// dialog's business), or, on success, runs `done` with the answer.
+fn settle<S>(
+    action: ServerAction<S>,
     error: RwSignal<Option<AppError>>,
-    action: F,
+    done: impl Fn(S::Output) + Send + Sync + 'static,
 ) where
-    F: Fn() -> Fut + Send + Sync + Clone + 'static,
-    Fut: std::future::Future<Output = Result<(), AppError>> + 'static,
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
 {
-    leptos::task::spawn_local(async move {
-        match action().await {
-            Err(AppError::StepUpRequired) => {
-                retry.set_value(Some(Callback::new(move |_| {
-                    let action = action.clone();
-                    leptos::task::spawn_local(async move {
-                        if let Err(e) = action().await {
-                            error.set(Some(e));
-                        }
-                    })
-                })));
-                step_up.set(true);
-            }
-            Err(e) => error.set(Some(e)),
-            Ok(()) => error.set(None),
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(answer)) => {
+            error.set(None);
+            done(answer);
         }
+        Some(Err(AppError::StepUpRequired)) | None => {}
+        Some(Err(e)) => error.set(Some(e)),
     });
 }
 
@@ -80,19 +71,31 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
         })
         .collect();
     let error = RwSignal::new(None::<AppError>);
-    let step_up = RwSignal::new(false);
-    let retry = StoredValue::new(None::<Callback<()>>);
-    let on_stepped_up = Callback::new(move |_| {
-        if let Some(callback) = retry.get_value() {
-            callback.run(());
-        }
-    });
+    let step_up = StepUp::new();
 
-    // Phone change: a passcode to the new number.
+    // Saving, then, for a new phone number, a passcode to it (after a step-up).
+    let save_action = ServerAction::<SaveProfile>::new();
+    let send_phone = step_up.watch(ServerAction::<SendPhonePasscode>::new());
+    let confirm_action = ServerAction::<ConfirmPhone>::new();
+    let new_phone = StoredValue::new(None::<String>);
     let phone_prefix = RwSignal::new(None::<String>);
     let phone_code = RwSignal::new(String::new());
     let phone_dialog = RwSignal::new(false);
-
+    settle(save_action, error, move |()| {
+        toasts.push("Your changes were saved.");
+        if let Some(phone) = new_phone.get_value() {
+            step_up.dispatch(send_phone, SendPhonePasscode { phone });
+        }
+    });
+    settle(send_phone, error, move |prefix| {
+        phone_prefix.set(Some(prefix));
+        phone_dialog.set(true);
+    });
+    settle(confirm_action, error, move |()| {
+        phone_dialog.set(false);
+        toasts.push("Your phone number was changed.");
+        reload.run(());
+    });
     let prefs_for_save = preferences.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -104,48 +107,23 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
                 ..p.clone()
             })
             .collect();
-        let (f, l, new_phone) = (
-            first.get_untracked(),
-            last.get_untracked(),
-            phone.get_untracked(),
-        );
-        let phone_changed = Phone::parse(&new_phone)
+        let typed = phone.get_untracked();
+        let changed = Phone::parse(&typed)
             .map(|p| p.to_string())
-            .unwrap_or(new_phone.clone())
+            .unwrap_or(typed.clone())
             != stored_phone;
-        leptos::task::spawn_local(async move {
-            match save_profile(f, l, preferences).await {
-                Err(e) => error.set(Some(e)),
-                Ok(()) => {
-                    error.set(None);
-                    toasts.push("Your changes were saved.");
-                    if phone_changed {
-                        with_step_up(step_up, retry, error, move || {
-                            let new_phone = new_phone.clone();
-                            async move {
-                                let prefix = send_phone_passcode(new_phone).await?;
-                                phone_prefix.set(Some(prefix));
-                                phone_dialog.set(true);
-                                Ok(())
-                            }
-                        });
-                    }
-                }
-            }
+        new_phone.set_value(changed.then_some(typed));
+        save_action.dispatch(SaveProfile {
+            first_name: first.get_untracked(),
+            last_name: last.get_untracked(),
+            preferences,
         });
     };
     let confirm = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (p, c) = (phone.get_untracked(), phone_code.get_untracked());
-        leptos::task::spawn_local(async move {
-            match confirm_phone(p, c).await {
-                Ok(()) => {
-                    phone_dialog.set(false);
-                    toasts.push("Your phone number was changed.");
-                    reload.run(());
-                }
-                Err(e) => error.set(Some(e)),
-            }
+        confirm_action.dispatch(ConfirmPhone {
+            phone: phone.get_untracked(),
+            code: phone_code.get_untracked(),
         });
     };
 
@@ -154,45 +132,71 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
     let current = RwSignal::new(String::new());
     let new_password = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
+    let password_action = step_up.watch(ServerAction::<ChangePassword>::new());
+    settle(password_action, error, move |()| {
+        changing.set(false);
+        toasts.push("Your password was changed.");
+    });
     let update_password = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        with_step_up(step_up, retry, error, move || async move {
-            change_password(
-                current.get_untracked(),
-                new_password.get_untracked(),
-                again.get_untracked(),
-            )
-            .await?;
-            changing.set(false);
-            toasts.push("Your password was changed.");
-            Ok(())
-        });
+        step_up.dispatch(
+            password_action,
+            ChangePassword {
+                current: current.get_untracked(),
+                password: new_password.get_untracked(),
+                again: again.get_untracked(),
+            },
+        );
     };
 
     // Passkey.
     let shown_passkey = RwSignal::new(None::<String>);
-    let reveal = move || {
-        with_step_up(step_up, retry, error, move || async move {
-            shown_passkey.set(Some(view_passkey().await?));
-            Ok(())
-        });
-    };
+    let view_action = step_up.watch(ServerAction::<ViewPasskey>::new());
+    settle(view_action, error, move |passkey| {
+        shown_passkey.set(Some(passkey))
+    });
+    let reveal = move || step_up.dispatch(view_action, ViewPasskey {});
     let resetting = RwSignal::new(false);
     let passkey = RwSignal::new(String::new());
     let passkey_again = RwSignal::new(String::new());
+    let reset_action = step_up.watch(ServerAction::<ResetPasskey>::new());
+    settle(reset_action, error, move |()| {
+        resetting.set(false);
+        toasts.push("Your passkey was reset.");
+        reload.run(());
+    });
     let save_passkey = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        with_step_up(step_up, retry, error, move || async move {
-            reset_passkey(passkey.get_untracked(), passkey_again.get_untracked()).await?;
-            resetting.set(false);
-            toasts.push("Your passkey was reset.");
-            reload.run(());
-            Ok(())
-        });
+        step_up.dispatch(
+            reset_action,
+            ResetPasskey {
+                passkey: passkey.get_untracked(),
+                again: passkey_again.get_untracked(),
+            },
+        );
     };
 
+    // Authenticator app and sessions.
+    let remove_action = step_up.watch(ServerAction::<RemoveAuthenticator>::new());
+    settle(remove_action, error, move |()| {
+        toasts.push("The authenticator app was removed.");
+        reload.run(());
+    });
+    let start_action = step_up.watch(ServerAction::<StartAuthenticator>::new());
+    let enroll_action = ServerAction::<ConfirmAuthenticator>::new();
+    let others_action = ServerAction::<SignOutOtherSessions>::new();
+    settle(others_action, error, move |()| {
+        toasts.push("Your other sessions were signed out.");
+        reload.run(());
+    });
     let enrollment = RwSignal::new(None::<Enrollment>);
     let totp_code = RwSignal::new(String::new());
+    settle(start_action, error, move |e| enrollment.set(Some(e)));
+    settle(enroll_action, error, move |()| {
+        enrollment.set(None);
+        toasts.push("Your authenticator app is set up.");
+        reload.run(());
+    });
 
     let field_error = field_errors(move || error.get());
     let summary = Signal::derive(move || {
@@ -314,24 +318,16 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
             {if profile.authenticator_enrolled {
                 view! {
                     <p>"An authenticator app is set up. You can use its codes instead of a passcode by text, call or email."</p>
-                    <button class="button" on:click=move |_| {
-                        with_step_up(step_up, retry, error, move || async move {
-                            remove_authenticator().await?;
-                            toasts.push("The authenticator app was removed.");
-                            reload.run(());
-                            Ok(())
-                        });
-                    }>"Remove Authenticator App"</button>
+                    <button class="button" on:click=move |_| step_up.dispatch(remove_action, RemoveAuthenticator {})>
+                        "Remove Authenticator App"
+                    </button>
                 }.into_any()
             } else {
                 view! {
                     <p>"Use an authenticator app on your phone for sign-in codes."</p>
-                    <button class="button" on:click=move |_| {
-                        with_step_up(step_up, retry, error, move || async move {
-                            enrollment.set(Some(start_authenticator().await?));
-                            Ok(())
-                        });
-                    }>"Set Up Authenticator App"</button>
+                    <button class="button" on:click=move |_| step_up.dispatch(start_action, StartAuthenticator {})>
+                        "Set Up Authenticator App"
+                    </button>
                     {move || enrollment.get().map(|e| view! {
                         <div class="enrollment">
                             <p>"Scan this code with the app, or type in the key below it. Then enter the code the app shows."</p>
@@ -339,17 +335,7 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
                             <p>"Key: "<code>{e.secret.clone()}</code></p>
                             <form on:submit=move |ev| {
                                 ev.prevent_default();
-                                let code = totp_code.get_untracked();
-                                leptos::task::spawn_local(async move {
-                                    match confirm_authenticator(code).await {
-                                        Ok(()) => {
-                                            enrollment.set(None);
-                                            toasts.push("Your authenticator app is set up.");
-                                            reload.run(());
-                                        }
-                                        Err(e) => error.set(Some(e)),
-                                    }
-                                });
+                                enroll_action.dispatch(ConfirmAuthenticator { code: totp_code.get_untracked() });
                             } novalidate>
                                 <Field label="Authenticator code" value=totp_code autocomplete="one-time-code" error=field_error("code") />
                                 <button type="submit" class="button primary">"Confirm"</button>
@@ -363,18 +349,10 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
         <section aria-labelledby="active-sessions">
             <h2 id="active-sessions">"Active Sessions"</h2>
             <ul>{sessions}</ul>
-            <button class="button" on:click=move |_| {
-                leptos::task::spawn_local(async move {
-                    match sign_out_other_sessions().await {
-                        Ok(()) => {
-                            toasts.push("Your other sessions were signed out.");
-                            reload.run(());
-                        }
-                        Err(e) => error.set(Some(e)),
-                    }
-                });
-            }>"Sign out other sessions"</button>
+            <button class="button" on:click=move |_| { others_action.dispatch(SignOutOtherSessions {}); }>
+                "Sign out other sessions"
+            </button>
         </section>
-        <StepUpDialog open=step_up last4=last4 on_done=on_stepped_up />
+        <StepUpDialog open=step_up.open last4=last4 on_done=step_up.again() />
     }
 }

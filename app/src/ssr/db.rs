@@ -53,6 +53,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "drafts",
         include_str!("../../migrations/0007_drafts.sql"),
     ),
+    (
+        8,
+        "one draft store",
+        include_str!("../../migrations/0008_one_draft_store.sql"),
+    ),
 ];
 
 impl Db {

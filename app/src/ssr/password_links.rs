@@ -135,7 +135,10 @@ pub struct Link {
     pub user_id: i64,
     pub purpose: LinkPurpose,
     pub expired: bool,
+    /// Used, or voided by a newer link.
     pub spent: bool,
+    /// Used for what it was sent for (not voided).
+    pub used: bool,
     pub passcode_verified: bool,
 }
 
@@ -159,6 +162,7 @@ pub async fn find(state: &AppState, secret: &str) -> Result<Option<Link>, AppErr
         purpose: LinkPurpose::parse(&row.purpose),
         expired: row.expires_at <= now,
         spent: row.used_at.is_some() || row.voided_at.is_some(),
+        used: row.used_at.is_some(),
         passcode_verified: row.passcode_verified_at.is_some(),
     }))
 }

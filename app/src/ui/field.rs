@@ -61,14 +61,24 @@ pub fn Field(
 
 /// The summary above a form: the error's sentence, announced as an alert.
 #[component]
-pub fn ErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn ErrorSummary(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    /// The form shows each field's error beside the field: only a message for the whole form
+    /// ("form") is repeated here.
+    #[prop(optional)]
+    beside_fields: bool,
+) -> impl IntoView {
     let message = move || {
-        error.get().map(|error| match &error {
-            AppError::Validation(fields) => fields
-                .get("form")
-                .and_then(|m| m.first().cloned())
-                .unwrap_or_else(|| error.to_string()),
-            other => other.to_string(),
+        error.get().and_then(|error| match &error {
+            AppError::Validation(fields) => {
+                let form = fields.get("form").and_then(|m| m.first().cloned());
+                if beside_fields {
+                    form
+                } else {
+                    Some(form.unwrap_or_else(|| error.to_string()))
+                }
+            }
+            other => Some(other.to_string()),
         })
     };
     view! {

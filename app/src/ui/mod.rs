@@ -8,7 +8,6 @@ mod menu;
 mod modal;
 mod otp;
 mod search;
-mod step_flow;
 mod tabs;
 mod tile;
 mod toast;
@@ -22,11 +21,10 @@ pub use menu::{MenuButton, MenuItem};
 pub use modal::Modal;
 pub use otp::{phone_methods, OtpChoose, OtpEnter};
 pub use search::{query_value, SearchForm};
-pub use step_flow::StepFlow;
 pub use tabs::{TabPanel, Tabs};
 pub use tile::Tile;
 pub use toast::{provide_toasts, Toasts};
-pub use wizard::Wizard;
+pub use wizard::{hydrated, WizardFlow};
 
 /// Loads a page in full (after sign-in, sign-out or an organization switch, so that every
 /// part of the page is rebuilt for the new session).
@@ -124,12 +122,11 @@ mod render_tests {
     #[test]
     fn wizard_marks_the_current_step() {
         let out = html(|| {
-            let steps = vec![
-                "Assign NPI Permissions".to_string(),
-                "Assign Correspondence Permissions".to_string(),
+            let steps = &[
+                "Assign NPI Permissions",
+                "Assign Correspondence Permissions",
             ];
-            view! { <Wizard label="Add a User" steps current=Signal::stored(1)>"step two"</Wizard> }
-                .into_any()
+            wizard::stepper("Add a User", steps, 1).into_any()
         });
         assert!(
             out.contains(r#"<li aria-current="step" class="current">"#),

@@ -138,13 +138,7 @@ where
             .get()
             .and_then(|e| e.field_messages("code").into_iter().next())
     });
-    let summary = Signal::derive(move || {
-        resend_error.get().or_else(|| {
-            error
-                .get()
-                .filter(|e| !matches!(e, AppError::Validation(_)))
-        })
-    });
+    let summary = Signal::derive(move || resend_error.get().or_else(|| error.get()));
     view! {
         <h1>"One-Time Passcode"</h1>
         <p>{if prefix.is_empty() {
@@ -154,7 +148,7 @@ where
         }}</p>
         <ActionForm action=verify>
             {hidden_field(hidden_resend.clone())}
-            <ErrorSummary error=summary />
+            <ErrorSummary error=summary beside_fields=true />
             <div class="otp">
                 {(!prefix.is_empty()).then(|| view! { <span class="otp-prefix" aria-hidden="true">{format!("{prefix} -")}</span> })}
                 <Field

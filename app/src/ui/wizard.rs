@@ -1,43 +1,82 @@
+use super::ErrorSummary;
+use crate::error::AppError;
 use leptos::prelude::*;
+use serde::{de::DeserializeOwned, Serialize};
 
-/// A multi-step form: the list of steps with the current one marked, then the step's content.
-/// The steps' drafts live on the server (DESIGN.md, "No data loss"); this shows where the user is.
+/// The one multi-step flow: the step the server holds (`step`, asked again after each
+/// completed form, see `ui::flow`), the stepper naming `steps` with that step marked, and the
+/// step's own view. `position` places a step on the stepper; `None` shows no stepper (a
+/// flow's first choice, or its end).
 #[component]
-pub fn Wizard(
-    #[prop(into)] label: String,
-    steps: Vec<String>,
-    /// Zero-based index of the current step.
-    #[prop(into)]
-    current: Signal<usize>,
-    children: Children,
+pub fn WizardFlow<T, P, V, IV>(
+    /// Names the stepper for screen readers ("Registration steps").
+    label: &'static str,
+    steps: &'static [&'static str],
+    step: Resource<Result<T, AppError>>,
+    position: P,
+    view: V,
+) -> impl IntoView
+where
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    P: Fn(&T) -> Option<usize> + Send + Sync + 'static,
+    V: Fn(T) -> IV + Send + Sync + 'static,
+    IV: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || step.get().map(|current| match current {
+                Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
+                Ok(current) => {
+                    let stepper = position(&current).map(|at| stepper(label, steps, at));
+                    view! {
+                        <div class="wizard">
+                            {stepper}
+                            <div class="wizard-step">{view(current)}</div>
+                        </div>
+                    }
+                    .into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The list of steps with the current one marked.
+pub(super) fn stepper(
+    label: &'static str,
+    steps: &'static [&'static str],
+    at: usize,
 ) -> impl IntoView {
-    let total = steps.len();
     let items = steps
-        .into_iter()
+        .iter()
         .enumerate()
-        .map(|(index, step)| {
-            let state = move || match index.cmp(&current.get()) {
+        .map(|(index, name)| {
+            let state = match index.cmp(&at) {
                 std::cmp::Ordering::Less => "done",
                 std::cmp::Ordering::Equal => "current",
                 std::cmp::Ordering::Greater => "todo",
             };
             view! {
-                <li class=state aria-current=move || (index == current.get()).then_some("step")>
+                <li class=state aria-current=(index == at).then_some("step")>
                     <span class="step-number">{index + 1}</span>
-                    <span class="step-label">{step}</span>
+                    <span class="step-label">{*name}</span>
                 </li>
             }
         })
         .collect_view();
     view! {
-        <div class="wizard">
-            <nav aria-label=label>
-                <ol class="stepper">{items}</ol>
-                <p class="visually-hidden" aria-live="polite">
-                    {move || format!("Step {} of {}", current.get() + 1, total)}
-                </p>
-            </nav>
-            <div class="wizard-step">{children()}</div>
-        </div>
+        <nav aria-label=label>
+            <ol class="stepper">{items}</ol>
+            <p class="visually-hidden">{format!("Step {} of {}", at + 1, steps.len())}</p>
+        </nav>
     }
+}
+
+/// False while the page is only server-rendered HTML, true once the browser app runs it:
+/// for what only the app can do (a "Next" that waits for its checkboxes), so the HTML alone
+/// still lets the form be posted.
+pub fn hydrated() -> Signal<bool> {
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
+    ready.into()
 }

@@ -116,7 +116,19 @@ async fn a_new_user_asks_for_access_and_the_office_admin_accepts() {
             "{}",
             told.body
         );
-        assert!(cookie.is_none(), "nothing to go on with");
+        // The page goes on the same way, but no passcode was sent and none is accepted.
+        assert!(cookie.is_some(), "the same answer: a request to go on with");
+        let (status, body) = send(
+            &site,
+            "/api/access/verify",
+            json!("code=123456"),
+            false,
+            &mut cookie,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.to_string().contains("not correct"), "{body}");
+        cookie = None;
 
         // The passcode goes by email and works for 15 minutes.
         let (_, step) = send(
@@ -238,7 +250,11 @@ async fn a_new_user_asks_for_access_and_the_office_admin_accepts() {
         );
         let (_, step) = send(&site, "/api/access/submit", json!(""), false, &mut cookie).await;
         assert_eq!(step, "ThankYou");
-        assert!(cookie.is_none(), "the draft cookie is gone");
+        // A reload still thanks; the request cannot be sent twice.
+        let (_, step) = send(&site, "/api/access/step", json!(""), false, &mut cookie).await;
+        assert_eq!(step, "ThankYou");
+        let (status, _) = send(&site, "/api/access/submit", json!(""), false, &mut cookie).await;
+        assert_eq!(status, StatusCode::CONFLICT);
 
         // The office's admin is told and finds it in the Task List.
         let told = last_message_to(&site, "admin@sunrise.example").await;

@@ -137,13 +137,28 @@ async fn an_added_user_registers_from_the_emailed_link() {
         )
         .await;
         assert_eq!(step["Complete"]["email"], "nina@sunrise.example", "{step}");
-        let (_, reused) = form(&site, "/api/invitation", &format!("t={t}"), None).await;
-        assert!(reused.get("Invalid").is_some(), "single use: {reused}");
+        // Opened again, the link shows "Registration Complete" until the password is set,
+        // and then nothing more.
+        let (_, again) = form(&site, "/api/invitation", &format!("t={t}"), None).await;
+        assert_eq!(
+            again["Complete"]["email"], "nina@sunrise.example",
+            "{again}"
+        );
+        let (_, twice) = form(
+            &site,
+            "/api/invitation/verify",
+            &format!("t={t}&code={code}"),
+            None,
+        )
+        .await;
+        assert!(twice.get("Invalid").is_some(), "single use: {twice}");
 
         let link = last_message_to(&site, "nina@sunrise.example").await.links[0].clone();
         assert!(link.contains("/password/set?t="));
         let (status, _) = use_link(&site, &link, INVITEE_PASSWORD).await;
         assert_eq!(status, StatusCode::OK);
+        let (_, reused) = form(&site, "/api/invitation", &format!("t={t}"), None).await;
+        assert!(reused.get("Invalid").is_some(), "single use: {reused}");
         let (status, cookie, _) = log_in(&site, "nina@sunrise.example", INVITEE_PASSWORD).await;
         assert_eq!(status, StatusCode::OK);
         assert!(cookie.is_some());
@@ -315,10 +330,11 @@ async fn the_wizard_keeps_its_draft_and_applies_all_three_sections() {
             vec!["claims", "disputes", "eligibility"],
             "the preset's modules"
         );
-        let drafts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM permission_drafts")
-            .fetch_one(&site.state.db.pool)
-            .await
-            .unwrap();
+        let drafts: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM drafts WHERE kind = 'permissions'")
+                .fetch_one(&site.state.db.pool)
+                .await
+                .unwrap();
         assert_eq!(drafts, 0);
 
         // A later change of role needs a reason; an NPI change alone does not.

@@ -53,18 +53,18 @@ async fn an_organization_registers_with_its_secure_token() {
         assert_eq!(status, StatusCode::OK);
 
         let wrong = site
-            .send(post_json(
+            .send(post_form(
                 "/api/registration/account",
-                account("94-1111111", "olive@oakstreet.example"),
+                &account("94-1111111", "olive@oakstreet.example"),
                 cookie,
             ))
             .await;
         assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(json_of(wrong).await.to_string().contains("tax_id"));
         let taken = site
-            .send(post_json(
+            .send(post_form(
                 "/api/registration/account",
-                account("94-7654321", "admin@sunrise.example"),
+                &account("94-7654321", "admin@sunrise.example"),
                 cookie,
             ))
             .await;
@@ -80,9 +80,9 @@ async fn an_organization_registers_with_its_secure_token() {
         assert_eq!(users, 6, "nothing was created");
 
         let ok = site
-            .send(post_json(
+            .send(post_form(
                 "/api/registration/account",
-                account("947654321", "olive@oakstreet.example"),
+                &account("947654321", "olive@oakstreet.example"),
                 cookie,
             ))
             .await;
@@ -269,9 +269,9 @@ async fn five_mismatches_lock_the_token_for_an_hour_and_links_expire() {
         .await;
         for attempt in 1..=5 {
             let response = site
-                .send(post_json(
+                .send(post_form(
                     "/api/registration/account",
-                    account("94-1111111", "olive@oakstreet.example"),
+                    &account("94-1111111", "olive@oakstreet.example"),
                     Some(&draft),
                 ))
                 .await;

@@ -23,9 +23,9 @@ async fn no_secret_reaches_the_logs() {
             Some(&draft),
         )
         .await;
-        site.send(post_json(
+        site.send(post_form(
             "/api/registration/account",
-            account("947654321", "olive@oakstreet.example"),
+            &account("947654321", "olive@oakstreet.example"),
             Some(&draft),
         ))
         .await;

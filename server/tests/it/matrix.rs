@@ -383,9 +383,9 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
             "preset": "CustomSetup", "modules": [], "position": "", "position_other": "", "reason": "" } }),
         ),
         "/api/registration/account" => (
-            "json",
-            json!({ "form": { "email": "", "first_name": "",
-            "last_name": "", "tax_id": "", "zip": "", "contact_email": "", "phone": "", "channel": "email" } }),
+            "form",
+            json!("form%5Bemail%5D=&form%5Bfirst_name%5D=&form%5Blast_name%5D=&form%5Btax_id%5D=&form%5Bzip%5D=\
+                   &form%5Bcontact_email%5D=&form%5Bphone%5D=&form%5Bchannel%5D=email"),
         ),
         "/api/access/start" => (
             "json",

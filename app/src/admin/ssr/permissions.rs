@@ -1,11 +1,12 @@
 //! The three-step permission wizard: opening it (resuming the saved draft), saving each step,
 //! and "Save and Finish", which applies all three sections at once.
 
-use super::{member, record_change, repo, LAST_ADMIN};
+use super::{member, record_change, repo, Member, LAST_ADMIN};
 use crate::admin::{NpiOption, PermissionSet, WizardData};
 use crate::correspondence::CORRESPONDENCE_TYPES;
 use crate::domain::permissions::{check_position, NpiLevel, OrgRole, RolePreset};
 use crate::error::{AppError, Checker};
+use crate::ssr::drafts::{self, Draft};
 use crate::ssr::guard::Admin;
 use crate::ssr::repo::{grants, memberships};
 use crate::ssr::AppState;
@@ -79,6 +80,12 @@ pub fn describe(set: &PermissionSet, npis: &[NpiOption]) -> String {
     )
 }
 
+const DRAFT: &str = repo::PERMISSION_DRAFT;
+
+fn draft_owner(m: &Member) -> String {
+    repo::permission_draft(m.membership_id)
+}
+
 /// The wizard as it opens: the saved draft if there is one (resumed at its step), else the
 /// user's current permissions; `step` opens a given section ("Edit").
 pub async fn wizard(
@@ -88,12 +95,9 @@ pub async fn wizard(
 ) -> Result<WizardData, AppError> {
     let state = &caller.state;
     let m = member(state, org.organization_id, user_id).await?;
-    let draft = repo::draft(&mut *state.db.conn().await?, m.membership_id).await?;
+    let draft = drafts::load::<PermissionSet>(state, DRAFT, &draft_owner(&m)).await?;
     let (set, saved_step) = match draft {
-        Some(draft) => (
-            serde_json::from_str::<PermissionSet>(&draft.data).unwrap_or_default(),
-            draft.step as usize,
-        ),
+        Some(draft) => (draft.data, draft.step.parse().unwrap_or(0)),
         None => (current_set(state, m.membership_id).await?, 0),
     };
     Ok(WizardData {
@@ -155,21 +159,15 @@ pub async fn save_step(
 ) -> Result<(), AppError> {
     let state = &caller.state;
     let m = member(state, org.organization_id, user_id).await?;
-    let mut conn = state.db.conn().await?;
-    validate(&mut set, &repo::npis(&mut conn, org.organization_id).await?)?;
-    let draft = repo::Draft {
-        step: step.min(3) as i64,
-        data: serde_json::to_string(&set).map_err(|_| AppError::Internal)?,
+    let npis = repo::npis(&mut *state.db.conn().await?, org.organization_id).await?;
+    validate(&mut set, &npis)?;
+    let draft = Draft {
+        owner: draft_owner(&m),
+        step: step.min(2).to_string(),
+        data: set,
     };
-    repo::save_draft(
-        &mut conn,
-        state.clock.unix(),
-        m.membership_id,
-        &draft,
-        caller.user_id,
-    )
-    .await?;
-    Ok(())
+    // Kept until the wizard is finished: another admin may resume it.
+    drafts::save(state, DRAFT, &draft, Some(caller.user_id), None).await
 }
 
 pub async fn finish(
@@ -215,7 +213,7 @@ pub async fn finish(
         position_other: (!set.position_other.is_empty()).then(|| set.position_other.clone()),
     };
     repo::set_role(&mut tx, now, m.membership_id, &role).await?;
-    repo::delete_draft(&mut tx, m.membership_id).await?;
+    crate::ssr::repo::drafts::delete(&mut tx, DRAFT, &draft_owner(&m)).await?;
     tx.commit().await?;
     // Sessions read permissions on every request, so the change applies at once.
     let before = if m.awaiting_permissions {

@@ -248,11 +248,21 @@ pub async fn oak_street_token(site: &Site) -> String {
         .clone()
 }
 
-pub fn account(tax_id: &str, email: &str) -> serde_json::Value {
-    serde_json::json!({ "form": {
-        "email": email, "first_name": "Olive", "last_name": "Ortega", "tax_id": tax_id, "zip": "95816",
-        "contact_email": "office@oakstreet.example", "phone": "(916) 555-7100", "channel": "sms"
-    }})
+pub fn account(tax_id: &str, email: &str) -> String {
+    [
+        ("email", email),
+        ("first_name", "Olive"),
+        ("last_name", "Ortega"),
+        ("tax_id", tax_id),
+        ("zip", "95816"),
+        ("contact_email", "office@oakstreet.example"),
+        ("phone", "(916) 555-7100"),
+        ("channel", "sms"),
+    ]
+    .iter()
+    .map(|(name, value)| format!("form%5B{name}%5D={}", enc(value)))
+    .collect::<Vec<_>>()
+    .join("&")
 }
 
 /// Follows a set-password link through its passcode and sets the password.
