@@ -224,20 +224,14 @@ async fn secure_token_is_hashed_mailed_and_valid_thirty_days() {
 #[tokio::test]
 async fn audit_rows_record_who_what_where() {
     for t in testing::databases().await {
-        audit::record(
-            &t.db,
-            START,
-            audit::AuditEntry {
-                user_id: Some(7),
-                organization_id: Some(3),
-                action: "download",
-                subject: "document:9".into(),
-                detail: "Remittance Advice".into(),
-                ip: Some("127.0.0.1".into()),
-            },
-        )
-        .await
-        .unwrap();
+        audit::Event::new(START, "download", "document:9")
+            .user(7)
+            .org(3)
+            .detail("Remittance Advice")
+            .ip(Some("127.0.0.1".into()))
+            .record(&t.db)
+            .await
+            .unwrap();
         let row =
             sqlx::query("SELECT at, user_id, organization_id, action, subject, ip FROM audit_log")
                 .fetch_one(&t.db.pool)
@@ -249,6 +243,19 @@ async fn audit_rows_record_who_what_where() {
             row.try_get::<Option<String>, _>("ip").unwrap().as_deref(),
             Some("127.0.0.1")
         );
+
+        // Written in the transaction of the change it records, it goes when that change does.
+        let mut tx = t.db.pool.begin().await.unwrap();
+        audit::Event::new(START, "permission.change", "user:7")
+            .record_in(&mut tx)
+            .await
+            .unwrap();
+        tx.rollback().await.unwrap();
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(&t.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(rows, 1, "{}", t.label);
     }
 }
 

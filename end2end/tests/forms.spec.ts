@@ -52,8 +52,9 @@ test('sign-in: email, password, passcode, organization, My Dashboard', async ({ 
 });
 
 test('Reset Password: the request, then the emailed link up to the new password', async ({ page }, info) => {
-  // One account per project, so the two runs never void each other's link.
-  const email = info.project.name === 'no-script' ? 'billing@valley.example' : 'ops@poppy.example';
+  // One account per project, so the two runs never void each other's link; neither is one
+  // whose state another spec changes (the lockout and the password reset there).
+  const email = info.project.name === 'no-script' ? 'processor@sunrise.example' : 'ops@poppy.example';
   await page.goto('/password/forgot');
   await page.getByRole('textbox', { name: 'Email Address' }).fill('not an address');
   await page.getByRole('button', { name: 'Reset Password' }).click();
@@ -93,4 +94,16 @@ test('search forms: User Management and the Collection Manager', async ({ page }
   await page.getByRole('searchbox', { name: 'Search providers' }).fill('no such provider');
   await page.getByRole('button', { name: 'Find Providers' }).click();
   await expect(page.getByText('No providers match.')).toBeVisible();
+});
+
+test('search forms: the help desk finds a caller by email address', async ({ page }) => {
+  await signIn(page, 'ops@poppy.example');
+  await page.goto('/operator');
+  await page.getByRole('textbox', { name: "Caller's Email Address" }).fill('nobody@sunrise.example');
+  await page.getByRole('button', { name: 'Find' }).click();
+  await expect(page.getByText('No account uses this email address.')).toBeVisible();
+  await page.getByRole('textbox', { name: "Caller's Email Address" }).fill('processor@sunrise.example');
+  await page.getByRole('button', { name: 'Find' }).click();
+  await expect(page.getByText('Peter Alvarez')).toBeVisible();
+  await expect(page).toHaveURL(/caller=processor%40sunrise\.example/);
 });

@@ -12,7 +12,7 @@ use crate::ssr::guard::Visitor;
 use crate::ssr::outbox::{self, Channel};
 use crate::ssr::passcodes::{self, Purpose};
 use crate::ssr::repo::{memberships, users};
-use crate::ssr::{audit, limits, AppState};
+use crate::ssr::{limits, messages, AppState};
 
 /// An unsubmitted request is kept for a day after its last step.
 const REQUEST: CookieFlow = CookieFlow {
@@ -171,12 +171,7 @@ pub async fn start(visitor: Visitor, form: RequestForm) -> Result<RequestStep, A
             &state.db,
             now,
             email.as_str(),
-            format!("Your {program} Provider Portal access request"),
-            format!(
-                "Someone asked for a new {program} Provider Portal account with this email address, which already has one. \
-                 To work for another provider, log in and use “My Collections” in your profile. If it was not you, you can ignore this email."
-            ),
-            Vec::new(),
+            messages::request_with_existing_account(program),
         )
         .await?;
         let decoy = Request {
@@ -201,11 +196,9 @@ pub async fn resend(visitor: Visitor) -> Result<RequestStep, AppError> {
 pub async fn verify(visitor: Visitor, code: String) -> Result<RequestStep, AppError> {
     let state = visitor.state.clone();
     let draft = require_draft(&state, &["verify"]).await?;
-    let who = audit::AuditEntry {
-        subject: format!("email:{}", draft.data.email),
-        detail: "access request".into(),
-        ..Default::default()
-    };
+    let who = visitor
+        .audit("passcode.failure", format!("email:{}", draft.data.email))
+        .detail("access request");
     if draft.data.decoy {
         return Err(AppError::field("code", passcodes::WRONG));
     }
@@ -366,9 +359,7 @@ pub(crate) async fn tell_admins(
             &state.db,
             state.clock.unix(),
             &admin,
-            format!("{program} Provider Portal: someone is requesting access"),
-            format!("{name} is requesting access to your office on the {program} Provider Portal. Log in and open your Task List to accept or decline: {url}"),
-            vec![url.clone()],
+            messages::request_to_admins(program, &name, url.clone()),
         )
         .await?;
     }

@@ -82,7 +82,7 @@ mod ssr {
     use crate::ssr::passcodes::{self, Purpose};
     use crate::ssr::password_links::{self, Link, LinkPurpose};
     use crate::ssr::repo::users;
-    use crate::ssr::{audit, AppState};
+    use crate::ssr::AppState;
 
     const INVALID: &str = "This registration link is not valid or has already been used. Ask your administrator to send a new one.";
     const EXPIRED: &str = "This registration link has expired: it works for 7 days. Ask your administrator to send a new one.";
@@ -239,20 +239,12 @@ mod ssr {
             Ok(link) => link,
             Err(step) => return Ok(step),
         };
-        let who = audit::AuditEntry {
-            user_id: Some(link.user_id),
-            subject: format!("user:{}", link.user_id),
-            detail: "invitation".into(),
-            ..Default::default()
-        };
-        passcodes::verify_audited(
-            &state,
-            Purpose::Registration,
-            &subject(&link),
-            &code,
-            who.clone(),
-        )
-        .await?;
+        let who = visitor
+            .audit("passcode.failure", format!("user:{}", link.user_id))
+            .user(link.user_id)
+            .detail("invitation");
+        passcodes::verify_audited(&state, Purpose::Registration, &subject(&link), &code, who)
+            .await?;
         if !password_links::spend(&state, link.id).await? {
             return Ok(InvitationStep::Invalid {
                 message: INVALID.into(),
@@ -262,15 +254,12 @@ mod ssr {
             .await?
             .ok_or(AppError::NotFound)?;
         password_links::send(&state, link.user_id, &email, LinkPurpose::Registration).await?;
-        audit::record(
-            &state.db,
-            state.clock.unix(),
-            audit::AuditEntry {
-                action: "invitation.accept",
-                ..who
-            },
-        )
-        .await?;
+        visitor
+            .audit("invitation.accept", format!("user:{}", link.user_id))
+            .user(link.user_id)
+            .detail("invitation")
+            .record(&state.db)
+            .await?;
         Ok(InvitationStep::Complete {
             email,
             minutes: state.settings.registration_link_minutes,

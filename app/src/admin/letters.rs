@@ -48,11 +48,12 @@ pub async fn registration_letter(admin: Admin) -> Result<Response, AppError> {
     );
     admin
         .audit(
-            Some(admin.organization_id()),
             "download",
             format!("organization:{}", admin.organization_id()),
-            FILE_NAME.into(),
         )
+        .org(admin.organization_id())
+        .detail(FILE_NAME)
+        .record(&admin.state.db)
         .await?;
     Ok(attachment(FILE_NAME, "application/pdf", pdf))
 }

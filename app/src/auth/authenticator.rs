@@ -43,7 +43,7 @@ pub(crate) mod ssr {
     use super::*;
     use crate::auth::repo;
     use crate::ssr::guard::Caller;
-    use crate::ssr::{audit, crypto, AppState};
+    use crate::ssr::{crypto, AppState};
     use totp_rs::{Algorithm, Secret, TOTP};
 
     fn totp(secret: Vec<u8>, program: &str, email: &str) -> Result<TOTP, AppError> {
@@ -80,19 +80,10 @@ pub(crate) mod ssr {
     }
 
     async fn record(caller: &Caller, action: &'static str) -> Result<(), AppError> {
-        audit::record(
-            &caller.state.db,
-            caller.state.clock.unix(),
-            audit::AuditEntry {
-                user_id: Some(caller.user_id),
-                action,
-                subject: format!("user:{}", caller.user_id),
-                detail: String::new(),
-                ip: caller.ip.clone(),
-                ..Default::default()
-            },
-        )
-        .await?;
+        caller
+            .audit(action, format!("user:{}", caller.user_id))
+            .record(&caller.state.db)
+            .await?;
         Ok(())
     }
 

@@ -79,13 +79,29 @@ pub async fn change_password(
     again: String,
 ) -> Result<(), AppError> {
     let user = require(Access::EXPIRED_PASSWORD.fresh()).await?;
-    ssr::change_password(user, current, password, again).await
+    ssr::change_password(user, current, password, again).await?;
+    // The expired password's page, posted before the browser app loaded, goes on to work.
+    crate::ssr::follow("/");
+    Ok(())
 }
 
+/// "Enter User Passkey" after a new password; `next` is where the user goes on.
 #[server(endpoint = "passkey")]
-pub async fn save_passkey(passkey: String, again: String) -> Result<(), AppError> {
+pub async fn save_passkey(
+    passkey: String,
+    again: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
     let user = require(Access::SIGNED_IN).await?;
-    ssr::save_passkey(user, passkey, again).await
+    ssr::save_passkey(user, passkey, again).await?;
+    crate::ssr::follow(&local_path(next));
+    Ok(())
+}
+
+/// A path of this site to go on to ("/" unless one is given): never another site.
+pub fn local_path(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".into())
 }
 
 /// A passkey is four digits, typed twice.
@@ -108,7 +124,7 @@ pub(crate) mod ssr {
     use crate::ssr::passcodes::{self, Purpose};
     use crate::ssr::password_links::{self, Link, LinkPurpose};
     use crate::ssr::repo::users;
-    use crate::ssr::{audit, common_passwords, crypto, request_ip, session, AppState};
+    use crate::ssr::{audit, common_passwords, crypto, session, AppState};
 
     const INVALID: &str = "This link is not valid or has already been used. Use “Forgot Password?” on the Log In page to get a new one.";
     const EXPIRED: &str =
@@ -237,12 +253,10 @@ pub(crate) mod ssr {
             Err(step) => return Ok(step),
         };
         let now = state.clock.unix();
-        let who = audit::AuditEntry {
-            user_id: Some(link.user_id),
-            subject: format!("user:{}", link.user_id),
-            detail: "set-password link".into(),
-            ..Default::default()
-        };
+        let who = visitor
+            .audit("passcode.failure", format!("user:{}", link.user_id))
+            .user(link.user_id)
+            .detail("set-password link");
         passcodes::verify_audited(&state, Purpose::PasswordLink, &subject(&link), &code, who)
             .await?;
         password_links::passcode_verified(&state, link.id, now).await?;
@@ -291,20 +305,11 @@ pub(crate) mod ssr {
         let hash = crypto::hash_password(password).await?;
         let mut tx = state.db.pool.begin().await?;
         users::set_password(&mut tx, now, user_id, &hash).await?;
+        audit::event(state, "password.change", format!("user:{user_id}"))
+            .user(user_id)
+            .record_in(&mut tx)
+            .await?;
         tx.commit().await?;
-        audit::record(
-            &state.db,
-            now,
-            audit::AuditEntry {
-                user_id: Some(user_id),
-                action: "password.change",
-                subject: format!("user:{user_id}"),
-                detail: String::new(),
-                ip: request_ip(),
-                ..Default::default()
-            },
-        )
-        .await?;
         Ok(())
     }
 
@@ -399,23 +404,16 @@ pub(crate) mod ssr {
             if allowed {
                 password_links::send(&state, user_id, email.as_str(), LinkPurpose::Reset).await?;
             }
-            audit::record(
-                &state.db,
-                state.clock.unix(),
-                audit::AuditEntry {
-                    user_id: Some(user_id),
-                    action: if allowed {
-                        "password.reset_request"
-                    } else {
-                        "password.reset_request_limited"
-                    },
-                    subject: format!("user:{user_id}"),
-                    detail: String::new(),
-                    ip: visitor.ip.clone(),
-                    ..Default::default()
-                },
-            )
-            .await?;
+            let action = if allowed {
+                "password.reset_request"
+            } else {
+                "password.reset_request_limited"
+            };
+            visitor
+                .audit(action, format!("user:{user_id}"))
+                .user(user_id)
+                .record(&state.db)
+                .await?;
         }
         crate::ssr::follow("/password/forgot?sent");
         Ok(())
@@ -428,20 +426,13 @@ pub(crate) mod ssr {
     ) -> Result<(), AppError> {
         check_passkey(&passkey, &again)?;
         let sealed = crypto::seal(&caller.state.settings.secret_key, passkey.as_bytes());
-        users::set_passkey(&mut *caller.state.db.conn().await?, caller.user_id, &sealed).await?;
-        audit::record(
-            &caller.state.db,
-            caller.state.clock.unix(),
-            audit::AuditEntry {
-                user_id: Some(caller.user_id),
-                action: "passkey.set",
-                subject: format!("user:{}", caller.user_id),
-                detail: String::new(),
-                ip: caller.ip.clone(),
-                ..Default::default()
-            },
-        )
-        .await?;
+        let mut tx = caller.state.db.pool.begin().await?;
+        users::set_passkey(&mut tx, caller.user_id, &sealed).await?;
+        caller
+            .audit("passkey.set", format!("user:{}", caller.user_id))
+            .record_in(&mut tx)
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 }
@@ -588,57 +579,61 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 #[component]
 pub fn PasskeyPage() -> impl IntoView {
     let query = use_query_map();
-    let next = move || {
-        query.with(|q| {
-            q.get("next")
-                .filter(|n| n.starts_with('/'))
-                .unwrap_or_else(|| "/".into())
-        })
-    };
+    let next = move || local_path(query.with(|q| q.get("next")));
     let passkey = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
     let action = ServerAction::<SavePasskey>::new();
-    let local = RwSignal::new(None::<AppError>);
-    let error = move || {
-        local
-            .get()
-            .or_else(|| action.value().get().and_then(Result::err))
-    };
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
             go_to(&next());
         }
     });
-    let field_error = field_errors(error);
+    let error = action_error(action);
+    let field_error = field_errors(move || error.get());
     view! {
         <div class="narrow">
             <h1>"Enter User Passkey"</h1>
             <p>"For extra security, set a four-digit user passkey. You will need it when you call the help desk, for example to reset your password."</p>
-            <form on:submit=move |ev| {
-                ev.prevent_default();
-                match check_passkey(&passkey.get_untracked(), &again.get_untracked()) {
-                    Err(e) => local.set(Some(e)),
-                    Ok(()) => {
-                        local.set(None);
-                        action.dispatch(SavePasskey { passkey: passkey.get_untracked(), again: again.get_untracked() });
-                    }
-                }
-            } novalidate>
-                <ErrorSummary error=Signal::derive(error) beside_fields=true />
-                <Field label="Enter 4 digit User Passkey" value=passkey input_type="password" autocomplete="off" error=field_error("passkey") required=true />
-                <Field label="Retype 4 digit User Passkey" value=again input_type="password" autocomplete="off" error=field_error("again") required=true />
+            <ActionForm action attr:novalidate=true>
+                <input type="hidden" name="next" value=next() />
+                <ErrorSummary error beside_fields=true />
+                <Field label="Enter 4 digit User Passkey" value=passkey name="passkey" input_type="password" autocomplete="off" error=field_error("passkey") required=true />
+                <Field label="Retype 4 digit User Passkey" value=again name="again" input_type="password" autocomplete="off" error=field_error("again") required=true />
                 <p class="hint">"You can also set or change it later in My Profile and Preferences."</p>
                 <div class="actions">
-                    <button type="button" class="button" on:click=move |_| go_to(&next())>"Skip"</button>
-                    <button type="submit" class="button primary">"Next"</button>
+                    <button type="submit" class="button" form="skip-passkey">"Skip"</button>
+                    <button type="submit" class="button primary" disabled=move || action.pending().get()>"Next"</button>
                 </div>
-            </form>
+            </ActionForm>
+            // "Skip" goes on without a passkey, with or without the browser app.
+            <form id="skip-passkey" method="get" action=next()></form>
         </div>
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn going_on_stays_on_this_site() {
+        assert_eq!(
+            super::local_path(Some("/select-organization".into())),
+            "/select-organization"
+        );
+        for elsewhere in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "",
+        ] {
+            assert_eq!(
+                super::local_path(Some(elsewhere.into())),
+                "/",
+                "{elsewhere}"
+            );
+        }
+        assert_eq!(super::local_path(None), "/");
+    }
+
     #[test]
     fn passkeys_are_four_digits_typed_twice() {
         assert!(super::check_passkey("1234", "1234").is_ok());
@@ -687,21 +682,14 @@ pub fn ExpiredPasswordPage() -> impl IntoView {
                 <h1>{move || format!("Create New {} Password", program())}</h1>
             </Suspense>
             <p>"Your password has expired. Please create a new one to continue."</p>
-            <form on:submit=move |ev| {
-                ev.prevent_default();
-                action.dispatch(ChangePassword {
-                    current: current.get_untracked(),
-                    password: password.get_untracked(),
-                    again: again.get_untracked(),
-                });
-            } novalidate>
+            <ActionForm action attr:novalidate=true>
                 <ErrorSummary error=Signal::derive(error) beside_fields=true />
-                <Field label="Current Password" value=current input_type="password" autocomplete="current-password" error=field_error("current") />
-                <Field label="New Password" value=password input_type="password" autocomplete="new-password" error=field_error("password") />
+                <Field label="Current Password" value=current name="current" input_type="password" autocomplete="current-password" error=field_error("current") />
+                <Field label="New Password" value=password name="password" input_type="password" autocomplete="new-password" error=field_error("password") />
                 <PasswordChecklist password=Signal::derive(move || password.get()) />
-                <Field label="Re-Enter Password" value=again input_type="password" autocomplete="new-password" error=field_error("again") />
-                <button type="submit" class="button primary">"Submit"</button>
-            </form>
+                <Field label="Re-Enter Password" value=again name="again" input_type="password" autocomplete="new-password" error=field_error("again") />
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>"Submit"</button>
+            </ActionForm>
         </div>
     }
 }

@@ -91,7 +91,7 @@ pub async fn current_session() -> Result<SessionInfo, AppError> {
 /// seen before the switch cannot act in the new organization.
 #[server(endpoint = "switch-organization")]
 pub async fn switch_organization(organization_id: i64) -> Result<(), AppError> {
-    use crate::ssr::{audit, guard};
+    use crate::ssr::guard;
     let User(caller) = require(Access::BEFORE_TRAINING).await?;
     {
         let state = caller.state.clone();
@@ -102,20 +102,14 @@ pub async fn switch_organization(organization_id: i64) -> Result<(), AppError> {
             return Err(AppError::NotFound);
         }
         ssr::replace_session(&caller, Some(organization_id)).await?;
-        let now = state.clock.unix();
-        audit::record(
-            &state.db,
-            now,
-            audit::AuditEntry {
-                user_id: Some(caller.user_id),
-                organization_id: Some(organization_id),
-                action: "organization.switch",
-                subject: format!("organization:{organization_id}"),
-                detail: String::new(),
-                ip: caller.ip.clone(),
-            },
-        )
-        .await?;
+        caller
+            .audit(
+                "organization.switch",
+                format!("organization:{organization_id}"),
+            )
+            .org(organization_id)
+            .record(&state.db)
+            .await?;
         crate::ssr::follow("/");
         Ok(())
     }

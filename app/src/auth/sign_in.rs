@@ -75,25 +75,16 @@ pub async fn verify_sign_in_passcode(code: String) -> Result<String, AppError> {
 
 #[server(endpoint = "log-out")]
 pub async fn log_out() -> Result<(), AppError> {
-    use crate::ssr::{audit, session};
+    use crate::ssr::session;
     let visitor = require(Access::ANYONE).await?;
     {
         let settings = visitor.state.settings.clone();
         if let Some(caller) = visitor.caller {
             session::delete_by_hash(&caller.state.db, &caller.session_hash).await?;
-            audit::record(
-                &caller.state.db,
-                caller.state.clock.unix(),
-                audit::AuditEntry {
-                    user_id: Some(caller.user_id),
-                    organization_id: caller.org.as_ref().map(|o| o.organization_id),
-                    action: "sign_out",
-                    subject: format!("user:{}", caller.user_id),
-                    detail: String::new(),
-                    ip: caller.ip.clone(),
-                },
-            )
-            .await?;
+            caller
+                .audit("sign_out", format!("user:{}", caller.user_id))
+                .record(&caller.state.db)
+                .await?;
         }
         session::send_cookie(&settings, session::SESSION_COOKIE, None);
         Ok(())
@@ -108,7 +99,7 @@ pub(crate) mod ssr {
     use crate::ssr::clock::MINUTE;
     use crate::ssr::outbox::Channel;
     use crate::ssr::passcodes::{self, Purpose};
-    use crate::ssr::{audit, crypto, AppState};
+    use crate::ssr::{crypto, AppState};
 
     use crate::ssr::drafts::{CookieFlow, Draft};
 
@@ -205,7 +196,6 @@ pub(crate) mod ssr {
             return Err(AppError::field("password", "Enter your password."));
         }
         let now = state.clock.unix();
-        let ip = visitor.ip.clone();
         let user = repo::login(&mut *state.db.conn().await?, email.as_str()).await?;
         let (user_id, hash, failures, lifetime, locked_until, phone, authenticator) = match user {
             Some(u) => (
@@ -224,35 +214,30 @@ pub(crate) mod ssr {
         let password_ok = crypto::verify_password(password, hash).await?;
         let locked =
             locked_until.is_some_and(|until| until > now) || lifetime >= MAX_LIFETIME_FAILURES;
-        let audit_entry = |action: &'static str, detail: String| audit::AuditEntry {
-            user_id,
-            organization_id: None,
-            action,
-            subject: format!("email:{}", email.as_str()),
-            detail,
-            ip: ip.clone(),
+        let event = |action: &'static str| {
+            visitor
+                .audit(action, format!("email:{}", email.as_str()))
+                .user(user_id)
         };
         let Some(user_id) = user_id.filter(|_| password_ok && !locked) else {
+            let mut tx = state.db.pool.begin().await?;
             if let Some(id) = user_id {
                 let lock = (failures + 1) % MAX_CONSECUTIVE_FAILURES == 0;
                 let lock_until = lock.then_some(now + LOCK_MINUTES * MINUTE);
-                repo::count_failure(&mut *state.db.conn().await?, id, lock_until).await?;
+                repo::count_failure(&mut tx, id, lock_until).await?;
                 if lock {
-                    audit::record(
-                        &state.db,
-                        now,
-                        audit_entry("sign_in.lockout", format!("{LOCK_MINUTES} minutes")),
-                    )
-                    .await?;
+                    event("sign_in.lockout")
+                        .detail(format!("{LOCK_MINUTES} minutes"))
+                        .record_in(&mut tx)
+                        .await?;
                 }
             }
             let reason = if locked { "locked" } else { "bad credentials" };
-            audit::record(
-                &state.db,
-                now,
-                audit_entry("sign_in.failure", reason.into()),
-            )
-            .await?;
+            event("sign_in.failure")
+                .detail(reason)
+                .record_in(&mut tx)
+                .await?;
+            tx.commit().await?;
             return Err(AppError::field("form", SIGN_IN_FAILED));
         };
         let last4 = phone
@@ -272,18 +257,12 @@ pub(crate) mod ssr {
                 },
             )
             .await?;
-        {
-            let mut conn = state.db.conn().await?;
-            repo::clear_failures(&mut conn, user_id).await?;
-            let expires = now + SIGN_IN.minutes * MINUTE;
-            repo::open_challenge(&mut conn, &draft.owner, user_id, now, expires).await?;
-        }
-        audit::record(
-            &state.db,
-            now,
-            audit_entry("sign_in.password", String::new()),
-        )
-        .await?;
+        let mut tx = state.db.pool.begin().await?;
+        repo::clear_failures(&mut tx, user_id).await?;
+        let expires = now + SIGN_IN.minutes * MINUTE;
+        repo::open_challenge(&mut tx, &draft.owner, user_id, now, expires).await?;
+        event("sign_in.password").record_in(&mut tx).await?;
+        tx.commit().await?;
         Ok(step_of(Some(draft)))
     }
 
@@ -368,37 +347,22 @@ pub(crate) mod ssr {
             .await
         };
         if let Err(error) = checked {
-            audit::record(
-                &state.db,
-                now,
-                audit::AuditEntry {
-                    user_id: Some(user_id),
-                    action: "passcode.failure",
-                    subject: format!("email:{email}"),
-                    detail: "sign-in".into(),
-                    ip: visitor.ip.clone(),
-                    ..Default::default()
-                },
-            )
-            .await?;
+            visitor
+                .audit("passcode.failure", format!("email:{email}"))
+                .user(user_id)
+                .detail("sign-in")
+                .record(&state.db)
+                .await?;
             return Err(error);
         }
         repo::close_challenge(&mut *state.db.conn().await?, &draft.owner).await?;
         SIGN_IN.finish(&state, &draft).await?;
         let next = begin_session(&state, user_id).await?;
-        audit::record(
-            &state.db,
-            now,
-            audit::AuditEntry {
-                user_id: Some(user_id),
-                action: "sign_in.success",
-                subject: format!("email:{email}"),
-                detail: String::new(),
-                ip: visitor.ip.clone(),
-                ..Default::default()
-            },
-        )
-        .await?;
+        visitor
+            .audit("sign_in.success", format!("email:{email}"))
+            .user(user_id)
+            .record(&state.db)
+            .await?;
         crate::ssr::follow(&next);
         Ok(next)
     }

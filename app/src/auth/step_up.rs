@@ -30,7 +30,6 @@ pub async fn verify_step_up_passcode(code: String) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::*;
-    use crate::ssr::audit;
     use crate::ssr::guard::Caller;
     use crate::ssr::outbox::Channel;
     use crate::ssr::passcodes::{self, Purpose};
@@ -61,12 +60,9 @@ pub(crate) mod ssr {
     pub async fn verify(User(caller): User, code: String) -> Result<(), AppError> {
         let state = &caller.state;
         let now = state.clock.unix();
-        let who = audit::AuditEntry {
-            user_id: Some(caller.user_id),
-            subject: format!("user:{}", caller.user_id),
-            detail: "step-up".into(),
-            ..Default::default()
-        };
+        let who = caller
+            .audit("passcode.failure", format!("user:{}", caller.user_id))
+            .detail("step-up");
         passcodes::verify_audited(state, Purpose::StepUp, &subject(&caller), &code, who).await?;
         crate::auth::repo::mark_step_up(&mut *state.db.conn().await?, &caller.session_hash, now)
             .await?;

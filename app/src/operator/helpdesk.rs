@@ -5,8 +5,10 @@
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Operator};
-use crate::ui::{field_errors, Checkbox, ErrorSummary, Field, Select, Toasts};
+use crate::ui::{field_errors, query_value, Checkbox, ErrorSummary, Field, Select, Toasts};
 use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,8 +89,11 @@ mod ssr {
         user_id: i64,
     ) -> Result<(), AppError> {
         caller
-            .audit(None, action, format!("user:{user_id}"), String::new())
-            .await
+            .audit(action, format!("user:{user_id}"))
+            .org(None)
+            .record(&caller.state.db)
+            .await?;
+        Ok(())
     }
 
     pub async fn find(Operator(caller): Operator, email: String) -> Result<Caller, AppError> {
@@ -252,12 +257,29 @@ mod ssr {
 #[component]
 pub fn HelpDesk() -> impl IntoView {
     let toasts = expect_context::<Toasts>();
-    let email = RwSignal::new(String::new());
+    // "Find" is a GET form: the caller's address is in the page's address, so the search
+    // works before the browser app has loaded, and the result follows it.
+    let query = use_query_map();
+    let sought = move || query.with(|q| q.get("caller").unwrap_or_default());
+    let email = RwSignal::new(query_value("caller"));
     let passkey = RwSignal::new(String::new());
-    let find = ServerAction::<FindCaller>::new();
     let verify = ServerAction::<VerifyCallerPasskey>::new();
     let reset = ServerAction::<SendPasswordReset>::new();
     let unlock = ServerAction::<UnlockAccount>::new();
+    let found = Resource::new(
+        move || (sought(), unlock.version().get()),
+        |(email, _)| async move {
+            if email.is_empty() {
+                None
+            } else {
+                Some(find_caller(email).await)
+            }
+        },
+    );
+    Effect::new(move |_| {
+        sought();
+        verify.clear();
+    });
     Effect::new(move |_| {
         if let Some(Ok(())) = reset.value().get() {
             toasts.push("A password reset link was emailed to the user.");
@@ -266,26 +288,21 @@ pub fn HelpDesk() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(())) = unlock.value().get() {
             toasts.push("The account was unlocked.");
-            find.dispatch(FindCaller {
-                email: email.get_untracked(),
-            });
         }
     });
-    let find_error = move || find.value().get().and_then(Result::err);
+    let find_error = move || found.get().flatten().and_then(Result::err);
     let find_field = field_errors(find_error);
     view! {
         <section aria-labelledby="help-desk">
             <h2 id="help-desk">"Help Desk"</h2>
-            <form novalidate on:submit=move |ev| {
-                ev.prevent_default();
-                verify.clear();
-                find.dispatch(FindCaller { email: email.get_untracked() });
-            }>
-                <Field label="Caller's Email Address" value=email input_type="email" error=find_field("email") />
+            // Inside the transition: the field's error comes with the result.
+            <Transition>
+            <Form method="GET" action="" attr:novalidate=true>
+                <Field label="Caller's Email Address" value=email name="caller" input_type="email" error=find_field("email") />
                 <button type="submit" class="button">"Find"</button>
-            </form>
+            </Form>
             <ErrorSummary error=Signal::derive(find_error) beside_fields=true />
-            {move || find.value().get().and_then(Result::ok).map(|c| {
+            {move || found.get().flatten().and_then(Result::ok).map(|c| {
                 let id = c.id;
                 view! {
                     <dl class="facts">
@@ -314,6 +331,7 @@ pub fn HelpDesk() -> impl IntoView {
                     <ErrorSummary error=Signal::derive(move || reset.value().get().and_then(Result::err).or_else(|| unlock.value().get().and_then(Result::err))) />
                 }
             })}
+            </Transition>
         </section>
     }
 }

@@ -104,23 +104,19 @@ mod ssr {
     ) -> Result<(), AppError> {
         let state = &caller.state;
         let now = state.clock.unix();
-        if !crate::operator::repo::record_agreement(
-            &mut *state.db.conn().await?,
-            now,
-            organization_id,
-        )
-        .await?
-        {
+        let mut tx = state.db.pool.begin().await?;
+        if !crate::operator::repo::record_agreement(&mut tx, now, organization_id).await? {
             return Err(AppError::NotFound);
         }
         caller
             .audit(
-                Some(organization_id),
                 "organization.access_agreement",
                 format!("organization:{organization_id}"),
-                String::new(),
             )
+            .org(organization_id)
+            .record_in(&mut tx)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -142,6 +138,18 @@ mod ssr {
         if !changed {
             return Err(AppError::NotFound);
         }
+        caller
+            .audit(
+                if suspend {
+                    "organization.revoke_access"
+                } else {
+                    "organization.reinstate"
+                },
+                format!("organization:{organization_id}"),
+            )
+            .org(organization_id)
+            .record_in(&mut tx)
+            .await?;
         tx.commit().await?;
         if !suspend {
             notify_admins(
@@ -153,18 +161,6 @@ mod ssr {
             )
             .await?;
         }
-        caller
-            .audit(
-                Some(organization_id),
-                if suspend {
-                    "organization.revoke_access"
-                } else {
-                    "organization.reinstate"
-                },
-                format!("organization:{organization_id}"),
-                String::new(),
-            )
-            .await?;
         Ok(())
     }
 

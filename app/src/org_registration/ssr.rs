@@ -13,7 +13,7 @@ use crate::ssr::outbox::Channel;
 use crate::ssr::passcodes::{self, Purpose};
 use crate::ssr::repo::grants;
 use crate::ssr::repo::users;
-use crate::ssr::{audit, crypto, password_links, request_ip, AppState};
+use crate::ssr::{audit, crypto, password_links, AppState};
 use serde::{Deserialize, Serialize};
 
 /// A registration under way, kept a day after its last step.
@@ -140,18 +140,10 @@ pub(crate) async fn usable_token(state: &AppState, token: &str) -> Result<(i64, 
     .await?;
     let program = &state.settings.program_name;
     let Some(row) = row else {
-        audit::record(
-            &state.db,
-            now,
-            audit::AuditEntry {
-                action: "token.failure",
-                subject: "token:unknown".into(),
-                detail: "unknown token".into(),
-                ip: request_ip(),
-                ..Default::default()
-            },
-        )
-        .await?;
+        audit::event(state, "token.failure", "token:unknown")
+            .detail("unknown token")
+            .record(&state.db)
+            .await?;
         return Err(AppError::field(
             "token",
             "This Secure Token ID is not valid. Check your letter and try again.",
@@ -276,39 +268,32 @@ pub(crate) async fn match_organization(
     zip: &Zip,
 ) -> Result<(), AppError> {
     let now = state.clock.unix();
-    let mut conn = state.db.conn().await?;
-    let (org_tax_id, pay_to_zip) = repo::identity(&mut conn, organization_id).await?;
+    // The count, the lock and their audit rows: all or nothing.
+    let mut tx = state.db.pool.begin().await?;
+    let (org_tax_id, pay_to_zip) = repo::identity(&mut tx, organization_id).await?;
     let tax_matches = org_tax_id == tax_id.as_str();
     let zip_matches = Zip::parse(&pay_to_zip).is_ok_and(|z| z.zip5() == zip.zip5());
     if tax_matches && zip_matches {
         return Ok(());
     }
-    let tries = repo::count_mismatch(&mut conn, token_id).await?;
-    let entry = |action: &'static str, detail: String| audit::AuditEntry {
-        organization_id: Some(organization_id),
-        action,
-        subject: format!("token:{token_id}"),
-        detail,
-        ip: request_ip(),
-        ..Default::default()
+    let tries = repo::count_mismatch(&mut tx, token_id).await?;
+    let event = |action: &'static str| {
+        audit::event(state, action, format!("token:{token_id}")).org(organization_id)
     };
-    audit::record(
-        &state.db,
-        now,
-        entry(
-            "token.failure",
-            "EIN/SSN or pay-to ZIP did not match".into(),
-        ),
-    )
-    .await?;
-    if tries >= MAX_FAILED_TRIES {
-        repo::lock_token(&mut conn, token_id, now + TOKEN_LOCK_MINUTES * MINUTE).await?;
-        audit::record(
-            &state.db,
-            now,
-            entry("token.lockout", format!("{TOKEN_LOCK_MINUTES} minutes")),
-        )
+    event("token.failure")
+        .detail("EIN/SSN or pay-to ZIP did not match")
+        .record_in(&mut tx)
         .await?;
+    let locked = tries >= MAX_FAILED_TRIES;
+    if locked {
+        repo::lock_token(&mut tx, token_id, now + TOKEN_LOCK_MINUTES * MINUTE).await?;
+        event("token.lockout")
+            .detail(format!("{TOKEN_LOCK_MINUTES} minutes"))
+            .record_in(&mut tx)
+            .await?;
+    }
+    tx.commit().await?;
+    if locked {
         return Err(AppError::Conflict(
             "Too many tries. This Secure Token ID is locked for one hour.".into(),
         ));
@@ -407,12 +392,13 @@ pub async fn choose_again(visitor: Visitor) -> Result<Step, AppError> {
 pub async fn verify_passcode(visitor: Visitor, code: String) -> Result<Step, AppError> {
     let state = visitor.state.clone();
     let mut draft = require_draft(&state, &["passcode"]).await?;
-    let who = audit::AuditEntry {
-        organization_id: Some(draft.data.organization_id),
-        subject: format!("registration:{}", draft.data.token_id),
-        detail: "registration".into(),
-        ..Default::default()
-    };
+    let who = visitor
+        .audit(
+            "passcode.failure",
+            format!("registration:{}", draft.data.token_id),
+        )
+        .org(draft.data.organization_id)
+        .detail("registration");
     passcodes::verify_audited(&state, Purpose::Registration, &subject(&draft), &code, who).await?;
     draft.step = "conditions".into();
     REGISTRATION.save(&state, &draft).await?;
@@ -464,6 +450,18 @@ pub async fn accept_conditions(
     )
     .await?;
     repo::make_default(&mut tx, user_id).await?;
+    for (action, detail) in [
+        ("token.use", "registration"),
+        ("registration.complete", "Org Admin"),
+    ] {
+        visitor
+            .audit(action, format!("organization:{organization_id}"))
+            .user(user_id)
+            .org(organization_id)
+            .detail(detail)
+            .record_in(&mut tx)
+            .await?;
+    }
     tx.commit().await?;
     // The draft stays on "Registration Complete" (a reload shows it again) until the password
     // is set, it expires, or the visitor starts another registration.
@@ -477,24 +475,6 @@ pub async fn accept_conditions(
         password_links::LinkPurpose::Registration,
     )
     .await?;
-    for (action, detail) in [
-        ("token.use", "registration"),
-        ("registration.complete", "Org Admin"),
-    ] {
-        audit::record(
-            &state.db,
-            now,
-            audit::AuditEntry {
-                user_id: Some(user_id),
-                organization_id: Some(organization_id),
-                action,
-                subject: format!("organization:{organization_id}"),
-                detail: detail.into(),
-                ip: visitor.ip.clone(),
-            },
-        )
-        .await?;
-    }
     Ok(Step::Complete {
         email,
         minutes: state.settings.registration_link_minutes,

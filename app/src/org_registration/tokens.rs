@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::ssr::clock::DAY;
 use crate::ssr::db::Db;
 use crate::ssr::outbox::{self, Channel, NewMessage};
-use crate::ssr::{audit, crypto, documents};
+use crate::ssr::{audit, crypto, documents, messages};
 
 pub const TOKEN_VALID_DAYS: i64 = 30;
 /// Wrong EIN/SSN or ZIP entries before the token is locked for [`TOKEN_LOCK_MINUTES`].
@@ -62,29 +62,16 @@ pub async fn issue(
         "{}, {}, {} {}",
         org.address_line1, org.city, org.state, org.pay_to_zip
     );
-    let paragraphs = vec![
-        name.clone(),
-        address.clone(),
-        format!("Welcome to the {program_name} Provider Portal. Your organization's Secure Token ID is:"),
-        token.clone(),
-        format!(
-            "To register, go to the {program_name} Provider Portal, choose \"Join {program_name} Provider Portal\", \
-             then \"Enrolled provider organization\", and enter this Secure Token ID. You will also need your \
-             organization's EIN or SSN and pay-to ZIP code."
-        ),
-        format!("This token can be used once and expires on {expiry_date}. Keep this letter in a safe place."),
-    ];
-    let pdf = documents::letter_pdf(
-        &format!("{program_name} Provider Portal: Your Secure Token ID"),
-        &paragraphs,
-    );
+    let paragraphs = messages::token_letter(program_name, &name, &address, &token, &expiry_date);
+    let (title, subject) = messages::token_letter_title(program_name);
+    let pdf = documents::letter_pdf(&title, &paragraphs);
     outbox::enqueue(
         db,
         now,
         NewMessage {
             channel: Channel::Postal,
             to: format!("{name}, {address}"),
-            subject: format!("{program_name} Provider Portal Secure Token ID"),
+            subject,
             body: paragraphs.join("\n\n"),
             links: Vec::new(),
             codes: vec![token.clone()],
@@ -92,18 +79,17 @@ pub async fn issue(
         },
     )
     .await?;
-    audit::record(
-        db,
+    // Issued by an operator's request or the `issue-token` command: no request to take a
+    // client address from.
+    audit::Event::new(
         now,
-        audit::AuditEntry {
-            user_id: issued_by,
-            organization_id: Some(organization_id),
-            action: "token.issue",
-            subject: format!("organization:{organization_id}"),
-            detail: format!("expires {expiry_date}"),
-            ip: None,
-        },
+        "token.issue",
+        format!("organization:{organization_id}"),
     )
+    .user(issued_by)
+    .org(organization_id)
+    .detail(format!("expires {expiry_date}"))
+    .record(db)
     .await?;
     Ok(IssuedToken {
         token,

@@ -29,7 +29,6 @@ mod ssr {
     use crate::domain::{Email, TaxId, Zip};
     use crate::error::Checker;
     use crate::org_registration::ssr::{match_organization, register_organization, usable_token};
-    use crate::ssr::audit;
 
     pub async fn add(User(caller): User, form: NewOrganization) -> Result<(), AppError> {
         let state = caller.state.clone();
@@ -59,22 +58,15 @@ mod ssr {
             contact.as_str(),
         )
         .await?;
-        tx.commit().await?;
         for action in ["token.use", "organization.add"] {
-            audit::record(
-                &state.db,
-                now,
-                audit::AuditEntry {
-                    user_id: Some(caller.user_id),
-                    organization_id: Some(organization_id),
-                    action,
-                    subject: format!("organization:{organization_id}"),
-                    detail: "Org Admin".into(),
-                    ip: caller.ip.clone(),
-                },
-            )
-            .await?;
+            caller
+                .audit(action, format!("organization:{organization_id}"))
+                .org(organization_id)
+                .detail("Org Admin")
+                .record_in(&mut tx)
+                .await?;
         }
+        tx.commit().await?;
         // The user goes on working in the organization just added.
         crate::auth::session_info_ssr::replace_session(&caller, Some(organization_id)).await
     }

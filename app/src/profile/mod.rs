@@ -115,26 +115,18 @@ mod ssr {
     use super::repo;
     use super::*;
     use crate::domain::Phone;
+    use crate::ssr::crypto;
     use crate::ssr::guard::Caller;
     use crate::ssr::outbox::Channel;
     use crate::ssr::passcodes::{self, Purpose};
     use crate::ssr::repo::users;
-    use crate::ssr::{audit, crypto};
 
     async fn record(caller: &Caller, action: &'static str, detail: &str) -> Result<(), AppError> {
-        audit::record(
-            &caller.state.db,
-            caller.state.clock.unix(),
-            audit::AuditEntry {
-                user_id: Some(caller.user_id),
-                organization_id: caller.org.as_ref().map(|o| o.organization_id),
-                action,
-                subject: format!("user:{}", caller.user_id),
-                detail: detail.into(),
-                ip: caller.ip.clone(),
-            },
-        )
-        .await?;
+        caller
+            .audit(action, format!("user:{}", caller.user_id))
+            .detail(detail)
+            .record(&caller.state.db)
+            .await?;
         Ok(())
     }
 

@@ -73,28 +73,13 @@ impl Caller {
         }
     }
 
-    /// Records something the caller did in the audit log.
-    pub async fn audit(
-        &self,
-        organization_id: Option<i64>,
-        action: &'static str,
-        subject: String,
-        detail: String,
-    ) -> Result<(), AppError> {
-        super::audit::record(
-            &self.state.db,
-            self.state.clock.unix(),
-            super::audit::AuditEntry {
-                user_id: Some(self.user_id),
-                organization_id,
-                action,
-                subject,
-                detail,
-                ip: self.ip.clone(),
-            },
-        )
-        .await?;
-        Ok(())
+    /// Something the caller did, for the audit log: in their current organization unless
+    /// `.org(…)` says otherwise.
+    pub fn audit(&self, action: &'static str, subject: impl Into<String>) -> super::audit::Event {
+        super::audit::Event::new(self.state.clock.unix(), action, subject)
+            .user(self.user_id)
+            .org(self.org.as_ref().map(|o| o.organization_id))
+            .ip(self.ip.clone())
     }
 }
 
@@ -108,6 +93,16 @@ pub struct Visitor {
     pub state: AppState,
     pub ip: Option<String>,
     pub caller: Option<Caller>,
+}
+
+impl Visitor {
+    /// Something that happened in a visitor's request (often before sign-in), for the audit
+    /// log: the signed-in user if there is one, `.user(…)` for the account it concerns.
+    pub fn audit(&self, action: &'static str, subject: impl Into<String>) -> super::audit::Event {
+        super::audit::Event::new(self.state.clock.unix(), action, subject)
+            .user(self.caller.as_ref().map(|c| c.user_id))
+            .ip(self.ip.clone())
+    }
 }
 
 /// A signed-in user.

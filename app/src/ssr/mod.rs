@@ -10,6 +10,7 @@ pub mod documents;
 pub mod drafts;
 pub mod files;
 pub mod guard;
+pub mod messages;
 pub mod outbox;
 pub mod passcodes;
 pub mod password_links;

@@ -99,9 +99,7 @@ pub async fn email(
     db: &Db,
     now: i64,
     to: &str,
-    subject: String,
-    body: String,
-    links: Vec<String>,
+    message: super::messages::Message,
 ) -> Result<i64, sqlx::Error> {
     enqueue(
         db,
@@ -109,9 +107,9 @@ pub async fn email(
         NewMessage {
             channel: Channel::Email,
             to: to.to_string(),
-            subject,
-            body,
-            links,
+            subject: message.subject,
+            body: message.body,
+            links: message.links,
             codes: Vec::new(),
             attachment: None,
         },

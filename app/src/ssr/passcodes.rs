@@ -6,7 +6,7 @@ use super::clock::MINUTE;
 use super::db::Db;
 use super::outbox::{self, Channel, NewMessage};
 use super::repo::passcodes;
-use super::{audit, request_ip, AppState};
+use super::{audit, AppState};
 use crate::error::AppError;
 use hmac::{Hmac, Mac};
 use rand::Rng;
@@ -129,20 +129,16 @@ pub async fn send(
         expires_at: now + purpose.valid_minutes() * MINUTE,
     };
     passcodes::insert(db, now, passcode).await?;
-    let text = format!(
-        "Your {program} Provider Portal one-time passcode is {prefix}-{code}. It expires in {} minutes. \
-         If you did not ask for it, call the Provider Contact Center.",
-        purpose.valid_minutes()
-    );
+    let message = super::messages::passcode(program, &prefix, &code, purpose.valid_minutes());
     outbox::enqueue(
         db,
         now,
         NewMessage {
             channel,
             to: destination.to_string(),
-            subject: format!("{program} Provider Portal one-time passcode"),
-            body: text,
-            links: Vec::new(),
+            subject: message.subject,
+            body: message.body,
+            links: message.links,
             codes: vec![code],
             attachment: None,
         },
@@ -233,13 +229,14 @@ pub async fn verify(
     Ok(())
 }
 
-/// [`verify`], recording a refused passcode in the audit log as `passcode.failure`.
+/// [`verify`], recording a refused passcode in the audit log: `failure`, a `passcode.failure`
+/// event naming whose passcode it was.
 pub async fn verify_audited(
     state: &AppState,
     purpose: Purpose,
     subject: &str,
     typed: &str,
-    who: audit::AuditEntry,
+    failure: audit::Event,
 ) -> Result<(), AppError> {
     let now = state.clock.unix();
     let result = verify(
@@ -252,16 +249,7 @@ pub async fn verify_audited(
     )
     .await;
     if result.is_err() {
-        audit::record(
-            &state.db,
-            now,
-            audit::AuditEntry {
-                action: "passcode.failure",
-                ip: request_ip(),
-                ..who
-            },
-        )
-        .await?;
+        failure.record(&state.db).await?;
     }
     result
 }

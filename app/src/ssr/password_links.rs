@@ -2,7 +2,7 @@
 //! followed by a one-time passcode before the password can be set.
 
 use super::clock::{DAY, MINUTE};
-use super::outbox::{self, Channel, NewMessage};
+use super::outbox;
 use super::repo::links;
 use super::{crypto, AppState};
 use crate::error::AppError;
@@ -95,37 +95,13 @@ pub async fn send(
     };
     let url = state.settings.link(&format!("/{page}?t={secret}"));
     let minutes = valid / MINUTE;
-    let (subject, body) = match purpose {
-        LinkPurpose::Reset => (
-            format!("Reset your {program} Provider Portal password"),
-            format!(
-                "We received a request to reset your password. Select \"Set your new password\" within {minutes} minutes: {url}\n\n\
-                 If you did not ask for this, you can ignore this email; your password has not changed."
-            ),
-        ),
-        LinkPurpose::Registration | LinkPurpose::Invitation => (
-            format!("Set your new password for the {program} Provider Portal"),
-            format!(
-                "Your {program} Provider Portal account is ready. Select \"Set your new password\" to create your password: {url}\n\n\
-                 The link works once and expires in {}. If it expires, use \"Forgot Password?\" on the Log In page.",
-                if minutes >= 24 * 60 { format!("{} days", minutes / (24 * 60)) } else { format!("{minutes} minutes") }
-            ),
-        ),
+    let message = match purpose {
+        LinkPurpose::Reset => super::messages::password_reset(program, url, minutes),
+        LinkPurpose::Registration | LinkPurpose::Invitation => {
+            super::messages::new_account(program, url, minutes)
+        }
     };
-    outbox::enqueue(
-        &state.db,
-        now,
-        NewMessage {
-            channel: Channel::Email,
-            to: email.to_string(),
-            subject,
-            body,
-            links: vec![url],
-            codes: Vec::new(),
-            attachment: None,
-        },
-    )
-    .await?;
+    outbox::email(&state.db, now, email, message).await?;
     Ok(())
 }
 

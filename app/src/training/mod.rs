@@ -92,21 +92,14 @@ mod ssr {
         let admin = caller.is_org_admin();
         let role = if admin { "admin" } else { "staff" };
         let now = caller.state.clock.unix();
-        super::repo::complete(
-            &mut *caller.state.db.conn().await?,
-            now,
-            caller.user_id,
-            role,
-        )
-        .await?;
+        let mut tx = caller.state.db.pool.begin().await?;
+        super::repo::complete(&mut tx, now, caller.user_id, role).await?;
         caller
-            .audit(
-                caller.org.as_ref().map(|o| o.organization_id),
-                "training.complete",
-                format!("user:{}", caller.user_id),
-                role.into(),
-            )
+            .audit("training.complete", format!("user:{}", caller.user_id))
+            .detail(role)
+            .record_in(&mut tx)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 }

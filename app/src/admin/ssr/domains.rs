@@ -57,8 +57,10 @@ pub async fn remove_domain(Admin { caller, org }: Admin, domain: String) -> Resu
         )));
     }
     // Removed twice at once: the second finds it gone, as if it had looked a moment later.
+    drop(conn);
+    let mut tx = state.db.pool.begin().await?;
     repo::remove_domain(
-        &mut conn,
+        &mut tx,
         state.clock.unix(),
         org.organization_id,
         &domain,
@@ -79,14 +81,11 @@ pub async fn remove_domain(Admin { caller, org }: Admin, domain: String) -> Resu
             other => other,
         }
     })?;
-    drop(conn);
     caller
-        .audit(
-            Some(org.organization_id),
-            "domain.remove",
-            format!("domain:{domain}"),
-            String::new(),
-        )
+        .audit("domain.remove", format!("domain:{domain}"))
+        .org(org.organization_id)
+        .record_in(&mut tx)
         .await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::ssr::db::on_unique;
 use crate::ssr::guard::{Admin, Visitor};
 use crate::ssr::repo::users;
-use crate::ssr::{crypto, outbox, session};
+use crate::ssr::{crypto, messages, outbox, session};
 
 /// An email change waits 24 hours for the new address to confirm it.
 pub const EMAIL_CHANGE_HOURS: i64 = 24;
@@ -63,28 +63,20 @@ pub async fn change_email(
         &state.db,
         now,
         email.as_str(),
-        format!("Confirm your new {program} Provider Portal email address"),
-        format!(
-            "{} of {} changed the email address (username) of your {program} Provider Portal account to this address. \
-             Select \"Confirm Email Address\" within {EMAIL_CHANGE_HOURS} hours to use it: {url}\n\nIf you did not expect this, ignore this email; nothing changes.",
-            caller.full_name(),
-            org.name
+        messages::confirm_new_email(
+            program,
+            &caller.full_name(),
+            &org.name,
+            url,
+            EMAIL_CHANGE_HOURS,
         ),
-        vec![url],
     )
     .await?;
     outbox::email(
         &state.db,
         now,
         &m.email,
-        format!("Your {program} Provider Portal email address is being changed"),
-        format!(
-            "{} of {} asked to change the email address (username) of your {program} Provider Portal account to {email}. \
-             It changes only once that address confirms it. If you did not expect this, call the Provider Contact Center.",
-            caller.full_name(),
-            org.name
-        ),
-        Vec::new(),
+        messages::email_change_requested(program, &caller.full_name(), &org.name, email.as_str()),
     )
     .await?;
     record_change(
@@ -146,11 +138,7 @@ pub async fn confirm_email(visitor: Visitor, t: String) -> Result<String, AppErr
         &state.db,
         now,
         &old_email,
-        format!("Your {program} Provider Portal email address changed"),
-        format!(
-            "The email address (username) of your {program} Provider Portal account is now {new_email}. If you did not expect this, call the Provider Contact Center."
-        ),
-        Vec::new(),
+        messages::email_changed(program, &new_email),
     )
     .await?;
     record_change(

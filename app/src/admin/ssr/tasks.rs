@@ -9,7 +9,7 @@ use crate::ssr::db::on_unique;
 use crate::ssr::guard::Admin;
 use crate::ssr::password_links::{self, LinkPurpose};
 use crate::ssr::repo::grants;
-use crate::ssr::{outbox, AppState};
+use crate::ssr::{messages, outbox, AppState};
 
 fn task_row(state: &AppState, t: &repo::Task) -> TaskRow {
     TaskRow {
@@ -73,37 +73,23 @@ pub async fn decide(
             return Err(AppError::field("reason", "Use at most 500 characters."));
         }
         // Decided once: another administrator may have been quicker.
-        if !repo::decline(
-            &mut *state.db.conn().await?,
-            now,
-            id,
-            caller.user_id,
-            reason,
-        )
-        .await?
-        {
+        let mut tx = state.db.pool.begin().await?;
+        if !repo::decline(&mut tx, now, id, caller.user_id, reason).await? {
             return Err(AppError::NotFound);
         }
+        caller
+            .audit("access_request.decline", format!("access_request:{id}"))
+            .org(organization_id)
+            .record_in(&mut tx)
+            .await?;
+        tx.commit().await?;
         outbox::email(
             &state.db,
             now,
             &t.email,
-            format!("Your {program} Provider Portal access request"),
-            format!(
-                "Your request for access to {} on the {program} Provider Portal was declined. Reason: {reason}",
-                t.office
-            ),
-            Vec::new(),
+            messages::request_declined(&program, &t.office, reason),
         )
         .await?;
-        caller
-            .audit(
-                Some(organization_id),
-                "access_request.decline",
-                format!("access_request:{id}"),
-                String::new(),
-            )
-            .await?;
         return Ok(());
     }
     if t.access_agreement_at.is_none() {
@@ -181,12 +167,7 @@ pub async fn decide(
             &state.db,
             now,
             &t.email,
-            format!("Your {program} Provider Portal access request"),
-            format!(
-                "Your request for access to {} was accepted. Log in and choose it under \"Add or Switch Organization\".",
-                t.office
-            ),
-            Vec::new(),
+            messages::request_accepted(&program, &t.office),
         )
         .await?;
     }

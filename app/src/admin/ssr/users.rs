@@ -9,10 +9,10 @@ use crate::error::{AppError, Checker};
 use crate::ssr::clock::DAY;
 use crate::ssr::db::on_unique;
 use crate::ssr::guard::Admin;
-use crate::ssr::outbox;
 use crate::ssr::password_links::{self, LinkPurpose};
 use crate::ssr::repo::{changes, memberships, users};
 use crate::ssr::AppState;
+use crate::ssr::{messages, outbox};
 
 pub async fn list_users(admin: Admin, search: String) -> Result<Vec<UserRow>, AppError> {
     let rows = repo::users(
@@ -108,13 +108,12 @@ pub async fn add_user(Admin { caller, org }: Admin, form: NewUser) -> Result<i64
             &state.db,
             now,
             email.as_str(),
-            format!("You were added to {} on the {program} Provider Portal", org.name),
-            format!(
-                "{} added you to {} on the {program} Provider Portal. Sign in and choose it under \"Add or Switch Organization\".",
-                caller.full_name(),
-                org.name
+            messages::added_to_office(
+                program,
+                &caller.full_name(),
+                &org.name,
+                state.settings.link("/login"),
             ),
-            vec![state.settings.link("/login")],
         )
         .await?;
     }
@@ -190,12 +189,9 @@ pub async fn user_detail(
     let npis = repo::npis(&mut conn, org.organization_id).await?;
     drop(conn);
     caller
-        .audit(
-            Some(org.organization_id),
-            "user.view",
-            format!("user:{user_id}"),
-            String::new(),
-        )
+        .audit("user.view", format!("user:{user_id}"))
+        .org(org.organization_id)
+        .record(&caller.state.db)
         .await?;
     Ok(UserDetail {
         id: user_id,

@@ -117,23 +117,26 @@ pub async fn confirm(Admin { caller, org }: Admin) -> Result<String, AppError> {
         )));
     }
     let now = app.clock.unix();
+    drop(conn);
+    let mut tx = app.db.pool.begin().await?;
     let message = if summary.lapsed {
-        repo::submit_verification(&mut conn, now, org.organization_id).await?;
+        repo::submit_verification(&mut tx, now, org.organization_id).await?;
         "Your users are verified. Access returns for everyone when the plan reinstates your office."
             .to_string()
     } else {
-        repo::complete_verification(&mut conn, now, org.organization_id).await?;
+        repo::complete_verification(&mut tx, now, org.organization_id).await?;
         format!("Your users are verified. Days Left To Verify: {VERIFY_EVERY_DAYS}.")
     };
-    drop(conn);
     caller
         .audit(
-            Some(org.organization_id),
             "organization.verify_users",
             format!("organization:{}", org.organization_id),
-            format!("{} users", users.len()),
         )
+        .org(org.organization_id)
+        .detail(format!("{} users", users.len()))
+        .record_in(&mut tx)
         .await?;
+    tx.commit().await?;
     Ok(message)
 }
 

@@ -1,7 +1,7 @@
 //! A user's change history in an organization ("Change History" on the user's page), each
 //! entry written with its audit row.
 
-use super::audit::{self, AuditEntry};
+use super::audit::Event;
 use super::Conn;
 
 /// One change to a user, as it is recorded.
@@ -32,19 +32,13 @@ pub async fn record(conn: &mut Conn, now: i64, change: Change<'_>) -> Result<(),
     .bind(change.reason)
     .execute(&mut *conn)
     .await?;
-    audit::record_in(
-        conn,
-        now,
-        AuditEntry {
-            user_id: change.changed_by,
-            organization_id: Some(change.organization_id),
-            action: change.action,
-            subject: format!("user:{}", change.user_id),
-            detail: change.after.chars().take(500).collect(),
-            ip: change.ip,
-        },
-    )
-    .await
+    Event::new(now, change.action, format!("user:{}", change.user_id))
+        .user(change.changed_by)
+        .org(change.organization_id)
+        .detail(change.after.chars().take(500).collect::<String>())
+        .ip(change.ip)
+        .record_in(conn)
+        .await
 }
 
 /// An entry of the history, newest first, with who made it (none: the portal itself).
