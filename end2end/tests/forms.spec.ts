@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { DEMO_PASSWORD, typePasscode, waitForMessage } from './helpers';
+import { DEMO_PASSWORD, requestAccess, typePasscode, waitForMessage } from './helpers';
 
 // Runs twice: with the browser app, and with JavaScript off (project "no-script"), as on a
 // slow office PC before the app has loaded. Nothing here waits for the app: every form must
@@ -106,4 +106,21 @@ test('search forms: the help desk finds a caller by email address', async ({ pag
   await page.getByRole('button', { name: 'Find' }).click();
   await expect(page.getByText('Peter Alvarez')).toBeVisible();
   await expect(page).toHaveURL(/caller=processor%40sunrise\.example/);
+});
+
+test('Register as a New User, with the provider search, to "Thank You"', async ({ page }, info) => {
+  await page.goto('/register');
+  await requestAccess(page, 'Rosa', 'Rivera', `rosa.${info.project.name}@example.org`);
+});
+
+test('search forms: My Collections finds a provider to ask for', async ({ page }) => {
+  await signIn(page, 'admin@sunrise.example');
+  await page.goto('/profile');
+  await page.getByRole('button', { name: 'Add New Provider' }).click();
+  await page.getByRole('tab', { name: 'Group/Facility Search' }).click();
+  const panel = page.getByRole('tabpanel', { name: 'Group/Facility Search' });
+  await panel.getByRole('textbox', { name: 'Tax Identification Number' }).fill('94-2345678');
+  await panel.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByRole('radio', { name: /^Harbor Pediatrics, NPI \d{10}$/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Send Request' })).toBeVisible();
 });

@@ -94,3 +94,48 @@ export async function completeTraining(page: Page) {
   await page.getByRole('checkbox', { name: 'I have completed the training' }).check();
   await complete.click();
 }
+
+/**
+ * "Register as a New User", from its first form to "Thank You", for Harbor Pediatrics. Works
+ * with and without the browser app; `appRunning` also checks what only the app does ("Accept"
+ * waits until the terms are read).
+ */
+export async function requestAccess(page: Page, first: string, last: string, email: string, appRunning = false) {
+  await expect(page.getByRole('heading', { level: 1, name: 'Request Access' })).toBeVisible();
+  await page.getByRole('textbox', { name: 'First Name' }).fill(first);
+  await page.getByRole('textbox', { name: 'Last Name' }).fill(last);
+  await page.getByRole('textbox', { name: 'Provider Address' }).fill('200 Harbor Blvd, West Sacramento, CA 95691');
+  await page.getByRole('textbox', { name: 'Mobile Number' }).fill('(916) 555-4200');
+  await page.getByRole('textbox', { name: 'Email Address' }).fill(email);
+  await page.getByRole('combobox', { name: 'Position' }).selectOption({ label: 'Nurse' });
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Verify Your Identity' })).toBeVisible();
+  const code = await waitForMessage(page.request, (m) => m.to === email && m.codes.length > 0);
+  await page.getByRole('textbox', { name: 'Passcode' }).fill(code.codes[0]);
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Terms and Conditions' })).toBeVisible();
+  const accept = page.getByRole('button', { name: 'Accept' });
+  if (appRunning) {
+    await expect(accept).toBeDisabled();
+  }
+  // Read to the end by keyboard.
+  await page.getByRole('region', { name: 'Terms and Conditions text' }).focus();
+  await page.keyboard.press('End');
+  await expect(accept).toBeEnabled();
+  await accept.click();
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Find Your Provider' })).toBeVisible();
+  // With the browser app the tab shows its panel; without it every panel shows.
+  await page.getByRole('tab', { name: 'Group/Facility Search' }).click();
+  const panel = page.getByRole('tabpanel', { name: 'Group/Facility Search' });
+  await panel.getByRole('textbox', { name: 'Tax Identification Number' }).fill('94-2345678');
+  await panel.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('radio', { name: /^Harbor Pediatrics, NPI \d{10}$/ }).check();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Review Your Request' })).toBeVisible();
+  await expect(page.getByText(`${first} ${last}`)).toBeVisible();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Thank You' })).toBeVisible();
+}

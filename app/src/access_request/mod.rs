@@ -13,10 +13,11 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access};
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-pub use request::{ProviderSearch, RegisterPage};
+pub use request::{
+    provider_search, ProviderChoices, ProviderResults, ProviderSearch, RegisterPage,
+};
 
 /// "Request Access".
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -27,6 +28,8 @@ pub struct RequestForm {
     pub mobile: String,
     pub email: String,
     pub position: String,
+    /// Posted only when the position is "Other" (the browser app hides the field otherwise).
+    #[serde(default)]
     pub position_other: String,
 }
 
@@ -57,7 +60,7 @@ pub async fn access_request_step() -> Result<RequestStep, AppError> {
     ssr::current_step(visitor).await
 }
 
-#[server(endpoint = "access/start", input = Json)]
+#[server(endpoint = "access/start")]
 pub async fn start_access_request(form: RequestForm) -> Result<RequestStep, AppError> {
     let visitor = require(Access::ANYONE).await?;
     ssr::start(visitor, form).await

@@ -3,10 +3,12 @@
 use super::*;
 use crate::domain::permissions::POSITIONS;
 use crate::ui::{
-    action_error, field_errors, hydrated, ErrorSummary, Field, FlowSteps, Select, TabPanel, Tabs,
-    WizardFlow,
+    action_error, field_errors, hydrated, query_value, ErrorSummary, Field, FlowSteps, Select,
+    TabPanel, Tabs, WizardFlow,
 };
 use leptos::html;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
 
 const STEPS: &[&str] = &[
     "Request Access",
@@ -67,17 +69,19 @@ pub fn RegisterPage() -> impl IntoView {
                     }
                     RequestStep::Terms => view! { <Terms terms /> }.into_any(),
                     RequestStep::Provider => {
+                        let found = provider_search();
                         let chosen = RwSignal::new(None::<i64>);
+                        let ready = hydrated();
                         view! {
                             <h1>"Find Your Provider"</h1>
                             <p>"Find the provider you work for or with, select it, and choose “Next”."</p>
-                            <ProviderSearch chosen />
-                            <ErrorSummary error=action_error(choose) beside_fields=true />
-                            <button class="button primary" disabled=move || chosen.get().is_none() || choose.pending().get() on:click=move |_| {
-                                if let Some(provider_id) = chosen.get_untracked() {
-                                    choose.dispatch(ChooseProvider { provider_id });
-                                }
-                            }>"Next"</button>
+                            <ProviderSearch found />
+                            <ActionForm action=choose>
+                                <ProviderChoices found chosen />
+                                <ErrorSummary error=action_error(choose) beside_fields=true />
+                                <button type="submit" class="button primary"
+                                    disabled=move || ready.get() && chosen.get().is_none() || choose.pending().get()>"Next"</button>
+                            </ActionForm>
                         }.into_any()
                     }
                     RequestStep::Review { summary: facts } => {
@@ -116,37 +120,27 @@ fn RequestForm(start: ServerAction<StartAccessRequest>) -> impl IntoView {
     let other = RwSignal::new(String::new());
     let error = action_error(start);
     let field_error = field_errors(move || error.get());
+    let ready = hydrated();
     let mut positions = vec![(String::new(), "Choose your position".to_string())];
     positions.extend(POSITIONS.iter().map(|p| (p.to_string(), p.to_string())));
     view! {
         <h1>"Request Access"</h1>
         <p>"Ask for access to the Provider Portal for the provider office you work for. Its administrator accepts or declines your request. Your office must have returned its Provider Portal Access Agreement to the plan."</p>
-        <form novalidate on:submit=move |ev| {
-            ev.prevent_default();
-            start.dispatch(StartAccessRequest {
-                form: super::RequestForm {
-                    first_name: first.get_untracked(),
-                    last_name: last.get_untracked(),
-                    provider_address: address.get_untracked(),
-                    mobile: mobile.get_untracked(),
-                    email: email.get_untracked(),
-                    position: position.get_untracked(),
-                    position_other: other.get_untracked(),
-                },
-            });
-        }>
-            <ErrorSummary error=error beside_fields=true />
-            <Field label="First Name" value=first autocomplete="given-name" error=field_error("first_name") required=true />
-            <Field label="Last Name" value=last autocomplete="family-name" error=field_error("last_name") required=true />
-            <Field label="Provider Address" value=address autocomplete="street-address" error=field_error("provider_address") required=true hint="The full address of the provider's office." />
-            <Field label="Mobile Number" value=mobile input_type="tel" autocomplete="tel" error=field_error("mobile") required=true />
-            <Field label="Email Address" value=email input_type="email" autocomplete="email" error=field_error("email") required=true hint="Your passcode is sent to this address." />
-            <Select label="Position" options=positions value=position error=field_error("position") />
-            <Show when=move || position.get() == "Other">
-                <Field label="Other Position" value=other error=field_error("position_other") />
+        <ActionForm action=start attr:novalidate=true>
+            <ErrorSummary error beside_fields=true />
+            <Field label="First Name" value=first name="form[first_name]" autocomplete="given-name" error=field_error("first_name") required=true />
+            <Field label="Last Name" value=last name="form[last_name]" autocomplete="family-name" error=field_error("last_name") required=true />
+            <Field label="Provider Address" value=address name="form[provider_address]" autocomplete="street-address" error=field_error("provider_address") required=true hint="The full address of the provider's office." />
+            <Field label="Mobile Number" value=mobile name="form[mobile]" input_type="tel" autocomplete="tel" error=field_error("mobile") required=true />
+            <Field label="Email Address" value=email name="form[email]" input_type="email" autocomplete="email" error=field_error("email") required=true hint="Your passcode is sent to this address." />
+            <Select label="Position" options=positions value=position name="form[position]" error=field_error("position") />
+            // Shown for "Other" once the browser app runs; always before, since the page cannot
+            // follow the choice without it.
+            <Show when=move || !ready.get() || position.get() == "Other">
+                <Field label="Other Position" value=other name="form[position_other]" error=field_error("position_other") />
             </Show>
             <button type="submit" class="button primary" disabled=move || start.pending().get()>"Next"</button>
-        </form>
+        </ActionForm>
     }
 }
 
@@ -190,72 +184,107 @@ fn Terms(terms: ServerAction<AcceptAccessTerms>) -> impl IntoView {
     }
 }
 
-/// "Practitioner Search" and "Group/Facility Search", by name or tax ID, with a radio per
-/// provider found; `chosen` holds the selected provider.
+/// The providers the address asks for (`group`, `name`, `tax_id`, as the search forms put
+/// them there), once a search was made.
+pub type ProviderResults = Resource<Option<Result<Vec<ProviderHit>, AppError>>>;
+
+pub fn provider_search() -> ProviderResults {
+    let query = use_query_map();
+    Resource::new(
+        move || {
+            query.with(|q| {
+                (
+                    q.get("group").as_deref() == Some("1"),
+                    q.get("name"),
+                    q.get("tax_id"),
+                )
+            })
+        },
+        |(group, name, tax_id)| async move {
+            if name.is_none() && tax_id.is_none() {
+                return None;
+            }
+            Some(
+                search_providers(group, name.unwrap_or_default(), tax_id.unwrap_or_default()).await,
+            )
+        },
+    )
+}
+
+/// "Practitioner Search" and "Group/Facility Search", by name or tax ID: GET forms, so the
+/// search is in the address and works before the browser app has loaded.
 #[component]
-pub fn ProviderSearch(chosen: RwSignal<Option<i64>>) -> impl IntoView {
-    let tab = RwSignal::new(0usize);
-    let search = ServerAction::<SearchProviders>::new();
-    let error = action_error(search);
-    let searched = move || matches!(search.value().get(), Some(Ok(_)));
-    Effect::new(move |_| {
-        if searched() {
-            chosen.set(None);
-        }
-    });
+pub fn ProviderSearch(found: ProviderResults) -> impl IntoView {
+    let query = use_query_map();
+    let group = query.with_untracked(|q| q.get("group").as_deref() == Some("1"));
+    let tab = RwSignal::new(usize::from(group));
+    let error = Signal::derive(move || found.get().flatten().and_then(Result::err));
     let panel = move |index: usize| {
-        let name = RwSignal::new(String::new());
-        let tax = RwSignal::new(String::new());
-        let field_error = field_errors(move || error.get());
+        // The fields start from the search made on this tab.
+        let this_tab = usize::from(group) == index;
+        let name = RwSignal::new(if this_tab {
+            query_value("name")
+        } else {
+            String::new()
+        });
+        let tax = RwSignal::new(if this_tab {
+            query_value("tax_id")
+        } else {
+            String::new()
+        });
+        let field_error = field_errors(move || error.get().filter(|_| tab.get() == index));
         let prefix = if index == 0 { "practitioner" } else { "group" };
         view! {
-            <form class="search" novalidate on:submit=move |ev| {
-                ev.prevent_default();
-                search.dispatch(SearchProviders {
-                    group: index == 1,
-                    name: name.get_untracked(),
-                    tax_id: tax.get_untracked(),
-                });
-            }>
-                <Field label="Name" id=format!("{prefix}-name") value=name error=field_error("name")
+            <Form method="GET" action="" attr:class="search" attr:novalidate=true>
+                {(index == 1).then(|| view! { <input type="hidden" name="group" value="1" /> })}
+                <Field label="Name" id=format!("{prefix}-name") value=name name="name" error=field_error("name")
                     hint=if index == 0 { "The practitioner's first and last name" } else { "The group's or facility's name" } />
-                <Field label="Tax Identification Number" id=format!("{prefix}-tax-id") value=tax error=field_error("tax_id") />
+                <Field label="Tax Identification Number" id=format!("{prefix}-tax-id") value=tax name="tax_id" error=field_error("tax_id") />
                 <button type="submit" class="button">"Search"</button>
-            </form>
+            </Form>
         }
     };
     view! {
         <Tabs id="provider-search" label="Search by" labels=vec!["Practitioner Search".into(), "Group/Facility Search".into()] selected=tab />
-        <TabPanel id="provider-search" index=0 selected=tab>{move || panel(0)}</TabPanel>
-        <TabPanel id="provider-search" index=1 selected=tab>{move || panel(1)}</TabPanel>
-        <ErrorSummary error=Signal::derive(move || error.get()) beside_fields=true />
-        <Show when=searched>
-            <fieldset class="results">
-                <legend>"Providers found"</legend>
-                {move || {
-                    let found = search.value().get().and_then(Result::ok).unwrap_or_default();
-                    if found.is_empty() {
-                        return view! { <p>"No provider matches. Check the name or the tax ID."</p> }.into_any();
-                    }
-                    found
-                        .into_iter()
-                        .map(|p| {
-                            let id = format!("provider-{}", p.provider_id);
-                            let provider_id = p.provider_id;
-                            view! {
-                                <div class="radio">
-                                    <input type="radio" name="provider" id=id.clone()
-                                        prop:checked=move || chosen.get() == Some(provider_id)
-                                        on:change=move |_| chosen.set(Some(provider_id)) />
-                                    <label for=id>{format!("{}, NPI {}", p.name, p.npi)}</label>
-                                    <span class="hint">{format!(" — {}, {}", p.organization, p.city)}</span>
-                                </div>
-                            }
-                        })
-                        .collect_view()
-                        .into_any()
-                }}
-            </fieldset>
-        </Show>
+        <Transition>
+            <TabPanel id="provider-search" index=0 selected=tab>{move || panel(0)}</TabPanel>
+            <TabPanel id="provider-search" index=1 selected=tab>{move || panel(1)}</TabPanel>
+            <ErrorSummary error beside_fields=true />
+        </Transition>
+    }
+}
+
+/// The providers found, a radio each (posted as `provider_id`); `chosen` follows the choice.
+#[component]
+pub fn ProviderChoices(found: ProviderResults, chosen: RwSignal<Option<i64>>) -> impl IntoView {
+    view! {
+        <Transition>
+            {move || found.get().flatten().and_then(Result::ok).map(|found| view! {
+                <fieldset class="results">
+                    <legend>"Providers found"</legend>
+                    {if found.is_empty() {
+                        view! { <p>"No provider matches. Check the name or the tax ID."</p> }.into_any()
+                    } else {
+                        found
+                            .into_iter()
+                            .map(|p| {
+                                let id = format!("provider-{}", p.provider_id);
+                                let provider_id = p.provider_id;
+                                view! {
+                                    <div class="radio">
+                                        <input type="radio" name="provider_id" value=provider_id id=id.clone()
+                                            prop:checked=move || chosen.get() == Some(provider_id)
+                                            on:change=move |_| chosen.set(Some(provider_id)) />
+                                        <label for=id>{format!("{}, NPI {}", p.name, p.npi)}</label>
+                                        <span class="hint">{format!(" — {}, {}", p.organization, p.city)}</span>
+                                    </div>
+                                }
+                            })
+                            .collect_view()
+                            .into_any()
+                    }}
+                </fieldset>
+            })}
+        </Transition>
     }
 }

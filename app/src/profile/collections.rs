@@ -1,12 +1,14 @@
 //! "My Collections" (guide 002 §IV.4): the offices a user works for, requests to join more
 //! (decided in the office's Task List), and the default one.
 
-use crate::access_request::ProviderSearch;
+use crate::access_request::{provider_search, ProviderChoices, ProviderSearch};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access};
-use crate::ui::{Column, DataTable, ErrorSummary, Toasts};
+use crate::ui::{action_error, hydrated, Column, DataTable, ErrorSummary, Toasts};
 use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 /// One row of "My Collections".
@@ -39,16 +41,21 @@ pub async fn set_default_collection(organization_id: i64) -> Result<(), AppError
 #[component]
 pub fn MyCollections() -> impl IntoView {
     let toasts = expect_context::<Toasts>();
-    let rows = Resource::new(|| (), |_| load_collections());
-    let adding = RwSignal::new(false);
-    let chosen = RwSignal::new(None::<i64>);
     let request = ServerAction::<RequestCollection>::new();
+    let rows = Resource::new(move || request.version().get(), |_| load_collections());
+    // "Add New Provider" and the search are GET forms: the address says the search is open.
+    let query = use_query_map();
+    let adding = RwSignal::new(query.with_untracked(|q| {
+        q.get("add").is_some() || q.get("name").is_some() || q.get("tax_id").is_some()
+    }));
+    let found = provider_search();
+    let chosen = RwSignal::new(None::<i64>);
+    let ready = hydrated();
     let default = ServerAction::<SetDefaultCollection>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = request.value().get() {
             toasts.push("Your request was sent to the office's administrator.");
             adding.set(false);
-            rows.refetch();
         }
     });
     Effect::new(move |_| {
@@ -84,15 +91,19 @@ pub fn MyCollections() -> impl IntoView {
             <ErrorSummary error=Signal::derive(move || default.value().get().and_then(Result::err)) />
             <Show
                 when=move || adding.get()
-                fallback=move || view! { <button class="button" on:click=move |_| adding.set(true)>"Add New Provider"</button> }
+                fallback=move || view! {
+                    <Form method="GET" action="">
+                        <button type="submit" class="button" name="add" value="1">"Add New Provider"</button>
+                    </Form>
+                }
             >
-                <ProviderSearch chosen />
-                <ErrorSummary error=Signal::derive(move || request.value().get().and_then(Result::err)) />
-                <button class="button primary" disabled=move || chosen.get().is_none() || request.pending().get() on:click=move |_| {
-                    if let Some(id) = chosen.get_untracked() {
-                        request.dispatch(RequestCollection { provider_id: id });
-                    }
-                }>"Send Request"</button>
+                <ProviderSearch found />
+                <ActionForm action=request>
+                    <ProviderChoices found chosen />
+                    <ErrorSummary error=action_error(request) beside_fields=true />
+                    <button type="submit" class="button primary"
+                        disabled=move || ready.get() && chosen.get().is_none() || request.pending().get()>"Send Request"</button>
+                </ActionForm>
             </Show>
         </section>
     }

@@ -64,7 +64,8 @@ pub fn Tabs(
     }
 }
 
-/// The panel shown while tab `index` of the [`Tabs`] with the same `id` is selected.
+/// The panel shown while tab `index` of the [`Tabs`] with the same `id` is selected (and,
+/// before the browser app has loaded, always).
 #[component]
 pub fn TabPanel(
     #[prop(into)] id: String,
@@ -72,13 +73,15 @@ pub fn TabPanel(
     selected: RwSignal<usize>,
     children: ChildrenFn,
 ) -> impl IntoView {
+    // Until the browser app runs the tabs, every panel shows, so each can be used.
+    let ready = super::hydrated();
     view! {
         <div
             role="tabpanel"
             id=format!("{id}-panel-{index}")
             aria-labelledby=format!("{id}-tab-{index}")
             tabindex="0"
-            hidden=move || selected.get() != index
+            hidden=move || ready.get() && selected.get() != index
         >
             {children()}
         </div>

@@ -388,9 +388,9 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
                    &form%5Bcontact_email%5D=&form%5Bphone%5D=&form%5Bchannel%5D=email"),
         ),
         "/api/access/start" => (
-            "json",
-            json!({ "form": { "first_name": "", "last_name": "",
-            "provider_address": "", "mobile": "", "email": "", "position": "", "position_other": "" } }),
+            "form",
+            json!("form%5Bfirst_name%5D=&form%5Blast_name%5D=&form%5Bprovider_address%5D=&form%5Bmobile%5D=\
+                   &form%5Bemail%5D=&form%5Bposition%5D=&form%5Bposition_other%5D="),
         ),
         "/api/organizations/add" => (
             "json",
