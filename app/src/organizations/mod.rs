@@ -17,10 +17,13 @@ pub struct NewOrganization {
     pub contact_email: String,
 }
 
-#[server(endpoint = "organizations/add", input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "organizations/add")]
 pub async fn add_organization(form: NewOrganization) -> Result<(), AppError> {
     let user = require(Access::SIGNED_IN).await?;
-    ssr::add(user, form).await
+    ssr::add(user, form).await?;
+    // The user goes on working in the organization just added.
+    crate::ssr::follow("/");
+    Ok(())
 }
 
 #[cfg(feature = "ssr")]
@@ -91,22 +94,14 @@ pub fn AddOrganizationPage() -> impl IntoView {
             <div class="narrow">
                 <h1>"Add a New Organization"</h1>
                 <p>"Enter the Secure Token ID the plan mailed to the organization, and its details as the plan has them. You will be its administrator."</p>
-                <form on:submit=move |ev| {
-                    ev.prevent_default();
-                    action.dispatch(AddOrganization { form: NewOrganization {
-                        token: token.get_untracked(),
-                        tax_id: tax_id.get_untracked(),
-                        zip: zip.get_untracked(),
-                        contact_email: contact.get_untracked(),
-                    }});
-                } novalidate>
+                <ActionForm action attr:novalidate=true>
                     <ErrorSummary error=Signal::derive(error) beside_fields=true />
-                    <Field label="Secure Token ID" value=token autocomplete="off" error=field_error("token") />
-                    <Field label="Provider EIN/SSN" value=tax_id autocomplete="off" error=field_error("tax_id") />
-                    <Field label="Provider Pay-To Zip Code" value=zip autocomplete="postal-code" error=field_error("zip") />
-                    <Field label="Provider Contact Email Address" value=contact input_type="email" error=field_error("contact_email") />
+                    <Field label="Secure Token ID" value=token name="form[token]" autocomplete="off" error=field_error("token") />
+                    <Field label="Provider EIN/SSN" value=tax_id name="form[tax_id]" autocomplete="off" error=field_error("tax_id") />
+                    <Field label="Provider Pay-To Zip Code" value=zip name="form[zip]" autocomplete="postal-code" error=field_error("zip") />
+                    <Field label="Provider Contact Email Address" value=contact name="form[contact_email]" input_type="email" error=field_error("contact_email") />
                     <button type="submit" class="button primary" disabled=move || action.pending().get()>"Submit"</button>
-                </form>
+                </ActionForm>
                 <p><a href="/">"Back to Dashboard"</a></p>
             </div>
         </Require>

@@ -716,22 +716,24 @@ async fn plan_staff_issue_tokens_and_an_admin_adds_the_organization() {
         let (_, admin, _) = log_in(&site, "admin@sunrise.example", DEMO_PASSWORD).await;
         let admin = admin.unwrap();
         let form = |tax: &str| {
-            serde_json::json!({ "form": {
-                "token": letter.codes[0], "tax_id": tax, "zip": "95819", "contact_email": "office@capitolcardio.example"
-            }})
+            format!(
+                "form%5Btoken%5D={}&form%5Btax_id%5D={tax}&form%5Bzip%5D=95819&form%5Bcontact_email%5D={}",
+                enc(&letter.codes[0]),
+                enc("office@capitolcardio.example")
+            )
         };
         let mismatch = site
-            .send(post_json(
+            .send(post_form(
                 "/api/organizations/add",
-                form("94-0000001"),
+                &form("94-0000001"),
                 Some(&admin),
             ))
             .await;
         assert_eq!(mismatch.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let added = site
-            .send(post_json(
+            .send(post_form(
                 "/api/organizations/add",
-                form("94-6789012"),
+                &form("94-6789012"),
                 Some(&admin),
             ))
             .await;

@@ -393,9 +393,8 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
                    &form%5Bemail%5D=&form%5Bposition%5D=&form%5Bposition_other%5D="),
         ),
         "/api/organizations/add" => (
-            "json",
-            json!({ "form": { "token": "", "tax_id": "",
-            "zip": "", "contact_email": "" } }),
+            "form",
+            json!("form%5Btoken%5D=&form%5Btax_id%5D=&form%5Bzip%5D=&form%5Bcontact_email%5D="),
         ),
         "/api/profile/save" => (
             "json",
