@@ -989,3 +989,46 @@ async fn passcodes_and_reset_emails_are_rate_limited() {
         assert_eq!(emails().await - first, MAX_RESETS_PER_HOUR as usize + 1);
     }
 }
+
+/// A registration or an access request under way is kept a day after its last step, then the
+/// visitor starts again.
+#[tokio::test]
+async fn unfinished_registrations_and_requests_last_a_day() {
+    for site in sites(true).await {
+        let token = oak_street_token(&site).await;
+        let (_, response) = site
+            .post(
+                "/api/registration/token",
+                &format!("token={}", enc(&token)),
+                None,
+            )
+            .await;
+        let registration = cookie_from(&response, "portal_registration").unwrap();
+        let request = "form%5Bfirst_name%5D=Rita&form%5Blast_name%5D=Reyes\
+            &form%5Bprovider_address%5D=100%20Capitol%20Mall&form%5Bmobile%5D=9165554100\
+            &form%5Bemail%5D=rita%40example.org&form%5Bposition%5D=Nurse";
+        let (status, response) = site.post("/api/access/start", request, None).await;
+        assert_eq!(status, StatusCode::OK);
+        let access = cookie_from(&response, "portal_access_request").unwrap();
+
+        site.clock.advance(24 * 60 * 60 - 1);
+        let (_, step) = form(&site, "/api/registration/step", "", Some(&registration)).await;
+        assert_eq!(step, "Terms", "still there a second before the day is out");
+        let (_, step) = form(&site, "/api/access/step", "", Some(&access)).await;
+        assert!(step.get("Verify").is_some(), "{step}");
+
+        site.clock.advance(1);
+        let (_, step) = form(&site, "/api/registration/step", "", Some(&registration)).await;
+        assert_eq!(step, "Token", "a day later the registration starts again");
+        let (_, step) = form(&site, "/api/access/step", "", Some(&access)).await;
+        assert_eq!(step, "Form");
+        let (status, _) = site
+            .post(
+                "/api/registration/terms",
+                "agree=true&authorized=true",
+                Some(&registration),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+    }
+}
