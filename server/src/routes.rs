@@ -17,9 +17,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::{provide_context, LeptosOptions};
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -27,8 +27,13 @@ use tower_http::trace::TraceLayer;
 /// How often the outbox worker looks for messages to send.
 const OUTBOX_POLL: Duration = Duration::from_secs(2);
 
+/// The app's routes, listed once per process: listing runs the app with resource loading
+/// suppressed process-wide, so a page rendering at that moment on another router (tests build
+/// one per site) would wait for its data for ever.
+static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = ROUTES.clone();
     let context = {
         let state = state.clone();
         move || {
