@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::InOrder path=path!("/password/set") view=SetPasswordPage />
                         <Route ssr=SsrMode::InOrder path=path!("/password/forgot") view=ForgotPasswordPage />
                         <Route ssr=SsrMode::InOrder path=path!("/passkey") view=PasskeyPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/step-up") view=auth::step_up::StepUpPage />
                         <Route ssr=SsrMode::InOrder path=path!("/password/expired") view=auth::ExpiredPasswordPage />
                         <Route ssr=SsrMode::InOrder path=path!("/profile") view=profile::ProfilePage />
                         <Route ssr=SsrMode::InOrder path=path!("/organizations/new") view=organizations::AddOrganizationPage />

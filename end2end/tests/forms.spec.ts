@@ -124,3 +124,106 @@ test('search forms: My Collections finds a provider to ask for', async ({ page }
   await expect(page.getByRole('radio', { name: /^Harbor Pediatrics, NPI \d{10}$/ })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Send Request' })).toBeVisible();
 });
+
+test('the Task List, the permission wizard and Verify Users', async ({ page, browser }, info) => {
+  // A request of this run's own, so the two runs never meet.
+  const first = info.project.name === 'no-script' ? 'Tess' : 'Theo';
+  const email = `${first.toLowerCase()}.tasks@example.org`;
+  const requester = await browser.newPage();
+  await requester.goto('/register');
+  await requestAccess(requester, first, 'Tasker', email);
+  await requester.close();
+
+  // Harbor Pediatrics' admin accepts it from the Task List.
+  await signIn(page, 'multi@sunrise.example');
+  await page.getByRole('button', { name: 'Harbor Pediatrics' }).click();
+  await expect(page.getByText('Organization: Harbor Pediatrics')).toBeVisible();
+  await page.goto('/admin/tasks');
+  await page.getByRole('link', { name: `${first} Tasker requests access` }).click();
+  await page.getByRole('button', { name: 'Accept' }).click();
+  await page.getByRole('combobox', { name: 'User Role' }).selectOption({ label: 'Eligibility Viewer' });
+  await page.getByRole('combobox', { name: 'Position' }).selectOption({ label: 'Nurse' });
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The request was accepted.' })).toBeVisible();
+
+  // Their permissions, through the wizard from the user's page.
+  await page.goto(`/admin/users?q=${first}`);
+  await page.getByRole('link', { name: `${first} Tasker` }).click();
+  await page.getByRole('region', { name: 'NPI Permissions' }).getByRole('button', { name: 'Edit' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Step 1: Assign NPI Permissions' })).toBeVisible();
+  const npis = page.getByRole('table', { name: 'NPI permissions' });
+  await npis.getByRole('combobox').first().selectOption({ label: 'Admin' });
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Step 2: Assign Correspondence Permissions' })).toBeVisible();
+  const held = page.getByRole('table', { name: 'Correspondence permissions' });
+  await held.getByRole('checkbox').first().check();
+  await page.getByRole('button', { name: 'Manage Selected' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Manage Correspondence Permissions' });
+  await dialog.getByRole('checkbox', { name: 'Tax Documents' }).check();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(held.getByRole('row').nth(1)).toContainText('Tax Documents');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Step 3: Assign Permissions Across Organization' })).toBeVisible();
+  // A role chosen alone brings its settings, whether or not the boxes followed on screen.
+  await page.getByRole('combobox', { name: 'User Role' }).selectOption({ label: 'Claims Viewer' });
+  await page.getByRole('combobox', { name: 'Position' }).selectOption({ label: 'Other' });
+  await page.getByRole('button', { name: 'Save and Finish' }).click();
+  await expect(page.getByText('Enter the position.')).toBeVisible();
+  await page.getByRole('textbox', { name: 'Other Position' }).fill('Biller');
+  await page.getByRole('textbox', { name: 'Reason' }).fill('Handles billing now');
+  await page.getByRole('button', { name: 'Save and Finish' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Permissions Saved' })).toBeVisible();
+  await expect(page.getByText('Claims Viewer')).toBeVisible();
+
+  // Verify Users: verify them, then remove them with a date and a reason.
+  await page.goto('/admin/verify');
+  const users = page.getByRole('table', { name: 'Users to verify' });
+  const row = users.getByRole('row').filter({ hasText: email });
+  await row.getByRole('button', { name: 'Verify' }).click();
+  await expect(row).toContainText('Verified');
+  await row.getByRole('button', { name: 'Remove' }).click();
+  const removal = page.getByRole('dialog', { name: 'Remove User' });
+  await removal.getByRole('button', { name: 'Remove' }).click();
+  await expect(removal.getByText('Enter the reason the user is being removed.')).toBeVisible();
+  await removal.getByLabel('Separation Date').fill('2026-11-20');
+  await removal.getByRole('textbox', { name: 'Reason' }).fill('Left the office');
+  await removal.getByRole('button', { name: 'Remove' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The user was removed from your organization.' })).toBeVisible();
+  await expect(users.getByRole('row').filter({ hasText: email })).toHaveCount(0);
+});
+
+test('Add a User, then their page: deactivate, reactivate, resend the registration email', async ({ page }, info) => {
+  const email = `lane.${info.project.name}@sunrise.example`;
+  await signIn(page, 'admin@sunrise.example');
+  await page.goto('/admin/users/new');
+  await page.getByRole('textbox', { name: 'Email Address' }).fill(email);
+  await page.getByRole('textbox', { name: 'First Name' }).fill('Lane');
+  await page.getByRole('textbox', { name: 'Last Name' }).fill('Added');
+  await page.getByRole('textbox', { name: 'Mobile Number' }).fill('555');
+  await page.getByRole('button', { name: 'Next' }).click();
+  // Refused at the field.
+  await expect(page.getByText('Enter a 10-digit US phone number')).toBeVisible();
+  await page.getByRole('textbox', { name: 'Email Address' }).fill(email);
+  await page.getByRole('textbox', { name: 'First Name' }).fill('Lane');
+  await page.getByRole('textbox', { name: 'Last Name' }).fill('Added');
+  await page.getByRole('textbox', { name: 'Mobile Number' }).fill('(916) 555-3300');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Lane Added was added' })).toBeVisible();
+  await page.getByRole('button', { name: 'Skip For Now' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Lane Added' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Resend Registration Email' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The registration email was sent again.' })).toBeVisible();
+  await page.getByRole('button', { name: 'More actions' }).click();
+  await page.getByRole('menuitem', { name: 'Deactivate User' }).click();
+  await page.getByRole('dialog', { name: 'Deactivate User' }).getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByText('Deactivated User')).toBeVisible();
+  await page.getByRole('button', { name: 'More actions' }).click();
+  await page.getByRole('menuitem', { name: 'Reactivate User' }).click();
+  await page.getByRole('dialog', { name: 'Reactivate User' }).getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The user was reactivated.' })).toBeVisible();
+  await expect(page.getByText('Deactivated User')).toHaveCount(0);
+});

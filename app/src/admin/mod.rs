@@ -10,6 +10,7 @@ mod invitation;
 pub(crate) mod letters;
 #[cfg(feature = "ssr")]
 pub(crate) mod repo;
+mod role;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod tasks;
@@ -22,7 +23,6 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access};
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -172,16 +172,22 @@ pub async fn admin_users(search: String) -> Result<Vec<UserRow>, AppError> {
     ssr::list_users(admin, search).await
 }
 
-#[server(endpoint = "admin/users/add", input = Json)]
+/// "Next" on Add a User (`form[…]`); the page then offers "Assign Now" or "Skip For Now".
+#[server(endpoint = "admin/users/add")]
 pub async fn add_user(form: NewUser) -> Result<i64, AppError> {
     let admin = require(Access::ORG_ADMIN).await?;
-    ssr::add_user(admin, form).await
+    let id = ssr::add_user(admin, form).await?;
+    crate::ssr::follow(&format!("/admin/users/new?added={id}"));
+    Ok(id)
 }
 
 #[server(endpoint = "admin/users/resend-invitation")]
-pub async fn resend_invitation(user_id: i64) -> Result<(), AppError> {
+pub async fn resend_invitation(user_id: i64) -> Result<String, AppError> {
     let admin = require(Access::ORG_ADMIN).await?;
-    ssr::resend_invitation(admin, user_id).await
+    ssr::resend_invitation(admin, user_id).await?;
+    let next = user_page(user_id, "resent");
+    crate::ssr::follow(&next);
+    Ok(next)
 }
 
 #[server(endpoint = "admin/users/detail")]
@@ -190,16 +196,33 @@ pub async fn load_user(user_id: i64) -> Result<UserDetail, AppError> {
     ssr::user_detail(admin, user_id).await
 }
 
-#[server(endpoint = "admin/users/status")]
-pub async fn set_user_active(user_id: i64, active: bool) -> Result<(), AppError> {
-    let admin = require(Access::ORG_ADMIN).await?;
-    ssr::set_active(admin, user_id, active).await
+/// The page of a user, with what was just done (`?done=…`) for its notice.
+#[cfg(feature = "ssr")]
+fn user_page(user_id: i64, done: &str) -> String {
+    format!("/admin/users/{user_id}?done={done}")
 }
 
-#[server(endpoint = "admin/users/email")]
-pub async fn change_user_email(user_id: i64, email: String) -> Result<(), AppError> {
+/// "Deactivate User" / "Reactivate User", confirmed in its dialog.
+#[server(endpoint = "admin/users/status")]
+pub async fn set_user_active(
+    user_id: i64,
+    #[server(default)] active: bool,
+) -> Result<String, AppError> {
     let admin = require(Access::ORG_ADMIN).await?;
-    ssr::change_email(admin, user_id, email).await
+    ssr::set_active(admin, user_id, active).await?;
+    let next = user_page(user_id, if active { "reactivated" } else { "deactivated" });
+    crate::ssr::follow(&next);
+    Ok(next)
+}
+
+/// "Send Confirmation" in "Change Email Address".
+#[server(endpoint = "admin/users/email")]
+pub async fn change_user_email(user_id: i64, email: String) -> Result<String, AppError> {
+    let admin = require(Access::ORG_ADMIN).await?;
+    ssr::change_email(admin, user_id, email).await?;
+    let next = user_page(user_id, "email");
+    crate::ssr::follow(&next);
+    Ok(next)
 }
 
 #[server(endpoint = "admin/wizard")]
@@ -208,24 +231,50 @@ pub async fn permission_wizard(user_id: i64, step: Option<usize>) -> Result<Wiza
     ssr::wizard(admin, user_id, step).await
 }
 
-#[server(endpoint = "admin/wizard/save", input = Json)]
-pub async fn save_wizard_step(
-    user_id: i64,
-    step: usize,
-    set: PermissionSet,
-) -> Result<(), AppError> {
-    let admin = require(Access::VERIFYING_ADMIN).await?;
-    ssr::save_step(admin, user_id, step, set).await
+/// What a step of the wizard posts (`form[…]`): each step its own part, the rest left out.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WizardStepForm {
+    /// Step 1: provider id → "admin", "processor" or "none".
+    pub npi: BTreeMap<String, String>,
+    /// Step 1's "Quick Assign to All NPIs": one level for every NPI, if chosen.
+    pub quick: String,
+    /// Step 3.
+    pub org_role: String,
+    pub preset: RolePreset,
+    pub modules: Vec<Module>,
+    pub position: String,
+    pub position_other: String,
+    /// Needed when an assigned user's role, settings or position change.
+    pub reason: String,
 }
 
-#[server(endpoint = "admin/wizard/finish", input = Json)]
-pub async fn finish_wizard(
+/// "Back" and "Next" keep the step's part in the draft and move to step `to` (0–2);
+/// `to` = "finish" ("Save and Finish") applies the draft. Answers the page to show.
+#[server(endpoint = "admin/wizard/save")]
+pub async fn save_wizard_step(
     user_id: i64,
-    set: PermissionSet,
-    reason: String,
-) -> Result<(), AppError> {
+    from: usize,
+    to: String,
+    #[server(default)] form: WizardStepForm,
+) -> Result<String, AppError> {
     let admin = require(Access::VERIFYING_ADMIN).await?;
-    ssr::finish(admin, user_id, set, reason).await
+    let next = ssr::save_step(admin, user_id, from, &to, form).await?;
+    crate::ssr::follow(&next);
+    Ok(next)
+}
+
+/// "Save" in "Manage Correspondence Permissions": these types for these NPIs, in the draft.
+#[server(endpoint = "admin/wizard/correspondence")]
+pub async fn save_wizard_correspondence(
+    user_id: i64,
+    providers: Vec<i64>,
+    #[server(default)] types: Vec<String>,
+) -> Result<String, AppError> {
+    let admin = require(Access::VERIFYING_ADMIN).await?;
+    let next = ssr::save_correspondence(admin, user_id, providers, types).await?;
+    crate::ssr::follow(&next);
+    Ok(next)
 }
 
 #[server(endpoint = "admin/domains")]
@@ -235,9 +284,12 @@ pub async fn admin_domains() -> Result<Vec<DomainRow>, AppError> {
 }
 
 #[server(endpoint = "admin/domains/remove")]
-pub async fn remove_domain(domain: String) -> Result<(), AppError> {
+pub async fn remove_domain(domain: String) -> Result<String, AppError> {
     let admin = require(Access::ORG_ADMIN).await?;
-    ssr::remove_domain(admin, domain).await
+    ssr::remove_domain(admin, domain).await?;
+    let next = "/admin/domains?removed=1".to_string();
+    crate::ssr::follow(&next);
+    Ok(next)
 }
 
 #[cfg(test)]

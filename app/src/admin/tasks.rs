@@ -1,15 +1,16 @@
 //! "Task List" (guide 004 §III): the office's pending access requests, each accepted with a
 //! role, security settings and position, or declined with a reason.
 
+use super::role::RoleSettings;
 use crate::auth::{PageAccess, Require};
 use crate::domain::permissions::POSITIONS;
 use crate::domain::permissions::{Module, RolePreset};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access};
-use crate::ui::{field_errors, Checkbox, ErrorSummary, Field, Select, Toasts};
+use crate::ui::{action_error, field_errors, hydrated, ErrorSummary, Field, Select};
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use serde::{Deserialize, Serialize};
 
@@ -34,8 +35,9 @@ pub struct TaskDetail {
     pub position_other: String,
 }
 
-/// The Org Admin's answer to a request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The Org Admin's answer to a request, as its form posts it (`decision[…]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Decision {
     pub accept: bool,
     pub preset: RolePreset,
@@ -58,10 +60,27 @@ pub async fn load_task(id: i64) -> Result<TaskDetail, AppError> {
     super::ssr::tasks::task(admin, id).await
 }
 
-#[server(endpoint = "admin/tasks/decide", input = Json)]
-pub async fn decide_task(id: i64, decision: Decision) -> Result<(), AppError> {
+/// "Save" under Accept or Decline; answers (and leads to) the Task List saying what was done.
+#[server(endpoint = "admin/tasks/decide")]
+pub async fn decide_task(id: i64, decision: Decision) -> Result<String, AppError> {
     let admin = require(Access::ORG_ADMIN).await?;
-    super::ssr::tasks::decide(admin, id, decision).await
+    let accept = decision.accept;
+    super::ssr::tasks::decide(admin, id, decision).await?;
+    let done = format!(
+        "/admin/tasks?done={}",
+        if accept { "accepted" } else { "declined" }
+    );
+    crate::ssr::follow(&done);
+    Ok(done)
+}
+
+/// The notice a decision leaves on the Task List.
+fn done_notice(done: Option<String>) -> Option<&'static str> {
+    match done.as_deref() {
+        Some("accepted") => Some("The request was accepted."),
+        Some("declined") => Some("The request was declined."),
+        _ => None,
+    }
 }
 
 #[component]
@@ -78,9 +97,11 @@ pub fn TaskListPage() -> impl IntoView {
             }
         },
     );
+    let done = move || done_notice(query.read().get("done"));
     view! {
         <Require access=PageAccess::OrgAdmin>
             <h1>"Task List"</h1>
+            {move || done().map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || detail.get().map(|r| match r {
                     Ok(Some(d)) => view! { <Request detail=d /> }.into_any(),
@@ -112,14 +133,19 @@ pub fn TaskListPage() -> impl IntoView {
     }
 }
 
+/// One request: "Accept" or "Decline" (a choice kept in the address, so it works before the
+/// browser app loads), then the form that decides it.
 #[component]
 fn Request(detail: TaskDetail) -> impl IntoView {
-    let toasts = expect_context::<Toasts>();
+    let query = use_query_map();
     let navigate = StoredValue::new(use_navigate());
     let id = detail.row.id;
     // None: choosing; Some(true): accepting; Some(false): declining.
-    let mode = RwSignal::new(None::<bool>);
-    let preset = RwSignal::new(RolePreset::EligibilityViewer.label().to_string());
+    let mode = Signal::derive(move || match query.read().get("decide").as_deref() {
+        Some("accept") => Some(true),
+        Some("decline") => Some(false),
+        _ => None,
+    });
     let position = RwSignal::new(if POSITIONS.contains(&detail.position.as_str()) {
         detail.position.clone()
     } else {
@@ -127,70 +153,25 @@ fn Request(detail: TaskDetail) -> impl IntoView {
     });
     let other = RwSignal::new(detail.position_other.clone());
     let reason = RwSignal::new(String::new());
-    let modules: Vec<(Module, RwSignal<bool>)> = Module::ALL
-        .into_iter()
-        .map(|m| (m, RwSignal::new(false)))
-        .collect();
-    let modules = StoredValue::new(modules);
-    Effect::new(move |_| {
-        if let Some(granted) = RolePreset::parse(&preset.get()).and_then(RolePreset::modules) {
-            modules.with_value(|ms| {
-                for (m, on) in ms {
-                    on.set(granted.contains(m));
-                }
-            });
-        }
-    });
+    let ready = hydrated();
     let action = ServerAction::<DecideTask>::new();
     Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            toasts.push(if mode.get_untracked() == Some(true) {
-                "The request was accepted."
-            } else {
-                "The request was declined."
-            });
-            navigate.with_value(|n| n("/admin/tasks", Default::default()));
+        if let Some(Ok(done)) = action.value().get() {
+            navigate.with_value(|n| n(&done, Default::default()));
         }
     });
-    let error = move || action.value().get().and_then(Result::err);
-    let field_error = field_errors(error);
-    let save = move || {
-        let accept = mode.get_untracked() == Some(true);
-        let picked: Vec<Module> = modules.with_value(|ms| {
-            ms.iter()
-                .filter(|(_, on)| on.get_untracked())
-                .map(|(m, _)| *m)
-                .collect()
-        });
-        // Settings ticked by hand make the role a custom setup.
-        let chosen = RolePreset::parse(&preset.get_untracked()).unwrap_or(RolePreset::CustomSetup);
-        let preset = match chosen.modules() {
-            Some(granted)
-                if granted.len() == picked.len() && granted.iter().all(|m| picked.contains(m)) =>
-            {
-                chosen
-            }
-            _ => RolePreset::CustomSetup,
-        };
-        action.dispatch(DecideTask {
-            id,
-            decision: Decision {
-                accept,
-                preset,
-                modules: picked,
-                position: position.get_untracked(),
-                position_other: other.get_untracked(),
-                reason: reason.get_untracked(),
-            },
-        });
-    };
-    let presets: Vec<(String, String)> = RolePreset::ALL
-        .iter()
-        .map(|p| (p.label().to_string(), p.label().to_string()))
-        .collect();
+    let error = action_error(action);
+    let field_error = field_errors(move || error.get());
     let mut positions = vec![(String::new(), "Choose a position".to_string())];
     positions.extend(POSITIONS.iter().map(|p| (p.to_string(), p.to_string())));
+    let positions = StoredValue::new(positions);
     let row = detail.row.clone();
+    let hidden = move |accept: bool| {
+        view! {
+            <input type="hidden" name="id" value=id.to_string() />
+            <input type="hidden" name="decision[accept]" value=accept.to_string() />
+        }
+    };
     view! {
         <section aria-labelledby="request" class="card">
             <h2 id="request">{format!("Request from {}", row.name)}</h2>
@@ -202,31 +183,36 @@ fn Request(detail: TaskDetail) -> impl IntoView {
                 <dt>"Position"</dt><dd>{if detail.position == "Other" { detail.position_other.clone() } else { detail.position.clone() }}</dd>
                 <dt>"Sent"</dt><dd>{row.submitted.clone()}</dd>
             </dl>
-            <div class="actions">
-                <button class="button primary" aria-pressed=move || (mode.get() == Some(true)).to_string() on:click=move |_| mode.set(Some(true))>"Accept"</button>
-                <button class="button" aria-pressed=move || (mode.get() == Some(false)).to_string() on:click=move |_| mode.set(Some(false))>"Decline"</button>
-            </div>
-            <ErrorSummary error=Signal::derive(error) beside_fields=true />
+            <Form method="GET" action="/admin/tasks">
+                <input type="hidden" name="id" value=id.to_string() />
+                <div class="actions">
+                    <button type="submit" name="decide" value="accept" class="button primary"
+                        aria-pressed=move || (mode.get() == Some(true)).to_string()>"Accept"</button>
+                    <button type="submit" name="decide" value="decline" class="button"
+                        aria-pressed=move || (mode.get() == Some(false)).to_string()>"Decline"</button>
+                </div>
+            </Form>
+            <ErrorSummary error beside_fields=true />
             {move || match mode.get() {
                 Some(true) => view! {
-                    <form novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
-                        <Select label="User Role" options=presets.clone() value=preset />
-                        <fieldset>
-                            <legend>"Security settings"</legend>
-                            {modules.with_value(|ms| ms.iter().map(|(m, on)| view! { <Checkbox label=m.label() checked=*on /> }).collect_view())}
-                        </fieldset>
-                        <Select label="Position" options=positions.clone() value=position error=field_error("position") />
-                        <Show when=move || position.get() == "Other">
-                            <Field label="Other Position" value=other error=field_error("position_other") />
-                        </Show>
+                    <ActionForm action attr:novalidate=true>
+                        {hidden(true)}
+                        <RoleSettings prefix="decision" preset=RolePreset::EligibilityViewer modules=vec![Module::Eligibility] />
+                        <Select label="Position" options=positions.get_value() value=position error=field_error("position") name="decision[position]" />
+                        <div class="revealed-by-choice" class:shown=move || position.get() == "Other" || !ready.get()>
+                            <Field label="Other Position" value=other error=field_error("position_other") name="decision[position_other]"
+                                hint="Only when the position is Other." />
+                        </div>
                         <button type="submit" class="button primary" disabled=move || action.pending().get()>"Save"</button>
-                    </form>
+                    </ActionForm>
                 }.into_any(),
                 Some(false) => view! {
-                    <form novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
-                        <Field label="Reason" value=reason error=field_error("reason") hint="The requester receives this reason by email." />
+                    <ActionForm action attr:novalidate=true>
+                        {hidden(false)}
+                        <Field label="Reason" value=reason error=field_error("reason") name="decision[reason]"
+                            hint="The requester receives this reason by email." />
                         <button type="submit" class="button primary" disabled=move || action.pending().get()>"Save"</button>
-                    </form>
+                    </ActionForm>
                 }.into_any(),
                 None => ().into_any(),
             }}

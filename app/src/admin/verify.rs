@@ -6,9 +6,12 @@ use crate::domain::verification::VerifyState;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access};
-use crate::ui::{field_errors, Column, DataTable, ErrorSummary, Field, Modal, Toasts};
+use crate::ui::{
+    action_error, field_errors, query_dialog, Column, DataTable, ErrorSummary, Field, Modal,
+};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use serde::{Deserialize, Serialize};
 
 /// Where the organization's verification stands, for the "Verify Users" button.
@@ -56,20 +59,28 @@ pub async fn verify_user(user_id: i64) -> Result<(), AppError> {
     super::ssr::verify::verify_user(admin, user_id).await
 }
 
+/// "Confirm": every user is verified; the page says so (`?confirmed=1`).
 #[server(endpoint = "admin/verify/confirm")]
 pub async fn confirm_verification() -> Result<String, AppError> {
     let admin = require(Access::VERIFYING_ADMIN).await?;
-    super::ssr::verify::confirm(admin).await
+    super::ssr::verify::confirm(admin).await?;
+    let done = "/admin/verify?confirmed=1".to_string();
+    crate::ssr::follow(&done);
+    Ok(done)
 }
 
+/// "Remove" in the dialog; back on the list, the page says so (`?removed=1`).
 #[server(endpoint = "admin/users/remove")]
 pub async fn remove_user(
     user_id: i64,
     separation_date: String,
     reason: String,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     let admin = require(Access::VERIFYING_ADMIN).await?;
-    super::ssr::verify::remove(admin, user_id, separation_date, reason).await
+    super::ssr::verify::remove(admin, user_id, separation_date, reason).await?;
+    let done = "/admin/verify?removed=1".to_string();
+    crate::ssr::follow(&done);
+    Ok(done)
 }
 
 /// The "Verify Users" link of User Management, with the days left and its colour.
@@ -107,15 +118,16 @@ pub fn VerifyUsersPage() -> impl IntoView {
     }
 }
 
+/// The list: each row's "Edit" and "Remove" are GET forms (the wizard; the removal dialog, opened
+/// by the address) and "Verify" posts at once, so every action works before the app loads.
 #[component]
 fn VerifyList(data: VerifyData, reload: Callback<()>) -> impl IntoView {
-    let toasts = expect_context::<Toasts>();
     let navigate = StoredValue::new(use_navigate());
+    let query = use_query_map();
     let verify = ServerAction::<VerifyUser>::new();
     let confirm = ServerAction::<ConfirmVerification>::new();
     let remove = ServerAction::<RemoveUser>::new();
-    let removing = RwSignal::new(None::<(i64, String)>);
-    let remove_open = RwSignal::new(false);
+    let (remove_open, removing) = query_dialog("remove");
     let separation = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     Effect::new(move |_| {
@@ -123,15 +135,18 @@ fn VerifyList(data: VerifyData, reload: Callback<()>) -> impl IntoView {
             reload.run(());
         }
     });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = remove.value().get() {
-            remove_open.set(false);
-            toasts.push("The user was removed from your organization.");
-            reload.run(());
-        }
-    });
-    let remove_error = move || remove.value().get().and_then(Result::err);
-    let remove_field = field_errors(remove_error);
+    for done in [remove.value(), confirm.value()] {
+        Effect::new(move |_| {
+            if let Some(Ok(to)) = done.get() {
+                navigate.with_value(|n| n(&to, Default::default()));
+                reload.run(());
+            }
+        });
+    }
+    let remove_error = action_error(remove);
+    let remove_field = field_errors(move || remove_error.get());
+    let verify_error = action_error(verify);
+    let confirm_error = action_error(confirm);
     let s = data.summary.clone();
     let all_verified = data.users.iter().all(|u| u.verified);
     let state_class = match s.state {
@@ -139,42 +154,79 @@ fn VerifyList(data: VerifyData, reload: Callback<()>) -> impl IntoView {
         VerifyState::DueSoon => "verify-due",
         VerifyState::Expired => "verify-expired",
     };
+    let names: Vec<(i64, String)> = data.users.iter().map(|u| (u.id, u.name.clone())).collect();
+    let removing = Signal::derive(move || {
+        let id = removing.get()?.parse::<i64>().ok()?;
+        names.iter().find(|(i, _)| *i == id).cloned()
+    });
+    let confirmed = if s.lapsed {
+        "Your users are verified. Access returns for everyone when the plan reinstates your office."
+            .to_string()
+    } else {
+        format!(
+            "Your users are verified. Days Left To Verify: {}.",
+            s.days_left
+        )
+    };
+    let notice = move || {
+        query.with(|q| {
+            if q.get("removed").is_some() {
+                Some("The user was removed from your organization.".to_string())
+            } else if q.get("confirmed").is_some() {
+                Some(confirmed.clone())
+            } else {
+                None
+            }
+        })
+    };
     let columns = move || {
         vec![
             Column::text("Name", |u: &VerifyRow| u.name.clone()),
             Column::text("Email", |u: &VerifyRow| u.email.clone()),
             Column::new("Role", move |u: &VerifyRow| {
-                let id = u.id;
+                let (role, to, label) = (
+                    u.role.clone(),
+                    format!("/admin/users/{}/permissions", u.id),
+                    format!("Edit {}", u.name),
+                );
                 view! {
-                    <span>{u.role.clone()}" "</span>
-                    <button class="button" on:click=move |_| navigate.with_value(|n| n(&format!("/admin/users/{id}/permissions?step=2"), Default::default()))>"Edit"</button>
+                    <span>{role}" "</span>
+                    <Form method="GET" action=to attr:class="inline">
+                        <input type="hidden" name="step" value="2" />
+                        <button type="submit" class="button" aria-label=label>"Edit"</button>
+                    </Form>
                 }
                 .into_any()
             }),
             Column::text("Position", |u: &VerifyRow| u.position.clone()),
             Column::new("Verify", move |u: &VerifyRow| {
-                let id = u.id;
                 if u.verified {
                     view! { <span class="verified">"Verified"</span> }.into_any()
                 } else {
-                    view! { <button class="button" on:click=move |_| { verify.dispatch(VerifyUser { user_id: id }); }>"Verify"</button> }.into_any()
+                    let (id, label) = (u.id.to_string(), format!("Verify {}", u.name));
+                    view! {
+                        <ActionForm action=verify attr:class="inline">
+                            <input type="hidden" name="user_id" value=id />
+                            <button type="submit" class="button" aria-label=label>"Verify"</button>
+                        </ActionForm>
+                    }
+                    .into_any()
                 }
             }),
             Column::new("Remove", move |u: &VerifyRow| {
-                let target = (u.id, u.name.clone());
+                let (id, label) = (u.id.to_string(), format!("Remove {}", u.name));
                 view! {
-                    <button class="button" on:click=move |_| {
-                        separation.set(String::new());
-                        reason.set(String::new());
-                        removing.set(Some(target.clone()));
-                        remove_open.set(true);
-                    }>"Remove"</button>
+                    <Form method="GET" action="/admin/verify" attr:class="inline">
+                        <button type="submit" class="button" name="remove" value=id
+                            aria-label=label>"Remove"</button>
+                    </Form>
                 }
                 .into_any()
             }),
         ]
     };
     view! {
+        {move || notice().map(|n| view! { <p class="notice" role="status">{n}</p> })}
         <p class=format!("days-left {state_class}")>
             <strong>"Days Left To Verify: "</strong>
             {if s.days_left < 0 { "0 (overdue)".to_string() } else { s.days_left.to_string() }}
@@ -187,26 +239,25 @@ fn VerifyList(data: VerifyData, reload: Callback<()>) -> impl IntoView {
             }}</p>
         })}
         <p>"Check each user's role, security settings and position. Select “Edit” to change them, “Remove” for someone who no longer works for your office, and “Verify” when they are right. When every user is verified, select “Confirm”."</p>
-        <ErrorSummary error=Signal::derive(move || verify.value().get().and_then(Result::err).or_else(|| confirm.value().get().and_then(Result::err))) />
+        <ErrorSummary error=Signal::derive(move || verify_error.get().or_else(|| confirm_error.get())) />
         <DataTable caption="Users to verify" columns=columns() rows=Signal::stored(data.users.clone()) empty="No active users." />
-        {move || confirm.value().get().and_then(Result::ok).map(|m| view! { <p role="status">{m}</p> })}
         <div class="actions">
-            <button class="button primary" disabled=move || !all_verified || confirm.pending().get() on:click=move |_| { confirm.dispatch(ConfirmVerification {}); }>"Confirm"</button>
-            <button class="button" on:click=move |_| navigate.with_value(|n| n("/admin/users", Default::default()))>"Save & Close"</button>
+            <ActionForm action=confirm attr:class="inline">
+                <button type="submit" class="button primary" disabled=move || !all_verified || confirm.pending().get()>"Confirm"</button>
+            </ActionForm>
+            <Form method="GET" action="/admin/users" attr:class="inline">
+                <button type="submit" class="button">"Save & Close"</button>
+            </Form>
         </div>
-        <Modal open=remove_open title="Remove User">
+        <Modal open=remove_open title="Remove User" close_href="/admin/verify">
             <p>{move || removing.get().map(|(_, name)| format!("Remove {name} from your organization? They lose access at once."))}</p>
-            <form novalidate on:submit=move |ev| {
-                ev.prevent_default();
-                if let Some((id, _)) = removing.get_untracked() {
-                    remove.dispatch(RemoveUser { user_id: id, separation_date: separation.get_untracked(), reason: reason.get_untracked() });
-                }
-            }>
-                <ErrorSummary error=Signal::derive(remove_error) beside_fields=true />
-                <Field label="Separation Date" value=separation input_type="date" error=remove_field("separation_date") />
-                <Field label="Reason" value=reason error=remove_field("reason") />
+            <ActionForm action=remove attr:novalidate=true>
+                <input type="hidden" name="user_id" value=move || removing.get().map(|(id, _)| id.to_string()) />
+                <ErrorSummary error=remove_error beside_fields=true />
+                <Field label="Separation Date" value=separation input_type="date" error=remove_field("separation_date") name="separation_date" />
+                <Field label="Reason" value=reason error=remove_field("reason") name="reason" />
                 <button type="submit" class="button primary">"Remove"</button>
-            </form>
+            </ActionForm>
         </Modal>
     }
 }

@@ -6,10 +6,11 @@ use crate::auth::step_up::StepUpDialog;
 use crate::auth::{PageAccess, Require};
 use crate::domain::permissions::NpiLevel;
 use crate::ui::{
-    field_errors, query_value, Column, DataTable, ErrorSummary, Field, MenuButton, MenuItem, Modal,
-    SearchForm, Toasts,
+    action_error, field_errors, query_dialog_is, query_value, Column, DataTable, ErrorSummary,
+    Field, MenuButton, MenuItem, Modal, SearchForm,
 };
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 /// The `:id` of the page's route.
 pub(super) fn route_user_id() -> Signal<i64> {
@@ -74,50 +75,68 @@ pub fn AddUserPage() -> impl IntoView {
     let mobile = RwSignal::new(String::new());
     let business = RwSignal::new(String::new());
     let action = ServerAction::<AddUser>::new();
-    let error = move || action.value().get().and_then(Result::err);
-    let field_error = field_errors(error);
-    let added = move || action.value().get().and_then(Result::ok);
+    let error = action_error(action);
+    let field_error = field_errors(move || error.get());
+    // Once added, the address names the user (`?added=12`), so the choice that follows
+    // survives a reload and works before the browser app loads.
+    let query = use_query_map();
+    let added = Signal::derive(move || {
+        query
+            .read()
+            .get("added")
+            .and_then(|v| v.parse::<i64>().ok())
+    });
     let navigate = StoredValue::new(use_navigate());
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = action.value().get() {
+            navigate.with_value(|n| n(&format!("/admin/users/new?added={id}"), Default::default()));
+        }
+    });
+    let user = Resource::new(
+        move || added.get(),
+        |id| async move {
+            match id {
+                Some(id) => load_user(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     view! {
         <Require access=PageAccess::OrgAdmin>
             <div class="narrow">
                 <h1>"Add a User"</h1>
-                <Show
-                    when=move || added().is_none()
-                    fallback=move || {
-                        let id = added().unwrap_or_default();
-                        view! {
-                            <p role="status">{move || format!(
-                                "{} {} was added. If they are new to the portal, a registration link valid for 7 days was emailed to {}.",
-                                first.get_untracked(), last.get_untracked(), email.get_untracked()
+                <Suspense>
+                    {move || user.get().map(|found| match found {
+                        Ok(Some(u)) => view! {
+                            <p role="status">{format!(
+                                "{} was added. If they are new to the portal, a registration link valid for 7 days was emailed to {}.",
+                                u.name, u.email
                             )}</p>
                             <p>"Assign the user's permissions now, or later from User Management. A user whose permissions are never assigned is deactivated."</p>
                             <div class="actions">
-                                <button class="button primary" on:click=move |_| navigate.with_value(|n| n(&format!("/admin/users/{id}/permissions"), Default::default()))>"Assign Now"</button>
-                                <button class="button" on:click=move |_| navigate.with_value(|n| n(&format!("/admin/users/{id}"), Default::default()))>"Skip For Now"</button>
+                                <Form method="GET" action=format!("/admin/users/{}/permissions", u.id) attr:class="inline">
+                                    <button type="submit" class="button primary">"Assign Now"</button>
+                                </Form>
+                                <Form method="GET" action=format!("/admin/users/{}", u.id) attr:class="inline">
+                                    <button type="submit" class="button">"Skip For Now"</button>
+                                </Form>
                             </div>
-                        }
-                    }
-                >
-                    <form novalidate on:submit=move |ev| {
-                        ev.prevent_default();
-                        action.dispatch(AddUser { form: NewUser {
-                            email: email.get_untracked(),
-                            first_name: first.get_untracked(),
-                            last_name: last.get_untracked(),
-                            mobile: mobile.get_untracked(),
-                            business: business.get_untracked(),
-                        }});
-                    }>
-                        <ErrorSummary error=Signal::derive(error) />
-                        <Field label="Email Address" value=email input_type="email" autocomplete="off" error=field_error("email") required=true />
-                        <Field label="First Name" value=first autocomplete="off" error=field_error("first_name") required=true />
-                        <Field label="Last Name" value=last autocomplete="off" error=field_error("last_name") required=true />
-                        <Field label="Mobile Number" value=mobile input_type="tel" autocomplete="off" error=field_error("mobile") required=true hint="The user's one-time passcodes go to this number." />
-                        <Field label="Business Number" value=business input_type="tel" autocomplete="off" error=field_error("business") />
-                        <button type="submit" class="button primary" disabled=move || action.pending().get()>"Next"</button>
-                    </form>
-                </Show>
+                        }.into_any(),
+                        Ok(None) => view! {
+                            <ActionForm action attr:novalidate=true>
+                                <ErrorSummary error />
+                                <Field label="Email Address" value=email input_type="email" autocomplete="off" error=field_error("email") required=true name="form[email]" />
+                                <Field label="First Name" value=first autocomplete="off" error=field_error("first_name") required=true name="form[first_name]" />
+                                <Field label="Last Name" value=last autocomplete="off" error=field_error("last_name") required=true name="form[last_name]" />
+                                <Field label="Mobile Number" value=mobile input_type="tel" autocomplete="off" error=field_error("mobile") required=true name="form[mobile]"
+                                    hint="The user's one-time passcodes go to this number." />
+                                <Field label="Business Number" value=business input_type="tel" autocomplete="off" error=field_error("business") name="form[business]" />
+                                <button type="submit" class="button primary" disabled=move || action.pending().get()>"Next"</button>
+                            </ActionForm>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
+                    })}
+                </Suspense>
                 <p><a href="/admin/users">"Back to User Management"</a></p>
             </div>
         </Require>
@@ -142,40 +161,45 @@ pub fn UserPage() -> impl IntoView {
     }
 }
 
+/// The notice a change leaves on the user's page (`?done=…`).
+fn done_notice(done: Option<String>) -> Option<&'static str> {
+    Some(match done.as_deref()? {
+        "deactivated" => "The user was deactivated.",
+        "reactivated" => "The user was reactivated.",
+        "resent" => "The registration email was sent again.",
+        "email" => "A confirmation link was sent to the new address.",
+        _ => return None,
+    })
+}
+
+/// A user: facts, actions, permissions and history. Each action is a form (its dialog opened
+/// by the address, `?dialog=…`), so all of them work before the browser app loads.
 #[component]
 fn UserDetailView(detail: UserDetail, reload: Callback<()>) -> impl IntoView {
-    let toasts = expect_context::<Toasts>();
     let id = detail.id;
-    let confirm_open = RwSignal::new(false);
-    let email_open = RwSignal::new(false);
+    let here = format!("/admin/users/{id}");
+    let query = use_query_map();
+    let navigate = StoredValue::new(use_navigate());
+    let (confirm_open, _) = query_dialog_is("dialog", "status");
+    let (email_open, _) = query_dialog_is("dialog", "email");
     let status_action = ServerAction::<SetUserActive>::new();
     let resend = ServerAction::<ResendInvitation>::new();
     let email_action = ServerAction::<ChangeUserEmail>::new();
     let new_email = RwSignal::new(String::new());
     let deactivated = detail.deactivated;
-    Effect::new(move |_| {
-        if let Some(Ok(())) = status_action.value().get() {
-            confirm_open.set(false);
-            toasts.push(if deactivated {
-                "The user was reactivated."
-            } else {
-                "The user was deactivated."
-            });
-            reload.run(());
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = resend.value().get() {
-            toasts.push("The registration email was sent again.");
-            reload.run(());
-        }
-    });
+    for done in [status_action.value(), resend.value()] {
+        Effect::new(move |_| {
+            if let Some(Ok(next)) = done.get() {
+                navigate.with_value(|n| n(&next, Default::default()));
+                reload.run(());
+            }
+        });
+    }
     // Changing a username needs the administrator's fresh passcode; then the change goes on.
     let step_up = RwSignal::new(false);
     Effect::new(move |_| match email_action.value().get() {
-        Some(Ok(())) => {
-            email_open.set(false);
-            toasts.push("A confirmation link was sent to the new address.");
+        Some(Ok(next)) => {
+            navigate.with_value(|n| n(&next, Default::default()));
             reload.run(());
         }
         Some(Err(AppError::StepUpRequired)) => step_up.set(true),
@@ -194,17 +218,21 @@ fn UserDetailView(detail: UserDetail, reload: Callback<()>) -> impl IntoView {
     };
     let items = vec![MenuItem {
         label: menu_label.into(),
-        on_select: Callback::new(move |_| confirm_open.set(true)),
+        on_select: Callback::new(|_| ()),
+        href: Some(format!("{here}?dialog=status")),
     }];
-    let email_error = move || email_action.value().get().and_then(Result::err);
-    let email_field_error = field_errors(email_error);
+    let status_error = action_error(status_action);
+    let email_error = action_error(email_action);
+    let email_field_error = field_errors(move || email_error.get());
+    let notice = move || done_notice(query.read().get("done"));
     view! {
+        {move || notice().map(|n| view! { <p class="notice" role="status">{n}</p> })}
         <div class="user-header">
             {deactivated.then(|| view! { <p class="badge deactivated">"Deactivated User"</p> })}
             <h2 id="user-name">{detail.name.clone()}</h2>
             <MenuButton label="More actions" items=Signal::stored(items) />
         </div>
-        <ErrorSummary error=Signal::derive(move || status_action.value().get().and_then(Result::err)) />
+        <ErrorSummary error=Signal::derive(move || action_error(resend).get()) />
         <dl class="facts">
             <dt>"Email Address"</dt><dd>{detail.email.clone()}</dd>
             {detail.pending_email.clone().map(|e| view! { <dt>"New email awaiting confirmation"</dt><dd>{e}</dd> })}
@@ -212,9 +240,14 @@ fn UserDetailView(detail: UserDetail, reload: Callback<()>) -> impl IntoView {
             <dt>"Status"</dt><dd>{detail.status.clone()}</dd>
         </dl>
         <div class="actions">
-            <button class="button" on:click=move |_| email_open.set(true)>"Change Email Address"</button>
+            <Form method="GET" action=here.clone() attr:class="inline">
+                <button type="submit" class="button" name="dialog" value="email">"Change Email Address"</button>
+            </Form>
             {detail.invited.then(|| view! {
-                <button class="button" on:click=move |_| { resend.dispatch(ResendInvitation { user_id: id }); }>"Resend Registration Email"</button>
+                <ActionForm action=resend attr:class="inline">
+                    <input type="hidden" name="user_id" value=id.to_string() />
+                    <button type="submit" class="button">"Resend Registration Email"</button>
+                </ActionForm>
             })}
         </div>
         {detail.awaiting_permissions.then(|| view! {
@@ -234,26 +267,28 @@ fn UserDetailView(detail: UserDetail, reload: Callback<()>) -> impl IntoView {
                 Column::text("Reason", |c: &ChangeRow| c.reason.clone()),
             ] rows=Signal::stored(detail.history.clone()) empty="No changes yet." />
         </section>
-        <Modal open=confirm_open title=menu_label>
+        <Modal open=confirm_open title=menu_label close_href=here.clone()>
             <p>{if deactivated {
                 "Reactivate this user? They can sign in to your organization again with their permissions."
             } else {
                 "Deactivate this user? They are signed out of your organization at once and cannot use it until reactivated."
             }}</p>
-            <ErrorSummary error=Signal::derive(move || status_action.value().get().and_then(Result::err)) />
-            <button class="button primary" on:click=move |_| { status_action.dispatch(SetUserActive { user_id: id, active: deactivated }); }>"Confirm"</button>
+            <ErrorSummary error=status_error />
+            <ActionForm action=status_action>
+                <input type="hidden" name="user_id" value=id.to_string() />
+                <input type="hidden" name="active" value=deactivated.to_string() />
+                <button type="submit" class="button primary">"Confirm"</button>
+            </ActionForm>
         </Modal>
         <StepUpDialog open=step_up last4=detail.admin_phone_last4.clone() on_done=retry_email />
-        <Modal open=email_open title="Change Email Address">
+        <Modal open=email_open title="Change Email Address" close_href=here.clone()>
             <p>"The new address becomes the user's username once they confirm it with the link we email to it."</p>
-            <form novalidate on:submit=move |ev| {
-                ev.prevent_default();
-                email_action.dispatch(ChangeUserEmail { user_id: id, email: new_email.get_untracked() });
-            }>
-                <ErrorSummary error=Signal::derive(move || email_error().filter(|e| !matches!(e, AppError::Validation(_) | AppError::StepUpRequired))) />
-                <Field label="New Email Address" value=new_email input_type="email" autocomplete="off" error=email_field_error("email") />
+            <ActionForm action=email_action attr:novalidate=true>
+                <input type="hidden" name="user_id" value=id.to_string() />
+                <ErrorSummary error=Signal::derive(move || email_error.get().filter(|e| !matches!(e, AppError::Validation(_) | AppError::StepUpRequired))) />
+                <Field label="New Email Address" value=new_email input_type="email" autocomplete="off" error=email_field_error("email") name="email" />
                 <button type="submit" class="button primary">"Send Confirmation"</button>
-            </form>
+            </ActionForm>
         </Modal>
     }
 }
@@ -262,17 +297,22 @@ fn UserDetailView(detail: UserDetail, reload: Callback<()>) -> impl IntoView {
 pub fn DomainsPage() -> impl IntoView {
     let domains = Resource::new(|| (), |_| admin_domains());
     let remove = ServerAction::<RemoveDomain>::new();
-    let toasts = expect_context::<Toasts>();
+    let query = use_query_map();
+    let navigate = StoredValue::new(use_navigate());
     Effect::new(move |_| {
-        if let Some(Ok(())) = remove.value().get() {
-            toasts.push("The domain was removed.");
+        if let Some(Ok(next)) = remove.value().get() {
+            navigate.with_value(|n| n(&next, Default::default()));
             domains.refetch();
         }
     });
+    let removed = move || query.read().get("removed").is_some();
     let rows = Signal::derive(move || domains.get().and_then(Result::ok).unwrap_or_default());
     view! {
         <Require access=PageAccess::OrgAdmin>
             <h1>"Domain Management"</h1>
+            <Show when=removed>
+                <p class="notice" role="status">"The domain was removed."</p>
+            </Show>
             <p>"The email domains of your organization's users. A domain can be removed once none of its users is active: deactivate them first."</p>
             <ErrorSummary error=Signal::derive(move || remove.value().get().and_then(Result::err).or_else(|| domains.get().and_then(Result::err))) />
             <Transition>
@@ -289,9 +329,12 @@ fn domain_columns(remove: ServerAction<RemoveDomain>) -> Vec<Column<DomainRow>> 
         Column::text("Users", |d: &DomainRow| d.users.to_string()),
         Column::text("Active users", |d: &DomainRow| d.active_users.join(", ")),
         Column::new("Remove", move |d: &DomainRow| {
-            let domain = d.domain.clone();
+            let (domain, label) = (d.domain.clone(), format!("Remove {}", d.domain));
             view! {
-                <button class="button" on:click=move |_| { remove.dispatch(RemoveDomain { domain: domain.clone() }); }>"Remove"</button>
+                <ActionForm action=remove attr:class="inline">
+                    <input type="hidden" name="domain" value=domain />
+                    <button type="submit" class="button" aria-label=label>"Remove"</button>
+                </ActionForm>
             }
             .into_any()
         }),
@@ -308,14 +351,16 @@ pub(super) fn PermissionSections(
     /// "Edit" as a link rather than a button.
     link: bool,
 ) -> impl IntoView {
-    let navigate = StoredValue::new(use_navigate());
     let edit = move |step: usize| {
-        let href = format!("/admin/users/{user_id}/permissions?step={step}");
         if link {
-            view! { <a href=href>"Edit"</a> }.into_any()
+            view! { <a href=format!("/admin/users/{user_id}/permissions?step={step}")>"Edit"</a> }
+                .into_any()
         } else {
             view! {
-                <button class="button" on:click=move |_| navigate.with_value(|n| n(&href, Default::default()))>"Edit"</button>
+                <Form method="GET" action=format!("/admin/users/{user_id}/permissions") attr:class="inline">
+                    <input type="hidden" name="step" value=step.to_string() />
+                    <button type="submit" class="button">"Edit"</button>
+                </Form>
             }
             .into_any()
         }

@@ -134,12 +134,13 @@ impl OrgKind {
 }
 
 /// The guides' "User Role": a named set of module access ("security settings").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum RolePreset {
     EligibilityViewer,
     ClaimsViewer,
     Pcp,
     LocalOfficeAdministrator,
+    #[default]
     CustomSetup,
 }
 
@@ -187,6 +188,29 @@ impl RolePreset {
         }
     }
 
+    /// What a posted role and its ticked modules come to. A preset newly chosen grants its
+    /// modules (before the browser app runs, the boxes do not follow the role on screen); boxes
+    /// that differ from the role's make a Custom Setup with what was ticked.
+    pub fn resolve(
+        previous: RolePreset,
+        chosen: RolePreset,
+        ticked: &[Module],
+    ) -> (RolePreset, Vec<Module>) {
+        let ticked: Vec<Module> = Module::ALL
+            .into_iter()
+            .filter(|m| ticked.contains(m))
+            .collect();
+        match chosen.modules() {
+            Some(granted) if chosen != previous => (chosen, granted),
+            Some(granted)
+                if granted.iter().all(|m| ticked.contains(m)) && granted.len() == ticked.len() =>
+            {
+                (chosen, granted)
+            }
+            _ => (RolePreset::CustomSetup, ticked),
+        }
+    }
+
     /// The preset whose modules are exactly these, else Custom Setup.
     pub fn matching(modules: &[Module]) -> RolePreset {
         RolePreset::ALL
@@ -228,6 +252,34 @@ pub fn check_position(position: &str, other: &str) -> Result<(), (&'static str, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_role_grants_its_modules_and_hand_ticked_boxes_make_a_custom_setup() {
+        use Module::*;
+        let viewer = RolePreset::EligibilityViewer;
+        // Chosen without the boxes following (no browser app): the role's modules.
+        assert_eq!(
+            RolePreset::resolve(RolePreset::CustomSetup, RolePreset::ClaimsViewer, &[Roster]),
+            (
+                RolePreset::ClaimsViewer,
+                vec![Eligibility, Claims, Disputes]
+            )
+        );
+        // The same role, boxes as it grants them.
+        assert_eq!(
+            RolePreset::resolve(viewer, viewer, &[Eligibility]),
+            (viewer, vec![Eligibility])
+        );
+        // The same role, boxes changed by hand: Custom Setup, in the modules' order.
+        assert_eq!(
+            RolePreset::resolve(viewer, viewer, &[Roster, Eligibility, Roster]),
+            (RolePreset::CustomSetup, vec![Eligibility, Roster])
+        );
+        assert_eq!(
+            RolePreset::resolve(RolePreset::CustomSetup, RolePreset::CustomSetup, &[]),
+            (RolePreset::CustomSetup, vec![])
+        );
+    }
 
     #[test]
     fn presets_grant_their_modules_and_are_recognized() {

@@ -35,12 +35,14 @@ pub fn Header() -> impl IntoView {
                                     on_select: Callback::new(move |_| {
                                         switch.dispatch(SwitchOrganization { organization_id: id });
                                     }),
+                                    href: None,
                                 }
                             })
                             .collect();
                         items.push(MenuItem {
                             label: "Add a New Organization".into(),
-                            on_select: Callback::new(|_| go_to("/organizations/new")),
+                            on_select: Callback::new(|_| ()),
+                            href: Some("/organizations/new".into()),
                         });
                         items
                     });

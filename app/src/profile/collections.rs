@@ -8,7 +8,7 @@ use crate::ssr::guard::{require, Access};
 use crate::ui::{action_error, hydrated, Column, DataTable, ErrorSummary, Toasts};
 use leptos::prelude::*;
 use leptos_router::components::Form;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use serde::{Deserialize, Serialize};
 
 /// One row of "My Collections".
@@ -45,9 +45,12 @@ pub fn MyCollections() -> impl IntoView {
     let rows = Resource::new(move || request.version().get(), |_| load_collections());
     // "Add New Provider" and the search are GET forms: the address says the search is open.
     let query = use_query_map();
-    let adding = RwSignal::new(query.with_untracked(|q| {
-        q.get("add").is_some() || q.get("name").is_some() || q.get("tax_id").is_some()
-    }));
+    let adding = Signal::derive(move || {
+        query.with(|q| {
+            q.get("add").is_some() || q.get("name").is_some() || q.get("tax_id").is_some()
+        })
+    });
+    let navigate = StoredValue::new(use_navigate());
     let found = provider_search();
     let chosen = RwSignal::new(None::<i64>);
     let ready = hydrated();
@@ -55,7 +58,7 @@ pub fn MyCollections() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(())) = request.value().get() {
             toasts.push("Your request was sent to the office's administrator.");
-            adding.set(false);
+            navigate.with_value(|n| n("/profile", Default::default()));
         }
     });
     Effect::new(move |_| {

@@ -67,10 +67,22 @@ impl Caller {
     /// rest use `Access::….fresh()`).
     pub fn require_step_up(&self) -> Result<(), AppError> {
         if self.stepped_up {
-            Ok(())
-        } else {
-            Err(AppError::StepUpRequired)
+            return Ok(());
         }
+        // A form posted before the browser app loaded goes to "Confirm it's you", which
+        // brings the user back to the form's page (the app opens its dialog instead).
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            let page = parts
+                .headers
+                .get(http::header::REFERER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|r| http::Uri::try_from(r).ok())
+                .and_then(|u| u.path_and_query().map(|p| p.to_string()))
+                .unwrap_or_else(|| "/".into());
+            let next: String = form_urlencoded::byte_serialize(page.as_bytes()).collect();
+            super::follow(&format!("/step-up?next={next}"));
+        }
+        Err(AppError::StepUpRequired)
     }
 
     /// Something the caller did, for the audit log: in their current organization unless

@@ -6,18 +6,23 @@ use leptos::prelude::*;
 pub fn Checkbox(
     #[prop(into)] label: String,
     checked: RwSignal<bool>,
-    /// Posts `name=true` when checked (the argument defaults to false).
-    #[prop(optional)]
-    name: Option<&'static str>,
+    /// Posts `name=value` when checked (a `bool` argument defaulting to false, or one item of a
+    /// list named `…[]`).
+    #[prop(optional, into)]
+    name: Option<String>,
+    #[prop(optional, into)] value: Option<String>,
+    /// Needed when two boxes share a label on one page.
+    #[prop(optional, into)]
+    id: Option<String>,
 ) -> impl IntoView {
-    let id = format!("check-{}", slug(&label));
+    let id = id.unwrap_or_else(|| format!("check-{}", slug(&label)));
     view! {
         <div class="checkbox">
             <input
                 type="checkbox"
                 id=id.clone()
                 name=name
-                value="true"
+                value=value.unwrap_or_else(|| "true".into())
                 checked=checked.get_untracked()
                 prop:checked=move || checked.get()
                 on:change=move |ev| checked.set(event_target_checked(&ev))
@@ -35,12 +40,10 @@ pub fn RadioGroup(
     options: Vec<(&'static str, &'static str)>,
     value: RwSignal<String>,
     /// The argument it posts as; by default a name made from the legend.
-    #[prop(optional)]
-    name: Option<&'static str>,
+    #[prop(optional, into)]
+    name: Option<String>,
 ) -> impl IntoView {
-    let name = name
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("radio-{}", slug(&legend)));
+    let name = name.unwrap_or_else(|| format!("radio-{}", slug(&legend)));
     let buttons = options
         .into_iter()
         .map(|(option, label)| {

@@ -15,8 +15,8 @@ pub fn Field(
     #[prop(optional)] autofocus: bool,
     #[prop(optional)] required: bool,
     /// The server function argument it posts as, so the form works before the browser app loads.
-    #[prop(optional)]
-    name: Option<&'static str>,
+    #[prop(optional, into)]
+    name: Option<String>,
 ) -> impl IntoView {
     let id = id.unwrap_or_else(|| format!("field-{}", slug(&label)));
     let hint_id = format!("{id}-hint");
@@ -108,7 +108,7 @@ pub fn Select(
     /// Shown as the label; otherwise only read to screen readers.
     #[prop(default = true)]
     visible_label: bool,
-    #[prop(optional)] name: Option<&'static str>,
+    #[prop(optional, into)] name: Option<String>,
 ) -> impl IntoView {
     let id = id.unwrap_or_else(|| format!("select-{}", slug(&label)));
     let error_id = format!("{id}-error");

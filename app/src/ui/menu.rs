@@ -6,6 +6,9 @@ use leptos::prelude::*;
 pub struct MenuItem {
     pub label: String,
     pub on_select: Callback<()>,
+    /// A link to follow (a page, or a dialog opened by the address), so the item also works
+    /// before the browser app loads; `on_select` then only adds to it.
+    pub href: Option<String>,
 }
 
 /// A button that opens a menu (WAI-ARIA menu button): arrows move, Enter picks, Escape closes.
@@ -15,6 +18,7 @@ pub fn MenuButton(
     #[prop(into)] items: Signal<Vec<MenuItem>>,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
+    let ready = super::hydrated();
     let menu_id = format!("menu-{}", slug(&label));
     let button_id = format!("{menu_id}-button");
     let item_id = {
@@ -65,7 +69,9 @@ pub fn MenuButton(
             >
                 {label.clone()}
             </button>
-            <ul id=menu_id.clone() role="menu" aria-labelledby=button_id.clone() hidden=move || !open.get()>
+            // A menu of links shows until the browser app runs the button, so they work without it.
+            <ul id=menu_id.clone() role="menu" aria-labelledby=button_id.clone()
+                hidden=move || !open.get() && (ready.get() || items.with(|l| l.iter().any(|i| i.href.is_none())))>
                 {move || {
                     let list = items.get();
                     let count = list.len();
@@ -75,29 +81,31 @@ pub fn MenuButton(
                             let focus = focus.clone();
                             let close = close.clone();
                             let select = item.on_select;
-                            view! {
-                                <li role="none">
-                                    <button
-                                        id=item_id(index)
-                                        role="menuitem"
-                                        tabindex="-1"
-                                        on:click=move |_| {
-                                            open.set(false);
-                                            select.run(());
-                                        }
-                                        on:keydown=move |ev| match ev.key().as_str() {
-                                            "ArrowDown" => { ev.prevent_default(); focus((index + 1) % count) }
-                                            "ArrowUp" => { ev.prevent_default(); focus((index + count - 1) % count) }
-                                            "Home" => { ev.prevent_default(); focus(0) }
-                                            "End" => { ev.prevent_default(); focus(count - 1) }
-                                            "Escape" | "Tab" => close(),
-                                            _ => {}
-                                        }
-                                    >
+                            let keys = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+                                "ArrowDown" => { ev.prevent_default(); focus((index + 1) % count) }
+                                "ArrowUp" => { ev.prevent_default(); focus((index + count - 1) % count) }
+                                "Home" => { ev.prevent_default(); focus(0) }
+                                "End" => { ev.prevent_default(); focus(count - 1) }
+                                "Escape" | "Tab" => close(),
+                                _ => {}
+                            };
+                            let picked = move |_| {
+                                open.set(false);
+                                select.run(());
+                            };
+                            let entry = match item.href {
+                                Some(href) => view! {
+                                    <a id=item_id(index) role="menuitem" tabindex="-1" href=href on:click=picked on:keydown=keys>
+                                        {item.label.clone()}
+                                    </a>
+                                }.into_any(),
+                                None => view! {
+                                    <button id=item_id(index) role="menuitem" tabindex="-1" on:click=picked on:keydown=keys>
                                         {item.label.clone()}
                                     </button>
-                                </li>
-                            }
+                                }.into_any(),
+                            };
+                            view! { <li role="none">{entry}</li> }
                         })
                         .collect_view()
                 }}

@@ -18,7 +18,7 @@ pub use data_table::{Column, DataTable, Page, Pager, Pagination};
 pub use field::{field_errors, ErrorSummary, Field, Select};
 pub use flow::{action_error, FlowSteps};
 pub use menu::{MenuButton, MenuItem};
-pub use modal::Modal;
+pub use modal::{query_dialog, query_dialog_is, Modal};
 pub use otp::{phone_methods, OtpChoose, OtpEnter};
 pub use search::{query_value, SearchForm};
 pub use tabs::{TabPanel, Tabs};
@@ -35,6 +35,16 @@ pub fn go_to(path: &str) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = path;
+}
+
+/// What a form field posts for `value` so that the server function reads it back as the same
+/// value: its serde name ("ClaimsViewer" for a role preset, "Claims" for a module).
+pub fn form_value<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
 }
 
 /// A stable element id made from a label ("Email Address" → "email-address").
@@ -59,6 +69,21 @@ mod tests {
             "email-address-username"
         );
         assert_eq!(super::slug("Re-Enter Password"), "re-enter-password");
+    }
+
+    #[test]
+    fn form_values_read_back_as_the_same_value() {
+        use crate::domain::permissions::{Module, RolePreset};
+        for preset in RolePreset::ALL {
+            let posted = format!("preset={}", super::form_value(&preset));
+            #[derive(serde::Deserialize)]
+            struct Form {
+                preset: RolePreset,
+            }
+            let form: Form = serde_qs::from_str(&posted).unwrap();
+            assert_eq!(form.preset, preset);
+        }
+        assert_eq!(super::form_value(&Module::ReferralsView), "ReferralsView");
     }
 }
 
@@ -142,6 +167,7 @@ mod render_tests {
             let items = vec![MenuItem {
                 label: "Add a New Organization".into(),
                 on_select: Callback::new(|_| ()),
+                href: None,
             }];
             view! { <MenuButton label="Add or Switch Organization" items=Signal::stored(items) /> }
                 .into_any()

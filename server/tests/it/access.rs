@@ -303,16 +303,17 @@ async fn a_new_user_asks_for_access_and_the_office_admin_accepts() {
         .await;
         assert_eq!(status, StatusCode::NOT_FOUND, "another office's request");
 
+        // As the browser posts the form.
         let decision = |preset: &str, position: &str| {
-            json!({ "id": id, "decision": {
-                "accept": true, "preset": preset, "modules": [], "position": position, "position_other": "", "reason": ""
-            }})
+            json!(format!(
+                "id={id}&decision[accept]=true&decision[preset]={preset}&decision[position]={position}"
+            ))
         };
         let (status, body) = send(
             &site,
             "/api/admin/tasks/decide",
             decision("ClaimsViewer", "Other"),
-            true,
+            false,
             &mut Some(admin.clone()),
         )
         .await;
@@ -325,7 +326,7 @@ async fn a_new_user_asks_for_access_and_the_office_admin_accepts() {
             &site,
             "/api/admin/tasks/decide",
             decision("ClaimsViewer", "Nurse"),
-            true,
+            false,
             &mut Some(admin.clone()),
         )
         .await;
@@ -334,7 +335,7 @@ async fn a_new_user_asks_for_access_and_the_office_admin_accepts() {
             &site,
             "/api/admin/tasks/decide",
             decision("ClaimsViewer", "Nurse"),
-            true,
+            false,
             &mut Some(admin.clone()),
         )
         .await;
@@ -430,24 +431,31 @@ async fn a_declined_request_needs_a_reason_and_an_office_without_an_agreement_ca
         let id = tasks[0]["id"].as_i64().unwrap();
 
         sqlx::query("UPDATE organizations SET access_agreement_at = NULL WHERE name = 'Sunrise Family Clinic'").execute(&site.state.db.pool).await.unwrap();
-        let accept = json!({ "id": id, "decision": { "accept": true, "preset": "Pcp", "modules": [], "position": "Nurse", "position_other": "", "reason": "" }});
+        let accept = json!(format!(
+            "id={id}&decision[accept]=true&decision[preset]=Pcp&decision[position]=Nurse"
+        ));
         let (status, body) = send(
             &site,
             "/api/admin/tasks/decide",
             accept,
-            true,
+            false,
             &mut Some(admin.clone()),
         )
         .await;
         assert_eq!(status, StatusCode::CONFLICT);
         assert!(body.to_string().contains("Access Agreement"), "{body}");
 
-        let decline = |reason: &str| json!({ "id": id, "decision": { "accept": false, "preset": "Pcp", "modules": [], "position": "", "position_other": "", "reason": reason }});
+        let decline = |reason: &str| {
+            json!(format!(
+                "id={id}&decision[accept]=false&decision[reason]={}",
+                reason.replace(' ', "+")
+            ))
+        };
         let (status, body) = send(
             &site,
             "/api/admin/tasks/decide",
             decline("  "),
-            true,
+            false,
             &mut Some(admin.clone()),
         )
         .await;
@@ -488,7 +496,7 @@ async fn a_declined_request_needs_a_reason_and_an_office_without_an_agreement_ca
             &site,
             "/api/admin/tasks/decide",
             decline("Not on our staff list"),
-            true,
+            false,
             &mut Some(admin.clone()),
         )
         .await;
@@ -585,12 +593,15 @@ async fn my_collections_overdue_requests_and_the_collection_manager() {
         let harbor_admin = cookie_from(&switched, "portal_session").unwrap();
         let (_, tasks) = form(&site, "/api/admin/tasks", "", Some(&harbor_admin)).await;
         assert_eq!(tasks[0]["existing_user"], true);
-        let accept = json!({ "id": tasks[0]["id"], "decision": { "accept": true, "preset": "CustomSetup", "modules": ["Roster"], "position": "Nurse", "position_other": "", "reason": "" }});
+        let accept = json!(format!(
+            "id={}&decision[accept]=true&decision[preset]=CustomSetup&decision[modules][]=Roster&decision[position]=Nurse",
+            tasks[0]["id"]
+        ));
         let (status, body) = send(
             &site,
             "/api/admin/tasks/decide",
             accept,
-            true,
+            false,
             &mut Some(harbor_admin.clone()),
         )
         .await;

@@ -4,18 +4,26 @@
 
 use crate::common::*;
 use axum::http::StatusCode;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const INVITEE_PASSWORD: &str = "Nina-Nurse-Portal-Pass-77";
 
-async fn add(site: &Site, admin: &str, email: &str) -> (StatusCode, Value) {
-    call(
+/// "Add a User" as its form posts it.
+async fn add_form(site: &Site, admin: &str, fields: [&str; 4]) -> (StatusCode, Value) {
+    let [email, first, last, mobile] = fields.map(|v| v.replace('@', "%40").replace(' ', "+"));
+    form(
         site,
         "/api/admin/users/add",
-        json!({ "form": { "email": email, "first_name": "Nina", "last_name": "Nurse", "mobile": "(916) 555-3100", "business": "" } }),
-        admin,
+        &format!(
+            "form[email]={email}&form[first_name]={first}&form[last_name]={last}&form[mobile]={mobile}&form[business]="
+        ),
+        Some(admin),
     )
     .await
+}
+
+async fn add(site: &Site, admin: &str, email: &str) -> (StatusCode, Value) {
+    add_form(site, admin, [email, "Nina", "Nurse", "(916) 555-3100"]).await
 }
 
 async fn org_id(site: &Site, name: &str) -> i64 {
@@ -54,13 +62,7 @@ async fn an_added_user_registers_from_the_emailed_link() {
         let admin = session_of(&site, "admin@sunrise.example").await;
 
         // Bad input: every field at fault is named, nothing is created.
-        let (status, body) = call(
-            &site,
-            "/api/admin/users/add",
-            json!({ "form": { "email": "nina@", "first_name": "", "last_name": "Nurse", "mobile": "555", "business": "" } }),
-            &admin,
-        )
-        .await;
+        let (status, body) = add_form(&site, &admin, ["nina@", "", "Nurse", "555"]).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         let errors = &body["Validation"];
         for field in ["email", "first_name", "mobile"] {
@@ -235,6 +237,25 @@ async fn invitations_last_seven_days_and_unassigned_users_are_deactivated_after_
     }
 }
 
+/// Posts one step of the wizard as the browser posts its form: `fields` are the step's
+/// `form[…]` parts. Answers the status and the address to show next (or the error).
+async fn wizard_step(
+    site: &Site,
+    admin: &str,
+    user_id: i64,
+    from: usize,
+    to: &str,
+    fields: &str,
+) -> (StatusCode, Value) {
+    form(
+        site,
+        "/api/admin/wizard/save",
+        &format!("user_id={user_id}&from={from}&to={to}{fields}"),
+        Some(admin),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn the_wizard_keeps_its_draft_and_applies_all_three_sections() {
     for site in sites(false).await {
@@ -242,54 +263,116 @@ async fn the_wizard_keeps_its_draft_and_applies_all_three_sections() {
         let (_, id) = add(&site, &admin, "nina@sunrise.example").await;
         let id = id.as_i64().unwrap();
         let npis = provider_ids(&site, "Sunrise Family Clinic").await;
-        let mut set = json!({
-            "npis": { npis[0].to_string(): "Admin", npis[1].to_string(): "Processor" },
-            "correspondence": {},
-            "org_role": "None", "preset": "CustomSetup", "modules": [], "position": "", "position_other": ""
-        });
-        let (status, body) = call(
+        let wizard = |step: &str| {
+            let body = format!("user_id={id}{step}");
+            let (site, admin) = (&site, &admin);
+            async move { form(site, "/api/admin/wizard", &body, Some(admin)).await.1 }
+        };
+
+        // "Quick Assign to All NPIs" gives every NPI the level posted.
+        let levels: String = npis
+            .iter()
+            .map(|n| format!("&form[npi][{n}]=none"))
+            .collect();
+        let (status, next) = wizard_step(
             &site,
-            "/api/admin/wizard/save",
-            json!({ "user_id": id, "step": 1, "set": set }),
             &admin,
+            id,
+            0,
+            "1",
+            &format!("{levels}&form[quick]=processor"),
         )
         .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(status, StatusCode::OK, "{next}");
+        assert_eq!(next, format!("/admin/users/{id}/permissions?step=1"));
+        let all = wizard("").await;
+        assert_eq!(all["set"]["npis"].as_object().unwrap().len(), 6);
+
+        // "Back", then "Next" with a level per NPI.
+        let (status, next) = wizard_step(&site, &admin, id, 1, "0", "").await;
+        assert_eq!(
+            (status, next.as_str().unwrap()),
+            (
+                StatusCode::OK,
+                &*format!("/admin/users/{id}/permissions?step=0")
+            )
+        );
+        let levels = format!(
+            "&form[npi][{}]=admin&form[npi][{}]=processor&form[npi][{}]=none",
+            npis[0], npis[1], npis[2]
+        );
+        let (status, _) = wizard_step(&site, &admin, id, 0, "1", &levels).await;
+        assert_eq!(status, StatusCode::OK);
 
         // Leaving and coming back resumes the draft at its step.
-        let (_, wizard) = form(
+        let resumed = wizard("").await;
+        assert_eq!(resumed["step"], 1);
+        assert_eq!(resumed["set"]["npis"][npis[1].to_string()], "Processor");
+        assert!(resumed["set"]["npis"].get(npis[2].to_string()).is_none());
+        assert_eq!(resumed["editing"], false);
+        assert_eq!(resumed["npis"].as_array().unwrap().len(), 6);
+
+        // "Manage Correspondence Permissions": only for NPIs the user holds.
+        let (status, body) = form(
             &site,
-            "/api/admin/wizard",
-            &format!("user_id={id}"),
+            "/api/admin/wizard/correspondence",
+            &format!("user_id={id}&providers[]={}&types[]=Tax+Documents", npis[2]),
             Some(&admin),
         )
         .await;
-        assert_eq!(wizard["step"], 1);
-        assert_eq!(wizard["set"]["npis"][npis[1].to_string()], "Processor");
-        assert_eq!(wizard["editing"], false);
-        assert_eq!(wizard["npis"].as_array().unwrap().len(), 6);
-
-        set["correspondence"] = json!({ npis[1].to_string(): ["Tax Documents", "Remittance Advice"], npis[2].to_string(): ["Tax Documents"] });
-        set["preset"] = json!("ClaimsViewer");
-        set["position"] = json!("Other");
-        let (status, body) = call(
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let (status, next) = form(
             &site,
-            "/api/admin/wizard/finish",
-            json!({ "user_id": id, "set": set, "reason": "" }),
+            "/api/admin/wizard/correspondence",
+            &format!(
+                "user_id={id}&providers[]={}&types[]=Tax+Documents&types[]=Remittance+Advice",
+                npis[1]
+            ),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{next}");
+        assert_eq!(next, format!("/admin/users/{id}/permissions?step=1"));
+        let (status, _) = wizard_step(&site, &admin, id, 1, "2", "").await;
+        assert_eq!(status, StatusCode::OK);
+
+        // A role chosen where the boxes did not follow it (no browser app) grants its modules.
+        let organization = |ticked: &str, other: &str| {
+            format!(
+                "&form[org_role]=none&form[preset]=ClaimsViewer{ticked}\
+                 &form[position]=Other&form[position_other]={other}"
+            )
+        };
+        let (status, body) = wizard_step(
+            &site,
             &admin,
+            id,
+            2,
+            "finish",
+            &organization("&form[modules][]=Roster", ""),
         )
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body["Validation"].get("position_other").is_some(), "{body}");
-        set["position_other"] = json!("Biller");
-        let (status, body) = call(
+        // The refused form comes back as chosen: the role, and the boxes it ticked.
+        let kept = wizard("").await;
+        assert_eq!(
+            (kept["step"].as_u64(), kept["set"]["preset"].as_str()),
+            (Some(2), Some("ClaimsViewer"))
+        );
+        assert_eq!(kept["set"]["position"], "Other");
+        let shown = "&form[modules][]=Eligibility&form[modules][]=Claims&form[modules][]=Disputes";
+        let (status, next) = wizard_step(
             &site,
-            "/api/admin/wizard/finish",
-            json!({ "user_id": id, "set": set, "reason": "" }),
             &admin,
+            id,
+            2,
+            "finish",
+            &organization(shown, "Biller"),
         )
         .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(status, StatusCode::OK, "{next}");
+        assert_eq!(next, format!("/admin/users/{id}/permissions?step=3"));
 
         let levels: Vec<(i64, String)> = sqlx::query_as(
             "SELECT n.provider_id, n.level FROM npi_permissions n JOIN memberships m ON m.id = n.membership_id WHERE m.user_id = $1 ORDER BY n.provider_id",
@@ -302,7 +385,6 @@ async fn the_wizard_keeps_its_draft_and_applies_all_three_sections() {
             levels,
             vec![(npis[0], "admin".into()), (npis[1], "processor".into())]
         );
-        // Correspondence only for NPIs the user holds.
         let types: Vec<(i64, String)> = sqlx::query_as(
             "SELECT c.provider_id, c.correspondence_type FROM correspondence_permissions c JOIN memberships m ON m.id = c.membership_id \
              WHERE m.user_id = $1 ORDER BY c.correspondence_type",
@@ -336,46 +418,46 @@ async fn the_wizard_keeps_its_draft_and_applies_all_three_sections() {
                 .await
                 .unwrap();
         assert_eq!(drafts, 0);
+        let saved = wizard("&step=3").await;
+        assert_eq!(saved["step"], 3, "the confirmation shows what was saved");
 
         // A later change of role needs a reason; an NPI change alone does not.
-        let (_, wizard) = form(
+        let opened = wizard("&step=2").await;
+        assert_eq!(opened["editing"], true);
+        assert_eq!(opened["step"], 2);
+        let processor = "&form[org_role]=processor&form[preset]=ClaimsViewer&form[modules][]=Eligibility\
+             &form[modules][]=Claims&form[modules][]=Disputes&form[position]=Other&form[position_other]=Biller";
+        let (status, body) = wizard_step(
             &site,
-            "/api/admin/wizard",
-            &format!("user_id={id}&step=2"),
-            Some(&admin),
-        )
-        .await;
-        assert_eq!(wizard["editing"], true);
-        assert_eq!(wizard["step"], 2);
-        let mut changed = wizard["set"].clone();
-        changed["org_role"] = json!("Processor");
-        let (status, body) = call(
-            &site,
-            "/api/admin/wizard/finish",
-            json!({ "user_id": id, "set": changed, "reason": " " }),
             &admin,
+            id,
+            2,
+            "finish",
+            &format!("{processor}&form[reason]=+"),
         )
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body["Validation"].get("reason").is_some(), "{body}");
-        let (status, _) = call(
+        let (status, _) = wizard_step(
             &site,
-            "/api/admin/wizard/finish",
-            json!({ "user_id": id, "set": changed, "reason": "Took over billing" }),
             &admin,
+            id,
+            2,
+            "finish",
+            &format!("{processor}&form[reason]=Took+over+billing"),
         )
         .await;
         assert_eq!(status, StatusCode::OK);
-        let mut npi_only = changed.clone();
-        npi_only["npis"] = json!({ npis[3].to_string(): "Admin" });
-        let (status, _) = call(
+        let (status, body) = wizard_step(
             &site,
-            "/api/admin/wizard/finish",
-            json!({ "user_id": id, "set": npi_only, "reason": "" }),
             &admin,
+            id,
+            0,
+            "finish",
+            &format!("&form[npi][{}]=admin", npis[3]),
         )
         .await;
-        assert_eq!(status, StatusCode::OK);
+        assert_eq!(status, StatusCode::OK, "{body}");
 
         // The history shows who, before, after and why.
         let (_, detail) = form(
@@ -402,16 +484,36 @@ async fn the_wizard_keeps_its_draft_and_applies_all_three_sections() {
 
         // An NPI of another organization is as if it did not exist.
         let harbor = provider_ids(&site, "Harbor Pediatrics").await;
-        let mut foreign = changed.clone();
-        foreign["npis"] = json!({ harbor[0].to_string(): "Admin" });
-        let (status, _) = call(
+        let (status, _) = wizard_step(
             &site,
-            "/api/admin/wizard/finish",
-            json!({ "user_id": id, "set": foreign, "reason": "x" }),
             &admin,
+            id,
+            0,
+            "1",
+            &format!("&form[npi][{}]=admin", harbor[0]),
         )
         .await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+
+        // The wizard's form posted by the browser itself: the answer is the next step's page.
+        let response = site
+            .send(native_post(
+                "/api/admin/wizard/save",
+                &format!("user_id={id}&from=1&to=2"),
+                Some(&admin),
+                &format!("/admin/users/{id}/permissions"),
+            ))
+            .await;
+        assert_eq!(
+            location(&response),
+            format!("/admin/users/{id}/permissions?step=2")
+        );
+        let page = body_text(site.send(get(&location(&response), Some(&admin))).await).await;
+        assert!(
+            page.contains("Step 3: Assign Permissions Across Organization")
+                && page.contains("name=\"form[preset]\""),
+            "{page}"
+        );
     }
 }
 
@@ -672,7 +774,6 @@ async fn only_an_org_admin_of_the_users_organization_may_administer() {
         let admin = session_of(&site, "admin@sunrise.example").await;
         let admin_id = user_id(&site, "admin@sunrise.example").await;
         let harbor_only = user_id(&site, "network@coastal.example").await;
-        let set = json!({ "npis": {}, "correspondence": {}, "org_role": "None", "preset": "CustomSetup", "modules": [], "position": "", "position_other": "" });
         let form_calls = [
             ("/api/admin/users", "search=".to_string()),
             ("/api/admin/users/detail", format!("user_id={admin_id}")),
@@ -689,24 +790,18 @@ async fn only_an_org_admin_of_the_users_organization_may_administer() {
                 format!("user_id={admin_id}&email=x%40sunrise.example"),
             ),
             ("/api/admin/wizard", format!("user_id={admin_id}")),
+            (
+                "/api/admin/wizard/save",
+                format!("user_id={admin_id}&from=2&to=finish&form[org_role]=none"),
+            ),
+            (
+                "/api/admin/wizard/correspondence",
+                format!("user_id={admin_id}&providers[]=1"),
+            ),
             ("/api/admin/domains", String::new()),
             (
                 "/api/admin/domains/remove",
                 "domain=sunrise.example".to_string(),
-            ),
-        ];
-        let json_calls = [
-            (
-                "/api/admin/users/add",
-                json!({ "form": { "email": "x@sunrise.example", "first_name": "X", "last_name": "Y", "mobile": "(916) 555-3100", "business": "" } }),
-            ),
-            (
-                "/api/admin/wizard/save",
-                json!({ "user_id": admin_id, "step": 1, "set": set }),
-            ),
-            (
-                "/api/admin/wizard/finish",
-                json!({ "user_id": admin_id, "set": set, "reason": "x" }),
             ),
         ];
         for (path, body) in &form_calls {
@@ -715,10 +810,13 @@ async fn only_an_org_admin_of_the_users_organization_may_administer() {
             let (status, _) = form(&site, path, body, None).await;
             assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
         }
-        for (path, body) in &json_calls {
-            let (status, _) = call(&site, path, body.clone(), &processor).await;
-            assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
-        }
+        let (status, _) = add_form(
+            &site,
+            &processor,
+            ["x@sunrise.example", "X", "Y", "(916) 555-3100"],
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
         // The admin of Sunrise asking about a user of another organization: not found.
         for (path, body) in [
             ("/api/admin/users/detail", format!("user_id={harbor_only}")),
@@ -735,11 +833,13 @@ async fn only_an_org_admin_of_the_users_organization_may_administer() {
             let (status, _) = form(&site, path, &body, Some(&admin)).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         }
-        let (status, _) = call(
+        let (status, _) = wizard_step(
             &site,
-            "/api/admin/wizard/finish",
-            json!({ "user_id": harbor_only, "set": set, "reason": "x" }),
             &admin,
+            harbor_only,
+            2,
+            "finish",
+            "&form[org_role]=none",
         )
         .await;
         assert_eq!(status, StatusCode::NOT_FOUND);
@@ -822,11 +922,17 @@ async fn verify_users_every_sixty_days_or_the_office_is_suspended_until_reinstat
             )
             .await;
         }
-        let (status, message) = form(&site, "/api/admin/verify/confirm", "", Some(&admin)).await;
-        assert_eq!(status, StatusCode::OK);
-        assert!(
-            message.as_str().unwrap().contains("reinstates"),
-            "{message}"
+        let (status, next) = form(&site, "/api/admin/verify/confirm", "", Some(&admin)).await;
+        assert_eq!(
+            (status, next.as_str()),
+            (StatusCode::OK, Some("/admin/verify?confirmed=1"))
+        );
+        // The page then says everyone else waits for the plan to reinstate the office.
+        let (_, summary) = form(&site, "/api/admin/verify/summary", "", Some(&admin)).await;
+        assert_eq!(
+            (summary["lapsed"].as_bool(), summary["submitted"].as_bool()),
+            (Some(true), Some(true)),
+            "{summary}"
         );
         let (status, _) = form(&site, "/api/dashboard", "", Some(&processor)).await;
         assert_eq!(

@@ -428,36 +428,6 @@ async fn after_a_hundred_failures_in_all_only_an_administrator_can_unlock() {
     }
 }
 
-/// A form posted by the browser itself (before the browser app has loaded): the answer is a
-/// redirect, to the same page on its next step, to the page after it, or back with the error.
-fn native_post(
-    path: &str,
-    body: &str,
-    cookie: Option<&str>,
-    from: &str,
-) -> axum::http::Request<axum::body::Body> {
-    let mut request = post_form(path, body, cookie);
-    let headers = request.headers_mut();
-    headers.insert(
-        header::ACCEPT,
-        "text/html,application/xhtml+xml".parse().unwrap(),
-    );
-    headers.insert(
-        header::REFERER,
-        format!("http://portal.test{from}").parse().unwrap(),
-    );
-    request
-}
-
-fn location(response: &axum::response::Response) -> String {
-    assert!(response.status().is_redirection(), "{}", response.status());
-    let to = response.headers()[header::LOCATION].to_str().unwrap();
-    // The path only, without the empty query left where an earlier error was taken off.
-    to.trim_start_matches("http://portal.test")
-        .trim_end_matches('?')
-        .to_string()
-}
-
 #[tokio::test]
 async fn sign_in_works_with_forms_posted_by_the_browser() {
     for site in sites(false).await {
@@ -589,5 +559,95 @@ async fn reset_password_works_with_a_form_posted_by_the_browser() {
             ))
             .await;
         assert!(location(&bad).contains("__err="));
+    }
+}
+
+/// A form whose action needs a fresh passcode, posted before the browser app loaded: the
+/// answer is "Confirm it's you", which leads back to the form's page once the passcode is in.
+#[tokio::test]
+async fn a_native_form_needing_a_fresh_passcode_goes_through_confirm_its_you() {
+    for site in sites(false).await {
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let processor: i64 =
+            sqlx::query_scalar("SELECT id FROM users WHERE email = 'processor@sunrise.example'")
+                .fetch_one(&site.state.db.pool)
+                .await
+                .unwrap();
+        let page = format!("/admin/users/{processor}?dialog=email");
+        let change = format!("user_id={processor}&email=pete%40sunrise.example");
+        // The passcode of the sign-in is no longer fresh.
+        site.clock.advance(10 * 60);
+        let refused = site
+            .send(native_post(
+                "/api/admin/users/email",
+                &change,
+                Some(&admin),
+                &page,
+            ))
+            .await;
+        let to = location(&refused);
+        assert_eq!(
+            to,
+            format!("/step-up?next=%2Fadmin%2Fusers%2F{processor}%3Fdialog%3Demail")
+        );
+        let html = body_text(site.send(get(&to, Some(&admin))).await).await;
+        assert!(html.contains("Send to phone number ending in"), "{html}");
+
+        let sent = site
+            .send(native_post(
+                "/api/step-up/send",
+                "channel=sms",
+                Some(&admin),
+                &to,
+            ))
+            .await;
+        assert_eq!(
+            location(&sent),
+            to,
+            "back to the page, now asking for the passcode"
+        );
+        let html = body_text(site.send(get(&to, Some(&admin))).await).await;
+        assert!(html.contains("One-time passcode"), "{html}");
+        let code = latest_code(&site).await;
+        let verified = site
+            .send(native_post(
+                "/api/step-up/verify",
+                &format!("code={code}&next=%2Fadmin%2Fusers%2F{processor}%3Fdialog%3Demail"),
+                Some(&admin),
+                &to,
+            ))
+            .await;
+        assert_eq!(location(&verified), page, "back to the form");
+
+        let done = site
+            .send(native_post(
+                "/api/admin/users/email",
+                &change,
+                Some(&admin),
+                &page,
+            ))
+            .await;
+        assert_eq!(
+            location(&done),
+            format!("/admin/users/{processor}?done=email")
+        );
+        let html = body_text(site.send(get(&location(&done), Some(&admin))).await).await;
+        assert!(
+            html.contains("A confirmation link was sent to the new address."),
+            "{html}"
+        );
+        // A wrong passcode stays on "Confirm it's you", with its error.
+        let verified = site
+            .send(native_post(
+                "/api/step-up/verify",
+                "code=000000&next=%2F%2Fevil.example",
+                Some(&admin),
+                &to,
+            ))
+            .await;
+        assert!(
+            location(&verified).starts_with("/step-up"),
+            "a wrong code stays"
+        );
     }
 }

@@ -18,12 +18,6 @@ struct Seat {
     membership_id: Option<i64>,
 }
 
-async fn call_json(site: &Site, path: &str, body: Value, cookie: &str) -> StatusCode {
-    site.send(post_json(path, body, Some(cookie)))
-        .await
-        .status()
-}
-
 /// Every demo user signed in to each organization where they are active (plan staff: none).
 async fn seats(site: &Site) -> Vec<Seat> {
     let db = &site.state.db.pool;
@@ -151,7 +145,13 @@ async fn no_access_where_none_was_granted() {
             }
             // Adding a user: refused before the form is even read, unless an admin (who gets
             // the form's errors, so nothing is created).
-            let status = call_json(&site, "/api/admin/users/add", json!({ "form": { "email": "", "first_name": "", "last_name": "", "mobile": "", "business": "" } }), &seat.cookie).await;
+            let (status, _) = form(
+                &site,
+                "/api/admin/users/add",
+                "form[email]=&form[first_name]=&form[last_name]=&form[mobile]=&form[business]=",
+                Some(&seat.cookie),
+            )
+            .await;
             let expected = if seat.admin {
                 StatusCode::UNPROCESSABLE_ENTITY
             } else {
@@ -216,13 +216,11 @@ async fn no_access_where_none_was_granted() {
                 .await
                 .unwrap();
             for (provider, organization) in &all_providers {
-                let set = json!({ "npis": { provider.to_string(): "Processor" }, "correspondence": {}, "org_role": "Admin",
-                    "preset": "CustomSetup", "modules": [], "position": "", "position_other": "" });
-                let status = call_json(
+                let (status, _) = form(
                     &site,
                     "/api/admin/wizard/save",
-                    json!({ "user_id": me, "step": 1, "set": set }),
-                    &seat.cookie,
+                    &format!("user_id={me}&from=0&to=1&form[npi][{provider}]=processor"),
+                    Some(&seat.cookie),
                 )
                 .await;
                 let expected = match (seat.admin, Some(*organization) == seat.organization_id) {
@@ -275,8 +273,6 @@ async fn no_access_where_none_was_granted() {
 /// admitted, do no harm (ids that exist nowhere, inputs the body refuses). `None`: the
 /// endpoint is new and needs a line here.
 fn sample(path: &str) -> Option<(&'static str, Value)> {
-    let set = json!({ "npis": {}, "correspondence": {}, "org_role": "None", "preset": "CustomSetup",
-        "modules": [], "position": "", "position_other": "" });
     Some(match path {
         // Form-encoded (the default).
         "/api/session"
@@ -369,19 +365,14 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
         "/api/profile/phone/send" => ("form", json!("phone=")),
         "/api/profile/phone/confirm" => ("form", json!("phone=&code=000000")),
         "/api/profile/password" => ("form", json!("current=x&password=y&again=z")),
-        // JSON.
         "/api/admin/users/add" => (
-            "json",
-            json!({ "form": { "email": "", "first_name": "",
-            "last_name": "", "mobile": "", "business": "" } }),
+            "form",
+            json!("form[email]=&form[first_name]=&form[last_name]=&form[mobile]=&form[business]="),
         ),
-        "/api/admin/wizard/save" => ("json", json!({ "user_id": 0, "step": 0, "set": set })),
-        "/api/admin/wizard/finish" => ("json", json!({ "user_id": 0, "set": set, "reason": "" })),
-        "/api/admin/tasks/decide" => (
-            "json",
-            json!({ "id": 0, "decision": { "accept": false,
-            "preset": "CustomSetup", "modules": [], "position": "", "position_other": "", "reason": "" } }),
-        ),
+        "/api/step-up/state" => ("form", json!("")),
+        "/api/admin/wizard/save" => ("form", json!("user_id=0&from=0&to=1")),
+        "/api/admin/wizard/correspondence" => ("form", json!("user_id=0&providers[]=0")),
+        "/api/admin/tasks/decide" => ("form", json!("id=0&decision[accept]=false")),
         "/api/registration/account" => (
             "form",
             json!("form%5Bemail%5D=&form%5Bfirst_name%5D=&form%5Blast_name%5D=&form%5Btax_id%5D=&form%5Bzip%5D=\
@@ -396,6 +387,7 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
             "form",
             json!("form%5Btoken%5D=&form%5Btax_id%5D=&form%5Bzip%5D=&form%5Bcontact_email%5D="),
         ),
+        // JSON.
         "/api/profile/save" => (
             "json",
             json!({ "first_name": "", "last_name": "", "preferences": [] }),

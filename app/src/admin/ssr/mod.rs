@@ -12,7 +12,7 @@ pub mod verify;
 
 pub use domains::{domains, remove_domain};
 pub use email::{change_email, confirm_email, EMAIL_CHANGE_HOURS};
-pub use permissions::{current_set, describe, finish, save_step, wizard};
+pub use permissions::{current_set, describe, save_correspondence, save_step, wizard};
 pub use users::{
     add_user, deactivate_unassigned, list_users, resend_invitation, set_active, user_detail,
 };

@@ -2,7 +2,7 @@
 //! and "Save and Finish", which applies all three sections at once.
 
 use super::{member, record_change, repo, Member, LAST_ADMIN};
-use crate::admin::{NpiOption, PermissionSet, WizardData};
+use crate::admin::{NpiOption, PermissionSet, WizardData, WizardStepForm};
 use crate::correspondence::CORRESPONDENCE_TYPES;
 use crate::domain::permissions::{check_position, NpiLevel, OrgRole, RolePreset};
 use crate::error::{AppError, Checker};
@@ -151,26 +151,129 @@ fn validate(set: &mut PermissionSet, npis: &[NpiOption]) -> Result<(), AppError>
     Ok(())
 }
 
-pub async fn save_step(
-    Admin { caller, org }: Admin,
-    user_id: i64,
+/// The wizard's address at a step (3: the confirmation).
+fn step_path(user_id: i64, step: usize) -> String {
+    format!("/admin/users/{user_id}/permissions?step={step}")
+}
+
+/// The draft, or the user's permissions as they are when no draft was kept.
+async fn draft_or_current(state: &AppState, m: &Member) -> Result<PermissionSet, AppError> {
+    Ok(
+        match drafts::load::<PermissionSet>(state, DRAFT, &draft_owner(m)).await? {
+            Some(draft) => draft.data,
+            None => current_set(state, m.membership_id).await?,
+        },
+    )
+}
+
+/// Keeps the set in the draft at `step`; kept until the wizard is finished (another
+/// administrator may resume it).
+async fn keep(
+    state: &AppState,
+    caller_id: i64,
+    m: &Member,
     step: usize,
-    mut set: PermissionSet,
+    set: PermissionSet,
 ) -> Result<(), AppError> {
+    let draft = Draft {
+        owner: draft_owner(m),
+        step: step.to_string(),
+        data: set,
+    };
+    drafts::save(state, DRAFT, &draft, Some(caller_id), None).await
+}
+
+/// One step's form: its part goes into the draft, then the wizard moves to `to` or, for
+/// "finish", applies the draft. Answers the address to show next.
+pub async fn save_step(
+    admin: Admin,
+    user_id: i64,
+    from: usize,
+    to: &str,
+    form: WizardStepForm,
+) -> Result<String, AppError> {
+    let Admin { caller, org } = &admin;
     let state = &caller.state;
     let m = member(state, org.organization_id, user_id).await?;
     let npis = repo::npis(&mut *state.db.conn().await?, org.organization_id).await?;
-    validate(&mut set, &npis)?;
-    let draft = Draft {
-        owner: draft_owner(&m),
-        step: step.min(2).to_string(),
-        data: set,
-    };
-    // Kept until the wizard is finished: another admin may resume it.
-    drafts::save(state, DRAFT, &draft, Some(caller.user_id), None).await
+    let mut set = draft_or_current(state, &m).await?;
+    match from {
+        0 => {
+            let quick = (!form.quick.is_empty()).then_some(form.quick.as_str());
+            let mut levels = std::collections::BTreeMap::new();
+            for (key, value) in &form.npi {
+                // An id that is not a number cannot be one of the organization's NPIs.
+                let id: i64 = key.parse().map_err(|_| AppError::NotFound)?;
+                let value = quick.unwrap_or(value);
+                if value != "none" {
+                    let level = NpiLevel::parse(value).ok_or_else(|| {
+                        AppError::field("npi", "Choose Admin, Processor or None.")
+                    })?;
+                    levels.insert(id, level);
+                }
+            }
+            set.npis = levels;
+        }
+        2 => {
+            set.org_role = OrgRole::parse(&form.org_role);
+            (set.preset, set.modules) = RolePreset::resolve(set.preset, form.preset, &form.modules);
+            set.position = form.position;
+            set.position_other = form.position_other;
+        }
+        // Step 2's choices are saved by its dialog.
+        _ => {}
+    }
+    let mut valid = set.clone();
+    let checked = validate(&mut valid, &npis);
+    if matches!(checked, Err(AppError::NotFound)) {
+        return Err(AppError::NotFound);
+    }
+    let finishing = to == "finish";
+    if checked.is_err() || finishing {
+        // What was chosen stays in the draft, on this step, so a refused form shows it again
+        // with its error, with or without the browser app.
+        keep(state, caller.user_id, &m, from.min(2), set).await?;
+    }
+    checked?;
+    if finishing {
+        finish(admin.clone(), user_id, valid, form.reason).await?;
+        return Ok(step_path(user_id, 3));
+    }
+    let to: usize = to
+        .parse()
+        .ok()
+        .filter(|step| *step <= 2)
+        .ok_or(AppError::NotFound)?;
+    keep(state, caller.user_id, &m, to, valid).await?;
+    Ok(step_path(user_id, to))
 }
 
-pub async fn finish(
+/// "Manage Correspondence Permissions": the chosen types for each chosen NPI the user holds.
+pub async fn save_correspondence(
+    Admin { caller, org }: Admin,
+    user_id: i64,
+    providers: Vec<i64>,
+    types: Vec<String>,
+) -> Result<String, AppError> {
+    let state = &caller.state;
+    let m = member(state, org.organization_id, user_id).await?;
+    let npis = repo::npis(&mut *state.db.conn().await?, org.organization_id).await?;
+    let mut set = draft_or_current(state, &m).await?;
+    if providers.iter().any(|id| !set.npis.contains_key(id)) {
+        return Err(AppError::field(
+            "correspondence",
+            "Choose NPIs the user holds (step 1).",
+        ));
+    }
+    for id in providers {
+        set.correspondence.insert(id, types.clone());
+    }
+    validate(&mut set, &npis)?;
+    keep(state, caller.user_id, &m, 1, set).await?;
+    Ok(step_path(user_id, 1))
+}
+
+async fn finish(
     Admin { caller, org }: Admin,
     user_id: i64,
     mut set: PermissionSet,

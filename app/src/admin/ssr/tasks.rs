@@ -105,12 +105,10 @@ pub async fn decide(
         check.add("position", "Choose a position.");
     }
     check.finish()?;
-    let modules = decision
-        .preset
-        .modules()
-        .unwrap_or_else(|| decision.modules.clone());
+    let (preset, modules) =
+        RolePreset::resolve(RolePreset::CustomSetup, decision.preset, &decision.modules);
     // The Local Office Administrator role makes the user an Org Admin.
-    let role = if decision.preset == RolePreset::LocalOfficeAdministrator {
+    let role = if preset == RolePreset::LocalOfficeAdministrator {
         OrgRole::Admin
     } else {
         OrgRole::Processor
@@ -119,7 +117,7 @@ pub async fn decide(
         (decision.position == "Other").then(|| decision.position_other.trim().to_string());
     let new_role = repo::Role {
         org_role: role.as_str().to_string(),
-        role_preset: Some(decision.preset.label().to_string()),
+        role_preset: Some(preset.label().to_string()),
         position: Some(decision.position.clone()),
         position_other: position_other.clone(),
     };
@@ -181,7 +179,7 @@ pub async fn decide(
         "",
         &format!(
             "Accepted as {} ({}); position {position}",
-            decision.preset.label(),
+            preset.label(),
             role.label()
         ),
         "",

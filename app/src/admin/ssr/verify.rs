@@ -4,7 +4,7 @@
 use super::{member, record_change, repo, LAST_ADMIN};
 use crate::admin::verify::{VerifyData, VerifyRow, VerifySummary};
 use crate::domain::permissions::OrgRole;
-use crate::domain::verification::{days_left_at, lapsed, state, VERIFY_EVERY_DAYS};
+use crate::domain::verification::{days_left_at, lapsed, state};
 use crate::domain::UsDate;
 use crate::error::{AppError, Checker};
 use crate::ssr::guard::Admin;
@@ -102,7 +102,7 @@ pub async fn verify_user(Admin { caller, org }: Admin, user_id: i64) -> Result<(
     .await
 }
 
-pub async fn confirm(Admin { caller, org }: Admin) -> Result<String, AppError> {
+pub async fn confirm(Admin { caller, org }: Admin) -> Result<(), AppError> {
     let app = &caller.state;
     let (summary, cycle_start) = summary(app, org.organization_id).await?;
     let mut conn = app.db.conn().await?;
@@ -119,14 +119,11 @@ pub async fn confirm(Admin { caller, org }: Admin) -> Result<String, AppError> {
     let now = app.clock.unix();
     drop(conn);
     let mut tx = app.db.pool.begin().await?;
-    let message = if summary.lapsed {
+    if summary.lapsed {
         repo::submit_verification(&mut tx, now, org.organization_id).await?;
-        "Your users are verified. Access returns for everyone when the plan reinstates your office."
-            .to_string()
     } else {
         repo::complete_verification(&mut tx, now, org.organization_id).await?;
-        format!("Your users are verified. Days Left To Verify: {VERIFY_EVERY_DAYS}.")
-    };
+    }
     caller
         .audit(
             "organization.verify_users",
@@ -137,7 +134,7 @@ pub async fn confirm(Admin { caller, org }: Admin) -> Result<String, AppError> {
         .record_in(&mut tx)
         .await?;
     tx.commit().await?;
-    Ok(message)
+    Ok(())
 }
 
 pub async fn remove(

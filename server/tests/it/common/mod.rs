@@ -398,3 +398,33 @@ pub fn capture_logs() -> Arc<std::sync::Mutex<Vec<u8>>> {
     LOG_CAPTURE.with(|capture| *capture.borrow_mut() = Some(buffer.clone()));
     buffer
 }
+
+/// A form posted by the browser itself (before the browser app has loaded): the answer is a
+/// redirect, to the same page on its next step, to the page after it, or back with the error.
+pub fn native_post(
+    path: &str,
+    body: &str,
+    cookie: Option<&str>,
+    from: &str,
+) -> axum::http::Request<axum::body::Body> {
+    let mut request = post_form(path, body, cookie);
+    let headers = request.headers_mut();
+    headers.insert(
+        header::ACCEPT,
+        "text/html,application/xhtml+xml".parse().unwrap(),
+    );
+    headers.insert(
+        header::REFERER,
+        format!("http://portal.test{from}").parse().unwrap(),
+    );
+    request
+}
+
+pub fn location(response: &axum::response::Response) -> String {
+    assert!(response.status().is_redirection(), "{}", response.status());
+    let to = response.headers()[header::LOCATION].to_str().unwrap();
+    // The path only, without the empty query left where an earlier error was taken off.
+    to.trim_start_matches("http://portal.test")
+        .trim_end_matches('?')
+        .to_string()
+}
