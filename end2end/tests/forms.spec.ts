@@ -204,11 +204,10 @@ test('Add a User, then their page: deactivate, reactivate, resend the registrati
   await page.getByRole('textbox', { name: 'Last Name' }).fill('Added');
   await page.getByRole('textbox', { name: 'Mobile Number' }).fill('555');
   await page.getByRole('button', { name: 'Next' }).click();
-  // Refused at the field.
+  // Refused at the field, with what was typed kept.
   await expect(page.getByText('Enter a 10-digit US phone number')).toBeVisible();
-  await page.getByRole('textbox', { name: 'Email Address' }).fill(email);
-  await page.getByRole('textbox', { name: 'First Name' }).fill('Lane');
-  await page.getByRole('textbox', { name: 'Last Name' }).fill('Added');
+  await expect(page.getByRole('textbox', { name: 'Email Address' })).toHaveValue(email);
+  await expect(page.getByRole('textbox', { name: 'Last Name' })).toHaveValue('Added');
   await page.getByRole('textbox', { name: 'Mobile Number' }).fill('(916) 555-3300');
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Lane Added was added' })).toBeVisible();
@@ -226,4 +225,39 @@ test('Add a User, then their page: deactivate, reactivate, resend the registrati
   await page.getByRole('dialog', { name: 'Reactivate User' }).getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'The user was reactivated.' })).toBeVisible();
   await expect(page.getByText('Deactivated User')).toHaveCount(0);
+});
+
+test('My Profile: names and preferences, the passkey, other sessions', async ({ page }, info) => {
+  // Demo accounts no other spec uses: this one changes their passkey.
+  const email = info.project.name === 'no-script' ? 'reception@harbor.example' : 'scheduler@harbor.example';
+  await signIn(page, email);
+  await page.goto('/profile');
+  await page.getByRole('textbox', { name: 'Last Name' }).fill('');
+  await page.getByRole('button', { name: 'Save Changes' }).click();
+  await expect(page.getByText('Enter your last name.')).toBeVisible();
+  await page.getByRole('textbox', { name: 'Last Name' }).fill('Kim-Ortega');
+  const remittance = page.getByRole('row', { name: /Remittance advice/ });
+  await remittance.getByRole('combobox', { name: 'Frequency' }).selectOption({ label: 'Weekly digest' });
+  await remittance.getByRole('checkbox', { name: 'Email' }).check();
+  await page.getByRole('button', { name: 'Save Changes' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Your changes were saved.' })).toBeVisible();
+  await page.goto('/profile');
+  await expect(page.getByRole('textbox', { name: 'Last Name' })).toHaveValue('Kim-Ortega');
+  await expect(page.getByRole('row', { name: /Remittance advice/ }).getByRole('combobox', { name: 'Frequency' })).toHaveValue('weekly');
+  await expect(page.getByRole('row', { name: /Remittance advice/ }).getByRole('checkbox', { name: 'Email' })).toBeChecked();
+
+  // Just signed in: the passcode is fresh enough for a new passkey.
+  await page.getByRole('button', { name: 'Reset Passkey' }).click();
+  const reset = page.getByRole('dialog', { name: 'Reset Passkey' });
+  await reset.getByLabel('Enter 4 digit User Passkey').fill('8642');
+  await reset.getByLabel('Retype 4 digit User Passkey').fill('8641');
+  await reset.getByRole('button', { name: 'Save Passkey' }).click();
+  await expect(page.getByText('The two passkeys do not match.')).toBeVisible();
+  await reset.getByLabel('Enter 4 digit User Passkey').fill('8642');
+  await reset.getByLabel('Retype 4 digit User Passkey').fill('8642');
+  await reset.getByRole('button', { name: 'Save Passkey' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Your passkey was reset.' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Sign out other sessions' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Your other sessions were signed out.' })).toBeVisible();
 });

@@ -8,15 +8,14 @@ use app::domain::{Cin, Email, Npi, UsDate};
 use app::ssr::crypto;
 use app::ssr::db::Db;
 use app::ssr::documents::letter_pdf;
-use app::ssr::repo::grants;
+use app::ssr::repo::bulk::{self, Value as V};
+use app::ssr::repo::{grants, organizations, users};
 use app::ssr::settings::Settings;
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::civil::Date;
 use jiff::ToSpan;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sqlx::any::AnyArguments;
-use sqlx::{Any, Row};
 use std::collections::HashMap;
 
 pub const DEFAULT_CLAIMS: u64 = 2_000;
@@ -24,29 +23,14 @@ pub const DEMO_PASSWORD: &str = "Poppy-Demo-Password-2026!";
 const SEED: u64 = 2026;
 /// Claims written per transaction.
 const CLAIMS_PER_BATCH: usize = 10_000;
-/// Bound parameters per statement: SQLite binds slow down sharply with thousands of
-/// parameters in one statement, so many small statements (each prepared once) are faster.
-const MAX_BINDS: usize = 500;
 const DAY: i64 = 86_400;
-
-/// A value to bind in a bulk insert.
-#[derive(Debug, Clone)]
-enum V {
-    I(i64),
-    T(String),
-    NI(Option<i64>),
-    NT(Option<String>),
-}
 
 fn t(s: impl Into<String>) -> V {
     V::T(s.into())
 }
 
 pub async fn is_loaded(db: &Db) -> anyhow::Result<bool> {
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organizations")
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(count > 0)
+    Ok(organizations::exist(&mut *db.conn().await?).await?)
 }
 
 /// An organization by its exact name (any case) or its tax ID.
@@ -55,13 +39,9 @@ pub async fn find_organization(db: &Db, name_or_tax_id: &str) -> anyhow::Result<
         .chars()
         .filter(char::is_ascii_digit)
         .collect();
-    let id: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM organizations WHERE LOWER(name) = LOWER($1) OR tax_id = $2",
-    )
-    .bind(name_or_tax_id.trim())
-    .bind(digits)
-    .fetch_optional(&db.pool)
-    .await?;
+    let id =
+        organizations::by_name_or_tax_id(&mut *db.conn().await?, name_or_tax_id.trim(), &digits)
+            .await?;
     id.with_context(|| format!("no organization named {name_or_tax_id:?}"))
 }
 
@@ -78,18 +58,19 @@ pub async fn create_operator(
     let hash = crypto::hash_password(password.clone())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    sqlx::query(
-        "INSERT INTO users (email, first_name, last_name, password_hash, password_changed_at, is_operator, training_completed_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 1, $5, $5)",
-    )
-    .bind(email.as_str())
-    .bind(first)
-    .bind(last)
-    .bind(hash)
-    .bind(now)
-    .execute(&db.pool)
-    .await
-    .context("could not create the operator (does the email already have an account?)")?;
+    let operator = users::NewUser {
+        email: email.as_str(),
+        first_name: first,
+        last_name: last,
+        phone: None,
+        password_hash: &hash,
+        is_operator: true,
+        at: now,
+        created_at: now,
+    };
+    users::insert(&mut *db.conn().await?, &operator)
+        .await
+        .context("could not create the operator (does the email already have an account?)")?;
     Ok(password)
 }
 
@@ -339,22 +320,11 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
 
-    let mut conn = db.pool.acquire().await?;
-    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let mut tx = db.pool.begin().await?;
 
-    for (code, description) in ICD_CODES {
-        sqlx::query("INSERT INTO icd_codes (code, description) VALUES ($1, $2)")
-            .bind(code)
-            .bind(description)
-            .execute(&mut *tx)
-            .await?;
-    }
-    for (code, description) in EOB_CODES {
-        sqlx::query("INSERT INTO eob_codes (code, description) VALUES ($1, $2)")
-            .bind(code)
-            .bind(description)
-            .execute(&mut *tx)
-            .await?;
+    for (table, codes) in [("icd_codes", &ICD_CODES[..]), ("eob_codes", &EOB_CODES[..])] {
+        let rows: Vec<Vec<V>> = codes.iter().map(|(c, d)| vec![t(*c), t(*d)]).collect();
+        bulk::insert(&mut tx, table, &["code", "description"], &rows).await?;
     }
 
     // Organizations and their NPIs.
@@ -363,47 +333,79 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
     let mut npi_base = 100_000_000u32;
     for org in &ORGS {
         let registered = org.registered.then_some(now - 400 * DAY);
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO organizations (name, kind, tax_id, pay_to_zip, address_line1, city, state, phone, submitter_id, \
-             registered_at, access_agreement_at, verified_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 'CA', $7, $8, $9, $9, $10, $11) RETURNING id",
+        let id = bulk::insert_one(
+            &mut tx,
+            "organizations",
+            &[
+                "name",
+                "kind",
+                "tax_id",
+                "pay_to_zip",
+                "address_line1",
+                "city",
+                "state",
+                "phone",
+                "submitter_id",
+                "registered_at",
+                "access_agreement_at",
+                "verified_at",
+                "created_at",
+            ],
+            vec![
+                t(org.name),
+                t(org.kind),
+                t(org.tax_id),
+                t(org.zip),
+                t(org.address),
+                t(org.city),
+                t("CA"),
+                t(format!("(916) 555-{:04}", 100 + org_ids.len())),
+                V::NT((org.kind == "submitter").then(|| "SUB00417".to_string())),
+                V::NI(registered),
+                V::NI(registered),
+                // Verified ten days ago: the next verification is due in 50 days.
+                V::NI(org.registered.then_some(now - 10 * DAY)),
+                V::I(now - 500 * DAY),
+            ],
         )
-        .bind(org.name)
-        .bind(org.kind)
-        .bind(org.tax_id)
-        .bind(org.zip)
-        .bind(org.address)
-        .bind(org.city)
-        .bind(format!("(916) 555-{:04}", 100 + org_ids.len()))
-        .bind((org.kind == "submitter").then(|| "SUB00417".to_string()))
-        .bind(registered)
-        // Verified ten days ago: the next verification is due in 50 days.
-        .bind(org.registered.then_some(now - 10 * DAY))
-        .bind(now - 500 * DAY)
-        .fetch_one(&mut *tx)
         .await?;
         org_ids.insert(org.name, id);
         for (name, kind, specialty) in org.providers {
             npi_base += 7_919;
             let npi = Npi::from_base(npi_base);
             let tertiary = i64::from(org.name.starts_with("Children's"));
-            let provider_id: i64 = sqlx::query_scalar(
-                "INSERT INTO providers (organization_id, npi, name, kind, specialty, address_line1, city, zip, phone, fax, is_tertiary, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            let provider_id = bulk::insert_one(
+                &mut tx,
+                "providers",
+                &[
+                    "organization_id",
+                    "npi",
+                    "name",
+                    "kind",
+                    "specialty",
+                    "address_line1",
+                    "city",
+                    "zip",
+                    "phone",
+                    "fax",
+                    "is_tertiary",
+                    "created_at",
+                ],
+                vec![
+                    V::I(id),
+                    t(npi.as_str()),
+                    t(*name),
+                    t(*kind),
+                    t(*specialty),
+                    t(org.address),
+                    t(org.city),
+                    t(org.zip),
+                    t("(916) 555-0142"),
+                    t("(916) 555-0143"),
+                    V::I(tertiary),
+                    V::I(now - 500 * DAY),
+                ],
             )
-            .bind(id)
-            .bind(npi.as_str())
-            .bind(*name)
-            .bind(*kind)
-            .bind(*specialty)
-            .bind(org.address)
-            .bind(org.city)
-            .bind(org.zip)
-            .bind("(916) 555-0142")
-            .bind("(916) 555-0143")
-            .bind(tertiary)
-            .bind(now - 500 * DAY)
-            .fetch_one(&mut *tx)
             .await?;
             providers
                 .entry(org.name)
@@ -463,24 +465,33 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
             last: "Shah",
             operator: false,
         },
+        Person {
+            email: "reception@harbor.example",
+            first: "Hana",
+            last: "Kim",
+            operator: false,
+        },
+        Person {
+            email: "scheduler@harbor.example",
+            first: "Luis",
+            last: "Ortega",
+            operator: false,
+        },
     ];
     let mut user_ids = HashMap::new();
     for (index, person) in people.iter().enumerate() {
-        let hash = password_hash.clone();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (email, first_name, last_name, phone, password_hash, password_changed_at, is_operator, \
-             training_completed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6, $8) RETURNING id",
-        )
-        .bind(person.email)
-        .bind(person.first)
-        .bind(person.last)
-        .bind(format!("(916) 555-{:04}", 2000 + index))
-        .bind(hash)
-        .bind(now)
-        .bind(i64::from(person.operator))
-        .bind(now - 300 * DAY)
-        .fetch_one(&mut *tx)
-        .await?;
+        let phone = format!("(916) 555-{:04}", 2000 + index);
+        let user = users::NewUser {
+            email: person.email,
+            first_name: person.first,
+            last_name: person.last,
+            phone: Some(&phone),
+            password_hash: &password_hash,
+            is_operator: person.operator,
+            at: now,
+            created_at: now - 300 * DAY,
+        };
+        let id = users::insert(&mut tx, &user).await?;
         user_ids.insert(person.email, id);
     }
 
@@ -571,6 +582,25 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
             modules: &["reports", "eligibility"],
             is_default: true,
         },
+        // Harbor's front desk: eligibility checks for one NPI each.
+        Grant {
+            email: "reception@harbor.example",
+            organization_id: harbor,
+            role: "processor",
+            preset: "Eligibility Viewer",
+            npis: &[(1, "processor")],
+            modules: &["eligibility"],
+            is_default: true,
+        },
+        Grant {
+            email: "scheduler@harbor.example",
+            organization_id: harbor,
+            role: "processor",
+            preset: "Eligibility Viewer",
+            npis: &[(2, "processor")],
+            modules: &["eligibility"],
+            is_default: true,
+        },
     ];
     for Grant {
         email,
@@ -582,25 +612,36 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         is_default,
     } in grants
     {
-        let membership: i64 = sqlx::query_scalar(
-            "INSERT INTO memberships (user_id, organization_id, org_role, status, role_preset, position, is_default, created_at, updated_at) \
-             VALUES ($1, $2, $3, 'active', $4, $5, $6, $7, $7) RETURNING id",
+        let admin = role == "admin";
+        let membership = bulk::insert_one(
+            &mut tx,
+            "memberships",
+            &[
+                "user_id",
+                "organization_id",
+                "org_role",
+                "status",
+                "role_preset",
+                "position",
+                "position_other",
+                "is_default",
+                "created_at",
+                "updated_at",
+            ],
+            vec![
+                V::I(user_ids[email]),
+                V::I(organization_id),
+                t(role),
+                t("active"),
+                t(preset),
+                t(if admin { "Other" } else { "Medical Assistant" }),
+                V::NT(admin.then(|| "Office Manager".to_string())),
+                V::I(i64::from(is_default)),
+                V::I(now - 300 * DAY),
+                V::I(now - 300 * DAY),
+            ],
         )
-        .bind(user_ids[email])
-        .bind(organization_id)
-        .bind(role)
-        .bind(preset)
-        .bind(if role == "admin" { "Other" } else { "Medical Assistant" })
-        .bind(i64::from(is_default))
-        .bind(now - 300 * DAY)
-        .fetch_one(&mut *tx)
         .await?;
-        if role == "admin" {
-            sqlx::query("UPDATE memberships SET position_other = 'Office Manager' WHERE id = $1")
-                .bind(membership)
-                .execute(&mut *tx)
-                .await?;
-        }
         let org_npis = if organization_id == sunrise {
             &sunrise_npis
         } else {
@@ -629,15 +670,11 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
     }
 
     // Everyone took this year's training, for the highest role they hold.
-    sqlx::query(
-        "UPDATE users SET training_role = CASE WHEN EXISTS \
-         (SELECT 1 FROM memberships m WHERE m.user_id = users.id AND m.org_role = 'admin') THEN 'admin' ELSE 'staff' END",
-    )
-    .execute(&mut *tx)
-    .await?;
+    users::set_training_roles(&mut tx).await?;
 
     // Correspondence: a welcome letter, two remittance advices and last year's 1099 per NPI.
     let tax_year = today.year() - 1;
+    let mut letters = Vec::new();
     for (org_id, npis) in [(sunrise, &sunrise_npis), (harbor, &harbor_npis)] {
         for (index, provider_id) in npis.iter().enumerate() {
             let documents = [
@@ -676,22 +713,33 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
                         format!("Document date: {}", UsDate(date)),
                     ],
                 );
-                sqlx::query(
-                    "INSERT INTO correspondence_documents (organization_id, provider_id, correspondence_type, title, document_date, content, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(org_id)
-                .bind(*provider_id)
-                .bind(kind)
-                .bind(title)
-                .bind(date.to_string())
-                .bind(pdf)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+                letters.push(vec![
+                    V::I(org_id),
+                    V::I(*provider_id),
+                    t(kind),
+                    t(title),
+                    t(date.to_string()),
+                    V::B(pdf),
+                    V::I(now),
+                ]);
             }
         }
     }
+    bulk::insert(
+        &mut tx,
+        "correspondence_documents",
+        &[
+            "organization_id",
+            "provider_id",
+            "correspondence_type",
+            "title",
+            "document_date",
+            "content",
+            "created_at",
+        ],
+        &letters,
+    )
+    .await?;
 
     // Notifications and the banner.
     let notices: [(i64, &str, &str, i64); 8] = [
@@ -719,23 +767,44 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         ),
         (harbor, "referral", "A referral needs more information", 8),
     ];
-    for (org_id, kind, title, days_ago) in notices {
-        sqlx::query("INSERT INTO notifications (organization_id, kind, title, body, link, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(org_id)
-            .bind(kind)
-            .bind(title)
-            .bind(format!("{title}. Open the portal for details."))
-            .bind(Option::<String>::None)
-            .bind(now - days_ago * DAY)
-            .execute(&mut *tx)
-            .await?;
-    }
-    sqlx::query("INSERT INTO banners (message, starts_at, ends_at) VALUES ($1, $2, $3)")
-        .bind("Scheduled maintenance: the portal will be unavailable on Sunday from 10 PM to 2 AM Pacific time.")
-        .bind(now - DAY)
-        .bind(now + 14 * DAY)
-        .execute(&mut *tx)
-        .await?;
+    let notices: Vec<Vec<V>> = notices
+        .into_iter()
+        .map(|(org_id, kind, title, days_ago)| {
+            vec![
+                V::I(org_id),
+                t(kind),
+                t(title),
+                t(format!("{title}. Open the portal for details.")),
+                V::NT(None),
+                V::I(now - days_ago * DAY),
+            ]
+        })
+        .collect();
+    bulk::insert(
+        &mut tx,
+        "notifications",
+        &[
+            "organization_id",
+            "kind",
+            "title",
+            "body",
+            "link",
+            "created_at",
+        ],
+        &notices,
+    )
+    .await?;
+    bulk::insert(
+        &mut tx,
+        "banners",
+        &["message", "starts_at", "ends_at"],
+        &[vec![
+            t("Scheduled maintenance: the portal will be unavailable on Sunday from 10 PM to 2 AM Pacific time."),
+            V::I(now - DAY),
+            V::I(now + 14 * DAY),
+        ]],
+    )
+    .await?;
 
     // Members.
     let member_count = (claims as usize / 10).clamp(200, 100_000);
@@ -797,7 +866,7 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
             ),
         ]);
     }
-    let member_ids = insert_returning(
+    let member_ids = bulk::insert_returning(
         &mut tx,
         "members",
         &[
@@ -817,7 +886,7 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
             "eligible_from",
             "eligible_to",
         ],
-        member_rows,
+        &member_rows,
     )
     .await?;
 
@@ -851,48 +920,89 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         let submitted = (*status != "draft").then_some(now - n as i64 * 3 * DAY);
         let decided = matches!(*status, "approved" | "denied" | "modified" | "void")
             .then_some(now - n as i64 * 2 * DAY);
-        let referral_id: i64 = sqlx::query_scalar(
-            "INSERT INTO referrals (code, organization_id, member_id, referring_provider_id, referred_to_provider_id, kind, priority, status, \
-             request_date, ok_to_redirect, justification, clinical_indications, decision_note, created_by, created_at, submitted_at, decided_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+        let referral_id = bulk::insert_one(
+            &mut tx,
+            "referrals",
+            &[
+                "code",
+                "organization_id",
+                "member_id",
+                "referring_provider_id",
+                "referred_to_provider_id",
+                "kind",
+                "priority",
+                "status",
+                "request_date",
+                "ok_to_redirect",
+                "justification",
+                "clinical_indications",
+                "decision_note",
+                "created_by",
+                "created_at",
+                "submitted_at",
+                "decided_at",
+            ],
+            vec![
+                V::NT((*status != "draft").then(|| format!("RF{}{:05}", today.year(), n + 1))),
+                V::I(org_id),
+                V::I(member_ids[n * 7 % member_ids.len()]),
+                V::I(referring),
+                V::I(to),
+                t(if n % 5 == 0 { "behavioral" } else { "medical" }),
+                t(["routine", "urgent", "retro"][n % 3]),
+                t(*status),
+                t(request_date.to_string()),
+                V::NI(Some(i64::from(n % 2 == 0))),
+                V::NT((n % 2 == 1).then(|| {
+                    "Specialist care is needed within the network's nearest available clinic."
+                        .to_string()
+                })),
+                t("Persistent symptoms despite first-line treatment; specialist evaluation requested."),
+                V::NT(
+                    match *status {
+                        "denied" => Some("Not medically necessary based on the records submitted."),
+                        "modified" => Some("Approved for fewer visits than requested."),
+                        "void" => Some("Voided at the provider's request."),
+                        _ => None,
+                    }
+                    .map(str::to_string),
+                ),
+                V::I(creator),
+                V::I(now - n as i64 * 3 * DAY),
+                V::NI(submitted),
+                V::NI(decided),
+            ],
         )
-        .bind((*status != "draft").then(|| format!("RF{}{:05}", today.year(), n + 1)))
-        .bind(org_id)
-        .bind(member_ids[n * 7 % member_ids.len()])
-        .bind(referring)
-        .bind(to)
-        .bind(if n % 5 == 0 { "behavioral" } else { "medical" })
-        .bind(["routine", "urgent", "retro"][n % 3])
-        .bind(*status)
-        .bind(request_date.to_string())
-        .bind(Some(i64::from(n % 2 == 0)))
-        .bind((n % 2 == 1).then(|| "Specialist care is needed within the network's nearest available clinic.".to_string()))
-        .bind("Persistent symptoms despite first-line treatment; specialist evaluation requested.")
-        .bind(match *status {
-            "denied" => Some("Not medically necessary based on the records submitted."),
-            "modified" => Some("Approved for fewer visits than requested."),
-            "void" => Some("Voided at the provider's request."),
-            _ => None,
-        })
-        .bind(creator)
-        .bind(now - n as i64 * 3 * DAY)
-        .bind(submitted)
-        .bind(decided)
-        .fetch_one(&mut *tx)
         .await?;
-        sqlx::query("INSERT INTO referral_services (referral_id, sequence, service_code, place_of_service, units) VALUES ($1, 1, $2, $3, $4)")
-            .bind(referral_id)
-            .bind(if to == tertiary { "99245" } else { "99244" })
-            .bind("11")
-            .bind(1 + (n % 3) as i64)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO referral_diagnoses (referral_id, sequence, icd_code) VALUES ($1, 1, $2)",
+        bulk::insert(
+            &mut tx,
+            "referral_services",
+            &[
+                "referral_id",
+                "sequence",
+                "service_code",
+                "place_of_service",
+                "units",
+            ],
+            &[vec![
+                V::I(referral_id),
+                V::I(1),
+                t(if to == tertiary { "99245" } else { "99244" }),
+                t("11"),
+                V::I(1 + (n % 3) as i64),
+            ]],
         )
-        .bind(referral_id)
-        .bind(ICD_CODES[n % ICD_CODES.len()].0)
-        .execute(&mut *tx)
+        .await?;
+        bulk::insert(
+            &mut tx,
+            "referral_diagnoses",
+            &["referral_id", "sequence", "icd_code"],
+            &[vec![
+                V::I(referral_id),
+                V::I(1),
+                t(ICD_CODES[n % ICD_CODES.len()].0),
+            ]],
+        )
         .await?;
     }
     tx.commit().await?;
@@ -1018,10 +1128,10 @@ async fn load_claims(
             let diagnoses: Vec<usize> = (0..rng.random_range(1..3))
                 .map(|_| rng.random_range(0..ICD_CODES.len()))
                 .collect();
-            details.push((claim_number, from, to, status, lines, diagnoses));
+            details.push((from, to, status, lines, diagnoses));
         }
         let mut tx = db.pool.begin().await?;
-        let ids = insert_returning_keyed(
+        let ids = bulk::insert_returning(
             &mut tx,
             "claims",
             &[
@@ -1041,14 +1151,12 @@ async fn load_claims(
                 "patient_account",
                 "delegated_network",
             ],
-            claim_rows,
-            "claim_number",
+            &claim_rows,
         )
         .await?;
         let mut line_rows = Vec::new();
         let mut diagnosis_rows = Vec::new();
-        for (claim_number, from, to, status, lines, diagnoses) in details {
-            let claim_id = ids[&claim_number];
+        for ((from, to, status, lines, diagnoses), claim_id) in details.into_iter().zip(ids) {
             for (n, (p, units, billed, denied)) in lines.into_iter().enumerate() {
                 let allowed = if denied { 0 } else { billed * 6 / 10 };
                 line_rows.push(vec![
@@ -1080,7 +1188,7 @@ async fn load_claims(
                 }
             }
         }
-        insert(
+        bulk::insert(
             &mut tx,
             "claim_lines",
             &[
@@ -1096,14 +1204,14 @@ async fn load_claims(
                 "paid_cents",
                 "eob_code",
             ],
-            line_rows,
+            &line_rows,
         )
         .await?;
-        insert(
+        bulk::insert(
             &mut tx,
             "claim_diagnoses",
             &["claim_id", "sequence", "icd_code"],
-            diagnosis_rows,
+            &diagnosis_rows,
         )
         .await?;
         tx.commit().await?;
@@ -1112,106 +1220,4 @@ async fn load_claims(
     }
     progress.finish_and_clear();
     Ok(())
-}
-
-/// Multi-row INSERT statements, as many rows each as the bind limit allows.
-fn statements<'a>(
-    table: &str,
-    columns: &[&str],
-    rows: &'a [Vec<V>],
-    returning: Option<&str>,
-) -> Vec<(String, &'a [Vec<V>])> {
-    let per_statement = (MAX_BINDS / columns.len()).max(1);
-    rows.chunks(per_statement)
-        .map(|chunk| {
-            let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-            let mut n = 0;
-            for (r, _) in chunk.iter().enumerate() {
-                if r > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('(');
-                for c in 0..columns.len() {
-                    n += 1;
-                    if c > 0 {
-                        sql.push_str(", ");
-                    }
-                    sql.push_str(&format!("${n}"));
-                }
-                sql.push(')');
-            }
-            if let Some(returning) = returning {
-                sql.push_str(&format!(" RETURNING id, {returning}"));
-            }
-            (sql, chunk)
-        })
-        .collect()
-}
-
-fn bind_all<'q>(
-    mut query: sqlx::query::Query<'q, Any, AnyArguments<'q>>,
-    rows: &[Vec<V>],
-) -> sqlx::query::Query<'q, Any, AnyArguments<'q>> {
-    for row in rows {
-        for value in row {
-            query = match value.clone() {
-                V::I(v) => query.bind(v),
-                V::T(v) => query.bind(v),
-                V::NI(v) => query.bind(v),
-                V::NT(v) => query.bind(v),
-            };
-        }
-    }
-    query
-}
-
-async fn insert(
-    tx: &mut sqlx::Transaction<'_, Any>,
-    table: &str,
-    columns: &[&str],
-    rows: Vec<Vec<V>>,
-) -> anyhow::Result<()> {
-    for (sql, chunk) in statements(table, columns, &rows, None) {
-        bind_all(sqlx::query(&sql), chunk)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Inserts rows and returns their new IDs, in row order (matched by the first column, which is unique).
-async fn insert_returning(
-    tx: &mut sqlx::Transaction<'_, Any>,
-    table: &str,
-    columns: &[&str],
-    rows: Vec<Vec<V>>,
-) -> anyhow::Result<Vec<i64>> {
-    let keys: Vec<String> = rows
-        .iter()
-        .map(|r| match &r[0] {
-            V::T(k) => k.clone(),
-            _ => String::new(),
-        })
-        .collect();
-    let ids = insert_returning_keyed(tx, table, columns, rows, columns[0]).await?;
-    Ok(keys.iter().map(|k| ids[k]).collect())
-}
-
-async fn insert_returning_keyed(
-    tx: &mut sqlx::Transaction<'_, Any>,
-    table: &str,
-    columns: &[&str],
-    rows: Vec<Vec<V>>,
-    key: &str,
-) -> anyhow::Result<HashMap<String, i64>> {
-    let mut ids = HashMap::with_capacity(rows.len());
-    for (sql, chunk) in statements(table, columns, &rows, Some(key)) {
-        for row in bind_all(sqlx::query(&sql), chunk)
-            .fetch_all(&mut **tx)
-            .await?
-        {
-            ids.insert(row.try_get::<String, _>(1)?, row.try_get::<i64, _>(0)?);
-        }
-    }
-    Ok(ids)
 }

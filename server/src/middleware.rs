@@ -1,8 +1,11 @@
-//! Layers every response passes through: security headers and the cross-site request guard.
+//! Layers every response passes through: security headers, the cross-site request guard, and
+//! the fields of a refused form carried back to its page.
 
 use app::ssr::csp::PageNonce;
+use app::ssr::refused_form;
+use app::ssr::AppState;
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -91,6 +94,75 @@ pub async fn cross_site_guard(request: Request, next: Next) -> Response {
         Body::from("Cross-site requests are not allowed."),
     )
         .into_response()
+}
+
+/// The largest form body read to keep its fields; a larger one passes untouched.
+const MAX_FORM_BODY: usize = 64 * 1024;
+
+/// A form posted before the browser app loaded and refused is answered with a redirect back
+/// to its page, which shows the error; its fields (no secrets) go along in a cookie, and the
+/// next page rendered reads them and drops the cookie.
+pub async fn keep_refused_form(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let settings = &state.settings;
+    let headers = request.headers();
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    let native_form = request.method() == Method::POST
+        && request.uri().path().starts_with("/api/")
+        && text(header::ACCEPT).is_some_and(|v| v.contains("text/html"))
+        && text(header::CONTENT_TYPE)
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !native_form {
+        let page = request.method() == Method::GET && !request.uri().path().starts_with("/api/");
+        let carried = (page && refused_form::carried(settings, request.headers()))
+            .then(|| request.uri().path().to_string());
+        let mut response = next.run(request).await;
+        if let Some(path) = carried {
+            append_cookie(
+                &mut response,
+                &refused_form::set_cookie(settings, &path, None),
+            );
+        }
+        return response;
+    }
+    // The form's page: where the answer goes back to.
+    let from = text(header::REFERER)
+        .and_then(|r| axum::http::Uri::try_from(r).ok())
+        .map(|u| u.path().to_string());
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BODY).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let kept = refused_form::keepable(&bytes);
+    let mut response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    // Refused, or sent to "Confirm it's you" first, after which the form is posted again.
+    let refused = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|to| to.contains("__err=") || to.starts_with("/step-up?"));
+    if let (true, Some(kept), Some(from)) = (refused, kept, from) {
+        append_cookie(
+            &mut response,
+            &refused_form::set_cookie(settings, &from, Some(&kept)),
+        );
+    }
+    response
+}
+
+fn append_cookie(response: &mut Response, cookie: &str) {
+    if let Ok(value) = HeaderValue::from_str(cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
 }
 
 fn is_same_origin(headers: &HeaderMap) -> bool {

@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use leptos::prelude::{provide_context, LeptosOptions};
+use leptos::prelude::{provide_context, use_context, LeptosOptions};
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock};
@@ -40,6 +40,9 @@ pub fn router(state: AppState) -> Router {
             provide_context(state.clone());
             // Every script of the page carries the nonce the CSP header names.
             app::ssr::csp::provide_page_nonce();
+            if let Some(parts) = use_context::<axum::http::request::Parts>() {
+                app::ssr::refused_form::provide(&state.settings, &parts.headers);
+            }
         }
     };
     let options = state.leptos_options.clone();
@@ -59,6 +62,10 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .layer(axum::middleware::map_response(with_error_status))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::keep_refused_form,
+        ))
         .layer(axum::middleware::from_fn(middleware::cross_site_guard))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CompressionLayer::new())

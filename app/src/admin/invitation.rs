@@ -66,10 +66,13 @@ pub async fn invitation_resend(t: String) -> Result<InvitationStep, AppError> {
     ssr::resend(visitor, t).await
 }
 
+/// "Confirm Email Address": answers the new address; the page then says it is in use.
 #[server(endpoint = "email/confirm")]
 pub async fn confirm_email_change(t: String) -> Result<String, AppError> {
     let visitor = require(Access::ANYONE).await?;
-    super::ssr::confirm_email(visitor, t).await
+    let email = super::ssr::confirm_email(visitor, t).await?;
+    crate::ssr::follow("/email/confirm?confirmed=1");
+    Ok(email)
 }
 
 #[cfg(feature = "ssr")]
@@ -338,22 +341,27 @@ pub fn ConfirmEmailPage() -> impl IntoView {
     let query = use_query_map();
     // Confirmed by a button, not by opening the link: mail scanners open links too.
     let action = ServerAction::<ConfirmEmailChange>::new();
+    let confirmed = move || {
+        action.value().with(|v| matches!(v, Some(Ok(_)))) || query.read().get("confirmed").is_some()
+    };
+    let token = StoredValue::new(query.read_untracked().get("t").unwrap_or_default());
     view! {
         <div class="narrow">
             <h1>"Confirm Email Address"</h1>
-            {move || match action.value().get() {
-                Some(Ok(email)) => view! {
-                    <p role="status">{format!("Your email address is now {email}. Use it to log in.")}</p>
-                    <p><a href="/login">"Log In"</a></p>
-                }.into_any(),
-                other => view! {
+            <Show
+                when=confirmed
+                fallback=move || view! {
                     <p>"Your administrator changed the email address you use to log in. Confirm that this new address is yours."</p>
-                    <ErrorSummary error=Signal::stored(other.and_then(Result::err)) />
-                    <button class="button primary" disabled=move || action.pending().get() on:click=move |_| {
-                        action.dispatch(ConfirmEmailChange { t: query.read_untracked().get("t").unwrap_or_default() });
-                    }>"Confirm Email Address"</button>
-                }.into_any(),
-            }}
+                    <ActionForm action>
+                        <input type="hidden" name="t" value=token.get_value() />
+                        <ErrorSummary error=action_error(action) />
+                        <button type="submit" class="button primary" disabled=move || action.pending().get()>"Confirm Email Address"</button>
+                    </ActionForm>
+                }
+            >
+                <p role="status">"Your new email address is confirmed. Use it to log in."</p>
+                <p><a href="/login">"Log In"</a></p>
+            </Show>
         </div>
     }
 }

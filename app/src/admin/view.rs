@@ -2,8 +2,8 @@
 
 use super::verify::VerifyUsersButton;
 use super::*;
-use crate::auth::step_up::StepUpDialog;
 use crate::auth::{PageAccess, Require};
+use crate::auth::{StepUp, StepUpDialog};
 use crate::domain::permissions::NpiLevel;
 use crate::ui::{
     action_error, field_errors, query_dialog_is, query_value, Column, DataTable, ErrorSummary,
@@ -195,21 +195,15 @@ fn UserDetailView(detail: UserDetail, reload: Callback<()>) -> impl IntoView {
             }
         });
     }
-    // Changing a username needs the administrator's fresh passcode; then the change goes on.
-    let step_up = RwSignal::new(false);
-    Effect::new(move |_| match email_action.value().get() {
-        Some(Ok(next)) => {
+    // Changing a username needs the administrator's fresh passcode; then the form goes again.
+    let step_up = StepUp::new();
+    let email_form = NodeRef::<leptos::html::Form>::new();
+    let email_action = step_up.watch_form(email_action, email_form);
+    Effect::new(move |_| {
+        if let Some(Ok(next)) = email_action.value().get() {
             navigate.with_value(|n| n(&next, Default::default()));
             reload.run(());
         }
-        Some(Err(AppError::StepUpRequired)) => step_up.set(true),
-        _ => {}
-    });
-    let retry_email = Callback::new(move |_| {
-        email_action.dispatch(ChangeUserEmail {
-            user_id: id,
-            email: new_email.get_untracked(),
-        });
     });
     let menu_label = if deactivated {
         "Reactivate User"
@@ -280,10 +274,10 @@ fn UserDetailView(detail: UserDetail, reload: Callback<()>) -> impl IntoView {
                 <button type="submit" class="button primary">"Confirm"</button>
             </ActionForm>
         </Modal>
-        <StepUpDialog open=step_up last4=detail.admin_phone_last4.clone() on_done=retry_email />
+        <StepUpDialog open=step_up.open last4=detail.admin_phone_last4.clone() on_done=step_up.again() />
         <Modal open=email_open title="Change Email Address" close_href=here.clone()>
             <p>"The new address becomes the user's username once they confirm it with the link we email to it."</p>
-            <ActionForm action=email_action attr:novalidate=true>
+            <ActionForm action=email_action node_ref=email_form attr:novalidate=true>
                 <input type="hidden" name="user_id" value=id.to_string() />
                 <ErrorSummary error=Signal::derive(move || email_error.get().filter(|e| !matches!(e, AppError::Validation(_) | AppError::StepUpRequired))) />
                 <Field label="New Email Address" value=new_email input_type="email" autocomplete="off" error=email_field_error("email") name="email" />

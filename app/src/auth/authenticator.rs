@@ -19,23 +19,40 @@ pub struct Enrollment {
     pub qr_svg: String,
 }
 
-/// Starts enrolling (after a step-up): a new secret, kept until a code confirms it.
+/// Starts enrolling (after a step-up): a new secret, kept until a code confirms it. My
+/// Profile then shows it (`?authenticator=setup`).
 #[server(endpoint = "authenticator/start")]
-pub async fn start_authenticator() -> Result<Enrollment, AppError> {
+pub async fn start_authenticator() -> Result<String, AppError> {
     let user = require(Access::SIGNED_IN.fresh()).await?;
-    ssr::start(user).await
+    ssr::start(user).await?;
+    Ok(then("/profile?authenticator=setup"))
+}
+
+/// The secret being enrolled, as its QR code and text, while it waits for a code.
+#[server(endpoint = "authenticator/pending")]
+pub async fn pending_authenticator() -> Result<Option<Enrollment>, AppError> {
+    let user = require(Access::SIGNED_IN.fresh()).await?;
+    ssr::pending(user).await
 }
 
 #[server(endpoint = "authenticator/confirm")]
-pub async fn confirm_authenticator(code: String) -> Result<(), AppError> {
+pub async fn confirm_authenticator(code: String) -> Result<String, AppError> {
     let user = require(Access::SIGNED_IN.fresh()).await?;
-    ssr::confirm(user, code).await
+    ssr::confirm(user, code).await?;
+    Ok(then("/profile?done=authenticator"))
 }
 
 #[server(endpoint = "authenticator/remove")]
-pub async fn remove_authenticator() -> Result<(), AppError> {
+pub async fn remove_authenticator() -> Result<String, AppError> {
     let user = require(Access::SIGNED_IN.fresh()).await?;
-    ssr::remove(user).await
+    ssr::remove(user).await?;
+    Ok(then("/profile?done=authenticator_removed"))
+}
+
+#[cfg(feature = "ssr")]
+fn then(next: &str) -> String {
+    crate::ssr::follow(next);
+    next.to_string()
 }
 
 #[cfg(feature = "ssr")]
@@ -87,23 +104,32 @@ pub(crate) mod ssr {
         Ok(())
     }
 
-    pub async fn start(User(caller): User) -> Result<Enrollment, AppError> {
+    pub async fn start(User(caller): User) -> Result<(), AppError> {
         let state = &caller.state;
         let secret = Secret::generate_secret()
             .to_bytes()
             .map_err(|_| AppError::Internal)?;
-        let totp = totp(secret.clone(), &state.settings.program_name, &caller.email)?;
         let sealed = crypto::seal(&state.settings.secret_key, &secret);
         repo::set_pending_totp(&mut *state.db.conn().await?, caller.user_id, &sealed).await?;
+        Ok(())
+    }
+
+    pub async fn pending(User(caller): User) -> Result<Option<Enrollment>, AppError> {
+        let state = &caller.state;
+        let sealed = repo::pending_totp(&mut *state.db.conn().await?, caller.user_id).await?;
+        let Some(secret) = sealed.and_then(|s| crypto::open(&state.settings.secret_key, &s)) else {
+            return Ok(None);
+        };
+        let totp = totp(secret, &state.settings.program_name, &caller.email)?;
         let qr = qrcode::QrCode::new(totp.get_url().as_bytes()).map_err(|_| AppError::Internal)?;
         let qr_svg = qr
             .render::<qrcode::render::svg::Color>()
             .min_dimensions(200, 200)
             .build();
-        Ok(Enrollment {
+        Ok(Some(Enrollment {
             secret: totp.get_secret_base32(),
             qr_svg,
-        })
+        }))
     }
 
     pub async fn confirm(User(caller): User, code: String) -> Result<(), AppError> {

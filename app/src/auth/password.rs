@@ -77,11 +77,12 @@ pub async fn change_password(
     current: String,
     password: String,
     again: String,
+    #[server(default)] next: Option<String>,
 ) -> Result<(), AppError> {
     let user = require(Access::EXPIRED_PASSWORD.fresh()).await?;
     ssr::change_password(user, current, password, again).await?;
-    // The expired password's page, posted before the browser app loaded, goes on to work.
-    crate::ssr::follow("/");
+    // Posted before the browser app loaded: on to work, or back to the page named.
+    crate::ssr::follow(&local_path(next));
     Ok(())
 }
 

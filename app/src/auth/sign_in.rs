@@ -87,6 +87,7 @@ pub async fn log_out() -> Result<(), AppError> {
                 .await?;
         }
         session::send_cookie(&settings, session::SESSION_COOKIE, None);
+        crate::ssr::follow("/login");
         Ok(())
     }
 }
@@ -600,6 +601,8 @@ pub fn SignOutButton() -> impl IntoView {
         }
     });
     view! {
-        <button class="button link" on:click=move |_| { action.dispatch(LogOut {}); }>"Sign Out"</button>
+        <ActionForm action attr:class="inline">
+            <button type="submit" class="button link">"Sign Out"</button>
+        </ActionForm>
     }
 }

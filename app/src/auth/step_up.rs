@@ -6,6 +6,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, User};
 use crate::ui::{go_to, query_value, ErrorSummary, FlowSteps, Modal, OtpChoose, OtpEnter};
+use leptos::html;
 use leptos::prelude::*;
 
 #[server(endpoint = "step-up/send")]
@@ -186,6 +187,33 @@ impl StepUp {
             }
         });
         action
+    }
+
+    /// A form of the page whose answer "step-up required" opens the dialog; once the passcode
+    /// is accepted, the form is posted again as it stands.
+    pub fn watch_form<S>(
+        self,
+        action: ServerAction<S>,
+        form: NodeRef<html::Form>,
+    ) -> ServerAction<S>
+    where
+        S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: Send + Sync + 'static,
+    {
+        let retry = self.retry;
+        Effect::new(move |_| {
+            if action
+                .value()
+                .with(|v| matches!(v, Some(Err(AppError::StepUpRequired))))
+            {
+                retry.set_value(Some(Callback::new(move |_| {
+                    if let Some(form) = form.get_untracked() {
+                        let _ = form.request_submit();
+                    }
+                })));
+            }
+        });
+        self.watch(action)
     }
 
     /// Calls a watched `action` with `input`, keeping the call to repeat after a step-up.

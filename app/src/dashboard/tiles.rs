@@ -105,7 +105,10 @@ fn BannerNotice(id: i64, message: String) -> impl IntoView {
         <Show when=move || !hidden()>
             <div class="banner" role="region" aria-label="Announcement">
                 <p>{message.clone()}</p>
-                <button class="button" on:click=move |_| { dismiss.dispatch(DismissBanner { banner_id: id }); }>"Dismiss"</button>
+                <ActionForm action=dismiss attr:class="inline">
+                    <input type="hidden" name="banner_id" value=id.to_string() />
+                    <button type="submit" class="button">"Dismiss"</button>
+                </ActionForm>
             </div>
         </Show>
     }

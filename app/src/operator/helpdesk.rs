@@ -2,13 +2,18 @@
 //! (compared on the server; plan staff never see it), send a password reset, unlock an
 //! account locked by failed sign-ins, and change an organization's administrator.
 
+#[cfg(feature = "ssr")]
+use super::outcome;
+use super::Outcome;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Operator};
-use crate::ui::{field_errors, query_value, Checkbox, ErrorSummary, Field, Select, Toasts};
+use crate::ui::{
+    action_error, field_errors, hydrated, query_value, Checkbox, ErrorSummary, Field, Select,
+};
 use leptos::prelude::*;
 use leptos_router::components::Form;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,21 +39,27 @@ pub async fn find_caller(email: String) -> Result<Caller, AppError> {
 }
 
 #[server(endpoint = "operator/helpdesk/passkey")]
-pub async fn verify_caller_passkey(user_id: i64, passkey: String) -> Result<bool, AppError> {
+pub async fn verify_caller_passkey(user_id: i64, passkey: String) -> Result<String, AppError> {
     let operator = require(Access::OPERATOR).await?;
-    ssr::verify_passkey(operator, user_id, passkey).await
+    let matched = ssr::verify_passkey(operator, user_id, passkey).await?;
+    Ok(outcome(
+        "passkey",
+        if matched { "match" } else { "mismatch" },
+    ))
 }
 
 #[server(endpoint = "operator/helpdesk/reset")]
-pub async fn send_password_reset(user_id: i64) -> Result<(), AppError> {
+pub async fn send_password_reset(user_id: i64) -> Result<String, AppError> {
     let operator = require(Access::OPERATOR).await?;
-    ssr::send_reset(operator, user_id).await
+    ssr::send_reset(operator, user_id).await?;
+    Ok(outcome("done", "reset"))
 }
 
 #[server(endpoint = "operator/helpdesk/unlock")]
-pub async fn unlock_account(user_id: i64) -> Result<(), AppError> {
+pub async fn unlock_account(user_id: i64) -> Result<String, AppError> {
     let operator = require(Access::OPERATOR).await?;
-    ssr::unlock(operator, user_id).await
+    ssr::unlock(operator, user_id).await?;
+    Ok(outcome("done", "unlocked"))
 }
 
 #[server(endpoint = "operator/offices/registered")]
@@ -57,14 +68,16 @@ pub async fn office_choices() -> Result<Vec<Office>, AppError> {
     ssr::office_choices(operator).await
 }
 
+/// "Make Org Admin"; the console then says who became the admin of which office.
 #[server(endpoint = "operator/offices/admin")]
 pub async fn change_office_admin(
     organization_id: i64,
     email: String,
-    replace: bool,
+    #[server(default)] replace: bool,
 ) -> Result<String, AppError> {
     let operator = require(Access::OPERATOR).await?;
-    ssr::change_admin(operator, organization_id, email, replace).await
+    let made = ssr::change_admin(operator, organization_id, email, replace).await?;
+    Ok(outcome("admin_changed", &made))
 }
 
 #[cfg(feature = "ssr")]
@@ -256,10 +269,10 @@ mod ssr {
 
 #[component]
 pub fn HelpDesk() -> impl IntoView {
-    let toasts = expect_context::<Toasts>();
     // "Find" is a GET form: the caller's address is in the page's address, so the search
     // works before the browser app has loaded, and the result follows it.
     let query = use_query_map();
+    let navigate = StoredValue::new(use_navigate());
     let sought = move || query.with(|q| q.get("caller").unwrap_or_default());
     let email = RwSignal::new(query_value("caller"));
     let passkey = RwSignal::new(String::new());
@@ -276,22 +289,21 @@ pub fn HelpDesk() -> impl IntoView {
             }
         },
     );
-    Effect::new(move |_| {
-        sought();
-        verify.clear();
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = reset.value().get() {
-            toasts.push("A password reset link was emailed to the user.");
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = unlock.value().get() {
-            toasts.push("The account was unlocked.");
-        }
-    });
+    for done in [verify.value(), reset.value(), unlock.value()] {
+        Effect::new(move |_| {
+            if let Some(Ok(next)) = done.get() {
+                navigate.with_value(|n| n(&next, Default::default()));
+            }
+        });
+    }
     let find_error = move || found.get().flatten().and_then(Result::err);
     let find_field = field_errors(find_error);
+    let failed = [
+        action_error(verify),
+        action_error(reset),
+        action_error(unlock),
+    ];
+    let action_errors = Signal::derive(move || failed.iter().find_map(|e| e.get()));
     view! {
         <section aria-labelledby="help-desk">
             <h2 id="help-desk">"Help Desk"</h2>
@@ -311,24 +323,26 @@ pub fn HelpDesk() -> impl IntoView {
                         <dt>"Account"</dt><dd>{if c.locked { "Locked" } else { "Not locked" }}</dd>
                     </dl>
                     {c.has_passkey.then(|| view! {
-                        <form novalidate on:submit=move |ev| {
-                            ev.prevent_default();
-                            verify.dispatch(VerifyCallerPasskey { user_id: id, passkey: passkey.get_untracked() });
-                        }>
-                            <Field label="Passkey the caller reads out" value=passkey autocomplete="off" />
+                        <ActionForm action=verify attr:novalidate=true>
+                            <input type="hidden" name="user_id" value=id.to_string() />
+                            <Field label="Passkey the caller reads out" value=passkey autocomplete="off" name="passkey" />
                             <button type="submit" class="button">"Verify Passkey"</button>
-                        </form>
+                        </ActionForm>
                     })}
-                    {move || verify.value().get().map(|r| match r {
-                        Ok(true) => view! { <p role="status">"The passkey matches: the caller is verified."</p> }.into_any(),
-                        Ok(false) => view! { <p role="alert" class="error-summary">"The passkey does not match."</p> }.into_any(),
-                        Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
-                    })}
+                    <Outcome keys=vec!["passkey", "done"] />
                     <div class="actions">
-                        <button class="button" on:click=move |_| { reset.dispatch(SendPasswordReset { user_id: id }); }>"Send Password Reset"</button>
-                        {c.locked.then(|| view! { <button class="button" on:click=move |_| { unlock.dispatch(UnlockAccount { user_id: id }); }>"Unlock Account"</button> })}
+                        <ActionForm action=reset attr:class="inline">
+                            <input type="hidden" name="user_id" value=id.to_string() />
+                            <button type="submit" class="button">"Send Password Reset"</button>
+                        </ActionForm>
+                        {c.locked.then(|| view! {
+                            <ActionForm action=unlock attr:class="inline">
+                                <input type="hidden" name="user_id" value=id.to_string() />
+                                <button type="submit" class="button">"Unlock Account"</button>
+                            </ActionForm>
+                        })}
                     </div>
-                    <ErrorSummary error=Signal::derive(move || reset.value().get().and_then(Result::err).or_else(|| unlock.value().get().and_then(Result::err))) />
+                    <ErrorSummary error=action_errors />
                 }
             })}
             </Transition>
@@ -339,34 +353,36 @@ pub fn HelpDesk() -> impl IntoView {
 #[component]
 pub fn ChangeAdmin() -> impl IntoView {
     let offices = Resource::new(|| (), |_| office_choices());
+    let navigate = StoredValue::new(use_navigate());
     let office = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let replace = RwSignal::new(false);
     let action = ServerAction::<ChangeOfficeAdmin>::new();
-    let error = move || action.value().get().and_then(Result::err);
-    let field = field_errors(error);
+    Effect::new(move |_| {
+        if let Some(Ok(next)) = action.value().get() {
+            navigate.with_value(|n| n(&next, Default::default()));
+        }
+    });
+    let error = action_error(action);
+    let field = field_errors(move || error.get());
+    let ready = hydrated();
     view! {
         <section aria-labelledby="change-admin">
             <h2 id="change-admin">"Change an Organization's Admin"</h2>
-            <form novalidate on:submit=move |ev| {
-                ev.prevent_default();
-                if let Ok(id) = office.get_untracked().parse() {
-                    action.dispatch(ChangeOfficeAdmin { organization_id: id, email: email.get_untracked(), replace: replace.get_untracked() });
-                }
-            }>
+            <ActionForm action attr:novalidate=true>
                 <Transition>
                     {move || {
                         let mut options = vec![(String::new(), "Choose an organization".to_string())];
                         options.extend(offices.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|o| (o.id.to_string(), o.name)));
-                        view! { <Select label="Registered organization" options value=office /> }
+                        view! { <Select label="Registered organization" options value=office name="organization_id" error=field("organization_id") /> }
                     }}
                 </Transition>
-                <Field label="New Admin's Email Address" value=email input_type="email" error=field("email") hint="An active user of the organization." />
-                <Checkbox label="Remove the current administrators' admin role" checked=replace />
-                <ErrorSummary error=Signal::derive(error) beside_fields=true />
-                <button type="submit" class="button primary" disabled=move || office.get().is_empty()>"Make Org Admin"</button>
-            </form>
-            {move || action.value().get().and_then(Result::ok).map(|m| view! { <p role="status">{m}</p> })}
+                <Field label="New Admin's Email Address" value=email input_type="email" error=field("email") hint="An active user of the organization." name="email" />
+                <Checkbox label="Remove the current administrators' admin role" checked=replace name="replace" />
+                <ErrorSummary error beside_fields=true />
+                <button type="submit" class="button primary" disabled=move || ready.get() && office.get().is_empty()>"Make Org Admin"</button>
+            </ActionForm>
+            <Outcome keys=vec!["admin_changed"] />
         </section>
     }
 }

@@ -11,8 +11,9 @@ use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Operator};
-use crate::ui::{Column, DataTable, ErrorSummary, Select};
+use crate::ui::{action_error, hydrated, Column, DataTable, ErrorSummary, Select};
 use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use serde::{Deserialize, Serialize};
 
 /// An enrolled organization that has not registered yet.
@@ -31,11 +32,56 @@ pub async fn enrolled_organizations() -> Result<Vec<EnrolledOrganization>, AppEr
     ssr::enrolled(operator).await
 }
 
-/// Issues a token and queues its letter; answers the confirmation to show.
+/// Issues a token and queues its letter; the console then says so.
 #[server(endpoint = "operator/issue-token")]
 pub async fn issue_token(organization_id: i64) -> Result<String, AppError> {
     let operator = require(Access::OPERATOR).await?;
-    ssr::issue(operator, organization_id).await
+    let issued = ssr::issue(operator, organization_id).await?;
+    Ok(outcome("issued", &issued))
+}
+
+/// Each console action answers the console's address with its outcome in the query
+/// (`passkey=match`, `done=reset` …), which the page shows, with or without the browser app.
+#[cfg(feature = "ssr")]
+pub(crate) fn outcome(key: &str, value: &str) -> String {
+    let back = crate::ssr::back_with(&[(key, value)]);
+    crate::ssr::follow(&back);
+    back
+}
+
+/// The outcome an action left in the address: (good news, text).
+fn notice(key: &str, value: &str) -> Option<(bool, String)> {
+    Some(match (key, value) {
+        ("issued" | "admin_changed", text) => (true, text.to_string()),
+        ("passkey", "match") => (true, "The passkey matches: the caller is verified.".into()),
+        ("passkey", "mismatch") => (false, "The passkey does not match.".into()),
+        ("done", "reset") => (
+            true,
+            "A password reset link was emailed to the user.".into(),
+        ),
+        ("done", "unlocked") => (true, "The account was unlocked.".into()),
+        ("office", "agreement") => (true, "The access agreement was recorded.".into()),
+        ("office", "reinstated") => (true, "The office's access was reinstated.".into()),
+        ("office", "revoked") => (true, "The office's access was revoked.".into()),
+        _ => return None,
+    })
+}
+
+/// Shows the outcome the address holds for one section (`keys`): a status, or an alert for
+/// a passkey that did not match.
+#[component]
+pub(crate) fn Outcome(keys: Vec<&'static str>) -> impl IntoView {
+    let query = use_query_map();
+    move || {
+        query.with(|q| {
+            let (good, text) = keys.iter().find_map(|key| notice(key, &q.get(key)?))?;
+            Some(if good {
+                view! { <p class="notice" role="status">{text}</p> }.into_any()
+            } else {
+                view! { <p role="alert" class="error-summary">{text}</p> }.into_any()
+            })
+        })
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -107,11 +153,14 @@ fn SecureTokens() -> impl IntoView {
     let organizations = Resource::new(|| (), |_| enrolled_organizations());
     let chosen = RwSignal::new(String::new());
     let issue = ServerAction::<IssueToken>::new();
+    let navigate = StoredValue::new(use_navigate());
     Effect::new(move |_| {
-        if let Some(Ok(_)) = issue.value().get() {
+        if let Some(Ok(next)) = issue.value().get() {
+            navigate.with_value(|n| n(&next, Default::default()));
             organizations.refetch();
         }
     });
+    let ready = hydrated();
     let columns = vec![
         Column::text("Organization", |o: &EnrolledOrganization| o.name.clone()),
         Column::text("City", |o: &EnrolledOrganization| o.city.clone()),
@@ -125,23 +174,18 @@ fn SecureTokens() -> impl IntoView {
             <Transition>
                 <DataTable caption="Enrolled organizations" columns rows=list empty="Every enrolled organization has registered." />
             </Transition>
-            <form on:submit=move |ev| {
-                ev.prevent_default();
-                if let Ok(id) = chosen.get_untracked().parse() {
-                    issue.dispatch(IssueToken { organization_id: id });
-                }
-            }>
+            <ActionForm action=issue>
                 <Transition>
                     {move || {
                         let mut options = vec![(String::new(), "Choose an organization".to_string())];
                         options.extend(list.get().into_iter().map(|o| (o.id.to_string(), o.name)));
-                        view! { <Select label="Organization" id="issue-organization" options value=chosen /> }
+                        view! { <Select label="Organization" id="issue-organization" options value=chosen name="organization_id" /> }
                     }}
                 </Transition>
-                <ErrorSummary error=Signal::derive(move || issue.value().get().and_then(Result::err)) />
-                <button type="submit" class="button primary" disabled=move || chosen.get().is_empty()>"Issue Token"</button>
-            </form>
-            {move || issue.value().get().and_then(Result::ok).map(|message| view! { <p role="status">{message}</p> })}
+                <ErrorSummary error=action_error(issue) />
+                <button type="submit" class="button primary" disabled=move || ready.get() && chosen.get().is_empty()>"Issue Token"</button>
+            </ActionForm>
+            <Outcome keys=vec!["issued"] />
         </section>
     }
 }

@@ -2,11 +2,13 @@
 //! "Reinstate" gives an office its access back and starts a new 60 days; "Revoke Access"
 //! suspends every user of an office at once (guide 004 §IV).
 
+use super::Outcome;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Operator};
-use crate::ui::{Column, DataTable, ErrorSummary, Toasts};
+use crate::ui::{action_error, Column, DataTable, ErrorSummary};
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,23 +29,26 @@ pub async fn registered_offices() -> Result<Vec<Office>, AppError> {
 }
 
 #[server(endpoint = "operator/offices/reinstate")]
-pub async fn reinstate_office(organization_id: i64) -> Result<(), AppError> {
+pub async fn reinstate_office(organization_id: i64) -> Result<String, AppError> {
     let operator = require(Access::OPERATOR).await?;
-    ssr::set_suspended(operator, organization_id, false).await
+    ssr::set_suspended(operator, organization_id, false).await?;
+    Ok(super::outcome("office", "reinstated"))
 }
 
 /// Records that the office's signed Provider Portal Access Agreement is on file: until then
 /// its administrators cannot accept access requests.
 #[server(endpoint = "operator/offices/agreement")]
-pub async fn record_agreement(organization_id: i64) -> Result<(), AppError> {
+pub async fn record_agreement(organization_id: i64) -> Result<String, AppError> {
     let operator = require(Access::OPERATOR).await?;
-    ssr::record_agreement(operator, organization_id).await
+    ssr::record_agreement(operator, organization_id).await?;
+    Ok(super::outcome("office", "agreement"))
 }
 
 #[server(endpoint = "operator/offices/revoke")]
-pub async fn revoke_office_access(organization_id: i64) -> Result<(), AppError> {
+pub async fn revoke_office_access(organization_id: i64) -> Result<String, AppError> {
     let operator = require(Access::OPERATOR).await?;
-    ssr::set_suspended(operator, organization_id, true).await
+    ssr::set_suspended(operator, organization_id, true).await?;
+    Ok(super::outcome("office", "revoked"))
 }
 
 /// An access request no administrator decided within 3 days.
@@ -188,43 +193,58 @@ pub fn SuspendedOffices() -> impl IntoView {
     let reinstate = ServerAction::<ReinstateOffice>::new();
     let revoke = ServerAction::<RevokeOfficeAccess>::new();
     let agreement = ServerAction::<RecordAgreement>::new();
-    let toasts = expect_context::<Toasts>();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = agreement.value().get() {
-            toasts.push("The access agreement was recorded.");
-            offices.refetch();
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = reinstate.value().get() {
-            toasts.push("The office's access was reinstated.");
-            offices.refetch();
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = revoke.value().get() {
-            toasts.push("The office's access was revoked.");
-            offices.refetch();
-        }
-    });
+    let navigate = StoredValue::new(use_navigate());
+    for done in [reinstate.value(), revoke.value(), agreement.value()] {
+        Effect::new(move |_| {
+            if let Some(Ok(next)) = done.get() {
+                navigate.with_value(|n| n(&next, Default::default()));
+                offices.refetch();
+            }
+        });
+    }
+    let failed = [
+        action_error(reinstate),
+        action_error(revoke),
+        action_error(agreement),
+    ];
+    let error = Signal::derive(move || failed.iter().find_map(|e| e.get()));
+    // One button form per office and action.
     let columns = move || {
         vec![
             Column::text("Office", |o: &Office| o.name.clone()),
             Column::text("Status", |o: &Office| o.status.clone()),
             Column::new("Access Agreement", move |o: &Office| {
-                let id = o.id;
                 if o.agreement {
                     view! { <span>"On file"</span> }.into_any()
                 } else {
-                    view! { <button class="button" on:click=move |_| { agreement.dispatch(RecordAgreement { organization_id: id }); }>"Record Agreement"</button> }.into_any()
+                    let id = o.id.to_string();
+                    view! {
+                        <ActionForm action=agreement attr:class="inline">
+                            <input type="hidden" name="organization_id" value=id />
+                            <button type="submit" class="button">"Record Agreement"</button>
+                        </ActionForm>
+                    }
+                    .into_any()
                 }
             }),
             Column::new("Action", move |o: &Office| {
-                let id = o.id;
+                let id = o.id.to_string();
                 if o.suspended {
-                    view! { <button class="button primary" on:click=move |_| { reinstate.dispatch(ReinstateOffice { organization_id: id }); }>"Reinstate"</button> }.into_any()
+                    view! {
+                        <ActionForm action=reinstate attr:class="inline">
+                            <input type="hidden" name="organization_id" value=id />
+                            <button type="submit" class="button primary">"Reinstate"</button>
+                        </ActionForm>
+                    }
+                    .into_any()
                 } else {
-                    view! { <button class="button" on:click=move |_| { revoke.dispatch(RevokeOfficeAccess { organization_id: id }); }>"Revoke Access"</button> }.into_any()
+                    view! {
+                        <ActionForm action=revoke attr:class="inline">
+                            <input type="hidden" name="organization_id" value=id />
+                            <button type="submit" class="button">"Revoke Access"</button>
+                        </ActionForm>
+                    }
+                    .into_any()
                 }
             }),
         ]
@@ -234,11 +254,8 @@ pub fn SuspendedOffices() -> impl IntoView {
         <section aria-labelledby="offices">
             <h2 id="offices">"Suspended Offices"</h2>
             <p>"An office whose user verification is overdue, or whose access the plan revoked, is suspended: only its administrators can sign in, to verify users. Reinstating starts a new 60 days."</p>
-            <ErrorSummary error=Signal::derive(move || {
-                reinstate.value().get().and_then(Result::err)
-                    .or_else(|| revoke.value().get().and_then(Result::err))
-                    .or_else(|| agreement.value().get().and_then(Result::err))
-            }) />
+            <Outcome keys=vec!["office"] />
+            <ErrorSummary error />
             <Transition>
                 <DataTable caption="Registered offices" columns=columns() rows empty="No registered offices." />
             </Transition>

@@ -76,7 +76,10 @@ pub fn MyCollections() -> impl IntoView {
                 match (c.status.as_str(), c.is_default) {
                     ("Active", true) => view! { <span>"Default"</span> }.into_any(),
                     ("Active", false) => view! {
-                        <button class="button" on:click=move |_| { default.dispatch(SetDefaultCollection { organization_id: id }); }>"Set as Default"</button>
+                        <ActionForm action=default attr:class="inline">
+                            <input type="hidden" name="organization_id" value=id.to_string() />
+                            <button type="submit" class="button">"Set as Default"</button>
+                        </ActionForm>
                     }
                     .into_any(),
                     _ => view! { <span>"—"</span> }.into_any(),

@@ -31,11 +31,15 @@ pub const FREQUENCIES: [(&str, &str); 4] = [
     ("off", "Off"),
 ];
 
+/// One notification type's settings; the form posts `preferences[i][kind|frequency|email]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Preference {
     pub kind: String,
+    #[serde(default)]
     pub label: String,
     pub frequency: String,
+    /// Posted only when ticked.
+    #[serde(default)]
     pub email: bool,
 }
 
@@ -66,27 +70,41 @@ pub async fn load_profile() -> Result<Profile, AppError> {
     ssr::load(user).await
 }
 
-#[server(endpoint = "profile/save", input = leptos::server_fn::codec::Json)]
+/// Where My Profile goes after an action: the page, saying what was done (`?done=…`) or
+/// opening the dialog that comes next (`?dialog=…`).
+#[cfg(feature = "ssr")]
+fn then(next: String) -> String {
+    crate::ssr::follow(&next);
+    next
+}
+
+/// "Save Changes": names and notification preferences, and a new phone number, which a
+/// passcode sent to it confirms (after a fresh passcode of the user's own).
+#[server(endpoint = "profile/save")]
 pub async fn save_profile(
     first_name: String,
     last_name: String,
-    preferences: Vec<Preference>,
-) -> Result<(), AppError> {
+    #[server(default)] phone: String,
+    #[server(default)] preferences: Vec<Preference>,
+) -> Result<String, AppError> {
     let user = require(Access::SIGNED_IN).await?;
-    ssr::save(user, first_name, last_name, preferences).await
+    Ok(then(
+        ssr::save(user, first_name, last_name, phone, preferences).await?,
+    ))
 }
 
-/// Sends a passcode to a new phone number (after a step-up); answers its prefix.
-#[server(endpoint = "profile/phone/send")]
-pub async fn send_phone_passcode(phone: String) -> Result<String, AppError> {
+/// The prefix of the passcode sent to a new phone number, while it waits.
+#[server(endpoint = "profile/phone/pending")]
+pub async fn phone_passcode_prefix(phone: String) -> Result<Option<String>, AppError> {
     let user = require(Access::SIGNED_IN).await?;
-    ssr::send_phone(user, phone).await
+    ssr::phone_prefix(user, phone).await
 }
 
 #[server(endpoint = "profile/phone/confirm")]
-pub async fn confirm_phone(phone: String, code: String) -> Result<(), AppError> {
+pub async fn confirm_phone(phone: String, code: String) -> Result<String, AppError> {
     let user = require(Access::SIGNED_IN).await?;
-    ssr::confirm_phone(user, phone, code).await
+    ssr::confirm_phone(user, phone, code).await?;
+    Ok(then("/profile?done=phone".into()))
 }
 
 /// The passkey, for "Hold to View" (after a step-up).
@@ -97,15 +115,17 @@ pub async fn view_passkey() -> Result<String, AppError> {
 }
 
 #[server(endpoint = "profile/passkey/reset")]
-pub async fn reset_passkey(passkey: String, again: String) -> Result<(), AppError> {
+pub async fn reset_passkey(passkey: String, again: String) -> Result<String, AppError> {
     let user = require(Access::SIGNED_IN).await?;
-    ssr::reset_passkey(user, passkey, again).await
+    ssr::reset_passkey(user, passkey, again).await?;
+    Ok(then("/profile?done=passkey".into()))
 }
 
 #[server(endpoint = "profile/sign-out-others")]
-pub async fn sign_out_other_sessions() -> Result<(), AppError> {
+pub async fn sign_out_other_sessions() -> Result<String, AppError> {
     let user = require(Access::SIGNED_IN).await?;
-    ssr::sign_out_others(user).await
+    ssr::sign_out_others(user).await?;
+    Ok(then("/profile?done=sessions".into()))
 }
 
 #[cfg(feature = "ssr")]
@@ -178,8 +198,9 @@ mod ssr {
         User(caller): User,
         first_name: String,
         last_name: String,
+        phone: String,
         preferences: Vec<Preference>,
-    ) -> Result<(), AppError> {
+    ) -> Result<String, AppError> {
         let mut check = crate::error::Checker::new();
         if first_name.trim().is_empty() {
             check.add("first_name", "Enter your first name.");
@@ -194,12 +215,33 @@ mod ssr {
                 check.add("preferences", "Choose a frequency for each notification.");
             }
         }
+        let state = &caller.state;
+        let current = users::phone(&mut *state.db.conn().await?, caller.user_id)
+            .await?
+            .flatten()
+            .unwrap_or_default();
+        // An empty or unchanged number keeps the current one.
+        let new_phone = match phone.trim() {
+            "" => None,
+            typed => match Phone::parse(typed) {
+                Ok(p) if p.as_str() == current => None,
+                Ok(p) => Some(p),
+                Err(e) => {
+                    check.add("phone", e.to_string());
+                    None
+                }
+            },
+        };
         check.finish()?;
+        // Asked before anything is saved, so the form is posted again whole after it.
+        if new_phone.is_some() {
+            caller.require_step_up()?;
+        }
         let preferences: Vec<(String, String, bool)> = preferences
             .into_iter()
             .map(|p| (p.kind, p.frequency, p.email))
             .collect();
-        let mut tx = caller.state.db.pool.begin().await?;
+        let mut tx = state.db.pool.begin().await?;
         repo::save(
             &mut tx,
             caller.user_id,
@@ -208,24 +250,16 @@ mod ssr {
             &preferences,
         )
         .await?;
+        caller
+            .audit("profile.update", format!("user:{}", caller.user_id))
+            .detail("name and notification preferences")
+            .record_in(&mut tx)
+            .await?;
         tx.commit().await?;
-        record(
-            &caller,
-            "profile.update",
-            "name and notification preferences",
-        )
-        .await
-    }
-
-    fn phone_subject(caller: &Caller, phone: &Phone) -> String {
-        format!("phone:{}:{}", caller.user_id, phone.digits())
-    }
-
-    pub async fn send_phone(User(caller): User, phone: String) -> Result<String, AppError> {
-        let phone = Phone::parse(&phone).map_err(|e| AppError::field("phone", e.to_string()))?;
-        caller.require_step_up()?;
-        let state = &caller.state;
-        let sent = passcodes::send(
+        let Some(phone) = new_phone else {
+            return Ok("/profile?done=saved".into());
+        };
+        passcodes::send(
             state,
             Purpose::PhoneChange,
             &phone_subject(&caller, &phone),
@@ -233,7 +267,26 @@ mod ssr {
             phone.as_str(),
         )
         .await?;
-        Ok(sent.prefix)
+        Ok(format!("/profile?dialog=phone&phone={}", phone.digits()))
+    }
+
+    fn phone_subject(caller: &Caller, phone: &Phone) -> String {
+        format!("phone:{}:{}", caller.user_id, phone.digits())
+    }
+
+    pub async fn phone_prefix(
+        User(caller): User,
+        phone: String,
+    ) -> Result<Option<String>, AppError> {
+        let phone = Phone::parse(&phone).map_err(|e| AppError::field("phone", e.to_string()))?;
+        let state = &caller.state;
+        passcodes::pending_prefix(
+            &state.db,
+            state.clock.unix(),
+            Purpose::PhoneChange,
+            &phone_subject(&caller, &phone),
+        )
+        .await
     }
 
     pub async fn confirm_phone(

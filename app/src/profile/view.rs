@@ -1,15 +1,20 @@
 use super::{
-    load_profile, ConfirmPhone, Preference, Profile, ResetPasskey, SaveProfile, SendPhonePasscode,
+    load_profile, phone_passcode_prefix, ConfirmPhone, Profile, ResetPasskey, SaveProfile,
     SignOutOtherSessions, ViewPasskey, FREQUENCIES,
 };
 use crate::auth::authenticator::{
-    ConfirmAuthenticator, Enrollment, RemoveAuthenticator, StartAuthenticator,
+    pending_authenticator, ConfirmAuthenticator, RemoveAuthenticator, StartAuthenticator,
 };
 use crate::auth::{ChangePassword, PageAccess, PasswordChecklist, Require, StepUp, StepUpDialog};
 use crate::domain::Phone;
 use crate::error::AppError;
-use crate::ui::{field_errors, ErrorSummary, Field, Modal, Select, Toasts};
+use crate::ui::{
+    action_error, field_errors, query_dialog_is, Checkbox, ErrorSummary, Field, Modal, Select,
+};
+use leptos::html;
 use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
@@ -29,186 +34,147 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
-/// Shows what a call answered: its error in the page's summary (a step-up request is the
-/// dialog's business), or, on success, runs `done` with the answer.
-fn settle<S>(
-    action: ServerAction<S>,
-    error: RwSignal<Option<AppError>>,
-    done: impl Fn(S::Output) + Send + Sync + 'static,
-) where
-    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(answer)) => {
-            error.set(None);
-            done(answer);
-        }
-        Some(Err(AppError::StepUpRequired)) | None => {}
-        Some(Err(e)) => error.set(Some(e)),
-    });
+/// The notice an action leaves on the page (`?done=…`).
+fn done_notice(done: Option<String>) -> Option<&'static str> {
+    Some(match done.as_deref()? {
+        "saved" => "Your changes were saved.",
+        "phone" => "Your phone number was changed.",
+        "password" => "Your password was changed.",
+        "passkey" => "Your passkey was reset.",
+        "authenticator" => "Your authenticator app is set up.",
+        "authenticator_removed" => "The authenticator app was removed.",
+        "sessions" => "Your other sessions were signed out.",
+        _ => return None,
+    })
 }
 
+/// Every action of the page is a form that posts on its own; each answers the address to show
+/// next (a notice, `?done=…`, or the dialog that follows, `?dialog=…`). With the browser app
+/// the page moves there in place; an action that needs a fresh passcode opens "Confirm it's
+/// you" and then posts its form again ("Hold to View" alone needs the app: it shows the
+/// passkey only while held).
 #[component]
 fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
-    let toasts = expect_context::<Toasts>();
+    let query = use_query_map();
+    let navigate = StoredValue::new(use_navigate());
     let first = RwSignal::new(profile.first_name.clone());
     let last = RwSignal::new(profile.last_name.clone());
     let phone = RwSignal::new(profile.phone.clone());
-    let stored_phone = profile.phone.clone();
     let last4 = Phone::parse(&profile.phone)
         .map(|p| p.last4().to_string())
         .unwrap_or_default();
-    let preferences: Vec<(Preference, RwSignal<String>, RwSignal<bool>)> = profile
-        .preferences
-        .iter()
-        .map(|p| {
-            (
-                p.clone(),
-                RwSignal::new(p.frequency.clone()),
-                RwSignal::new(p.email),
-            )
-        })
-        .collect();
-    let error = RwSignal::new(None::<AppError>);
     let step_up = StepUp::new();
-
-    // Saving, then, for a new phone number, a passcode to it (after a step-up).
-    let save_action = ServerAction::<SaveProfile>::new();
-    let send_phone = step_up.watch(ServerAction::<SendPhonePasscode>::new());
+    let save_form = NodeRef::<html::Form>::new();
+    let password_form = NodeRef::<html::Form>::new();
+    let passkey_form = NodeRef::<html::Form>::new();
+    let start_form = NodeRef::<html::Form>::new();
+    let remove_form = NodeRef::<html::Form>::new();
+    let save_action = step_up.watch_form(ServerAction::<SaveProfile>::new(), save_form);
+    let password_action = step_up.watch_form(ServerAction::<ChangePassword>::new(), password_form);
+    let reset_action = step_up.watch_form(ServerAction::<ResetPasskey>::new(), passkey_form);
+    let start_action = step_up.watch_form(ServerAction::<StartAuthenticator>::new(), start_form);
+    let remove_action = step_up.watch_form(ServerAction::<RemoveAuthenticator>::new(), remove_form);
     let confirm_action = ServerAction::<ConfirmPhone>::new();
-    let new_phone = StoredValue::new(None::<String>);
-    let phone_prefix = RwSignal::new(None::<String>);
-    let phone_code = RwSignal::new(String::new());
-    let phone_dialog = RwSignal::new(false);
-    settle(save_action, error, move |()| {
-        toasts.push("Your changes were saved.");
-        if let Some(phone) = new_phone.get_value() {
-            step_up.dispatch(send_phone, SendPhonePasscode { phone });
-        }
-    });
-    settle(send_phone, error, move |prefix| {
-        phone_prefix.set(Some(prefix));
-        phone_dialog.set(true);
-    });
-    settle(confirm_action, error, move |()| {
-        phone_dialog.set(false);
-        toasts.push("Your phone number was changed.");
-        reload.run(());
-    });
-    let prefs_for_save = preferences.clone();
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let preferences: Vec<Preference> = prefs_for_save
-            .iter()
-            .map(|(p, frequency, email)| Preference {
-                frequency: frequency.get_untracked(),
-                email: email.get_untracked(),
-                ..p.clone()
-            })
-            .collect();
-        let typed = phone.get_untracked();
-        let changed = Phone::parse(&typed)
-            .map(|p| p.to_string())
-            .unwrap_or(typed.clone())
-            != stored_phone;
-        new_phone.set_value(changed.then_some(typed));
-        save_action.dispatch(SaveProfile {
-            first_name: first.get_untracked(),
-            last_name: last.get_untracked(),
-            preferences,
-        });
-    };
-    let confirm = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        confirm_action.dispatch(ConfirmPhone {
-            phone: phone.get_untracked(),
-            code: phone_code.get_untracked(),
-        });
-    };
-
-    // Change Password.
-    let changing = RwSignal::new(false);
-    let current = RwSignal::new(String::new());
-    let new_password = RwSignal::new(String::new());
-    let again = RwSignal::new(String::new());
-    let password_action = step_up.watch(ServerAction::<ChangePassword>::new());
-    settle(password_action, error, move |()| {
-        changing.set(false);
-        toasts.push("Your password was changed.");
-    });
-    let update_password = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        step_up.dispatch(
-            password_action,
-            ChangePassword {
-                current: current.get_untracked(),
-                password: new_password.get_untracked(),
-                again: again.get_untracked(),
-            },
-        );
-    };
-
-    // Passkey.
-    let shown_passkey = RwSignal::new(None::<String>);
-    let view_action = step_up.watch(ServerAction::<ViewPasskey>::new());
-    settle(view_action, error, move |passkey| {
-        shown_passkey.set(Some(passkey))
-    });
-    let reveal = move || step_up.dispatch(view_action, ViewPasskey {});
-    let resetting = RwSignal::new(false);
-    let passkey = RwSignal::new(String::new());
-    let passkey_again = RwSignal::new(String::new());
-    let reset_action = step_up.watch(ServerAction::<ResetPasskey>::new());
-    settle(reset_action, error, move |()| {
-        resetting.set(false);
-        toasts.push("Your passkey was reset.");
-        reload.run(());
-    });
-    let save_passkey = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        step_up.dispatch(
-            reset_action,
-            ResetPasskey {
-                passkey: passkey.get_untracked(),
-                again: passkey_again.get_untracked(),
-            },
-        );
-    };
-
-    // Authenticator app and sessions.
-    let remove_action = step_up.watch(ServerAction::<RemoveAuthenticator>::new());
-    settle(remove_action, error, move |()| {
-        toasts.push("The authenticator app was removed.");
-        reload.run(());
-    });
-    let start_action = step_up.watch(ServerAction::<StartAuthenticator>::new());
     let enroll_action = ServerAction::<ConfirmAuthenticator>::new();
     let others_action = ServerAction::<SignOutOtherSessions>::new();
-    settle(others_action, error, move |()| {
-        toasts.push("Your other sessions were signed out.");
-        reload.run(());
+    for done in [
+        save_action.value(),
+        reset_action.value(),
+        start_action.value(),
+        remove_action.value(),
+        confirm_action.value(),
+        enroll_action.value(),
+        others_action.value(),
+    ] {
+        Effect::new(move |_| {
+            if let Some(Ok(next)) = done.get() {
+                navigate.with_value(|n| n(&next, Default::default()));
+                reload.run(());
+            }
+        });
+    }
+    Effect::new(move |_| {
+        if let Some(Ok(())) = password_action.value().get() {
+            navigate.with_value(|n| n("/profile?done=password", Default::default()));
+        }
     });
-    let enrollment = RwSignal::new(None::<Enrollment>);
-    let totp_code = RwSignal::new(String::new());
-    settle(start_action, error, move |e| enrollment.set(Some(e)));
-    settle(enroll_action, error, move |()| {
-        enrollment.set(None);
-        toasts.push("Your authenticator app is set up.");
-        reload.run(());
+    let failures = [
+        action_error(save_action),
+        action_error(password_action),
+        action_error(reset_action),
+        action_error(start_action),
+        action_error(remove_action),
+        action_error(confirm_action),
+        action_error(enroll_action),
+        action_error(others_action),
+    ];
+    // The latest failure (a step-up request is the dialog's business).
+    let error = Signal::derive(move || {
+        failures
+            .iter()
+            .find_map(|e| e.get())
+            .filter(|e| !matches!(e, AppError::StepUpRequired))
     });
-
     let field_error = field_errors(move || error.get());
     let summary = Signal::derive(move || {
         error
             .get()
-            .filter(|e| !matches!(e, AppError::Validation(_) | AppError::StepUpRequired))
+            .filter(|e| !matches!(e, AppError::Validation(_)))
     });
-    let rows = preferences
-        .into_iter()
-        .map(|(p, frequency, email)| {
-            let select_id = format!("frequency-{}", p.kind);
-            let email_id = format!("email-{}", p.kind);
+    let notice = move || done_notice(query.read().get("done"));
+
+    // The dialogs, opened by the address.
+    let (changing, _) = query_dialog_is("dialog", "password");
+    let (resetting, _) = query_dialog_is("dialog", "passkey");
+    let (phone_dialog, _) = query_dialog_is("dialog", "phone");
+    let new_phone = Signal::derive(move || query.read().get("phone").unwrap_or_default());
+    let phone_prefix = Resource::new(
+        move || new_phone.get(),
+        |phone| async move {
+            if phone.is_empty() {
+                Ok(None)
+            } else {
+                phone_passcode_prefix(phone).await
+            }
+        },
+    );
+    let setting_up =
+        Signal::derive(move || query.read().get("authenticator").as_deref() == Some("setup"));
+    let enrollment = Resource::new(
+        move || setting_up.get(),
+        |open| async move {
+            if open {
+                pending_authenticator().await
+            } else {
+                Ok(None)
+            }
+        },
+    );
+    let current = RwSignal::new(String::new());
+    let new_password = RwSignal::new(String::new());
+    let again = RwSignal::new(String::new());
+    let passkey = RwSignal::new(String::new());
+    let passkey_again = RwSignal::new(String::new());
+    let phone_code = RwSignal::new(String::new());
+    let totp_code = RwSignal::new(String::new());
+
+    // "Hold to View": the passkey shows only while the button is held.
+    let shown_passkey = RwSignal::new(None::<String>);
+    let view_action = step_up.watch(ServerAction::<ViewPasskey>::new());
+    Effect::new(move |_| {
+        if let Some(Ok(passkey)) = view_action.value().get() {
+            shown_passkey.set(Some(passkey));
+        }
+    });
+    let reveal = move || step_up.dispatch(view_action, ViewPasskey {});
+
+    let rows = profile
+        .preferences
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let frequency = RwSignal::new(p.frequency.clone());
+            let email = RwSignal::new(p.email);
             let options = FREQUENCIES
                 .iter()
                 .map(|(value, label)| (value.to_string(), label.to_string()))
@@ -217,12 +183,12 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
                 <tr>
                     <th scope="row">{p.label.clone()}</th>
                     <td>
-                        <Select label="Frequency" id=select_id options value=frequency visible_label=false />
+                        <input type="hidden" name=format!("preferences[{i}][kind]") value=p.kind.clone() />
+                        <Select label="Frequency" id=format!("frequency-{}", p.kind) options value=frequency visible_label=false
+                            name=format!("preferences[{i}][frequency]") />
                     </td>
                     <td>
-                        <input type="checkbox" id=email_id.clone() prop:checked=move || email.get()
-                            on:change=move |ev| email.set(event_target_checked(&ev)) />
-                        <label for=email_id>"Email"</label>
+                        <Checkbox label="Email" id=format!("email-{}", p.kind) checked=email name=format!("preferences[{i}][email]") />
                     </td>
                 </tr>
             }
@@ -239,17 +205,20 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
 
     // The step-up dialog comes last, so that it stacks above any dialog that asked for it.
     view! {
+        {move || notice().map(|n| view! { <p class="notice" role="status">{n}</p> })}
         <ErrorSummary error=summary />
-        <form on:submit=save novalidate class="profile">
+        // "Change Password" belongs to the form below it on screen; it opens its dialog.
+        <Form method="GET" action="/profile" attr:id="open-password-dialog"><span></span></Form>
+        <ActionForm action=save_action node_ref=save_form attr:novalidate=true attr:class="profile">
             <section aria-labelledby="edit-account">
                 <h2 id="edit-account">"Edit Account Information"</h2>
                 <p>"Email Address (username): "<strong>{profile.email.clone()}</strong>
                     <span class="hint">" — your administrator can change it."</span></p>
-                <Field label="First Name" value=first autocomplete="given-name" error=field_error("first_name") />
-                <Field label="Last Name" value=last autocomplete="family-name" error=field_error("last_name") />
-                <Field label="Phone Number" value=phone input_type="tel" autocomplete="tel" error=field_error("phone")
+                <Field label="First Name" value=first autocomplete="given-name" error=field_error("first_name") name="first_name" />
+                <Field label="Last Name" value=last autocomplete="family-name" error=field_error("last_name") name="last_name" />
+                <Field label="Phone Number" value=phone input_type="tel" autocomplete="tel" error=field_error("phone") name="phone"
                     hint="A new number is confirmed with a passcode sent to it." />
-                <button type="button" class="button" on:click=move |_| changing.set(true)>"Change Password"</button>
+                <button type="submit" class="button" form="open-password-dialog" name="dialog" value="password">"Change Password"</button>
             </section>
             <section aria-labelledby="notification-preferences">
                 <h2 id="notification-preferences">"Notification Preferences"</h2>
@@ -261,24 +230,28 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
                 </table>
             </section>
             <button type="submit" class="button primary">"Save Changes"</button>
-        </form>
+        </ActionForm>
 
-        <Modal open=changing title="Change Password">
-            <form on:submit=update_password novalidate>
-                <Field label="Current Password" value=current input_type="password" autocomplete="current-password" error=field_error("current") />
-                <Field label="New Password" value=new_password input_type="password" autocomplete="new-password" error=field_error("password") />
+        <Modal open=changing title="Change Password" close_href="/profile">
+            <ActionForm action=password_action node_ref=password_form attr:novalidate=true>
+                <input type="hidden" name="next" value="/profile?done=password" />
+                <Field label="Current Password" value=current input_type="password" autocomplete="current-password" error=field_error("current") name="current" />
+                <Field label="New Password" value=new_password input_type="password" autocomplete="new-password" error=field_error("password") name="password" />
                 <PasswordChecklist password=Signal::derive(move || new_password.get()) />
-                <Field label="Re-Enter Password" value=again input_type="password" autocomplete="new-password" error=field_error("again") />
+                <Field label="Re-Enter Password" value=again input_type="password" autocomplete="new-password" error=field_error("again") name="again" />
                 <button type="submit" class="button primary">"Update Password"</button>
-            </form>
+            </ActionForm>
         </Modal>
 
-        <Modal open=phone_dialog title="Confirm your new phone number">
-            <form on:submit=confirm novalidate>
-                <p>{move || format!("Enter the passcode sent to the new number. It begins with {}-.", phone_prefix.get().unwrap_or_default())}</p>
-                <Field label="One-time passcode" value=phone_code autocomplete="one-time-code" error=field_error("code") />
+        <Modal open=phone_dialog title="Confirm your new phone number" close_href="/profile">
+            <ActionForm action=confirm_action attr:novalidate=true>
+                <input type="hidden" name="phone" value=move || new_phone.get() />
+                <Transition>
+                    <p>{move || phone_prefix.get().and_then(Result::ok).flatten().map(|p| format!("Enter the passcode sent to the new number. It begins with {p}-."))}</p>
+                </Transition>
+                <Field label="One-time passcode" value=phone_code autocomplete="one-time-code" error=field_error("code") name="code" />
                 <button type="submit" class="button primary">"Confirm Phone Number"</button>
-            </form>
+            </ActionForm>
         </Modal>
 
         <section aria-labelledby="user-passkey">
@@ -290,6 +263,7 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
                         <strong aria-live="polite">{move || shown_passkey.get().unwrap_or_else(|| "••••".into())}</strong>
                     </p>
                     <button
+                        type="button"
                         class="button"
                         on:pointerdown=move |_| reveal()
                         on:pointerup=move |_| shown_passkey.set(None)
@@ -303,13 +277,15 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
             } else {
                 view! { <p>"You have not set a passkey yet."</p> }.into_any()
             }}
-            <button class="button" on:click=move |_| resetting.set(true)>"Reset Passkey"</button>
-            <Modal open=resetting title="Reset Passkey">
-                <form on:submit=save_passkey novalidate>
-                    <Field label="Enter 4 digit User Passkey" value=passkey input_type="password" autocomplete="off" error=field_error("passkey") />
-                    <Field label="Retype 4 digit User Passkey" value=passkey_again input_type="password" autocomplete="off" error=field_error("again") />
+            <Form method="GET" action="/profile" attr:class="inline">
+                <button type="submit" class="button" name="dialog" value="passkey">"Reset Passkey"</button>
+            </Form>
+            <Modal open=resetting title="Reset Passkey" close_href="/profile">
+                <ActionForm action=reset_action node_ref=passkey_form attr:novalidate=true>
+                    <Field label="Enter 4 digit User Passkey" value=passkey input_type="password" autocomplete="off" error=field_error("passkey") name="passkey" />
+                    <Field label="Retype 4 digit User Passkey" value=passkey_again input_type="password" autocomplete="off" error=field_error("again") name="again" />
                     <button type="submit" class="button primary">"Save Passkey"</button>
-                </form>
+                </ActionForm>
             </Modal>
         </section>
 
@@ -318,30 +294,29 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
             {if profile.authenticator_enrolled {
                 view! {
                     <p>"An authenticator app is set up. You can use its codes instead of a passcode by text, call or email."</p>
-                    <button class="button" on:click=move |_| step_up.dispatch(remove_action, RemoveAuthenticator {})>
-                        "Remove Authenticator App"
-                    </button>
+                    <ActionForm action=remove_action node_ref=remove_form>
+                        <button type="submit" class="button">"Remove Authenticator App"</button>
+                    </ActionForm>
                 }.into_any()
             } else {
                 view! {
                     <p>"Use an authenticator app on your phone for sign-in codes."</p>
-                    <button class="button" on:click=move |_| step_up.dispatch(start_action, StartAuthenticator {})>
-                        "Set Up Authenticator App"
-                    </button>
-                    {move || enrollment.get().map(|e| view! {
-                        <div class="enrollment">
-                            <p>"Scan this code with the app, or type in the key below it. Then enter the code the app shows."</p>
-                            <div class="qr" role="img" aria-label="QR code for your authenticator app" inner_html=e.qr_svg.clone()></div>
-                            <p>"Key: "<code>{e.secret.clone()}</code></p>
-                            <form on:submit=move |ev| {
-                                ev.prevent_default();
-                                enroll_action.dispatch(ConfirmAuthenticator { code: totp_code.get_untracked() });
-                            } novalidate>
-                                <Field label="Authenticator code" value=totp_code autocomplete="one-time-code" error=field_error("code") />
-                                <button type="submit" class="button primary">"Confirm"</button>
-                            </form>
-                        </div>
-                    })}
+                    <ActionForm action=start_action node_ref=start_form>
+                        <button type="submit" class="button">"Set Up Authenticator App"</button>
+                    </ActionForm>
+                    <Transition>
+                        {move || enrollment.get().and_then(Result::ok).flatten().map(|e| view! {
+                            <div class="enrollment">
+                                <p>"Scan this code with the app, or type in the key below it. Then enter the code the app shows."</p>
+                                <div class="qr" role="img" aria-label="QR code for your authenticator app" inner_html=e.qr_svg.clone()></div>
+                                <p>"Key: "<code>{e.secret.clone()}</code></p>
+                                <ActionForm action=enroll_action attr:novalidate=true>
+                                    <Field label="Authenticator code" value=totp_code autocomplete="one-time-code" error=field_error("code") name="code" />
+                                    <button type="submit" class="button primary">"Confirm"</button>
+                                </ActionForm>
+                            </div>
+                        })}
+                    </Transition>
                 }.into_any()
             }}
         </section>
@@ -349,9 +324,9 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
         <section aria-labelledby="active-sessions">
             <h2 id="active-sessions">"Active Sessions"</h2>
             <ul>{sessions}</ul>
-            <button class="button" on:click=move |_| { others_action.dispatch(SignOutOtherSessions {}); }>
-                "Sign out other sessions"
-            </button>
+            <ActionForm action=others_action>
+                <button type="submit" class="button">"Sign out other sessions"</button>
+            </ActionForm>
         </section>
         <StepUpDialog open=step_up.open last4=last4 on_done=step_up.again() />
     }

@@ -14,6 +14,7 @@ pub mod messages;
 pub mod outbox;
 pub mod passcodes;
 pub mod password_links;
+pub mod refused_form;
 pub mod repo;
 pub mod session;
 pub mod settings;
@@ -57,6 +58,28 @@ pub fn follow(path: &str) {
         response.insert_header(http::header::LOCATION, location);
         response.set_status(http::StatusCode::SEE_OTHER);
     }
+}
+
+/// The page the request came from (its `Referer`, same-origin by policy), with `params` set
+/// in its query and any earlier error taken off: where a form's answer shows its outcome.
+pub fn back_with(params: &[(&str, &str)]) -> String {
+    let page = use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            let referer = parts.headers.get(http::header::REFERER)?.to_str().ok()?;
+            http::Uri::try_from(referer).ok()
+        })
+        .unwrap_or_else(|| http::Uri::from_static("/"));
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in form_urlencoded::parse(page.query().unwrap_or_default().as_bytes()) {
+        let replaced = params.iter().any(|(name, _)| *name == key);
+        if !replaced && !key.starts_with("__") {
+            query.append_pair(&key, &value);
+        }
+    }
+    for (key, value) in params {
+        query.append_pair(key, value);
+    }
+    format!("{}?{}", page.path(), query.finish())
 }
 
 /// The application state of the request being served.

@@ -2,12 +2,14 @@
 //! training for their role before using anything else, and again every calendar year. The
 //! Local Office Administrator's training has extra slides.
 
+use crate::auth::password::local_path;
 use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, User};
-use crate::ui::{go_to, Checkbox, ErrorSummary};
+use crate::ui::{action_error, go_to, hydrated, Checkbox, ErrorSummary};
 use leptos::prelude::*;
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
@@ -70,10 +72,16 @@ pub async fn load_training() -> Result<TrainingInfo, AppError> {
     })
 }
 
+/// "Complete Training", then on to where the user was going (`next`, a path of this site).
 #[server(endpoint = "training/complete")]
-pub async fn complete_training(completed: bool) -> Result<(), AppError> {
+pub async fn complete_training(
+    #[server(default)] completed: bool,
+    #[server(default)] next: Option<String>,
+) -> Result<(), AppError> {
     let user = require(Access::BEFORE_TRAINING).await?;
-    ssr::complete(user, completed).await
+    ssr::complete(user, completed).await?;
+    crate::ssr::follow(&local_path(next));
+    Ok(())
 }
 
 #[cfg(feature = "ssr")]
@@ -122,6 +130,8 @@ pub fn TrainingPage() -> impl IntoView {
     }
 }
 
+/// The slides, one at a time: the address names the slide (`?slide=2`), so "Back" and "Next"
+/// work before the browser app loads; the last one holds the form that completes the training.
 #[component]
 fn Slides(admin: bool) -> impl IntoView {
     let query = use_query_map();
@@ -131,20 +141,34 @@ fn Slides(admin: bool) -> impl IntoView {
         .collect();
     let total = slides.len();
     let slides = StoredValue::new(slides);
-    let index = RwSignal::new(0usize);
+    let index = Signal::derive(move || {
+        query
+            .read()
+            .get("slide")
+            .and_then(|n| n.parse::<usize>().ok())
+            .map_or(0, |n| n.clamp(1, total) - 1)
+    });
+    let next = query.read_untracked().get("next");
+    let going_on = local_path(next.clone());
     let done = RwSignal::new(false);
+    let ready = hydrated();
     let action = ServerAction::<CompleteTraining>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
-            // Back to where the user was going; only paths on this site (browsers read `/\` as `//`).
-            let next = query
-                .read_untracked()
-                .get("next")
-                .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-                .unwrap_or_else(|| "/".into());
-            go_to(&next);
+            go_to(&going_on);
         }
     });
+    let next = StoredValue::new(next);
+    // A button that shows slide `to` (1-based), keeping where the user was going.
+    let move_to = move |to: usize, label: &'static str, primary: bool| {
+        view! {
+            <Form method="GET" action="/training" attr:class="inline">
+                {next.get_value().map(|n| view! { <input type="hidden" name="next" value=n /> })}
+                <button type="submit" name="slide" value=to.to_string()
+                    class=if primary { "button primary" } else { "button" }>{label}</button>
+            </Form>
+        }
+    };
     view! {
         <p>{if admin { "The training for Local Office Administrators" } else { "The training for office staff" }}</p>
         <section class="slide" aria-labelledby="slide-title" aria-live="polite">
@@ -152,18 +176,18 @@ fn Slides(admin: bool) -> impl IntoView {
             <h2 id="slide-title">{move || slides.with_value(|s| s[index.get()].title)}</h2>
             {move || slides.with_value(|s| s[index.get()].text.iter().map(|p| view! { <p>{*p}</p> }).collect_view())}
         </section>
-        <Show when=move || index.get() + 1 == total>
-            <Checkbox label="I have completed the training" checked=done />
-            <ErrorSummary error=Signal::derive(move || action.value().get().and_then(Result::err)) />
-        </Show>
         <div class="actions">
-            <button class="button" disabled=move || index.get() == 0 on:click=move |_| index.update(|i| *i = i.saturating_sub(1))>"Back"</button>
-            <Show
-                when=move || index.get() + 1 == total
-                fallback=move || view! { <button class="button primary" on:click=move |_| index.update(|i| *i += 1)>"Next"</button> }
-            >
-                <button class="button primary" disabled=move || !done.get() || action.pending().get() on:click=move |_| { action.dispatch(CompleteTraining { completed: true }); }>"Complete Training"</button>
-            </Show>
+            {move || (index.get() > 0).then(|| move_to(index.get(), "Back", false))}
+            {move || (index.get() + 1 < total).then(|| move_to(index.get() + 2, "Next", true))}
         </div>
+        <Show when=move || index.get() + 1 == total>
+            <ActionForm action>
+                {next.get_value().map(|n| view! { <input type="hidden" name="next" value=n /> })}
+                <Checkbox label="I have completed the training" checked=done name="completed" />
+                <ErrorSummary error=action_error(action) beside_fields=true />
+                <button type="submit" class="button primary"
+                    disabled=move || ready.get() && !done.get() || action.pending().get()>"Complete Training"</button>
+            </ActionForm>
+        </Show>
     }
 }

@@ -19,6 +19,9 @@ pub fn Field(
     name: Option<String>,
 ) -> impl IntoView {
     let id = id.unwrap_or_else(|| format!("field-{}", slug(&label)));
+    if let Some(typed) = name.as_deref().and_then(super::refused_value) {
+        value.set(typed);
+    }
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let has_error = move || error.get().is_some();
@@ -111,6 +114,9 @@ pub fn Select(
     #[prop(optional, into)] name: Option<String>,
 ) -> impl IntoView {
     let id = id.unwrap_or_else(|| format!("select-{}", slug(&label)));
+    if let Some(chosen) = name.as_deref().and_then(super::refused_value) {
+        value.set(chosen);
+    }
     let error_id = format!("{id}-error");
     let has_error = move || error.get().is_some();
     let options = options

@@ -651,3 +651,148 @@ async fn a_native_form_needing_a_fresh_passcode_goes_through_confirm_its_you() {
         );
     }
 }
+
+/// A refused form posted without the browser app comes back with what was typed, except
+/// secrets, once.
+#[tokio::test]
+async fn a_refused_native_form_comes_back_as_typed_without_its_secrets() {
+    for site in sites(false).await {
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let refused = site
+            .send(native_post(
+                "/api/admin/users/add",
+                "form[email]=lane%40sunrise.example&form[first_name]=Lane&form[last_name]=O%27Neil\
+                 &form[mobile]=555&form[business]=",
+                Some(&admin),
+                "/admin/users/new",
+            ))
+            .await;
+        let back = location(&refused);
+        assert!(
+            back.starts_with("/admin/users/new?") && back.contains("__err="),
+            "{back}"
+        );
+        let kept = cookie_from(&refused, "portal_refused_form").expect("the typed fields");
+        let page = site
+            .send(get(&back, Some(&format!("{admin}; {kept}"))))
+            .await;
+        let cleared = page
+            .headers()
+            .get_all(axum::http::header::SET_COOKIE)
+            .iter()
+            .any(|v| v.to_str().unwrap().starts_with("portal_refused_form=;"));
+        assert!(cleared, "read once");
+        let html = body_text(page).await;
+        for typed in [
+            "value=\"lane@sunrise.example\"",
+            "value=\"O'Neil\"",
+            "value=\"555\"",
+        ] {
+            assert!(html.contains(typed), "{typed}: {html}");
+        }
+        assert!(html.contains("Enter a 10-digit US phone number."), "{html}");
+
+        // A password is never carried back.
+        let wrong = site
+            .send(native_post(
+                "/api/profile/password",
+                "current=Secret-Typed-1&password=Another-Secret-2&again=Another-Secret-2",
+                Some(&admin),
+                "/profile",
+            ))
+            .await;
+        if let Some(kept) = cookie_from(&wrong, "portal_refused_form") {
+            assert!(!kept.contains("Secret"), "{kept}");
+        }
+    }
+}
+
+/// My Profile without the browser app: a new phone number asks for a fresh passcode first
+/// (what was typed waits for the form's page), then a passcode sent to the new number.
+#[tokio::test]
+async fn my_profile_changes_the_phone_number_with_forms_posted_by_the_browser() {
+    for site in sites(false).await {
+        let session = session_of(&site, "admin@sunrise.example").await;
+        site.clock.advance(10 * 60);
+        let form = "first_name=Grace&last_name=Holloway&phone=%28916%29+555-0199\
+                    &preferences[0][kind]=remittance&preferences[0][frequency]=daily";
+        let asked = site
+            .send(native_post(
+                "/api/profile/save",
+                form,
+                Some(&session),
+                "/profile",
+            ))
+            .await;
+        assert_eq!(location(&asked), "/step-up?next=%2Fprofile");
+        let kept = asked
+            .headers()
+            .get_all(axum::http::header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .find(|v| v.starts_with("portal_refused_form="))
+            .expect("what was typed waits");
+        assert!(
+            kept.contains("Path=/profile;") && kept.contains("555-0199"),
+            "{kept}"
+        );
+
+        step_up(&site, &session).await;
+        let sent = site
+            .send(native_post(
+                "/api/profile/save",
+                form,
+                Some(&session),
+                "/profile",
+            ))
+            .await;
+        let dialog = location(&sent);
+        assert_eq!(dialog, "/profile?dialog=phone&phone=9165550199");
+        let html = body_text(site.send(get(&dialog, Some(&session))).await).await;
+        assert!(html.contains("Confirm your new phone number"), "{html}");
+        let prefix = html
+            .split("It begins with ")
+            .nth(1)
+            .expect("the passcode's prefix")
+            .get(..4)
+            .unwrap()
+            .to_string();
+        let code = latest_code(&site).await;
+        let confirmed = site
+            .send(native_post(
+                "/api/profile/phone/confirm",
+                &format!("phone=9165550199&code={code}"),
+                Some(&session),
+                &dialog,
+            ))
+            .await;
+        assert_eq!(location(&confirmed), "/profile?done=phone");
+        let phone: String =
+            sqlx::query_scalar("SELECT phone FROM users WHERE email = 'admin@sunrise.example'")
+                .fetch_one(&site.state.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(phone, "(916) 555-0199");
+        let message = app::ssr::outbox::recent(&site.state.db, 2).await.unwrap();
+        assert!(
+            message
+                .iter()
+                .any(|m| m.body.contains(&format!("{prefix}-"))),
+            "the prefix shown is the one sent"
+        );
+    }
+}
+
+/// "Sign Out" works as a plain form: the session ends and the answer is the sign-in page.
+#[tokio::test]
+async fn sign_out_works_with_a_form_posted_by_the_browser() {
+    for site in sites(false).await {
+        let session = session_of(&site, "processor@sunrise.example").await;
+        let out = site
+            .send(native_post("/api/log-out", "", Some(&session), "/"))
+            .await;
+        assert_eq!(location(&out), "/login");
+        let (status, _) = site.post("/api/dashboard", "", Some(&session)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+}

@@ -77,7 +77,7 @@ async fn an_organization_registers_with_its_secure_token() {
             .fetch_one(&db.pool)
             .await
             .unwrap();
-        assert_eq!(users, 6, "nothing was created");
+        assert_eq!(users, 8, "nothing was created: the demo's users only");
 
         let ok = site
             .send(post_form(
@@ -193,10 +193,25 @@ async fn an_organization_registers_with_its_secure_token() {
             .post("/api/training/complete", "completed=false", Some(&session))
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        let (status, _) = site
-            .post("/api/training/complete", "completed=true", Some(&session))
+        // The slides and the form work without the browser app: on to where the user was going.
+        let last = body_text(
+            site.send(get("/training?slide=99&next=%2Fprofile", Some(&session)))
+                .await,
+        )
+        .await;
+        assert!(
+            last.contains("I have completed the training") && last.contains("name=\"completed\""),
+            "{last}"
+        );
+        let done = site
+            .send(native_post(
+                "/api/training/complete",
+                "completed=true&next=%2Fprofile",
+                Some(&session),
+                "/training?slide=99&next=%2Fprofile",
+            ))
             .await;
-        assert_eq!(status, StatusCode::OK);
+        assert_eq!(location(&done), "/profile");
         let dashboard = site
             .send(post_form("/api/dashboard", "", Some(&session)))
             .await;
@@ -498,23 +513,6 @@ async fn a_reset_ends_other_sessions_and_refuses_recent_passwords() {
     }
 }
 
-/// Steps up the session with a passcode sent by SMS.
-async fn step_up(site: &Site, session: &str) {
-    let (status, _) = site
-        .post("/api/step-up/send", "channel=sms", Some(session))
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let code = latest_code(site).await;
-    let (status, _) = site
-        .post(
-            "/api/step-up/verify",
-            &format!("code={code}"),
-            Some(session),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-}
-
 #[tokio::test]
 async fn profile_secrets_need_a_fresh_passcode() {
     for site in sites(false).await {
@@ -603,13 +601,16 @@ async fn profile_secrets_need_a_fresh_passcode() {
             "a step-up lasts five minutes"
         );
 
-        let saved = site.send(post_json(
-            "/api/profile/save",
-            serde_json::json!({ "first_name": "Grace", "last_name": "Holloway-Diaz", "preferences": [
-                { "kind": "remittance", "label": "Remittance advice", "frequency": "weekly", "email": true }
-            ]}),
-            Some(&session),
-        )).await;
+        // As the form posts it: one row per notification type, "Email" only when ticked.
+        let saved = site
+            .send(post_form(
+                "/api/profile/save",
+                "first_name=Grace&last_name=Holloway-Diaz&phone=\
+                 &preferences[0][kind]=remittance&preferences[0][frequency]=weekly&preferences[0][email]=true\
+                 &preferences[1][kind]=referral&preferences[1][frequency]=off",
+                Some(&session),
+            ))
+            .await;
         assert_eq!(saved.status(), StatusCode::OK);
         let profile = json_of(
             site.send(post_form("/api/profile", "", Some(&session)))
@@ -690,11 +691,12 @@ async fn plan_staff_issue_tokens_and_an_admin_adds_the_organization() {
             )
             .await;
         assert_eq!(status, StatusCode::OK);
+        // The console's address then carries the confirmation it shows.
         let confirmation = json_of(confirmation).await;
         assert!(confirmation
             .as_str()
             .unwrap()
-            .contains("Capitol Cardiology Associates"));
+            .contains("issued=A+secure+token+letter+for+Capitol+Cardiology+Associates"));
         let letter = app::ssr::outbox::recent(&site.state.db, 1)
             .await
             .unwrap()
@@ -781,8 +783,12 @@ async fn an_authenticator_app_replaces_the_passcode_and_each_code_works_once() {
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "enrolling needs a step-up");
         step_up(&site, &session).await;
-        let (status, enrollment) = site
+        let (status, _) = site
             .post("/api/authenticator/start", "", Some(&session))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, enrollment) = site
+            .post("/api/authenticator/pending", "", Some(&session))
             .await;
         assert_eq!(status, StatusCode::OK);
         let enrollment = json_of(enrollment).await;

@@ -297,6 +297,7 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
         | "/api/operator/offices/registered"
         | "/api/profile"
         | "/api/authenticator/start"
+        | "/api/authenticator/pending"
         | "/api/profile/passkey"
         | "/api/dashboard/npis" => ("form", json!("")),
         "/api/admin/verify/confirm"
@@ -362,7 +363,7 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
         "/api/admin/collections" => ("form", json!("providers=&tin=&users=&status=&role=")),
         "/api/dashboard/dismiss-banner" => ("form", json!("banner_id=0")),
         "/api/training/complete" => ("form", json!("completed=false")),
-        "/api/profile/phone/send" => ("form", json!("phone=")),
+        "/api/profile/phone/pending" => ("form", json!("phone=")),
         "/api/profile/phone/confirm" => ("form", json!("phone=&code=000000")),
         "/api/profile/password" => ("form", json!("current=x&password=y&again=z")),
         "/api/admin/users/add" => (
@@ -387,11 +388,7 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
             "form",
             json!("form%5Btoken%5D=&form%5Btax_id%5D=&form%5Bzip%5D=&form%5Bcontact_email%5D="),
         ),
-        // JSON.
-        "/api/profile/save" => (
-            "json",
-            json!({ "first_name": "", "last_name": "", "preferences": [] }),
-        ),
+        "/api/profile/save" => ("form", json!("first_name=&last_name=")),
         path if path.starts_with("/downloads/") => ("get", json!("")),
         _ => return None,
     })

@@ -2,6 +2,7 @@
 //! the feature's `repo.rs`; no SQL lives in a file with a view.
 
 pub mod audit;
+pub mod bulk;
 pub mod callers;
 pub mod changes;
 pub mod drafts;
@@ -10,6 +11,7 @@ pub mod limits;
 pub mod links;
 pub mod memberships;
 pub mod notifications;
+pub mod organizations;
 pub mod outbox;
 pub mod passcodes;
 pub mod sessions;

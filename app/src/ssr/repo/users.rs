@@ -116,3 +116,44 @@ pub async fn end_other_sessions(
         .await
         .map(|_| ())
 }
+
+/// An account made with a password (demo users, plan staff), its training done today.
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub phone: Option<&'a str>,
+    pub password_hash: &'a str,
+    pub is_operator: bool,
+    /// When the password was set and the training done.
+    pub at: i64,
+    pub created_at: i64,
+}
+
+pub async fn insert(conn: &mut Conn, user: &NewUser<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO users (email, first_name, last_name, phone, password_hash, password_changed_at, is_operator, \
+         training_completed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6, $8) RETURNING id",
+    )
+    .bind(user.email)
+    .bind(user.first_name)
+    .bind(user.last_name)
+    .bind(user.phone)
+    .bind(user.password_hash)
+    .bind(user.at)
+    .bind(i64::from(user.is_operator))
+    .bind(user.created_at)
+    .fetch_one(conn)
+    .await
+}
+
+/// The training each user took: the administrators', for anyone who is an Org Admin somewhere.
+pub async fn set_training_roles(conn: &mut Conn) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET training_role = CASE WHEN EXISTS \
+         (SELECT 1 FROM memberships m WHERE m.user_id = users.id AND m.org_role = 'admin') THEN 'admin' ELSE 'staff' END",
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

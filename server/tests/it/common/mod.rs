@@ -428,3 +428,20 @@ pub fn location(response: &axum::response::Response) -> String {
         .trim_end_matches('?')
         .to_string()
 }
+
+/// Steps up the session with a passcode sent by SMS.
+pub async fn step_up(site: &Site, session: &str) {
+    let (status, _) = site
+        .post("/api/step-up/send", "channel=sms", Some(session))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let code = latest_code(site).await;
+    let (status, _) = site
+        .post(
+            "/api/step-up/verify",
+            &format!("code={code}"),
+            Some(session),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
