@@ -110,7 +110,7 @@ async fn sessions_store_only_a_hash_and_expire() {
     for t in testing::databases().await {
         let clock = ManualClock::at_unix(START);
         let user_id = user(&t.db, "session@example.com").await;
-        let id = session::create(&t.db, clock.unix(), user_id, None, None, None)
+        let id = session::create(&t.db, clock.unix(), clock.unix(), user_id, None, None, None)
             .await
             .unwrap();
         assert!(id.len() >= 32, "at least 128 random bits");
@@ -152,7 +152,7 @@ async fn sessions_store_only_a_hash_and_expire() {
             .unwrap();
         assert_eq!(left, 0, "an expired session is deleted");
 
-        let other = session::create(&t.db, clock.unix(), user_id, None, None, None)
+        let other = session::create(&t.db, clock.unix(), clock.unix(), user_id, None, None, None)
             .await
             .unwrap();
         session::delete_for_user(&t.db, user_id).await.unwrap();

@@ -261,3 +261,19 @@ test('My Profile: names and preferences, the passkey, other sessions', async ({ 
   await page.getByRole('button', { name: 'Sign out other sessions' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Your other sessions were signed out.' })).toBeVisible();
 });
+
+test('My Dashboard: the NPI table pages through the address', async ({ page }) => {
+  await signIn(page, 'admin@sunrise.example');
+  await expect(page.getByRole('heading', { level: 1, name: 'My Dashboard' })).toBeVisible();
+  const npis = page.getByRole('region', { name: 'NPI Agreements and Settings' });
+  const table = npis.getByRole('table', { name: 'Your NPIs' });
+  await expect(table.getByRole('row')).toHaveCount(6);
+  await expect(npis.getByRole('button', { name: 'Previous page' })).toBeDisabled();
+  await npis.getByRole('button', { name: 'Next page' }).click();
+  await expect(table.getByRole('row')).toHaveCount(2);
+  await expect(npis.getByRole('button', { name: 'Next page' })).toBeDisabled();
+  await page.reload();
+  await expect(table.getByRole('row')).toHaveCount(2);
+  await npis.getByRole('button', { name: 'Previous page' }).click();
+  await expect(table.getByRole('row')).toHaveCount(6);
+});

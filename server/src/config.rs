@@ -185,6 +185,14 @@ impl Config {
     pub fn settings(&self) -> anyhow::Result<app::ssr::settings::Settings> {
         let time_zone = jiff::tz::TimeZone::get(&self.time_zone)
             .map_err(|e| anyhow::anyhow!("PORTAL_TIME_ZONE {:?}: {e}", self.time_zone))?;
+        if self.dev_mailbox {
+            if let Some(url) = self.public_url.as_deref().filter(|u| !is_local(u)) {
+                anyhow::bail!(
+                    "PORTAL_DEV_MAILBOX shows every message, passcodes included, to anyone: \
+                     it is refused for {url} (a site on this machine only)"
+                );
+            }
+        }
         Ok(app::ssr::settings::Settings {
             program_name: self.program_name.clone(),
             dev_mailbox: self.dev_mailbox,
@@ -259,4 +267,36 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
+}
+
+/// Whether a public URL names this machine (the dev mailbox is only for such a site).
+fn is_local(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .unwrap_or(url);
+    let host = rest.split(['/', '?']).next().unwrap_or_default();
+    let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    matches!(host, "localhost" | "127.0.0.1" | "[::1]")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_dev_mailbox_is_only_for_a_site_on_this_machine() {
+        for local in [
+            "http://127.0.0.1:3000",
+            "https://localhost/",
+            "http://[::1]:8080",
+        ] {
+            assert!(super::is_local(local), "{local}");
+        }
+        for public in [
+            "https://portal.poppy.example",
+            "http://10.0.0.5",
+            "https://localhost.evil.example",
+        ] {
+            assert!(!super::is_local(public), "{public}");
+        }
+    }
 }

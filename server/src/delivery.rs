@@ -91,9 +91,10 @@ pub struct Smtp {
 }
 
 impl Smtp {
-    /// `url` is lettre's form: smtp://user:pass@host:587?tls=required, smtps://…, or plain
-    /// smtp://host:port.
+    /// `url` is lettre's form: smtp://user:pass@host:587?tls=required, smtps://…; mail goes in
+    /// clear text only when the URL says so (`smtp://host:port?tls=none`).
     pub fn new(url: &str, from: &str) -> anyhow::Result<Smtp> {
+        let url = &clear_text_only_if_asked(url)?;
         // The URL's own text is left out of the error: it holds the password.
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| anyhow::anyhow!("PORTAL_SMTP_URL is not a usable SMTP URL: {e}"))?
@@ -153,6 +154,30 @@ fn content_type(file_name: &str) -> ContentType {
 
 /// The SMTP reply code or the kind of failure. The server's reply text is left out: some
 /// servers quote the envelope or message back.
+/// An `smtp://` URL without `tls=` would send passwords and mail in clear text: refused unless
+/// it says `tls=none`, which is then taken off for lettre (its plain form has no `tls`).
+fn clear_text_only_if_asked(url: &str) -> anyhow::Result<String> {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    if !base.starts_with("smtp://") {
+        return Ok(url.to_string());
+    }
+    let params: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
+    match params.iter().find_map(|p| p.strip_prefix("tls=")) {
+        None => anyhow::bail!(
+            "PORTAL_SMTP_URL would send mail in clear text: add ?tls=required, or ?tls=none to allow it"
+        ),
+        Some("none") => {
+            let rest: Vec<&str> = params.into_iter().filter(|p| *p != "tls=none").collect();
+            Ok(if rest.is_empty() {
+                base.to_string()
+            } else {
+                format!("{base}?{}", rest.join("&"))
+            })
+        }
+        Some(_) => Ok(url.to_string()),
+    }
+}
+
 fn smtp_error(error: &lettre::transport::smtp::Error) -> String {
     match error.status() {
         Some(code) => format!("smtp: server replied {code}"),
@@ -353,9 +378,26 @@ mod tests {
     }
 
     #[test]
+    fn mail_goes_in_clear_text_only_when_the_url_says_so() {
+        let refused =
+            clear_text_only_if_asked("smtp://portal:hunter2@mail.example:25").unwrap_err();
+        assert!(!refused.to_string().contains("hunter2"), "{refused}");
+        assert_eq!(
+            clear_text_only_if_asked("smtp://mail.example:25?tls=none").unwrap(),
+            "smtp://mail.example:25"
+        );
+        for kept in [
+            "smtp://mail.example:587?tls=required",
+            "smtps://mail.example",
+        ] {
+            assert_eq!(clear_text_only_if_asked(kept).unwrap(), kept);
+        }
+    }
+
+    #[test]
     fn half_configured_senders_are_refused() {
         let only_url = DeliveryConfig {
-            smtp_url: Some("smtp://127.0.0.1:2525".into()),
+            smtp_url: Some("smtp://127.0.0.1:2525?tls=none".into()),
             ..DeliveryConfig::default()
         };
         assert!(Deliveries::from_config(&only_url).is_err());

@@ -5,7 +5,7 @@ use super::repo;
 use super::*;
 use crate::admin::ssr::notify_admins;
 use crate::domain::permissions::check_position;
-use crate::domain::{Email, Phone, TaxId};
+use crate::domain::{Email, PersonName, Phone, TaxId};
 use crate::error::Checker;
 use crate::ssr::drafts::{CookieFlow, Draft};
 use crate::ssr::guard::Visitor;
@@ -119,20 +119,19 @@ async fn send_code(state: &AppState, draft: &Draft<Request>) -> Result<(), AppEr
 pub async fn start(visitor: Visitor, form: RequestForm) -> Result<RequestStep, AppError> {
     let state = visitor.state.clone();
     let mut check = Checker::new();
-    for (field, value, what) in [
-        ("first_name", &form.first_name, "your first name"),
-        ("last_name", &form.last_name, "your last name"),
-        (
-            "provider_address",
-            &form.provider_address,
-            "the provider's full address",
-        ),
-    ] {
-        if value.trim().is_empty() {
-            check.add(field, format!("Enter {what}."));
-        } else if value.chars().count() > 200 {
-            check.add(field, "Use at most 200 characters.");
-        }
+    // Names go into the email to the office's administrators: letters and the like only.
+    check.check(
+        "first_name",
+        PersonName::parse_or(&form.first_name, "Enter your first name."),
+    );
+    check.check(
+        "last_name",
+        PersonName::parse_or(&form.last_name, "Enter your last name."),
+    );
+    if form.provider_address.trim().is_empty() {
+        check.add("provider_address", "Enter the provider's full address.");
+    } else if form.provider_address.chars().count() > 200 {
+        check.add("provider_address", "Use at most 200 characters.");
     }
     let mobile = check.check("mobile", Phone::parse(&form.mobile));
     let email = check.check("email", Email::parse(&form.email));
@@ -222,6 +221,9 @@ pub async fn search_providers(
 ) -> Result<Vec<ProviderHit>, AppError> {
     let state = visitor.state.clone();
     let allowed = match visitor.caller.clone() {
+        // Signed in: the same as any page of the portal ("My Collections").
+        Some(caller) if caller.password_expired => return Err(AppError::PasswordExpired),
+        Some(caller) if caller.training_due => return Err(AppError::TrainingRequired),
         Some(_) => true,
         None => REQUEST
             .load::<Request>(&state)

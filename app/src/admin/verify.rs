@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::ssr::guard::{require, Access};
 use crate::ui::{
     action_error, field_errors, query_dialog, Column, DataTable, ErrorSummary, Field, Modal,
+    PostButton,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -203,12 +204,9 @@ fn VerifyList(data: VerifyData, reload: Callback<()>) -> impl IntoView {
                 if u.verified {
                     view! { <span class="verified">"Verified"</span> }.into_any()
                 } else {
-                    let (id, label) = (u.id.to_string(), format!("Verify {}", u.name));
                     view! {
-                        <ActionForm action=verify attr:class="inline">
-                            <input type="hidden" name="user_id" value=id />
-                            <button type="submit" class="button" aria-label=label>"Verify"</button>
-                        </ActionForm>
+                        <PostButton action=verify field=("user_id", u.id.to_string()) label="Verify"
+                            aria_label=format!("Verify {}", u.name) />
                     }
                     .into_any()
                 }

@@ -7,7 +7,7 @@ use crate::auth::{StepUp, StepUpDialog};
 use crate::domain::permissions::NpiLevel;
 use crate::ui::{
     action_error, field_errors, query_dialog_is, query_value, Column, DataTable, ErrorSummary,
-    Field, MenuButton, MenuItem, Modal, SearchForm,
+    Field, MenuButton, MenuItem, Modal, PostButton, SearchForm,
 };
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -238,10 +238,7 @@ fn UserDetailView(detail: UserDetail, reload: Callback<()>) -> impl IntoView {
                 <button type="submit" class="button" name="dialog" value="email">"Change Email Address"</button>
             </Form>
             {detail.invited.then(|| view! {
-                <ActionForm action=resend attr:class="inline">
-                    <input type="hidden" name="user_id" value=id.to_string() />
-                    <button type="submit" class="button">"Resend Registration Email"</button>
-                </ActionForm>
+                <PostButton action=resend field=("user_id", id.to_string()) label="Resend Registration Email" />
             })}
         </div>
         {detail.awaiting_permissions.then(|| view! {
@@ -323,12 +320,9 @@ fn domain_columns(remove: ServerAction<RemoveDomain>) -> Vec<Column<DomainRow>> 
         Column::text("Users", |d: &DomainRow| d.users.to_string()),
         Column::text("Active users", |d: &DomainRow| d.active_users.join(", ")),
         Column::new("Remove", move |d: &DomainRow| {
-            let (domain, label) = (d.domain.clone(), format!("Remove {}", d.domain));
             view! {
-                <ActionForm action=remove attr:class="inline">
-                    <input type="hidden" name="domain" value=domain />
-                    <button type="submit" class="button" aria-label=label>"Remove"</button>
-                </ActionForm>
+                <PostButton action=remove field=("domain", d.domain.clone()) label="Remove"
+                    aria_label=format!("Remove {}", d.domain) />
             }
             .into_any()
         }),

@@ -370,8 +370,10 @@ pub(crate) mod ssr {
         }
         store_password(&state, link.user_id, password).await?;
         if link.purpose == LinkPurpose::Reset {
-            // Whoever else was signed in as this user is signed out.
+            // Whoever else was signed in as this user is signed out; the emailed link and the
+            // passcode proved the owner, so the sign-in locks are lifted.
             session::delete_for_user(&state.db, link.user_id).await?;
+            users::clear_lockout(&mut *state.db.conn().await?, link.user_id).await?;
         }
         begin_session(&state, link.user_id).await?;
         Ok(LinkStep::Done {
@@ -428,7 +430,11 @@ pub(crate) mod ssr {
         check_passkey(&passkey, &again)?;
         let sealed = crypto::seal(&caller.state.settings.secret_key, passkey.as_bytes());
         let mut tx = caller.state.db.pool.begin().await?;
-        users::set_passkey(&mut tx, caller.user_id, &sealed).await?;
+        if !users::set_first_passkey(&mut tx, caller.user_id, &sealed).await? {
+            return Err(AppError::Conflict(
+                "Your passkey is already set. Change it with “Reset Passkey” in My Profile.".into(),
+            ));
+        }
         caller
             .audit("passkey.set", format!("user:{}", caller.user_id))
             .record_in(&mut tx)

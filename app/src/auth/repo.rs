@@ -8,7 +8,6 @@ use crate::ssr::repo::Conn;
 pub struct Login {
     pub id: i64,
     pub password_hash: Option<String>,
-    pub failed_logins: i64,
     pub lifetime_failed_logins: i64,
     pub locked_until: Option<i64>,
     pub phone: Option<String>,
@@ -17,7 +16,7 @@ pub struct Login {
 
 pub async fn login(conn: &mut Conn, email: &str) -> Result<Option<Login>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, password_hash, failed_logins, lifetime_failed_logins, locked_until, phone, totp_secret_ciphertext \
+        "SELECT id, password_hash, lifetime_failed_logins, locked_until, phone, totp_secret_ciphertext \
          FROM users WHERE email = $1",
     )
     .bind(email)
@@ -25,21 +24,31 @@ pub async fn login(conn: &mut Conn, email: &str) -> Result<Option<Login>, sqlx::
     .await
 }
 
-/// Counts a failed sign-in; with `lock_until`, the account is locked until then.
+/// Counts a failed sign-in in one statement and answers the run's new length, so parallel
+/// failures each see their own count; `None` when the account is locked (attempts while
+/// locked do not count).
 pub async fn count_failure(
     conn: &mut Conn,
     user_id: i64,
-    lock_until: Option<i64>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE users SET failed_logins = failed_logins + 1, lifetime_failed_logins = lifetime_failed_logins + 1, \
-         locked_until = COALESCE($1, locked_until) WHERE id = $2",
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE users SET failed_logins = failed_logins + 1, lifetime_failed_logins = lifetime_failed_logins + 1 \
+         WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins",
     )
-    .bind(lock_until)
     .bind(user_id)
-    .execute(conn)
+    .bind(now)
+    .fetch_optional(conn)
     .await
-    .map(|_| ())
+}
+
+pub async fn lock(conn: &mut Conn, user_id: i64, until: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2")
+        .bind(until)
+        .bind(user_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 /// A correct password ends the run of failures.

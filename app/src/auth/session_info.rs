@@ -168,10 +168,16 @@ pub(crate) mod ssr {
         organization_id: Option<i64>,
     ) -> Result<(), AppError> {
         let state = &caller.state;
+        let now = state.clock.unix();
+        // The new session counts its 12 hours from the sign-in, not from the switch.
+        let started_at = crate::ssr::repo::sessions::by_hash(&state.db, &caller.session_hash)
+            .await?
+            .map_or(now, |old| old.created_at);
         session::delete_by_hash(&state.db, &caller.session_hash).await?;
         let id = session::create(
             &state.db,
-            state.clock.unix(),
+            now,
+            started_at,
             caller.user_id,
             organization_id,
             caller.ip.clone(),

@@ -198,17 +198,16 @@ pub(crate) mod ssr {
         }
         let now = state.clock.unix();
         let user = repo::login(&mut *state.db.conn().await?, email.as_str()).await?;
-        let (user_id, hash, failures, lifetime, locked_until, phone, authenticator) = match user {
+        let (user_id, hash, lifetime, locked_until, phone, authenticator) = match user {
             Some(u) => (
                 Some(u.id),
                 u.password_hash,
-                u.failed_logins,
                 u.lifetime_failed_logins,
                 u.locked_until,
                 u.phone,
                 u.totp_secret_ciphertext.is_some(),
             ),
-            None => (None, None, 0, 0, None, None, false),
+            None => (None, None, 0, None, None, false),
         };
         // The password is checked even for a locked or unknown account, so every failure
         // takes the same time.
@@ -222,11 +221,12 @@ pub(crate) mod ssr {
         };
         let Some(user_id) = user_id.filter(|_| password_ok && !locked) else {
             let mut tx = state.db.pool.begin().await?;
-            if let Some(id) = user_id {
-                let lock = (failures + 1) % MAX_CONSECUTIVE_FAILURES == 0;
-                let lock_until = lock.then_some(now + LOCK_MINUTES * MINUTE);
-                repo::count_failure(&mut tx, id, lock_until).await?;
-                if lock {
+            if let Some(id) = user_id.filter(|_| !locked) {
+                // Decided from the count this failure made, not one read before the password
+                // check: parallel failures cannot slip past the tenth.
+                let run = repo::count_failure(&mut tx, id, now).await?;
+                if run.is_some_and(|n| n % MAX_CONSECUTIVE_FAILURES == 0) {
+                    repo::lock(&mut tx, id, now + LOCK_MINUTES * MINUTE).await?;
                     event("sign_in.lockout")
                         .detail(format!("{LOCK_MINUTES} minutes"))
                         .record_in(&mut tx)
@@ -381,16 +381,17 @@ pub async fn begin_session(state: &crate::ssr::AppState, user_id: i64) -> Result
         [only] => Some(*only),
         _ => None,
     };
+    let now = state.clock.unix();
     let id = session::create(
         &state.db,
-        state.clock.unix(),
+        now,
+        now,
         user_id,
         organization_id,
         request_ip(),
         None,
     )
     .await?;
-    // A passcode was just entered for this session: that counts as a step-up.
     // The passcode just entered counts as a step-up.
     repo::mark_step_up(
         &mut conn,

@@ -1,7 +1,7 @@
 use super::{dashboard_npis, load_dashboard, Dashboard, DismissBanner, NpiRow};
 use crate::auth::{PageAccess, Require};
 use crate::domain::permissions::Module;
-use crate::ui::{Column, DataTable, ErrorSummary, Page, Pager, Pagination, Tile};
+use crate::ui::{Column, DataTable, ErrorSummary, Page, Pager, Pagination, PostButton, Tile};
 use leptos::prelude::*;
 
 #[component]
@@ -105,36 +105,32 @@ fn BannerNotice(id: i64, message: String) -> impl IntoView {
         <Show when=move || !hidden()>
             <div class="banner" role="region" aria-label="Announcement">
                 <p>{message.clone()}</p>
-                <ActionForm action=dismiss attr:class="inline">
-                    <input type="hidden" name="banner_id" value=id.to_string() />
-                    <button type="submit" class="button">"Dismiss"</button>
-                </ActionForm>
+                <PostButton action=dismiss field=("banner_id", id.to_string()) label="Dismiss" />
             </div>
         </Show>
     }
 }
 
-/// The user's NPIs, a page at a time. The first page comes with the dashboard; the others are
-/// fetched when the user pages.
+/// The user's NPIs, a page at a time. The first page comes with the dashboard; the page the
+/// address names (`?npis=…`) is read from the server, before or after the app loads.
 #[component]
 fn NpiTable(first: Page<NpiRow>) -> impl IntoView {
-    let pager = Pager::new();
-    let page = RwSignal::new(first);
-    let fetch = Action::new(|cursor: &Option<String>| dashboard_npis(cursor.clone()));
-    Effect::new(move |previous: Option<Option<String>>| {
-        let cursor = pager.cursor();
-        if previous.is_some_and(|p| p != cursor) {
-            fetch.dispatch(cursor.clone());
-        }
-        cursor
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(next)) = fetch.value().get() {
-            page.set(next);
-        }
-    });
-    let rows = Signal::derive(move || page.with(|p| p.items.clone()));
-    let next = Signal::derive(move || page.with(|p| p.next.clone()));
+    let pager = Pager::new("npis");
+    let page = Resource::new(
+        move || pager.cursor(),
+        move |cursor| {
+            let first = first.clone();
+            async move {
+                match cursor {
+                    None => Ok(first),
+                    after => dashboard_npis(after).await,
+                }
+            }
+        },
+    );
+    let shown = Signal::derive(move || page.get().and_then(Result::ok));
+    let rows = Signal::derive(move || shown.get().map(|p| p.items).unwrap_or_default());
+    let next = Signal::derive(move || shown.get().and_then(|p| p.next));
     let columns = vec![
         Column::new("NPI", |row: &NpiRow| {
             let href = format!("/npis/{}", row.npi);
@@ -144,8 +140,10 @@ fn NpiTable(first: Page<NpiRow>) -> impl IntoView {
         Column::text("Your permission", |row: &NpiRow| row.level.clone()),
     ];
     view! {
-        <DataTable caption="Your NPIs" columns rows empty="You hold no NPIs." />
-        <Pagination pager next label="NPI pages" />
-        <ErrorSummary error=Signal::derive(move || fetch.value().get().and_then(Result::err)) />
+        <Transition>
+            <DataTable caption="Your NPIs" columns rows empty="You hold no NPIs." />
+            <Pagination pager next label="NPI pages" />
+            <ErrorSummary error=Signal::derive(move || page.get().and_then(Result::err)) />
+        </Transition>
     }
 }

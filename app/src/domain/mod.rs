@@ -9,6 +9,7 @@ mod date;
 mod email;
 mod ids;
 mod money;
+mod name;
 pub mod permissions;
 mod phone;
 pub mod rules;
@@ -20,6 +21,7 @@ pub use date::UsDate;
 pub use email::Email;
 pub use ids::{Cin, Ein, Npi, Ssn, TaxId, Zip};
 pub use money::Money;
+pub use name::PersonName;
 pub use phone::Phone;
 
 /// Why a typed value was refused; the text is shown beside the field.

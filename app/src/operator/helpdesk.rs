@@ -9,7 +9,8 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Operator};
 use crate::ui::{
-    action_error, field_errors, hydrated, query_value, Checkbox, ErrorSummary, Field, Select,
+    action_error, field_errors, hydrated, query_value, Checkbox, ErrorSummary, Field, PostButton,
+    Select,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -195,7 +196,7 @@ mod ssr {
                 ));
             }
         }
-        if !repo::unlock(&mut conn, user_id).await? {
+        if !crate::ssr::repo::users::clear_lockout(&mut conn, user_id).await? {
             return Err(AppError::NotFound);
         }
         drop(conn);
@@ -331,15 +332,9 @@ pub fn HelpDesk() -> impl IntoView {
                     })}
                     <Outcome keys=vec!["passkey", "done"] />
                     <div class="actions">
-                        <ActionForm action=reset attr:class="inline">
-                            <input type="hidden" name="user_id" value=id.to_string() />
-                            <button type="submit" class="button">"Send Password Reset"</button>
-                        </ActionForm>
+                        <PostButton action=reset field=("user_id", id.to_string()) label="Send Password Reset" />
                         {c.locked.then(|| view! {
-                            <ActionForm action=unlock attr:class="inline">
-                                <input type="hidden" name="user_id" value=id.to_string() />
-                                <button type="submit" class="button">"Unlock Account"</button>
-                            </ActionForm>
+                            <PostButton action=unlock field=("user_id", id.to_string()) label="Unlock Account" />
                         })}
                     </div>
                     <ErrorSummary error=action_errors />

@@ -6,7 +6,7 @@ use super::Outcome;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Operator};
-use crate::ui::{action_error, Column, DataTable, ErrorSummary};
+use crate::ui::{action_error, Column, DataTable, ErrorSummary, PostButton};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use serde::{Deserialize, Serialize};
@@ -217,34 +217,18 @@ pub fn SuspendedOffices() -> impl IntoView {
                 if o.agreement {
                     view! { <span>"On file"</span> }.into_any()
                 } else {
-                    let id = o.id.to_string();
-                    view! {
-                        <ActionForm action=agreement attr:class="inline">
-                            <input type="hidden" name="organization_id" value=id />
-                            <button type="submit" class="button">"Record Agreement"</button>
-                        </ActionForm>
-                    }
-                    .into_any()
+                    let field = ("organization_id", o.id.to_string());
+                    view! { <PostButton action=agreement field label="Record Agreement" /> }
+                        .into_any()
                 }
             }),
             Column::new("Action", move |o: &Office| {
-                let id = o.id.to_string();
+                let field = ("organization_id", o.id.to_string());
                 if o.suspended {
-                    view! {
-                        <ActionForm action=reinstate attr:class="inline">
-                            <input type="hidden" name="organization_id" value=id />
-                            <button type="submit" class="button primary">"Reinstate"</button>
-                        </ActionForm>
-                    }
-                    .into_any()
+                    view! { <PostButton action=reinstate field label="Reinstate" primary=true /> }
+                        .into_any()
                 } else {
-                    view! {
-                        <ActionForm action=revoke attr:class="inline">
-                            <input type="hidden" name="organization_id" value=id />
-                            <button type="submit" class="button">"Revoke Access"</button>
-                        </ActionForm>
-                    }
-                    .into_any()
+                    view! { <PostButton action=revoke field label="Revoke Access" /> }.into_any()
                 }
             }),
         ]

@@ -146,17 +146,6 @@ pub async fn passkey_matched(
     Ok(matches > 0)
 }
 
-/// Lifts both sign-in locks; false for no such account.
-pub async fn unlock(conn: &mut Conn, user_id: i64) -> Result<bool, sqlx::Error> {
-    let updated = sqlx::query(
-        "UPDATE users SET failed_logins = 0, lifetime_failed_logins = 0, locked_until = NULL WHERE id = $1",
-    )
-    .bind(user_id)
-    .execute(conn)
-    .await?;
-    Ok(updated.rows_affected() == 1)
-}
-
 /// An active member of the office, by email: membership, user and office name.
 pub async fn active_member(
     conn: &mut Conn,

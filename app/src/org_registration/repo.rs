@@ -71,19 +71,42 @@ pub async fn use_token(conn: &mut Conn, now: i64, token_id: i64) -> Result<bool,
     Ok(used.rows_affected() == 1)
 }
 
+/// Registers the organization once: false when it was registered meanwhile.
 pub async fn mark_registered(
     conn: &mut Conn,
     now: i64,
     organization_id: i64,
     contact_email: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE organizations SET registered_at = $1, verified_at = $1, contact_email = $2 \
+         WHERE id = $3 AND registered_at IS NULL",
+    )
+    .bind(now)
+    .bind(contact_email)
+    .bind(organization_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Voids the organization's unused tokens but `keep`: only the newest letter, and nothing once
+/// one was used, can register the office.
+pub async fn void_other_tokens(
+    conn: &mut Conn,
+    now: i64,
+    organization_id: i64,
+    keep: Option<i64>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE organizations SET registered_at = $1, verified_at = $1, contact_email = $2 WHERE id = $3")
-        .bind(now)
-        .bind(contact_email)
-        .bind(organization_id)
-        .execute(conn)
-        .await
-        .map(|_| ())
+    sqlx::query(
+        "UPDATE secure_tokens SET used_at = $1 WHERE organization_id = $2 AND used_at IS NULL AND id <> $3",
+    )
+    .bind(now)
+    .bind(organization_id)
+    .bind(keep.unwrap_or(0))
+    .execute(conn)
+    .await
+    .map(|_| ())
 }
 
 /// The registrant becomes the office's first Org Admin.

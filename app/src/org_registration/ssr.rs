@@ -3,7 +3,7 @@ use super::tokens::{MAX_FAILED_TRIES, TOKEN_LOCK_MINUTES};
 use super::{AccountForm, Step};
 use crate::correspondence::CORRESPONDENCE_TYPES;
 use crate::domain::permissions::{Module, NpiLevel};
-use crate::domain::{ContactMethod, Email, Phone, TaxId, Zip};
+use crate::domain::{ContactMethod, Email, PersonName, Phone, TaxId, Zip};
 use crate::error::{AppError, Checker};
 use crate::ssr::clock::MINUTE;
 use crate::ssr::db::on_unique;
@@ -205,12 +205,14 @@ pub async fn submit_account(visitor: Visitor, form: AccountForm) -> Result<Step,
     let mut draft = require_draft(&state, &["account"]).await?;
     let mut check = Checker::new();
     let email = check.check("email", Email::parse(&form.email));
-    if form.first_name.trim().is_empty() {
-        check.add("first_name", "Enter your first name.");
-    }
-    if form.last_name.trim().is_empty() {
-        check.add("last_name", "Enter your last name.");
-    }
+    check.check(
+        "first_name",
+        PersonName::parse_or(&form.first_name, "Enter your first name."),
+    );
+    check.check(
+        "last_name",
+        PersonName::parse_or(&form.last_name, "Enter your last name."),
+    );
     let tax_id = check.check("tax_id", TaxId::parse(&form.tax_id));
     let zip = check.check("zip", Zip::parse(&form.zip));
     let contact = check.check("contact_email", Email::parse(&form.contact_email));
@@ -330,7 +332,14 @@ pub(crate) async fn register_organization(
             "This Secure Token ID has already been used.",
         ));
     }
-    repo::mark_registered(tx, now, organization_id, contact_email).await?;
+    // An older token of an office registered meanwhile registers nothing (no second Org Admin).
+    if !repo::mark_registered(tx, now, organization_id, contact_email).await? {
+        return Err(AppError::field(
+            "token",
+            "This organization is already registered.",
+        ));
+    }
+    repo::void_other_tokens(tx, now, organization_id, Some(token_id)).await?;
     let membership_id = repo::first_admin(tx, now, organization_id, user_id).await?;
     let providers = repo::provider_ids(tx, organization_id).await?;
     // The office's first Org Admin holds every NPI, every correspondence type and module.

@@ -46,8 +46,12 @@ pub async fn issue(
     let token = crypto::readable_code(4);
     let expires = expires_at(now);
     let token_hash = crypto::secret_hash(&crypto::normalize_code(&token));
+    drop(conn);
+    // The new letter replaces any earlier one: only the newest token registers the office.
+    let mut tx = db.pool.begin().await?;
+    super::repo::void_other_tokens(&mut tx, now, organization_id, None).await?;
     super::repo::issue_token(
-        &mut conn,
+        &mut tx,
         now,
         organization_id,
         &token_hash,
@@ -55,7 +59,7 @@ pub async fn issue(
         issued_by,
     )
     .await?;
-    drop(conn);
+    tx.commit().await?;
 
     let expiry_date = calendar.format_date(expires);
     let address = format!(

@@ -5,7 +5,7 @@ use crate::access_request::{provider_search, ProviderChoices, ProviderSearch};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access};
-use crate::ui::{action_error, hydrated, Column, DataTable, ErrorSummary, Toasts};
+use crate::ui::{action_error, hydrated, Column, DataTable, ErrorSummary, PostButton, Toasts};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -76,10 +76,7 @@ pub fn MyCollections() -> impl IntoView {
                 match (c.status.as_str(), c.is_default) {
                     ("Active", true) => view! { <span>"Default"</span> }.into_any(),
                     ("Active", false) => view! {
-                        <ActionForm action=default attr:class="inline">
-                            <input type="hidden" name="organization_id" value=id.to_string() />
-                            <button type="submit" class="button">"Set as Default"</button>
-                        </ActionForm>
+                        <PostButton action=default field=("organization_id", id.to_string()) label="Set as Default" />
                     }
                     .into_any(),
                     _ => view! { <span>"—"</span> }.into_any(),

@@ -119,11 +119,14 @@ pub fn request_to_admins(program: &str, requester: &str, url: String) -> Message
     .with_link(url)
 }
 
+/// The administrator's reason goes in quoted, as their words (it holds no web address: the
+/// Task List refuses those).
 pub fn request_declined(program: &str, office: &str, reason: &str) -> Message {
     Message::new(
         format!("Your {program} Provider Portal access request"),
         format!(
-            "Your request for access to {office} on the {program} Provider Portal was declined. Reason: {reason}"
+            "Your request for access to {office} on the {program} Provider Portal was declined. \
+             The office's administrator wrote: \"{reason}\""
         ),
     )
 }

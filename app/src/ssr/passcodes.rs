@@ -182,6 +182,7 @@ pub const WRONG: &str = "The passcode is not correct. Check the six digits and t
 pub const EXPIRED: &str =
     "This passcode has expired. Select “Resend one-time passcode” for a new one.";
 pub const VOID: &str = "Too many wrong passcodes were entered. Select “Resend one-time passcode”.";
+pub const USED: &str = "This passcode was already used. Select “Resend one-time passcode”.";
 
 /// Checks a typed passcode; on success it is used up.
 pub async fn verify(
@@ -212,6 +213,9 @@ pub async fn verify(
     if row.expires_at <= now {
         return Err(AppError::field("code", EXPIRED));
     }
+    if !passcodes::reserve_try(db, now, id, MAX_FAILURES).await? {
+        return Err(AppError::field("code", VOID));
+    }
     let stored = row.code_hash;
     // Compared in constant time.
     let matches = hex::decode(&stored)
@@ -222,10 +226,12 @@ pub async fn verify(
         })
         .unwrap_or(false);
     if !matches {
-        passcodes::count_failure(db, now, id, MAX_FAILURES).await?;
+        passcodes::void_if_spent(db, now, id, MAX_FAILURES).await?;
         return Err(AppError::field("code", WRONG));
     }
-    passcodes::mark_used(db, now, id).await?;
+    if !passcodes::mark_used(db, now, id).await? {
+        return Err(AppError::field("code", USED));
+    }
     Ok(())
 }
 

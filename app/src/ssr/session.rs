@@ -15,6 +15,7 @@ const TOUCH_EVERY_SECONDS: i64 = 15;
 pub async fn create(
     db: &Db,
     now: i64,
+    started_at: i64,
     user_id: i64,
     organization_id: Option<i64>,
     ip: Option<String>,
@@ -27,6 +28,7 @@ pub async fn create(
         organization_id,
         ip,
         user_agent,
+        started_at,
     };
     sessions::insert(db, now, session).await?;
     Ok(id)

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -76,48 +78,60 @@ where
     }
 }
 
-/// Remembers the cursors of the pages seen, so "Previous page" can go back.
+/// The pages of a keyset-paginated table, kept in the address (`?npis=c1,c2`: the cursors of
+/// the pages seen before this one), so paging works before the browser app loads, survives a
+/// reload, and "Previous page" can go back.
 #[derive(Debug, Clone, Copy)]
 pub struct Pager {
-    cursors: RwSignal<Vec<Option<String>>>,
-}
-
-impl Default for Pager {
-    fn default() -> Self {
-        Pager {
-            cursors: RwSignal::new(vec![None]),
-        }
-    }
+    key: &'static str,
+    cursors: Memo<Vec<String>>,
 }
 
 impl Pager {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The cursor of the page to show (tracked).
-    pub fn cursor(&self) -> Option<String> {
-        self.cursors.with(|c| c.last().cloned().flatten())
-    }
-
-    pub fn next(&self, cursor: String) {
-        self.cursors.update(|c| c.push(Some(cursor)));
-    }
-
-    pub fn previous(&self) {
-        self.cursors.update(|c| {
-            if c.len() > 1 {
-                c.pop();
-            }
+    /// The pager whose cursors the address holds under `key`.
+    pub fn new(key: &'static str) -> Self {
+        let query = use_query_map();
+        let cursors = Memo::new(move |_| {
+            query
+                .read()
+                .get(key)
+                .map(|v| {
+                    v.split(',')
+                        .filter(|c| !c.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
         });
+        Pager { key, cursors }
+    }
+
+    /// The cursor of the page to show (tracked); `None` for the first page.
+    pub fn cursor(&self) -> Option<String> {
+        self.cursors.with(|c| c.last().cloned())
     }
 
     pub fn has_previous(&self) -> bool {
-        self.cursors.with(|c| c.len() > 1)
+        self.cursors.with(|c| !c.is_empty())
+    }
+
+    /// The address value for the page before this one.
+    fn previous(&self) -> String {
+        self.cursors
+            .with(|c| c[..c.len().saturating_sub(1)].join(","))
+    }
+
+    /// The address value for the page after this one, starting at `cursor`.
+    fn next(&self, cursor: &str) -> String {
+        self.cursors.with(|c| {
+            let mut all = c.clone();
+            all.push(cursor.to_string());
+            all.join(",")
+        })
     }
 }
 
-/// "Previous page" / "Next page" for a keyset-paginated table.
+/// "Previous page" / "Next page" for a keyset-paginated table: each a GET form naming the page.
 #[component]
 pub fn Pagination(
     pager: Pager,
@@ -126,20 +140,14 @@ pub fn Pagination(
 ) -> impl IntoView {
     view! {
         <nav class="pagination" aria-label=label>
-            <button class="button" disabled=move || !pager.has_previous() on:click=move |_| pager.previous()>
-                "Previous page"
-            </button>
-            <button
-                class="button"
-                disabled=move || next.get().is_none()
-                on:click=move |_| {
-                    if let Some(cursor) = next.get_untracked() {
-                        pager.next(cursor);
-                    }
-                }
-            >
-                "Next page"
-            </button>
+            <Form method="GET" action="" attr:class="inline">
+                <input type="hidden" name=pager.key value=move || pager.previous() />
+                <button type="submit" class="button" disabled=move || !pager.has_previous()>"Previous page"</button>
+            </Form>
+            <Form method="GET" action="" attr:class="inline">
+                <input type="hidden" name=pager.key value=move || next.get().map(|c| pager.next(&c)).unwrap_or_default() />
+                <button type="submit" class="button" disabled=move || next.get().is_none()>"Next page"</button>
+            </Form>
         </nav>
     }
 }

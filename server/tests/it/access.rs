@@ -100,12 +100,14 @@ async fn a_new_user_asks_for_access_and_the_office_admin_accepts() {
     for site in sites(false).await {
         let mut cookie = None;
         // Bad input is named field by field; an email with an account is sent to My Collections.
+        // A name that carries a web address into the admins' email is refused too.
         let (status, body) = send(&site, "/api/access/start", form_of(json!({ "form": {
-            "first_name": "", "last_name": "Reyes", "provider_address": "", "mobile": "12", "email": "rita@", "position": "", "position_other": ""
+            "first_name": "", "last_name": "Visit evil.com", "provider_address": "", "mobile": "12", "email": "rita@", "position": "", "position_other": ""
         }})), false, &mut cookie).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         for field in [
             "first_name",
+            "last_name",
             "provider_address",
             "mobile",
             "email",
@@ -461,6 +463,17 @@ async fn a_declined_request_needs_a_reason_and_an_office_without_an_agreement_ca
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body["Validation"].get("reason").is_some());
+        // The reason is emailed: no web addresses in it.
+        let (status, body) = send(
+            &site,
+            "/api/admin/tasks/decide",
+            decline("see https://evil.example/login"),
+            false,
+            &mut Some(admin.clone()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body["Validation"].get("reason").is_some(), "{body}");
         // Only plan staff record an office's access agreement.
         let ops = session_of(&site, "ops@poppy.example").await;
         let sunrise: i64 =

@@ -721,6 +721,18 @@ async fn an_admin_changes_a_users_email_confirmed_by_the_new_address() {
         assert_eq!(status, StatusCode::CONFLICT);
         assert!(expired.to_string().contains("expired"));
 
+        // A reset link that went to the old address …
+        form(
+            &site,
+            "/api/password/forgot",
+            "email=processor%40sunrise.example",
+            None,
+        )
+        .await;
+        let reset = last_message_to(&site, "processor@sunrise.example")
+            .await
+            .links[0]
+            .clone();
         let admin = session_of(&site, "admin@sunrise.example").await;
         form(
             &site,
@@ -739,6 +751,15 @@ async fn an_admin_changes_a_users_email_confirmed_by_the_new_address() {
         .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body, "pia@sunrise.example");
+        // … stops working once the address is no longer the user's.
+        let (_, step) = form(
+            &site,
+            "/api/password/link",
+            &format!("t={}", t_of(&reset)),
+            None,
+        )
+        .await;
+        assert!(step.get("Invalid").is_some(), "{step}");
         let (status, _) = form(
             &site,
             "/api/email/confirm",
@@ -1116,6 +1137,18 @@ async fn training_comes_first_and_again_every_year() {
         }
         let processor = session_of(&site, "processor@sunrise.example").await;
         let (status, body) = form(&site, "/api/dashboard", "", Some(&processor)).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (StatusCode::FORBIDDEN, Some("TrainingRequired"))
+        );
+        // Nothing else answers before the training, the provider search of My Collections neither.
+        let (status, body) = form(
+            &site,
+            "/api/access/providers",
+            "group=false&name=sunrise&tax_id=",
+            Some(&processor),
+        )
+        .await;
         assert_eq!(
             (status, body.as_str()),
             (StatusCode::FORBIDDEN, Some("TrainingRequired"))

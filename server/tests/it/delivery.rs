@@ -190,7 +190,7 @@ async fn smtp_session(socket: TcpStream, mails: Mails) -> std::io::Result<()> {
 
 fn smtp(port: u16) -> Deliveries {
     Deliveries {
-        email: Some(Smtp::new(&format!("smtp://127.0.0.1:{port}"), FROM).unwrap()),
+        email: Some(Smtp::new(&format!("smtp://127.0.0.1:{port}?tls=none"), FROM).unwrap()),
         ..Deliveries::default()
     }
 }
@@ -359,7 +359,7 @@ async fn an_unreachable_mail_server_leaves_the_message_pending_without_leaking_t
         let deliveries = Deliveries {
             email: Some(
                 Smtp::new(
-                    &format!("smtp://portal:hunter2@127.0.0.1:{dead_port}"),
+                    &format!("smtp://portal:hunter2@127.0.0.1:{dead_port}?tls=none"),
                     FROM,
                 )
                 .unwrap(),

@@ -353,6 +353,29 @@ async fn switching_organization_needs_an_active_membership_and_renews_the_sessio
             .unwrap();
         let dashboard: serde_json::Value = serde_json::from_str(&body_text(api).await).unwrap();
         assert_eq!(dashboard["organization"], "Harbor Pediatrics");
+
+        // The 12 hours count from the sign-in, however often the organization changes.
+        let signed_in = site.state.clock.unix();
+        let mut session = new_cookie;
+        while site.state.clock.unix() < signed_in + 12 * 60 * 60 - 20 * 60 {
+            site.clock.advance(20 * 60);
+            let switched = site
+                .send(post_form(
+                    "/api/switch-organization",
+                    &format!("organization_id={harbor}"),
+                    Some(&session),
+                ))
+                .await;
+            assert_eq!(switched.status(), StatusCode::OK);
+            session = cookie_from(&switched, "portal_session").unwrap();
+        }
+        site.clock.advance(20 * 60);
+        let (status, _) = site.post("/api/dashboard", "", Some(&session)).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "12 hours after signing in"
+        );
     }
 }
 
@@ -794,5 +817,30 @@ async fn sign_out_works_with_a_form_posted_by_the_browser() {
         assert_eq!(location(&out), "/login");
         let (status, _) = site.post("/api/dashboard", "", Some(&session)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+}
+
+/// Every `next` parameter (training, passkey, password, Confirm it's you) goes through one
+/// same-origin check: another site's address, however written, leads home instead.
+#[tokio::test]
+async fn a_next_parameter_never_leads_to_another_site() {
+    for site in sites(false).await {
+        let session = session_of(&site, "processor@sunrise.example").await;
+        for next in [
+            "%2F%2Fevil.example",
+            "%2F%5Cevil.example",
+            "https%3A%2F%2Fevil.example",
+            "evil",
+        ] {
+            let done = site
+                .send(native_post(
+                    "/api/training/complete",
+                    &format!("completed=true&next={next}"),
+                    Some(&session),
+                    "/training",
+                ))
+                .await;
+            assert_eq!(location(&done), "/", "{next}");
+        }
     }
 }

@@ -242,6 +242,21 @@ async fn an_organization_registers_with_its_secure_token() {
         .await
         .unwrap();
         assert!(!sealed.contains("2468"), "stored encrypted");
+        // Once set, this page cannot change it: that is My Profile's reset, with a fresh passcode.
+        let (status, _) = site
+            .post("/api/passkey", "passkey=1111&again=1111", Some(&session))
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        let still: String = sqlx::query_scalar(
+            "SELECT passkey_ciphertext FROM users WHERE email = 'olive@oakstreet.example'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            still, sealed,
+            "the passkey the help desk trusts is unchanged"
+        );
 
         // And the new administrator signs in with password and passcode.
         let (status, cookie, _) = log_in(&site, "olive@oakstreet.example", NEW_PASSWORD).await;
@@ -486,8 +501,21 @@ async fn a_reset_ends_other_sessions_and_refuses_recent_passwords() {
             .await
             .links[0]
             .clone();
+        // Locked for good meanwhile (100 failures in all): the emailed link and its passcode
+        // prove the owner, so the completed reset lifts the lock.
+        sqlx::query("UPDATE users SET lifetime_failed_logins = 100 WHERE email = 'processor@sunrise.example'")
+            .execute(&site.state.db.pool)
+            .await
+            .unwrap();
         let (status, _) = use_link(&site, &url, "Processor-Reset-Password-1").await;
         assert_eq!(status, StatusCode::OK);
+        let (status, _, _) = log_in(
+            &site,
+            "processor@sunrise.example",
+            "Processor-Reset-Password-1",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "the lock was lifted");
         let old = site
             .send(post_form("/api/dashboard", "", Some(&first_session)))
             .await;
@@ -715,19 +743,46 @@ async fn plan_staff_issue_tokens_and_an_admin_adds_the_organization() {
         .unwrap();
         assert!(issued_by.is_some());
 
+        // A second letter replaces the first: only the newest token registers the office.
+        let (status, _) = site
+            .post(
+                "/api/operator/issue-token",
+                &format!("organization_id={capitol}"),
+                Some(&ops),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let newest = app::ssr::outbox::recent(&site.state.db, 1)
+            .await
+            .unwrap()
+            .remove(0);
+        assert_ne!(newest.codes[0], letter.codes[0]);
+
         let (_, admin, _) = log_in(&site, "admin@sunrise.example", DEMO_PASSWORD).await;
         let admin = admin.unwrap();
-        let form = |tax: &str| {
+        let form = |code: &str, tax: &str| {
             format!(
                 "form%5Btoken%5D={}&form%5Btax_id%5D={tax}&form%5Bzip%5D=95819&form%5Bcontact_email%5D={}",
-                enc(&letter.codes[0]),
+                enc(code),
                 enc("office@capitolcardio.example")
             )
         };
+        let replaced = site
+            .send(post_form(
+                "/api/organizations/add",
+                &form(&letter.codes[0], "94-6789012"),
+                Some(&admin),
+            ))
+            .await;
+        assert_eq!(
+            replaced.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the older letter"
+        );
         let mismatch = site
             .send(post_form(
                 "/api/organizations/add",
-                &form("94-0000001"),
+                &form(&newest.codes[0], "94-0000001"),
                 Some(&admin),
             ))
             .await;
@@ -735,7 +790,7 @@ async fn plan_staff_issue_tokens_and_an_admin_adds_the_organization() {
         let added = site
             .send(post_form(
                 "/api/organizations/add",
-                &form("94-6789012"),
+                &form(&newest.codes[0], "94-6789012"),
                 Some(&admin),
             ))
             .await;

@@ -11,3 +11,4 @@ mod identity;
 mod logs;
 mod matrix;
 mod operator;
+mod security;

@@ -129,6 +129,8 @@ pub async fn confirm_email(visitor: Visitor, t: String) -> Result<String, AppErr
     if !applied {
         return Err(invalid());
     }
+    // Links sent to the old address (a password reset, say) stop working with it.
+    crate::ssr::repo::links::void_all_unused(&mut tx, now, change.user_id).await?;
     tx.commit().await?;
     // Sessions were opened under the old username.
     session::delete_for_user(&state.db, change.user_id).await?;

@@ -19,7 +19,7 @@ pub use users::{
 
 use super::repo;
 use crate::domain::permissions::OrgRole;
-use crate::error::{AppError, Checker};
+use crate::error::AppError;
 use crate::ssr::repo::{changes, memberships, notifications};
 use crate::ssr::AppState;
 
@@ -63,16 +63,6 @@ fn status_label(status: &str, invited: bool) -> &'static str {
         "pending" => "Pending",
         _ if invited => "Invited",
         _ => "Active",
-    }
-}
-
-/// A person's name as typed: trimmed, 1–50 characters.
-fn check_name(check: &mut Checker, field: &str, value: &str, what: &str) {
-    let value = value.trim();
-    if value.is_empty() {
-        check.add(field, format!("Enter the {what}."));
-    } else if value.chars().count() > 50 || value.chars().any(char::is_control) {
-        check.add(field, format!("Enter the {what} in at most 50 characters."));
     }
 }
 

@@ -72,6 +72,14 @@ pub async fn decide(
         if reason.chars().count() > 500 {
             return Err(AppError::field("reason", "Use at most 500 characters."));
         }
+        // The reason is emailed to the requester: no links in the plan's emails.
+        let lower = reason.to_lowercase();
+        if ["://", "www.", "http"].iter().any(|l| lower.contains(l)) {
+            return Err(AppError::field(
+                "reason",
+                "Leave web addresses out of the reason.",
+            ));
+        }
         // Decided once: another administrator may have been quicker.
         let mut tx = state.db.pool.begin().await?;
         if !repo::decline(&mut tx, now, id, caller.user_id, reason).await? {

@@ -1,10 +1,10 @@
 //! "User Management", "Add a User", the user's page and its "Deactivate User"/"Reactivate
 //! User", and the daily deactivation of users whose permissions were never assigned.
 
-use super::{check_name, member, notify_admins, record_change, repo, status_label, LAST_ADMIN};
+use super::{member, notify_admins, record_change, repo, status_label, LAST_ADMIN};
 use crate::admin::{ChangeRow, NewUser, UserDetail, UserRow};
 use crate::domain::permissions::OrgRole;
-use crate::domain::{Email, Phone};
+use crate::domain::{Email, PersonName, Phone};
 use crate::error::{AppError, Checker};
 use crate::ssr::clock::DAY;
 use crate::ssr::db::on_unique;
@@ -48,8 +48,14 @@ pub async fn add_user(Admin { caller, org }: Admin, form: NewUser) -> Result<i64
     let state = &caller.state;
     let mut check = Checker::new();
     let email = check.check("email", Email::parse(&form.email));
-    check_name(&mut check, "first_name", &form.first_name, "first name");
-    check_name(&mut check, "last_name", &form.last_name, "last name");
+    check.check(
+        "first_name",
+        PersonName::parse_or(&form.first_name, "Enter the first name."),
+    );
+    check.check(
+        "last_name",
+        PersonName::parse_or(&form.last_name, "Enter the last name."),
+    );
     let mobile = check.check("mobile", Phone::parse(&form.mobile));
     let business = if form.business.trim().is_empty() {
         None

@@ -21,6 +21,23 @@ pub async fn void_unused(
     .map(|_| ())
 }
 
+/// Voids every unused link of the user, whatever it is for: they went to an address that is
+/// no longer the user's.
+pub async fn void_all_unused(
+    conn: &mut super::Conn,
+    now: i64,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE password_links SET voided_at = $1 WHERE user_id = $2 AND used_at IS NULL AND voided_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 pub async fn insert(
     db: &Db,
     now: i64,

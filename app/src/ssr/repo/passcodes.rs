@@ -114,25 +114,44 @@ pub async fn to_check(
     .await
 }
 
-/// Counts a wrong code; the `max`th voids the passcode.
-pub async fn count_failure(db: &Db, now: i64, id: i64, max: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE passcodes SET failures = failures + 1, \
-         voided_at = CASE WHEN failures + 1 >= $1 THEN $2 ELSE voided_at END WHERE id = $3",
+/// Takes one of the passcode's `max` tries before the typed code is compared, in one
+/// statement, so parallel guesses cannot all pass a count read earlier: false when none is
+/// left, or the passcode was used, voided or expired meanwhile.
+pub async fn reserve_try(db: &Db, now: i64, id: i64, max: i64) -> Result<bool, sqlx::Error> {
+    let taken = sqlx::query(
+        "UPDATE passcodes SET failures = failures + 1 WHERE id = $1 AND failures < $2 \
+         AND used_at IS NULL AND voided_at IS NULL AND expires_at > $3",
     )
+    .bind(id)
     .bind(max)
     .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(taken.rows_affected() == 1)
+}
+
+/// After a wrong code: the `max`th try voids the passcode.
+pub async fn void_if_spent(db: &Db, now: i64, id: i64, max: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE passcodes SET voided_at = $1 WHERE id = $2 AND failures >= $3 AND voided_at IS NULL",
+    )
+    .bind(now)
     .bind(id)
+    .bind(max)
     .execute(&db.pool)
     .await
     .map(|_| ())
 }
 
-pub async fn mark_used(db: &Db, now: i64, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE passcodes SET used_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(&db.pool)
-        .await
-        .map(|_| ())
+/// Uses the passcode up (its reserved try given back): false when another request used it.
+pub async fn mark_used(db: &Db, now: i64, id: i64) -> Result<bool, sqlx::Error> {
+    let used = sqlx::query(
+        "UPDATE passcodes SET used_at = $1, failures = failures - 1 \
+         WHERE id = $2 AND used_at IS NULL AND voided_at IS NULL",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
+    Ok(used.rows_affected() == 1)
 }

@@ -19,16 +19,20 @@ pub struct NewSession {
     pub organization_id: Option<i64>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// When the sign-in happened: a session that replaces another keeps its start, so the
+    /// 12-hour limit counts from the sign-in.
+    pub started_at: i64,
 }
 
 pub async fn insert(db: &Db, now: i64, s: NewSession) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, organization_id, created_at, last_seen_at, ip, user_agent) \
-         VALUES ($1, $2, $3, $4, $4, $5, $6)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(s.id_hash)
     .bind(s.user_id)
     .bind(s.organization_id)
+    .bind(s.started_at)
     .bind(now)
     .bind(s.ip)
     .bind(s.user_agent)

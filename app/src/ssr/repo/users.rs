@@ -54,6 +54,23 @@ pub async fn set_passkey(conn: &mut Conn, user_id: i64, sealed: &str) -> Result<
         .map(|_| ())
 }
 
+/// Sets the first passkey: false when one is set already (the help desk trusts it, so a
+/// change goes through My Profile's reset, with a fresh passcode).
+pub async fn set_first_passkey(
+    conn: &mut Conn,
+    user_id: i64,
+    sealed: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE users SET passkey_ciphertext = $1 WHERE id = $2 AND passkey_ciphertext IS NULL",
+    )
+    .bind(sealed)
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// The password hash; `None` before the account is registered.
 pub async fn password_hash(conn: &mut Conn, user_id: i64) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
@@ -156,4 +173,16 @@ pub async fn set_training_roles(conn: &mut Conn) -> Result<(), sqlx::Error> {
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Lifts both sign-in locks (10 failures in a row, 100 in all): the help desk's "Unlock
+/// Account", or a completed reset; false for no such account.
+pub async fn clear_lockout(conn: &mut Conn, user_id: i64) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query(
+        "UPDATE users SET failed_logins = 0, lifetime_failed_logins = 0, locked_until = NULL WHERE id = $1",
+    )
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
 }
