@@ -3,7 +3,8 @@
 use clap::builder::BoolishValueParser;
 use clap::{Args, ValueEnum};
 
-#[derive(Debug, Clone, Args)]
+/// `Debug` leaves out the key and the database URL (it may hold a password).
+#[derive(Clone, Args)]
 pub struct Config {
     /// sqlite://path or postgres://user@host/db
     #[arg(
@@ -178,6 +179,19 @@ impl std::fmt::Debug for DeliveryConfig {
 pub enum LogFormat {
     Plain,
     Json,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("site_addr", &self.site_addr)
+            .field("program_name", &self.program_name)
+            .field("dev_mailbox", &self.dev_mailbox)
+            .field("public_url", &self.public_url)
+            .field("database_url", &"[redacted]")
+            .field("secret_key", &"[redacted]")
+            .finish_non_exhaustive()
+    }
 }
 
 impl Config {

@@ -206,6 +206,9 @@ async fn housekeeping(state: AppState) {
         if let Err(error) = app::ssr::drafts::purge(&state).await {
             tracing::error!(%error, "purging expired drafts failed");
         }
+        if let Err(error) = outbox::purge(&state.db, state.clock.unix()).await {
+            tracing::error!(%error, "purging delivered messages failed");
+        }
         tokio::time::sleep(HOUSEKEEPING_EVERY).await;
     }
 }

@@ -32,7 +32,7 @@ pub async fn search_providers(
          AND ($1 = '' OR LOWER(p.name) LIKE $2 ESCAPE '\\') AND ($3 = '' OR o.tax_id = $3) ORDER BY p.name, p.npi LIMIT 25"
     ))
     .bind(name.trim())
-    .bind(crate::admin::repo::contains_pattern(name))
+    .bind(crate::ssr::repo::contains_pattern(name))
     .bind(tax_id)
     .fetch_all(conn)
     .await

@@ -69,22 +69,9 @@ pub async fn users(
          ORDER BY u.last_name, u.first_name, u.id LIMIT 500",
     )
     .bind(organization_id)
-    .bind(contains_pattern(search))
+    .bind(crate::ssr::repo::contains_pattern(search))
     .fetch_all(conn)
     .await
-}
-
-/// `%text%` for LIKE, lower-cased, with `%`, `_` and `\` taken literally.
-pub fn contains_pattern(text: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in text.trim().to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
 }
 
 /// The status of a user's membership in the organization, removed ones included.
@@ -660,7 +647,7 @@ pub async fn office_providers(
     )
     .bind(organization_id)
     .bind(search.trim())
-    .bind(contains_pattern(search))
+    .bind(crate::ssr::repo::contains_pattern(search))
     .fetch_all(conn)
     .await
 }
@@ -693,7 +680,7 @@ pub async fn office_users(
     .bind(status)
     .bind(role)
     .bind(search.trim())
-    .bind(contains_pattern(search))
+    .bind(crate::ssr::repo::contains_pattern(search))
     .fetch_all(conn)
     .await
 }
@@ -862,13 +849,4 @@ pub async fn admit(
     .bind(now)
     .fetch_one(conn)
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn search_text_is_taken_literally() {
-        assert_eq!(super::contains_pattern(" Ann_50% "), "%ann\\_50\\%%");
-        assert_eq!(super::contains_pattern(""), "%%");
-    }
 }

@@ -10,13 +10,20 @@ use serde::{Deserialize, Serialize};
 pub const STEP_SECONDS: u64 = 30;
 pub const SKEW_STEPS: i64 = 1;
 
-/// What the user needs to add the portal to an authenticator app.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What the user needs to add the portal to an authenticator app. `Debug` leaves the secret
+/// out.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Enrollment {
     /// The secret in base32, for typing in by hand.
     pub secret: String,
     /// The QR code of the otpauth:// link, as SVG.
     pub qr_svg: String,
+}
+
+impl std::fmt::Debug for Enrollment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Enrollment { secret: [redacted], .. }")
+    }
 }
 
 /// Starts enrolling (after a step-up): a new secret, kept until a code confirms it. My

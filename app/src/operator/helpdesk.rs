@@ -244,9 +244,9 @@ mod ssr {
         )
         .await?;
         crate::ssr::repo::grants::set_modules(&mut tx, membership_id, &Module::ALL).await?;
-        tx.commit().await?;
         record_change(
-            state,
+            &mut tx,
+            now,
             organization_id,
             user_id,
             Some(caller.user_id),
@@ -264,6 +264,7 @@ mod ssr {
             caller.ip.clone(),
         )
         .await?;
+        tx.commit().await?;
         Ok(format!("{email} is now an Org Admin of {office}."))
     }
 }

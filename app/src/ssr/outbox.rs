@@ -65,8 +65,8 @@ impl Channel {
 }
 
 /// A message to queue. `links` and `codes` repeat what the body contains, so the dev mailbox
-/// (and tests) can read them without parsing prose.
-#[derive(Debug, Clone)]
+/// (and tests) can read them without parsing prose. `Debug` shows neither.
+#[derive(Clone)]
 pub struct NewMessage {
     pub channel: Channel,
     pub to: String,
@@ -77,8 +77,8 @@ pub struct NewMessage {
     pub attachment: Option<(String, Vec<u8>)>,
 }
 
-/// A queued or sent message as the dev mailbox shows it.
-#[derive(Debug, Clone, Serialize)]
+/// A queued or sent message as the dev mailbox shows it. `Debug` shows no text, code or link.
+#[derive(Clone, Serialize)]
 pub struct Message {
     pub id: i64,
     pub channel: Channel,
@@ -137,6 +137,12 @@ pub trait Sender: Send + Sync {
         &'a self,
         message: &'a Message,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send + 'a>>;
+
+    /// Whether the outbox row is where the message is read (the dev mailbox): otherwise its
+    /// text, codes and links are blanked once it is delivered.
+    fn keeps_messages(&self) -> bool {
+        false
+    }
 }
 
 /// Keeps every message in the outbox table, where `/dev/mailbox` shows it.
@@ -149,6 +155,18 @@ impl Sender for DevMailbox {
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send + 'a>> {
         Box::pin(async { Ok(()) })
     }
+
+    fn keeps_messages(&self) -> bool {
+        true
+    }
+}
+
+/// Delivered messages are deleted after this many days.
+pub const KEEP_SENT_DAYS: i64 = 30;
+
+/// Deletes messages delivered more than [`KEEP_SENT_DAYS`] ago (housekeeping).
+pub async fn purge(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
+    store::purge_sent(db, now - KEEP_SENT_DAYS * 24 * 60 * 60).await
 }
 
 /// How many times a message is tried before it is marked failed.
@@ -182,6 +200,9 @@ pub async fn deliver_pending(db: &Db, now: i64, sender: &dyn Sender) -> Result<u
         match sender.send(&message).await {
             Ok(()) => {
                 store::mark_sent(db, now, id, attempts).await?;
+                if !sender.keeps_messages() {
+                    store::blank(db, id).await?;
+                }
                 sent += 1;
             }
             Err(error) => {
@@ -209,6 +230,32 @@ pub async fn deliver_pending(db: &Db, now: i64, sender: &dyn Sender) -> Result<u
 /// Takes a due message for this worker; false when another worker took it first.
 pub async fn claim(db: &Db, now: i64, id: i64) -> Result<bool, sqlx::Error> {
     store::claim(db, now, id).await
+}
+
+/// What a message's `Debug` shows: where it goes and its subject, never its text.
+fn debug_message(
+    f: &mut std::fmt::Formatter<'_>,
+    name: &str,
+    channel: Channel,
+    subject: &str,
+) -> std::fmt::Result {
+    f.debug_struct(name)
+        .field("channel", &channel)
+        .field("subject", &subject)
+        .field("body", &"[redacted]")
+        .finish_non_exhaustive()
+}
+
+impl std::fmt::Debug for NewMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        debug_message(f, "NewMessage", self.channel, &self.subject)
+    }
+}
+
+impl std::fmt::Debug for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        debug_message(f, "Message", self.channel, &self.subject)
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 
 use jiff::tz::TimeZone;
 
-#[derive(Debug, Clone)]
+/// `Debug` leaves the key out (hand-written below), so settings may be logged.
+#[derive(Clone)]
 pub struct Settings {
     /// The program's name as users see it, e.g. "Poppy Health".
     pub program_name: String,
@@ -10,8 +11,7 @@ pub struct Settings {
     pub dev_mailbox: bool,
     /// Served over plain http (development): session cookie without `Secure`/`__Host-`.
     pub plain_http: bool,
-    /// The plan's calendar, for day and year rules.
-    /// The plan's calendar (`PORTAL_TIME_ZONE`).
+    /// The plan's calendar (`PORTAL_TIME_ZONE`), for day and year rules.
     pub calendar: crate::domain::Calendar,
     pub session_idle_seconds: i64,
     pub session_absolute_seconds: i64,
@@ -58,5 +58,17 @@ impl Settings {
             unassigned_user_days: 30,
             step_up_seconds: crate::domain::rules::STEP_UP_MINUTES * 60,
         }
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("program_name", &self.program_name)
+            .field("dev_mailbox", &self.dev_mailbox)
+            .field("plain_http", &self.plain_http)
+            .field("public_url", &self.public_url)
+            .field("secret_key", &"[redacted]")
+            .finish_non_exhaustive()
     }
 }

@@ -410,7 +410,32 @@ async fn sms_and_voice_reach_the_gateway_as_json_with_the_token() {
         );
         for id in [sms, voice] {
             assert_eq!(row(db, id).await.0, "sent");
+            // Delivered: the outbox keeps no copy of the passcode or the link.
+            let (body, links, codes): (String, String, String) =
+                sqlx::query_as("SELECT body, links, codes FROM outbox WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&db.pool)
+                    .await
+                    .unwrap();
+            assert_eq!(
+                (body.as_str(), links.as_str(), codes.as_str()),
+                ("", "[]", "[]")
+            );
         }
+        // The dev mailbox is read from the outbox, so it keeps them.
+        let kept = enqueue(db, message(Channel::Sms, "9165550123")).await;
+        outbox::deliver_pending(db, NOW, &outbox::DevMailbox)
+            .await
+            .unwrap();
+        let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE id = $1")
+            .bind(kept)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(body, PASSCODE_BODY);
+        // Thirty days after delivery the rows go.
+        assert_eq!(outbox::purge(db, NOW + 30 * 86_400).await.unwrap(), 0);
+        assert!(outbox::purge(db, NOW + 30 * 86_400 + 1).await.unwrap() >= 3);
 
         // Without a token there is no Authorization header at all.
         enqueue(db, message(Channel::Sms, "9165550123")).await;

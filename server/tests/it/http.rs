@@ -226,6 +226,9 @@ async fn processors_see_only_their_npis_and_no_admin_counts() {
         assert_eq!(dashboard["is_org_admin"], false);
         assert!(dashboard["active_users"].is_null());
         assert_eq!(dashboard["npi_admin"], false);
+        // Of the four letters on each of the two NPIs, only the types granted count: the two
+        // remittance advices (welcome letters and tax documents are not the processor's).
+        assert_eq!(dashboard["correspondence_total"], 4, "{dashboard}");
         let npis = site
             .router
             .clone()

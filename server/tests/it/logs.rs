@@ -108,3 +108,50 @@ fn crate_normalized(token: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric())
         .collect()
 }
+
+/// The types that hold secrets print none of them with `{:?}`, so a stray debug log or a
+/// panic message cannot leak them.
+#[test]
+fn debug_output_carries_no_secret() {
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: server::config::Config,
+    }
+    let cli = <Cli as clap::Parser>::try_parse_from([
+        "server",
+        "--database-url",
+        "postgres://portal:db-Passw0rd@db.example/portal",
+        "--secret-key",
+        "6b6579206b6579206b6579206b6579206b6579206b6579206b6579206b657921",
+    ])
+    .unwrap();
+    let settings = app::ssr::settings::Settings {
+        secret_key: [0x5a; 32],
+        ..app::ssr::settings::Settings::for_tests()
+    };
+    let message = app::ssr::outbox::NewMessage {
+        channel: app::ssr::outbox::Channel::Sms,
+        to: "(916) 555-0100".into(),
+        subject: "Your passcode".into(),
+        body: "Your passcode is 4821-613579.".into(),
+        links: vec!["https://portal.example/password/set?t=link-secret".into()],
+        codes: vec!["613579".into()],
+        attachment: None,
+    };
+    let enrollment = app::auth::authenticator::Enrollment {
+        secret: "JBSWY3DPEHPK3PXP".into(),
+        qr_svg: "<svg/>".into(),
+    };
+    let printed = format!("{:?} {settings:?} {message:?} {enrollment:?}", cli.config);
+    for secret in [
+        "db-Passw0rd",
+        "6b6579",
+        "90, 90",
+        "613579",
+        "link-secret",
+        "JBSWY3DPEHPK3PXP",
+    ] {
+        assert!(!printed.contains(secret), "{secret} in {printed}");
+    }
+}

@@ -80,7 +80,8 @@ pub async fn change_email(
     )
     .await?;
     record_change(
-        state,
+        &mut *state.db.conn().await?,
+        now,
         org.organization_id,
         user_id,
         Some(caller.user_id),
@@ -131,6 +132,19 @@ pub async fn confirm_email(visitor: Visitor, t: String) -> Result<String, AppErr
     }
     // Links sent to the old address (a password reset, say) stop working with it.
     crate::ssr::repo::links::void_all_unused(&mut tx, now, change.user_id).await?;
+    record_change(
+        &mut tx,
+        now,
+        change.organization_id,
+        change.user_id,
+        Some(change.user_id),
+        "user.email_change",
+        &old_email,
+        &change.new_email,
+        "",
+        visitor.ip.clone(),
+    )
+    .await?;
     tx.commit().await?;
     // Sessions were opened under the old username.
     session::delete_for_user(&state.db, change.user_id).await?;
@@ -141,18 +155,6 @@ pub async fn confirm_email(visitor: Visitor, t: String) -> Result<String, AppErr
         now,
         &old_email,
         messages::email_changed(program, &new_email),
-    )
-    .await?;
-    record_change(
-        &state,
-        change.organization_id,
-        change.user_id,
-        Some(change.user_id),
-        "user.email_change",
-        &old_email,
-        &new_email,
-        "",
-        visitor.ip.clone(),
     )
     .await?;
     Ok(new_email)

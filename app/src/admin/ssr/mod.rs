@@ -67,9 +67,11 @@ fn status_label(status: &str, invited: bool) -> &'static str {
 }
 
 /// Writes one entry of a user's change history, and the audit row that goes with it.
+/// In the transaction of the change it records (`conn`), so neither is kept without the other.
 #[allow(clippy::too_many_arguments)]
 pub async fn record_change(
-    state: &AppState,
+    conn: &mut crate::ssr::repo::Conn,
+    now: i64,
     organization_id: i64,
     user_id: i64,
     changed_by: Option<i64>,
@@ -89,7 +91,7 @@ pub async fn record_change(
         reason,
         ip,
     };
-    changes::record(&mut *state.db.conn().await?, state.clock.unix(), change).await?;
+    changes::record(conn, now, change).await?;
     Ok(())
 }
 

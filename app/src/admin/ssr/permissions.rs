@@ -317,15 +317,14 @@ async fn finish(
     };
     repo::set_role(&mut tx, now, m.membership_id, &role).await?;
     crate::ssr::repo::drafts::delete(&mut tx, DRAFT, &draft_owner(&m)).await?;
-    tx.commit().await?;
-    // Sessions read permissions on every request, so the change applies at once.
     let before = if m.awaiting_permissions {
         String::new()
     } else {
         describe(&before, &npis)
     };
     record_change(
-        state,
+        &mut tx,
+        now,
         org.organization_id,
         user_id,
         Some(caller.user_id),
@@ -335,7 +334,10 @@ async fn finish(
         &reason,
         caller.ip.clone(),
     )
-    .await
+    .await?;
+    // Sessions read permissions on every request, so the change applies at once.
+    tx.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -164,22 +164,10 @@ pub async fn decide(
     if !repo::accept(&mut tx, now, id, caller.user_id, user_id).await? {
         return Err(AppError::NotFound);
     }
-    tx.commit().await?;
-    if t.user_id.is_none() {
-        // The accepted requester sets a password from this link (then a passcode, as always).
-        password_links::send(state, user_id, &t.email, LinkPurpose::Registration).await?;
-    } else {
-        outbox::email(
-            &state.db,
-            now,
-            &t.email,
-            messages::request_accepted(&program, &t.office),
-        )
-        .await?;
-    }
     let position = position_other.clone().unwrap_or(decision.position.clone());
     record_change(
-        state,
+        &mut tx,
+        now,
         organization_id,
         user_id,
         Some(caller.user_id),
@@ -193,5 +181,19 @@ pub async fn decide(
         "",
         caller.ip.clone(),
     )
-    .await
+    .await?;
+    tx.commit().await?;
+    if t.user_id.is_none() {
+        // The accepted requester sets a password from this link (then a passcode, as always).
+        password_links::send(state, user_id, &t.email, LinkPurpose::Registration).await?;
+    } else {
+        outbox::email(
+            &state.db,
+            now,
+            &t.email,
+            messages::request_accepted(&program, &t.office),
+        )
+        .await?;
+    }
+    Ok(())
 }

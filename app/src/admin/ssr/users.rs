@@ -105,6 +105,24 @@ pub async fn add_user(Admin { caller, org }: Admin, form: NewUser) -> Result<i64
         }
     };
     repo::restore_domain(&mut tx, org.organization_id, email.domain()).await?;
+    record_change(
+        &mut tx,
+        now,
+        org.organization_id,
+        user_id,
+        Some(caller.user_id),
+        "user.add",
+        "",
+        &format!(
+            "Added {} {} <{}>",
+            form.first_name.trim(),
+            form.last_name.trim(),
+            email
+        ),
+        "",
+        caller.ip.clone(),
+    )
+    .await?;
     tx.commit().await?;
     if new_account {
         password_links::send(state, user_id, email.as_str(), LinkPurpose::Invitation).await?;
@@ -123,23 +141,6 @@ pub async fn add_user(Admin { caller, org }: Admin, form: NewUser) -> Result<i64
         )
         .await?;
     }
-    record_change(
-        state,
-        org.organization_id,
-        user_id,
-        Some(caller.user_id),
-        "user.add",
-        "",
-        &format!(
-            "Added {} {} <{}>",
-            form.first_name.trim(),
-            form.last_name.trim(),
-            email
-        ),
-        "",
-        caller.ip.clone(),
-    )
-    .await?;
     Ok(user_id)
 }
 
@@ -153,7 +154,8 @@ pub async fn resend_invitation(Admin { caller, org }: Admin, user_id: i64) -> Re
     // Sending a new link voids the old one.
     password_links::send(&caller.state, user_id, &m.email, LinkPurpose::Invitation).await?;
     record_change(
-        &caller.state,
+        &mut *caller.state.db.conn().await?,
+        caller.state.clock.unix(),
         org.organization_id,
         user_id,
         Some(caller.user_id),
@@ -243,18 +245,18 @@ pub async fn set_active(
     let state = &caller.state;
     let m = member(state, org.organization_id, user_id).await?;
     let now = state.clock.unix();
+    let mut tx = memberships::lock_organization(&state.db, org.organization_id).await?;
     if active {
         if m.status != "deactivated" {
             return Err(AppError::Conflict("This user is already active.".into()));
         }
-        repo::reactivate(&mut *state.db.conn().await?, now, m.membership_id).await?;
+        repo::reactivate(&mut tx, now, m.membership_id).await?;
     } else {
         if m.status != "active" {
             return Err(AppError::Conflict(
                 "This user is already deactivated.".into(),
             ));
         }
-        let mut tx = memberships::lock_organization(&state.db, org.organization_id).await?;
         if m.org_role == OrgRole::Admin
             && memberships::last_admin(&mut tx, org.organization_id, user_id).await?
         {
@@ -262,7 +264,6 @@ pub async fn set_active(
         }
         memberships::deactivate(&mut tx, now, m.membership_id, user_id, org.organization_id)
             .await?;
-        tx.commit().await?;
     }
     let (before, after) = if active {
         ("Deactivated", "Active")
@@ -270,7 +271,8 @@ pub async fn set_active(
         ("Active", "Deactivated")
     };
     record_change(
-        state,
+        &mut tx,
+        now,
         org.organization_id,
         user_id,
         Some(caller.user_id),
@@ -284,7 +286,9 @@ pub async fn set_active(
         "",
         caller.ip.clone(),
     )
-    .await
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Deactivates users added more than `unassigned_user_days` ago whose permissions were never
@@ -302,10 +306,9 @@ pub async fn deactivate_unassigned(state: &AppState) -> Result<usize, AppError> 
             continue;
         }
         memberships::end_sessions(&mut tx, row.user_id, row.organization_id).await?;
-        tx.commit().await?;
-        deactivated += 1;
         record_change(
-            state,
+            &mut tx,
+            now,
             row.organization_id,
             row.user_id,
             None,
@@ -316,6 +319,8 @@ pub async fn deactivate_unassigned(state: &AppState) -> Result<usize, AppError> 
             None,
         )
         .await?;
+        tx.commit().await?;
+        deactivated += 1;
         notify_admins(
             state,
             row.organization_id,

@@ -82,14 +82,12 @@ pub async fn verify_user(Admin { caller, org }: Admin, user_id: i64) -> Result<(
     if m.status != "active" {
         return Err(AppError::Conflict("Only active users are verified.".into()));
     }
-    repo::mark_verified(
-        &mut *caller.state.db.conn().await?,
-        caller.state.clock.unix(),
-        m.membership_id,
-    )
-    .await?;
+    let now = caller.state.clock.unix();
+    let mut tx = caller.state.db.pool.begin().await?;
+    repo::mark_verified(&mut tx, now, m.membership_id).await?;
     record_change(
-        &caller.state,
+        &mut tx,
+        now,
         org.organization_id,
         user_id,
         Some(caller.user_id),
@@ -99,7 +97,9 @@ pub async fn verify_user(Admin { caller, org }: Admin, user_id: i64) -> Result<(
         "",
         caller.ip.clone(),
     )
-    .await
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub async fn confirm(Admin { caller, org }: Admin) -> Result<(), AppError> {
@@ -165,9 +165,9 @@ pub async fn remove(
     }
     repo::remove_member(&mut tx, now, m.membership_id, &date.iso(), &reason).await?;
     memberships::end_sessions(&mut tx, user_id, org.organization_id).await?;
-    tx.commit().await?;
     record_change(
-        app,
+        &mut tx,
+        now,
         org.organization_id,
         user_id,
         Some(caller.user_id),
@@ -177,5 +177,7 @@ pub async fn remove(
         &reason,
         caller.ip.clone(),
     )
-    .await
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

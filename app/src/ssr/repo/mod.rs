@@ -19,3 +19,26 @@ pub mod users;
 
 /// A database connection, inside a transaction or not: `&mut *tx` or `&mut *pool.acquire()`.
 pub type Conn = sqlx::AnyConnection;
+
+/// `%text%` for every search's LIKE (with `ESCAPE '\\'`), lower-cased, with `%`, `_` and `\\`
+/// taken literally.
+pub fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn search_text_is_taken_literally() {
+        assert_eq!(super::contains_pattern(" Ann_50% "), "%ann\\_50\\%%");
+        assert_eq!(super::contains_pattern(""), "%%");
+    }
+}

@@ -118,6 +118,27 @@ pub async fn mark_sent(db: &Db, now: i64, id: i64, attempts: i64) -> Result<(), 
         .map(|_| ())
 }
 
+/// After delivery the message's text, codes, links and attachment go: the outbox is not
+/// a second copy of every passcode and link (hashed everywhere else).
+pub async fn blank(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE outbox SET body = '', links = '[]', codes = '[]', attachment = NULL WHERE id = $1 AND status = 'sent'",
+    )
+    .bind(id)
+    .execute(&db.pool)
+    .await
+    .map(|_| ())
+}
+
+/// Deletes messages delivered before `before`.
+pub async fn purge_sent(db: &Db, before: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM outbox WHERE status = 'sent' AND sent_at < $1")
+        .bind(before)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected())
+}
+
 /// Records a failed attempt: tried again at `next_attempt_at`, or given up (`status` failed).
 pub async fn mark_attempt_failed(
     db: &Db,
