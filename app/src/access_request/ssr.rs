@@ -5,7 +5,7 @@ use super::repo;
 use super::*;
 use crate::admin::ssr::notify_admins;
 use crate::domain::permissions::check_position;
-use crate::domain::{Email, PersonName, Phone, TaxId};
+use crate::domain::{check_names, Email, Phone, TaxId, Whose};
 use crate::error::Checker;
 use crate::ssr::drafts::{CookieFlow, Draft};
 use crate::ssr::guard::Visitor;
@@ -120,14 +120,7 @@ pub async fn start(visitor: Visitor, form: RequestForm) -> Result<RequestStep, A
     let state = visitor.state.clone();
     let mut check = Checker::new();
     // Names go into the email to the office's administrators: letters and the like only.
-    check.check(
-        "first_name",
-        PersonName::parse_or(&form.first_name, "Enter your first name."),
-    );
-    check.check(
-        "last_name",
-        PersonName::parse_or(&form.last_name, "Enter your last name."),
-    );
+    check_names(&mut check, &form.first_name, &form.last_name, Whose::Own);
     if form.provider_address.trim().is_empty() {
         check.add("provider_address", "Enter the provider's full address.");
     } else if form.provider_address.chars().count() > 200 {

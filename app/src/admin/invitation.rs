@@ -79,7 +79,7 @@ pub async fn confirm_email_change(t: String) -> Result<String, AppError> {
 mod ssr {
     use super::*;
     use crate::admin::repo;
-    use crate::domain::{PersonName, Phone};
+    use crate::domain::{check_names, Phone, Whose};
     use crate::error::Checker;
     use crate::ssr::outbox::Channel;
     use crate::ssr::passcodes::{self, Purpose};
@@ -174,14 +174,7 @@ mod ssr {
             Err(step) => return Ok(step),
         };
         let mut check = Checker::new();
-        check.check(
-            "first_name",
-            PersonName::parse_or(&first_name, "Enter your first name."),
-        );
-        check.check(
-            "last_name",
-            PersonName::parse_or(&last_name, "Enter your last name."),
-        );
+        check_names(&mut check, &first_name, &last_name, Whose::Own);
         let phone = check.check("phone", Phone::parse(&phone));
         check.finish()?;
         let phone = phone.expect("checked");

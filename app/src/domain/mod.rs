@@ -21,7 +21,7 @@ pub use date::UsDate;
 pub use email::Email;
 pub use ids::{Cin, Ein, Npi, Ssn, TaxId, Zip};
 pub use money::Money;
-pub use name::PersonName;
+pub use name::{check_names, PersonName, Whose};
 pub use phone::Phone;
 
 /// Why a typed value was refused; the text is shown beside the field.

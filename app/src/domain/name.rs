@@ -49,6 +49,25 @@ impl PersonName {
     }
 }
 
+/// Whose name a form asks for: the words of its "Enter …" messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whose {
+    /// "Enter your first name."
+    Own,
+    /// "Enter the first name."
+    Someone,
+}
+
+/// Checks a form's `first_name` and `last_name`.
+pub fn check_names(check: &mut crate::error::Checker, first: &str, last: &str, whose: Whose) {
+    let (first_empty, last_empty) = match whose {
+        Whose::Own => ("Enter your first name.", "Enter your last name."),
+        Whose::Someone => ("Enter the first name.", "Enter the last name."),
+    };
+    check.check("first_name", PersonName::parse_or(first, first_empty));
+    check.check("last_name", PersonName::parse_or(last, last_empty));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

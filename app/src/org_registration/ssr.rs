@@ -3,7 +3,7 @@ use super::tokens::{MAX_FAILED_TRIES, TOKEN_LOCK_MINUTES};
 use super::{AccountForm, Step};
 use crate::correspondence::CORRESPONDENCE_TYPES;
 use crate::domain::permissions::{Module, NpiLevel};
-use crate::domain::{ContactMethod, Email, PersonName, Phone, TaxId, Zip};
+use crate::domain::{check_names, ContactMethod, Email, Phone, TaxId, Whose, Zip};
 use crate::error::{AppError, Checker};
 use crate::ssr::clock::MINUTE;
 use crate::ssr::db::on_unique;
@@ -205,14 +205,7 @@ pub async fn submit_account(visitor: Visitor, form: AccountForm) -> Result<Step,
     let mut draft = require_draft(&state, &["account"]).await?;
     let mut check = Checker::new();
     let email = check.check("email", Email::parse(&form.email));
-    check.check(
-        "first_name",
-        PersonName::parse_or(&form.first_name, "Enter your first name."),
-    );
-    check.check(
-        "last_name",
-        PersonName::parse_or(&form.last_name, "Enter your last name."),
-    );
+    check_names(&mut check, &form.first_name, &form.last_name, Whose::Own);
     let tax_id = check.check("tax_id", TaxId::parse(&form.tax_id));
     let zip = check.check("zip", Zip::parse(&form.zip));
     let contact = check.check("contact_email", Email::parse(&form.contact_email));

@@ -134,7 +134,7 @@ mod repo;
 mod ssr {
     use super::repo;
     use super::*;
-    use crate::domain::{PersonName, Phone};
+    use crate::domain::{check_names, Phone, Whose};
     use crate::ssr::crypto;
     use crate::ssr::guard::Caller;
     use crate::ssr::outbox::Channel;
@@ -202,14 +202,7 @@ mod ssr {
         preferences: Vec<Preference>,
     ) -> Result<String, AppError> {
         let mut check = crate::error::Checker::new();
-        check.check(
-            "first_name",
-            PersonName::parse_or(&first_name, "Enter your first name."),
-        );
-        check.check(
-            "last_name",
-            PersonName::parse_or(&last_name, "Enter your last name."),
-        );
+        check_names(&mut check, &first_name, &last_name, Whose::Own);
         for p in &preferences {
             if !NOTIFICATION_KINDS.iter().any(|(k, _)| *k == p.kind)
                 || !FREQUENCIES.iter().any(|(f, _)| *f == p.frequency)

@@ -4,7 +4,7 @@
 use super::{member, notify_admins, record_change, repo, status_label, LAST_ADMIN};
 use crate::admin::{ChangeRow, NewUser, UserDetail, UserRow};
 use crate::domain::permissions::OrgRole;
-use crate::domain::{Email, PersonName, Phone};
+use crate::domain::{check_names, Email, Phone, Whose};
 use crate::error::{AppError, Checker};
 use crate::ssr::clock::DAY;
 use crate::ssr::db::on_unique;
@@ -48,13 +48,11 @@ pub async fn add_user(Admin { caller, org }: Admin, form: NewUser) -> Result<i64
     let state = &caller.state;
     let mut check = Checker::new();
     let email = check.check("email", Email::parse(&form.email));
-    check.check(
-        "first_name",
-        PersonName::parse_or(&form.first_name, "Enter the first name."),
-    );
-    check.check(
-        "last_name",
-        PersonName::parse_or(&form.last_name, "Enter the last name."),
+    check_names(
+        &mut check,
+        &form.first_name,
+        &form.last_name,
+        Whose::Someone,
     );
     let mobile = check.check("mobile", Phone::parse(&form.mobile));
     let business = if form.business.trim().is_empty() {
