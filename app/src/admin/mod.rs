@@ -186,8 +186,7 @@ pub async fn resend_invitation(user_id: i64) -> Result<String, AppError> {
     let admin = require(Access::ORG_ADMIN).await?;
     ssr::resend_invitation(admin, user_id).await?;
     let next = user_page(user_id, "resent");
-    crate::ssr::follow(&next);
-    Ok(next)
+    Ok(crate::ssr::follow(&next))
 }
 
 #[server(endpoint = "admin/users/detail")]
@@ -211,8 +210,7 @@ pub async fn set_user_active(
     let admin = require(Access::ORG_ADMIN).await?;
     ssr::set_active(admin, user_id, active).await?;
     let next = user_page(user_id, if active { "reactivated" } else { "deactivated" });
-    crate::ssr::follow(&next);
-    Ok(next)
+    Ok(crate::ssr::follow(&next))
 }
 
 /// "Send Confirmation" in "Change Email Address".
@@ -221,8 +219,7 @@ pub async fn change_user_email(user_id: i64, email: String) -> Result<String, Ap
     let admin = require(Access::ORG_ADMIN).await?;
     ssr::change_email(admin, user_id, email).await?;
     let next = user_page(user_id, "email");
-    crate::ssr::follow(&next);
-    Ok(next)
+    Ok(crate::ssr::follow(&next))
 }
 
 #[server(endpoint = "admin/wizard")]
@@ -260,8 +257,7 @@ pub async fn save_wizard_step(
 ) -> Result<String, AppError> {
     let admin = require(Access::VERIFYING_ADMIN).await?;
     let next = ssr::save_step(admin, user_id, from, &to, form).await?;
-    crate::ssr::follow(&next);
-    Ok(next)
+    Ok(crate::ssr::follow(&next))
 }
 
 /// "Save" in "Manage Correspondence Permissions": these types for these NPIs, in the draft.
@@ -273,8 +269,7 @@ pub async fn save_wizard_correspondence(
 ) -> Result<String, AppError> {
     let admin = require(Access::VERIFYING_ADMIN).await?;
     let next = ssr::save_correspondence(admin, user_id, providers, types).await?;
-    crate::ssr::follow(&next);
-    Ok(next)
+    Ok(crate::ssr::follow(&next))
 }
 
 #[server(endpoint = "admin/domains")]
@@ -288,8 +283,7 @@ pub async fn remove_domain(domain: String) -> Result<String, AppError> {
     let admin = require(Access::ORG_ADMIN).await?;
     ssr::remove_domain(admin, domain).await?;
     let next = "/admin/domains?removed=1".to_string();
-    crate::ssr::follow(&next);
-    Ok(next)
+    Ok(crate::ssr::follow(&next))
 }
 
 #[cfg(test)]

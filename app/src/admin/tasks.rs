@@ -70,8 +70,7 @@ pub async fn decide_task(id: i64, decision: Decision) -> Result<String, AppError
         "/admin/tasks?done={}",
         if accept { "accepted" } else { "declined" }
     );
-    crate::ssr::follow(&done);
-    Ok(done)
+    Ok(crate::ssr::follow(&done))
 }
 
 /// The notice a decision leaves on the Task List.

@@ -66,8 +66,7 @@ pub async fn confirm_verification() -> Result<String, AppError> {
     let admin = require(Access::VERIFYING_ADMIN).await?;
     super::ssr::verify::confirm(admin).await?;
     let done = "/admin/verify?confirmed=1".to_string();
-    crate::ssr::follow(&done);
-    Ok(done)
+    Ok(crate::ssr::follow(&done))
 }
 
 /// "Remove" in the dialog; back on the list, the page says so (`?removed=1`).
@@ -80,8 +79,7 @@ pub async fn remove_user(
     let admin = require(Access::VERIFYING_ADMIN).await?;
     super::ssr::verify::remove(admin, user_id, separation_date, reason).await?;
     let done = "/admin/verify?removed=1".to_string();
-    crate::ssr::follow(&done);
-    Ok(done)
+    Ok(crate::ssr::follow(&done))
 }
 
 /// The "Verify Users" link of User Management, with the days left and its colour.

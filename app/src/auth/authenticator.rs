@@ -32,7 +32,7 @@ impl std::fmt::Debug for Enrollment {
 pub async fn start_authenticator() -> Result<String, AppError> {
     let user = require(Access::SIGNED_IN.fresh()).await?;
     ssr::start(user).await?;
-    Ok(then("/profile?authenticator=setup"))
+    Ok(crate::ssr::follow("/profile?authenticator=setup"))
 }
 
 /// The secret being enrolled, as its QR code and text, while it waits for a code.
@@ -46,20 +46,14 @@ pub async fn pending_authenticator() -> Result<Option<Enrollment>, AppError> {
 pub async fn confirm_authenticator(code: String) -> Result<String, AppError> {
     let user = require(Access::SIGNED_IN.fresh()).await?;
     ssr::confirm(user, code).await?;
-    Ok(then("/profile?done=authenticator"))
+    Ok(crate::ssr::follow("/profile?done=authenticator"))
 }
 
 #[server(endpoint = "authenticator/remove")]
 pub async fn remove_authenticator() -> Result<String, AppError> {
     let user = require(Access::SIGNED_IN.fresh()).await?;
     ssr::remove(user).await?;
-    Ok(then("/profile?done=authenticator_removed"))
-}
-
-#[cfg(feature = "ssr")]
-fn then(next: &str) -> String {
-    crate::ssr::follow(next);
-    next.to_string()
+    Ok(crate::ssr::follow("/profile?done=authenticator_removed"))
 }
 
 #[cfg(feature = "ssr")]

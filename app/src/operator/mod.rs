@@ -44,9 +44,7 @@ pub async fn issue_token(organization_id: i64) -> Result<String, AppError> {
 /// (`passkey=match`, `done=reset` …), which the page shows, with or without the browser app.
 #[cfg(feature = "ssr")]
 pub(crate) fn outcome(key: &str, value: &str) -> String {
-    let back = crate::ssr::back_with(&[(key, value)]);
-    crate::ssr::follow(&back);
-    back
+    crate::ssr::follow(&crate::ssr::back_with(&[(key, value)]))
 }
 
 /// The outcome an action left in the address: (good news, text).

@@ -70,14 +70,6 @@ pub async fn load_profile() -> Result<Profile, AppError> {
     ssr::load(user).await
 }
 
-/// Where My Profile goes after an action: the page, saying what was done (`?done=…`) or
-/// opening the dialog that comes next (`?dialog=…`).
-#[cfg(feature = "ssr")]
-fn then(next: String) -> String {
-    crate::ssr::follow(&next);
-    next
-}
-
 /// "Save Changes": names and notification preferences, and a new phone number, which a
 /// passcode sent to it confirms (after a fresh passcode of the user's own).
 #[server(endpoint = "profile/save")]
@@ -88,9 +80,8 @@ pub async fn save_profile(
     #[server(default)] preferences: Vec<Preference>,
 ) -> Result<String, AppError> {
     let user = require(Access::SIGNED_IN).await?;
-    Ok(then(
-        ssr::save(user, first_name, last_name, phone, preferences).await?,
-    ))
+    let next = ssr::save(user, first_name, last_name, phone, preferences).await?;
+    Ok(crate::ssr::follow(&next))
 }
 
 /// The prefix of the passcode sent to a new phone number, while it waits.
@@ -104,7 +95,7 @@ pub async fn phone_passcode_prefix(phone: String) -> Result<Option<String>, AppE
 pub async fn confirm_phone(phone: String, code: String) -> Result<String, AppError> {
     let user = require(Access::SIGNED_IN).await?;
     ssr::confirm_phone(user, phone, code).await?;
-    Ok(then("/profile?done=phone".into()))
+    Ok(crate::ssr::follow("/profile?done=phone"))
 }
 
 /// The passkey, for "Hold to View" (after a step-up).
@@ -118,14 +109,14 @@ pub async fn view_passkey() -> Result<String, AppError> {
 pub async fn reset_passkey(passkey: String, again: String) -> Result<String, AppError> {
     let user = require(Access::SIGNED_IN).await?;
     ssr::reset_passkey(user, passkey, again).await?;
-    Ok(then("/profile?done=passkey".into()))
+    Ok(crate::ssr::follow("/profile?done=passkey"))
 }
 
 #[server(endpoint = "profile/sign-out-others")]
 pub async fn sign_out_other_sessions() -> Result<String, AppError> {
     let user = require(Access::SIGNED_IN).await?;
     ssr::sign_out_others(user).await?;
-    Ok(then("/profile?done=sessions".into()))
+    Ok(crate::ssr::follow("/profile?done=sessions"))
 }
 
 #[cfg(feature = "ssr")]

@@ -42,12 +42,13 @@ pub fn peer_ip(parts: &http::request::Parts) -> Option<String> {
 
 /// Answers a form posted without the browser app with a redirect to `path` (a server function
 /// called by the browser app answers its value instead, and the page moves on by itself).
-pub fn follow(path: &str) {
+/// Returns `path`, for the functions that answer where to go.
+pub fn follow(path: &str) -> String {
     let (Some(parts), Some(response)) = (
         use_context::<http::request::Parts>(),
         use_context::<leptos_axum::ResponseOptions>(),
     ) else {
-        return;
+        return path.to_string();
     };
     let native = parts
         .headers
@@ -58,6 +59,7 @@ pub fn follow(path: &str) {
         response.insert_header(http::header::LOCATION, location);
         response.set_status(http::StatusCode::SEE_OTHER);
     }
+    path.to_string()
 }
 
 /// The page the request came from (its `Referer`, same-origin by policy), with `params` set

@@ -762,6 +762,7 @@ async fn my_profile_changes_the_phone_number_with_forms_posted_by_the_browser() 
             kept.contains("Path=/profile;") && kept.contains("555-0199"),
             "{kept}"
         );
+        assert!(kept.contains("Max-Age=60"), "kept for one minute: {kept}");
 
         step_up(&site, &session).await;
         let sent = site

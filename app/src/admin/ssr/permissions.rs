@@ -236,7 +236,7 @@ pub async fn save_step(
     }
     checked?;
     if finishing {
-        finish(admin.clone(), user_id, valid, form.reason).await?;
+        finish(&admin, user_id, &m, &npis, valid, form.reason).await?;
         return Ok(step_path(user_id, 3));
     }
     let to: usize = to
@@ -273,16 +273,16 @@ pub async fn save_correspondence(
     Ok(step_path(user_id, 1))
 }
 
+/// Applies a validated `set` to the member `m` (as `save_step` loaded them with `npis`).
 async fn finish(
-    Admin { caller, org }: Admin,
+    Admin { caller, org }: &Admin,
     user_id: i64,
-    mut set: PermissionSet,
+    m: &Member,
+    npis: &[NpiOption],
+    set: PermissionSet,
     reason: String,
 ) -> Result<(), AppError> {
     let state = &caller.state;
-    let m = member(state, org.organization_id, user_id).await?;
-    let npis = repo::npis(&mut *state.db.conn().await?, org.organization_id).await?;
-    validate(&mut set, &npis)?;
     let before = current_set(state, m.membership_id).await?;
     let reason = reason.trim().to_string();
     if !m.awaiting_permissions && set.role_changed(&before) && reason.is_empty() {
@@ -316,11 +316,11 @@ async fn finish(
         position_other: (!set.position_other.is_empty()).then(|| set.position_other.clone()),
     };
     repo::set_role(&mut tx, now, m.membership_id, &role).await?;
-    crate::ssr::repo::drafts::delete(&mut tx, DRAFT, &draft_owner(&m)).await?;
+    crate::ssr::repo::drafts::delete(&mut tx, DRAFT, &draft_owner(m)).await?;
     let before = if m.awaiting_permissions {
         String::new()
     } else {
-        describe(&before, &npis)
+        describe(&before, npis)
     };
     record_change(
         &mut tx,
@@ -330,7 +330,7 @@ async fn finish(
         Some(caller.user_id),
         "permission.change",
         &before,
-        &describe(&set, &npis),
+        &describe(&set, npis),
         &reason,
         caller.ip.clone(),
     )
