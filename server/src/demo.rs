@@ -320,7 +320,7 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
 
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
 
     for (table, codes) in [("icd_codes", &ICD_CODES[..]), ("eob_codes", &EOB_CODES[..])] {
         let rows: Vec<Vec<V>> = codes.iter().map(|(c, d)| vec![t(*c), t(*d)]).collect();
@@ -1130,7 +1130,7 @@ async fn load_claims(
                 .collect();
             details.push((from, to, status, lines, diagnoses));
         }
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin().await?;
         let ids = bulk::insert_returning(
             &mut tx,
             "claims",

@@ -304,7 +304,7 @@ pub(crate) mod ssr {
     ) -> Result<(), AppError> {
         let now = state.clock.unix();
         let hash = crypto::hash_password(password).await?;
-        let mut tx = state.db.pool.begin().await?;
+        let mut tx = state.db.begin().await?;
         users::set_password(&mut tx, now, user_id, &hash).await?;
         audit::event(state, "password.change", format!("user:{user_id}"))
             .user(user_id)
@@ -429,7 +429,7 @@ pub(crate) mod ssr {
     ) -> Result<(), AppError> {
         check_passkey(&passkey, &again)?;
         let sealed = crypto::seal(&caller.state.settings.secret_key, passkey.as_bytes());
-        let mut tx = caller.state.db.pool.begin().await?;
+        let mut tx = caller.state.db.begin().await?;
         if !users::set_first_passkey(&mut tx, caller.user_id, &sealed).await? {
             return Err(AppError::Conflict(
                 "Your passkey is already set. Change it with “Reset Passkey” in My Profile.".into(),

@@ -220,7 +220,7 @@ pub(crate) mod ssr {
                 .user(user_id)
         };
         let Some(user_id) = user_id.filter(|_| password_ok && !locked) else {
-            let mut tx = state.db.pool.begin().await?;
+            let mut tx = state.db.begin().await?;
             if let Some(id) = user_id.filter(|_| !locked) {
                 // Decided from the count this failure made, not one read before the password
                 // check: parallel failures cannot slip past the tenth.
@@ -258,7 +258,7 @@ pub(crate) mod ssr {
                 },
             )
             .await?;
-        let mut tx = state.db.pool.begin().await?;
+        let mut tx = state.db.begin().await?;
         repo::clear_failures(&mut tx, user_id).await?;
         let expires = now + SIGN_IN.minutes * MINUTE;
         repo::open_challenge(&mut tx, &draft.owner, user_id, now, expires).await?;

@@ -232,7 +232,7 @@ mod ssr {
             )
         })?;
         let now = state.clock.unix();
-        let mut tx = state.db.pool.begin().await?;
+        let mut tx = state.db.begin().await?;
         let preset = RolePreset::LocalOfficeAdministrator.label();
         repo::make_admin(
             &mut tx,

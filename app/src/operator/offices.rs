@@ -109,7 +109,7 @@ mod ssr {
     ) -> Result<(), AppError> {
         let state = &caller.state;
         let now = state.clock.unix();
-        let mut tx = state.db.pool.begin().await?;
+        let mut tx = state.db.begin().await?;
         if !crate::operator::repo::record_agreement(&mut tx, now, organization_id).await? {
             return Err(AppError::NotFound);
         }
@@ -132,7 +132,7 @@ mod ssr {
     ) -> Result<(), AppError> {
         let state = &caller.state;
         let now = state.clock.unix();
-        let mut tx = state.db.pool.begin().await?;
+        let mut tx = state.db.begin().await?;
         // Revoking signs everyone of the office out of it at once; reinstating starts a new
         // 60 days.
         let changed = if suspend {

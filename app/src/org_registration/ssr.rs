@@ -264,7 +264,7 @@ pub(crate) async fn match_organization(
 ) -> Result<(), AppError> {
     let now = state.clock.unix();
     // The count, the lock and their audit rows: all or nothing.
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let (org_tax_id, pay_to_zip) = repo::identity(&mut tx, organization_id).await?;
     let tax_matches = org_tax_id == tax_id.as_str();
     let zip_matches = Zip::parse(&pay_to_zip).is_ok_and(|z| z.zip5() == zip.zip5());
@@ -431,7 +431,7 @@ pub async fn accept_conditions(
         last_name: &r.last_name,
         phone: r.phone.as_deref().unwrap_or_default(),
     };
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let user_id = repo::insert_user(&mut tx, now, &registrant)
         .await
         .map_err(|e| {

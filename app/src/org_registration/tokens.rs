@@ -48,7 +48,7 @@ pub async fn issue(
     let token_hash = crypto::secret_hash(&crypto::normalize_code(&token));
     drop(conn);
     // The new letter replaces any earlier one: only the newest token registers the office.
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     super::repo::void_other_tokens(&mut tx, now, organization_id, None).await?;
     super::repo::issue_token(
         &mut tx,

@@ -51,7 +51,7 @@ mod ssr {
         let (token_id, organization_id) = usable_token(&state, &form.token).await?;
         match_organization(&state, token_id, organization_id, &tax_id, &zip).await?;
         let now = state.clock.unix();
-        let mut tx = state.db.pool.begin().await?;
+        let mut tx = state.db.begin().await?;
         register_organization(
             &mut tx,
             now,

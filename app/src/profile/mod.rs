@@ -227,7 +227,7 @@ mod ssr {
             .into_iter()
             .map(|p| (p.kind, p.frequency, p.email))
             .collect();
-        let mut tx = state.db.pool.begin().await?;
+        let mut tx = state.db.begin().await?;
         repo::save(
             &mut tx,
             caller.user_id,
@@ -398,7 +398,7 @@ mod ssr {
     }
 
     pub async fn set_default(User(caller): User, organization_id: i64) -> Result<(), AppError> {
-        let mut tx = caller.state.db.pool.begin().await?;
+        let mut tx = caller.state.db.begin().await?;
         if !repo::set_default_office(&mut tx, caller.user_id, organization_id).await? {
             return Err(AppError::NotFound);
         }

@@ -66,6 +66,16 @@ impl Db {
         self.pool.acquire().await
     }
 
+    /// A transaction for a change. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`): a transaction that read first and wrote later would fail at once ("database
+    /// is locked") when another writer got there in between, instead of waiting its turn.
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Opens the database, creating a SQLite file (and its folder) on first use.
     pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
         install_default_drivers();

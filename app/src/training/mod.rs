@@ -100,7 +100,7 @@ mod ssr {
         let admin = caller.is_org_admin();
         let role = if admin { "admin" } else { "staff" };
         let now = caller.state.clock.unix();
-        let mut tx = caller.state.db.pool.begin().await?;
+        let mut tx = caller.state.db.begin().await?;
         super::repo::complete(&mut tx, now, caller.user_id, role).await?;
         caller
             .audit("training.complete", format!("user:{}", caller.user_id))

@@ -58,7 +58,7 @@ pub async fn remove_domain(Admin { caller, org }: Admin, domain: String) -> Resu
     }
     // Removed twice at once: the second finds it gone, as if it had looked a moment later.
     drop(conn);
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     repo::remove_domain(
         &mut tx,
         state.clock.unix(),

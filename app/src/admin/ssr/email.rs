@@ -120,7 +120,7 @@ pub async fn confirm_email(visitor: Visitor, t: String) -> Result<String, AppErr
         .await?
         .ok_or_else(invalid)?;
     drop(conn);
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let applied = repo::apply_email_change(&mut tx, now, &change)
         .await
         .map_err(|e| match on_unique(e, &EMAIL_UNIQUE, "email", TAKEN) {

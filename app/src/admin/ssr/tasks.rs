@@ -81,7 +81,7 @@ pub async fn decide(
             ));
         }
         // Decided once: another administrator may have been quicker.
-        let mut tx = state.db.pool.begin().await?;
+        let mut tx = state.db.begin().await?;
         if !repo::decline(&mut tx, now, id, caller.user_id, reason).await? {
             return Err(AppError::NotFound);
         }
@@ -129,7 +129,7 @@ pub async fn decide(
         position: Some(decision.position.clone()),
         position_other: position_other.clone(),
     };
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let user_id = match t.user_id {
         Some(user_id) => user_id,
         None => repo::insert_requester(&mut tx, now, &t)

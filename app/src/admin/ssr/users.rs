@@ -63,7 +63,7 @@ pub async fn add_user(Admin { caller, org }: Admin, form: NewUser) -> Result<i64
     check.finish()?;
     let (email, mobile) = (email.expect("checked"), mobile.expect("checked"));
     let now = state.clock.unix();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let (user_id, new_account) = match users::id_by_email(&mut tx, email.as_str()).await? {
         Some(user_id) => {
             match repo::membership_status(&mut tx, org.organization_id, user_id)
@@ -299,7 +299,7 @@ pub async fn deactivate_unassigned(state: &AppState) -> Result<usize, AppError> 
     let due = repo::unassigned_since(&mut *state.db.conn().await?, cutoff).await?;
     let mut deactivated = 0;
     for row in due {
-        let mut tx = state.db.pool.begin().await?;
+        let mut tx = state.db.begin().await?;
         if !repo::deactivate_if_unassigned(&mut tx, now, row.id, cutoff).await? {
             continue;
         }

@@ -83,7 +83,7 @@ pub async fn verify_user(Admin { caller, org }: Admin, user_id: i64) -> Result<(
         return Err(AppError::Conflict("Only active users are verified.".into()));
     }
     let now = caller.state.clock.unix();
-    let mut tx = caller.state.db.pool.begin().await?;
+    let mut tx = caller.state.db.begin().await?;
     repo::mark_verified(&mut tx, now, m.membership_id).await?;
     record_change(
         &mut tx,
@@ -118,7 +118,7 @@ pub async fn confirm(Admin { caller, org }: Admin) -> Result<(), AppError> {
     }
     let now = app.clock.unix();
     drop(conn);
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     if summary.lapsed {
         repo::submit_verification(&mut tx, now, org.organization_id).await?;
     } else {

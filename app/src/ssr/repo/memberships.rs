@@ -1,7 +1,7 @@
 //! Memberships: a person's place in an organization, with its role and status.
 
 use super::Conn;
-use crate::ssr::db::{Backend, Db};
+use crate::ssr::db::Db;
 
 /// A user's membership in an organization, unless removed.
 #[derive(sqlx::FromRow)]
@@ -43,10 +43,7 @@ pub async fn lock_organization(
     db: &Db,
     organization_id: i64,
 ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-    let mut tx = match db.backend {
-        Backend::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await?,
-        Backend::Postgres => db.pool.begin().await?,
-    };
+    let mut tx = db.begin().await?;
     sqlx::query("UPDATE organizations SET name = name WHERE id = $1")
         .bind(organization_id)
         .execute(&mut *tx)
