@@ -126,6 +126,8 @@ test('search forms: My Collections finds a provider to ask for', async ({ page }
 });
 
 test('the Task List, the permission wizard and Verify Users', async ({ page, browser }, info) => {
+  // The longest walk here: a request, its acceptance, three wizard steps and Verify Users.
+  test.setTimeout(120_000);
   // A request of this run's own, so the two runs never meet.
   const first = info.project.name === 'no-script' ? 'Tess' : 'Theo';
   const email = `${first.toLowerCase()}.tasks@example.org`;
