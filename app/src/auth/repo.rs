@@ -51,7 +51,7 @@ pub async fn lock(conn: &mut Conn, user_id: i64, until: i64) -> Result<(), sqlx:
         .map(|_| ())
 }
 
-/// A correct password ends the run of failures.
+/// A completed sign-in (password and second factor) ends the run of failures.
 pub async fn clear_failures(conn: &mut Conn, user_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
         .bind(user_id)
@@ -84,6 +84,8 @@ pub struct Challenged {
     pub id: i64,
     pub email: String,
     pub phone: Option<String>,
+    pub locked_until: Option<i64>,
+    pub lifetime_failed_logins: i64,
 }
 
 pub async fn challenge(
@@ -92,10 +94,30 @@ pub async fn challenge(
     now: i64,
 ) -> Result<Option<Challenged>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT u.id, u.email, u.phone FROM sign_in_challenges c JOIN users u ON u.id = c.user_id \
+        "SELECT u.id, u.email, u.phone, u.locked_until, u.lifetime_failed_logins \
+         FROM sign_in_challenges c JOIN users u ON u.id = c.user_id \
          WHERE c.id_hash = $1 AND c.expires_at > $2",
     )
     .bind(id_hash)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Takes one of the challenge's `max` second-factor tries before the code is checked, in one
+/// statement: the tries taken so far, or `None` when none is left (or it expired meanwhile).
+pub async fn reserve_challenge_try(
+    conn: &mut Conn,
+    id_hash: &str,
+    now: i64,
+    max: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE sign_in_challenges SET failures = failures + 1 \
+         WHERE id_hash = $1 AND failures < $2 AND expires_at > $3 RETURNING failures",
+    )
+    .bind(id_hash)
+    .bind(max)
     .bind(now)
     .fetch_optional(conn)
     .await

@@ -166,6 +166,17 @@ pub(crate) mod ssr {
         methods
     }
 
+    /// Second-factor tries of one sign-in, whatever the method: then it starts again.
+    pub const SECOND_FACTOR_TRIES: i64 = 5;
+    pub const START_AGAIN: &str = "Too many wrong passcodes were entered. Please log in again.";
+
+    /// Ends a sign-in whose second-factor tries are spent (or whose account locked meanwhile).
+    async fn start_again<T>(state: &AppState, draft: &Draft<SignInDraft>) -> Result<T, AppError> {
+        repo::close_challenge(&mut *state.db.conn().await?, &draft.owner).await?;
+        SIGN_IN.finish(state, draft).await?;
+        Err(AppError::Conflict(START_AGAIN.into()))
+    }
+
     pub async fn step(visitor: Visitor) -> Result<SignInStep, AppError> {
         Ok(step_of(SIGN_IN.load(&visitor.state).await?))
     }
@@ -222,16 +233,7 @@ pub(crate) mod ssr {
         let Some(user_id) = user_id.filter(|_| password_ok && !locked) else {
             let mut tx = state.db.begin().await?;
             if let Some(id) = user_id.filter(|_| !locked) {
-                // Decided from the count this failure made, not one read before the password
-                // check: parallel failures cannot slip past the tenth.
-                let run = repo::count_failure(&mut tx, id, now).await?;
-                if run.is_some_and(|n| n % MAX_CONSECUTIVE_FAILURES == 0) {
-                    repo::lock(&mut tx, id, now + LOCK_MINUTES * MINUTE).await?;
-                    event("sign_in.lockout")
-                        .detail(format!("{LOCK_MINUTES} minutes"))
-                        .record_in(&mut tx)
-                        .await?;
-                }
+                count_failure(&mut tx, id, now, event("sign_in.lockout")).await?;
             }
             let reason = if locked { "locked" } else { "bad credentials" };
             event("sign_in.failure")
@@ -258,13 +260,34 @@ pub(crate) mod ssr {
                 },
             )
             .await?;
+        // The run of failures goes on until the second factor is right too: a known password
+        // does not buy fresh guesses at the passcode.
         let mut tx = state.db.begin().await?;
-        repo::clear_failures(&mut tx, user_id).await?;
         let expires = now + SIGN_IN.minutes * MINUTE;
         repo::open_challenge(&mut tx, &draft.owner, user_id, now, expires).await?;
         event("sign_in.password").record_in(&mut tx).await?;
         tx.commit().await?;
         Ok(step_of(Some(draft)))
+    }
+
+    /// Counts a failed password or second factor against the account, deciding from the count
+    /// this failure made (not one read before the check), so parallel failures cannot slip
+    /// past the tenth; the tenth in a row locks the account, recorded as `lockout`.
+    async fn count_failure(
+        tx: &mut sqlx::AnyConnection,
+        user_id: i64,
+        now: i64,
+        lockout: crate::ssr::audit::Event,
+    ) -> Result<(), AppError> {
+        let run = repo::count_failure(tx, user_id, now).await?;
+        if run.is_some_and(|n| n % MAX_CONSECUTIVE_FAILURES == 0) {
+            repo::lock(tx, user_id, now + LOCK_MINUTES * MINUTE).await?;
+            lockout
+                .detail(format!("{LOCK_MINUTES} minutes"))
+                .record_in(tx)
+                .await?;
+        }
+        Ok(())
     }
 
     /// The sign-in past its password, with the user it is for, or "timed out".
@@ -334,6 +357,21 @@ pub(crate) mod ssr {
         let (draft, challenge) = challenged(&state, &["enter"]).await?;
         let (user_id, email) = (challenge.id, challenge.email.clone());
         let now = state.clock.unix();
+        // A mistyped shape costs no try.
+        let code = passcodes::six_digits(&code)?;
+        let locked = challenge.locked_until.is_some_and(|until| until > now)
+            || challenge.lifetime_failed_logins >= MAX_LIFETIME_FAILURES;
+        let tries = match locked {
+            true => None,
+            false => {
+                let mut conn = state.db.conn().await?;
+                repo::reserve_challenge_try(&mut conn, &draft.owner, now, SECOND_FACTOR_TRIES)
+                    .await?
+            }
+        };
+        let Some(tries) = tries else {
+            return start_again(&state, &draft).await;
+        };
         let checked = if draft.data.method == Some(ContactMethod::Authenticator) {
             crate::auth::authenticator::ssr::verify_for_user(&state, user_id, &email, &code).await
         } else {
@@ -348,14 +386,26 @@ pub(crate) mod ssr {
             .await
         };
         if let Err(error) = checked {
-            visitor
-                .audit("passcode.failure", format!("email:{email}"))
-                .user(user_id)
+            let event = |action: &'static str| {
+                visitor
+                    .audit(action, format!("email:{email}"))
+                    .user(Some(user_id))
+            };
+            let mut tx = state.db.begin().await?;
+            count_failure(&mut tx, user_id, now, event("sign_in.lockout")).await?;
+            event("passcode.failure")
                 .detail("sign-in")
-                .record(&state.db)
+                .record_in(&mut tx)
                 .await?;
+            tx.commit().await?;
+            if tries >= SECOND_FACTOR_TRIES {
+                return start_again(&state, &draft).await;
+            }
             return Err(error);
         }
+        let mut tx = state.db.begin().await?;
+        repo::clear_failures(&mut tx, user_id).await?;
+        tx.commit().await?;
         repo::close_challenge(&mut *state.db.conn().await?, &draft.owner).await?;
         SIGN_IN.finish(&state, &draft).await?;
         let next = begin_session(&state, user_id).await?;
@@ -444,7 +494,16 @@ pub fn LogInPage() -> impl IntoView {
     let again = ServerAction::<ChooseSignInPasscode>::new();
     let verify = ServerAction::<VerifySignInPasscode>::new();
     let flow = FlowSteps::new().after(log_in).after(send).after(again);
-    let step = Resource::new(move || flow.version(), |_| current_sign_in_step());
+    // Spent second-factor tries end the sign-in: back to the start, saying why.
+    let ended = Signal::derive(move || {
+        verify
+            .value()
+            .with(|v| matches!(v, Some(Err(AppError::Conflict(_)))))
+    });
+    let step = Resource::new(
+        move || (flow.version(), ended.get()),
+        |_| current_sign_in_step(),
+    );
     Effect::new(move |_| {
         if let Some(Ok(next)) = verify.value().get() {
             go_to(&next);
@@ -452,7 +511,12 @@ pub fn LogInPage() -> impl IntoView {
     });
     let query = leptos_router::hooks::use_query_map();
     let signed_out_idle = move || query.with(|q| q.get("reason").as_deref() == Some("idle"));
-    let error = action_error(log_in);
+    let (log_in_error, verify_error) = (action_error(log_in), action_error(verify));
+    let error = Signal::derive(move || {
+        log_in_error
+            .get()
+            .or_else(|| verify_error.get().filter(|_| ended.get()))
+    });
     let field_error = field_errors(move || error.get());
     let credentials = move |email: String, asking_password: bool| {
         let email = RwSignal::new(email);

@@ -20,43 +20,62 @@ pub struct Db {
     pub backend: Backend,
 }
 
-/// Versioned migrations, in order. Written for PostgreSQL; see [`dialect`].
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "core", include_str!("../../migrations/0001_core.sql")),
+/// Versioned migrations, in order. Written for PostgreSQL (see [`dialect`]), with a SQLite
+/// version where the two differ in more than a few words (triggers).
+const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
+    (
+        1,
+        "core",
+        include_str!("../../migrations/0001_core.sql"),
+        None,
+    ),
     (
         2,
         "identity",
         include_str!("../../migrations/0002_identity.sql"),
+        None,
     ),
     (
         3,
         "delivery",
         include_str!("../../migrations/0003_delivery.sql"),
+        None,
     ),
     (
         4,
         "administration",
         include_str!("../../migrations/0004_administration.sql"),
+        None,
     ),
     (
         5,
         "access requests",
         include_str!("../../migrations/0005_access_requests.sql"),
+        None,
     ),
     (
         6,
         "rate limits",
         include_str!("../../migrations/0006_rate_limits.sql"),
+        None,
     ),
     (
         7,
         "drafts",
         include_str!("../../migrations/0007_drafts.sql"),
+        None,
     ),
     (
         8,
         "one draft store",
         include_str!("../../migrations/0008_one_draft_store.sql"),
+        None,
+    ),
+    (
+        9,
+        "security",
+        include_str!("../../migrations/0009_security.sql"),
+        Some(include_str!("../../migrations/0009_security.sqlite.sql")),
     ),
 ];
 
@@ -156,12 +175,16 @@ impl<'s> MigrationSource<'s> for Embedded {
     > {
         let migrations = MIGRATIONS
             .iter()
-            .map(|(version, description, sql)| {
+            .map(|(version, description, sql, sqlite)| {
+                let sql = match (self.0, sqlite) {
+                    (Backend::Sqlite, Some(sqlite)) => sqlite.to_string(),
+                    _ => dialect(self.0, sql),
+                };
                 Migration::new(
                     *version,
                     Cow::Borrowed(*description),
                     MigrationType::Simple,
-                    Cow::Owned(dialect(self.0, sql)),
+                    Cow::Owned(sql),
                     false,
                 )
             })

@@ -184,15 +184,9 @@ pub const EXPIRED: &str =
 pub const VOID: &str = "Too many wrong passcodes were entered. Select “Resend one-time passcode”.";
 pub const USED: &str = "This passcode was already used. Select “Resend one-time passcode”.";
 
-/// Checks a typed passcode; on success it is used up.
-pub async fn verify(
-    db: &Db,
-    now: i64,
-    key: &[u8; 32],
-    purpose: Purpose,
-    subject: &str,
-    typed: &str,
-) -> Result<(), AppError> {
+/// The six digits typed, without spaces or dashes; anything else is refused before a try is
+/// counted.
+pub fn six_digits(typed: &str) -> Result<String, AppError> {
     let typed: String = typed
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
@@ -203,6 +197,19 @@ pub async fn verify(
             "Enter the six digits of the passcode.",
         ));
     }
+    Ok(typed)
+}
+
+/// Checks a typed passcode; on success it is used up.
+pub async fn verify(
+    db: &Db,
+    now: i64,
+    key: &[u8; 32],
+    purpose: Purpose,
+    subject: &str,
+    typed: &str,
+) -> Result<(), AppError> {
+    let typed = six_digits(typed)?;
     let Some(row) = passcodes::to_check(db, purpose.as_str(), subject).await? else {
         return Err(AppError::field("code", EXPIRED));
     };

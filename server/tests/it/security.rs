@@ -129,3 +129,126 @@ async fn parallel_wrong_passwords_lock_the_account_and_locked_tries_do_not_count
         assert_eq!(lockout(&site).await.1, 10, "no try counts while locked");
     }
 }
+
+/// The sign-in's second factor, past a known password: an authenticator app's codes get five
+/// tries, then the sign-in starts again; wrong passcodes count toward the account's lockout
+/// across sign-ins, and a right password does not reset that count.
+#[tokio::test]
+async fn second_factor_failures_end_the_sign_in_after_five_and_lock_the_account() {
+    for site in sites(false).await {
+        let email = "admin@sunrise.example";
+        let secret = enroll_authenticator(&site, email).await;
+        let (_, challenge, _) = password_step(&site, email, DEMO_PASSWORD).await;
+        let challenge = challenge.unwrap();
+        site.post(
+            "/api/log-in/send-passcode",
+            "channel=authenticator",
+            Some(&challenge),
+        )
+        .await;
+        let right = app_code(&secret, site.state.clock.unix());
+        let wrong = if right == "000000" {
+            "111111"
+        } else {
+            "000000"
+        };
+        let verify = |code: &str| format!("code={code}");
+        for _ in 0..4 {
+            let (status, _) = site
+                .post(
+                    "/api/log-in/verify-passcode",
+                    &verify(wrong),
+                    Some(&challenge),
+                )
+                .await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        let (status, response) = site
+            .post(
+                "/api/log-in/verify-passcode",
+                &verify(wrong),
+                Some(&challenge),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(body_text(response).await.contains("Please log in again"));
+        let (status, _) = site
+            .post(
+                "/api/log-in/verify-passcode",
+                &verify(&right),
+                Some(&challenge),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "the right code is too late");
+
+        // Five more wrong passcodes by SMS after the right password again: ten in a row lock
+        // the account for 15 minutes.
+        let (_, challenge, _) = password_step(&site, email, DEMO_PASSWORD).await;
+        let challenge = challenge.unwrap();
+        site.post("/api/log-in/send-passcode", "channel=sms", Some(&challenge))
+            .await;
+        let code = latest_code(&site).await;
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        for _ in 0..5 {
+            site.post(
+                "/api/log-in/verify-passcode",
+                &verify(wrong),
+                Some(&challenge),
+            )
+            .await;
+        }
+        let (locked_until, lifetime): (Option<i64>, i64) = sqlx::query_as(
+            "SELECT locked_until, lifetime_failed_logins FROM users WHERE email = $1",
+        )
+        .bind(email)
+        .fetch_one(&site.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(locked_until, Some(site.state.clock.unix() + 15 * 60));
+        assert_eq!(lifetime, 10);
+        let (status, challenge, _) = password_step(&site, email, DEMO_PASSWORD).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(challenge.is_none(), "locked");
+
+        // After the lock, a whole sign-in ends the run.
+        site.clock.advance(15 * 60);
+        let (status, session, _) = log_in(&site, email, DEMO_PASSWORD).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(session.is_some());
+        let run: i64 = sqlx::query_scalar("SELECT failed_logins FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(&site.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(run, 0);
+    }
+}
+
+/// Nobody, the portal included, can change or remove an audit row.
+#[tokio::test]
+async fn the_audit_log_is_append_only() {
+    for site in sites(false).await {
+        let pool = &site.state.db.pool;
+        sqlx::query("INSERT INTO audit_log (at, action, subject, detail) VALUES (1, 'x', 'y', '')")
+            .execute(pool)
+            .await
+            .unwrap();
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert!(sqlx::query("UPDATE audit_log SET detail = 'changed'")
+            .execute(pool)
+            .await
+            .is_err());
+        assert!(sqlx::query("DELETE FROM audit_log")
+            .execute(pool)
+            .await
+            .is_err());
+        let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(after, rows);
+    }
+}

@@ -445,3 +445,41 @@ pub async fn step_up(site: &Site, session: &str) {
         .await;
     assert_eq!(status, StatusCode::OK);
 }
+
+/// The code an authenticator app holding `secret` (base32) shows at `at`.
+pub fn app_code(secret: &str, at: i64) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.to_string())
+        .to_bytes()
+        .unwrap();
+    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes, None, "x".into())
+        .unwrap()
+        .generate(at as u64)
+}
+
+/// Enrols an authenticator app for `email` (signing in and stepping up first); answers its
+/// secret. The clock moves on a minute, past the codes used.
+pub async fn enroll_authenticator(site: &Site, email: &str) -> String {
+    let (_, session, _) = log_in(site, email, server::demo::DEMO_PASSWORD).await;
+    let session = session.unwrap();
+    step_up(site, &session).await;
+    site.post("/api/authenticator/start", "", Some(&session))
+        .await;
+    let (_, pending) = site
+        .post("/api/authenticator/pending", "", Some(&session))
+        .await;
+    let secret = json_of(pending).await["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let code = app_code(&secret, site.state.clock.unix());
+    let (status, _) = site
+        .post(
+            "/api/authenticator/confirm",
+            &format!("code={code}"),
+            Some(&session),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    site.clock.advance(60);
+    secret
+}
