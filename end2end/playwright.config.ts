@@ -33,6 +33,8 @@ function portal(port: string, name: string, extra: Record<string, string> = {}) 
     stderr: 'pipe' as const,
     env: {
       DATABASE_URL: `sqlite://${process.env.E2E_DATA}/${name}.db`,
+      // Apart from the database folder, as the server requires.
+      PORTAL_SECRET_KEY_FILE: `${process.env.E2E_DATA}-keys/${name}.key`,
       PORTAL_DEV_MAILBOX: '1',
       PORTAL_PLAIN_HTTP: '1',
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,

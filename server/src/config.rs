@@ -32,9 +32,30 @@ pub struct Config {
     #[arg(long, env = "PORTAL_PLAIN_HTTP", value_parser = BoolishValueParser::new(), default_value = "false", global = true)]
     pub plain_http: bool,
 
-    /// 64 hex digits. When unset, a key is generated once into data/secret.key.
+    /// 64 hex digits. When unset, a key is generated once into `PORTAL_SECRET_KEY_FILE`.
     #[arg(long, env = "PORTAL_SECRET_KEY", hide_env_values = true, global = true)]
     pub secret_key: Option<String>,
+
+    /// Where the generated key is kept when `PORTAL_SECRET_KEY` is unset: never in the
+    /// database's folder, so a copy of the database folder is not a copy of the key.
+    #[arg(
+        long,
+        env = "PORTAL_SECRET_KEY_FILE",
+        default_value = "keys/portal.key",
+        global = true
+    )]
+    pub secret_key_file: std::path::PathBuf,
+
+    /// Keys replaced by a new `PORTAL_SECRET_KEY`, comma-separated: they still open what they
+    /// sealed until `server rotate-key` has re-sealed it.
+    #[arg(
+        long,
+        env = "PORTAL_PREVIOUS_SECRET_KEYS",
+        hide_env_values = true,
+        value_delimiter = ',',
+        global = true
+    )]
+    pub previous_secret_keys: Vec<String>,
 
     /// The plan's time zone, for calendar-day rules.
     #[arg(
@@ -190,6 +211,7 @@ impl std::fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("database_url", &"[redacted]")
             .field("secret_key", &"[redacted]")
+            .field("secret_key_file", &self.secret_key_file)
             .finish_non_exhaustive()
     }
 }
@@ -215,7 +237,7 @@ impl Config {
             session_idle_seconds: self.session_idle_seconds,
             session_absolute_seconds: self.session_absolute_hours * 3600,
             password_max_age_days: self.password_max_age_days,
-            secret_key: self.secret_key()?,
+            keys: self.keys()?,
             public_url: self
                 .public_url
                 .clone()
@@ -226,44 +248,94 @@ impl Config {
         })
     }
 
-    fn secret_key(&self) -> anyhow::Result<[u8; 32]> {
-        let text = match &self.secret_key {
+    /// The current key (from `PORTAL_SECRET_KEY`, or the key file, generated on first use)
+    /// and the previous ones.
+    fn keys(&self) -> anyhow::Result<app::ssr::crypto::Keys> {
+        let current = match &self.secret_key {
             Some(text) => text.clone(),
-            None => {
-                let path = self.data_dir().join("secret.key");
-                match std::fs::read_to_string(&path) {
-                    Ok(text) => text,
-                    Err(_) => {
-                        std::fs::create_dir_all(self.data_dir())?;
-                        let text = app::ssr::crypto::random_hex(32);
-                        write_private(&path, &text)?;
-                        tracing::info!(path = %path.display(), "generated a new secret key");
-                        text
-                    }
-                }
-            }
+            None => self.key_file()?,
         };
-        let bytes = hex::decode(text.trim())
-            .map_err(|_| anyhow::anyhow!("PORTAL_SECRET_KEY must be 64 hex digits"))?;
-        bytes
-            .try_into()
-            .map_err(|_| anyhow::anyhow!("PORTAL_SECRET_KEY must be 64 hex digits"))
+        let previous = self
+            .previous_secret_keys
+            .iter()
+            .filter(|text| !text.trim().is_empty())
+            .map(|text| parse_key(text, "PORTAL_PREVIOUS_SECRET_KEYS"))
+            .collect::<anyhow::Result<_>>()?;
+        Ok(app::ssr::crypto::Keys::new(
+            parse_key(&current, "PORTAL_SECRET_KEY")?,
+            previous,
+        ))
     }
 
-    /// The folder beside a SQLite database (or ./data), for generated files.
-    fn data_dir(&self) -> std::path::PathBuf {
-        let path = self
-            .database_url
-            .strip_prefix("sqlite:")
-            .map(|p| p.trim_start_matches("//"));
-        path.and_then(|p| {
-            std::path::Path::new(p.split('?').next().unwrap_or(p))
-                .parent()
-                .map(|d| d.to_path_buf())
-        })
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or_else(|| "data".into())
+    /// The generated key, from `PORTAL_SECRET_KEY_FILE` (made on first use). A key generated
+    /// beside the database by earlier versions (`secret.key`) moves there.
+    fn key_file(&self) -> anyhow::Result<String> {
+        let path = &self.secret_key_file;
+        let folder = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        std::fs::create_dir_all(folder)?;
+        if let Some(database) = self.sqlite_dir() {
+            std::fs::create_dir_all(&database)?;
+            if folder.canonicalize()?.starts_with(database.canonicalize()?) {
+                anyhow::bail!(
+                    "PORTAL_SECRET_KEY_FILE {} is in the database's folder {}: keep the key \
+                     apart from the data it protects",
+                    path.display(),
+                    database.display()
+                );
+            }
+            let legacy = database.join("secret.key");
+            if !path.exists() && legacy.exists() {
+                std::fs::copy(&legacy, path)?;
+                restrict(path)?;
+                std::fs::remove_file(&legacy)?;
+                tracing::info!(from = %legacy.display(), to = %path.display(), "moved the secret key out of the database folder");
+            }
+        }
+        match write_private(path, &app::ssr::crypto::random_hex(32)) {
+            Ok(()) => tracing::info!(path = %path.display(), "generated a new secret key"),
+            // Already there (or another instance made it first): use it.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e.into()),
+        }
+        Ok(std::fs::read_to_string(path)?)
     }
+
+    /// The folder of a SQLite database file; `None` for PostgreSQL (or a database in memory).
+    fn sqlite_dir(&self) -> Option<std::path::PathBuf> {
+        let path = self.database_url.strip_prefix("sqlite:")?;
+        let path = path.trim_start_matches("//").split('?').next()?;
+        if path.is_empty() || path.contains(":memory:") {
+            return None;
+        }
+        let folder = std::path::Path::new(path).parent()?;
+        Some(if folder.as_os_str().is_empty() {
+            ".".into()
+        } else {
+            folder.to_path_buf()
+        })
+    }
+}
+
+fn parse_key(text: &str, name: &str) -> anyhow::Result<[u8; 32]> {
+    hex::decode(text.trim())
+        .ok()
+        .and_then(|bytes| bytes.try_into().ok())
+        .ok_or_else(|| anyhow::anyhow!("{name} must be 64 hex digits"))
+}
+
+/// Only the owner may read the key file.
+#[cfg(unix)]
+fn restrict(path: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn restrict(_: &std::path::Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 #[cfg(unix)]
@@ -296,6 +368,105 @@ fn is_local(url: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::Config;
+
+    fn config(args: &[&str]) -> Config {
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            config: Config,
+        }
+        let mut all = vec!["server"];
+        all.extend(args);
+        <Cli as clap::Parser>::try_parse_from(all).unwrap().config
+    }
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "portal-config-{name}-{}",
+            app::ssr::crypto::random_hex(4)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn the_key_file_is_generated_once_and_never_in_the_database_folder() {
+        let dir = scratch("key");
+        let db = format!("sqlite://{}/data/portal.db", dir.display());
+        let inside = dir.join("data/keys/portal.key");
+        let refused = config(&[
+            "--database-url",
+            &db,
+            "--secret-key-file",
+            inside.to_str().unwrap(),
+        ]);
+        let error = refused.keys().unwrap_err().to_string();
+        assert!(error.contains("database's folder"), "{error}");
+        assert!(!inside.exists());
+
+        let outside = dir.join("keys/portal.key");
+        let good = config(&[
+            "--database-url",
+            &db,
+            "--secret-key-file",
+            outside.to_str().unwrap(),
+        ]);
+        let first = good.keys().unwrap();
+        let again = good.keys().unwrap();
+        assert_eq!(first.current_id(), again.current_id(), "generated once");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&outside).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_key_left_beside_the_database_moves_out() {
+        let dir = scratch("legacy");
+        std::fs::create_dir_all(dir.join("data")).unwrap();
+        let hex = "11".repeat(32);
+        std::fs::write(dir.join("data/secret.key"), &hex).unwrap();
+        let db = format!("sqlite://{}/data/portal.db", dir.display());
+        let file = dir.join("keys/portal.key");
+        let keys = config(&[
+            "--database-url",
+            &db,
+            "--secret-key-file",
+            file.to_str().unwrap(),
+        ])
+        .keys()
+        .unwrap();
+        let expected = config(&["--secret-key", &hex]).keys().unwrap();
+        assert_eq!(keys.current_id(), expected.current_id());
+        assert!(!dir.join("data/secret.key").exists());
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), hex);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn previous_keys_are_read_and_checked() {
+        let current = "22".repeat(32);
+        let keys = config(&[
+            "--secret-key",
+            &current,
+            "--previous-secret-keys",
+            &format!("{},{}", "33".repeat(32), "44".repeat(32)),
+        ])
+        .keys()
+        .unwrap();
+        assert_eq!(format!("{keys:?}").matches('"').count(), 6, "{keys:?}");
+        let bad = config(&["--secret-key", &current, "--previous-secret-keys", "abc"]);
+        assert!(bad
+            .keys()
+            .unwrap_err()
+            .to_string()
+            .contains("PORTAL_PREVIOUS_SECRET_KEYS"));
+    }
+
     #[test]
     fn the_dev_mailbox_is_only_for_a_site_on_this_machine() {
         for local in [

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod delivery;
 pub mod demo;
+pub mod keys;
 pub mod mailbox;
 pub mod middleware;
 pub mod routes;

@@ -1,4 +1,5 @@
-//! The portal's server: `serve` (default), `migrate`, `demo-data`, `issue-token`, `create-operator`.
+//! The portal's server: `serve` (default), `migrate`, `demo-data`, `issue-token`, `rotate-key`,
+//! `create-operator`.
 
 use app::ssr::clock::{SharedClock, SystemClock};
 use app::ssr::db::Db;
@@ -34,6 +35,9 @@ enum Command {
         #[arg(long)]
         org: String,
     },
+    /// Re-seal every stored secret under PORTAL_SECRET_KEY; the keys it replaces go in
+    /// PORTAL_PREVIOUS_SECRET_KEYS until this has run.
+    RotateKey,
     /// Create a plan staff (operator) account.
     CreateOperator {
         #[arg(long)]
@@ -99,6 +103,23 @@ async fn run() -> anyhow::Result<()> {
                 issued.organization_name, issued.token
             );
             println!("The letter is queued for postal delivery.");
+            Ok(())
+        }
+        Command::RotateKey => {
+            let rotated = server::keys::rotate(&db, &settings.keys).await?;
+            println!(
+                "{} secrets re-sealed under key {}.",
+                rotated.resealed,
+                settings.keys.current_id()
+            );
+            if rotated.unreadable > 0 {
+                anyhow::bail!(
+                    "{} secrets did not open with the configured keys and were left as they are: \
+                     add their key to PORTAL_PREVIOUS_SECRET_KEYS and run this again",
+                    rotated.unreadable
+                );
+            }
+            println!("The previous keys can now be removed from PORTAL_PREVIOUS_SECRET_KEYS.");
             Ok(())
         }
         Command::CreateOperator {

@@ -97,6 +97,11 @@ pub(crate) mod ssr {
             })
     }
 
+    /// Whose seed a ciphertext holds.
+    fn seed_of(user_id: i64) -> crypto::Sealed {
+        crypto::Sealed::Authenticator { user_id }
+    }
+
     async fn record(caller: &Caller, action: &'static str) -> Result<(), AppError> {
         caller
             .audit(action, format!("user:{}", caller.user_id))
@@ -110,7 +115,7 @@ pub(crate) mod ssr {
         let secret = Secret::generate_secret()
             .to_bytes()
             .map_err(|_| AppError::Internal)?;
-        let sealed = crypto::seal(&state.settings.secret_key, &secret);
+        let sealed = state.settings.keys.seal(seed_of(caller.user_id), &secret);
         repo::set_pending_totp(&mut *state.db.conn().await?, caller.user_id, &sealed).await?;
         Ok(())
     }
@@ -118,7 +123,9 @@ pub(crate) mod ssr {
     pub async fn pending(User(caller): User) -> Result<Option<Enrollment>, AppError> {
         let state = &caller.state;
         let sealed = repo::pending_totp(&mut *state.db.conn().await?, caller.user_id).await?;
-        let Some(secret) = sealed.and_then(|s| crypto::open(&state.settings.secret_key, &s)) else {
+        let Some(secret) =
+            sealed.and_then(|s| state.settings.keys.open(seed_of(caller.user_id), &s))
+        else {
             return Ok(None);
         };
         let totp = totp(secret, &state.settings.program_name, &caller.email)?;
@@ -137,7 +144,7 @@ pub(crate) mod ssr {
         let state = &caller.state;
         let sealed = repo::pending_totp(&mut *state.db.conn().await?, caller.user_id).await?;
         let secret = sealed
-            .and_then(|s| crypto::open(&state.settings.secret_key, &s))
+            .and_then(|s| state.settings.keys.open(seed_of(caller.user_id), &s))
             .ok_or_else(|| {
                 AppError::Conflict("Start setting up the authenticator app again.".into())
             })?;
@@ -150,7 +157,7 @@ pub(crate) mod ssr {
                 )
             },
         )?;
-        let sealed = crypto::seal(&state.settings.secret_key, &secret);
+        let sealed = state.settings.keys.seal(seed_of(caller.user_id), &secret);
         repo::enroll_totp(&mut *state.db.conn().await?, caller.user_id, &sealed, step).await?;
         record(&caller, "authenticator.enroll").await
     }
@@ -170,7 +177,7 @@ pub(crate) mod ssr {
         let mut conn = state.db.conn().await?;
         let (sealed, last) = repo::totp(&mut conn, user_id).await?;
         let secret = sealed
-            .and_then(|s| crypto::open(&state.settings.secret_key, &s))
+            .and_then(|s| state.settings.keys.open(seed_of(user_id), &s))
             .ok_or_else(|| {
                 AppError::field("code", "No authenticator app is set up for this account.")
             })?;

@@ -428,7 +428,12 @@ pub(crate) mod ssr {
         again: String,
     ) -> Result<(), AppError> {
         check_passkey(&passkey, &again)?;
-        let sealed = crypto::seal(&caller.state.settings.secret_key, passkey.as_bytes());
+        let sealed = caller.state.settings.keys.seal(
+            crypto::Sealed::Passkey {
+                user_id: caller.user_id,
+            },
+            passkey.as_bytes(),
+        );
         let mut tx = caller.state.db.begin().await?;
         if !users::set_first_passkey(&mut tx, caller.user_id, &sealed).await? {
             return Err(AppError::Conflict(

@@ -378,7 +378,7 @@ pub(crate) mod ssr {
             passcodes::verify(
                 &state.db,
                 now,
-                &state.settings.secret_key,
+                state.settings.keys.passcodes(),
                 Purpose::SignIn,
                 &format!("sign_in:{}", draft.owner),
                 &code,

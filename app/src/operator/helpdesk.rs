@@ -153,7 +153,11 @@ mod ssr {
                 "This user has not set a passkey.".into(),
             ));
         };
-        let stored = crypto::open(&state.settings.secret_key, &sealed).ok_or(AppError::Internal)?;
+        let stored = state
+            .settings
+            .keys
+            .open(crypto::Sealed::Passkey { user_id }, &sealed)
+            .ok_or(AppError::Internal)?;
         let matches = crypto::constant_time_eq(&stored, passkey.trim().as_bytes());
         if !matches {
             limits::hit(state, &misses).await?;

@@ -286,7 +286,7 @@ mod ssr {
         passcodes::verify(
             &state.db,
             state.clock.unix(),
-            &state.settings.secret_key,
+            state.settings.keys.passcodes(),
             Purpose::PhoneChange,
             &phone_subject(&caller, &phone),
             &code,
@@ -306,8 +306,17 @@ mod ssr {
             .await?
             .flatten()
             .ok_or(AppError::NotFound)?;
-        let passkey =
-            crypto::open(&caller.state.settings.secret_key, &sealed).ok_or(AppError::Internal)?;
+        let passkey = caller
+            .state
+            .settings
+            .keys
+            .open(
+                crypto::Sealed::Passkey {
+                    user_id: caller.user_id,
+                },
+                &sealed,
+            )
+            .ok_or(AppError::Internal)?;
         record(&caller, "passkey.view", "").await?;
         String::from_utf8(passkey).map_err(|_| AppError::Internal)
     }
@@ -319,7 +328,12 @@ mod ssr {
     ) -> Result<(), AppError> {
         crate::auth::check_passkey(&passkey, &again)?;
         caller.require_step_up()?;
-        let sealed = crypto::seal(&caller.state.settings.secret_key, passkey.as_bytes());
+        let sealed = caller.state.settings.keys.seal(
+            crypto::Sealed::Passkey {
+                user_id: caller.user_id,
+            },
+            passkey.as_bytes(),
+        );
         users::set_passkey(&mut *caller.state.db.conn().await?, caller.user_id, &sealed).await?;
         record(&caller, "passkey.set", "reset in profile").await
     }

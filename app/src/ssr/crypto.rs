@@ -155,40 +155,195 @@ mod tests {
     }
 }
 
-/// Encrypts a secret its owner may see again (passkey, PIN, authenticator seed):
-/// XChaCha20-Poly1305 with a random nonce, hex of nonce and ciphertext.
 /// Equal bytes, compared without stopping at the first difference.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-pub fn seal(key: &[u8; 32], plaintext: &[u8]) -> String {
-    use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng as AeadRng};
-    use chacha20poly1305::XChaCha20Poly1305;
-    let cipher = XChaCha20Poly1305::new(key.into());
-    let nonce = XChaCha20Poly1305::generate_nonce(&mut AeadRng);
-    let sealed = cipher
-        .encrypt(&nonce, plaintext)
-        .expect("encryption of a short secret");
-    format!("{}{}", hex::encode(nonce), hex::encode(sealed))
+/// A secret its owner may see again, and whose it is: the owner goes into the ciphertext's
+/// associated data, so a row copied to another owner does not open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sealed {
+    Passkey { user_id: i64 },
+    Authenticator { user_id: i64 },
+    Pin { provider_id: i64 },
 }
 
-/// Decrypts what [`seal`] made; `None` if it was altered or sealed with another key.
-pub fn open(key: &[u8; 32], sealed: &str) -> Option<Vec<u8>> {
-    use chacha20poly1305::aead::{Aead, KeyInit};
+impl Sealed {
+    fn associated_data(self) -> String {
+        match self {
+            Sealed::Passkey { user_id } => format!("passkey:{user_id}"),
+            Sealed::Authenticator { user_id } => format!("authenticator:{user_id}"),
+            Sealed::Pin { provider_id } => format!("pin:{provider_id}"),
+        }
+    }
+}
+
+/// One master key (`PORTAL_SECRET_KEY`) and the keys derived from it, one per purpose (HKDF-
+/// SHA-256), so no key ever serves two purposes.
+#[derive(Clone)]
+struct KeySet {
+    /// Names the master key in each ciphertext: the start of a hash of it, not the key.
+    id: String,
+    master: [u8; 32],
+    /// PINs and passkeys.
+    secrets: [u8; 32],
+    /// Authenticator seeds.
+    authenticator: [u8; 32],
+    /// Keyed hashes of one-time passcodes.
+    passcodes: [u8; 32],
+}
+
+impl KeySet {
+    fn new(master: [u8; 32]) -> KeySet {
+        let hkdf = hkdf::Hkdf::<Sha256>::new(Some(b"provider-portal"), &master);
+        let derive = |purpose: &str| {
+            let mut key = [0u8; 32];
+            hkdf.expand(purpose.as_bytes(), &mut key)
+                .expect("32 bytes is a valid HKDF-SHA-256 length");
+            key
+        };
+        KeySet {
+            id: hex::encode(&derive("key id")[..4]),
+            master,
+            secrets: derive("seal pins and passkeys"),
+            authenticator: derive("seal authenticator seeds"),
+            passcodes: derive("hash one-time passcodes"),
+        }
+    }
+
+    fn for_sealing(&self, what: Sealed) -> &[u8; 32] {
+        match what {
+            Sealed::Authenticator { .. } => &self.authenticator,
+            Sealed::Passkey { .. } | Sealed::Pin { .. } => &self.secrets,
+        }
+    }
+}
+
+/// The server's keys: the current one seals, and the previous ones (kept while `server
+/// rotate-key` re-seals their rows) still open. `Debug` shows only key ids.
+#[derive(Clone)]
+pub struct Keys {
+    current: KeySet,
+    previous: Vec<KeySet>,
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keys")
+            .field("current", &self.current.id)
+            .field(
+                "previous",
+                &self.previous.iter().map(|k| &k.id).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+/// How a ciphertext starts: the scheme's version, then the id of the master key.
+const SEALED_VERSION: &str = "v1";
+
+impl Keys {
+    pub fn new(current: [u8; 32], previous: Vec<[u8; 32]>) -> Keys {
+        Keys {
+            current: KeySet::new(current),
+            previous: previous.into_iter().map(KeySet::new).collect(),
+        }
+    }
+
+    /// The id of the key that seals now.
+    pub fn current_id(&self) -> &str {
+        &self.current.id
+    }
+
+    /// The key for hashing one-time passcodes (they live minutes: no rotation needed).
+    pub fn passcodes(&self) -> &[u8; 32] {
+        &self.current.passcodes
+    }
+
+    /// Encrypts a secret its owner may see again (passkey, PIN, authenticator seed):
+    /// XChaCha20-Poly1305 with a random nonce, bound to its owner; "v1:<key id>:<hex of nonce
+    /// and ciphertext>".
+    pub fn seal(&self, what: Sealed, plaintext: &[u8]) -> String {
+        use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng as AeadRng, Payload};
+        use chacha20poly1305::XChaCha20Poly1305;
+        let cipher = XChaCha20Poly1305::new(self.current.for_sealing(what).into());
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut AeadRng);
+        let aad = what.associated_data();
+        let sealed = cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plaintext,
+                    aad: aad.as_bytes(),
+                },
+            )
+            .expect("encryption of a short secret");
+        format!(
+            "{SEALED_VERSION}:{}:{}{}",
+            self.current.id,
+            hex::encode(nonce),
+            hex::encode(sealed)
+        )
+    }
+
+    /// Decrypts what [`Keys::seal`] made for the same owner, with whichever known key sealed
+    /// it; `None` if it was altered, belongs to another owner, or its key is unknown. A
+    /// ciphertext of the first scheme (no prefix: the master key itself, no owner) still
+    /// opens, until `server rotate-key` re-seals it.
+    pub fn open(&self, what: Sealed, sealed: &str) -> Option<Vec<u8>> {
+        match sealed.split_once(':') {
+            Some((SEALED_VERSION, rest)) => {
+                let (id, body) = rest.split_once(':')?;
+                let keys = self.all().find(|k| k.id == id)?;
+                open_with(keys.for_sealing(what), &what.associated_data(), body)
+            }
+            Some(_) => None,
+            None => self.all().find_map(|k| open_with(&k.master, "", sealed)),
+        }
+    }
+
+    /// The same secret sealed under the current key, when it is sealed under another (or
+    /// the first scheme); `None` when it needs nothing or does not open.
+    pub fn reseal(&self, what: Sealed, sealed: &str) -> Option<String> {
+        let current = format!("{SEALED_VERSION}:{}:", self.current.id);
+        if sealed.starts_with(&current) {
+            return None;
+        }
+        self.open(what, sealed)
+            .map(|plaintext| self.seal(what, &plaintext))
+    }
+
+    fn all(&self) -> impl Iterator<Item = &KeySet> {
+        std::iter::once(&self.current).chain(&self.previous)
+    }
+}
+
+fn open_with(key: &[u8; 32], aad: &str, body: &str) -> Option<Vec<u8>> {
+    use chacha20poly1305::aead::{Aead, KeyInit, Payload};
     use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-    let bytes = hex::decode(sealed).ok()?;
+    let bytes = hex::decode(body).ok()?;
     if bytes.len() < 24 {
         return None;
     }
     let (nonce, ciphertext) = bytes.split_at(24);
     XChaCha20Poly1305::new(key.into())
-        .decrypt(XNonce::from_slice(nonce), ciphertext)
+        .decrypt(
+            XNonce::from_slice(nonce),
+            Payload {
+                msg: ciphertext,
+                aad: aad.as_bytes(),
+            },
+        )
         .ok()
 }
 
 #[cfg(test)]
 mod sealing_tests {
+    use super::{Keys, Sealed};
+
+    const ALICE: Sealed = Sealed::Passkey { user_id: 1 };
+
     #[test]
     fn constant_time_comparison() {
         assert!(super::constant_time_eq(b"1234", b"1234"));
@@ -197,19 +352,69 @@ mod sealing_tests {
     }
 
     #[test]
-    fn sealed_secrets_open_only_with_their_key() {
-        let sealed = super::seal(&[1; 32], b"1234");
+    fn sealed_secrets_open_only_with_their_key_and_for_their_owner() {
+        let keys = Keys::new([1; 32], vec![]);
+        let sealed = keys.seal(ALICE, b"1234");
+        assert!(sealed.starts_with(&format!("v1:{}:", keys.current_id())));
         // Neither the digits nor their hex form show (the digits alone may occur by chance).
         assert!(!sealed.contains(&hex::encode(b"1234")));
+        assert_eq!(keys.open(ALICE, &sealed).as_deref(), Some(&b"1234"[..]));
+        assert_eq!(Keys::new([2; 32], vec![]).open(ALICE, &sealed), None);
         assert_eq!(
-            super::open(&[1; 32], &sealed).as_deref(),
+            keys.open(Sealed::Passkey { user_id: 2 }, &sealed),
+            None,
+            "copied to another user"
+        );
+        assert_eq!(
+            keys.open(Sealed::Authenticator { user_id: 1 }, &sealed),
+            None,
+            "another purpose, another key"
+        );
+        assert_ne!(keys.seal(ALICE, b"1234"), sealed, "a fresh nonce each time");
+    }
+
+    #[test]
+    fn each_purpose_has_its_own_key_and_ids_do_not_show_the_key() {
+        let keys = Keys::new([1; 32], vec![]);
+        let set = &keys.current;
+        let derived = [set.secrets, set.authenticator, set.passcodes, set.master];
+        for (i, a) in derived.iter().enumerate() {
+            for b in &derived[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        assert_eq!(set.id.len(), 8);
+        assert!(!hex::encode(set.master).contains(&set.id));
+    }
+
+    #[test]
+    fn a_rotated_key_still_opens_until_resealed() {
+        let old = Keys::new([1; 32], vec![]);
+        let sealed = old.seal(ALICE, b"1234");
+        let rotated = Keys::new([2; 32], vec![[1; 32]]);
+        assert_eq!(rotated.open(ALICE, &sealed).as_deref(), Some(&b"1234"[..]));
+        let resealed = rotated.reseal(ALICE, &sealed).unwrap();
+        assert_eq!(rotated.reseal(ALICE, &resealed), None, "already current");
+        let new_only = Keys::new([2; 32], vec![]);
+        assert_eq!(new_only.open(ALICE, &sealed), None);
+        assert_eq!(
+            new_only.open(ALICE, &resealed).as_deref(),
             Some(&b"1234"[..])
         );
-        assert_eq!(super::open(&[2; 32], &sealed), None);
-        assert_ne!(
-            super::seal(&[1; 32], b"1234"),
-            sealed,
-            "a fresh nonce each time"
-        );
+    }
+
+    #[test]
+    fn the_first_scheme_opens_and_is_resealed() {
+        use chacha20poly1305::aead::{Aead, KeyInit};
+        use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+        let nonce = [9u8; 24];
+        let ciphertext = XChaCha20Poly1305::new((&[1u8; 32]).into())
+            .encrypt(XNonce::from_slice(&nonce), &b"1234"[..])
+            .unwrap();
+        let legacy = format!("{}{}", hex::encode(nonce), hex::encode(ciphertext));
+        let keys = Keys::new([1; 32], vec![]);
+        assert_eq!(keys.open(ALICE, &legacy).as_deref(), Some(&b"1234"[..]));
+        let resealed = keys.reseal(ALICE, &legacy).unwrap();
+        assert!(resealed.starts_with("v1:"));
     }
 }

@@ -88,7 +88,7 @@ pub async fn send(
 ) -> Result<Sent, AppError> {
     let (db, now) = (&state.db, state.clock.unix());
     let (key, program) = (
-        &state.settings.secret_key,
+        state.settings.keys.passcodes(),
         state.settings.program_name.as_str(),
     );
     super::limits::take(
@@ -255,7 +255,7 @@ pub async fn verify_audited(
     let result = verify(
         &state.db,
         now,
-        &state.settings.secret_key,
+        state.settings.keys.passcodes(),
         purpose,
         subject,
         typed,

@@ -2,7 +2,7 @@
 
 use jiff::tz::TimeZone;
 
-/// `Debug` leaves the key out (hand-written below), so settings may be logged.
+/// `Debug` shows only the keys' ids (hand-written below), so settings may be logged.
 #[derive(Clone)]
 pub struct Settings {
     /// The program's name as users see it, e.g. "Poppy Health".
@@ -17,9 +17,9 @@ pub struct Settings {
     pub session_absolute_seconds: i64,
     /// 0 turns password expiry off.
     pub password_max_age_days: i64,
-    /// Key for secrets that must be decrypted again (PINs, passkeys, authenticator seeds),
+    /// Keys for secrets that must be decrypted again (PINs, passkeys, authenticator seeds),
     /// and for keyed hashes of one-time passcodes.
-    pub secret_key: [u8; 32],
+    pub keys: super::crypto::Keys,
     /// Where users reach the portal, for links in emails: "https://portal.example.org".
     pub public_url: String,
     /// How long the "Set your new password" link of a registration works.
@@ -52,7 +52,7 @@ impl Settings {
             session_idle_seconds: 30 * 60,
             session_absolute_seconds: 12 * 60 * 60,
             password_max_age_days: 60,
-            secret_key: [7; 32],
+            keys: super::crypto::Keys::new([7; 32], vec![]),
             public_url: "http://127.0.0.1:3000".into(),
             registration_link_minutes: 10,
             unassigned_user_days: 30,
@@ -68,7 +68,7 @@ impl std::fmt::Debug for Settings {
             .field("dev_mailbox", &self.dev_mailbox)
             .field("plain_http", &self.plain_http)
             .field("public_url", &self.public_url)
-            .field("secret_key", &"[redacted]")
+            .field("keys", &self.keys)
             .finish_non_exhaustive()
     }
 }

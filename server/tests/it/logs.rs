@@ -127,7 +127,7 @@ fn debug_output_carries_no_secret() {
     ])
     .unwrap();
     let settings = app::ssr::settings::Settings {
-        secret_key: [0x5a; 32],
+        keys: app::ssr::crypto::Keys::new([0x5a; 32], vec![[0x6b; 32]]),
         ..app::ssr::settings::Settings::for_tests()
     };
     let message = app::ssr::outbox::NewMessage {
@@ -148,6 +148,8 @@ fn debug_output_carries_no_secret() {
         "db-Passw0rd",
         "6b6579",
         "90, 90",
+        "107, 107",
+        "5a5a5a",
         "613579",
         "link-secret",
         "JBSWY3DPEHPK3PXP",

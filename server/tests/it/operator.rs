@@ -7,14 +7,21 @@ use axum::http::StatusCode;
 async fn the_help_desk_verifies_callers_resets_unlocks_and_changes_an_admin() {
     for site in sites(false).await {
         let db = &site.state.db.pool;
-        let sealed = app::ssr::crypto::seal(&site.state.settings.secret_key, b"4821");
-        sqlx::query(
-            "UPDATE users SET passkey_ciphertext = $1 WHERE email = 'processor@sunrise.example'",
-        )
-        .bind(sealed)
-        .execute(db)
-        .await
-        .unwrap();
+        let processor: i64 =
+            sqlx::query_scalar("SELECT id FROM users WHERE email = 'processor@sunrise.example'")
+                .fetch_one(db)
+                .await
+                .unwrap();
+        let sealed = site.state.settings.keys.seal(
+            app::ssr::crypto::Sealed::Passkey { user_id: processor },
+            b"4821",
+        );
+        sqlx::query("UPDATE users SET passkey_ciphertext = $1 WHERE id = $2")
+            .bind(sealed)
+            .bind(processor)
+            .execute(db)
+            .await
+            .unwrap();
         let admin = session_of(&site, "admin@sunrise.example").await;
         let ops = session_of(&site, "ops@poppy.example").await;
         for path in [

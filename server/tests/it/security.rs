@@ -252,3 +252,75 @@ async fn the_audit_log_is_append_only() {
         assert_eq!(after, rows);
     }
 }
+
+/// A new key: what the previous one sealed still opens while it is listed as previous;
+/// `rotate-key` re-seals it all, after which the previous key can go. A sealed secret copied
+/// to another user opens for nobody.
+#[tokio::test]
+async fn rotating_the_key_reseals_every_secret_and_rows_copied_to_another_user_do_not_open() {
+    use app::ssr::crypto::{Keys, Sealed};
+    for site in sites(false).await {
+        let db = &site.state.db;
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM users ORDER BY id LIMIT 2")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+        let (old, new) = ([1u8; 32], [2u8; 32]);
+        let before = Keys::new(old, vec![]);
+        let passkey = |user_id| Sealed::Passkey { user_id };
+        let sealed = before.seal(passkey(ids[0]), b"4821");
+        let seed = before.seal(Sealed::Authenticator { user_id: ids[0] }, b"seed-bytes");
+        sqlx::query(
+            "UPDATE users SET passkey_ciphertext = $1, totp_secret_ciphertext = $2 WHERE id = $3",
+        )
+        .bind(&sealed)
+        .bind(&seed)
+        .bind(ids[0])
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        // The same row copied onto the second user.
+        sqlx::query("UPDATE users SET passkey_ciphertext = $1 WHERE id = $2")
+            .bind(&sealed)
+            .bind(ids[1])
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(before.open(passkey(ids[1]), &sealed), None);
+
+        let rotated = server::keys::rotate(db, &Keys::new(new, vec![]))
+            .await
+            .unwrap();
+        assert_eq!(rotated.resealed, 0, "the old key is not configured");
+        assert_eq!(rotated.unreadable, 3);
+
+        let during = Keys::new(new, vec![old]);
+        let rotated = server::keys::rotate(db, &during).await.unwrap();
+        assert_eq!(rotated.resealed, 2);
+        assert_eq!(rotated.unreadable, 1, "the copied row opens for nobody");
+        let after = Keys::new(new, vec![]);
+        let (passkey_now, seed_now): (String, String) = sqlx::query_as(
+            "SELECT passkey_ciphertext, totp_secret_ciphertext FROM users WHERE id = $1",
+        )
+        .bind(ids[0])
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert!(passkey_now.starts_with(&format!("v1:{}:", after.current_id())));
+        assert_eq!(
+            after.open(passkey(ids[0]), &passkey_now).as_deref(),
+            Some(&b"4821"[..])
+        );
+        assert_eq!(
+            after
+                .open(Sealed::Authenticator { user_id: ids[0] }, &seed_now)
+                .as_deref(),
+            Some(&b"seed-bytes"[..])
+        );
+        assert_eq!(
+            server::keys::rotate(db, &during).await.unwrap().resealed,
+            0,
+            "nothing left to re-seal"
+        );
+    }
+}
