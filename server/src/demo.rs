@@ -1022,9 +1022,8 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
     // The enrolled but unregistered office gets its secure token letter, as the plan would mail it.
     app::org_registration::tokens::issue(
         db,
+        settings,
         now,
-        &settings.program_name,
-        &settings.calendar,
         org_ids["Oak Street Medical Group"],
         None,
     )

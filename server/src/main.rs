@@ -90,9 +90,8 @@ async fn run() -> anyhow::Result<()> {
             let organization_id = demo::find_organization(&db, &org).await?;
             let issued = app::org_registration::tokens::issue(
                 &db,
+                &settings,
                 clock.unix(),
-                &settings.program_name,
-                &settings.calendar,
                 organization_id,
                 None,
             )

@@ -161,6 +161,7 @@ pub async fn start(visitor: Visitor, form: RequestForm) -> Result<RequestStep, A
         let program = &state.settings.program_name;
         outbox::email(
             &state.db,
+            &state.settings,
             now,
             email.as_str(),
             messages::request_with_existing_account(program),
@@ -352,6 +353,7 @@ pub(crate) async fn tell_admins(
     for admin in admins {
         outbox::email(
             &state.db,
+            &state.settings,
             state.clock.unix(),
             &admin,
             messages::request_to_admins(program, &name, url.clone()),

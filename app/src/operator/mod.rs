@@ -117,9 +117,8 @@ mod ssr {
         let state = &caller.state;
         let issued = tokens::issue(
             &state.db,
+            &state.settings,
             state.clock.unix(),
-            &state.settings.program_name,
-            &state.settings.calendar,
             organization_id,
             Some(caller.user_id),
         )

@@ -27,9 +27,8 @@ pub struct IssuedToken {
 /// Issues a token to an enrolled organization and queues its postal letter.
 pub async fn issue(
     db: &Db,
+    settings: &crate::ssr::settings::Settings,
     now: i64,
-    program_name: &str,
-    calendar: &crate::domain::Calendar,
     organization_id: i64,
     issued_by: Option<i64>,
 ) -> Result<IssuedToken, AppError> {
@@ -61,7 +60,8 @@ pub async fn issue(
     .await?;
     tx.commit().await?;
 
-    let expiry_date = calendar.format_date(expires);
+    let program_name = settings.program_name.as_str();
+    let expiry_date = settings.calendar.format_date(expires);
     let address = format!(
         "{}, {}, {} {}",
         org.address_line1, org.city, org.state, org.pay_to_zip
@@ -71,6 +71,7 @@ pub async fn issue(
     let pdf = documents::letter_pdf(&title, &paragraphs);
     outbox::enqueue(
         db,
+        settings,
         now,
         NewMessage {
             channel: Channel::Postal,

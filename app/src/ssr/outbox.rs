@@ -3,6 +3,7 @@
 
 use super::db::Db;
 use super::repo::outbox as store;
+use super::settings::Settings;
 use crate::domain::ContactMethod;
 use serde::Serialize;
 
@@ -97,12 +98,14 @@ pub struct Message {
 /// Queues a plain email; its links are listed for the dev mailbox as well.
 pub async fn email(
     db: &Db,
+    settings: &Settings,
     now: i64,
     to: &str,
     message: super::messages::Message,
 ) -> Result<i64, sqlx::Error> {
     enqueue(
         db,
+        settings,
         now,
         NewMessage {
             channel: Channel::Email,
@@ -117,7 +120,18 @@ pub async fn email(
     .await
 }
 
-pub async fn enqueue(db: &Db, now: i64, message: NewMessage) -> Result<i64, sqlx::Error> {
+/// Queues a message. Its codes and links are kept apart only for the dev mailbox, which
+/// lists them; otherwise they exist only in the body, which goes once it is delivered.
+pub async fn enqueue(
+    db: &Db,
+    settings: &Settings,
+    now: i64,
+    mut message: NewMessage,
+) -> Result<i64, sqlx::Error> {
+    if !settings.dev_mailbox {
+        message.codes.clear();
+        message.links.clear();
+    }
     store::insert(db, now, message).await
 }
 

@@ -132,6 +132,7 @@ pub async fn send(
     let message = super::messages::passcode(program, &prefix, &code, purpose.valid_minutes());
     outbox::enqueue(
         db,
+        &state.settings,
         now,
         NewMessage {
             channel,

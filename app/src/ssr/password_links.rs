@@ -101,7 +101,7 @@ pub async fn send(
             super::messages::new_account(program, url, minutes)
         }
     };
-    outbox::email(&state.db, now, email, message).await?;
+    outbox::email(&state.db, &state.settings, now, email, message).await?;
     Ok(())
 }
 

@@ -39,8 +39,13 @@ fn message(channel: Channel, to: &str) -> NewMessage {
     }
 }
 
+/// Queued as a server with real senders queues it (no dev mailbox).
 async fn enqueue(db: &Db, message: NewMessage) -> i64 {
-    outbox::enqueue(db, NOW, message).await.unwrap()
+    let settings = app::ssr::settings::Settings {
+        dev_mailbox: false,
+        ..app::ssr::settings::Settings::for_tests()
+    };
+    outbox::enqueue(db, &settings, NOW, message).await.unwrap()
 }
 
 /// status, attempts, next_attempt_at, last_error
@@ -386,6 +391,15 @@ async fn sms_and_voice_reach_the_gateway_as_json_with_the_token() {
         let gateway = GatewayStub::start().await;
         let sms = enqueue(db, message(Channel::Sms, "9165550123")).await;
         let voice = enqueue(db, message(Channel::Voice, "2135550199")).await;
+        let extracts = |id: i64| async move {
+            sqlx::query_as::<_, (String, String)>("SELECT links, codes FROM outbox WHERE id = $1")
+                .bind(id)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap()
+        };
+        // Without the dev mailbox the code and link are only in the body, until delivery.
+        assert_eq!(extracts(sms).await, ("[]".into(), "[]".into()));
 
         let sent = outbox::deliver_pending(db, NOW, &gateway.deliveries(Some(TOKEN)))
             .await
@@ -423,7 +437,11 @@ async fn sms_and_voice_reach_the_gateway_as_json_with_the_token() {
             );
         }
         // The dev mailbox is read from the outbox, so it keeps them.
-        let kept = enqueue(db, message(Channel::Sms, "9165550123")).await;
+        let mailbox = app::ssr::settings::Settings::for_tests();
+        let kept = outbox::enqueue(db, &mailbox, NOW, message(Channel::Sms, "9165550123"))
+            .await
+            .unwrap();
+        assert_eq!(extracts(kept).await.1, r#"["123456"]"#);
         outbox::deliver_pending(db, NOW, &outbox::DevMailbox)
             .await
             .unwrap();

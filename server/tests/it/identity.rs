@@ -727,10 +727,7 @@ async fn plan_staff_issue_tokens_and_an_admin_adds_the_organization() {
             .as_str()
             .unwrap()
             .contains("issued=A+secure+token+letter+for+Capitol+Cardiology+Associates"));
-        let letter = app::ssr::outbox::recent(&site.state.db, 1)
-            .await
-            .unwrap()
-            .remove(0);
+        let letter = messages(&site, 1).await.remove(0);
         assert!(letter.to.starts_with("Capitol Cardiology Associates"));
         assert!(
             !confirmation.as_str().unwrap().contains(&letter.codes[0]),
@@ -754,10 +751,7 @@ async fn plan_staff_issue_tokens_and_an_admin_adds_the_organization() {
             )
             .await;
         assert_eq!(status, StatusCode::OK);
-        let newest = app::ssr::outbox::recent(&site.state.db, 1)
-            .await
-            .unwrap()
-            .remove(0);
+        let newest = messages(&site, 1).await.remove(0);
         assert_ne!(newest.codes[0], letter.codes[0]);
 
         let (_, admin, _) = log_in(&site, "admin@sunrise.example", DEMO_PASSWORD).await;

@@ -61,6 +61,7 @@ pub async fn change_email(
     let url = state.settings.link(&format!("/email/confirm?t={secret}"));
     outbox::email(
         &state.db,
+        &state.settings,
         now,
         email.as_str(),
         messages::confirm_new_email(
@@ -74,6 +75,7 @@ pub async fn change_email(
     .await?;
     outbox::email(
         &state.db,
+        &state.settings,
         now,
         &m.email,
         messages::email_change_requested(program, &caller.full_name(), &org.name, email.as_str()),
@@ -152,6 +154,7 @@ pub async fn confirm_email(visitor: Visitor, t: String) -> Result<String, AppErr
     let new_email = change.new_email;
     outbox::email(
         &state.db,
+        &state.settings,
         now,
         &old_email,
         messages::email_changed(program, &new_email),

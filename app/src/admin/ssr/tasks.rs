@@ -93,6 +93,7 @@ pub async fn decide(
         tx.commit().await?;
         outbox::email(
             &state.db,
+            &state.settings,
             now,
             &t.email,
             messages::request_declined(&program, &t.office, reason),
@@ -189,6 +190,7 @@ pub async fn decide(
     } else {
         outbox::email(
             &state.db,
+            &state.settings,
             now,
             &t.email,
             messages::request_accepted(&program, &t.office),

@@ -128,6 +128,7 @@ pub async fn add_user(Admin { caller, org }: Admin, form: NewUser) -> Result<i64
         let program = &state.settings.program_name;
         outbox::email(
             &state.db,
+            &state.settings,
             now,
             email.as_str(),
             messages::added_to_office(

@@ -111,10 +111,49 @@ pub fn cookie_from(response: &axum::response::Response, name: &str) -> Option<St
         })
 }
 
+/// The newest `n` messages, with their codes and links read off the body as a person would
+/// read them: without the dev mailbox the outbox keeps them nowhere else.
+pub async fn messages(site: &Site, n: i64) -> Vec<app::ssr::outbox::Message> {
+    let mut messages = app::ssr::outbox::recent(&site.state.db, n).await.unwrap();
+    for message in &mut messages {
+        if message.codes.is_empty() {
+            message.codes = codes_in(&message.body);
+        }
+        if message.links.is_empty() {
+            message.links = message
+                .body
+                .split_whitespace()
+                .filter(|w| w.starts_with("http://") || w.starts_with("https://"))
+                .map(|w| w.trim_end_matches(['.', ',', ')', '"']).to_string())
+                .collect();
+        }
+    }
+    messages
+}
+
+/// A passcode's six digits ("4437-123456") or a secure token ("K7QF-9M2X-…", four groups).
+fn codes_in(body: &str) -> Vec<String> {
+    body.split(|c: char| c.is_whitespace() || c == '.' || c == ',' || c == ':')
+        .filter_map(|word| {
+            let groups: Vec<&str> = word.split('-').collect();
+            let digits = |g: &str, n: usize| g.len() == n && g.bytes().all(|b| b.is_ascii_digit());
+            let readable = |g: &str| {
+                g.len() == 4
+                    && g.bytes()
+                        .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+            };
+            match groups.as_slice() {
+                [prefix, code] if digits(prefix, 4) && digits(code, 6) => Some(code.to_string()),
+                [_, _, _, _] if groups.iter().all(|g| readable(g)) => Some(word.to_string()),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 /// The six digits of the newest passcode sent.
 pub async fn latest_code(site: &Site) -> String {
-    let messages = app::ssr::outbox::recent(&site.state.db, 1).await.unwrap();
-    messages[0].codes[0].clone()
+    messages(site, 1).await[0].codes[0].clone()
 }
 
 /// Email and password only: the status, the challenge cookie and the body.
@@ -230,16 +269,15 @@ pub async fn json_of(response: axum::response::Response) -> serde_json::Value {
 
 /// The newest message to this recipient.
 pub async fn last_message_to(site: &Site, to: &str) -> app::ssr::outbox::Message {
-    app::ssr::outbox::recent(&site.state.db, 50)
+    messages(site, 50)
         .await
-        .unwrap()
         .into_iter()
         .find(|m| m.to == to)
         .unwrap_or_else(|| panic!("no message to {to}"))
 }
 
 pub async fn oak_street_token(site: &Site) -> String {
-    let letters = app::ssr::outbox::recent(&site.state.db, 50).await.unwrap();
+    let letters = messages(site, 50).await;
     letters
         .into_iter()
         .find(|m| m.to.starts_with("Oak Street"))
