@@ -65,6 +65,7 @@ async fn outbox_keeps_messages_newest_first_and_delivers_them() {
         for n in 0..3 {
             outbox::enqueue(
                 &t.db,
+                &Settings::for_tests(),
                 START + n,
                 NewMessage {
                     channel: if n == 2 { Channel::Sms } else { Channel::Email },
@@ -168,7 +169,7 @@ async fn secure_token_is_hashed_mailed_and_valid_thirty_days() {
     let settings = Settings::for_tests();
     for t in testing::databases().await {
         let org = organization(&t.db, "Oak Street Medical Group", false).await;
-        let issued = tokens::issue(&t.db, START, "Poppy Health", &settings.calendar, org, None)
+        let issued = tokens::issue(&t.db, &settings, START, org, None)
             .await
             .unwrap();
         let row = sqlx::query(
@@ -208,16 +209,9 @@ async fn secure_token_is_hashed_mailed_and_valid_thirty_days() {
         assert_eq!(audited, 1);
 
         let registered = organization(&t.db, "Already Registered", true).await;
-        assert!(tokens::issue(
-            &t.db,
-            START,
-            "Poppy Health",
-            &settings.calendar,
-            registered,
-            None
-        )
-        .await
-        .is_err());
+        assert!(tokens::issue(&t.db, &settings, START, registered, None)
+            .await
+            .is_err());
     }
 }
 
