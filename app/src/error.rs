@@ -34,6 +34,9 @@ pub enum AppError {
     /// The organization's user verification lapsed; the plan must reinstate it.
     #[error("Your organization's access is suspended because its users were not verified in time. It returns when the plan reinstates your office.")]
     AccessSuspended,
+    /// Too much work is waiting (password checks): answered at once rather than queued.
+    #[error("The portal is busy. Please try again in a moment.")]
+    Busy,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     #[error("We could not reach the portal. Check your connection and try again.")]
@@ -69,6 +72,7 @@ impl AppError {
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::RateLimited => 429,
+            AppError::Busy => 503,
             AppError::Internal | AppError::Network => 500,
         }
     }

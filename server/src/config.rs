@@ -125,6 +125,16 @@ pub struct Config {
     )]
     pub registration_link_minutes: i64,
 
+    /// Addresses of the reverse proxies in front of the portal, comma-separated: from them,
+    /// the client is the last `X-Forwarded-For` hop that is not a proxy.
+    #[arg(
+        long,
+        env = "PORTAL_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
     /// The serving address (set by cargo-leptos), for the default public URL.
     #[arg(
         long,
@@ -245,6 +255,7 @@ impl Config {
             registration_link_minutes: self.registration_link_minutes,
             unassigned_user_days: self.unassigned_user_days,
             step_up_seconds: self.step_up_seconds,
+            trusted_proxies: self.trusted_proxies.clone(),
         })
     }
 

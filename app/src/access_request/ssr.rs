@@ -109,6 +109,7 @@ async fn send_code(state: &AppState, draft: &Draft<Request>) -> Result<(), AppEr
         state,
         Purpose::AccessRequest,
         &subject(draft),
+        None,
         Channel::Email,
         &draft.data.email,
     )

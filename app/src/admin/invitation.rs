@@ -190,6 +190,7 @@ mod ssr {
             &state,
             Purpose::Registration,
             &subject(&link),
+            Some(link.user_id),
             Channel::phone(channel),
             phone.as_str(),
         )
@@ -217,6 +218,7 @@ mod ssr {
             &state,
             Purpose::Registration,
             &subject(&link),
+            Some(link.user_id),
             Channel::phone(ContactMethod::parse(&channel).unwrap_or_default()),
             &destination,
         )

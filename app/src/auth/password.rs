@@ -225,6 +225,7 @@ pub(crate) mod ssr {
             &state,
             Purpose::PasswordLink,
             &subject(&link),
+            Some(link.user_id),
             Channel::phone(channel),
             &phone,
         )

@@ -331,6 +331,7 @@ pub(crate) mod ssr {
                     &state,
                     Purpose::SignIn,
                     &format!("sign_in:{}", draft.owner),
+                    Some(challenge.id),
                     sent_by,
                     &destination,
                 )

@@ -73,7 +73,15 @@ pub(crate) mod ssr {
                     .flatten();
             (Channel::phone(channel), phone.unwrap_or_default())
         };
-        let sent = passcodes::send(state, Purpose::StepUp, &subject(&caller), channel, &to).await?;
+        let sent = passcodes::send(
+            state,
+            Purpose::StepUp,
+            &subject(&caller),
+            Some(caller.user_id),
+            channel,
+            &to,
+        )
+        .await?;
         Ok(sent.prefix)
     }
 

@@ -357,6 +357,7 @@ async fn send(
         state,
         Purpose::Registration,
         &subject(draft),
+        None,
         channel,
         &phone,
     )

@@ -249,6 +249,7 @@ mod ssr {
             state,
             Purpose::PhoneChange,
             &phone_subject(&caller, &phone),
+            Some(caller.user_id),
             Channel::Sms,
             phone.as_str(),
         )

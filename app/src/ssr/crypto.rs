@@ -52,27 +52,61 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// At most one hash per core at a time, so a burst of sign-ins cannot exhaust memory.
-fn hash_permits() -> &'static Semaphore {
-    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
-    PERMITS.get_or_init(|| {
-        Semaphore::new(
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2),
-        )
-    })
+/// Password hashes waiting for a core beyond which a new one is refused at once ("busy"),
+/// so a flood of sign-ins cannot queue unbounded work or memory.
+pub const MAX_WAITING_HASHES: usize = 32;
+
+/// Runs argon2 off the async runtime: at most one hash per core at a time, and at most
+/// `max_waiting` more waiting their turn.
+pub struct HashQueue {
+    permits: Semaphore,
+    waiting: std::sync::atomic::AtomicUsize,
+    max_waiting: usize,
+}
+
+impl HashQueue {
+    pub fn new(cores: usize, max_waiting: usize) -> HashQueue {
+        HashQueue {
+            permits: Semaphore::new(cores),
+            waiting: Default::default(),
+            max_waiting,
+        }
+    }
+
+    /// The process's queue, sized to its cores.
+    fn global() -> &'static HashQueue {
+        static QUEUE: OnceLock<HashQueue> = OnceLock::new();
+        QUEUE.get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            HashQueue::new(cores, MAX_WAITING_HASHES)
+        })
+    }
+
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, crate::error::AppError> {
+        use crate::error::AppError;
+        use std::sync::atomic::Ordering;
+        let queued = self.waiting.fetch_add(1, Ordering::SeqCst);
+        if queued >= self.max_waiting + self.permits.available_permits() {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return Err(AppError::Busy);
+        }
+        let permit = self.permits.acquire().await;
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        let _permit = permit.map_err(|_| AppError::Internal)?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|_| AppError::Internal)
+    }
 }
 
 /// Hashes a password off the async runtime.
 pub async fn hash_password(password: String) -> Result<String, crate::error::AppError> {
-    let _permit = hash_permits()
-        .acquire()
+    HashQueue::global()
+        .run(move || hash_password_blocking(&password))
         .await
-        .map_err(|_| crate::error::AppError::Internal)?;
-    tokio::task::spawn_blocking(move || hash_password_blocking(&password))
-        .await
-        .map_err(|_| crate::error::AppError::Internal)
 }
 
 /// Hashes a password on this thread (for tools such as the demo-data generator).
@@ -90,28 +124,24 @@ pub async fn verify_password(
     password: String,
     stored: Option<String>,
 ) -> Result<bool, crate::error::AppError> {
-    let _permit = hash_permits()
-        .acquire()
+    HashQueue::global()
+        .run(move || {
+            static DUMMY: OnceLock<String> = OnceLock::new();
+            let dummy = DUMMY
+                .get_or_init(|| hash_password_blocking("not a real password, only for timing"));
+            let (hash, real) = match &stored {
+                Some(hash) => (hash.as_str(), true),
+                None => (dummy.as_str(), false),
+            };
+            let Ok(parsed) = PasswordHash::new(hash) else {
+                return false;
+            };
+            argon2()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+                && real
+        })
         .await
-        .map_err(|_| crate::error::AppError::Internal)?;
-    tokio::task::spawn_blocking(move || {
-        static DUMMY: OnceLock<String> = OnceLock::new();
-        let dummy =
-            DUMMY.get_or_init(|| hash_password_blocking("not a real password, only for timing"));
-        let (hash, real) = match &stored {
-            Some(hash) => (hash.as_str(), true),
-            None => (dummy.as_str(), false),
-        };
-        let Ok(parsed) = PasswordHash::new(hash) else {
-            return false;
-        };
-        argon2()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-            && real
-    })
-    .await
-    .map_err(|_| crate::error::AppError::Internal)
 }
 
 #[cfg(test)]
@@ -139,6 +169,39 @@ mod tests {
         );
         assert!(!verify_password("wrong".into(), Some(hash)).await.unwrap());
         assert!(!verify_password("anything".into(), None).await.unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn hashes_beyond_the_waiting_limit_are_refused_at_once() {
+        let queue = std::sync::Arc::new(HashQueue::new(1, 2));
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let hold = std::sync::Arc::new(std::sync::Mutex::new(hold));
+        // One running (held), two waiting: the queue is full.
+        let busy: Vec<_> = (0..3)
+            .map(|_| {
+                let (queue, hold) = (queue.clone(), hold.clone());
+                tokio::spawn(async move {
+                    queue
+                        .run(move || hold.lock().unwrap().recv().unwrap())
+                        .await
+                })
+            })
+            .collect();
+        while queue.waiting.load(std::sync::atomic::Ordering::SeqCst) < 2 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        assert_eq!(
+            queue.run(|| ()).await,
+            Err(crate::error::AppError::Busy),
+            "the fourth is refused without waiting"
+        );
+        for _ in 0..3 {
+            release.send(()).unwrap();
+        }
+        for task in busy {
+            assert!(task.await.unwrap().is_ok());
+        }
+        assert_eq!(queue.run(|| 7).await, Ok(7), "room again");
     }
 
     #[test]

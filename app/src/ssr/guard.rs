@@ -188,6 +188,11 @@ pub trait Rule: Send {
 
     /// A stable name, e.g. `org-admin`, `module:claims`, `operator+step-up`.
     fn name(&self) -> String;
+    /// Whether anyone may call it, signed in or not: such calls are throttled per client
+    /// address.
+    fn public(&self) -> bool {
+        false
+    }
 
     fn admit(self, visitor: Visitor) -> impl Future<Output = Result<Self::Scope, AppError>> + Send;
 }
@@ -271,6 +276,9 @@ impl Rule for Anyone {
     type Scope = Visitor;
     fn name(&self) -> String {
         "anyone".into()
+    }
+    fn public(&self) -> bool {
+        true
     }
     async fn admit(self, visitor: Visitor) -> Result<Visitor, AppError> {
         Ok(visitor)
@@ -418,6 +426,9 @@ pub async fn require<R: Rule>(rule: R) -> Result<R::Scope, AppError> {
         declare(parts.uri.path(), rule.name());
     }
     let visitor = visitor(state, parts.as_ref()).await?;
+    if let (true, Some(parts)) = (rule.public(), &parts) {
+        throttle(&visitor, parts).await?;
+    }
     let admitted = rule.admit(visitor).await;
     if let Err(error) = &admitted {
         // A page rendered on the server answers with the refusal's status too.
@@ -438,7 +449,35 @@ pub async fn require_parts<R: Rule>(
 ) -> Result<R::Scope, AppError> {
     declare(parts.uri.path(), rule.name());
     let visitor = visitor(state.clone(), Some(parts)).await?;
+    if rule.public() {
+        throttle(&visitor, parts).await?;
+    }
     rule.admit(visitor).await
+}
+
+/// Calls of one public endpoint from one client address in [`PUBLIC_WINDOW_MINUTES`]:
+/// enough for an office of staff behind one address signing in of a morning, not for
+/// password spraying. Counted in the database, so the limit holds across instances.
+pub const PUBLIC_CALLS_PER_ADDRESS: i64 = 200;
+pub const PUBLIC_WINDOW_MINUTES: i64 = 15;
+
+/// Counts a call of a public endpoint (a form post or API call, not a page) against its
+/// client address.
+async fn throttle(visitor: &Visitor, parts: &http::request::Parts) -> Result<(), AppError> {
+    let path = parts.uri.path();
+    let (Some(ip), true) = (
+        &visitor.ip,
+        parts.method == http::Method::POST && path.starts_with("/api/"),
+    ) else {
+        return Ok(());
+    };
+    super::limits::take(
+        &visitor.state,
+        &format!("address:{ip}:{path}"),
+        PUBLIC_WINDOW_MINUTES * super::clock::MINUTE,
+        PUBLIC_CALLS_PER_ADDRESS,
+    )
+    .await
 }
 
 macro_rules! extractor {
@@ -493,7 +532,7 @@ async fn visitor(
     state: AppState,
     parts: Option<&http::request::Parts>,
 ) -> Result<Visitor, AppError> {
-    let ip = parts.and_then(super::peer_ip);
+    let ip = parts.and_then(|p| super::client_ip(p, &state.settings.trusted_proxies));
     let caller = match parts {
         Some(parts) => find_caller(&state, parts, ip.clone()).await?,
         None => None,

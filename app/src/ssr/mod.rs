@@ -29,15 +29,37 @@ use leptos::prelude::use_context;
 
 /// The client address of the request being served, for the audit log.
 pub fn request_ip() -> Option<String> {
-    use_context::<http::request::Parts>().and_then(|parts| peer_ip(&parts))
+    let parts = use_context::<http::request::Parts>()?;
+    client_ip(&parts, &state().ok()?.settings.trusted_proxies)
 }
 
-/// The client address of a request, for the audit log.
-pub fn peer_ip(parts: &http::request::Parts) -> Option<String> {
-    parts
+/// The client address of a request: the TCP peer, or, when the peer is a trusted proxy
+/// (`PORTAL_TRUSTED_PROXIES`), the last `X-Forwarded-For` hop that is not one. Hops further
+/// left are the client's own say and are never believed.
+pub fn client_ip(parts: &http::request::Parts, trusted: &[std::net::IpAddr]) -> Option<String> {
+    let peer = parts
         .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?
+        .0
+        .ip();
+    if !trusted.contains(&peer) {
+        return Some(peer.to_string());
+    }
+    let hops: Vec<std::net::IpAddr> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|hop| hop.trim().parse().ok())
+        .collect();
+    let client = hops
+        .iter()
+        .rev()
+        .find(|hop| !trusted.contains(hop))
+        .or(hops.first())
+        .unwrap_or(&peer);
+    Some(client.to_string())
 }
 
 /// Answers a form posted without the browser app with a redirect to `path` (a server function
@@ -96,5 +118,54 @@ impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         tracing::error!(%error, "database error");
         AppError::Internal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_ip;
+    use std::net::{IpAddr, SocketAddr};
+
+    fn parts(peer: [u8; 4], forwarded: Option<&str>) -> http::request::Parts {
+        let mut request = http::Request::builder();
+        if let Some(forwarded) = forwarded {
+            request = request.header("x-forwarded-for", forwarded);
+        }
+        let (mut parts, ()) = request.body(()).unwrap().into_parts();
+        parts
+            .extensions
+            .insert(axum::extract::ConnectInfo(SocketAddr::from((peer, 1234))));
+        parts
+    }
+
+    #[test]
+    fn the_client_is_the_peer_unless_a_trusted_proxy_forwarded_it() {
+        let proxy: IpAddr = [10, 0, 0, 1].into();
+        let ip = |peer, forwarded, trusted: &[IpAddr]| client_ip(&parts(peer, forwarded), trusted);
+        assert_eq!(
+            ip([203, 0, 113, 5], Some("1.2.3.4"), &[]),
+            Some("203.0.113.5".into())
+        );
+        assert_eq!(
+            ip([203, 0, 113, 5], Some("1.2.3.4"), &[proxy]),
+            Some("203.0.113.5".into()),
+            "not from the proxy: the header is the client's own say"
+        );
+        assert_eq!(
+            ip([10, 0, 0, 1], Some("6.6.6.6, 198.51.100.7"), &[proxy]),
+            Some("198.51.100.7".into()),
+            "the hop the proxy added, not the one the client wrote"
+        );
+        let inner: IpAddr = [10, 0, 0, 2].into();
+        assert_eq!(
+            ip(
+                [10, 0, 0, 1],
+                Some("198.51.100.7, 10.0.0.2"),
+                &[proxy, inner]
+            ),
+            Some("198.51.100.7".into()),
+            "past every trusted hop"
+        );
+        assert_eq!(ip([10, 0, 0, 1], None, &[proxy]), Some("10.0.0.1".into()));
     }
 }

@@ -2,7 +2,7 @@
 //! email ("4437-123456"; the user types the six). Valid 30 minutes, used once, void after 5
 //! wrong tries. Resending voids the previous code and keeps its failure count.
 
-use super::clock::MINUTE;
+use super::clock::{HOUR, MINUTE};
 use super::db::Db;
 use super::outbox::{self, Channel, NewMessage};
 use super::repo::passcodes;
@@ -19,6 +19,12 @@ pub const MAX_FAILURES: i64 = 5;
 /// used to flood a phone or run up the plan's SMS bill.
 pub const MAX_SENDS: i64 = 5;
 pub const SEND_WINDOW_MINUTES: i64 = 15;
+/// Across purposes, in an hour: passcodes for one user, and to one phone number or email
+/// address, so neither a stolen password nor a signed-in user can turn the portal on
+/// someone's phone. Room enough for a busy day's sign-ins and step-ups (a front-desk phone
+/// may serve several users).
+pub const MAX_SENDS_PER_USER: i64 = 30;
+pub const MAX_SENDS_PER_DESTINATION: i64 = 30;
 
 /// What a passcode proves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,11 +84,13 @@ fn code_mac(key: &[u8; 32], purpose: Purpose, subject: &str, code: &str) -> Hmac
     mac
 }
 
-/// Sends a new passcode for `subject`, voiding any earlier one.
+/// Sends a new passcode for `subject` (for `user_id`, when it is known whose it is), voiding
+/// any earlier one.
 pub async fn send(
     state: &AppState,
     purpose: Purpose,
     subject: &str,
+    user_id: Option<i64>,
     channel: Channel,
     destination: &str,
 ) -> Result<Sent, AppError> {
@@ -98,6 +106,12 @@ pub async fn send(
         MAX_SENDS,
     )
     .await?;
+    let to = format!("passcode-to:{}", destination.to_lowercase());
+    super::limits::take(state, &to, HOUR, MAX_SENDS_PER_DESTINATION).await?;
+    if let Some(user_id) = user_id {
+        let key = format!("passcode-user:{user_id}");
+        super::limits::take(state, &key, HOUR, MAX_SENDS_PER_USER).await?;
+    }
     let mut failures = 0;
     if let Some((id, previous_failures)) =
         passcodes::latest_unused(db, purpose.as_str(), subject).await?

@@ -28,6 +28,8 @@ pub struct Settings {
     pub unassigned_user_days: i64,
     /// Seconds a one-time passcode counts as a fresh step-up (5 minutes).
     pub step_up_seconds: i64,
+    /// Proxies whose `X-Forwarded-For` names the client (`PORTAL_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Settings {
@@ -57,6 +59,7 @@ impl Settings {
             registration_link_minutes: 10,
             unassigned_user_days: 30,
             step_up_seconds: crate::domain::rules::STEP_UP_MINUTES * 60,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -324,3 +324,82 @@ async fn rotating_the_key_reseals_every_secret_and_rows_copied_to_another_user_d
         );
     }
 }
+
+/// Calls of a public endpoint from one client address: 200 in 15 minutes, then "too many"
+/// for that address only, until the window has passed.
+#[tokio::test]
+async fn public_endpoints_are_throttled_per_client_address() {
+    use app::ssr::guard::{PUBLIC_CALLS_PER_ADDRESS, PUBLIC_WINDOW_MINUTES};
+    let from =
+        |ip: [u8; 4]| {
+            let mut request = post_form("/api/log-in", "email=someone%40example.org", None);
+            request.extensions_mut().insert(axum::extract::ConnectInfo(
+                std::net::SocketAddr::from((ip, 40000)),
+            ));
+            request
+        };
+    for site in sites(false).await {
+        for _ in 0..PUBLIC_CALLS_PER_ADDRESS {
+            assert_eq!(
+                site.send(from([10, 0, 0, 9])).await.status(),
+                StatusCode::OK
+            );
+        }
+        assert_eq!(
+            site.send(from([10, 0, 0, 9])).await.status(),
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        assert_eq!(
+            site.send(from([10, 0, 0, 10])).await.status(),
+            StatusCode::OK,
+            "another address"
+        );
+        site.clock.advance(PUBLIC_WINDOW_MINUTES * 60);
+        assert_eq!(
+            site.send(from([10, 0, 0, 9])).await.status(),
+            StatusCode::OK
+        );
+    }
+}
+
+/// Passcodes across purposes: at most 30 an hour to one phone or address, and 30 an hour
+/// for one user, whatever the subject.
+#[tokio::test]
+async fn passcode_sends_are_capped_per_destination_and_per_user() {
+    use app::ssr::outbox::Channel;
+    use app::ssr::passcodes::{self, Purpose, MAX_SENDS_PER_DESTINATION, MAX_SENDS_PER_USER};
+    for site in sites(false).await {
+        let state = &site.state;
+        let send = |subject: String, user: Option<i64>, to: &'static str| async move {
+            passcodes::send(state, Purpose::StepUp, &subject, user, Channel::Sms, to).await
+        };
+        for n in 0..MAX_SENDS_PER_DESTINATION {
+            send(format!("d{n}"), None, "9165550100").await.unwrap();
+        }
+        assert_eq!(
+            send("d-last".into(), None, "9165550100").await.unwrap_err(),
+            app::error::AppError::RateLimited
+        );
+        send("other".into(), None, "9165550101").await.unwrap();
+
+        for n in 0..MAX_SENDS_PER_USER {
+            send(
+                format!("u{n}"),
+                Some(7),
+                ["9165550102", "9165550103"][n as usize % 2],
+            )
+            .await
+            .unwrap();
+        }
+        assert_eq!(
+            send("u-last".into(), Some(7), "9165550104")
+                .await
+                .unwrap_err(),
+            app::error::AppError::RateLimited
+        );
+        send("u-other".into(), Some(8), "9165550104").await.unwrap();
+        site.clock.advance(60 * 60);
+        send("u-later".into(), Some(7), "9165550104").await.unwrap();
+        send("d-later".into(), None, "9165550100").await.unwrap();
+    }
+}
