@@ -131,6 +131,7 @@ pub fn app_state(
         db,
         settings,
         clock,
+        background: Default::default(),
     })
 }
 

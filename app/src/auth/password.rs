@@ -402,22 +402,30 @@ pub(crate) mod ssr {
         let email = Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
         let user = users::id_by_email(&mut *state.db.conn().await?, email.as_str()).await?;
         if let Some(user_id) = user {
-            // Over the limit, nothing is sent but the answer is the same: the page must not
-            // tell whether the address has an account.
-            let allowed = password_links::reset_allowed(&state, user_id).await?;
-            if allowed {
-                password_links::send(&state, user_id, email.as_str(), LinkPurpose::Reset).await?;
-            }
-            let action = if allowed {
-                "password.reset_request"
-            } else {
-                "password.reset_request_limited"
+            let event = |action| {
+                visitor
+                    .audit(action, format!("user:{user_id}"))
+                    .user(user_id)
             };
-            visitor
-                .audit(action, format!("user:{user_id}"))
-                .user(user_id)
-                .record(&state.db)
-                .await?;
+            let (sent, limited) = (
+                event("password.reset_request"),
+                event("password.reset_request_limited"),
+            );
+            // The link is made and sent after the answer, which is the same, and as quick,
+            // for an address without an account: neither its words nor its time tell.
+            let work = state.clone();
+            state.background.spawn("password reset", async move {
+                let state = work;
+                // Over the limit, nothing is sent.
+                let allowed = password_links::reset_allowed(&state, user_id).await?;
+                if allowed {
+                    password_links::send(&state, user_id, email.as_str(), LinkPurpose::Reset)
+                        .await?;
+                }
+                let event = if allowed { sent } else { limited };
+                event.record(&state.db).await?;
+                Ok::<(), AppError>(())
+            });
         }
         crate::ssr::follow("/password/forgot?sent");
         Ok(())

@@ -1,6 +1,7 @@
 //! Server-only plumbing shared by every feature: database, clock, sessions, the authorization
 //! guard, audit log, outbox and crypto helpers.
 
+pub mod background;
 pub mod clock;
 pub mod common_passwords;
 pub mod crypto;

@@ -12,4 +12,6 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub clock: SharedClock,
+    /// Work answered before it is done (see [`super::background`]).
+    pub background: super::background::Background,
 }

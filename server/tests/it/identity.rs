@@ -1015,9 +1015,8 @@ async fn passcodes_and_reset_emails_are_rate_limited() {
             body_text(response).await
         };
         let emails = || async {
-            app::ssr::outbox::recent(&site.state.db, 1000)
+            messages(&site, 1000)
                 .await
-                .unwrap()
                 .iter()
                 .filter(|m| m.to == "multi@sunrise.example")
                 .count()

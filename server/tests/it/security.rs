@@ -403,3 +403,58 @@ async fn passcode_sends_are_capped_per_destination_and_per_user() {
         send("d-later".into(), None, "9165550100").await.unwrap();
     }
 }
+
+/// The median time of `tries` posts of each form, taken in turns; background work is let
+/// finish between posts, outside the timing (an attacker sees only the answer's time).
+async fn medians(site: &Site, path: &str, forms: [&str; 2], tries: usize) -> [f64; 2] {
+    let mut times = [Vec::new(), Vec::new()];
+    for _ in 0..tries {
+        for (i, form) in forms.iter().enumerate() {
+            let started = std::time::Instant::now();
+            let status = site.send(post_form(path, form, None)).await.status();
+            times[i].push(started.elapsed().as_secs_f64());
+            assert!(status.is_success() || status == StatusCode::UNPROCESSABLE_ENTITY);
+            site.state.background.settled().await;
+        }
+    }
+    times.map(|mut t| {
+        t.sort_by(f64::total_cmp);
+        t[t.len() / 2]
+    })
+}
+
+/// "Forgot Password?" and "Log In" answer as quickly for an address without an account as
+/// for one with: the medians are within 2× of each other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn addresses_with_and_without_an_account_take_the_same_time() {
+    for site in sites(false).await {
+        let [known, unknown] = medians(
+            &site,
+            "/api/password/forgot",
+            [
+                "email=scheduler%40harbor.example",
+                "email=nobody%40harbor.example",
+            ],
+            21,
+        )
+        .await;
+        assert!(
+            known.max(unknown) <= 2.0 * known.min(unknown),
+            "forgot password: {known:.5}s with an account, {unknown:.5}s without"
+        );
+        let [known, unknown] = medians(
+            &site,
+            "/api/log-in",
+            [
+                "email=reception%40harbor.example&password=not-the-password",
+                "email=nobody%40harbor.example&password=not-the-password",
+            ],
+            9,
+        )
+        .await;
+        assert!(
+            known.max(unknown) <= 2.0 * known.min(unknown),
+            "log in: {known:.5}s with an account, {unknown:.5}s without"
+        );
+    }
+}

@@ -114,6 +114,8 @@ pub fn cookie_from(response: &axum::response::Response, name: &str) -> Option<St
 /// The newest `n` messages, with their codes and links read off the body as a person would
 /// read them: without the dev mailbox the outbox keeps them nowhere else.
 pub async fn messages(site: &Site, n: i64) -> Vec<app::ssr::outbox::Message> {
+    // Messages a request queues after answering (a reset link) are in by then.
+    site.state.background.settled().await;
     let mut messages = app::ssr::outbox::recent(&site.state.db, n).await.unwrap();
     for message in &mut messages {
         if message.codes.is_empty() {
