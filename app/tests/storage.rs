@@ -41,6 +41,7 @@ fn state_at(db: &app::ssr::db::Db, clock: &ManualClock) -> app::ssr::AppState {
         db: db.clone(),
         settings: std::sync::Arc::new(Settings::for_tests()),
         clock: std::sync::Arc::new(clock.clone()),
+        background: Default::default(),
     }
 }
 

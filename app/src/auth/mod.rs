@@ -23,5 +23,5 @@ pub use session_info::{
     current_session, switch_organization, OrganizationChoice, SessionInfo, SessionResource,
     SignedInUser, SwitchOrganization,
 };
-pub use sign_in::{LogInPage, SelectOrganizationPage, SignOutButton, SIGN_IN_FAILED};
+pub use sign_in::{LogIn, LogInPage, SelectOrganizationPage, SignOutButton, SIGN_IN_FAILED};
 pub use step_up::{StepUp, StepUpDialog};

@@ -5,9 +5,9 @@
 use super::password_policy;
 use super::password_policy::checklist;
 use super::session_info::SessionResource;
-use crate::domain::ContactMethod;
 #[cfg(feature = "ssr")]
 use crate::domain::Email;
+use crate::domain::{ContactMethod, Secret};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, User, Visitor};
@@ -56,11 +56,11 @@ pub async fn password_link_verify(t: String, code: String) -> Result<LinkStep, A
 #[server(endpoint = "password/set")]
 pub async fn set_new_password(
     t: String,
-    password: String,
-    again: String,
+    password: Secret,
+    again: Secret,
 ) -> Result<LinkStep, AppError> {
     let visitor = require(Access::ANYONE).await?;
-    ssr::set_password(visitor, t, password, again).await
+    ssr::set_password(visitor, t, password.into_exposed(), again.into_exposed()).await
 }
 
 /// Always answers the same, so nobody learns which addresses have accounts.
@@ -74,12 +74,13 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 /// then a new one; other sessions of the user end.
 #[server(endpoint = "profile/password")]
 pub async fn change_password(
-    current: String,
-    password: String,
-    again: String,
+    current: Secret,
+    password: Secret,
+    again: Secret,
     #[server(default)] next: Option<String>,
 ) -> Result<(), AppError> {
     let user = require(Access::EXPIRED_PASSWORD.fresh()).await?;
+    let [current, password, again] = [current, password, again].map(Secret::into_exposed);
     ssr::change_password(user, current, password, again).await?;
     // Posted before the browser app loaded: on to work, or back to the page named.
     crate::ssr::follow(&local_path(next));
@@ -89,12 +90,12 @@ pub async fn change_password(
 /// "Enter User Passkey" after a new password; `next` is where the user goes on.
 #[server(endpoint = "passkey")]
 pub async fn save_passkey(
-    passkey: String,
-    again: String,
+    passkey: Secret,
+    again: Secret,
     next: Option<String>,
 ) -> Result<(), AppError> {
     let user = require(Access::SIGNED_IN).await?;
-    ssr::save_passkey(user, passkey, again).await?;
+    ssr::save_passkey(user, passkey.into_exposed(), again.into_exposed()).await?;
     crate::ssr::follow(&local_path(next));
     Ok(())
 }

@@ -2,9 +2,9 @@
 
 use super::session_info::{SessionResource, SwitchOrganization};
 use crate::domain::permissions::OrgKind;
-use crate::domain::ContactMethod;
 #[cfg(feature = "ssr")]
 use crate::domain::Email;
+use crate::domain::{ContactMethod, Secret};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Visitor};
@@ -47,9 +47,9 @@ pub async fn current_sign_in_step() -> Result<SignInStep, AppError> {
 /// "Next" with the email address (no password yet), then "Log In" with both. Nothing is
 /// signed in yet: a passcode must follow.
 #[server(endpoint = "log-in")]
-pub async fn log_in(email: String, password: Option<String>) -> Result<SignInStep, AppError> {
+pub async fn log_in(email: String, password: Option<Secret>) -> Result<SignInStep, AppError> {
     let visitor = require(Access::ANYONE).await?;
-    ssr::log_in(visitor, email, password).await
+    ssr::log_in(visitor, email, password.map(Secret::into_exposed)).await
 }
 
 /// Sends the sign-in passcode by SMS, voice or email, or expects the authenticator's code.

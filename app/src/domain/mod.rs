@@ -13,6 +13,7 @@ mod name;
 pub mod permissions;
 mod phone;
 pub mod rules;
+mod secret;
 pub mod verification;
 
 pub use calendar::Calendar;
@@ -23,6 +24,7 @@ pub use ids::{Cin, Ein, Npi, Ssn, TaxId, Zip};
 pub use money::Money;
 pub use name::{check_names, PersonName, Whose};
 pub use phone::Phone;
+pub use secret::Secret;
 
 /// Why a typed value was refused; the text is shown beside the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -5,6 +5,7 @@
 #[cfg(feature = "ssr")]
 use super::outcome;
 use super::Outcome;
+use crate::domain::Secret;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Operator};
@@ -40,9 +41,9 @@ pub async fn find_caller(email: String) -> Result<Caller, AppError> {
 }
 
 #[server(endpoint = "operator/helpdesk/passkey")]
-pub async fn verify_caller_passkey(user_id: i64, passkey: String) -> Result<String, AppError> {
+pub async fn verify_caller_passkey(user_id: i64, passkey: Secret) -> Result<String, AppError> {
     let operator = require(Access::OPERATOR).await?;
-    let matched = ssr::verify_passkey(operator, user_id, passkey).await?;
+    let matched = ssr::verify_passkey(operator, user_id, passkey.into_exposed()).await?;
     Ok(outcome(
         "passkey",
         if matched { "match" } else { "mismatch" },

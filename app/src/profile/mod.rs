@@ -7,6 +7,7 @@ mod view;
 pub use collections::{CollectionRow, MyCollections};
 pub use view::ProfilePage;
 
+use crate::domain::Secret;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, User};
@@ -106,9 +107,9 @@ pub async fn view_passkey() -> Result<String, AppError> {
 }
 
 #[server(endpoint = "profile/passkey/reset")]
-pub async fn reset_passkey(passkey: String, again: String) -> Result<String, AppError> {
+pub async fn reset_passkey(passkey: Secret, again: Secret) -> Result<String, AppError> {
     let user = require(Access::SIGNED_IN).await?;
-    ssr::reset_passkey(user, passkey, again).await?;
+    ssr::reset_passkey(user, passkey.into_exposed(), again.into_exposed()).await?;
     Ok(crate::ssr::follow("/profile?done=passkey"))
 }
 

@@ -143,7 +143,28 @@ fn debug_output_carries_no_secret() {
         secret: "JBSWY3DPEHPK3PXP".into(),
         qr_svg: "<svg/>".into(),
     };
-    let printed = format!("{:?} {settings:?} {message:?} {enrollment:?}", cli.config);
+    use app::domain::Secret;
+    let calls = format!(
+        "{:?} {:?} {:?}",
+        app::auth::LogIn {
+            email: "a@b.example".into(),
+            password: Some(Secret::new("Hunter2-Password-2026!")),
+        },
+        app::auth::ChangePassword {
+            current: Secret::new("Hunter2-Password-2026!"),
+            password: Secret::new("Hunter3-Password-2026!"),
+            again: Secret::new("Hunter3-Password-2026!"),
+            next: None,
+        },
+        app::profile::ResetPasskey {
+            passkey: Secret::new("4821"),
+            again: Secret::new("4821"),
+        },
+    );
+    let printed = format!(
+        "{:?} {settings:?} {message:?} {enrollment:?} {calls}",
+        cli.config
+    );
     for secret in [
         "db-Passw0rd",
         "6b6579",
@@ -153,6 +174,8 @@ fn debug_output_carries_no_secret() {
         "613579",
         "link-secret",
         "JBSWY3DPEHPK3PXP",
+        "Hunter",
+        "4821",
     ] {
         assert!(!printed.contains(secret), "{secret} in {printed}");
     }
