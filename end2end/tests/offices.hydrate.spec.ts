@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, logIn } from './helpers';
+import { completePasscode, hydrated, logIn } from './helpers';
 
 // Runs against its own server: suspending Sunrise Family Clinic must not disturb other tests.
 test('a suspended office: its admin can only verify users, its staff are told, and the plan reinstates it', async ({ page, browser }) => {
@@ -9,7 +9,14 @@ test('a suspended office: its admin can only verify users, its staff are told, a
   await hydrated(ops);
   const sunrise = ops.getByRole('table', { name: 'Registered offices' }).getByRole('row').filter({ hasText: 'Sunrise Family Clinic' });
   await expect(sunrise).toContainText('Verification due in 50 days');
+  // Revoking changes other people's access: past this server's 4-second step-up window, the
+  // operator confirms with a fresh passcode, and the revocation then goes through.
+  await ops.waitForTimeout(5_000);
   await sunrise.getByRole('button', { name: 'Revoke Access' }).click();
+  const confirm = ops.getByRole('dialog', { name: "Confirm it's you" });
+  await expect(confirm).toBeVisible();
+  await completePasscode(ops);
+  await expect(confirm).toBeHidden();
   await expect(sunrise).toContainText('Access revoked by the plan');
 
   const staff = await browser.newPage();

@@ -162,6 +162,20 @@ pub fn StepUpDialog(
     }
 }
 
+/// [`StepUpDialog`] for a page that does not otherwise show the user's phone: the number's
+/// last four digits are asked of the server.
+#[component]
+pub fn StepUpDialogAsked(step_up: StepUp) -> impl IntoView {
+    let pending = Resource::new(|| (), |_| step_up_state());
+    view! {
+        <Transition>
+            {move || pending.get().and_then(Result::ok).map(|p| view! {
+                <StepUpDialog open=step_up.open last4=p.last4 on_done=step_up.again() />
+            })}
+        </Transition>
+    }
+}
+
 /// Runs server actions that may need a fresh passcode first: when one answers "step-up
 /// required", the dialog asks for a passcode, and then the same call runs again.
 #[derive(Clone, Copy)]
@@ -222,6 +236,16 @@ impl StepUp {
             }
         });
         self.watch(action)
+    }
+
+    /// Remembers `form` as the one to post again after a step-up; for several forms of one
+    /// action (a button per row), the pressed button's form says so as it is pressed.
+    pub fn remember(self, form: NodeRef<html::Form>) {
+        self.retry.set_value(Some(Callback::new(move |_| {
+            if let Some(form) = form.get_untracked() {
+                let _ = form.request_submit();
+            }
+        })));
     }
 
     /// Calls a watched `action` with `input`, keeping the call to repeat after a step-up.

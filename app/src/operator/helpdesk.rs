@@ -5,6 +5,7 @@
 #[cfg(feature = "ssr")]
 use super::outcome;
 use super::Outcome;
+use crate::auth::{StepUp, StepUpDialogAsked};
 use crate::domain::Secret;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
@@ -57,9 +58,10 @@ pub async fn send_password_reset(user_id: i64) -> Result<String, AppError> {
     Ok(outcome("done", "reset"))
 }
 
+/// Changes another person's account, so it needs the operator's fresh passcode.
 #[server(endpoint = "operator/helpdesk/unlock")]
 pub async fn unlock_account(user_id: i64) -> Result<String, AppError> {
-    let operator = require(Access::OPERATOR).await?;
+    let operator = require(Access::OPERATOR.fresh()).await?;
     ssr::unlock(operator, user_id).await?;
     Ok(outcome("done", "unlocked"))
 }
@@ -70,14 +72,15 @@ pub async fn office_choices() -> Result<Vec<Office>, AppError> {
     ssr::office_choices(operator).await
 }
 
-/// "Make Org Admin"; the console then says who became the admin of which office.
+/// "Make Org Admin" (with the operator's fresh passcode); the console then says who became the
+/// admin of which office.
 #[server(endpoint = "operator/offices/admin")]
 pub async fn change_office_admin(
     organization_id: i64,
     email: String,
     #[server(default)] replace: bool,
 ) -> Result<String, AppError> {
-    let operator = require(Access::OPERATOR).await?;
+    let operator = require(Access::OPERATOR.fresh()).await?;
     let made = ssr::change_admin(operator, organization_id, email, replace).await?;
     Ok(outcome("admin_changed", &made))
 }
@@ -285,7 +288,8 @@ pub fn HelpDesk() -> impl IntoView {
     let passkey = RwSignal::new(String::new());
     let verify = ServerAction::<VerifyCallerPasskey>::new();
     let reset = ServerAction::<SendPasswordReset>::new();
-    let unlock = ServerAction::<UnlockAccount>::new();
+    let step_up = StepUp::new();
+    let unlock = step_up.watch(ServerAction::<UnlockAccount>::new());
     let found = Resource::new(
         move || (sought(), unlock.version().get()),
         |(email, _)| async move {
@@ -310,7 +314,13 @@ pub fn HelpDesk() -> impl IntoView {
         action_error(reset),
         action_error(unlock),
     ];
-    let action_errors = Signal::derive(move || failed.iter().find_map(|e| e.get()));
+    // Asking for the passcode is the dialog's business, not an error to show.
+    let action_errors = Signal::derive(move || {
+        failed
+            .iter()
+            .find_map(|e| e.get())
+            .filter(|e| *e != AppError::StepUpRequired)
+    });
     view! {
         <section aria-labelledby="help-desk">
             <h2 id="help-desk">"Help Desk"</h2>
@@ -340,13 +350,14 @@ pub fn HelpDesk() -> impl IntoView {
                     <div class="actions">
                         <PostButton action=reset field=("user_id", id.to_string()) label="Send Password Reset" />
                         {c.locked.then(|| view! {
-                            <PostButton action=unlock field=("user_id", id.to_string()) label="Unlock Account" />
+                            <PostButton action=unlock field=("user_id", id.to_string()) label="Unlock Account" step_up />
                         })}
                     </div>
                     <ErrorSummary error=action_errors />
                 }
             })}
             </Transition>
+            <StepUpDialogAsked step_up />
         </section>
     }
 }
@@ -358,19 +369,22 @@ pub fn ChangeAdmin() -> impl IntoView {
     let office = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let replace = RwSignal::new(false);
-    let action = ServerAction::<ChangeOfficeAdmin>::new();
+    let step_up = StepUp::new();
+    let form = NodeRef::<leptos::html::Form>::new();
+    let action = step_up.watch_form(ServerAction::<ChangeOfficeAdmin>::new(), form);
     Effect::new(move |_| {
         if let Some(Ok(next)) = action.value().get() {
             navigate.with_value(|n| n(&next, Default::default()));
         }
     });
-    let error = action_error(action);
+    let asked = action_error(action);
+    let error = Signal::derive(move || asked.get().filter(|e| *e != AppError::StepUpRequired));
     let field = field_errors(move || error.get());
     let ready = hydrated();
     view! {
         <section aria-labelledby="change-admin">
             <h2 id="change-admin">"Change an Organization's Admin"</h2>
-            <ActionForm action attr:novalidate=true>
+            <ActionForm action node_ref=form attr:novalidate=true>
                 <Transition>
                     {move || {
                         let mut options = vec![(String::new(), "Choose an organization".to_string())];
@@ -384,6 +398,7 @@ pub fn ChangeAdmin() -> impl IntoView {
                 <button type="submit" class="button primary" disabled=move || ready.get() && office.get().is_empty()>"Make Org Admin"</button>
             </ActionForm>
             <Outcome keys=vec!["admin_changed"] />
+            <StepUpDialogAsked step_up />
         </section>
     }
 }

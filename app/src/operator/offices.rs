@@ -3,6 +3,7 @@
 //! suspends every user of an office at once (guide 004 §IV).
 
 use super::Outcome;
+use crate::auth::{StepUp, StepUpDialogAsked};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Operator};
@@ -44,9 +45,11 @@ pub async fn record_agreement(organization_id: i64) -> Result<String, AppError> 
     Ok(super::outcome("office", "agreement"))
 }
 
+/// Ends every user's access to the office but its administrators' "Verify Users": a change
+/// to other people's accounts, so it needs the operator's fresh passcode.
 #[server(endpoint = "operator/offices/revoke")]
 pub async fn revoke_office_access(organization_id: i64) -> Result<String, AppError> {
-    let operator = require(Access::OPERATOR).await?;
+    let operator = require(Access::OPERATOR.fresh()).await?;
     ssr::set_suspended(operator, organization_id, true).await?;
     Ok(super::outcome("office", "revoked"))
 }
@@ -191,7 +194,8 @@ mod ssr {
 pub fn SuspendedOffices() -> impl IntoView {
     let offices = Resource::new(|| (), |_| registered_offices());
     let reinstate = ServerAction::<ReinstateOffice>::new();
-    let revoke = ServerAction::<RevokeOfficeAccess>::new();
+    let step_up = StepUp::new();
+    let revoke = step_up.watch(ServerAction::<RevokeOfficeAccess>::new());
     let agreement = ServerAction::<RecordAgreement>::new();
     let navigate = StoredValue::new(use_navigate());
     for done in [reinstate.value(), revoke.value(), agreement.value()] {
@@ -207,7 +211,13 @@ pub fn SuspendedOffices() -> impl IntoView {
         action_error(revoke),
         action_error(agreement),
     ];
-    let error = Signal::derive(move || failed.iter().find_map(|e| e.get()));
+    // Asking for the passcode is the dialog's business, not an error to show.
+    let error = Signal::derive(move || {
+        failed
+            .iter()
+            .find_map(|e| e.get())
+            .filter(|e| *e != AppError::StepUpRequired)
+    });
     // One button form per office and action.
     let columns = move || {
         vec![
@@ -228,7 +238,8 @@ pub fn SuspendedOffices() -> impl IntoView {
                     view! { <PostButton action=reinstate field label="Reinstate" primary=true /> }
                         .into_any()
                 } else {
-                    view! { <PostButton action=revoke field label="Revoke Access" /> }.into_any()
+                    view! { <PostButton action=revoke field label="Revoke Access" step_up /> }
+                        .into_any()
                 }
             }),
         ]
@@ -243,6 +254,7 @@ pub fn SuspendedOffices() -> impl IntoView {
             <Transition>
                 <DataTable caption="Registered offices" columns=columns() rows empty="No registered offices." />
             </Transition>
+            <StepUpDialogAsked step_up />
         </section>
     }
 }

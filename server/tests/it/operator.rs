@@ -199,3 +199,55 @@ async fn the_help_desk_verifies_callers_resets_unlocks_and_changes_an_admin() {
         );
     }
 }
+
+/// Operator actions that change other people's accounts (unlock, change an office's admin,
+/// revoke an office's access) need the operator's fresh passcode, as a user's own changes do.
+#[tokio::test]
+async fn operator_changes_to_other_accounts_need_a_fresh_passcode() {
+    for site in sites(false).await {
+        let ops = session_of(&site, "ops@poppy.example").await;
+        let sunrise: i64 =
+            sqlx::query_scalar("SELECT id FROM organizations WHERE name = 'Sunrise Family Clinic'")
+                .fetch_one(&site.state.db.pool)
+                .await
+                .unwrap();
+        let processor: i64 =
+            sqlx::query_scalar("SELECT id FROM users WHERE email = 'processor@sunrise.example'")
+                .fetch_one(&site.state.db.pool)
+                .await
+                .unwrap();
+        let changes = [
+            (
+                "/api/operator/helpdesk/unlock",
+                format!("user_id={processor}"),
+            ),
+            (
+                "/api/operator/offices/admin",
+                format!("organization_id={sunrise}&email=processor%40sunrise.example"),
+            ),
+            (
+                "/api/operator/offices/revoke",
+                format!("organization_id={sunrise}"),
+            ),
+        ];
+        // The sign-in's passcode is six minutes old.
+        site.clock.advance(6 * 60);
+        for (path, body) in &changes {
+            let (status, _) = form(&site, path, body, Some(&ops)).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+        }
+        let changed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM organizations WHERE id = $1 AND suspended_at IS NOT NULL",
+        )
+        .bind(sunrise)
+        .fetch_one(&site.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(changed, 0, "nothing changed");
+        step_up(&site, &ops).await;
+        for (path, body) in &changes {
+            let (status, answer) = form(&site, path, body, Some(&ops)).await;
+            assert_eq!(status, StatusCode::OK, "{path}: {answer}");
+        }
+    }
+}
