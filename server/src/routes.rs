@@ -137,16 +137,34 @@ pub fn app_state(
 
 pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let addr = state.leptos_options.site_addr;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!("listening on http://{addr}");
+    serve_on(listener, state, shutdown_signal()).await
+}
+
+/// Serves on a bound listener until `shutdown`, with the outbox worker and housekeeping.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    use axum::serve::ListenerExt;
     let worker = outbox_sender(&state.settings, &DeliveryConfig::from_env()?)?
         .map(|sender| tokio::spawn(outbox_worker(state.clone(), sender)));
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    tracing::info!("listening on http://{addr}");
+    // A page leaves in several writes (streamed HTML): with Nagle's algorithm on, each small
+    // write after the first waits for the client's delayed ACK, about 40 ms on a kept-alive
+    // connection.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::warn!(%error, "TCP_NODELAY could not be set");
+        }
+    });
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown)
     .await?;
     if let Some(worker) = worker {
         worker.abort();

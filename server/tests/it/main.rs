@@ -12,3 +12,4 @@ mod logs;
 mod matrix;
 mod operator;
 mod security;
+mod serving;
