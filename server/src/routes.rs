@@ -206,30 +206,45 @@ async fn outbox_worker(state: AppState, sender: Box<dyn outbox::Sender>) {
     }
 }
 
-/// How often the rules that depend on the passing of days are applied. Each is safe to run
-/// on several instances at once and as often as wanted.
-const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60 * 60);
+/// The rules that depend on the passing of days run once an hour: each instance looks every
+/// few minutes, and the one that claims the hour's run does the work.
+const HOUSEKEEPING_PERIOD_SECONDS: i64 = 60 * 60;
+const HOUSEKEEPING_LOOKS_EVERY: Duration = Duration::from_secs(5 * 60);
 
 /// Deactivates added users whose permissions were never assigned (after
-/// `PORTAL_UNASSIGNED_USER_DAYS`), at start and then every hour.
+/// `PORTAL_UNASSIGNED_USER_DAYS`) and purges what has expired: at start, then hourly.
 async fn housekeeping(state: AppState) {
     loop {
-        match app::admin::ssr::deactivate_unassigned(&state).await {
-            Ok(0) => {}
-            Ok(count) => tracing::info!(count, "deactivated users without permissions"),
-            Err(error) => tracing::error!(%error, "housekeeping failed"),
+        if let Err(error) = housekeeping_once(&state).await {
+            tracing::error!(%error, "housekeeping failed");
         }
-        if let Err(error) = app::ssr::limits::purge(&state).await {
-            tracing::error!(%error, "purging rate-limit counts failed");
-        }
-        if let Err(error) = app::ssr::drafts::purge(&state).await {
-            tracing::error!(%error, "purging expired drafts failed");
-        }
-        if let Err(error) = outbox::purge(&state.db, state.clock.unix()).await {
-            tracing::error!(%error, "purging delivered messages failed");
-        }
-        tokio::time::sleep(HOUSEKEEPING_EVERY).await;
+        tokio::time::sleep(HOUSEKEEPING_LOOKS_EVERY).await;
     }
+}
+
+/// Runs this hour's housekeeping if no instance has yet; answers whether this one did.
+pub async fn housekeeping_once(state: &AppState) -> anyhow::Result<bool> {
+    let now = state.clock.unix();
+    let hour = now / HOUSEKEEPING_PERIOD_SECONDS;
+    if !app::ssr::repo::jobs::claim(&state.db, "housekeeping", hour, now).await? {
+        return Ok(false);
+    }
+    match app::admin::ssr::deactivate_unassigned(state).await {
+        Ok(0) => {}
+        Ok(count) => tracing::info!(count, "deactivated users without permissions"),
+        Err(error) => tracing::error!(%error, "deactivating users without permissions failed"),
+    }
+    if let Err(error) = app::ssr::limits::purge(state).await {
+        tracing::error!(%error, "purging rate-limit counts failed");
+    }
+    if let Err(error) = app::ssr::drafts::purge(state).await {
+        tracing::error!(%error, "purging expired drafts failed");
+    }
+    if let Err(error) = outbox::purge(&state.db, now).await {
+        tracing::error!(%error, "purging delivered messages failed");
+    }
+    app::ssr::repo::jobs::purge(&state.db, now - 30 * 24 * 60 * 60).await?;
+    Ok(true)
 }
 
 async fn shutdown_signal() {

@@ -77,6 +77,12 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
         include_str!("../../migrations/0009_security.sql"),
         Some(include_str!("../../migrations/0009_security.sqlite.sql")),
     ),
+    (
+        10,
+        "job runs",
+        include_str!("../../migrations/0010_job_runs.sql"),
+        None,
+    ),
 ];
 
 impl Db {

@@ -80,7 +80,8 @@ async fn admin_connection(admin_url: &str) -> sqlx::AnyConnection {
         .expect("connect to PostgreSQL")
 }
 
-fn database_url(admin_url: &str, name: &str) -> String {
+/// The URL of the database `name` on the server `admin_url` names.
+pub fn database_url(admin_url: &str, name: &str) -> String {
     let base = admin_url
         .rsplit_once('/')
         .map(|(base, _)| base)
@@ -94,7 +95,7 @@ pub struct TestDb {
     pub label: &'static str,
     dir: Option<std::path::PathBuf>,
     /// The PostgreSQL database's name.
-    name: String,
+    pub name: String,
 }
 
 impl Drop for TestDb {

@@ -205,14 +205,14 @@ fn smtp(port: u16) -> Deliveries {
 /// The Authorization header and JSON of every request.
 type Requests = Arc<Mutex<Vec<(Option<String>, serde_json::Value)>>>;
 
-struct GatewayStub {
-    url: String,
-    requests: Requests,
+pub(crate) struct GatewayStub {
+    pub(crate) url: String,
+    pub(crate) requests: Requests,
     status: Arc<AtomicU16>,
 }
 
 impl GatewayStub {
-    async fn start() -> GatewayStub {
+    pub(crate) async fn start() -> GatewayStub {
         let requests = Requests::default();
         let status = Arc::new(AtomicU16::new(200));
         let (seen, answer) = (requests.clone(), status.clone());
@@ -245,7 +245,7 @@ impl GatewayStub {
         }
     }
 
-    fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.requests.lock().unwrap().len()
     }
 }

@@ -8,6 +8,7 @@ mod admin;
 mod delivery;
 mod http;
 mod identity;
+mod instances;
 mod logs;
 mod matrix;
 mod operator;

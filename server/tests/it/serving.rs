@@ -17,13 +17,8 @@ async fn pages_on_a_kept_alive_connection_come_without_a_40_ms_stall() {
             let _ = stopped.await;
         },
     ));
-    // One connection, kept alive between requests (reqwest wants a TLS provider chosen even
-    // for http; an Err means one was chosen already).
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(1)
-        .build()
-        .unwrap();
+    // One connection, kept alive between requests.
+    let client = http_client();
     let url = format!("http://{address}/login");
     let mut times = Vec::new();
     for _ in 0..11 {

@@ -7,6 +7,7 @@ pub mod callers;
 pub mod changes;
 pub mod drafts;
 pub mod grants;
+pub mod jobs;
 pub mod limits;
 pub mod links;
 pub mod memberships;

@@ -523,3 +523,13 @@ pub async fn enroll_authenticator(site: &Site, email: &str) -> String {
     site.clock.advance(60);
     secret
 }
+
+/// An HTTP client for a server on a real port: redirects not followed, connections kept alive.
+pub fn http_client() -> reqwest::Client {
+    // reqwest wants the TLS provider chosen even for http; an Err means it was chosen already.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
