@@ -3,6 +3,7 @@
 #
 #   ./setup.sh serve   set up, build, migrate, load demo data into an empty database, serve on :3000
 #   ./setup.sh test    set up and run every test (format, lints, unit, database, end-to-end)
+#   ./setup.sh bench   set up, build release and print the benchmark table (bench/RESULTS.md)
 #   ./setup.sh         set up only
 #
 # Setup installs only what is missing, so it is fast on a prepared machine.
@@ -113,10 +114,20 @@ serve() {
   exec "$server" serve
 }
 
+# The figures of bench/run.mjs on a release build: one table, appended to bench/RESULTS.md.
+bench() {
+  apt_install wrk
+  log "Build (release)"
+  PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release
+  log "Measuring (a few minutes)"
+  node bench/run.mjs "${CARGO_TARGET_DIR:-target}/release/server" "$PWD/target/site"
+}
+
 setup
 case "${1:-}" in
   serve) serve ;;
   test) run_tests ;;
+  bench) bench ;;
   "") ;;
-  *) echo "usage: $0 [serve|test]" >&2; exit 2 ;;
+  *) echo "usage: $0 [serve|test|bench]" >&2; exit 2 ;;
 esac

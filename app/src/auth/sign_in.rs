@@ -426,13 +426,14 @@ pub(crate) mod ssr {
 pub async fn begin_session(state: &crate::ssr::AppState, user_id: i64) -> Result<String, AppError> {
     use crate::auth::repo;
     use crate::ssr::{request_ip, session};
-    let mut conn = state.db.conn().await?;
-    let memberships = repo::active_organization_ids(&mut conn, user_id).await?;
+    let memberships = repo::active_organization_ids(&mut *state.db.conn().await?, user_id).await?;
     let organization_id = match memberships.as_slice() {
         [only] => Some(*only),
         _ => None,
     };
     let now = state.clock.unix();
+    // No connection is held across this: a request holds one at a time, so a burst cannot
+    // take the whole pool and wait on itself.
     let id = session::create(
         &state.db,
         now,
@@ -445,13 +446,12 @@ pub async fn begin_session(state: &crate::ssr::AppState, user_id: i64) -> Result
     .await?;
     // The passcode just entered counts as a step-up.
     repo::mark_step_up(
-        &mut conn,
+        &mut *state.db.conn().await?,
         &crate::ssr::crypto::secret_hash(&id),
         state.clock.unix(),
     )
     .await?;
     session::send_cookie(&state.settings, session::SESSION_COOKIE, Some(&id));
-    drop(conn);
     landing(state, user_id).await
 }
 

@@ -69,7 +69,8 @@ pub async fn load_dashboard() -> Result<Dashboard, AppError> {
 #[server(endpoint = "dashboard/npis")]
 pub async fn dashboard_npis(after: Option<String>) -> Result<Page<NpiRow>, AppError> {
     let member = require(Access::ORG_MEMBER).await?;
-    ssr::npis(&member, after).await
+    let mut conn = member.state.db.conn().await?;
+    ssr::npis(&mut conn, &member, after).await
 }
 
 #[server(endpoint = "dashboard/dismiss-banner")]
@@ -118,18 +119,18 @@ pub(crate) mod ssr {
             active_users,
             banner: repo::banner(&mut conn, caller, caller.state.clock.unix()).await?,
             paperless: repo::paperless(&mut conn, caller).await?,
-            npis: npis(caller, None).await?,
+            // The same connection: taking a second while holding one would let a burst of
+            // requests hold the whole pool, each waiting for another.
+            npis: npis(&mut conn, caller, None).await?,
         })
     }
 
-    pub async fn npis(caller: &Member, after: Option<String>) -> Result<Page<NpiRow>, AppError> {
-        let rows = repo::npis(
-            &mut *caller.state.db.conn().await?,
-            caller,
-            &after.unwrap_or_default(),
-            NPIS_PER_PAGE + 1,
-        )
-        .await?;
+    pub async fn npis(
+        conn: &mut crate::ssr::repo::Conn,
+        caller: &Member,
+        after: Option<String>,
+    ) -> Result<Page<NpiRow>, AppError> {
+        let rows = repo::npis(conn, caller, &after.unwrap_or_default(), NPIS_PER_PAGE + 1).await?;
         let mut items: Vec<NpiRow> = rows
             .into_iter()
             .map(|(npi, name, level)| NpiRow {

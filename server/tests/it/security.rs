@@ -458,3 +458,20 @@ async fn addresses_with_and_without_an_account_take_the_same_time() {
         );
     }
 }
+
+/// More requests at once than the pool has connections: each request holds at most one
+/// connection at a time, so none waits on another for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_dashboards_does_not_exhaust_the_connection_pool() {
+    for site in sites(false).await {
+        let session = session_of(&site, "admin@sunrise.example").await;
+        let burst = at_once(&site, 32, "/api/dashboard", "", Some(&session));
+        let statuses = tokio::time::timeout(std::time::Duration::from_secs(20), burst)
+            .await
+            .expect("the burst was answered");
+        assert!(
+            statuses.iter().all(|s| *s == StatusCode::OK),
+            "{statuses:?}"
+        );
+    }
+}

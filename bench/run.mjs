@@ -1,0 +1,204 @@
+// The portal's figures, each beside a reference measured in the same run. Reports; never
+// passes or fails. Run by `./setup.sh bench` after a release build:
+//
+//   node bench/run.mjs <server binary> <site root>
+//
+// Needs `wrk` (Debian) and Chromium; writes the table to stdout and appends it, with the
+// machine and date, to bench/RESULTS.md.
+import { spawn, execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const require = createRequire(path.join(root, 'end2end', 'package.json'));
+const { chromium } = require('@playwright/test');
+const [serverBin, siteRoot] = process.argv.slice(2);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const PASSWORD = 'Poppy-Demo-Password-2026!';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const freePort = () =>
+  execFileSync('python3', ['-c', 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'])
+    .toString()
+    .trim();
+
+const data = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'));
+const port = freePort();
+const base = `http://127.0.0.1:${port}`;
+const env = {
+  ...process.env,
+  DATABASE_URL: `sqlite://${data}/db/portal.db`,
+  PORTAL_SECRET_KEY_FILE: `${data}/keys/portal.key`,
+  PORTAL_DEV_MAILBOX: '1',
+  PORTAL_PLAIN_HTTP: '1',
+  // The log-in load comes from many addresses, as a proxy in front would say.
+  PORTAL_TRUSTED_PROXIES: '127.0.0.1',
+  LEPTOS_SITE_ROOT: siteRoot,
+  LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+  LEPTOS_OUTPUT_NAME: 'portal',
+  LEPTOS_ENV: 'PROD',
+  RUST_LOG: 'error',
+};
+
+execFileSync(serverBin, ['demo-data'], { env, stdio: 'ignore' });
+const started = performance.now();
+const server = spawn(serverBin, ['serve'], { env, stdio: 'ignore' });
+process.on('exit', () => server.kill());
+while (true) {
+  try {
+    if ((await fetch(`${base}/healthz`)).ok) break;
+  } catch {}
+  await sleep(5);
+}
+const coldStartMs = performance.now() - started;
+const rssMb = () => {
+  const status = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+};
+const idleRss = rssMb();
+
+// A signed-in session: password, passcode from the dev mailbox.
+async function post(pathname, form, cookie) {
+  const response = await fetch(base + pathname, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, ...(cookie ? { cookie } : {}) },
+    body: new URLSearchParams(form).toString(),
+  });
+  const set = response.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => !c.endsWith('='));
+  return { status: response.status, cookie: set };
+}
+const challenge = (await post('/api/log-in', { email: 'admin@sunrise.example', password: PASSWORD })).cookie;
+await post('/api/log-in/send-passcode', { channel: 'sms' }, challenge);
+const [sms] = await (await fetch(`${base}/dev/mailbox.json`)).json();
+const session = (await post('/api/log-in/verify-passcode', { code: sms.codes[0] }, challenge)).cookie;
+
+const css = fs.readdirSync(path.join(siteRoot, 'pkg')).find((f) => f.endsWith('.css'));
+
+/** wrk's requests/s, p50 and p99 (ms) for `url`. */
+async function wrk(url, { connections = 32, threads = 2, headers = [], script } = {}) {
+  const args = ['-t', String(threads), '-c', String(connections), '-d', `${SECONDS}s`, '--latency'];
+  for (const h of headers) args.push('-H', h);
+  if (script) args.push('-s', script);
+  const out = (await promisify(execFile)('wrk', [...args, url])).stdout;
+  const ms = (label) => {
+    const m = new RegExp(`${label}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
+    if (!m) return NaN;
+    return Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]];
+  };
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]), p50: ms(' 50'), p99: ms(' 99') };
+}
+
+const rows = [];
+const row = (figure, value, reference) => rows.push([figure, value, reference]);
+const f = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+const load = (r) => `${f(r.rps, 0)} req/s, p50 ${f(r.p50, 2)} ms, p99 ${f(r.p99, 2)} ms`;
+
+const reference = load(await wrk(`${base}/healthz`));
+row('static file (9 KB CSS), 32 connections', load(await wrk(`${base}/pkg/${css}`)), `/healthz: ${reference}`);
+row('`/login`, 32 connections', load(await wrk(`${base}/login`)), `/healthz: ${reference}`);
+row('My Dashboard (signed in), 32 connections', load(await wrk(`${base}/`, { headers: [`Cookie: ${session}`] })), `/healthz: ${reference}`);
+const single = await wrk(`${base}/login`, { connections: 1, threads: 1 });
+const singleReference = await wrk(`${base}/healthz`, { connections: 1, threads: 1 });
+row('`/login`, one kept-alive connection', load(single), `/healthz: ${load(singleReference)}`);
+
+// Log-in attempts (wrong passwords, argon2id) from many addresses, with the dashboard's p99
+// measured while they run.
+const script = path.join(data, 'login.lua');
+fs.writeFileSync(
+  script,
+  `wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Origin"] = "${base}"
+request = function()
+  local ip = math.random(1, 250) .. "." .. math.random(0, 250) .. "." .. math.random(0, 250) .. "." .. math.random(1, 250)
+  wrk.headers["X-Forwarded-For"] = ip
+  return wrk.format(nil, "/api/log-in", nil, "email=user" .. math.random(1, 100000) .. "%40bench.example&password=not-the-password")
+end
+`,
+);
+const quietDashboard = await wrk(`${base}/`, { connections: 4, threads: 1, headers: [`Cookie: ${session}`] });
+const [attempts, busyDashboard] = await Promise.all([
+  wrk(base, { connections: 8, threads: 1, script }),
+  (async () => {
+    await sleep(1000);
+    return wrk(`${base}/`, { connections: 4, threads: 1, headers: [`Cookie: ${session}`] });
+  })(),
+]).catch(() => [null, null]);
+row('log-in attempts (argon2id), 8 connections', attempts ? `${f(attempts.rps, 0)} /s` : 'n/a', 'the goal: ≥ 40 /s');
+row(
+  "My Dashboard's p99 during the log-in attempts",
+  busyDashboard ? `${f(busyDashboard.p99, 2)} ms` : 'n/a',
+  `without them: ${f(quietDashboard.p99, 2)} ms`,
+);
+row('cold start to /healthz, idle memory', `${f(coldStartMs, 0)} ms, ${f(idleRss)} MB`, `memory after the loads: ${f(rssMb())} MB`);
+
+// The browser bundle: raw, gzip and brotli.
+const kb = (n) => `${f(n / 1024, 0)} KB`;
+for (const file of fs.readdirSync(path.join(siteRoot, 'pkg')).filter((f) => /\.(wasm|js|css)$/.test(f)).sort()) {
+  const bytes = fs.readFileSync(path.join(siteRoot, 'pkg', file));
+  const gzip = zlib.gzipSync(bytes, { level: 9 }).length;
+  const brotli = zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  row(`bundle: ${file.replace(/\.[\w-]{22}\./, '.')}`, `${kb(bytes.length)} raw, ${kb(gzip)} gzip, ${kb(brotli)} brotli`, 'the goal for the initial WebAssembly: ≤ 150 KB brotli');
+}
+
+// Chromium, 4× CPU throttling, a 10 Mbit/s link with 20 ms latency.
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+async function timings(url, waitForApp) {
+  const page = await browser.newPage();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: 1_250_000, uploadThroughput: 1_250_000 });
+  await page.addInitScript(() => {
+    window.__lcp = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__lcp = e.startTime;
+    }).observe({ type: 'largest-contentful-paint', buffered: true });
+  });
+  const start = Date.now();
+  await page.goto(url, { waitUntil: 'load' });
+  let interactive = NaN;
+  if (waitForApp) {
+    await page.locator('body[data-hydrated]').waitFor({ state: 'attached', timeout: 60_000 });
+    interactive = Date.now() - start;
+  }
+  await sleep(300);
+  const m = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+    const bytes = [nav, ...performance.getEntriesByType('resource')].reduce((s, e) => s + (e.transferSize || 0), 0);
+    return { ttfb: nav.responseStart, fcp: fcp ? fcp.startTime : NaN, lcp: window.__lcp, bytes };
+  });
+  await page.close();
+  return { ...m, interactive };
+}
+const browserLine = (t) =>
+  `TTFB ${f(t.ttfb, 0)} ms, FCP ${f(t.fcp, 0)} ms, LCP ${f(t.lcp, 0)} ms, interactive ${f(t.interactive, 0)} ms, ${kb(t.bytes)} transferred`;
+const login = await timings(`${base}/login`, true);
+const plain = await timings(`${base}/healthz`, false);
+row('`/login` in Chromium (4× CPU, 10 Mbit/s)', browserLine(login), `/healthz: TTFB ${f(plain.ttfb, 0)} ms`);
+await browser.close();
+server.kill();
+
+const cpu = os.cpus();
+const heading = `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${cpu.length} × ${cpu[0].model.trim()}, ${f(os.totalmem() / 2 ** 30, 0)} GiB, release build, SQLite, ${SECONDS} s per load`;
+const table = [
+  heading,
+  '',
+  '| figure | this run | reference, same run |',
+  '|---|---|---|',
+  ...rows.map((r) => `| ${r.join(' | ')} |`),
+  '',
+].join('\n');
+console.log(table);
+fs.appendFileSync(path.join(root, 'bench', 'RESULTS.md'), `\n${table}`);
+fs.rmSync(data, { recursive: true, force: true });
+process.exit(0);
