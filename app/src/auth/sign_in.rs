@@ -362,13 +362,11 @@ pub(crate) mod ssr {
         let code = passcodes::six_digits(&code)?;
         let locked = challenge.locked_until.is_some_and(|until| until > now)
             || challenge.lifetime_failed_logins >= MAX_LIFETIME_FAILURES;
-        let tries = match locked {
-            true => None,
-            false => {
-                let mut conn = state.db.conn().await?;
-                repo::reserve_challenge_try(&mut conn, &draft.owner, now, SECOND_FACTOR_TRIES)
-                    .await?
-            }
+        let tries = if locked {
+            None
+        } else {
+            let mut conn = state.db.conn().await?;
+            repo::reserve_challenge_try(&mut conn, &draft.owner, now, SECOND_FACTOR_TRIES).await?
         };
         let Some(tries) = tries else {
             return start_again(&state, &draft).await;
