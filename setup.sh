@@ -102,8 +102,9 @@ run_tests() {
 serve() {
   log "Build (release)"
   # wasm-opt from the npm binaryen package: Debian's (108) breaks the reference types that
-  # Rust's wasm32 output uses, and the bundle then fails to start in the browser.
-  PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release
+  # Rust's wasm32 output uses, and the bundle then fails to start in the browser. Assets are
+  # compressed (brotli, gzip) once here, not per request.
+  PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release --precompress
   export DATABASE_URL=${DATABASE_URL:-sqlite://data/portal.db}
   export PORTAL_DEV_MAILBOX=${PORTAL_DEV_MAILBOX:-1}
   export PORTAL_PLAIN_HTTP=${PORTAL_PLAIN_HTTP:-1}
@@ -118,7 +119,7 @@ serve() {
 bench() {
   apt_install wrk
   log "Build (release)"
-  PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release
+  PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release --precompress
   log "Measuring (a few minutes)"
   node bench/run.mjs "${CARGO_TARGET_DIR:-target}/release/server" "$PWD/target/site"
 }

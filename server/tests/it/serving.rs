@@ -40,3 +40,53 @@ async fn pages_on_a_kept_alive_connection_come_without_a_40_ms_stall() {
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
 }
+
+/// A release build's assets are compressed once, at build time (`--precompress`): the file
+/// goes out as built, brotli or gzip by what the browser accepts, cached for good.
+#[tokio::test]
+async fn precompressed_assets_are_served_as_built() {
+    use axum::http::header;
+    let site = sites(false).await.remove(0);
+    let root =
+        std::env::temp_dir().join(format!("portal-site-{}", app::ssr::crypto::random_hex(4)));
+    std::fs::create_dir_all(root.join("pkg")).unwrap();
+    let css = "body { color: #222; }\n".repeat(50);
+    std::fs::write(root.join("pkg/portal.abc.css"), &css).unwrap();
+    // Stand-ins for the compressed files, told apart from anything compressed per request.
+    std::fs::write(root.join("pkg/portal.abc.css.br"), b"as built: brotli").unwrap();
+    std::fs::write(root.join("pkg/portal.abc.css.gz"), b"as built: gzip").unwrap();
+    let mut state = site.state.clone();
+    state.leptos_options.site_root = root.to_string_lossy().into_owned().into();
+    let router = server::routes::router(state);
+    for (accepted, encoding, body) in [
+        ("br, gzip", Some("br"), &b"as built: brotli"[..]),
+        ("gzip", Some("gzip"), &b"as built: gzip"[..]),
+        ("identity", None, css.as_bytes()),
+    ] {
+        let request = axum::http::Request::get("/pkg/portal.abc.css")
+            .header(header::ACCEPT_ENCODING, accepted)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = tower::ServiceExt::oneshot(router.clone(), request)
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let headers = response.headers().clone();
+        assert_eq!(
+            headers
+                .get(header::CONTENT_ENCODING)
+                .map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accepted}"
+        );
+        assert!(headers[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("immutable"));
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        assert_eq!(&bytes[..], body, "{accepted}");
+    }
+    std::fs::remove_dir_all(root).unwrap();
+}
