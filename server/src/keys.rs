@@ -1,27 +1,9 @@
 //! `server rotate-key`: every sealed secret (passkeys, authenticator seeds, PINs) re-sealed
 //! under the current `PORTAL_SECRET_KEY`, so the previous keys can then be dropped.
 
-use app::ssr::crypto::{Keys, Sealed};
+use app::ssr::crypto::Keys;
 use app::ssr::db::Db;
-
-/// Whose secret the row with this id holds.
-type Owner = fn(i64) -> Sealed;
-
-/// The columns that hold sealed secrets: table, column, and whose secret a row holds.
-const SEALED: &[(&str, &str, Owner)] = &[
-    ("users", "passkey_ciphertext", |user_id| Sealed::Passkey {
-        user_id,
-    }),
-    ("users", "totp_secret_ciphertext", |user_id| {
-        Sealed::Authenticator { user_id }
-    }),
-    ("users", "totp_pending_ciphertext", |user_id| {
-        Sealed::Authenticator { user_id }
-    }),
-    ("providers", "pin_ciphertext", |provider_id| Sealed::Pin {
-        provider_id,
-    }),
-];
+use app::ssr::repo::sealed::{self, SealedColumn};
 
 /// What a rotation did.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -35,26 +17,17 @@ pub struct Rotated {
 pub async fn rotate(db: &Db, keys: &Keys) -> anyhow::Result<Rotated> {
     let mut rotated = Rotated::default();
     let mut tx = db.begin().await?;
-    for (table, column, owner) in SEALED {
-        let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
-            "SELECT id, {column} FROM {table} WHERE {column} IS NOT NULL"
-        ))
-        .fetch_all(&mut *tx)
-        .await?;
-        for (id, sealed) in rows {
-            if keys.open(owner(id), &sealed).is_none() {
+    for column in SealedColumn::ALL {
+        for (id, stored) in sealed::all(&mut tx, column).await? {
+            let owner = column.owner(id);
+            if keys.open(owner, &stored).is_none() {
                 rotated.unreadable += 1;
                 continue;
             }
-            let Some(resealed) = keys.reseal(owner(id), &sealed) else {
-                continue;
-            };
-            sqlx::query(&format!("UPDATE {table} SET {column} = $1 WHERE id = $2"))
-                .bind(resealed)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            rotated.resealed += 1;
+            if let Some(resealed) = keys.reseal(owner, &stored) {
+                sealed::set(&mut tx, column, id, &resealed).await?;
+                rotated.resealed += 1;
+            }
         }
     }
     tx.commit().await?;

@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod organizations;
 pub mod outbox;
 pub mod passcodes;
+pub mod sealed;
 pub mod sessions;
 pub mod users;
 
