@@ -17,22 +17,19 @@ pub mod operator;
 pub mod org_registration;
 pub mod organizations;
 pub mod profile;
+mod routes;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod training;
 pub mod ui;
 
-use auth::{
-    current_session, ForgotPasswordPage, LogInPage, PasskeyPage, SelectOrganizationPage,
-    SessionResource, SetPasswordPage,
-};
+use auth::{current_session, LogInPage, SelectOrganizationPage, SessionResource};
 use dashboard::DashboardPage;
-use layout::{Footer, Header, NotFound, PageError, PolicyPage};
+use layout::{Footer, Header, NotFound, PageError};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
-use org_registration::JoinPage;
+use leptos_router::{path, Lazy, SsrMode};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -79,35 +76,37 @@ pub fn App() -> impl IntoView {
                     // so a page works before the browser app has loaded (out-of-order streaming
                     // needs a script to move late parts into place).
                     <Routes fallback=|| view! { <NotFound /> }>
+                        // The sign-in path and My Dashboard are in the first download; every
+                        // other page is a lazy route, fetched from its own WebAssembly chunk.
                         <Route ssr=SsrMode::InOrder path=path!("/") view=DashboardPage />
                         <Route ssr=SsrMode::InOrder path=path!("/login") view=LogInPage />
                         <Route ssr=SsrMode::InOrder path=path!("/select-organization") view=SelectOrganizationPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/join") view=JoinPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/password/set") view=SetPasswordPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/password/forgot") view=ForgotPasswordPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/passkey") view=PasskeyPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/step-up") view=auth::step_up::StepUpPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/password/expired") view=auth::ExpiredPasswordPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/profile") view=profile::ProfilePage />
-                        <Route ssr=SsrMode::InOrder path=path!("/organizations/new") view=organizations::AddOrganizationPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/operator") view=operator::OperatorPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/admin/users") view=admin::UserManagementPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/admin/users/new") view=admin::AddUserPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/admin/users/:id") view=admin::UserPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/admin/users/:id/permissions") view=admin::PermissionWizardPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/admin/domains") view=admin::DomainsPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/admin/verify") view=admin::VerifyUsersPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/admin/tasks") view=admin::TaskListPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/admin/collections") view=admin::CollectionManagerPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/register") view=access_request::RegisterPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/training") view=training::TrainingPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/invitation") view=admin::InvitationPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/email/confirm") view=admin::ConfirmEmailPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/terms") view=PolicyPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/privacy") view=PolicyPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/portal-policy") view=PolicyPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/medical-directors") view=PolicyPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/guidelines") view=PolicyPage />
+                        <Route ssr=SsrMode::InOrder path=path!("/join") view={Lazy::<routes::Join>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/password/set") view={Lazy::<routes::SetPassword>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/password/forgot") view={Lazy::<routes::ForgotPassword>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/passkey") view={Lazy::<routes::Passkey>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/step-up") view={Lazy::<routes::StepUp>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/password/expired") view={Lazy::<routes::ExpiredPassword>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/profile") view={Lazy::<routes::Profile>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/organizations/new") view={Lazy::<routes::AddOrganization>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/operator") view={Lazy::<routes::Operator>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/admin/users") view={Lazy::<routes::UserManagement>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/admin/users/new") view={Lazy::<routes::AddUser>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/admin/users/:id") view={Lazy::<routes::User>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/admin/users/:id/permissions") view={Lazy::<routes::PermissionWizard>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/admin/domains") view={Lazy::<routes::Domains>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/admin/verify") view={Lazy::<routes::VerifyUsers>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/admin/tasks") view={Lazy::<routes::TaskList>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/admin/collections") view={Lazy::<routes::CollectionManager>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/register") view={Lazy::<routes::Register>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/training") view={Lazy::<routes::Training>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/invitation") view={Lazy::<routes::Invitation>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/email/confirm") view={Lazy::<routes::ConfirmEmail>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/terms") view={Lazy::<routes::Policy>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/privacy") view={Lazy::<routes::Policy>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/portal-policy") view={Lazy::<routes::Policy>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/medical-directors") view={Lazy::<routes::Policy>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/guidelines") view={Lazy::<routes::Policy>::new()} />
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -22,6 +22,16 @@ pub fn Field(
     if let Some(typed) = name.as_deref().and_then(super::refused_value) {
         value.set(typed);
     }
+    let input = NodeRef::<leptos::html::Input>::new();
+    keep_in_step(
+        value,
+        move || input.get_untracked().map(|el| el.value()),
+        move |v| {
+            if let Some(el) = input.get_untracked() {
+                el.set_value(v);
+            }
+        },
+    );
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let has_error = move || error.get().is_some();
@@ -43,6 +53,7 @@ pub fn Field(
             <label for=id.clone()>{label}{required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
             {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
             <input
+                node_ref=input
                 id=id
                 name=name
                 type=input_type
@@ -52,7 +63,6 @@ pub fn Field(
                 required=required
                 aria-invalid=move || has_error().then_some("true")
                 aria-describedby=described_by
-                prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
             />
             <Show when=has_error>
@@ -60,6 +70,24 @@ pub fn Field(
             </Show>
         </div>
     }
+}
+
+/// Keeps a control and its signal in step without the control being written while the page
+/// hydrates (that would wipe what the user typed while the app was loading): on the first run,
+/// once the control is in the page, what it shows wins; after that the signal writes it.
+fn keep_in_step(
+    value: RwSignal<String>,
+    shown: impl Fn() -> Option<String> + 'static,
+    show: impl Fn(&str) + 'static,
+) {
+    Effect::new(move |ran: Option<()>| {
+        let wanted = value.get();
+        match shown() {
+            Some(shown) if ran.is_none() && shown != wanted => value.set(shown),
+            Some(shown) if shown != wanted => show(&wanted),
+            _ => {}
+        }
+    });
 }
 
 /// The summary above a form: the error's sentence, announced as an alert.
@@ -117,6 +145,16 @@ pub fn Select(
     if let Some(chosen) = name.as_deref().and_then(super::refused_value) {
         value.set(chosen);
     }
+    let select = NodeRef::<leptos::html::Select>::new();
+    keep_in_step(
+        value,
+        move || select.get_untracked().map(|el| el.value()),
+        move |v| {
+            if let Some(el) = select.get_untracked() {
+                el.set_value(v);
+            }
+        },
+    );
     let error_id = format!("{id}-error");
     let has_error = move || error.get().is_some();
     let options = options
@@ -133,6 +171,7 @@ pub fn Select(
         <div class="field" class:invalid=has_error>
             <label for=id.clone() class:visually-hidden=!visible_label>{label}</label>
             <select
+                node_ref=select
                 id=id
                 name=name
                 aria-invalid=move || has_error().then_some("true")
@@ -140,7 +179,6 @@ pub fn Select(
                     let error_id = error_id.clone();
                     move || has_error().then(|| error_id.clone())
                 }
-                prop:value=move || value.get()
                 on:change=move |ev| value.set(event_target_value(&ev))
             >
                 {options}

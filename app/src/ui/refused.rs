@@ -11,16 +11,21 @@ use serde::{Deserialize, Serialize};
 pub struct RefusedForm(pub Vec<(String, String)>);
 
 /// Offers the refused form to the page's fields: the server's copy goes into the page, so the
-/// browser app hydrates the fields with the same values; after that, no field uses it again.
+/// browser app hydrates the fields with the same values.
 pub fn provide_refused_form() {
     let form = SharedValue::new(|| use_context::<RefusedForm>().unwrap_or_default()).into_inner();
-    let form = StoredValue::new(form);
-    provide_context(form);
-    Effect::new(move |_| form.set_value(RefusedForm::default()));
+    provide_context(StoredValue::new(form));
 }
 
 /// What the refused form posted as `name`, if a form was refused.
 pub fn refused_value(name: &str) -> Option<String> {
+    // In the browser, only while the page the server sent is hydrating (a lazy route hydrates
+    // once its chunk has loaded, after the app's first effects); a page reached later starts
+    // from its own values.
+    #[cfg(feature = "hydrate")]
+    if !Owner::current_shared_context().is_some_and(|context| context.during_hydration()) {
+        return None;
+    }
     use_context::<StoredValue<RefusedForm>>()?.with_value(|form| {
         form.0
             .iter()

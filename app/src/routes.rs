@@ -1,0 +1,50 @@
+//! The lazy routes: each page here comes to the browser in its own WebAssembly chunk, loaded
+//! when the page is first visited (split by `cargo leptos build --split`). The server renders
+//! them like any page. A new module's pages are added here from their first commit.
+
+use leptos::prelude::*;
+use leptos_router::{lazy_route, LazyRoute};
+
+/// `Route => page component`: a lazy route that renders the page. The page loads its own data.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:path),* $(,)?) => {$(
+        #[derive(Debug)]
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_this: Self) -> AnyView {
+                $page().into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    Join => crate::org_registration::JoinPage,
+    SetPassword => crate::auth::SetPasswordPage,
+    ForgotPassword => crate::auth::ForgotPasswordPage,
+    Passkey => crate::auth::PasskeyPage,
+    StepUp => crate::auth::step_up::StepUpPage,
+    ExpiredPassword => crate::auth::ExpiredPasswordPage,
+    Profile => crate::profile::ProfilePage,
+    AddOrganization => crate::organizations::AddOrganizationPage,
+    Operator => crate::operator::OperatorPage,
+    UserManagement => crate::admin::UserManagementPage,
+    AddUser => crate::admin::AddUserPage,
+    User => crate::admin::UserPage,
+    PermissionWizard => crate::admin::PermissionWizardPage,
+    Domains => crate::admin::DomainsPage,
+    VerifyUsers => crate::admin::VerifyUsersPage,
+    TaskList => crate::admin::TaskListPage,
+    CollectionManager => crate::admin::CollectionManagerPage,
+    Register => crate::access_request::RegisterPage,
+    Training => crate::training::TrainingPage,
+    Invitation => crate::admin::InvitationPage,
+    ConfirmEmail => crate::admin::ConfirmEmailPage,
+    Policy => crate::layout::PolicyPage,
+}

@@ -1,0 +1,43 @@
+import { test, expect } from '@playwright/test';
+import { hydrated, logIn } from './helpers';
+
+// Pages other than the sign-in path and My Dashboard come in their own WebAssembly chunks.
+
+test('a lazy page loads its chunks only when visited, and works after a client-side visit', async ({ page }) => {
+  const chunks: string[] = [];
+  page.on('request', (r) => {
+    if (/\/pkg\/(split_|chunk_)[^/]*\.wasm$/.test(r.url())) chunks.push(r.url());
+  });
+  await logIn(page, 'admin@sunrise.example');
+  await expect(page.getByRole('heading', { level: 1, name: 'My Dashboard' })).toBeVisible();
+  await hydrated(page);
+  expect(chunks.filter((c) => c.includes('split___user_management'))).toHaveLength(0);
+  await page.getByRole('region', { name: 'Administration' }).getByRole('link', { name: 'Manage Users' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'User Management' })).toBeVisible();
+  await expect.poll(() => chunks.some((c) => c.includes('split___user_management'))).toBeTruthy();
+  await page.getByRole('link', { name: 'Add a User' }).click();
+  await expect(page.getByRole('textbox', { name: 'Email Address' })).toBeVisible();
+});
+
+test('what is typed while the app is still loading is kept when it takes over', async ({ page }) => {
+  await logIn(page, 'admin@sunrise.example');
+  // A slow link: the browser app arrives a while after the page.
+  await page.route(/\/pkg\/.*\.wasm$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
+  await page.goto('/admin/users/new');
+  await expect(page.locator('body[data-hydrated]')).toHaveCount(0);
+  await page.getByRole('textbox', { name: 'Email Address' }).fill('early.typist@sunrise.example');
+  await page.getByRole('textbox', { name: 'First Name' }).fill('Early');
+  await hydrated(page);
+  await expect(page.getByRole('textbox', { name: 'Email Address' })).toHaveValue('early.typist@sunrise.example');
+  await expect(page.getByRole('textbox', { name: 'First Name' })).toHaveValue('Early');
+  // The app has the values too: it refuses the phone number at its field and keeps the rest.
+  await page.getByRole('textbox', { name: 'Last Name' }).fill('Typist');
+  await page.getByRole('textbox', { name: 'Mobile Number' }).fill('555');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByText('Enter a 10-digit US phone number')).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Email Address' })).toHaveValue('early.typist@sunrise.example');
+  await expect(page.getByRole('textbox', { name: 'First Name' })).toHaveValue('Early');
+});
