@@ -16,6 +16,7 @@ pub mod layout;
 pub mod operator;
 pub mod org_registration;
 pub mod organizations;
+pub mod pins;
 pub mod profile;
 mod routes;
 #[cfg(feature = "ssr")]
@@ -88,6 +89,8 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::InOrder path=path!("/step-up") view={Lazy::<routes::StepUp>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/password/expired") view={Lazy::<routes::ExpiredPassword>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/profile") view={Lazy::<routes::Profile>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/npis") view={Lazy::<routes::Npis>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/npis/:npi") view={Lazy::<routes::Npi>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/organizations/new") view={Lazy::<routes::AddOrganization>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/operator") view={Lazy::<routes::Operator>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/admin/users") view={Lazy::<routes::UserManagement>::new()} />

@@ -47,4 +47,6 @@ lazy_pages! {
     Invitation => crate::admin::InvitationPage,
     ConfirmEmail => crate::admin::ConfirmEmailPage,
     Policy => crate::layout::PolicyPage,
+    Npis => crate::pins::NpisPage,
+    Npi => crate::pins::NpiPage,
 }

@@ -9,6 +9,7 @@ use app::ssr::crypto;
 use app::ssr::db::Db;
 use app::ssr::documents::letter_pdf;
 use app::ssr::repo::bulk::{self, Value as V};
+use app::ssr::repo::sealed::{self, SealedColumn};
 use app::ssr::repo::{grants, organizations, users};
 use app::ssr::settings::Settings;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -405,6 +406,24 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
                     V::I(tertiary),
                     V::I(now - 500 * DAY),
                 ],
+            )
+            .await?;
+            // Every NPI has a PIN, sealed for it; and the transactions it is enrolled for.
+            let pin = settings.keys.seal(
+                crypto::Sealed::Pin { provider_id },
+                crypto::digits(6).as_bytes(),
+            );
+            sealed::set(&mut tx, SealedColumn::Pin, provider_id, &pin).await?;
+            let claims = if *kind == "facility" { "837I" } else { "837P" };
+            let sets: Vec<Vec<V>> = ["270/271", "276/277", "835", claims]
+                .into_iter()
+                .map(|set| vec![V::I(provider_id), t(set)])
+                .collect();
+            bulk::insert(
+                &mut tx,
+                "provider_transactions",
+                &["provider_id", "transaction_set"],
+                &sets,
             )
             .await?;
             providers

@@ -32,9 +32,41 @@ pub fn step_up_fresh(step_up_at: Option<i64>, now: i64, window_seconds: i64) -> 
     step_up_at.is_some_and(|at| now - at < window_seconds)
 }
 
+/// Whether an NPI's PIN may be reset at `now`: once per plan calendar day. If not, the plan
+/// day when it may be reset again.
+pub fn pin_reset_allowed(
+    last_reset_at: Option<i64>,
+    now: i64,
+    calendar: &Calendar,
+) -> Result<(), jiff::civil::Date> {
+    match (
+        last_reset_at.and_then(|at| calendar.date_of(at)),
+        calendar.date_of(now),
+    ) {
+        (Some(last), Some(today)) if last >= today => Err(last.tomorrow().unwrap_or(last)),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pin_is_reset_at_most_once_a_plan_day() {
+        let cal = Calendar::new(jiff::tz::TimeZone::get("America/Los_Angeles").unwrap());
+        let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap().as_second();
+        let allowed =
+            |last: Option<&str>, now: &str| pin_reset_allowed(last.map(at), at(now), &cal);
+        assert_eq!(allowed(None, "2026-03-10T18:00:00Z"), Ok(()));
+        // 9 a.m. and 11:59 p.m. in Los Angeles: the same plan day, though UTC has moved on.
+        let morning = Some("2026-03-10T16:00:00Z");
+        let next_day = "2026-03-11".parse::<jiff::civil::Date>().unwrap();
+        assert_eq!(allowed(morning, "2026-03-11T06:59:00Z"), Err(next_day));
+        // Midnight in Los Angeles: a new day.
+        assert_eq!(allowed(morning, "2026-03-11T07:00:00Z"), Ok(()));
+        assert_eq!(allowed(morning, "2026-03-20T07:00:00Z"), Ok(()));
+    }
 
     #[test]
     fn passwords_expire_after_the_configured_days() {

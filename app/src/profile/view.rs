@@ -9,7 +9,8 @@ use crate::auth::{ChangePassword, PageAccess, PasswordChecklist, Require, StepUp
 use crate::domain::Phone;
 use crate::error::AppError;
 use crate::ui::{
-    action_error, field_errors, query_dialog_is, Checkbox, ErrorSummary, Field, Modal, Select,
+    action_error, field_errors, query_dialog_is, Checkbox, ErrorSummary, Field, HoldToView, Modal,
+    Select,
 };
 use leptos::html;
 use leptos::prelude::*;
@@ -258,21 +259,7 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
             <h2 id="user-passkey">"User Passkey"</h2>
             {if profile.passkey_set {
                 view! {
-                    <p>
-                        "Your passkey: "
-                        <strong aria-live="polite">{move || shown_passkey.get().unwrap_or_else(|| "••••".into())}</strong>
-                    </p>
-                    <button
-                        type="button"
-                        class="button"
-                        on:pointerdown=move |_| reveal()
-                        on:pointerup=move |_| shown_passkey.set(None)
-                        on:pointerleave=move |_| shown_passkey.set(None)
-                        on:keydown=move |ev| if (ev.key() == " " || ev.key() == "Enter") && !ev.repeat() { reveal() }
-                        on:keyup=move |_| shown_passkey.set(None)
-                    >
-                        "Hold to View"
-                    </button>
+                    <HoldToView label="Your passkey" reveal=Callback::new(move |_| reveal()) secret=shown_passkey />
                 }.into_any()
             } else {
                 view! { <p>"You have not set a passkey yet."</p> }.into_any()

@@ -25,6 +25,14 @@ pub fn readable_code(groups: usize) -> String {
         .join("-")
 }
 
+/// A random number of `count` digits, leading zeros kept (a PIN).
+pub fn digits(count: usize) -> String {
+    let mut rng = rand::rng();
+    (0..count)
+        .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+        .collect()
+}
+
 /// What a person typed for a readable code, in the canonical form (no dashes or spaces, upper case).
 pub fn normalize_code(input: &str) -> String {
     input

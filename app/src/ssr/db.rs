@@ -83,6 +83,12 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
         include_str!("../../migrations/0010_job_runs.sql"),
         None,
     ),
+    (
+        11,
+        "npi settings",
+        include_str!("../../migrations/0011_npi_settings.sql"),
+        None,
+    ),
 ];
 
 impl Db {

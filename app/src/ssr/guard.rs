@@ -245,10 +245,13 @@ impl Access {
         ModuleRule(module)
     }
 
-    /// A member holding the NPI (a provider of their organization) at `level` or higher;
-    /// 404 for a provider of another organization.
-    pub const fn npi(provider_id: i64, level: NpiLevel) -> NpiRule {
-        NpiRule { provider_id, level }
+    /// A member holding the NPI (a provider of their organization, by its number) at `level`
+    /// or higher; 404 for an NPI their organization does not have.
+    pub fn npi(npi: impl Into<String>, level: NpiLevel) -> NpiRule {
+        NpiRule {
+            npi: npi.into(),
+            level,
+        }
     }
 }
 
@@ -266,7 +269,7 @@ pub struct OrgAdminRule {
 }
 pub struct ModuleRule(pub Module);
 pub struct NpiRule {
-    provider_id: i64,
+    npi: String,
     level: NpiLevel,
 }
 pub struct OperatorRule;
@@ -368,7 +371,7 @@ impl Rule for NpiRule {
     }
     async fn admit(self, visitor: Visitor) -> Result<NpiScope, AppError> {
         let member = Access::ORG_MEMBER.admit(visitor).await?;
-        let (npi, held) = npi_grant(&member, self.provider_id).await?;
+        let (provider_id, held) = npi_grant(&member, &self.npi).await?;
         let enough = matches!(
             (held, self.level),
             (Some(NpiLevel::Admin), _) | (Some(NpiLevel::Processor), NpiLevel::Processor)
@@ -378,8 +381,8 @@ impl Rule for NpiRule {
         }
         Ok(NpiScope {
             member,
-            provider_id: self.provider_id,
-            npi,
+            provider_id,
+            npi: self.npi,
             level: held.unwrap_or(self.level),
         })
     }
@@ -624,17 +627,14 @@ pub async fn org_access(
 
 /// The NPI of a provider of the member's organization and the member's level on it; 404 for a
 /// provider of another organization.
-async fn npi_grant(
-    member: &Member,
-    provider_id: i64,
-) -> Result<(String, Option<NpiLevel>), AppError> {
-    let (npi, level) = callers::npi_grant(
+async fn npi_grant(member: &Member, npi: &str) -> Result<(i64, Option<NpiLevel>), AppError> {
+    let (provider_id, level) = callers::npi_grant(
         &member.state.db,
         member.org.membership_id,
         member.org.organization_id,
-        provider_id,
+        npi,
     )
     .await?
     .ok_or(AppError::NotFound)?;
-    Ok((npi, level.as_deref().and_then(NpiLevel::parse)))
+    Ok((provider_id, level.as_deref().and_then(NpiLevel::parse)))
 }

@@ -60,21 +60,21 @@ pub async fn modules(db: &Db, membership_id: i64) -> Result<Vec<String>, sqlx::E
         .await
 }
 
-/// The NPI of a provider of the organization and the membership's level on it (none: not
-/// held); `None` for a provider of another organization.
+/// The provider with this NPI in the organization and the membership's level on it (none: not
+/// held); `None` for an NPI the organization does not have.
 pub async fn npi_grant(
     db: &Db,
     membership_id: i64,
     organization_id: i64,
-    provider_id: i64,
-) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
+    npi: &str,
+) -> Result<Option<(i64, Option<String>)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.npi, n.level FROM providers p \
+        "SELECT p.id, n.level FROM providers p \
          LEFT JOIN npi_permissions n ON n.provider_id = p.id AND n.membership_id = $1 \
-         WHERE p.id = $2 AND p.organization_id = $3",
+         WHERE p.npi = $2 AND p.organization_id = $3",
     )
     .bind(membership_id)
-    .bind(provider_id)
+    .bind(npi)
     .bind(organization_id)
     .fetch_optional(&db.pool)
     .await

@@ -1,0 +1,285 @@
+//! "NPI Agreements and Settings": the NPIs a user holds, and for each its PIN (Hold to View,
+//! Reset PIN, for the NPI's Admins) and the X12 transactions it may send.
+
+#[cfg(feature = "ssr")]
+mod repo;
+mod view;
+
+use crate::dashboard::NpiRow;
+#[cfg(feature = "ssr")]
+use crate::domain::permissions::NpiLevel;
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::guard::{require, Access};
+use crate::ui::Page;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use view::{NpiPage, NpisPage};
+
+/// NPIs per page of `/npis`.
+pub const NPIS_PER_PAGE: i64 = 20;
+/// Digits of a PIN.
+pub const PIN_DIGITS: usize = 6;
+
+/// One NPI's settings page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NpiSettings {
+    pub npi: String,
+    pub name: String,
+    pub specialty: String,
+    /// The user is Admin on this NPI: the PIN is theirs to view and reset.
+    pub admin: bool,
+    pub pin_set: bool,
+    /// MM/DD/YYYY of the last reset, if any.
+    pub pin_reset_on: Option<String>,
+    /// (code, what it is), e.g. ("270/271", "Eligibility inquiry and response").
+    pub transactions: Vec<(String, String)>,
+}
+
+/// The NPIs the user holds in this organization, by provider name or NPI, a page at a time.
+#[server(endpoint = "npis")]
+pub async fn search_npis(search: String, after: Option<String>) -> Result<Page<NpiRow>, AppError> {
+    let member = require(Access::ORG_MEMBER).await?;
+    ssr::search(&member, &search, after).await
+}
+
+#[server(endpoint = "npis/settings")]
+pub async fn load_npi(npi: String) -> Result<NpiSettings, AppError> {
+    let scope = require(Access::npi(npi, NpiLevel::Processor)).await?;
+    ssr::settings(&scope).await
+}
+
+/// The PIN, for "Hold to View": an Admin of the NPI, after a step-up; audited.
+#[server(endpoint = "npis/pin")]
+pub async fn view_pin(npi: String) -> Result<String, AppError> {
+    let scope = require(Access::npi(npi, NpiLevel::Admin).fresh()).await?;
+    ssr::view_pin(&scope).await
+}
+
+/// "Reset PIN": once per plan day; answers the address to show next.
+#[server(endpoint = "npis/pin/reset")]
+pub async fn reset_pin(npi: String) -> Result<String, AppError> {
+    let scope = require(Access::npi(npi, NpiLevel::Admin)).await?;
+    ssr::reset_pin(&scope).await?;
+    Ok(crate::ssr::follow(&format!(
+        "/npis/{}?done=reset",
+        scope.npi
+    )))
+}
+
+/// What each X12 transaction set is, as the page names it.
+pub fn transaction_name(code: &str) -> &'static str {
+    match code {
+        "270/271" => "Eligibility inquiry and response",
+        "276/277" => "Claim status inquiry and response",
+        "837P" => "Professional claims",
+        "837I" => "Institutional claims",
+        "835" => "Remittance advice",
+        _ => "Other",
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use super::*;
+    use crate::domain::rules::pin_reset_allowed;
+    use crate::domain::UsDate;
+    use crate::ssr::crypto::Sealed;
+    use crate::ssr::guard::{Member, NpiScope};
+    use crate::ssr::outbox::{self, Channel, NewMessage};
+
+    pub async fn search(
+        member: &Member,
+        search: &str,
+        after: Option<String>,
+    ) -> Result<Page<NpiRow>, AppError> {
+        let search = search.trim();
+        let rows = repo::npis(
+            &mut *member.state.db.conn().await?,
+            member,
+            search,
+            &after.unwrap_or_default(),
+            NPIS_PER_PAGE + 1,
+        )
+        .await?;
+        let mut items: Vec<NpiRow> = rows
+            .into_iter()
+            .map(|(npi, name, level)| NpiRow {
+                npi,
+                name,
+                level: if level == "admin" {
+                    "Admin"
+                } else {
+                    "Processor"
+                }
+                .to_string(),
+            })
+            .collect();
+        let next = if items.len() as i64 > NPIS_PER_PAGE {
+            items.truncate(NPIS_PER_PAGE as usize);
+            items.last().map(|row| row.npi.clone())
+        } else {
+            None
+        };
+        Ok(Page { items, next })
+    }
+
+    pub async fn settings(scope: &NpiScope) -> Result<NpiSettings, AppError> {
+        let mut conn = scope.member.state.db.conn().await?;
+        let provider = repo::provider(&mut conn, scope.provider_id).await?;
+        let transactions = repo::transactions(&mut conn, scope.provider_id)
+            .await?
+            .into_iter()
+            .map(|code| {
+                let name = transaction_name(&code).to_string();
+                (code, name)
+            })
+            .collect();
+        let cal = &scope.member.state.settings.calendar;
+        Ok(NpiSettings {
+            npi: scope.npi.clone(),
+            name: provider.name,
+            specialty: provider.specialty,
+            admin: scope.level == NpiLevel::Admin,
+            pin_set: provider.pin.is_some(),
+            pin_reset_on: provider.pin_reset_at.map(|at| cal.format_date(at)),
+            transactions,
+        })
+    }
+
+    pub async fn view_pin(scope: &NpiScope) -> Result<String, AppError> {
+        let state = &scope.member.state;
+        let provider = repo::provider(&mut *state.db.conn().await?, scope.provider_id).await?;
+        let pin = provider
+            .pin
+            .and_then(|sealed| {
+                state.settings.keys.open(
+                    Sealed::Pin {
+                        provider_id: scope.provider_id,
+                    },
+                    &sealed,
+                )
+            })
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .ok_or_else(|| {
+                AppError::Conflict(
+                    "This NPI has no PIN yet. Use Reset PIN to have one issued.".into(),
+                )
+            })?;
+        scope
+            .audit("pin.view", format!("provider:{}", scope.provider_id))
+            .detail(&scope.npi)
+            .record(&state.db)
+            .await?;
+        Ok(pin)
+    }
+
+    /// A new PIN, sealed, once per plan day: by postal letter to the provider's address, or,
+    /// for a paperless organization, as a document in the Correspondence Center. The NPI's
+    /// other Admins are notified.
+    pub async fn reset_pin(scope: &NpiScope) -> Result<(), AppError> {
+        let state = &scope.member.state;
+        let now = state.clock.unix();
+        let cal = &state.settings.calendar;
+        let pin = crate::ssr::crypto::digits(PIN_DIGITS);
+        let sealed = state.settings.keys.seal(
+            Sealed::Pin {
+                provider_id: scope.provider_id,
+            },
+            pin.as_bytes(),
+        );
+        let already = |next| {
+            AppError::Conflict(format!(
+                "This PIN was already reset today. PINs can be reset once a day: try again on {}.",
+                UsDate(next)
+            ))
+        };
+        let mut tx = state.db.begin().await?;
+        let provider = repo::provider(&mut tx, scope.provider_id).await?;
+        pin_reset_allowed(provider.pin_reset_at, now, cal).map_err(already)?;
+        if !repo::set_pin(
+            &mut tx,
+            scope.provider_id,
+            &sealed,
+            now,
+            provider.pin_reset_at,
+        )
+        .await?
+        {
+            // Another reset landed in between: it is today's, as if read before.
+            pin_reset_allowed(Some(now), now, cal).map_err(already)?;
+        }
+        let organization_id = scope.member.organization_id();
+        let title = format!("PIN reset for {} (NPI {})", provider.name, scope.npi);
+        let body = format!(
+            "{} {} reset the PIN of {} (NPI {}) on {}.",
+            scope.first_name,
+            scope.last_name,
+            provider.name,
+            scope.npi,
+            cal.format_date_time(now)
+        );
+        repo::notify_other_admins(
+            &mut tx,
+            now,
+            organization_id,
+            scope.provider_id,
+            scope.user_id,
+            &title,
+            &body,
+            &format!("/npis/{}", scope.npi),
+        )
+        .await?;
+        let program = state.settings.program_name.as_str();
+        let paragraphs = vec![
+            format!("{}, NPI {}", provider.name, scope.npi),
+            format!("{}, {} {}", provider.address_line1, provider.city, provider.zip),
+            format!("The Provider Identification Number (PIN) for this NPI was reset on {}. Your new PIN is:", cal.format_date(now)),
+            pin.clone(),
+            format!("Keep this letter in a safe place. The PIN confirms your identity when you call {program} or use the Provider Portal."),
+        ];
+        let letter_title = format!("{program} PIN Letter");
+        let pdf = crate::ssr::documents::letter_pdf(&letter_title, &paragraphs);
+        if repo::paperless(&mut tx, organization_id).await? {
+            repo::add_correspondence(
+                &mut tx,
+                now,
+                organization_id,
+                scope.provider_id,
+                "PIN Letters",
+                &letter_title,
+                &cal.date_of(now).map(|d| d.to_string()).unwrap_or_default(),
+                &pdf,
+            )
+            .await?;
+        }
+        scope
+            .audit("pin.reset", format!("provider:{}", scope.provider_id))
+            .detail(&scope.npi)
+            .record_in(&mut tx)
+            .await?;
+        tx.commit().await?;
+        if !repo::paperless(&mut *state.db.conn().await?, organization_id).await? {
+            outbox::enqueue(
+                &state.db,
+                &state.settings,
+                now,
+                NewMessage {
+                    channel: Channel::Postal,
+                    to: format!(
+                        "{}, {}, {} {}",
+                        provider.name, provider.address_line1, provider.city, provider.zip
+                    ),
+                    subject: letter_title,
+                    body: paragraphs.join("\n\n"),
+                    links: Vec::new(),
+                    codes: vec![pin],
+                    attachment: Some(("pin-letter.pdf".into(), pdf)),
+                },
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}

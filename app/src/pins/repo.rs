@@ -1,0 +1,153 @@
+//! The NPI settings repository: providers of the member's organization only.
+
+use crate::ssr::guard::Member;
+use crate::ssr::repo::Conn;
+
+/// What the settings page and the PIN letter need of a provider.
+#[derive(sqlx::FromRow)]
+pub struct Provider {
+    pub name: String,
+    pub specialty: String,
+    pub address_line1: String,
+    pub city: String,
+    pub zip: String,
+    /// Sealed.
+    pub pin: Option<String>,
+    pub pin_reset_at: Option<i64>,
+}
+
+const PROVIDER: &str =
+    "SELECT name, specialty, address_line1, city, zip, pin_ciphertext AS pin, pin_reset_at \
+     FROM providers WHERE id = $1";
+
+/// The member's NPIs whose provider name or NPI contains `search`, after `after` in NPI
+/// order: (NPI, name, level).
+pub async fn npis(
+    conn: &mut Conn,
+    member: &Member,
+    search: &str,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
+    sqlx::query_as(
+        "SELECT p.npi, p.name, n.level FROM npi_permissions n JOIN providers p ON p.id = n.provider_id \
+         WHERE n.membership_id = $1 AND p.organization_id = $2 AND p.npi > $3 \
+         AND (LOWER(p.name) LIKE $4 OR p.npi LIKE $4) ORDER BY p.npi LIMIT $5",
+    )
+    .bind(member.org.membership_id)
+    .bind(member.organization_id())
+    .bind(after)
+    .bind(pattern)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// A provider the guard has admitted the caller to.
+pub async fn provider(conn: &mut Conn, provider_id: i64) -> Result<Provider, sqlx::Error> {
+    sqlx::query_as(PROVIDER)
+        .bind(provider_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// Sets a new sealed PIN, only if the PIN was last reset at `seen_reset_at` (as read before
+/// the rule was checked): of two resets at once, one changes the row. False for the other.
+pub async fn set_pin(
+    conn: &mut Conn,
+    provider_id: i64,
+    sealed: &str,
+    now: i64,
+    seen_reset_at: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "UPDATE providers SET pin_ciphertext = $1, pin_reset_at = $2 \
+         WHERE id = $3 AND COALESCE(pin_reset_at, -1) = $4",
+    )
+    .bind(sealed)
+    .bind(now)
+    .bind(provider_id)
+    .bind(seen_reset_at.unwrap_or(-1))
+    .execute(conn)
+    .await
+    .map(|done| done.rows_affected() == 1)
+}
+
+/// The X12 transaction sets the provider may send, in code order.
+pub async fn transactions(conn: &mut Conn, provider_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT transaction_set FROM provider_transactions WHERE provider_id = $1 ORDER BY transaction_set",
+    )
+    .bind(provider_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// A notification to each other active member who is Admin on the NPI.
+#[allow(clippy::too_many_arguments)]
+pub async fn notify_other_admins(
+    conn: &mut Conn,
+    now: i64,
+    organization_id: i64,
+    provider_id: i64,
+    except_user: i64,
+    title: &str,
+    body: &str,
+    link: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO notifications (organization_id, user_id, kind, title, body, link, created_at) \
+         SELECT m.organization_id, m.user_id, 'pin', $1, $2, $3, $4 FROM memberships m \
+         JOIN npi_permissions n ON n.membership_id = m.id AND n.provider_id = $5 AND n.level = 'admin' \
+         WHERE m.organization_id = $6 AND m.status = 'active' AND m.user_id <> $7",
+    )
+    .bind(title)
+    .bind(body)
+    .bind(link)
+    .bind(now)
+    .bind(provider_id)
+    .bind(organization_id)
+    .bind(except_user)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+pub async fn paperless(conn: &mut Conn, organization_id: i64) -> Result<bool, sqlx::Error> {
+    let at: Option<i64> =
+        sqlx::query_scalar("SELECT paperless_at FROM organizations WHERE id = $1")
+            .bind(organization_id)
+            .fetch_one(conn)
+            .await?;
+    Ok(at.is_some())
+}
+
+/// A document in the Correspondence Center of the provider.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_correspondence(
+    conn: &mut Conn,
+    now: i64,
+    organization_id: i64,
+    provider_id: i64,
+    correspondence_type: &str,
+    title: &str,
+    document_date: &str,
+    content: &[u8],
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO correspondence_documents \
+         (organization_id, provider_id, correspondence_type, title, document_date, content, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(organization_id)
+    .bind(provider_id)
+    .bind(correspondence_type)
+    .bind(title)
+    .bind(document_date)
+    .bind(content)
+    .bind(now)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}

@@ -1,0 +1,150 @@
+use super::{load_npi, search_npis, NpiSettings, ResetPin, ViewPin};
+use crate::auth::{PageAccess, Require, StepUp, StepUpDialogAsked};
+use crate::dashboard::NpiRow;
+use crate::ui::{
+    action_error, query_value, Column, DataTable, ErrorSummary, Field, HoldToView, Pager,
+    Pagination, PostButton, SearchForm,
+};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+#[component]
+pub fn NpisPage() -> impl IntoView {
+    let search = RwSignal::new(query_value("q"));
+    let pager = Pager::new("after");
+    let page = Resource::new(
+        move || (search.get(), pager.cursor()),
+        |(search, after)| search_npis(search, after),
+    );
+    let shown = Signal::derive(move || page.get().and_then(Result::ok));
+    let rows = Signal::derive(move || shown.get().map(|p| p.items).unwrap_or_default());
+    let next = Signal::derive(move || shown.get().and_then(|p| p.next));
+    view! {
+        <Require access=PageAccess::Member>
+            <h1>"NPI Agreements and Settings"</h1>
+            <SearchForm label="NPIs">
+                <Field label="Search by provider name or NPI" value=search name="q" input_type="search" />
+            </SearchForm>
+            <Transition>
+                <DataTable caption="Your NPIs" columns=npi_columns() rows empty="No NPI you hold matches your search." />
+                <Pagination pager next label="NPI pages" />
+                <ErrorSummary error=Signal::derive(move || page.get().and_then(Result::err)) />
+            </Transition>
+            <p><a href="/">"Back to Dashboard"</a></p>
+        </Require>
+    }
+}
+
+fn npi_columns() -> Vec<Column<NpiRow>> {
+    vec![
+        Column::new("Provider", |row: &NpiRow| {
+            let href = format!("/npis/{}", row.npi);
+            let name = format!("{} (NPI {})", row.name, row.npi);
+            view! { <a href=href>{name}</a> }.into_any()
+        }),
+        Column::text("Your permission", |row: &NpiRow| row.level.clone()),
+    ]
+}
+
+#[component]
+pub fn NpiPage() -> impl IntoView {
+    let params = use_params_map();
+    let npi = Signal::derive(move || params.read().get("npi").unwrap_or_default());
+    let settings = Resource::new(move || npi.get(), load_npi);
+    view! {
+        <Require access=PageAccess::Member>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || settings.get().map(|result| match result {
+                    Ok(loaded) => view! { <NpiSettingsView settings=loaded reload=Callback::new(move |_| settings.refetch()) /> }.into_any(),
+                    Err(error) => view! {
+                        <h1>"NPI Agreements and Settings"</h1>
+                        <ErrorSummary error=Signal::stored(Some(error)) />
+                    }.into_any(),
+                })}
+            </Suspense>
+            <p><a href="/npis">"Back to NPI Agreements and Settings"</a></p>
+        </Require>
+    }
+}
+
+/// The notice an action leaves on the page (`?done=…`).
+fn done_notice(done: Option<String>) -> Option<&'static str> {
+    match done.as_deref()? {
+        "reset" => Some("The PIN was reset. The new PIN is on its way to the provider by letter."),
+        _ => None,
+    }
+}
+
+#[component]
+fn NpiSettingsView(settings: NpiSettings, reload: Callback<()>) -> impl IntoView {
+    let query = use_query_map();
+    let notice = move || done_notice(query.read().get("done"));
+    let navigate = StoredValue::new(use_navigate());
+    let step_up = StepUp::new();
+    let reset = ServerAction::<ResetPin>::new();
+    let reset_error = action_error(reset);
+    Effect::new(move |_| {
+        if let Some(Ok(next)) = reset.value().get() {
+            navigate.with_value(|n| n(&next, Default::default()));
+            reload.run(());
+        }
+    });
+    // "Hold to View" asks for the PIN each time; a stale sign-in is asked for a passcode first.
+    let pin = RwSignal::new(None::<String>);
+    let view_action = step_up.watch(ServerAction::<ViewPin>::new());
+    let view_error = action_error(view_action);
+    Effect::new(move |_| {
+        if let Some(Ok(shown)) = view_action.value().get() {
+            pin.set(Some(shown));
+        }
+    });
+    let npi = StoredValue::new(settings.npi.clone());
+    let reveal = Callback::new(move |_| {
+        step_up.dispatch(
+            view_action,
+            ViewPin {
+                npi: npi.get_value(),
+            },
+        )
+    });
+    let transactions = settings
+        .transactions
+        .iter()
+        .map(|(code, name)| view! { <li><strong>{code.clone()}</strong>" — "{name.clone()}</li> })
+        .collect_view();
+    let last_reset = settings
+        .pin_reset_on
+        .clone()
+        .map(|on| format!("Last reset on {on}. PINs can be reset once a day."))
+        .unwrap_or_else(|| "PINs can be reset once a day.".into());
+    view! {
+        <h1>{settings.name.clone()}</h1>
+        <p class="org-line">{format!("NPI {} · {}", settings.npi, settings.specialty)}</p>
+        {move || notice().map(|n| view! { <p class="notice" role="status">{n}</p> })}
+        <section aria-labelledby="pin">
+            <h2 id="pin">"PIN"</h2>
+            {if settings.admin {
+                view! {
+                    {settings.pin_set.then(|| view! {
+                        <HoldToView label="PIN" reveal secret=pin />
+                    })}
+                    <ErrorSummary error=view_error />
+                    <p class="hint">{last_reset}</p>
+                    <PostButton action=reset field=("npi", settings.npi.clone()) label="Reset PIN" />
+                    <ErrorSummary error=reset_error />
+                }.into_any()
+            } else {
+                view! { <p>"Only an Admin of this NPI can view or reset its PIN."</p> }.into_any()
+            }}
+        </section>
+        <section aria-labelledby="transactions-available">
+            <h2 id="transactions-available">"Transactions Available"</h2>
+            {if settings.transactions.is_empty() {
+                view! { <p>"This NPI is not enrolled for electronic transactions."</p> }.into_any()
+            } else {
+                view! { <ul class="tile-list">{transactions}</ul> }.into_any()
+            }}
+        </section>
+        <StepUpDialogAsked step_up />
+    }
+}
