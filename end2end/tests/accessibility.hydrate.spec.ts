@@ -22,3 +22,14 @@ test('the access request form passes axe-core', async ({ page }) => {
   const results = await new AxeBuilder({ page }).analyze();
   expect(results.violations).toEqual([]);
 });
+
+test('NPI Agreements and Settings and an NPI page pass axe-core', async ({ page }) => {
+  await logIn(page, 'admin@sunrise.example');
+  await page.goto('/npis');
+  const table = page.getByRole('table', { name: 'Your NPIs' });
+  await expect(table.getByRole('link').first()).toBeVisible();
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  await table.getByRole('link').first().click();
+  await expect(page.getByRole('heading', { level: 2, name: 'PIN' })).toBeVisible();
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+});
