@@ -13,6 +13,7 @@ pub mod domain;
 pub mod downloads;
 pub mod error;
 pub mod layout;
+pub mod notifications;
 pub mod operator;
 pub mod org_registration;
 pub mod organizations;
@@ -89,6 +90,7 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::InOrder path=path!("/step-up") view={Lazy::<routes::StepUp>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/password/expired") view={Lazy::<routes::ExpiredPassword>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/profile") view={Lazy::<routes::Profile>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/notifications") view={Lazy::<routes::Notifications>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/npis") view={Lazy::<routes::Npis>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/npis/:npi") view={Lazy::<routes::Npi>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/organizations/new") view={Lazy::<routes::AddOrganization>::new()} />

@@ -47,6 +47,7 @@ lazy_pages! {
     Invitation => crate::admin::InvitationPage,
     ConfirmEmail => crate::admin::ConfirmEmailPage,
     Policy => crate::layout::PolicyPage,
+    Notifications => crate::notifications::NotificationsPage,
     Npis => crate::pins::NpisPage,
     Npi => crate::pins::NpiPage,
 }

@@ -279,3 +279,32 @@ test('My Dashboard: the NPI table pages through the address', async ({ page }) =
   await npis.getByRole('button', { name: 'Previous page' }).click();
   await expect(table.getByRole('row')).toHaveCount(6);
 });
+
+test('Notifications: search, the date filter with a wrong range, mark as read', async ({ page }, info) => {
+  // A demo account no other spec reads notifications with: read marks are per user.
+  const email = info.project.name === 'no-script' ? 'admin@sunrise.example' : 'processor@sunrise.example';
+  await signIn(page, email);
+  await page.getByRole('region', { name: 'Notifications' }).getByRole('link', { name: 'View All' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Notifications' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Edit Notification Preferences' })).toBeVisible();
+  const table = page.getByRole('table', { name: 'Your notifications' });
+  await page.getByRole('searchbox', { name: 'Search notifications' }).fill('remittance');
+  await page.getByRole('searchbox', { name: 'Search notifications' }).press('Enter');
+  await expect(table.getByRole('row')).toHaveCount(2);
+  await expect(table.getByText('New remittance advice available', { exact: true })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Filter By Date' }).click();
+  await page.getByLabel('Start Date').fill('2026-03-11');
+  await page.getByLabel('End Date').fill('2026-03-10');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByText('The End Date must be on or after the Start Date.')).toBeVisible();
+  await expect(page.getByLabel('Start Date')).toHaveValue('2026-03-11');
+  await page.getByLabel('Start Date').fill('');
+  await page.getByLabel('End Date').fill('');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(table.getByRole('row')).toHaveCount(2);
+
+  await table.getByRole('button', { name: 'Mark as read: New remittance advice available' }).click();
+  await expect(table.getByRole('button', { name: 'Mark as unread: New remittance advice available' })).toBeVisible();
+  await expect(table.getByRole('cell', { name: 'Read', exact: true })).toBeVisible();
+});

@@ -89,6 +89,12 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
         include_str!("../../migrations/0011_npi_settings.sql"),
         None,
     ),
+    (
+        12,
+        "notification reads",
+        include_str!("../../migrations/0012_notification_reads.sql"),
+        None,
+    ),
 ];
 
 impl Db {

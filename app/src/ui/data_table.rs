@@ -138,13 +138,29 @@ pub fn Pagination(
     #[prop(into)] next: Signal<Option<String>>,
     #[prop(into)] label: String,
 ) -> impl IntoView {
+    // The page's other parameters (a search, a date range) go along to the next page.
+    let query = use_query_map();
+    let kept = move || {
+        let params: Vec<(String, String)> = query.with(|q| {
+            q.into_iter()
+                .filter(|(key, _)| key.as_ref() != pager.key)
+                .map(|(key, value)| (key.to_string(), value.to_string()))
+                .collect()
+        });
+        params
+            .into_iter()
+            .map(|(key, value)| view! { <input type="hidden" name=key value=value /> })
+            .collect_view()
+    };
     view! {
         <nav class="pagination" aria-label=label>
             <Form method="GET" action="" attr:class="inline">
+                {kept}
                 <input type="hidden" name=pager.key value=move || pager.previous() />
                 <button type="submit" class="button" disabled=move || !pager.has_previous()>"Previous page"</button>
             </Form>
             <Form method="GET" action="" attr:class="inline">
+                {kept}
                 <input type="hidden" name=pager.key value=move || next.get().map(|c| pager.next(&c)).unwrap_or_default() />
                 <button type="submit" class="button" disabled=move || next.get().is_none()>"Next page"</button>
             </Form>

@@ -11,6 +11,7 @@ mod identity;
 mod instances;
 mod logs;
 mod matrix;
+mod notifications;
 mod npis;
 mod operator;
 mod security;

@@ -301,6 +301,8 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
         | "/api/profile/passkey"
         | "/api/dashboard/npis" => ("form", json!("")),
         "/api/npis" => ("form", json!("search=")),
+        "/api/notifications" => ("form", json!("search=&start=&end=")),
+        "/api/notifications/mark" => ("form", json!("id=0&read=true")),
         "/api/npis/settings" | "/api/npis/pin" | "/api/npis/pin/reset" => {
             ("form", json!("npi=1234567893"))
         }
