@@ -241,7 +241,8 @@ pub(crate) mod ssr {
         ];
         let letter_title = format!("{program} PIN Letter");
         let pdf = crate::ssr::documents::letter_pdf(&letter_title, &paragraphs);
-        if repo::paperless(&mut tx, organization_id).await? {
+        let paperless = repo::paperless(&mut tx, organization_id).await?;
+        if paperless {
             repo::add_correspondence(
                 &mut tx,
                 now,
@@ -260,7 +261,7 @@ pub(crate) mod ssr {
             .record_in(&mut tx)
             .await?;
         tx.commit().await?;
-        if !repo::paperless(&mut *state.db.conn().await?, organization_id).await? {
+        if !paperless {
             outbox::enqueue(
                 &state.db,
                 &state.settings,

@@ -168,8 +168,20 @@ async fn an_npi_admin_views_and_resets_the_pin_once_a_day() {
         );
         let (_, still) = form(&site, "/api/npis/pin", &format!("npi={npi}"), Some(&admin)).await;
         assert_eq!(still, new_pin);
+        // The next day, the office paperless: the letter goes to the Correspondence Center.
         site.clock.advance(24 * 60 * 60);
         let admin = session_of(&site, "admin@sunrise.example").await;
+        sqlx::query("UPDATE organizations SET paperless_at = $1 WHERE id = (SELECT organization_id FROM providers WHERE id = $2)")
+            .bind(site.state.clock.unix())
+            .bind(provider_id)
+            .execute(db)
+            .await
+            .unwrap();
+        let postal_before: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE channel = 'postal'")
+                .fetch_one(db)
+                .await
+                .unwrap();
         let (status, _) = form(
             &site,
             "/api/npis/pin/reset",
@@ -178,6 +190,24 @@ async fn an_npi_admin_views_and_resets_the_pin_once_a_day() {
         )
         .await;
         assert_eq!(status, StatusCode::OK, "the next day");
+        let postal_after: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE channel = 'postal'")
+                .fetch_one(db)
+                .await
+                .unwrap();
+        assert_eq!(
+            postal_after, postal_before,
+            "no postal letter when paperless"
+        );
+        let filed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM correspondence_documents WHERE provider_id = $1 AND correspondence_type = 'PIN Letters' AND created_at = $2",
+        )
+        .bind(provider_id)
+        .bind(site.state.clock.unix())
+        .fetch_one(db)
+        .await
+        .unwrap();
+        assert_eq!(filed, 1);
     }
 }
 
