@@ -130,27 +130,7 @@ pub(crate) mod ssr {
         caller: &Member,
         after: Option<String>,
     ) -> Result<Page<NpiRow>, AppError> {
-        let rows = repo::npis(conn, caller, &after.unwrap_or_default(), NPIS_PER_PAGE + 1).await?;
-        let mut items: Vec<NpiRow> = rows
-            .into_iter()
-            .map(|(npi, name, level)| NpiRow {
-                npi,
-                name,
-                level: if level == "admin" {
-                    "Admin"
-                } else {
-                    "Processor"
-                }
-                .to_string(),
-            })
-            .collect();
-        let next = if items.len() as i64 > NPIS_PER_PAGE {
-            items.truncate(NPIS_PER_PAGE as usize);
-            items.last().map(|row| row.npi.clone())
-        } else {
-            None
-        };
-        Ok(Page { items, next })
+        crate::pins::ssr::npis(conn, caller, "", after, NPIS_PER_PAGE).await
     }
 
     pub async fn dismiss_banner(caller: &Member, banner_id: i64) -> Result<(), AppError> {

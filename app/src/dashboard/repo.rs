@@ -89,25 +89,6 @@ pub async fn paperless(conn: &mut Conn, member: &Member) -> Result<bool, sqlx::E
     Ok(at.is_some())
 }
 
-/// The member's NPIs after `after`, in NPI order: (NPI, name, level).
-pub async fn npis(
-    conn: &mut Conn,
-    member: &Member,
-    after: &str,
-    limit: i64,
-) -> Result<Vec<(String, String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT p.npi, p.name, n.level FROM npi_permissions n JOIN providers p ON p.id = n.provider_id \
-         WHERE n.membership_id = $1 AND p.organization_id = $2 AND p.npi > $3 ORDER BY p.npi LIMIT $4",
-    )
-    .bind(member.org.membership_id)
-    .bind(member.organization_id())
-    .bind(after)
-    .bind(limit)
-    .fetch_all(conn)
-    .await
-}
-
 /// Dismisses a banner for the member, once; false for no such banner.
 pub async fn dismiss_banner(
     conn: &mut Conn,

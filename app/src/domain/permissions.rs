@@ -51,6 +51,14 @@ impl NpiLevel {
         }
     }
 
+    /// As screens show it.
+    pub fn label(self) -> &'static str {
+        match self {
+            NpiLevel::Admin => "Admin",
+            NpiLevel::Processor => "Processor",
+        }
+    }
+
     pub fn parse(value: &str) -> Option<NpiLevel> {
         match value {
             "admin" => Some(NpiLevel::Admin),

@@ -88,19 +88,32 @@ pub(crate) mod ssr {
     use crate::ssr::crypto::Sealed;
     use crate::ssr::guard::{Member, NpiScope};
     use crate::ssr::outbox::{self, Channel, NewMessage};
+    use crate::ssr::repo::notifications;
 
     pub async fn search(
         member: &Member,
         search: &str,
         after: Option<String>,
     ) -> Result<Page<NpiRow>, AppError> {
-        let search = search.trim();
+        let mut conn = member.state.db.conn().await?;
+        npis(&mut conn, member, search.trim(), after, NPIS_PER_PAGE).await
+    }
+
+    /// A page of the member's NPIs whose provider name or NPI contains `search`, in NPI
+    /// order (also My Dashboard's tile, on the connection it already holds).
+    pub async fn npis(
+        conn: &mut crate::ssr::repo::Conn,
+        member: &Member,
+        search: &str,
+        after: Option<String>,
+        per_page: i64,
+    ) -> Result<Page<NpiRow>, AppError> {
         let rows = repo::npis(
-            &mut *member.state.db.conn().await?,
+            conn,
             member,
             search,
             &after.unwrap_or_default(),
-            NPIS_PER_PAGE + 1,
+            per_page + 1,
         )
         .await?;
         let mut items: Vec<NpiRow> = rows
@@ -108,16 +121,14 @@ pub(crate) mod ssr {
             .map(|(npi, name, level)| NpiRow {
                 npi,
                 name,
-                level: if level == "admin" {
-                    "Admin"
-                } else {
-                    "Processor"
-                }
-                .to_string(),
+                level: NpiLevel::parse(&level)
+                    .unwrap_or(NpiLevel::Processor)
+                    .label()
+                    .to_string(),
             })
             .collect();
-        let next = if items.len() as i64 > NPIS_PER_PAGE {
-            items.truncate(NPIS_PER_PAGE as usize);
+        let next = if items.len() as i64 > per_page {
+            items.truncate(per_page as usize);
             items.last().map(|row| row.npi.clone())
         } else {
             None
@@ -220,15 +231,20 @@ pub(crate) mod ssr {
             scope.npi,
             cal.format_date_time(now)
         );
-        repo::notify_other_admins(
+        let link = format!("/npis/{}", scope.npi);
+        let notice = notifications::Notice {
+            kind: "pin",
+            title: &title,
+            body: &body,
+            link: &link,
+        };
+        notifications::to_npi_admins(
             &mut tx,
             now,
             organization_id,
             scope.provider_id,
             scope.user_id,
-            &title,
-            &body,
-            &format!("/npis/{}", scope.npi),
+            notice,
         )
         .await?;
         let program = state.settings.program_name.as_str();

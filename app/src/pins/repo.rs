@@ -84,36 +84,6 @@ pub async fn transactions(conn: &mut Conn, provider_id: i64) -> Result<Vec<Strin
     .await
 }
 
-/// A notification to each other active member who is Admin on the NPI.
-#[allow(clippy::too_many_arguments)]
-pub async fn notify_other_admins(
-    conn: &mut Conn,
-    now: i64,
-    organization_id: i64,
-    provider_id: i64,
-    except_user: i64,
-    title: &str,
-    body: &str,
-    link: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO notifications (organization_id, user_id, kind, title, body, link, created_at) \
-         SELECT m.organization_id, m.user_id, 'pin', $1, $2, $3, $4 FROM memberships m \
-         JOIN npi_permissions n ON n.membership_id = m.id AND n.provider_id = $5 AND n.level = 'admin' \
-         WHERE m.organization_id = $6 AND m.status = 'active' AND m.user_id <> $7",
-    )
-    .bind(title)
-    .bind(body)
-    .bind(link)
-    .bind(now)
-    .bind(provider_id)
-    .bind(organization_id)
-    .bind(except_user)
-    .execute(conn)
-    .await
-    .map(|_| ())
-}
-
 pub async fn paperless(conn: &mut Conn, organization_id: i64) -> Result<bool, sqlx::Error> {
     let at: Option<i64> =
         sqlx::query_scalar("SELECT paperless_at FROM organizations WHERE id = $1")

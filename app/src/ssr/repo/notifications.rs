@@ -25,3 +25,40 @@ pub async fn to_admins(
     .await
     .map(|_| ())
 }
+
+/// What a notification says.
+pub struct Notice<'a> {
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub link: &'a str,
+}
+
+/// A notification to each active member of the organization who is Admin on the NPI, but
+/// `except_user` (who did what it tells).
+pub async fn to_npi_admins(
+    conn: &mut Conn,
+    now: i64,
+    organization_id: i64,
+    provider_id: i64,
+    except_user: i64,
+    notice: Notice<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO notifications (organization_id, user_id, kind, title, body, link, created_at) \
+         SELECT m.organization_id, m.user_id, $1, $2, $3, $4, $5 FROM memberships m \
+         JOIN npi_permissions n ON n.membership_id = m.id AND n.provider_id = $6 AND n.level = 'admin' \
+         WHERE m.organization_id = $7 AND m.status = 'active' AND m.user_id <> $8",
+    )
+    .bind(notice.kind)
+    .bind(notice.title)
+    .bind(notice.body)
+    .bind(notice.link)
+    .bind(now)
+    .bind(provider_id)
+    .bind(organization_id)
+    .bind(except_user)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
