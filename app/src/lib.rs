@@ -91,6 +91,7 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::InOrder path=path!("/password/expired") view={Lazy::<routes::ExpiredPassword>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/profile") view={Lazy::<routes::Profile>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/notifications") view={Lazy::<routes::Notifications>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/paperless") view={Lazy::<routes::Paperless>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/npis") view={Lazy::<routes::Npis>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/npis/:npi") view={Lazy::<routes::Npi>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/organizations/new") view={Lazy::<routes::AddOrganization>::new()} />

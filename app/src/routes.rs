@@ -48,6 +48,7 @@ lazy_pages! {
     ConfirmEmail => crate::admin::ConfirmEmailPage,
     Policy => crate::layout::PolicyPage,
     Notifications => crate::notifications::NotificationsPage,
+    Paperless => crate::dashboard::PaperlessPage,
     Npis => crate::pins::NpisPage,
     Npi => crate::pins::NpiPage,
 }

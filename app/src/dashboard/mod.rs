@@ -1,5 +1,6 @@
 //! "My Dashboard": one tile per area the user may use in the current organization.
 
+mod paperless;
 #[cfg(feature = "ssr")]
 mod repo;
 mod tiles;
@@ -12,6 +13,7 @@ use crate::ui::Page;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use paperless::PaperlessPage;
 pub use tiles::DashboardPage;
 
 /// How many notifications the tile lists before "+ more".
@@ -118,7 +120,12 @@ pub(crate) mod ssr {
             correspondence_total: repo::correspondence_count(&mut conn, caller).await?,
             active_users,
             banner: repo::banner(&mut conn, caller, caller.state.clock.unix()).await?,
-            paperless: repo::paperless(&mut conn, caller).await?,
+            paperless: crate::ssr::repo::organizations::paperless_since(
+                &mut conn,
+                caller.organization_id(),
+            )
+            .await?
+            .is_some(),
             // The same connection: taking a second while holding one would let a burst of
             // requests hold the whole pool, each waiting for another.
             npis: npis(&mut conn, caller, None).await?,

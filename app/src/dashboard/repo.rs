@@ -80,15 +80,6 @@ pub async fn banner(
     Ok(row.map(|(id, message)| Banner { id, message }))
 }
 
-pub async fn paperless(conn: &mut Conn, member: &Member) -> Result<bool, sqlx::Error> {
-    let at: Option<i64> =
-        sqlx::query_scalar("SELECT paperless_at FROM organizations WHERE id = $1")
-            .bind(member.organization_id())
-            .fetch_one(conn)
-            .await?;
-    Ok(at.is_some())
-}
-
 /// Dismisses a banner for the member, once; false for no such banner.
 pub async fn dismiss_banner(
     conn: &mut Conn,

@@ -257,7 +257,9 @@ pub(crate) mod ssr {
         ];
         let letter_title = format!("{program} PIN Letter");
         let pdf = crate::ssr::documents::letter_pdf(&letter_title, &paragraphs);
-        let paperless = repo::paperless(&mut tx, organization_id).await?;
+        let paperless = crate::ssr::repo::organizations::paperless_since(&mut tx, organization_id)
+            .await?
+            .is_some();
         if paperless {
             repo::add_correspondence(
                 &mut tx,

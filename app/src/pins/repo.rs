@@ -84,15 +84,6 @@ pub async fn transactions(conn: &mut Conn, provider_id: i64) -> Result<Vec<Strin
     .await
 }
 
-pub async fn paperless(conn: &mut Conn, organization_id: i64) -> Result<bool, sqlx::Error> {
-    let at: Option<i64> =
-        sqlx::query_scalar("SELECT paperless_at FROM organizations WHERE id = $1")
-            .bind(organization_id)
-            .fetch_one(conn)
-            .await?;
-    Ok(at.is_some())
-}
-
 /// A document in the Correspondence Center of the provider.
 #[allow(clippy::too_many_arguments)]
 pub async fn add_correspondence(

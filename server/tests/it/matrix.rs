@@ -301,6 +301,7 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
         | "/api/profile/passkey"
         | "/api/dashboard/npis" => ("form", json!("")),
         "/api/npis" => ("form", json!("search=")),
+        "/api/paperless" | "/api/paperless/enroll" => ("form", json!("")),
         "/api/notifications" => ("form", json!("search=&start=&end=")),
         "/api/notifications/mark" => ("form", json!("id=0&read=true")),
         "/api/npis/settings" | "/api/npis/pin" | "/api/npis/pin/reset" => {

@@ -171,12 +171,29 @@ async fn an_npi_admin_views_and_resets_the_pin_once_a_day() {
         // The next day, the office paperless: the letter goes to the Correspondence Center.
         site.clock.advance(24 * 60 * 60);
         let admin = session_of(&site, "admin@sunrise.example").await;
-        sqlx::query("UPDATE organizations SET paperless_at = $1 WHERE id = (SELECT organization_id FROM providers WHERE id = $2)")
-            .bind(site.state.clock.unix())
-            .bind(provider_id)
-            .execute(db)
-            .await
-            .unwrap();
+        let processor = session_of(&site, "processor@sunrise.example").await;
+        let (status, _) = form(&site, "/api/paperless/enroll", "", Some(&processor)).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "the Org Admin enrolls the office"
+        );
+        let (_, before) = form(&site, "/api/paperless", "", Some(&processor)).await;
+        assert_eq!(before["since"], serde_json::Value::Null);
+        for _ in 0..2 {
+            let (status, next) = form(&site, "/api/paperless/enroll", "", Some(&admin)).await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(next, "/paperless?done=enrolled");
+        }
+        let (_, after) = form(&site, "/api/paperless", "", Some(&processor)).await;
+        assert!(after["since"].as_str().is_some());
+        let enrolled: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'organization.paperless'",
+        )
+        .fetch_one(db)
+        .await
+        .unwrap();
+        assert_eq!(enrolled, 1, "enrolled once");
         let postal_before: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE channel = 'postal'")
                 .fetch_one(db)

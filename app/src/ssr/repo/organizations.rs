@@ -1,5 +1,5 @@
-//! Organizations as a whole: whether any exists, and finding one by name or tax ID (the
-//! operator's command line).
+//! Organizations as a whole: whether any exists, finding one by name or tax ID (the
+//! operator's command line), and whether it is paperless.
 
 use super::Conn;
 
@@ -21,4 +21,29 @@ pub async fn by_name_or_tax_id(
         .bind(digits)
         .fetch_optional(conn)
         .await
+}
+
+/// When the organization went paperless, if it has.
+pub async fn paperless_since(
+    conn: &mut Conn,
+    organization_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT paperless_at FROM organizations WHERE id = $1")
+        .bind(organization_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// Enrolls the organization in paperless correspondence; false if it already was.
+pub async fn enroll_paperless(
+    conn: &mut Conn,
+    organization_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query("UPDATE organizations SET paperless_at = $1 WHERE id = $2 AND paperless_at IS NULL")
+        .bind(now)
+        .bind(organization_id)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected() == 1)
 }
