@@ -56,8 +56,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 #[component]
 pub fn App() -> impl IntoView {
-    // First, so its place in the page's data is the same on the server and in the browser.
-    ui::provide_refused_form();
     provide_meta_context();
     // Blocking: the page is not streamed before the session is known, so the server can
     // redirect a signed-out visitor instead of sending a page they may not see.

@@ -101,7 +101,7 @@ pub(crate) mod ssr {
     ) -> Result<Page<NotificationRow>, AppError> {
         let cal = &member.state.settings.calendar;
         let (from, to) = date_range(cal, start, end)?;
-        let mut rows = repo::page(
+        let rows = repo::page(
             &mut *member.state.db.conn().await?,
             member,
             repo::Filter {
@@ -113,25 +113,24 @@ pub(crate) mod ssr {
             PER_PAGE + 1,
         )
         .await?;
-        let next = if rows.len() as i64 > PER_PAGE {
-            rows.truncate(PER_PAGE as usize);
-            rows.last()
-                .map(|row| format!("{}:{}", row.created_at, row.id))
-        } else {
-            None
-        };
-        let items = rows
-            .into_iter()
-            .map(|row| NotificationRow {
-                id: row.id,
-                title: row.title,
-                body: row.body,
-                link: row.link,
-                at: cal.format_date_time(row.created_at),
-                read: row.read_at.is_some(),
-            })
-            .collect();
-        Ok(Page { items, next })
+        let page = Page::from_rows(rows, PER_PAGE, |row| {
+            format!("{}:{}", row.created_at, row.id)
+        });
+        Ok(Page {
+            items: page
+                .items
+                .into_iter()
+                .map(|row| NotificationRow {
+                    id: row.id,
+                    title: row.title,
+                    body: row.body,
+                    link: row.link,
+                    at: cal.format_date_time(row.created_at),
+                    read: row.read_at.is_some(),
+                })
+                .collect(),
+            next: page.next,
+        })
     }
 
     pub async fn mark(member: &Member, id: i64, read: bool) -> Result<(), AppError> {

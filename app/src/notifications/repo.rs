@@ -29,20 +29,19 @@ pub async fn page(
     filter: Filter<'_>,
     limit: i64,
 ) -> Result<Vec<Row>, sqlx::Error> {
-    let pattern = format!("%{}%", filter.search.to_lowercase().replace(['%', '_'], ""));
     let (after_at, after_id) = filter.after.unwrap_or((i64::MAX, i64::MAX));
     sqlx::query_as(
         "SELECT n.id, n.title, n.body, n.link, n.created_at, r.read_at FROM notifications n \
          LEFT JOIN notification_reads r ON r.notification_id = n.id AND r.user_id = $2 \
          WHERE n.organization_id = $1 AND (n.user_id IS NULL OR n.user_id = $2) \
-         AND (LOWER(n.title) LIKE $3 OR LOWER(n.body) LIKE $3) \
+         AND (LOWER(n.title) LIKE $3 ESCAPE '\\' OR LOWER(n.body) LIKE $3 ESCAPE '\\') \
          AND n.created_at >= $4 AND n.created_at < $5 \
          AND (n.created_at < $6 OR (n.created_at = $6 AND n.id < $7)) \
          ORDER BY n.created_at DESC, n.id DESC LIMIT $8",
     )
     .bind(member.organization_id())
     .bind(member.user_id)
-    .bind(pattern)
+    .bind(crate::ssr::repo::contains_pattern(filter.search))
     .bind(filter.from.unwrap_or(i64::MIN))
     .bind(filter.to.unwrap_or(i64::MAX))
     .bind(after_at)

@@ -116,7 +116,7 @@ pub(crate) mod ssr {
             per_page + 1,
         )
         .await?;
-        let mut items: Vec<NpiRow> = rows
+        let items = rows
             .into_iter()
             .map(|(npi, name, level)| NpiRow {
                 npi,
@@ -127,13 +127,7 @@ pub(crate) mod ssr {
                     .to_string(),
             })
             .collect();
-        let next = if items.len() as i64 > per_page {
-            items.truncate(per_page as usize);
-            items.last().map(|row| row.npi.clone())
-        } else {
-            None
-        };
-        Ok(Page { items, next })
+        Ok(Page::from_rows(items, per_page, |row| row.npi.clone()))
     }
 
     pub async fn settings(scope: &NpiScope) -> Result<NpiSettings, AppError> {

@@ -29,16 +29,15 @@ pub async fn npis(
     after: &str,
     limit: i64,
 ) -> Result<Vec<(String, String, String)>, sqlx::Error> {
-    let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
     sqlx::query_as(
         "SELECT p.npi, p.name, n.level FROM npi_permissions n JOIN providers p ON p.id = n.provider_id \
          WHERE n.membership_id = $1 AND p.organization_id = $2 AND p.npi > $3 \
-         AND (LOWER(p.name) LIKE $4 OR p.npi LIKE $4) ORDER BY p.npi LIMIT $5",
+         AND (LOWER(p.name) LIKE $4 ESCAPE '\\' OR p.npi LIKE $4 ESCAPE '\\') ORDER BY p.npi LIMIT $5",
     )
     .bind(member.org.membership_id)
     .bind(member.organization_id())
     .bind(after)
-    .bind(pattern)
+    .bind(crate::ssr::repo::contains_pattern(search))
     .bind(limit)
     .fetch_all(conn)
     .await

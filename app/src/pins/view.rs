@@ -70,7 +70,7 @@ pub fn NpiPage() -> impl IntoView {
 /// The notice an action leaves on the page (`?done=…`).
 fn done_notice(done: Option<String>) -> Option<&'static str> {
     match done.as_deref()? {
-        "reset" => Some("The PIN was reset. The new PIN is on its way to the provider by letter."),
+        "reset" => Some("The PIN was reset. The new PIN is sent in a PIN letter."),
         _ => None,
     }
 }
@@ -145,6 +145,7 @@ fn NpiSettingsView(settings: NpiSettings, reload: Callback<()>) -> impl IntoView
                 view! { <ul class="tile-list">{transactions}</ul> }.into_any()
             }}
         </section>
-        <StepUpDialogAsked step_up />
+        // Only an Admin can be asked for a passcode here (to view the PIN).
+        {settings.admin.then(|| view! { <StepUpDialogAsked step_up /> })}
     }
 }

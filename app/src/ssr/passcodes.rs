@@ -128,7 +128,7 @@ pub async fn send(
         let mut rng = rand::rng();
         (
             format!("{:04}", rng.random_range(1000..10_000)),
-            format!("{:06}", rng.random_range(0..1_000_000)),
+            crate::ssr::crypto::digits(6),
         )
     };
     let code_hash = code_hash(key, purpose, subject, &code);

@@ -12,6 +12,21 @@ pub struct Page<T> {
     pub next: Option<String>,
 }
 
+impl<T> Page<T> {
+    /// The page from rows read with a limit of `per_page + 1`: one more than a page tells that
+    /// more follow, and the page's last row gives the cursor (`cursor`) to start after.
+    pub fn from_rows(mut rows: Vec<T>, per_page: i64, cursor: impl Fn(&T) -> String) -> Self {
+        let per_page = per_page.max(0) as usize;
+        let next = if rows.len() > per_page {
+            rows.truncate(per_page);
+            rows.last().map(cursor)
+        } else {
+            None
+        };
+        Page { items: rows, next }
+    }
+}
+
 /// A table column: its header and how a row shows in it.
 pub struct Column<T> {
     pub header: &'static str,
@@ -165,5 +180,18 @@ pub fn Pagination(
                 <button type="submit" class="button" disabled=move || next.get().is_none()>"Next page"</button>
             </Form>
         </nav>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Page;
+
+    #[test]
+    fn a_page_tells_whether_more_rows_follow() {
+        let more = Page::from_rows(vec![1, 2, 3], 2, |n| n.to_string());
+        assert_eq!((more.items, more.next), (vec![1, 2], Some("2".to_string())));
+        let last = Page::from_rows(vec![1, 2], 2, |n| n.to_string());
+        assert_eq!((last.items, last.next), (vec![1, 2], None));
     }
 }
