@@ -43,7 +43,8 @@ setup() {
     log "Installing wasm-bindgen-cli $wbg"
     cargo install wasm-bindgen-cli --version "$wbg"
   fi
-  local packages=(chromium)
+  # poppler-utils (pdftotext) and qpdf check the PDFs the portal typesets.
+  local packages=(chromium poppler-utils qpdf)
   [ -x "$PG_BIN/initdb" ] || packages+=(postgresql)
   apt_install "${packages[@]}"
   if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -x end2end/node_modules/.bin/wasm-opt ]; then

@@ -8,10 +8,20 @@ use axum::routing::{get, MethodRouter};
 use axum::Router;
 
 pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    vec![(
-        "/downloads/registration-letter",
-        get(crate::admin::letters::registration_letter),
-    )]
+    vec![
+        (
+            "/downloads/registration-letter",
+            get(crate::admin::letters::registration_letter),
+        ),
+        (
+            "/downloads/correspondence/pdf",
+            get(crate::correspondence::downloads::pdf),
+        ),
+        (
+            "/downloads/correspondence/zip",
+            get(crate::correspondence::downloads::zip),
+        ),
+    ]
 }
 
 pub fn router() -> Router<AppState> {

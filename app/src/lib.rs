@@ -89,6 +89,9 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::InOrder path=path!("/password/expired") view={Lazy::<routes::ExpiredPassword>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/profile") view={Lazy::<routes::Profile>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/notifications") view={Lazy::<routes::Notifications>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/correspondence") view={Lazy::<routes::Correspondence>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/correspondence/welcome") view={Lazy::<routes::WelcomeLetter>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/tax-documents") view={Lazy::<routes::TaxDocuments>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/paperless") view={Lazy::<routes::Paperless>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/npis") view={Lazy::<routes::Npis>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/npis/:npi") view={Lazy::<routes::Npi>::new()} />

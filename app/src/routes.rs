@@ -51,4 +51,7 @@ lazy_pages! {
     Paperless => crate::dashboard::PaperlessPage,
     Npis => crate::pins::NpisPage,
     Npi => crate::pins::NpiPage,
+    Correspondence => crate::correspondence::CorrespondencePage,
+    WelcomeLetter => crate::correspondence::WelcomeLetterPage,
+    TaxDocuments => crate::correspondence::TaxDocumentsPage,
 }

@@ -24,6 +24,14 @@ pub struct Config {
     )]
     pub program_name: String,
 
+    /// The plan's mailing address as payer on tax forms, lines separated by "; ".
+    #[arg(long, env = "PORTAL_PAYER_ADDRESS", default_value = app::ssr::settings::DEMO_PAYER_ADDRESS, global = true)]
+    pub payer_address: String,
+
+    /// The plan's federal tax ID as payer on tax forms.
+    #[arg(long, env = "PORTAL_PAYER_TIN", default_value = app::ssr::settings::DEMO_PAYER_TIN, global = true)]
+    pub payer_tin: String,
+
     /// Keep outgoing messages at /dev/mailbox instead of sending them.
     #[arg(long, env = "PORTAL_DEV_MAILBOX", value_parser = BoolishValueParser::new(), default_value = "false", global = true)]
     pub dev_mailbox: bool,
@@ -241,6 +249,8 @@ impl Config {
         }
         Ok(app::ssr::settings::Settings {
             program_name: self.program_name.clone(),
+            payer_address: self.payer_address.clone(),
+            payer_tin: self.payer_tin.clone(),
             dev_mailbox: self.dev_mailbox,
             plain_http: self.plain_http,
             calendar: app::domain::Calendar::new(time_zone),

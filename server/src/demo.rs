@@ -2,12 +2,12 @@
 //! scalable to a million claims for benchmarks.
 
 use anyhow::Context;
+use app::correspondence::publish;
 use app::correspondence::CORRESPONDENCE_TYPES;
 use app::domain::permissions::{Module, NpiLevel};
-use app::domain::{Cin, Email, Npi, UsDate};
+use app::domain::{Cin, Email, Npi};
 use app::ssr::crypto;
 use app::ssr::db::Db;
-use app::ssr::documents::letter_pdf;
 use app::ssr::repo::bulk::{self, Value as V};
 use app::ssr::repo::sealed::{self, SealedColumn};
 use app::ssr::repo::{grants, organizations, users};
@@ -691,75 +691,6 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
     // Everyone took this year's training, for the highest role they hold.
     users::set_training_roles(&mut tx).await?;
 
-    // Correspondence: a welcome letter, two remittance advices and last year's 1099 per NPI.
-    let tax_year = today.year() - 1;
-    let mut letters = Vec::new();
-    for (org_id, npis) in [(sunrise, &sunrise_npis), (harbor, &harbor_npis)] {
-        for (index, provider_id) in npis.iter().enumerate() {
-            let documents = [
-                (
-                    "Provider Welcome Letter",
-                    "Welcome to the Poppy Health provider network".to_string(),
-                    today - 380.days(),
-                ),
-                (
-                    "Remittance Advice",
-                    format!(
-                        "Remittance Advice {}",
-                        (today - 14.days()).strftime("%m/%d/%Y")
-                    ),
-                    today - 14.days(),
-                ),
-                (
-                    "Remittance Advice",
-                    format!(
-                        "Remittance Advice {}",
-                        (today - 28.days()).strftime("%m/%d/%Y")
-                    ),
-                    today - 28.days(),
-                ),
-                (
-                    "Tax Documents",
-                    format!("Form 1099-MISC {tax_year}"),
-                    Date::new(today.year(), 1, 31)?,
-                ),
-            ];
-            for (kind, title, date) in documents {
-                let pdf = letter_pdf(
-                    &title,
-                    &[
-                        format!("{kind} for NPI record {}.", index + 1),
-                        format!("Document date: {}", UsDate(date)),
-                    ],
-                );
-                letters.push(vec![
-                    V::I(org_id),
-                    V::I(*provider_id),
-                    t(kind),
-                    t(title),
-                    t(date.to_string()),
-                    V::B(pdf),
-                    V::I(now),
-                ]);
-            }
-        }
-    }
-    bulk::insert(
-        &mut tx,
-        "correspondence_documents",
-        &[
-            "organization_id",
-            "provider_id",
-            "correspondence_type",
-            "title",
-            "document_date",
-            "content",
-            "created_at",
-        ],
-        &letters,
-    )
-    .await?;
-
     // Notifications and the banner.
     let notices: [(i64, &str, &str, i64); 8] = [
         (sunrise, "remittance", "New remittance advice available", 1),
@@ -1037,6 +968,45 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         &harbor_npis,
     )
     .await?;
+
+    // Correspondence per NPI: its welcome letter, the remittance advice of the last two
+    // two-week payment cycles, and last year's 1099-MISC, made from the claims above.
+    let mut conn = db.conn().await?;
+    let tax_year = today.year() - 1;
+    for provider_id in sunrise_npis.iter().chain(&harbor_npis) {
+        let documents = [
+            publish::welcome_letter(&mut conn, settings, *provider_id, today - 380.days()).await,
+            publish::remittance_advice(
+                &mut conn,
+                settings,
+                *provider_id,
+                today - 41.days(),
+                today - 28.days(),
+            )
+            .await,
+            publish::remittance_advice(
+                &mut conn,
+                settings,
+                *provider_id,
+                today - 27.days(),
+                today - 14.days(),
+            )
+            .await,
+            publish::form_1099_misc(
+                &mut conn,
+                settings,
+                *provider_id,
+                tax_year,
+                Date::new(today.year(), 1, 31)?,
+            )
+            .await,
+        ];
+        for document in documents {
+            let document = document.map_err(|e| anyhow::anyhow!("{e}"))?;
+            publish::file(&mut conn, now, &document).await?;
+        }
+    }
+    drop(conn);
 
     // The enrolled but unregistered office gets its secure token letter, as the plan would mail it.
     app::org_registration::tokens::issue(

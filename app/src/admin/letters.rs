@@ -3,7 +3,7 @@
 
 use super::repo;
 use crate::error::AppError;
-use crate::ssr::documents::letter_pdf;
+use crate::ssr::documents::{self, Letter, Letterhead};
 use crate::ssr::files::attachment;
 use crate::ssr::guard::Admin;
 use axum::response::Response;
@@ -24,28 +24,34 @@ pub async fn registration_letter(admin: Admin) -> Result<Response, AppError> {
         .into_iter()
         .rev()
         .collect();
-    let mut paragraphs = vec![
-        format!("{}", org.name),
-        format!("{}, {}, {} {}", org.address_line1, org.city, org.state, org.pay_to_zip),
-        format!(
-            "This letter confirms that {} (tax ID ending {tin_last4}) is registered with the {} Provider Portal since {}.",
-            org.name,
-            settings.program_name,
-            settings.calendar.format_date(registered_at),
-        ),
-        "Its Organization Administrators manage who in the office may use the portal. The NPIs registered are:".into(),
-    ];
-    paragraphs.extend(npis.iter().map(|n| format!("NPI {}: {}", n.npi, n.name)));
-    paragraphs.push(format!(
-        "Issued {} to {} ({}).",
-        settings.calendar.format_date(admin.state.clock.unix()),
-        admin.full_name(),
-        admin.email
-    ));
-    let pdf = letter_pdf(
-        &format!("{} Provider Portal Registration", settings.program_name),
-        &paragraphs,
-    );
+    let pdf = documents::typeset(Letter {
+        head: Letterhead {
+            program: settings.program_name.clone(),
+            date: settings.calendar.format_date(admin.state.clock.unix()),
+            title: format!("{} Provider Portal Registration", settings.program_name),
+        },
+        recipient: vec![
+            org.name.clone(),
+            org.address_line1.clone(),
+            format!("{}, {} {}", org.city, org.state, org.pay_to_zip),
+        ],
+        paragraphs: vec![
+            format!(
+                "This letter confirms that {} (tax ID ending {tin_last4}) is registered with the {} Provider Portal since {}.",
+                org.name,
+                settings.program_name,
+                settings.calendar.format_date(registered_at),
+            ),
+            "Its Organization Administrators manage who in the office may use the portal. The NPIs registered are:".into(),
+        ],
+        items: npis.iter().map(|n| format!("NPI {}: {}", n.npi, n.name)).collect(),
+        closing: vec![format!(
+            "Issued to {} ({}).",
+            admin.full_name(),
+            admin.email
+        )],
+    })
+    .await?;
     admin
         .audit(
             "download",

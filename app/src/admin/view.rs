@@ -214,6 +214,7 @@ fn UserDetailView(detail: UserDetail, reload: Callback<()>) -> impl IntoView {
         label: menu_label.into(),
         on_select: Callback::new(|_| ()),
         href: Some(format!("{here}?dialog=status")),
+        submit_to: None,
     }];
     let status_error = action_error(status_action);
     let email_error = action_error(email_action);

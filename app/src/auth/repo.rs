@@ -146,6 +146,18 @@ pub async fn active_organization_ids(
 }
 
 /// The session entered a one-time passcode now.
+/// A sign-in: the one before it becomes the previous sign-in ("New Correspondence" since).
+pub async fn record_sign_in(conn: &mut Conn, user_id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET previous_sign_in_at = signed_in_at, signed_in_at = $1 WHERE id = $2",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 pub async fn mark_step_up(
     conn: &mut Conn,
     session_hash: &str,

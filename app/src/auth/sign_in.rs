@@ -442,13 +442,11 @@ pub async fn begin_session(state: &crate::ssr::AppState, user_id: i64) -> Result
         None,
     )
     .await?;
+    let mut conn = state.db.conn().await?;
+    repo::record_sign_in(&mut conn, user_id, now).await?;
     // The passcode just entered counts as a step-up.
-    repo::mark_step_up(
-        &mut *state.db.conn().await?,
-        &crate::ssr::crypto::secret_hash(&id),
-        state.clock.unix(),
-    )
-    .await?;
+    repo::mark_step_up(&mut conn, &crate::ssr::crypto::secret_hash(&id), now).await?;
+    drop(conn);
     session::send_cookie(&state.settings, session::SESSION_COOKIE, Some(&id));
     landing(state, user_id).await
 }

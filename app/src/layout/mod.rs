@@ -36,6 +36,7 @@ pub fn Header() -> impl IntoView {
                                         switch.dispatch(SwitchOrganization { organization_id: id });
                                     }),
                                     href: None,
+                                    submit_to: None,
                                 }
                             })
                             .collect();
@@ -43,6 +44,7 @@ pub fn Header() -> impl IntoView {
                             label: "Add a New Organization".into(),
                             on_select: Callback::new(|_| ()),
                             href: Some("/organizations/new".into()),
+                            submit_to: None,
                         });
                         items
                     });

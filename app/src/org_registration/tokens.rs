@@ -62,22 +62,39 @@ pub async fn issue(
 
     let program_name = settings.program_name.as_str();
     let expiry_date = settings.calendar.format_date(expires);
-    let address = format!(
-        "{}, {}, {} {}",
-        org.address_line1, org.city, org.state, org.pay_to_zip
-    );
-    let paragraphs = messages::token_letter(program_name, &name, &address, &token, &expiry_date);
+    let recipient = vec![
+        name.clone(),
+        org.address_line1.clone(),
+        format!("{}, {} {}", org.city, org.state, org.pay_to_zip),
+    ];
+    let (intro, after) = messages::token_letter(program_name, &expiry_date);
     let (title, subject) = messages::token_letter_title(program_name);
-    let pdf = documents::letter_pdf(&title, &paragraphs);
+    let body = [&recipient[..], &intro, std::slice::from_ref(&token), &after]
+        .concat()
+        .join("\n\n");
+    let pdf = documents::typeset(documents::CodeLetter {
+        head: documents::Letterhead {
+            program: program_name.to_string(),
+            date: settings.calendar.format_date(now),
+            title,
+        },
+        recipient: recipient.clone(),
+        subject: None,
+        intro,
+        label: "Secure Token ID".into(),
+        code: token.clone(),
+        after,
+    })
+    .await?;
     outbox::enqueue(
         db,
         settings,
         now,
         NewMessage {
             channel: Channel::Postal,
-            to: format!("{name}, {address}"),
+            to: recipient.join(", "),
             subject,
-            body: paragraphs.join("\n\n"),
+            body,
             links: Vec::new(),
             codes: vec![token.clone()],
             attachment: Some(("secure-token-letter.pdf".into(), pdf)),

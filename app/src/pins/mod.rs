@@ -2,7 +2,7 @@
 //! Reset PIN, for the NPI's Admins) and the X12 transactions it may send.
 
 #[cfg(feature = "ssr")]
-mod repo;
+pub(crate) mod repo;
 mod view;
 
 use crate::dashboard::NpiRow;
@@ -86,6 +86,7 @@ pub(crate) mod ssr {
     use crate::domain::rules::pin_reset_allowed;
     use crate::domain::UsDate;
     use crate::ssr::crypto::Sealed;
+    use crate::ssr::documents;
     use crate::ssr::guard::{Member, NpiScope};
     use crate::ssr::outbox::{self, Channel, NewMessage};
     use crate::ssr::repo::notifications;
@@ -242,28 +243,51 @@ pub(crate) mod ssr {
         )
         .await?;
         let program = state.settings.program_name.as_str();
-        let paragraphs = vec![
-            format!("{}, NPI {}", provider.name, scope.npi),
-            format!("{}, {} {}", provider.address_line1, provider.city, provider.zip),
-            format!("The Provider Identification Number (PIN) for this NPI was reset on {}. Your new PIN is:", cal.format_date(now)),
-            pin.clone(),
-            format!("Keep this letter in a safe place. The PIN confirms your identity when you call {program} or use the Provider Portal."),
-        ];
         let letter_title = format!("{program} PIN Letter");
-        let pdf = crate::ssr::documents::letter_pdf(&letter_title, &paragraphs);
+        let recipient = vec![
+            provider.name.clone(),
+            provider.address_line1.clone(),
+            format!("{} {}", provider.city, provider.zip),
+        ];
+        let intro = vec![format!(
+            "The Provider Identification Number (PIN) for this NPI was reset on {}. Your new PIN is:",
+            cal.format_date(now)
+        )];
+        let after = vec![format!(
+            "Keep this letter in a safe place. The PIN confirms your identity when you call {program} or use the Provider Portal."
+        )];
+        let letter_text = [&recipient[..], &intro, std::slice::from_ref(&pin), &after]
+            .concat()
+            .join("\n\n");
+        let pdf = documents::typeset(documents::CodeLetter {
+            head: documents::Letterhead {
+                program: program.to_string(),
+                date: cal.format_date(now),
+                title: letter_title.clone(),
+            },
+            recipient: recipient.clone(),
+            subject: Some(format!("NPI {}: {}", scope.npi, provider.name)),
+            intro,
+            label: "New PIN".into(),
+            code: pin.clone(),
+            after,
+        })
+        .await?;
         let paperless = crate::ssr::repo::organizations::paperless_since(&mut tx, organization_id)
             .await?
             .is_some();
         if paperless {
-            repo::add_correspondence(
+            crate::correspondence::publish::publish(
                 &mut tx,
                 now,
-                organization_id,
-                scope.provider_id,
-                "PIN Letters",
-                &letter_title,
-                &cal.date_of(now).map(|d| d.to_string()).unwrap_or_default(),
-                &pdf,
+                &crate::correspondence::publish::NewDocument {
+                    organization_id,
+                    provider_id: scope.provider_id,
+                    correspondence_type: "PIN Letters".into(),
+                    title: letter_title.clone(),
+                    document_date: cal.date_of(now).ok_or(AppError::Internal)?,
+                    content: pdf.clone(),
+                },
             )
             .await?;
         }
@@ -280,12 +304,9 @@ pub(crate) mod ssr {
                 now,
                 NewMessage {
                     channel: Channel::Postal,
-                    to: format!(
-                        "{}, {}, {} {}",
-                        provider.name, provider.address_line1, provider.city, provider.zip
-                    ),
+                    to: recipient.join(", "),
                     subject: letter_title,
-                    body: paragraphs.join("\n\n"),
+                    body: letter_text,
                     links: Vec::new(),
                     codes: vec![pin],
                     attachment: Some(("pin-letter.pdf".into(), pdf)),

@@ -82,32 +82,3 @@ pub async fn transactions(conn: &mut Conn, provider_id: i64) -> Result<Vec<Strin
     .fetch_all(conn)
     .await
 }
-
-/// A document in the Correspondence Center of the provider.
-#[allow(clippy::too_many_arguments)]
-pub async fn add_correspondence(
-    conn: &mut Conn,
-    now: i64,
-    organization_id: i64,
-    provider_id: i64,
-    correspondence_type: &str,
-    title: &str,
-    document_date: &str,
-    content: &[u8],
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO correspondence_documents \
-         (organization_id, provider_id, correspondence_type, title, document_date, content, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(organization_id)
-    .bind(provider_id)
-    .bind(correspondence_type)
-    .bind(title)
-    .bind(document_date)
-    .bind(content)
-    .bind(now)
-    .execute(conn)
-    .await
-    .map(|_| ())
-}

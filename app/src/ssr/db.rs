@@ -95,6 +95,12 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
         include_str!("../../migrations/0012_notification_reads.sql"),
         None,
     ),
+    (
+        13,
+        "correspondence",
+        include_str!("../../migrations/0013_correspondence.sql"),
+        None,
+    ),
 ];
 
 impl Db {

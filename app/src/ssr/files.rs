@@ -20,7 +20,7 @@ pub fn attachment(file_name: &str, content_type: &'static str, bytes: Vec<u8>) -
 }
 
 /// Letters, digits, `.`, `-` and `_` only: a name cannot break out of the header's quotes.
-fn safe_file_name(name: &str) -> String {
+pub fn safe_file_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| {

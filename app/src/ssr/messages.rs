@@ -65,26 +65,20 @@ pub fn new_account(program: &str, url: String, minutes: i64) -> Message {
     .with_link(url)
 }
 
-/// The secure token letter's paragraphs, posted to the organization's pay-to address.
-pub fn token_letter(
-    program: &str,
-    name: &str,
-    address: &str,
-    token: &str,
-    expiry_date: &str,
-) -> Vec<String> {
-    vec![
-        name.to_string(),
-        address.to_string(),
-        format!("Welcome to the {program} Provider Portal. Your organization's Secure Token ID is:"),
-        token.to_string(),
-        format!(
-            "To register, go to the {program} Provider Portal, choose \"Join {program} Provider Portal\", \
-             then \"Enrolled provider organization\", and enter this Secure Token ID. You will also need your \
-             organization's EIN or SSN and pay-to ZIP code."
-        ),
-        format!("This token can be used once and expires on {expiry_date}. Keep this letter in a safe place."),
-    ]
+/// The secure token letter's text, posted to the organization's pay-to address: what comes
+/// before the token, and what after.
+pub fn token_letter(program: &str, expiry_date: &str) -> (Vec<String>, Vec<String>) {
+    (
+        vec![format!("Welcome to the {program} Provider Portal. Your organization's Secure Token ID is:")],
+        vec![
+            format!(
+                "To register, go to the {program} Provider Portal, choose \"Join {program} Provider Portal\", \
+                 then \"Enrolled provider organization\", and enter this Secure Token ID. You will also need your \
+                 organization's EIN or SSN and pay-to ZIP code."
+            ),
+            format!("This token can be used once and expires on {expiry_date}. Keep this letter in a safe place."),
+        ],
+    )
 }
 
 /// The token letter's title and subject.

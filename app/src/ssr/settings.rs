@@ -2,11 +2,20 @@
 
 use jiff::tz::TimeZone;
 
+/// The demo plan's payer address and tax ID (a made-up one).
+pub const DEMO_PAYER_ADDRESS: &str =
+    "Poppy Health Provider Services; PO Box 15000; Sacramento, CA 95851";
+pub const DEMO_PAYER_TIN: &str = "94-0000417";
+
 /// `Debug` shows only the keys' ids (hand-written below), so settings may be logged.
 #[derive(Clone)]
 pub struct Settings {
     /// The program's name as users see it, e.g. "Poppy Health".
     pub program_name: String,
+    /// The plan as payer on tax forms: its mailing address (lines separated by "; ") and its
+    /// federal tax ID (`PORTAL_PAYER_ADDRESS`, `PORTAL_PAYER_TIN`).
+    pub payer_address: String,
+    pub payer_tin: String,
     /// Keep outgoing messages in the dev mailbox instead of sending them.
     pub dev_mailbox: bool,
     /// Served over plain http (development): session cookie without `Secure`/`__Host-`.
@@ -46,6 +55,8 @@ impl Settings {
     pub fn for_tests() -> Self {
         Settings {
             program_name: "Poppy Health".into(),
+            payer_address: DEMO_PAYER_ADDRESS.into(),
+            payer_tin: DEMO_PAYER_TIN.into(),
             dev_mailbox: true,
             plain_http: true,
             calendar: crate::domain::Calendar::new(

@@ -14,8 +14,12 @@ pub fn Checkbox(
     /// Needed when two boxes share a label on one page.
     #[prop(optional, into)]
     id: Option<String>,
+    /// Said beside the box when it must be checked to go on.
+    #[prop(optional, into)]
+    error: MaybeProp<String>,
 ) -> impl IntoView {
     let id = id.unwrap_or_else(|| format!("check-{}", slug(&label)));
+    let error_id = format!("{id}-error");
     view! {
         <div class="checkbox">
             <input
@@ -26,9 +30,12 @@ pub fn Checkbox(
                 checked=checked.get_untracked()
                 prop:checked=move || checked.get()
                 on:change=move |ev| checked.set(event_target_checked(&ev))
+                aria-invalid=move || error.get().map(|_| "true")
+                aria-describedby=move || error.get().map(|_| error_id.clone())
             />
-            <label for=id>{label}</label>
+            <label for=id.clone()>{label}</label>
         </div>
+        {move || error.get().map(|message| view! { <p id=format!("{id}-error") class="field-error">{message}</p> })}
     }
 }
 

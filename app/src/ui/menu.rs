@@ -9,6 +9,9 @@ pub struct MenuItem {
     /// A link to follow (a page, or a dialog opened by the address), so the item also works
     /// before the browser app loads; `on_select` then only adds to it.
     pub href: Option<String>,
+    /// Or a submit button of the enclosing form, posting it to this address (e.g. a download
+    /// of the rows checked), which works before the browser app loads too.
+    pub submit_to: Option<String>,
 }
 
 /// A button that opens a menu (WAI-ARIA menu button): arrows move, Enter picks, Escape closes.
@@ -71,7 +74,7 @@ pub fn MenuButton(
             </button>
             // A menu of links shows until the browser app runs the button, so they work without it.
             <ul id=menu_id.clone() role="menu" aria-labelledby=button_id.clone()
-                hidden=move || !open.get() && (ready.get() || items.with(|l| l.iter().any(|i| i.href.is_none())))>
+                hidden=move || !open.get() && (ready.get() || items.with(|l| l.iter().any(|i| i.href.is_none() && i.submit_to.is_none())))>
                 {move || {
                     let list = items.get();
                     let count = list.len();
@@ -93,14 +96,19 @@ pub fn MenuButton(
                                 open.set(false);
                                 select.run(());
                             };
-                            let entry = match item.href {
-                                Some(href) => view! {
+                            let entry = match (item.href, item.submit_to) {
+                                (Some(href), _) => view! {
                                     <a id=item_id(index) role="menuitem" tabindex="-1" href=href on:click=picked on:keydown=keys>
                                         {item.label.clone()}
                                     </a>
                                 }.into_any(),
-                                None => view! {
-                                    <button id=item_id(index) role="menuitem" tabindex="-1" on:click=picked on:keydown=keys>
+                                (None, Some(action)) => view! {
+                                    <button id=item_id(index) type="submit" formaction=action role="menuitem" tabindex="-1" on:click=picked on:keydown=keys>
+                                        {item.label.clone()}
+                                    </button>
+                                }.into_any(),
+                                (None, None) => view! {
+                                    <button type="button" id=item_id(index) role="menuitem" tabindex="-1" on:click=picked on:keydown=keys>
                                         {item.label.clone()}
                                     </button>
                                 }.into_any(),

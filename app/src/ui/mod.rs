@@ -174,6 +174,7 @@ mod render_tests {
                 label: "Add a New Organization".into(),
                 on_select: Callback::new(|_| ()),
                 href: None,
+                submit_to: None,
             }];
             view! { <MenuButton label="Add or Switch Organization" items=Signal::stored(items) /> }
                 .into_any()

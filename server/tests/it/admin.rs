@@ -1272,8 +1272,8 @@ async fn the_registration_letter_is_for_org_admins_and_every_download_is_audited
             .await
             .unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
-        let text = String::from_utf8_lossy(&pdf);
-        assert!(text.contains("Sunrise Family Clinic"), "names the office");
+        let text = pdf_text(&pdf);
+        assert!(text.contains("Sunrise Family Clinic"), "names the office: {text}");
         let downloads: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'download' AND organization_id = $1 AND subject = $2",
         )

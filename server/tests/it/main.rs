@@ -5,6 +5,7 @@ mod common;
 
 mod access;
 mod admin;
+mod correspondence;
 mod delivery;
 mod http;
 mod identity;

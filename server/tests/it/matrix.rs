@@ -303,6 +303,17 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
         "/api/npis" => ("form", json!("search=")),
         "/api/paperless" | "/api/paperless/enroll" => ("form", json!("")),
         "/api/notifications" => ("form", json!("search=&start=&end=")),
+        "/api/correspondence/options"
+        | "/api/correspondence/new"
+        | "/api/correspondence/recent"
+        | "/api/tax-documents"
+        | "/api/tax-documents/consent"
+        | "/api/tax-documents/withdraw" => ("form", json!("")),
+        "/api/correspondence/search" => (
+            "form",
+            json!("criteria[npi]=&criteria[correspondence_type]=&criteria[range]=&criteria[start]=&criteria[end]="),
+        ),
+        "/api/correspondence/welcome" => ("form", json!("provider_type=")),
         "/api/notifications/mark" => ("form", json!("id=0&read=true")),
         "/api/npis/settings" | "/api/npis/pin" | "/api/npis/pin/reset" => {
             ("form", json!("npi=1234567893"))

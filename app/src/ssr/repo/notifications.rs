@@ -62,3 +62,34 @@ pub async fn to_npi_admins(
     .await
     .map(|_| ())
 }
+
+/// A notification to each active member of the organization who may read correspondence of
+/// `correspondence_type` for the NPI.
+pub async fn to_correspondence_readers(
+    conn: &mut Conn,
+    now: i64,
+    organization_id: i64,
+    provider_id: i64,
+    correspondence_type: &str,
+    notice: Notice<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO notifications (organization_id, user_id, kind, title, body, link, created_at) \
+         SELECT m.organization_id, m.user_id, $1, $2, $3, $4, $5 FROM memberships m \
+         JOIN npi_permissions n ON n.membership_id = m.id AND n.provider_id = $6 \
+         JOIN correspondence_permissions c ON c.membership_id = m.id AND c.provider_id = $6 \
+         AND c.correspondence_type = $7 \
+         WHERE m.organization_id = $8 AND m.status = 'active'",
+    )
+    .bind(notice.kind)
+    .bind(notice.title)
+    .bind(notice.body)
+    .bind(notice.link)
+    .bind(now)
+    .bind(provider_id)
+    .bind(correspondence_type)
+    .bind(organization_id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}

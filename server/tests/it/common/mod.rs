@@ -533,3 +533,24 @@ pub fn http_client() -> reqwest::Client {
         .build()
         .unwrap()
 }
+
+/// A PDF's text, as `pdftotext` reads it, its words separated by single spaces.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!(
+        "portal-it-{}-{:?}.pdf",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed (setup.sh)");
+    std::fs::remove_file(&path).ok();
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
