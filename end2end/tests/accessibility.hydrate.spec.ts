@@ -33,3 +33,24 @@ test('NPI Agreements and Settings and an NPI page pass axe-core', async ({ page 
   await expect(page.getByRole('heading', { level: 2, name: 'PIN' })).toBeVisible();
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
 });
+
+test('the Correspondence Center, its results and the welcome letters pass axe-core', async ({ page }) => {
+  await logIn(page, 'admin@sunrise.example');
+  await page.goto('/correspondence');
+  const npi = page.getByRole('combobox', { name: 'NPI' });
+  await expect(npi).toBeVisible();
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByText('Choose an NPI.')).toBeVisible();
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  await npi.selectOption({ index: 1 });
+  await page.getByRole('combobox', { name: 'Correspondence Type' }).selectOption('Remittance Advice');
+  await page.getByRole('combobox', { name: 'Date Range' }).selectOption({ label: 'Last 12 Months' });
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByRole('table', { name: 'Document Results' }).getByRole('checkbox').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Download options' }).click();
+  await expect(page.getByRole('menuitem', { name: 'ZIP' })).toBeVisible();
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  await page.goto('/correspondence/welcome?type=practitioner');
+  await expect(page.getByRole('heading', { level: 2, name: 'Welcome letters: Individual Practitioner' })).toBeVisible();
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+});

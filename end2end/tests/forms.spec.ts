@@ -308,3 +308,31 @@ test('Notifications: search, the date filter with a wrong range, mark as read', 
   await expect(table.getByRole('button', { name: 'Mark as unread: New remittance advice available' })).toBeVisible();
   await expect(table.getByRole('cell', { name: 'Read', exact: true })).toBeVisible();
 });
+
+test('the correspondence search works as a plain form: a missing field is named, then the results', async ({ page }, info) => {
+  // One demo account per project: recent searches are per user.
+  const email = info.project.name === 'no-script' ? 'processor@sunrise.example' : 'admin@sunrise.example';
+  await signIn(page, email);
+  await page.goto('/correspondence');
+  await expect(page.getByRole('heading', { level: 1, name: 'Correspondence Center' })).toBeVisible();
+  await page.getByRole('combobox', { name: 'Correspondence Type' }).selectOption('Remittance Advice');
+  await page.getByRole('combobox', { name: 'Date Range' }).selectOption({ label: 'Last 90 Days' });
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByText('Choose an NPI.')).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Correspondence Type' })).toHaveValue('Remittance Advice');
+
+  await page.getByRole('combobox', { name: 'NPI' }).selectOption({ index: 1 });
+  await page.getByRole('button', { name: 'Search' }).click();
+  const results = page.getByRole('table', { name: 'Document Results' });
+  await expect(results.getByRole('checkbox')).toHaveCount(2);
+
+  // One checked, "PDF": the document itself.
+  await results.getByRole('checkbox').first().check();
+  if (info.project.name !== 'no-script') {
+    await page.getByRole('button', { name: 'Download options' }).click();
+  }
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('menuitem', { name: 'PDF' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^Remittance-Advice-.*\.pdf$/);
+});

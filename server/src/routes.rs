@@ -21,6 +21,7 @@ use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
@@ -68,7 +69,14 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(middleware::cross_site_guard))
         .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(CompressionLayer::new())
+        // PDFs and ZIP archives are compressed already: sent as they are.
+        .layer(
+            CompressionLayer::new().compress_when(
+                DefaultPredicate::new()
+                    .and(NotForContentType::const_new("application/pdf"))
+                    .and(NotForContentType::const_new("application/zip")),
+            ),
+        )
         .layer(
             // Only the path is logged: query strings may carry link secrets.
             TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {

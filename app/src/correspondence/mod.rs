@@ -19,7 +19,7 @@ use jiff::ToSpan;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use view::{CorrespondencePage, TaxDocumentsPage, WelcomeLetterPage};
+pub use view::{CorrespondencePage, TaxConsentSection, TaxDocumentsPage, WelcomeLetterPage};
 
 /// The kinds of correspondence; permissions are granted per NPI and type.
 pub const CORRESPONDENCE_TYPES: [&str; 7] = [
@@ -267,6 +267,14 @@ pub async fn accept_tax_consent(agree: Option<String>) -> Result<String, AppErro
     let member = require(Access::ORG_MEMBER).await?;
     ssr::consent(&member, agree.is_some()).await?;
     Ok(crate::ssr::follow("/tax-documents"))
+}
+
+/// When the user accepted the Electronic 1099 Consent Agreement (MM/DD/YYYY), if it stands.
+#[server(endpoint = "tax-documents/consent/status")]
+pub async fn tax_consent_status() -> Result<Option<String>, AppError> {
+    let user = require(Access::SIGNED_IN).await?;
+    let at = repo::tax_consent(&mut *user.state.db.conn().await?, user.user_id).await?;
+    Ok(at.map(|at| user.state.settings.calendar.format_date(at)))
 }
 
 /// Withdraws the consent (My Profile): the 1099s come by mail again.

@@ -62,6 +62,13 @@ fn Tiles(dashboard: Dashboard) -> impl IntoView {
             {dashboard.npi_any.then(|| view! {
                 <Tile title="Correspondence Center" view_all="/correspondence">
                     <p>{format!("{} documents for your NPIs.", dashboard.correspondence_total)}</p>
+                    <ul class="links">
+                        <li><a href="/correspondence">"Search for Correspondence"</a></li>
+                        <li><a href="/correspondence?view=new">"New Correspondence"</a></li>
+                        <li><a href="/correspondence?view=recent">"Recent Searches"</a></li>
+                        <li><a href="/correspondence/welcome">"Provider Welcome Letter"</a></li>
+                        <li><a href="/tax-documents">"Tax Documents"</a></li>
+                    </ul>
                 </Tile>
             })}
             {dashboard.active_users.map(|count| view! {

@@ -315,6 +315,7 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
                 <button type="submit" class="button">"Sign out other sessions"</button>
             </ActionForm>
         </section>
+        <crate::correspondence::TaxConsentSection />
         <StepUpDialog open=step_up.open last4=last4 on_done=step_up.again() />
     }
 }

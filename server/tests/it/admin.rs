@@ -1273,7 +1273,10 @@ async fn the_registration_letter_is_for_org_admins_and_every_download_is_audited
             .unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
         let text = pdf_text(&pdf);
-        assert!(text.contains("Sunrise Family Clinic"), "names the office: {text}");
+        assert!(
+            text.contains("Sunrise Family Clinic"),
+            "names the office: {text}"
+        );
         let downloads: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'download' AND organization_id = $1 AND subject = $2",
         )

@@ -154,7 +154,10 @@ async fn the_search_needs_all_three_fields_and_finds_only_what_is_granted() {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(kind, "application/pdf");
         let text = pdf_text(&pdf);
-        assert!(text.contains("Remittance Advice") && text.contains(&npi), "{text}");
+        assert!(
+            text.contains("Remittance Advice") && text.contains(&npi),
+            "{text}"
+        );
         let audited: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'download' AND subject = $1",
         )
