@@ -135,6 +135,13 @@ row(
   busyDashboard ? `${f(busyDashboard.p99, 2)} ms` : 'n/a',
   `without them: ${f(quietDashboard.p99, 2)} ms`,
 );
+// A year of one provider's remittance advice, typeset from the demo's claims (the goal: < 1 s).
+const documents = JSON.parse(execFileSync(serverBin, ['bench-documents'], { env }).toString().trim().split('\n').pop());
+row(
+  `PDF: a year of remittance advice (${documents.lines} claims, ${f(documents.bytes / 1024, 0)} KB)`,
+  `${f(documents.year_ms, 0)} ms (goal: < 1000 ms)`,
+  `a one-page welcome letter: ${f(documents.letter_ms, 0)} ms`,
+);
 row('cold start to /healthz, idle memory', `${f(coldStartMs, 0)} ms, ${f(idleRss)} MB`, `memory after the loads: ${f(rssMb())} MB`);
 
 // The browser bundle: raw, gzip and brotli. The initial download is the main module, its

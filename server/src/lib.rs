@@ -1,6 +1,7 @@
 //! The portal's HTTP server: configuration, middleware, routes, the dev mailbox, message
 //! delivery, demo data.
 
+pub mod bench;
 pub mod config;
 pub mod delivery;
 pub mod demo;

@@ -38,6 +38,9 @@ enum Command {
     /// Re-seal every stored secret under PORTAL_SECRET_KEY; the keys it replaces go in
     /// PORTAL_PREVIOUS_SECRET_KEYS until this has run.
     RotateKey,
+    /// Time the typesetting of a year of remittance advice (for `./setup.sh bench`).
+    #[command(hide = true)]
+    BenchDocuments,
     /// Create a plan staff (operator) account.
     CreateOperator {
         #[arg(long)]
@@ -121,6 +124,7 @@ async fn run() -> anyhow::Result<()> {
             println!("The previous keys can now be removed from PORTAL_PREVIOUS_SECRET_KEYS.");
             Ok(())
         }
+        Command::BenchDocuments => server::bench::documents(&db, &settings, clock.unix()).await,
         Command::CreateOperator {
             email,
             first_name,

@@ -8,7 +8,7 @@ pub mod downloads;
 #[cfg(feature = "ssr")]
 pub mod publish;
 #[cfg(feature = "ssr")]
-pub(crate) mod repo;
+pub mod repo;
 mod view;
 
 use crate::error::AppError;

@@ -355,3 +355,20 @@ pub async fn insert(
     .fetch_one(conn)
     .await
 }
+
+/// The provider paid for the most claims `from`..=`to`, if any was (the benchmark's year of
+/// remittance advice).
+pub async fn busiest_payee(
+    conn: &mut Conn,
+    from: &str,
+    to: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT billing_provider_id FROM claims WHERE paid_on >= $1 AND paid_on <= $2 \
+         GROUP BY billing_provider_id ORDER BY COUNT(*) DESC, billing_provider_id LIMIT 1",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_optional(conn)
+    .await
+}
