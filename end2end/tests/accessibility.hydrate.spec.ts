@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { logIn } from './helpers';
+import { hydrated, logIn } from './helpers';
 
 test('the sign-in page passes axe-core', async ({ page }) => {
   await page.goto('/login');
@@ -47,6 +47,8 @@ test('the Correspondence Center, its results and the welcome letters pass axe-co
   await page.getByRole('combobox', { name: 'Date Range' }).selectOption({ label: 'Last 12 Months' });
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page.getByRole('table', { name: 'Document Results' }).getByRole('checkbox').first()).toBeVisible();
+  // The menu opens once the app runs.
+  await hydrated(page);
   await page.getByRole('button', { name: 'Download options' }).click();
   await expect(page.getByRole('menuitem', { name: 'ZIP' })).toBeVisible();
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
