@@ -65,6 +65,7 @@ test('tax documents appear once the Electronic 1099 Consent Agreement is accepte
   // Withdrawn in My Profile: the agreement comes first again.
   await page.goto('/profile#tax-documents');
   await page.getByRole('button', { name: 'Withdraw Consent' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Your consent was withdrawn' })).toBeVisible();
   await expect(page.getByText('Your 1099 comes by mail.')).toBeVisible();
   await page.goto('/tax-documents');
   await expect(page.getByRole('heading', { level: 1, name: 'Electronic 1099 Consent Agreement' })).toBeVisible();

@@ -269,14 +269,6 @@ pub async fn accept_tax_consent(agree: Option<String>) -> Result<String, AppErro
     Ok(crate::ssr::follow("/tax-documents"))
 }
 
-/// When the user accepted the Electronic 1099 Consent Agreement (MM/DD/YYYY), if it stands.
-#[server(endpoint = "tax-documents/consent/status")]
-pub async fn tax_consent_status() -> Result<Option<String>, AppError> {
-    let user = require(Access::SIGNED_IN).await?;
-    let at = repo::tax_consent(&mut *user.state.db.conn().await?, user.user_id).await?;
-    Ok(at.map(|at| user.state.settings.calendar.format_date(at)))
-}
-
 /// Withdraws the consent (My Profile): the 1099s come by mail again.
 #[server(endpoint = "tax-documents/withdraw")]
 pub async fn withdraw_tax_consent() -> Result<String, AppError> {

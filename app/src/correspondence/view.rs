@@ -1,7 +1,7 @@
 use super::{
     correspondence_options, load_tax_documents, load_welcome_letters, new_correspondence,
-    recent_searches, search_correspondence, tax_consent_status, AcceptTaxConsent, Criteria,
-    DocumentRow, Documents, RecentSearch, WithdrawTaxConsent, DATE_RANGES,
+    recent_searches, search_correspondence, AcceptTaxConsent, Criteria, DocumentRow, Documents,
+    RecentSearch, WithdrawTaxConsent, DATE_RANGES,
 };
 use crate::auth::{PageAccess, Require};
 use crate::ui::{
@@ -365,16 +365,17 @@ pub fn TaxDocumentsPage() -> impl IntoView {
     }
 }
 
-/// My Profile's part: whether the 1099 comes electronically, and "Withdraw Consent".
+/// My Profile's part: whether the 1099 comes electronically (since when), and "Withdraw
+/// Consent". The profile loads the date with everything else it shows.
 #[component]
-pub fn TaxConsentSection() -> impl IntoView {
-    let status = Resource::new(|| (), |_| tax_consent_status());
+pub fn TaxConsentSection(since: Option<String>) -> impl IntoView {
+    let since = RwSignal::new(since);
     let withdraw = ServerAction::<WithdrawTaxConsent>::new();
     let navigate = StoredValue::new(use_navigate());
     Effect::new(move |_| {
         if let Some(Ok(next)) = withdraw.value().get() {
+            since.set(None);
             navigate.with_value(|n| n(&next, Default::default()));
-            status.refetch();
         }
     });
     let error = action_error(withdraw);
@@ -382,20 +383,17 @@ pub fn TaxConsentSection() -> impl IntoView {
         <section aria-labelledby="tax-documents">
             <h2 id="tax-documents">"Electronic 1099 Consent"</h2>
             <ErrorSummary error />
-            <Transition>
-                {move || status.get().map(|found| match found {
-                    Ok(Some(since)) => view! {
-                        <p>{format!("You agreed on {since} to receive your 1099 electronically.")}</p>
-                        <ActionForm action=withdraw>
-                            <button type="submit" class="button">"Withdraw Consent"</button>
-                        </ActionForm>
-                    }.into_any(),
-                    Ok(None) => view! {
-                        <p>"Your 1099 comes by mail. To receive it electronically, accept the agreement in "<a href="/tax-documents">"Tax Documents"</a>"."</p>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
-                })}
-            </Transition>
+            {move || match since.get() {
+                Some(since) => view! {
+                    <p>{format!("You agreed on {since} to receive your 1099 electronically.")}</p>
+                    <ActionForm action=withdraw>
+                        <button type="submit" class="button">"Withdraw Consent"</button>
+                    </ActionForm>
+                }.into_any(),
+                None => view! {
+                    <p>"Your 1099 comes by mail. To receive it electronically, accept the agreement in "<a href="/tax-documents">"Tax Documents"</a>"."</p>
+                }.into_any(),
+            }}
         </section>
     }
 }

@@ -63,6 +63,8 @@ pub struct Profile {
     pub is_org_admin: bool,
     pub preferences: Vec<Preference>,
     pub sessions: Vec<ActiveSession>,
+    /// When the user accepted the Electronic 1099 Consent Agreement (MM/DD/YYYY), if it stands.
+    pub tax_consent_since: Option<String>,
 }
 
 #[server(endpoint = "profile")]
@@ -169,6 +171,9 @@ mod ssr {
                 current: s.id_hash == caller.session_hash,
             })
             .collect();
+        let tax_consent_since = crate::correspondence::repo::tax_consent(&mut conn, caller.user_id)
+            .await?
+            .map(|at| cal.format_date(at));
         drop(conn);
         Ok(Profile {
             email: caller.email.clone(),
@@ -183,6 +188,7 @@ mod ssr {
                 .is_some_and(|o| o.role == crate::domain::permissions::OrgRole::Admin),
             preferences,
             sessions,
+            tax_consent_since,
         })
     }
 

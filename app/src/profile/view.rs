@@ -45,6 +45,7 @@ fn done_notice(done: Option<String>) -> Option<&'static str> {
         "authenticator" => "Your authenticator app is set up.",
         "authenticator_removed" => "The authenticator app was removed.",
         "sessions" => "Your other sessions were signed out.",
+        "tax-consent" => "Your consent was withdrawn: your 1099 will come by mail.",
         _ => return None,
     })
 }
@@ -315,7 +316,7 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
                 <button type="submit" class="button">"Sign out other sessions"</button>
             </ActionForm>
         </section>
-        <crate::correspondence::TaxConsentSection />
+        <crate::correspondence::TaxConsentSection since=profile.tax_consent_since.clone() />
         <StepUpDialog open=step_up.open last4=last4 on_done=step_up.again() />
     }
 }

@@ -59,7 +59,9 @@ pub fn MenuButton(
     };
     view! {
         <div class="menu-button">
+            // Not a submit button: the menu may sit in a form (e.g. downloading the rows checked).
             <button
+                type="button"
                 id=button_id.clone()
                 class="button"
                 aria-haspopup="menu"
@@ -92,8 +94,15 @@ pub fn MenuButton(
                                 "Escape" | "Tab" => close(),
                                 _ => {}
                             };
+                            // A submit button hidden while its click is handled would not submit
+                            // its form: the menu closes on the next frame instead.
+                            let submits = item.submit_to.is_some();
                             let picked = move |_| {
-                                open.set(false);
+                                if submits {
+                                    request_animation_frame(move || open.set(false));
+                                } else {
+                                    open.set(false);
+                                }
                                 select.run(());
                             };
                             let entry = match (item.href, item.submit_to) {

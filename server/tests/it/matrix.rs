@@ -308,7 +308,6 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
         | "/api/correspondence/recent"
         | "/api/tax-documents"
         | "/api/tax-documents/consent"
-        | "/api/tax-documents/consent/status"
         | "/api/tax-documents/withdraw" => ("form", json!("")),
         "/api/correspondence/search" => (
             "form",
