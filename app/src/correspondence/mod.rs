@@ -300,7 +300,7 @@ pub(crate) mod ssr {
         }
     }
 
-    fn documents(mut records: Vec<repo::DocumentRecord>) -> Documents {
+    pub(super) fn documents(mut records: Vec<repo::DocumentRecord>) -> Documents {
         let more = records.len() as i64 > MAX_RESULTS;
         records.truncate(MAX_RESULTS as usize);
         Documents {
@@ -529,6 +529,28 @@ mod tests {
                 jiff::civil::date(2026, 11, 15)
             )
         );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_list_shows_at_most_max_results_and_says_when_there_were_more() {
+        let records = |n: i64| {
+            (0..n)
+                .map(|id| repo::DocumentRecord {
+                    id,
+                    title: format!("Remittance Advice {id}"),
+                    document_date: "2026-11-15".into(),
+                    correspondence_type: "Remittance Advice".into(),
+                    npi: "1234567893".into(),
+                    provider: "Sunrise Family Clinic".into(),
+                })
+                .collect::<Vec<_>>()
+        };
+        let all = ssr::documents(records(MAX_RESULTS));
+        assert_eq!((all.items.len() as i64, all.more), (MAX_RESULTS, false));
+        assert_eq!(all.items[0].date, "11/15/2026");
+        let cut = ssr::documents(records(MAX_RESULTS + 1));
+        assert_eq!((cut.items.len() as i64, cut.more), (MAX_RESULTS, true));
     }
 
     #[test]

@@ -162,7 +162,7 @@ pub async fn remittance_advice(
                 .map(|d| UsDate(d).to_string())
                 .unwrap_or_else(|_| c.service_from.clone()),
             billed: Money(c.billed_cents).to_string(),
-            allowed: Money(c.paid_cents).to_string(),
+            allowed: Money(c.allowed_cents).to_string(),
             paid: Money(c.paid_cents).to_string(),
             status: if c.paid_cents > 0 { "Paid" } else { "Denied" }.into(),
         })

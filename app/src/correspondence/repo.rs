@@ -27,6 +27,15 @@ pub struct DocumentRecord {
     pub provider: String,
 }
 
+/// How many documents the member may read (My Dashboard's tile).
+pub async fn count(conn: &mut Conn, member: &Member) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) {READABLE}"))
+        .bind(member.org.membership_id)
+        .bind(member.organization_id())
+        .fetch_one(conn)
+        .await
+}
+
 /// The member's NPIs, each with the correspondence types granted for it: (NPI, name, type).
 pub async fn grants(
     conn: &mut Conn,
@@ -291,6 +300,7 @@ pub struct PaidClaim {
     pub member: String,
     pub service_from: String,
     pub billed_cents: i64,
+    pub allowed_cents: i64,
     pub paid_cents: i64,
     pub check_number: Option<String>,
 }
@@ -304,7 +314,8 @@ pub async fn paid_claims(
 ) -> Result<Vec<PaidClaim>, sqlx::Error> {
     sqlx::query_as(
         "SELECT c.claim_number, m.last_name || ', ' || m.first_name AS member, c.service_from, \
-         c.billed_cents, c.paid_cents, c.check_number \
+         c.billed_cents, c.paid_cents, c.check_number, \
+         (SELECT CAST(COALESCE(SUM(l.allowed_cents), 0) AS BIGINT) FROM claim_lines l WHERE l.claim_id = c.id) AS allowed_cents \
          FROM claims c JOIN members m ON m.id = c.member_id \
          WHERE c.billing_provider_id = $1 AND c.paid_on >= $2 AND c.paid_on <= $3 \
          ORDER BY c.paid_on, c.claim_number",

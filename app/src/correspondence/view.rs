@@ -206,16 +206,18 @@ fn DocumentList(
 ) -> impl IntoView {
     let location = use_location();
     let query = use_query_map();
+    // Where a wrong choice comes back to: this list, without the last complaint.
     let back = move || {
-        format!(
-            "{}?{}",
-            location.pathname.get(),
-            location
-                .search
-                .get()
-                .replace("error=one", "")
-                .replace("error=none", "")
-        )
+        let search = location.search.get();
+        let kept: Vec<&str> = search
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|pair| !pair.is_empty() && !pair.starts_with("error="))
+            .collect();
+        match kept.is_empty() {
+            true => location.pathname.get(),
+            false => format!("{}?{}", location.pathname.get(), kept.join("&")),
+        }
     };
     let problem = move || match query.read().get("error").as_deref() {
         Some("one") => Some("Choose one document for PDF, or choose ZIP to download several."),

@@ -117,7 +117,7 @@ pub(crate) mod ssr {
             npi_any: !levels.is_empty(),
             notifications,
             notifications_total,
-            correspondence_total: repo::correspondence_count(&mut conn, caller).await?,
+            correspondence_total: crate::correspondence::repo::count(&mut conn, caller).await?,
             active_users,
             banner: repo::banner(&mut conn, caller, caller.state.clock.unix()).await?,
             paperless: crate::ssr::repo::organizations::paperless_since(

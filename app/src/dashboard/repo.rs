@@ -37,22 +37,6 @@ pub async fn notifications(
     Ok((newest, total))
 }
 
-/// Correspondence the member may read: of the NPIs they hold, and of the types granted
-/// for each.
-pub async fn correspondence_count(conn: &mut Conn, member: &Member) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM correspondence_documents d \
-         JOIN npi_permissions p ON p.provider_id = d.provider_id AND p.membership_id = $1 \
-         JOIN correspondence_permissions c ON c.membership_id = $1 AND c.provider_id = d.provider_id \
-         AND c.correspondence_type = d.correspondence_type \
-         WHERE d.organization_id = $2",
-    )
-    .bind(member.org.membership_id)
-    .bind(member.organization_id())
-    .fetch_one(conn)
-    .await
-}
-
 pub async fn active_users(conn: &mut Conn, member: &Member) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM memberships WHERE organization_id = $1 AND status = 'active'",

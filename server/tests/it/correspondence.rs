@@ -245,6 +245,21 @@ async fn a_zip_holds_exactly_the_chosen_pdfs() {
             assert_eq!(content, stored);
             assert!(ids.contains(&id));
         }
+        // Each document in the archive is audited as downloaded.
+        for id in &ids {
+            let audited: Vec<String> = sqlx::query_scalar(
+                "SELECT detail FROM audit_log WHERE action = 'download' AND subject = $1",
+            )
+            .bind(format!("correspondence:{id}"))
+            .fetch_all(&site.state.db.pool)
+            .await
+            .unwrap();
+            assert_eq!(audited.len(), 1);
+            assert!(
+                audited[0].starts_with("ZIP: Remittance Advice"),
+                "{audited:?}"
+            );
+        }
     }
 }
 
