@@ -14,6 +14,10 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(crate::admin::letters::registration_letter),
         ),
         (
+            "/downloads/npis/pe-agreement",
+            get(crate::pins::ssr::pe_agreement_pdf),
+        ),
+        (
             "/downloads/correspondence/pdf",
             get(crate::correspondence::downloads::pdf),
         ),

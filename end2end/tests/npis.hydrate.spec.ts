@@ -40,3 +40,23 @@ test('an NPI Admin holds to view the PIN, and resets it once a day', async ({ pa
   await pin.getByRole('button', { name: 'Reset PIN' }).click();
   await expect(pin.getByRole('alert').filter({ hasText: 'PINs can be reset once a day: try again on' })).toBeVisible();
 });
+
+test('an NPI Admin reads and signs the Presumptive Eligibility Provider Agreement', async ({ page }) => {
+  await logIn(page, 'admin@sunrise.example');
+  await page.goto('/npis');
+  const table = page.getByRole('table', { name: 'Your NPIs' });
+  // The first NPI: the PIN walk uses the last one.
+  await table.getByRole('link').first().click();
+  await hydrated(page);
+  const section = page.getByRole('region', { name: 'Presumptive Eligibility Provider Agreements' });
+  await expect(section.getByRole('link', { name: 'Presumptive Eligibility Provider Agreement' })).toBeVisible();
+  await section.getByRole('textbox', { name: 'First and Last Name' }).fill('Grace Holloway');
+  await section.getByRole('button', { name: 'Sign Agreement' }).click();
+  await expect(section.getByText('Enter your title.')).toBeVisible();
+  await expect(section.getByRole('textbox', { name: 'First and Last Name' })).toHaveValue('Grace Holloway');
+  await section.getByRole('textbox', { name: 'Title' }).fill('Office Manager');
+  await section.getByRole('button', { name: 'Sign Agreement' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The agreement is signed.' })).toBeVisible();
+  await expect(section.getByText(/Signed electronically by Grace Holloway, Office Manager, on \d\d\/\d\d\/\d{4}/)).toBeVisible();
+  await expect(section.getByRole('button', { name: 'Sign Agreement' })).toHaveCount(0);
+});

@@ -35,7 +35,34 @@ pub struct NpiSettings {
     pub pin_reset_on: Option<String>,
     /// (code, what it is), e.g. ("270/271", "Eligibility inquiry and response").
     pub transactions: Vec<(String, String)>,
+    /// The Presumptive Eligibility Provider Agreement's signature, once signed.
+    pub pe_agreement: Option<PeSignature>,
 }
+
+/// Who signed an agreement electronically, when and from where.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeSignature {
+    pub name: String,
+    pub title: String,
+    /// MM/DD/YYYY 3:04 PM in the plan's time zone.
+    pub signed_at: String,
+    pub address: String,
+}
+
+/// The version of the Presumptive Eligibility Provider Agreement now offered; a new version
+/// is signed anew.
+pub const PE_AGREEMENT_VERSION: &str = "2026-01";
+pub const PE_AGREEMENT_TITLE: &str = "Presumptive Eligibility Provider Agreement";
+/// Characters of a signer's title at most.
+pub const MAX_TITLE_CHARS: usize = 50;
+/// The agreement's terms, as the PDF numbers them.
+pub const PE_AGREEMENT_TERMS: [&str; 5] = [
+    "The provider determines presumptive eligibility only through its trained, qualified staff, following the program's presumptive eligibility rules and the applicant's own statements.",
+    "The provider gives each applicant found presumptively eligible the notice of temporary coverage the same day, and explains that coverage ends unless a full application is filed.",
+    "The provider helps the applicant file a full application for coverage by the end of the month after the month of the determination.",
+    "The provider keeps a record of each determination for at least seven years and makes it available to the program on request.",
+    "The provider protects applicants' information as the law requires for protected health information, and tells the program at once of any disclosure that is not allowed.",
+];
 
 /// The NPIs the user holds in this organization, by provider name or NPI, a page at a time.
 #[server(endpoint = "npis")]
@@ -64,6 +91,22 @@ pub async fn reset_pin(npi: String) -> Result<String, AppError> {
     ssr::reset_pin(&scope).await?;
     Ok(crate::ssr::follow(&format!(
         "/npis/{}?done=reset",
+        scope.npi
+    )))
+}
+
+/// "Sign Agreement": an Admin of the NPI signs the Presumptive Eligibility Provider Agreement
+/// with their name and title; the time and their address are kept. Answers the address to show.
+#[server(endpoint = "npis/pe-agreement/sign")]
+pub async fn sign_pe_agreement(
+    npi: String,
+    name: String,
+    title: String,
+) -> Result<String, AppError> {
+    let scope = require(Access::npi(npi, NpiLevel::Admin)).await?;
+    ssr::sign_pe_agreement(&scope, &name, &title).await?;
+    Ok(crate::ssr::follow(&format!(
+        "/npis/{}?done=signed#pe-agreements",
         scope.npi
     )))
 }
@@ -143,6 +186,9 @@ pub(crate) mod ssr {
             })
             .collect();
         let cal = &scope.member.state.settings.calendar;
+        let pe_agreement = repo::pe_agreement(&mut conn, scope.provider_id, PE_AGREEMENT_VERSION)
+            .await?
+            .map(|signed| signature(signed, cal));
         Ok(NpiSettings {
             npi: scope.npi.clone(),
             name: provider.name,
@@ -151,7 +197,120 @@ pub(crate) mod ssr {
             pin_set: provider.pin.is_some(),
             pin_reset_on: provider.pin_reset_at.map(|at| cal.format_date(at)),
             transactions,
+            pe_agreement,
         })
+    }
+
+    fn signature(signed: repo::PeSigned, cal: &crate::domain::Calendar) -> PeSignature {
+        PeSignature {
+            name: signed.signer_name,
+            title: signed.signer_title,
+            signed_at: cal.format_date_time(signed.signed_at),
+            address: signed.signed_from,
+        }
+    }
+
+    pub async fn sign_pe_agreement(
+        scope: &NpiScope,
+        name: &str,
+        title: &str,
+    ) -> Result<(), AppError> {
+        let mut check = crate::error::Checker::new();
+        let name = check.check(
+            "name",
+            crate::domain::PersonName::parse_or(name, "Enter your first and last name."),
+        );
+        let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+        if title.is_empty() {
+            check.add("title", "Enter your title.");
+        } else if title.chars().count() > MAX_TITLE_CHARS {
+            check.add(
+                "title",
+                format!("Use at most {MAX_TITLE_CHARS} characters."),
+            );
+        }
+        check.finish()?;
+        let name = name.ok_or(AppError::Internal)?;
+        let state = &scope.member.state;
+        let now = state.clock.unix();
+        let from = scope.member.ip.clone().unwrap_or_else(|| "unknown".into());
+        let mut tx = state.db.begin().await?;
+        let signed = repo::sign_pe_agreement(
+            &mut tx,
+            scope.provider_id,
+            PE_AGREEMENT_VERSION,
+            scope.member.user_id,
+            name.as_str(),
+            &title,
+            now,
+            &from,
+        )
+        .await?;
+        if !signed {
+            return Err(AppError::Conflict(
+                "This agreement is already signed for this NPI.".into(),
+            ));
+        }
+        scope
+            .audit(
+                "pe_agreement.sign",
+                format!("provider:{}", scope.provider_id),
+            )
+            .detail(format!("{} ({title})", name.as_str()))
+            .record_in(&mut tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// `GET /downloads/npis/pe-agreement?npi=…`: the agreement as PDF, signed or blank, for
+    /// anyone who holds the NPI; audited.
+    pub async fn pe_agreement_pdf(
+        axum::extract::State(state): axum::extract::State<crate::ssr::AppState>,
+        parts: http::request::Parts,
+        axum::extract::Query(query): axum::extract::Query<
+            std::collections::HashMap<String, String>,
+        >,
+    ) -> Result<axum::response::Response, AppError> {
+        let npi = query.get("npi").cloned().unwrap_or_default();
+        let scope =
+            crate::ssr::guard::require_parts(&state, &parts, Access::npi(npi, NpiLevel::Processor))
+                .await?;
+        let settings = &state.settings;
+        let mut conn = state.db.conn().await?;
+        let provider = repo::provider(&mut conn, scope.provider_id).await?;
+        let signed = repo::pe_agreement(&mut conn, scope.provider_id, PE_AGREEMENT_VERSION).await?;
+        drop(conn);
+        let pdf = documents::typeset(documents::Agreement {
+            head: documents::Letterhead {
+                program: settings.program_name.clone(),
+                date: format!("Version {PE_AGREEMENT_VERSION}"),
+                title: PE_AGREEMENT_TITLE.into(),
+            },
+            npi: scope.npi.clone(),
+            provider: provider.name,
+            terms: PE_AGREEMENT_TERMS.iter().map(|t| t.to_string()).collect(),
+            signature: signed.map(|s| {
+                let s = signature(s, &settings.calendar);
+                documents::Signature {
+                    name: s.name,
+                    title: s.title,
+                    signed_at: s.signed_at,
+                    address: s.address,
+                }
+            }),
+        })
+        .await?;
+        scope
+            .audit("download", format!("provider:{}", scope.provider_id))
+            .detail("pe-agreement.pdf")
+            .record(&state.db)
+            .await?;
+        Ok(crate::ssr::files::attachment(
+            &format!("pe-agreement-{}.pdf", scope.npi),
+            "application/pdf",
+            pdf,
+        ))
     }
 
     pub async fn view_pin(scope: &NpiScope) -> Result<String, AppError> {

@@ -82,3 +82,57 @@ pub async fn transactions(conn: &mut Conn, provider_id: i64) -> Result<Vec<Strin
     .fetch_all(conn)
     .await
 }
+
+/// A signed Presumptive Eligibility Provider Agreement.
+#[derive(sqlx::FromRow)]
+pub struct PeSigned {
+    pub signer_name: String,
+    pub signer_title: String,
+    pub signed_at: i64,
+    pub signed_from: String,
+}
+
+pub async fn pe_agreement(
+    conn: &mut Conn,
+    provider_id: i64,
+    version: &str,
+) -> Result<Option<PeSigned>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT signer_name, signer_title, signed_at, signed_from FROM pe_agreements \
+         WHERE provider_id = $1 AND version = $2",
+    )
+    .bind(provider_id)
+    .bind(version)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Signs the agreement for the provider; false when it was signed already (of two at once,
+/// one signs).
+#[allow(clippy::too_many_arguments)]
+pub async fn sign_pe_agreement(
+    conn: &mut Conn,
+    provider_id: i64,
+    version: &str,
+    user_id: i64,
+    name: &str,
+    title: &str,
+    at: i64,
+    from: &str,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO pe_agreements \
+         (provider_id, version, signer_user_id, signer_name, signer_title, signed_at, signed_from) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (provider_id, version) DO NOTHING",
+    )
+    .bind(provider_id)
+    .bind(version)
+    .bind(user_id)
+    .bind(name)
+    .bind(title)
+    .bind(at)
+    .bind(from)
+    .execute(conn)
+    .await
+    .map(|done| done.rows_affected() == 1)
+}

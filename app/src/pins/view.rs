@@ -1,9 +1,11 @@
-use super::{load_npi, search_npis, NpiSettings, ResetPin, ViewPin};
+use super::{
+    load_npi, search_npis, NpiSettings, ResetPin, SignPeAgreement, ViewPin, PE_AGREEMENT_TITLE,
+};
 use crate::auth::{PageAccess, Require, StepUp, StepUpDialogAsked};
 use crate::dashboard::NpiRow;
 use crate::ui::{
-    action_error, query_value, Column, DataTable, ErrorSummary, Field, HoldToView, Pager,
-    Pagination, PostButton, SearchForm,
+    action_error, field_errors, query_value, Column, DataTable, ErrorSummary, Field, HoldToView,
+    Pager, Pagination, PostButton, SearchForm,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -71,6 +73,7 @@ pub fn NpiPage() -> impl IntoView {
 fn done_notice(done: Option<String>) -> Option<&'static str> {
     match done.as_deref()? {
         "reset" => Some("The PIN was reset. The new PIN is sent in a PIN letter."),
+        "signed" => Some("The agreement is signed."),
         _ => None,
     }
 }
@@ -112,6 +115,35 @@ fn NpiSettingsView(settings: NpiSettings, reload: Callback<()>) -> impl IntoView
         .iter()
         .map(|(code, name)| view! { <li><strong>{code.clone()}</strong>" — "{name.clone()}</li> })
         .collect_view();
+    let sign = ServerAction::<SignPeAgreement>::new();
+    let sign_error = action_error(sign);
+    let sign_field = field_errors(move || sign_error.get());
+    Effect::new(move |_| {
+        if let Some(Ok(next)) = sign.value().get() {
+            navigate.with_value(|n| n(&next, Default::default()));
+            reload.run(());
+        }
+    });
+    let signer_name = RwSignal::new(String::new());
+    let signer_title = RwSignal::new(String::new());
+    let agreement_href = format!("/downloads/npis/pe-agreement?npi={}", settings.npi);
+    let signing_npi = settings.npi.clone();
+    let agreement = match settings.pe_agreement.clone() {
+        Some(signed) => view! {
+            <p>{format!("Signed electronically by {}, {}, on {} from {}.", signed.name, signed.title, signed.signed_at, signed.address)}</p>
+        }.into_any(),
+        None if settings.admin => view! {
+            <p>"Not signed yet. Read the agreement, then sign it with your name and title."</p>
+            <ActionForm action=sign attr:novalidate=true attr:class="stacked">
+                <input type="hidden" name="npi" value=signing_npi />
+                <Field label="First and Last Name" value=signer_name name="name" autocomplete="name" error=sign_field("name") />
+                <Field label="Title" value=signer_title name="title" autocomplete="organization-title" error=sign_field("title") />
+                <button type="submit" class="button primary">"Sign Agreement"</button>
+            </ActionForm>
+            <ErrorSummary error=sign_error beside_fields=true />
+        }.into_any(),
+        None => view! { <p>"Not signed yet. An Admin of this NPI can sign it."</p> }.into_any(),
+    };
     let last_reset = settings
         .pin_reset_on
         .clone()
@@ -144,6 +176,11 @@ fn NpiSettingsView(settings: NpiSettings, reload: Callback<()>) -> impl IntoView
             } else {
                 view! { <ul class="tile-list">{transactions}</ul> }.into_any()
             }}
+        </section>
+        <section aria-labelledby="pe-agreements">
+            <h2 id="pe-agreements">"Presumptive Eligibility Provider Agreements"</h2>
+            <ul class="links"><li><a href=agreement_href>{PE_AGREEMENT_TITLE}</a></li></ul>
+            {agreement}
         </section>
         // Only an Admin can be asked for a passcode here (to view the PIN).
         {settings.admin.then(|| view! { <StepUpDialogAsked step_up /> })}

@@ -101,6 +101,12 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
         include_str!("../../migrations/0013_correspondence.sql"),
         None,
     ),
+    (
+        14,
+        "presumptive eligibility agreements",
+        include_str!("../../migrations/0014_pe_agreements.sql"),
+        None,
+    ),
 ];
 
 impl Db {

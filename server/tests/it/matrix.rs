@@ -318,6 +318,7 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
         "/api/npis/settings" | "/api/npis/pin" | "/api/npis/pin/reset" => {
             ("form", json!("npi=1234567893"))
         }
+        "/api/npis/pe-agreement/sign" => ("form", json!("npi=1234567893&name=Pat+Lee&title=Manager")),
         "/api/admin/verify/confirm"
         | "/api/log-in/step"
         | "/api/log-in/choose-passcode"

@@ -256,3 +256,120 @@ async fn another_organizations_npi_does_not_exist_for_a_user() {
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
 }
+
+#[tokio::test]
+async fn an_npi_admin_signs_the_pe_agreement_once_and_every_holder_reads_it() {
+    for site in sites(false).await {
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let processor = session_of(&site, "processor@sunrise.example").await;
+        let (provider_id, npi): (i64, String) = sqlx::query_as(
+            "SELECT p.id, p.npi FROM npi_permissions n JOIN memberships m ON m.id = n.membership_id \
+             JOIN users u ON u.id = m.user_id JOIN providers p ON p.id = n.provider_id \
+             WHERE u.email = 'processor@sunrise.example' ORDER BY p.npi LIMIT 1",
+        )
+        .fetch_one(&site.state.db.pool)
+        .await
+        .unwrap();
+        let sign = |who: String, body: String| {
+            let site = &site;
+            async move { form(site, "/api/npis/pe-agreement/sign", &body, Some(&who)).await }
+        };
+
+        // Unsigned, the agreement is a blank form anyone holding the NPI may read.
+        let blank = site
+            .send(get(
+                &format!("/downloads/npis/pe-agreement?npi={npi}"),
+                Some(&processor),
+            ))
+            .await;
+        assert_eq!(blank.status(), StatusCode::OK);
+        let bytes = axum::body::to_bytes(blank.into_body(), 1 << 22)
+            .await
+            .unwrap();
+        let text = pdf_text(&bytes);
+        assert!(
+            text.contains("Presumptive Eligibility Provider Agreement") && text.contains(&npi),
+            "{text}"
+        );
+        assert!(!text.contains("Signed electronically"));
+
+        // Only an Admin of the NPI signs.
+        let (status, _) = sign(
+            processor.clone(),
+            format!("npi={npi}&name=Pat+Lee&title=Manager"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        // Name and title are both needed, said at their fields.
+        let (status, error) = sign(admin.clone(), format!("npi={npi}&name=&title=")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let text = error.to_string();
+        assert!(
+            text.contains("Enter your first and last name.") && text.contains("Enter your title."),
+            "{text}"
+        );
+        let long = "T".repeat(app::pins::MAX_TITLE_CHARS + 1);
+        let (status, _) = sign(
+            admin.clone(),
+            format!("npi={npi}&name=Grace+Holloway&title={long}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        let (status, _) = sign(
+            admin.clone(),
+            format!("npi={npi}&name=Grace+Holloway&title=Office+Manager"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, again) = sign(
+            admin.clone(),
+            format!("npi={npi}&name=Grace+Holloway&title=Owner"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{again}");
+
+        // The signature shows on the NPI's page and in the PDF; the signing is audited.
+        let (_, settings) = form(
+            &site,
+            "/api/npis/settings",
+            &format!("npi={npi}"),
+            Some(&processor),
+        )
+        .await;
+        assert_eq!(settings["pe_agreement"]["name"], "Grace Holloway");
+        assert_eq!(settings["pe_agreement"]["title"], "Office Manager");
+        let signed = site
+            .send(get(
+                &format!("/downloads/npis/pe-agreement?npi={npi}"),
+                Some(&processor),
+            ))
+            .await;
+        let bytes = axum::body::to_bytes(signed.into_body(), 1 << 22)
+            .await
+            .unwrap();
+        let text = pdf_text(&bytes);
+        assert!(
+            text.contains("Signed electronically by Grace Holloway, Office Manager"),
+            "{text}"
+        );
+        let audited: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'pe_agreement.sign' AND subject = $1",
+        )
+        .bind(format!("provider:{provider_id}"))
+        .fetch_one(&site.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(audited, 1);
+
+        // Another organization's user does not learn the NPI exists.
+        let harbor = session_of(&site, "reception@harbor.example").await;
+        let other = site
+            .send(get(
+                &format!("/downloads/npis/pe-agreement?npi={npi}"),
+                Some(&harbor),
+            ))
+            .await;
+        assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    }
+}
