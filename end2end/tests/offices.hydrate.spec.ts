@@ -76,3 +76,27 @@ test('a suspended office: its admin can only verify users, its staff are told, a
   await expect(page.getByRole('heading', { level: 1, name: 'User Management' })).toBeVisible();
   await expect(page.getByRole('link', { name: /Verify Users/ })).toContainText('60 days left');
 });
+
+test('plan staff publish a remittance advice to an NPI, and its reader finds it as new correspondence', async ({ page, browser }) => {
+  await logIn(page, 'reception@harbor.example');
+  await page.goto('/npis');
+  const link = page.getByRole('table', { name: 'Your NPIs' }).getByRole('link').first();
+  const npi = /NPI (\d{10})/.exec((await link.textContent())!)![1];
+
+  const ops = await browser.newPage();
+  await logIn(ops, 'ops@poppy.example');
+  const section = ops.getByRole('region', { name: 'Publish Correspondence' });
+  await section.getByRole('textbox', { name: 'NPI' }).fill(npi);
+  await section.getByRole('button', { name: 'Publish' }).click();
+  await expect(section.getByText('Choose a document.')).toBeVisible();
+  await section.getByRole('combobox', { name: 'Document' }).selectOption('remittance');
+  await section.getByRole('button', { name: 'Publish' }).click();
+  const done = section.getByRole('status');
+  await expect(done).toContainText('Published: Remittance Advice');
+  const title = /Published: (Remittance Advice \d\d\/\d\d\/\d{4})/.exec((await done.textContent())!)![1];
+
+  await page.goto('/correspondence?view=new');
+  await expect(page.getByRole('table', { name: 'New Correspondence' }).getByRole('link', { name: title })).toBeVisible();
+  await page.goto('/notifications');
+  await expect(page.getByText(`New correspondence: ${title}`).first()).toBeVisible();
+});

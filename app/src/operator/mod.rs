@@ -4,6 +4,7 @@
 
 mod helpdesk;
 mod offices;
+mod publish;
 #[cfg(feature = "ssr")]
 mod repo;
 
@@ -50,7 +51,7 @@ pub(crate) fn outcome(key: &str, value: &str) -> String {
 /// The outcome an action left in the address: (good news, text).
 fn notice(key: &str, value: &str) -> Option<(bool, String)> {
     Some(match (key, value) {
-        ("issued" | "admin_changed", text) => (true, text.to_string()),
+        ("issued" | "admin_changed" | "published", text) => (true, text.to_string()),
         ("passkey", "match") => (true, "The passkey matches: the caller is verified.".into()),
         ("passkey", "mismatch") => (false, "The passkey does not match.".into()),
         ("done", "reset") => (
@@ -137,6 +138,7 @@ pub fn OperatorPage() -> impl IntoView {
         <Require access=PageAccess::Operator>
             <h1>"Plan Operations"</h1>
             <SecureTokens />
+            <publish::PublishCorrespondence />
             <offices::SuspendedOffices />
             <offices::OverdueRequests />
             <helpdesk::HelpDesk />

@@ -210,3 +210,17 @@ pub async fn undecided_requests(
     .fetch_all(conn)
     .await
 }
+
+/// The providers with this NPI in registered offices: (provider id, name, office).
+pub async fn registered_providers(
+    conn: &mut Conn,
+    npi: &str,
+) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.id, p.name, o.name FROM providers p JOIN organizations o ON o.id = p.organization_id \
+         WHERE p.npi = $1 AND o.registered_at IS NOT NULL ORDER BY o.name",
+    )
+    .bind(npi)
+    .fetch_all(conn)
+    .await
+}

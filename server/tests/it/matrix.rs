@@ -314,6 +314,7 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
             json!("criteria[npi]=&criteria[correspondence_type]=&criteria[range]=&criteria[start]=&criteria[end]="),
         ),
         "/api/correspondence/welcome" => ("form", json!("provider_type=")),
+        "/api/operator/publish" => ("form", json!("npi=&document=")),
         "/api/notifications/mark" => ("form", json!("id=0&read=true")),
         "/api/npis/settings" | "/api/npis/pin" | "/api/npis/pin/reset" => {
             ("form", json!("npi=1234567893"))

@@ -251,3 +251,107 @@ async fn operator_changes_to_other_accounts_need_a_fresh_passcode() {
         }
     }
 }
+
+#[tokio::test]
+async fn plan_staff_publish_correspondence_to_an_npi_and_its_readers_are_told() {
+    for site in sites(false).await {
+        let db = &site.state.db.pool;
+        let ops = session_of(&site, "ops@poppy.example").await;
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let npi: String = sqlx::query_scalar(
+            "SELECT p.npi FROM npi_permissions n JOIN memberships m ON m.id = n.membership_id \
+             JOIN users u ON u.id = m.user_id JOIN providers p ON p.id = n.provider_id \
+             WHERE u.email = 'processor@sunrise.example' ORDER BY p.npi LIMIT 1",
+        )
+        .fetch_one(db)
+        .await
+        .unwrap();
+
+        // Both fields are checked at the field; an NPI no registered office has is refused.
+        let (status, error) = form(
+            &site,
+            "/api/operator/publish",
+            "npi=123&document=",
+            Some(&ops),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let text = error.to_string();
+        assert!(
+            text.contains("\"npi\"") && text.contains("Choose a document."),
+            "{text}"
+        );
+        let (status, _) = form(
+            &site,
+            "/api/operator/publish",
+            "npi=1234567893&document=welcome",
+            Some(&ops),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        // Not for an office's users.
+        let (status, _) = form(
+            &site,
+            "/api/operator/publish",
+            &format!("npi={npi}&document=remittance"),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        let before: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'correspondence'")
+                .fetch_one(db)
+                .await
+                .unwrap();
+        let (status, answer) = form(
+            &site,
+            "/api/operator/publish",
+            &format!("npi={npi}&document=remittance"),
+            Some(&ops),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert!(answer.to_string().contains("published="), "{answer}");
+        // Everyone who holds the NPI with its remittance advice is told, and no one else.
+        let readers: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM correspondence_permissions c JOIN memberships m ON m.id = c.membership_id \
+             JOIN providers p ON p.id = c.provider_id \
+             WHERE p.npi = $1 AND c.correspondence_type = 'Remittance Advice' AND m.status = 'active'",
+        )
+        .bind(&npi)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        assert!(readers >= 2, "the admin and the processor at least");
+        let after: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'correspondence'")
+                .fetch_one(db)
+                .await
+                .unwrap();
+        assert_eq!(after - before, readers);
+        let (from, to): (String, String) = sqlx::query_as(
+            "SELECT d.title, d.document_date FROM correspondence_documents d JOIN providers p ON p.id = d.provider_id \
+             WHERE p.npi = $1 ORDER BY d.id DESC LIMIT 1",
+        )
+        .bind(&npi)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        let today = site
+            .state
+            .settings
+            .calendar
+            .date_of(site.state.clock.unix())
+            .unwrap();
+        assert_eq!(to, today.to_string());
+        assert!(from.starts_with("Remittance Advice"), "{from}");
+        let audited: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'correspondence.publish'",
+        )
+        .fetch_one(db)
+        .await
+        .unwrap();
+        assert_eq!(audited, 1);
+    }
+}
