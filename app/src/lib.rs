@@ -6,6 +6,7 @@
 pub mod access_request;
 pub mod admin;
 pub mod auth;
+pub mod content;
 pub mod correspondence;
 pub mod dashboard;
 pub mod domain;
@@ -109,6 +110,7 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::InOrder path=path!("/training") view={Lazy::<routes::Training>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/invitation") view={Lazy::<routes::Invitation>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/email/confirm") view={Lazy::<routes::ConfirmEmail>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/resources/:page") view={Lazy::<routes::Resources>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/terms") view={Lazy::<routes::Policy>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/privacy") view={Lazy::<routes::Policy>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/portal-policy") view={Lazy::<routes::Policy>::new()} />

@@ -47,6 +47,7 @@ lazy_pages! {
     Invitation => crate::admin::InvitationPage,
     ConfirmEmail => crate::admin::ConfirmEmailPage,
     Policy => crate::layout::PolicyPage,
+    Resources => crate::content::AdditionalResourcePage,
     Notifications => crate::notifications::NotificationsPage,
     Paperless => crate::dashboard::PaperlessPage,
     Npis => crate::pins::NpisPage,

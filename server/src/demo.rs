@@ -755,6 +755,42 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         ]],
     )
     .await?;
+    let program = &settings.program_name;
+    let resources = [
+        (
+            "news",
+            format!("{program} publishes provider bulletins on the first business day of each month.\n\n\
+             - Flu vaccine reimbursement rates are updated for the new season; see [the flu bulletin](https://www.cdc.gov/flu/professionals/index.htm).\n\
+             - Well-child visits: remind families that visits are covered at no cost.\n\
+             - Referral requests now show whether a tertiary provider was chosen.\n\n\
+             Past bulletins and the provider manual are in [{program} Guidelines](/guidelines)."),
+        ),
+        (
+            "faq",
+            "How do I add a user to my office?\n\
+             An Org Admin chooses Administration, then Manage Users, then Add New User.\n\n\
+             Why can I not see an NPI's correspondence?\n\
+             Your Org Admin grants each NPI and correspondence type in your permissions.\n\n\
+             Where is my 1099?\n\
+             Under Correspondence Center, Tax Documents, once you accept the Electronic 1099 Consent Agreement.".to_string(),
+        ),
+        (
+            "alerts",
+            "All systems are operating normally.\n\n\
+             Scheduled maintenance: the portal will be unavailable on Sunday from 10 PM to 2 AM Pacific time.".to_string(),
+        ),
+    ];
+    let resources: Vec<Vec<V>> = resources
+        .into_iter()
+        .map(|(slug, body)| vec![t(slug), t(body), V::I(now - 2 * DAY)])
+        .collect();
+    bulk::insert(
+        &mut tx,
+        "resource_pages",
+        &["slug", "body", "updated_at"],
+        &resources,
+    )
+    .await?;
 
     // Members.
     let member_count = (claims as usize / 10).clamp(200, 100_000);

@@ -1,5 +1,6 @@
 //! "My Dashboard": one tile per area the user may use in the current organization.
 
+mod chart;
 mod paperless;
 #[cfg(feature = "ssr")]
 mod repo;
@@ -13,6 +14,7 @@ use crate::ui::Page;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use chart::MonthPaid;
 pub use paperless::PaperlessPage;
 pub use tiles::DashboardPage;
 
@@ -38,6 +40,8 @@ pub struct Dashboard {
     pub paperless: bool,
     /// The first page of the user's NPIs.
     pub npis: Page<NpiRow>,
+    /// With the Claims module and NPIs held: what was paid for those NPIs, month by month.
+    pub claims_paid: Option<Vec<MonthPaid>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -104,6 +108,19 @@ pub(crate) mod ssr {
             })
             .collect();
         let is_org_admin = org.role == OrgRole::Admin;
+        let claims_paid = if org.modules.contains(&Module::Claims) && !levels.is_empty() {
+            let today = cal
+                .date_of(caller.state.clock.unix())
+                .ok_or(AppError::Internal)?;
+            let (year, month) = chart::months_ending(today)[0];
+            let first = jiff::civil::date(year, month, 1);
+            let paid =
+                repo::paid_by_month(&mut conn, caller, &first.to_string(), &today.to_string())
+                    .await?;
+            Some(chart::by_month(today, &paid))
+        } else {
+            None
+        };
         let active_users = if is_org_admin {
             Some(repo::active_users(&mut conn, caller).await?)
         } else {
@@ -129,6 +146,7 @@ pub(crate) mod ssr {
             // The same connection: taking a second while holding one would let a burst of
             // requests hold the whole pool, each waiting for another.
             npis: npis(&mut conn, caller, None).await?,
+            claims_paid,
         })
     }
 

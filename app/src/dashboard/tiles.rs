@@ -82,7 +82,13 @@ fn Tiles(dashboard: Dashboard) -> impl IntoView {
                 <Tile title="Members"><p><a href="/members">"Look up a member"</a></p></Tile>
             })}
             {has(Module::Claims).then(|| view! {
-                <Tile title="Claims"><p><a href="/claims">"Look up claims"</a></p></Tile>
+                <Tile title="Claims">
+                    <p><a href="/claims">"Look up claims"</a></p>
+                    {dashboard.claims_paid.clone().map(|months| view! {
+                        <h3>"Claims Paid"</h3>
+                        <super::chart::PaidChart months />
+                    })}
+                </Tile>
             })}
             {has(Module::ReferralsView).then(|| view! {
                 <Tile title="Referrals"><p><a href="/referrals">"Look up referrals"</a></p></Tile>

@@ -51,7 +51,9 @@ pub(crate) fn outcome(key: &str, value: &str) -> String {
 /// The outcome an action left in the address: (good news, text).
 fn notice(key: &str, value: &str) -> Option<(bool, String)> {
     Some(match (key, value) {
-        ("issued" | "admin_changed" | "published", text) => (true, text.to_string()),
+        ("issued" | "admin_changed" | "published" | "banner" | "resource", text) => {
+            (true, text.to_string())
+        }
         ("passkey", "match") => (true, "The passkey matches: the caller is verified.".into()),
         ("passkey", "mismatch") => (false, "The passkey does not match.".into()),
         ("done", "reset") => (
@@ -139,6 +141,8 @@ pub fn OperatorPage() -> impl IntoView {
             <h1>"Plan Operations"</h1>
             <SecureTokens />
             <publish::PublishCorrespondence />
+            <crate::content::BannersConsole />
+            <crate::content::ResourcesConsole />
             <offices::SuspendedOffices />
             <offices::OverdueRequests />
             <helpdesk::HelpDesk />

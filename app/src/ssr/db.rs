@@ -107,6 +107,12 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
         include_str!("../../migrations/0014_pe_agreements.sql"),
         None,
     ),
+    (
+        15,
+        "resource pages",
+        include_str!("../../migrations/0015_resource_pages.sql"),
+        None,
+    ),
 ];
 
 impl Db {

@@ -72,6 +72,67 @@ pub fn Field(
     }
 }
 
+/// A labelled multi-line text box, like `Field`.
+#[component]
+pub fn TextArea(
+    #[prop(into)] label: String,
+    value: RwSignal<String>,
+    #[prop(optional, into)] error: MaybeProp<String>,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional, into)] id: Option<String>,
+    #[prop(default = 6)] rows: u32,
+    #[prop(optional, into)] name: Option<String>,
+) -> impl IntoView {
+    let id = id.unwrap_or_else(|| format!("text-{}", slug(&label)));
+    if let Some(typed) = name.as_deref().and_then(super::refused_value) {
+        value.set(typed);
+    }
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    keep_in_step(
+        value,
+        move || area.get_untracked().map(|el| el.value()),
+        move |v| {
+            if let Some(el) = area.get_untracked() {
+                el.set_value(v);
+            }
+        },
+    );
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let has_error = move || error.get().is_some();
+    let described_by = {
+        let (hint_id, error_id, has_hint) = (hint_id.clone(), error_id.clone(), hint.is_some());
+        move || {
+            let ids: Vec<&str> = [
+                (has_hint, hint_id.as_str()),
+                (has_error(), error_id.as_str()),
+            ]
+            .into_iter()
+            .filter_map(|(on, id)| on.then_some(id))
+            .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:invalid=has_error>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            <textarea
+                node_ref=area
+                id=id
+                name=name
+                rows=rows
+                aria-invalid=move || has_error().then_some("true")
+                aria-describedby=described_by
+                on:input=move |ev| value.set(event_target_value(&ev))
+            >{value.get_untracked()}</textarea>
+            <Show when=has_error>
+                <p class="field-error" id=error_id.clone() role="alert">{move || error.get()}</p>
+            </Show>
+        </div>
+    }
+}
+
 /// Keeps a control and its signal in step without the control being written while the page
 /// hydrates (that would wipe what the user typed while the app was loading): on the first run,
 /// once the control is in the page, what it shows wins; after that the signal writes it.

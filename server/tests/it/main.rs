@@ -5,7 +5,9 @@ mod common;
 
 mod access;
 mod admin;
+mod content;
 mod correspondence;
+mod dashboard;
 mod delivery;
 mod http;
 mod identity;

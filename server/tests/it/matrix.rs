@@ -315,6 +315,11 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
         ),
         "/api/correspondence/welcome" => ("form", json!("provider_type=")),
         "/api/operator/publish" => ("form", json!("npi=&document=")),
+        "/api/operator/banners" | "/api/operator/resources" => ("form", json!("")),
+        "/api/operator/banners/publish" => ("form", json!("message=&start=&end=")),
+        "/api/operator/banners/expire" => ("form", json!("banner_id=0")),
+        "/api/operator/resources/save" => ("form", json!("page=nowhere&body=")),
+        "/api/resources/page" => ("form", json!("page=nowhere")),
         "/api/notifications/mark" => ("form", json!("id=0&read=true")),
         "/api/npis/settings" | "/api/npis/pin" | "/api/npis/pin/reset" => {
             ("form", json!("npi=1234567893"))

@@ -1,0 +1,71 @@
+//! My Dashboard's figures, from the plan's data and the user's grants.
+
+use crate::common::*;
+use axum::http::StatusCode;
+
+/// "Claims Paid" sums the last 12 months' payments for exactly the NPIs the user holds, and
+/// appears only with the Claims module.
+#[tokio::test]
+async fn claims_paid_covers_twelve_months_of_the_npis_held() {
+    for site in sites(false).await {
+        let db = &site.state.db.pool;
+        // Every member of one office (others choose one first), with whether they hold Claims and NPIs.
+        let seats: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT u.email, m.id, \
+             (SELECT COUNT(*) FROM module_permissions p WHERE p.membership_id = m.id AND p.module = 'claims'), \
+             (SELECT COUNT(*) FROM npi_permissions n WHERE n.membership_id = m.id) \
+             FROM memberships m JOIN users u ON u.id = m.user_id \
+             WHERE m.status = 'active' AND u.password_hash IS NOT NULL \
+             AND (SELECT COUNT(*) FROM memberships x WHERE x.user_id = u.id AND x.status = 'active') = 1 ORDER BY u.email",
+        )
+        .fetch_all(db)
+        .await
+        .unwrap();
+        let today = site
+            .state
+            .settings
+            .calendar
+            .date_of(site.state.clock.unix())
+            .unwrap();
+        let first = jiff::civil::date(today.year() - 1, today.month(), 1)
+            .checked_add(jiff::Span::new().months(1))
+            .unwrap();
+        let (mut with, mut without, mut paid) = (0, 0, 0);
+        for (email, membership_id, claims, npis) in seats {
+            let session = session_of(&site, &email).await;
+            let (status, dashboard) = form(&site, "/api/dashboard", "", Some(&session)).await;
+            assert_eq!(status, StatusCode::OK, "{email}: {dashboard}");
+            let chart = &dashboard["claims_paid"];
+            if claims == 0 || npis == 0 {
+                assert!(chart.is_null(), "{email}");
+                without += 1;
+                continue;
+            }
+            let months = chart.as_array().unwrap();
+            assert_eq!(months.len(), 12, "{email}");
+            assert_eq!(
+                months[11]["label"].as_str().unwrap(),
+                format!("{} {}", &today.strftime("%b"), today.year())
+            );
+            let shown: i64 = months.iter().map(|m| m["cents"].as_i64().unwrap()).sum();
+            let expected: i64 = sqlx::query_scalar(
+                "SELECT CAST(COALESCE(SUM(paid_cents), 0) AS BIGINT) FROM claims WHERE paid_on >= $1 AND paid_on <= $2 \
+                 AND billing_provider_id IN (SELECT provider_id FROM npi_permissions WHERE membership_id = $3)",
+            )
+            .bind(first.to_string())
+            .bind(today.to_string())
+            .bind(membership_id)
+            .fetch_one(db)
+            .await
+            .unwrap();
+            assert_eq!(shown, expected, "{email}");
+            paid += shown;
+            with += 1;
+        }
+        assert!(
+            with > 0 && without > 0,
+            "both kinds of seat: {with}, {without}"
+        );
+        assert!(paid > 0, "the demo's billing NPIs were paid");
+    }
+}
