@@ -56,3 +56,25 @@ test('the Correspondence Center, its results and the welcome letters pass axe-co
   await expect(page.getByRole('heading', { level: 2, name: 'Welcome letters: Individual Practitioner' })).toBeVisible();
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
 });
+
+test('the Claims Paid chart has a name and its figures as a table, and the resource pages pass axe-core', async ({ page }) => {
+  await logIn(page, 'processor@sunrise.example');
+  const claims = page.getByRole('region', { name: 'Claims' });
+  await expect(claims.getByRole('img', { name: /^Claims paid by month, last 12 months/ })).toBeVisible();
+  await hydrated(page);
+  await claims.getByText('Show the figures as a table').click();
+  await expect(claims.getByRole('table', { name: 'Claims paid by month' }).getByRole('row')).toHaveCount(13);
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  for (const [path, heading] of [['/resources/news', 'News and Bulletin'], ['/resources/faq', 'Frequently Asked Questions'], ['/resources/alerts', 'System Alerts']]) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+    expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  }
+});
+
+test('the plan console passes axe-core', async ({ page }) => {
+  await logIn(page, 'ops@poppy.example');
+  await expect(page.getByRole('heading', { level: 2, name: 'Banners' })).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'System Alerts' })).toBeVisible();
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+});

@@ -336,3 +336,22 @@ test('the correspondence search works as a plain form: a missing field is named,
   const download = await downloading;
   expect(download.suggestedFilename()).toMatch(/^Remittance-Advice-.*\.pdf$/);
 });
+
+test('a refused banner keeps its message, and the Additional Resources pages read signed out', async ({ page }) => {
+  await signIn(page, 'ops@poppy.example');
+  await page.goto('/operator');
+  const banners = page.getByRole('region', { name: 'Banners' });
+  await banners.getByRole('textbox', { name: 'Message' }).fill('Maintenance on Saturday night');
+  await banners.getByRole('button', { name: 'Publish Banner' }).click();
+  await expect(banners.getByText('Enter the Start Date.')).toBeVisible();
+  await expect(banners.getByText('Enter the End Date.')).toBeVisible();
+  await expect(banners.getByRole('textbox', { name: 'Message' })).toHaveValue('Maintenance on Saturday night');
+  await expect(banners.getByRole('table', { name: 'Banners' })).not.toContainText('Maintenance on Saturday night');
+
+  await page.context().clearCookies();
+  await page.goto('/resources/faq');
+  await expect(page.getByRole('heading', { level: 1, name: 'Frequently Asked Questions' })).toBeVisible();
+  await expect(page.getByText('Where is my 1099?')).toBeVisible();
+  await page.goto('/resources/news');
+  await expect(page.getByRole('link', { name: 'the flu bulletin' })).toHaveAttribute('href', /^https:\/\//);
+});

@@ -100,3 +100,50 @@ test('plan staff publish a remittance advice to an NPI, and its reader finds it 
   await page.goto('/notifications');
   await expect(page.getByText(`New correspondence: ${title}`).first()).toBeVisible();
 });
+
+test('plan staff publish and expire a banner and edit System Alerts; every user sees them', async ({ page, browser }) => {
+  const ops = await browser.newPage();
+  await logIn(ops, 'ops@poppy.example');
+  await hydrated(ops);
+  const banners = ops.getByRole('region', { name: 'Banners' });
+  await banners.getByRole('textbox', { name: 'Message' }).fill('Claims submitted after 5 PM today post tomorrow.');
+  await banners.getByRole('button', { name: 'Publish Banner' }).click();
+  await expect(banners.getByText('Enter the Start Date.')).toBeVisible();
+  await expect(banners.getByRole('textbox', { name: 'Message' })).toHaveValue('Claims submitted after 5 PM today post tomorrow.');
+  const today = await ops.evaluate(() => {
+    const d = new Date(new Date().toLocaleString('en-US', { timeZone: 'America/Los_Angeles' }));
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  });
+  await banners.getByLabel('Start Date').fill(today);
+  await banners.getByLabel('End Date').fill(today);
+  await banners.getByRole('button', { name: 'Publish Banner' }).click();
+  await expect(banners.getByRole('status')).toContainText('The banner is showing until the end of');
+  const row = banners.getByRole('table', { name: 'Banners' }).getByRole('row').filter({ hasText: 'after 5 PM' });
+  await expect(row).toContainText('Showing');
+
+  await logIn(page, 'reception@harbor.example');
+  await expect(page.getByRole('region', { name: 'Announcement' })).toContainText('Claims submitted after 5 PM today post tomorrow.');
+
+  await row.getByRole('button', { name: 'Expire banner: Claims submitted after 5 PM today post tomorrow.' }).click();
+  await expect(banners.getByRole('status')).toContainText('The banner was expired.');
+  await expect(row).toContainText('Expired');
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'My Dashboard' })).toBeVisible();
+  await expect(page.getByText('Claims submitted after 5 PM today post tomorrow.')).toHaveCount(0);
+
+  // System Alerts: a script address is refused at the field; text with a link is published.
+  const resources = ops.getByRole('region', { name: 'Additional Resources' });
+  const alerts = resources.getByRole('textbox', { name: 'System Alerts' });
+  await alerts.fill('Eligibility checks are slow. [Details](javascript:alert(1))');
+  await resources.getByRole('button', { name: 'Save System Alerts' }).click();
+  await expect(resources.getByText('cannot be used')).toBeVisible();
+  await alerts.fill('Eligibility checks are slow this morning.\n\n- [Status page](https://status.example/portal)\n- Call Provider Relations');
+  await resources.getByRole('button', { name: 'Save System Alerts' }).click();
+  await expect(resources.getByRole('status')).toContainText('System Alerts was saved.');
+  await ops.close();
+
+  await page.getByRole('region', { name: 'Additional Resources' }).getByRole('link', { name: 'System Alerts' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'System Alerts' })).toBeVisible();
+  await expect(page.getByText('Eligibility checks are slow this morning.')).toBeVisible();
+  await expect(page.getByRole('listitem').getByRole('link', { name: 'Status page' })).toHaveAttribute('href', 'https://status.example/portal');
+});
