@@ -8,3 +8,6 @@ CREATE TABLE resource_pages (
 );
 
 CREATE INDEX banners_ends ON banners (ends_at);
+
+-- Claims Paid on My Dashboard counts the claims an NPI rendered as well as those it billed.
+CREATE INDEX claims_service_paid ON claims (service_provider_id, paid_on);

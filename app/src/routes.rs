@@ -48,6 +48,7 @@ lazy_pages! {
     ConfirmEmail => crate::admin::ConfirmEmailPage,
     Policy => crate::layout::PolicyPage,
     Resources => crate::content::AdditionalResourcePage,
+    Transactions => crate::transactions::TransactionsPage,
     Notifications => crate::notifications::NotificationsPage,
     Paperless => crate::dashboard::PaperlessPage,
     Npis => crate::pins::NpisPage,

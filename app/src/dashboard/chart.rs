@@ -1,5 +1,5 @@
-//! "Claims Paid": what the plan paid each month, the last 12 months, for the NPIs the user
-//! holds. Drawn here as SVG (no chart library reaches the browser), with a title and summary
+//! "Claims Paid": what the plan paid each month, the last 12 months, on claims the NPIs the
+//! user holds billed or rendered. Drawn here as SVG (no chart library reaches the browser), with a title and summary
 //! for screen readers and the same figures as a table.
 
 use crate::domain::Money;
@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// How many months the chart covers, this one included.
+#[cfg(any(feature = "ssr", test))]
 pub const MONTHS: usize = 12;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,11 +18,13 @@ pub struct MonthPaid {
     pub cents: i64,
 }
 
+#[cfg(any(feature = "ssr", test))]
 const MONTH_NAMES: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
 /// The months the chart shows, oldest first, ending with `today`'s: (year, month).
+#[cfg(any(feature = "ssr", test))]
 pub fn months_ending(today: jiff::civil::Date) -> Vec<(i16, i8)> {
     let (mut year, mut month) = (today.year(), today.month());
     let mut out = Vec::with_capacity(MONTHS);
@@ -38,6 +41,7 @@ pub fn months_ending(today: jiff::civil::Date) -> Vec<(i16, i8)> {
 }
 
 /// Every month of the chart, with what was paid in it (`paid`: "YYYY-MM" → cents).
+#[cfg(any(feature = "ssr", test))]
 pub fn by_month(today: jiff::civil::Date, paid: &[(String, i64)]) -> Vec<MonthPaid> {
     months_ending(today)
         .into_iter()

@@ -40,7 +40,8 @@ pub struct Dashboard {
     pub paperless: bool,
     /// The first page of the user's NPIs.
     pub npis: Page<NpiRow>,
-    /// With the Claims module and NPIs held: what was paid for those NPIs, month by month.
+    /// With the Claims module and NPIs held: what was paid on the claims those NPIs billed
+    /// or rendered, month by month.
     pub claims_paid: Option<Vec<MonthPaid>>,
 }
 

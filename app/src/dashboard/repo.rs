@@ -90,8 +90,8 @@ pub async fn dismiss_banner(
     Ok(true)
 }
 
-/// What was paid on claims billed by the member's NPIs, per month ("YYYY-MM"), for claims paid
-/// from `from` to `to` (ISO dates).
+/// What was paid on claims the member's NPIs billed or rendered (each claim once), per month
+/// ("YYYY-MM"), for claims paid from `from` to `to` (ISO dates).
 pub async fn paid_by_month(
     conn: &mut Conn,
     member: &Member,
@@ -99,9 +99,12 @@ pub async fn paid_by_month(
     to: &str,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT SUBSTR(c.paid_on, 1, 7) AS month, CAST(SUM(c.paid_cents) AS BIGINT) AS paid FROM claims c \
-         JOIN npi_permissions n ON n.provider_id = c.billing_provider_id AND n.membership_id = $1 \
-         WHERE c.paid_on >= $2 AND c.paid_on <= $3 GROUP BY SUBSTR(c.paid_on, 1, 7)",
+        "SELECT SUBSTR(paid_on, 1, 7) AS month, CAST(SUM(paid_cents) AS BIGINT) AS paid FROM ( \
+         SELECT c.id, c.paid_on, c.paid_cents FROM claims c JOIN npi_permissions n \
+         ON n.provider_id = c.billing_provider_id AND n.membership_id = $1 WHERE c.paid_on >= $2 AND c.paid_on <= $3 \
+         UNION SELECT c.id, c.paid_on, c.paid_cents FROM claims c JOIN npi_permissions n \
+         ON n.provider_id = c.service_provider_id AND n.membership_id = $1 WHERE c.paid_on >= $2 AND c.paid_on <= $3 \
+         ) held GROUP BY SUBSTR(paid_on, 1, 7)",
     )
     .bind(member.org.membership_id)
     .bind(from)

@@ -71,6 +71,12 @@ fn Tiles(dashboard: Dashboard) -> impl IntoView {
                     </ul>
                 </Tile>
             })}
+            {dashboard.npi_any.then(|| view! {
+                <Tile title="Transactions Center">
+                    <p>"Check eligibility (270/271) and claim status (276/277) for your NPIs."</p>
+                    <p><a href="/transactions">"Go to Transactions Center"</a></p>
+                </Tile>
+            })}
             {dashboard.active_users.map(|count| view! {
                 <Tile title="Administration">
                     <p>{format!("{count} active users in this organization.")}</p>

@@ -27,6 +27,16 @@ impl<T> Page<T> {
     }
 }
 
+// By hand: a derive would ask `T: Clone`, which the shared cell does not need.
+impl<T> Clone for Column<T> {
+    fn clone(&self) -> Self {
+        Self {
+            header: self.header,
+            cell: self.cell.clone(),
+        }
+    }
+}
+
 /// A table column: its header and how a row shows in it.
 pub struct Column<T> {
     pub header: &'static str,

@@ -19,3 +19,4 @@ mod npis;
 mod operator;
 mod security;
 mod serving;
+mod transactions;

@@ -316,6 +316,16 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
         "/api/correspondence/welcome" => ("form", json!("provider_type=")),
         "/api/operator/publish" => ("form", json!("npi=&document=")),
         "/api/operator/banners" | "/api/operator/resources" => ("form", json!("")),
+        "/api/transactions/npis" => ("form", json!("")),
+        "/api/transactions/services" => ("form", json!("npi=1234567893")),
+        "/api/transactions/eligibility" => (
+            "form",
+            json!("npi=1234567893&inquiry[cin]=90000001B&inquiry[birth_date]=01%2F01%2F1980&inquiry[service_date]="),
+        ),
+        "/api/transactions/claim-status" => (
+            "form",
+            json!("npi=1234567893&inquiry[claim]=C-1&inquiry[cin]=&inquiry[from]=&inquiry[to]="),
+        ),
         "/api/operator/banners/publish" => ("form", json!("message=&start=&end=")),
         "/api/operator/banners/expire" => ("form", json!("banner_id=0")),
         "/api/operator/resources/save" => ("form", json!("page=nowhere&body=")),
