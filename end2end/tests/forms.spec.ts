@@ -355,3 +355,18 @@ test('a refused banner keeps its message, and the Additional Resources pages rea
   await page.goto('/resources/news');
   await expect(page.getByRole('link', { name: 'the flu bulletin' })).toHaveAttribute('href', /^https:\/\//);
 });
+
+test('Transactions Center: the NPI choice and an inquiry post without the app', async ({ page }) => {
+  await signIn(page, 'processor@sunrise.example');
+  await page.goto('/transactions');
+  await page.getByRole('button', { name: 'Go to Transaction Services' }).click();
+  await expect(page.getByText('Choose an NPI.')).toBeVisible();
+  await page.getByRole('combobox', { name: 'NPI' }).selectOption({ index: 1 });
+  await page.getByRole('button', { name: 'Go to Transaction Services' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: /^Transaction Services: / })).toBeVisible();
+  const eligibility = page.getByRole('form', { name: 'Eligibility Inquiry' });
+  await eligibility.getByRole('textbox', { name: 'Member ID' }).fill('90000001B');
+  await eligibility.getByRole('button', { name: 'Check Eligibility' }).click();
+  await expect(page.getByText("Enter the member's Date of Birth.")).toBeVisible();
+  await expect(page.getByRole('form', { name: 'Eligibility Inquiry' }).getByRole('textbox', { name: 'Member ID' })).toHaveValue('90000001B');
+});
