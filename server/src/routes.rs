@@ -205,6 +205,10 @@ pub fn outbox_sender(
 /// Delivers queued messages as they fall due.
 async fn outbox_worker(state: AppState, sender: Box<dyn outbox::Sender>) {
     loop {
+        // Email copies of notifications wanted at once are queued, then sent with the rest.
+        if let Err(error) = app::notifications::mail::send_immediate(&state).await {
+            tracing::error!(%error, "queuing notification emails failed");
+        }
         if let Err(error) =
             outbox::deliver_pending(&state.db, state.clock.unix(), sender.as_ref()).await
         {
@@ -226,6 +230,14 @@ async fn housekeeping(state: AppState) {
         if let Err(error) = housekeeping_once(&state).await {
             tracing::error!(%error, "housekeeping failed");
         }
+        // Each period's digest is claimed by one instance, whichever looks first.
+        for frequency in ["daily", "weekly"] {
+            match app::notifications::mail::send_digests(&state, frequency).await {
+                Ok(0) => {}
+                Ok(count) => tracing::info!(count, frequency, "sent notification digests"),
+                Err(error) => tracing::error!(%error, frequency, "notification digests failed"),
+            }
+        }
         tokio::time::sleep(HOUSEKEEPING_LOOKS_EVERY).await;
     }
 }
@@ -241,6 +253,11 @@ pub async fn housekeeping_once(state: &AppState) -> anyhow::Result<bool> {
         Ok(0) => {}
         Ok(count) => tracing::info!(count, "deactivated users without permissions"),
         Err(error) => tracing::error!(%error, "deactivating users without permissions failed"),
+    }
+    match app::notifications::mail::remind_verification(state).await {
+        Ok(0) => {}
+        Ok(count) => tracing::info!(count, "reminded offices to verify users"),
+        Err(error) => tracing::error!(%error, "verification reminders failed"),
     }
     if let Err(error) = app::ssr::limits::purge(state).await {
         tracing::error!(%error, "purging rate-limit counts failed");

@@ -343,9 +343,15 @@ pub(crate) async fn tell_admins(
     notify_admins(
         state,
         organization_id,
-        "New access request",
-        &format!("{name} asks for access to your office. Accept or decline it in your Task List."),
-        &link,
+        None,
+        crate::ssr::repo::notifications::Notice {
+            kind: "access",
+            title: "New access request",
+            body: &format!(
+                "{name} asks for access to your office. Accept or decline it in your Task List."
+            ),
+            link: &link,
+        },
     )
     .await?;
     let admins = memberships::admin_emails(&mut *state.db.conn().await?, organization_id).await?;

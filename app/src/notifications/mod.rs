@@ -2,6 +2,8 @@
 //! searchable, filtered by date, a page at a time, each marked read or unread per user.
 
 #[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
 mod repo;
 mod view;
 

@@ -6,7 +6,7 @@ mod helpdesk;
 mod offices;
 mod publish;
 #[cfg(feature = "ssr")]
-mod repo;
+pub(crate) mod repo;
 
 use crate::auth::{PageAccess, Require};
 use crate::error::AppError;

@@ -160,12 +160,20 @@ mod ssr {
             .await?;
         tx.commit().await?;
         if !suspend {
+            let body = format!(
+                "{} reinstated your office's access. The next user verification is due in 60 days.",
+                state.settings.program_name
+            );
             notify_admins(
                 state,
                 organization_id,
-                "Access reinstated",
-                &format!("{} reinstated your office's access. The next user verification is due in 60 days.", state.settings.program_name),
-                "/admin/verify",
+                None,
+                crate::ssr::repo::notifications::Notice {
+                    kind: "verification",
+                    title: "Access reinstated",
+                    body: &body,
+                    link: "/admin/verify",
+                },
             )
             .await?;
         }

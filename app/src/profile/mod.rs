@@ -15,14 +15,37 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// The notification types a user can tune, with their labels.
-pub const NOTIFICATION_KINDS: [(&str, &str); 6] = [
+pub const NOTIFICATION_KINDS: [(&str, &str); 10] = [
+    ("correspondence", "New correspondence"),
     ("remittance", "Remittance advice"),
-    ("referral", "Referral updates"),
+    ("referral", "Referral decisions"),
+    ("dispute", "Dispute acknowledgments"),
+    ("affiliation", "Affiliation decisions"),
     ("bulletin", "Provider bulletins"),
     ("access", "Access requests"),
-    ("pin", "PIN letters"),
-    ("user_activity", "User activity in my organization"),
+    ("verification", "User verification due"),
+    ("pin", "PIN resets and letters"),
+    (
+        "user_activity",
+        "User activity in my organization (new and deactivated users)",
+    ),
 ];
+
+/// Types only an Org Admin receives.
+pub const ADMIN_KINDS: [&str; 3] = ["access", "verification", "user_activity"];
+
+/// Types an Org Admin opts in to: none reaches the dashboard until a frequency is chosen.
+pub const OPT_IN_KINDS: [&str; 1] = ["user_activity"];
+
+/// A type's settings before the user chooses: opt-in types are off, others arrive at once
+/// on the dashboard, without email.
+pub fn default_preference(kind: &str) -> (&'static str, bool) {
+    if OPT_IN_KINDS.contains(&kind) {
+        ("off", false)
+    } else {
+        ("immediately", false)
+    }
+}
 
 /// How often a notification type arrives.
 pub const FREQUENCIES: [(&str, &str); 4] = [
@@ -148,15 +171,21 @@ mod ssr {
         let mut conn = caller.state.db.conn().await?;
         let user = repo::account(&mut conn, caller.user_id).await?;
         let saved = repo::preferences(&mut conn, caller.user_id).await?;
+        let is_org_admin = caller
+            .org
+            .as_ref()
+            .is_some_and(|o| o.role == crate::domain::permissions::OrgRole::Admin);
         let preferences = NOTIFICATION_KINDS
             .iter()
+            .filter(|(kind, _)| is_org_admin || !ADMIN_KINDS.contains(kind))
             .map(|(kind, label)| {
                 let row = saved.iter().find(|(k, _, _)| k == kind);
+                let (frequency, email) = default_preference(kind);
                 Preference {
                     kind: kind.to_string(),
                     label: label.to_string(),
-                    frequency: row.map_or_else(|| "immediately".into(), |(_, f, _)| f.clone()),
-                    email: row.is_some_and(|(_, _, email)| *email == 1),
+                    frequency: row.map_or_else(|| frequency.into(), |(_, f, _)| f.clone()),
+                    email: row.map_or(email, |(_, _, email)| *email == 1),
                 }
             })
             .collect();
@@ -182,10 +211,7 @@ mod ssr {
             phone: user.phone.unwrap_or_default(),
             passkey_set: user.passkey_ciphertext.is_some(),
             authenticator_enrolled: user.totp_secret_ciphertext.is_some(),
-            is_org_admin: caller
-                .org
-                .as_ref()
-                .is_some_and(|o| o.role == crate::domain::permissions::OrgRole::Admin),
+            is_org_admin,
             preferences,
             sessions,
             tax_consent_since,

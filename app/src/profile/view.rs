@@ -224,7 +224,7 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
             </section>
             <section aria-labelledby="notification-preferences">
                 <h2 id="notification-preferences">"Notification Preferences"</h2>
-                <p>"Notifications always appear on your dashboard. Choose how often, and whether to get an email too."</p>
+                <p>"Notifications appear on your dashboard as they happen; user activity only once you choose how often. With \u{201c}Email\u{201d} checked, a copy is emailed at that frequency: at once, or gathered in a daily or weekly digest."</p>
                 <table class="data-table">
                     <caption class="visually-hidden">"Notification Preferences"</caption>
                     <thead><tr><th scope="col">"Notification"</th><th scope="col">"Frequency"</th><th scope="col">"Email"</th></tr></thead>

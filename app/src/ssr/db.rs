@@ -113,6 +113,12 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
         include_str!("../../migrations/0015_resource_pages.sql"),
         None,
     ),
+    (
+        16,
+        "notification mail",
+        include_str!("../../migrations/0016_notification_mail.sql"),
+        None,
+    ),
 ];
 
 impl Db {

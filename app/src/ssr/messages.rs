@@ -186,6 +186,37 @@ pub fn email_changed(program: &str, new_email: &str) -> Message {
     )
 }
 
+/// A notification's email copy, for a user who wants them at once.
+pub fn notification_copy(program: &str, title: &str, body: &str, url: String) -> Message {
+    Message::new(
+        format!("{program} Provider Portal: {title}"),
+        format!("{body}\n\nLog in to see it: {url}\n\nYou get this email because of your notification preferences in My Profile."),
+    )
+    .with_link(url)
+}
+
+/// A daily or weekly digest: each notification's date and title, one per line.
+pub fn notification_digest(
+    program: &str,
+    period: &str,
+    items: &[(String, String)],
+    url: String,
+) -> Message {
+    let lines: Vec<String> = items
+        .iter()
+        .map(|(date, title)| format!("- {date}: {title}"))
+        .collect();
+    Message::new(
+        format!("{program} Provider Portal: your notifications {period}"),
+        format!(
+            "{} new notifications {period}:\n{}\n\nLog in to read them: {url}\n\nYou get this email because of your notification preferences in My Profile.",
+            items.len(),
+            lines.join("\n")
+        ),
+    )
+    .with_link(url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -220,7 +220,7 @@ async fn invitations_last_seven_days_and_unassigned_users_are_deactivated_after_
                 .unwrap();
         assert_eq!(status, "deactivated");
         let told: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'user_activity' AND title = 'User deactivated'",
+            "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'access' AND title = 'User deactivated'",
         )
         .bind(user_id(&site, "admin@sunrise.example").await)
         .fetch_one(&site.state.db.pool)

@@ -649,8 +649,14 @@ async fn profile_secrets_need_a_fresh_passcode() {
         )
         .await;
         assert_eq!(profile["last_name"], "Holloway-Diaz");
-        assert_eq!(profile["preferences"][0]["frequency"], "weekly");
-        assert_eq!(profile["preferences"][0]["email"], true);
+        let remittance = profile["preferences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["kind"] == "remittance")
+            .unwrap();
+        assert_eq!(remittance["frequency"], "weekly");
+        assert_eq!(remittance["email"], true);
         assert_eq!(profile["passkey_set"], true);
         let views: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'passkey.view'")

@@ -183,3 +183,216 @@ async fn members_search_filter_page_and_mark_their_notifications() {
         );
     }
 }
+
+async fn sent_to(site: &Site, to: &str, subject_like: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE recipient = $1 AND subject LIKE $2")
+        .bind(to)
+        .bind(subject_like)
+        .fetch_one(&site.state.db.pool)
+        .await
+        .unwrap()
+}
+
+/// User activity reaches only the Org Admins who opted in; email copies follow each user's
+/// preferences: at once, or one digest a period, sent once however many servers look; the
+/// office's admins are told once per cycle that verification is due.
+#[tokio::test]
+async fn user_activity_is_opt_in_and_email_copies_follow_preferences() {
+    for site in sites(false).await {
+        let db = &site.state.db.pool;
+        let state = site.state.clone();
+        let id_of = |email: &'static str| async move {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE email = $1")
+                .bind(email)
+                .fetch_one(db)
+                .await
+                .unwrap()
+        };
+        let (admin_id, processor_id) = (
+            id_of("admin@sunrise.example").await,
+            id_of("processor@sunrise.example").await,
+        );
+        let sunrise: i64 =
+            sqlx::query_scalar("SELECT id FROM organizations WHERE name = 'Sunrise Family Clinic'")
+                .fetch_one(db)
+                .await
+                .unwrap();
+        // The processor becomes a second administrator, who watches what the first does.
+        sqlx::query(
+            "UPDATE memberships SET org_role = 'admin' WHERE user_id = $1 AND organization_id = $2",
+        )
+        .bind(processor_id)
+        .bind(sunrise)
+        .execute(db)
+        .await
+        .unwrap();
+        let acting = session_of(&site, "admin@sunrise.example").await;
+        let activity = || async {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'user_activity'",
+            )
+            .bind(processor_id)
+            .fetch_one(db)
+            .await
+            .unwrap()
+        };
+        let add = |email: &'static str| {
+            let acting = acting.clone();
+            let site = &site;
+            async move {
+                let (status, answer) = form(
+                    site,
+                    "/api/admin/users/add",
+                    &format!("form[email]={}&form[first_name]=Ana&form[last_name]=Lee&form[mobile]=9165550188&form[business]=", enc(email)),
+                    Some(&acting),
+                )
+                .await;
+                assert_eq!(status, StatusCode::OK, "{answer}");
+            }
+        };
+
+        add("ana.one@sunrise.example").await;
+        assert_eq!(activity().await, 0, "not opted in");
+        sqlx::query(
+            "INSERT INTO notification_preferences (user_id, kind, frequency, email) VALUES ($1, 'user_activity', 'immediately', 1)",
+        )
+        .bind(processor_id)
+        .execute(db)
+        .await
+        .unwrap();
+        add("ana.two@sunrise.example").await;
+        assert_eq!(activity().await, 1, "opted in");
+        let actor_told: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'user_activity'",
+        )
+        .bind(admin_id)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        assert_eq!(actor_told, 0, "who did it is not told");
+
+        // At once: one copy, however often the sweep runs.
+        let subject = "% Provider Portal: User added";
+        assert_eq!(
+            sent_to(&site, "processor@sunrise.example", subject).await,
+            0
+        );
+        assert!(
+            app::notifications::mail::send_immediate(&state)
+                .await
+                .unwrap()
+                >= 1
+        );
+        assert_eq!(
+            app::notifications::mail::send_immediate(&state)
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            sent_to(&site, "processor@sunrise.example", subject).await,
+            1
+        );
+
+        // A daily digest: the processor wants bulletins by email once a day.
+        sqlx::query(
+            "INSERT INTO notification_preferences (user_id, kind, frequency, email) VALUES ($1, 'bulletin', 'daily', 1)",
+        )
+        .bind(processor_id)
+        .execute(db)
+        .await
+        .unwrap();
+        let now = site.state.clock.unix();
+        for title in ["Bulletin one", "Bulletin two"] {
+            sqlx::query(
+                "INSERT INTO notifications (organization_id, user_id, kind, title, body, link, created_at) \
+                 VALUES ($1, NULL, 'bulletin', $2, 'Read it.', NULL, $3)",
+            )
+            .bind(sunrise)
+            .bind(title)
+            .bind(now)
+            .execute(db)
+            .await
+            .unwrap();
+        }
+        let digest = "% Provider Portal: your notifications for %";
+        let before = sent_to(&site, "processor@sunrise.example", digest).await;
+        // Today's bulletins wait for tomorrow's run.
+        app::notifications::mail::send_digests(&state, "daily")
+            .await
+            .unwrap();
+        assert_eq!(
+            sent_to(&site, "processor@sunrise.example", digest).await,
+            before
+        );
+        site.clock.advance(24 * 60 * 60);
+        // Two servers look at once: one digest.
+        let (a, b) = tokio::join!(
+            app::notifications::mail::send_digests(&state, "daily"),
+            app::notifications::mail::send_digests(&state, "daily"),
+        );
+        assert_eq!(a.unwrap() + b.unwrap(), 1);
+        assert_eq!(
+            sent_to(&site, "processor@sunrise.example", digest).await,
+            before + 1
+        );
+        let body: String = sqlx::query_scalar(
+            "SELECT body FROM outbox WHERE recipient = 'processor@sunrise.example' AND subject LIKE $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(digest)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        assert!(
+            body.contains("Bulletin one") && body.contains("Bulletin two"),
+            "{body}"
+        );
+        assert_eq!(
+            app::notifications::mail::send_digests(&state, "daily")
+                .await
+                .unwrap(),
+            0
+        );
+
+        // Verification due: told once when 15 days or fewer are left.
+        let today = site
+            .state
+            .settings
+            .calendar
+            .date_of(site.state.clock.unix())
+            .unwrap();
+        let verified_on = today - jiff::Span::new().days(46);
+        let verified_at = site.state.settings.calendar.start_of(verified_on).unwrap() + 3600;
+        sqlx::query("UPDATE organizations SET verified_at = $1 WHERE id = $2")
+            .bind(verified_at)
+            .bind(sunrise)
+            .execute(db)
+            .await
+            .unwrap();
+        let told = app::notifications::mail::remind_verification(&state)
+            .await
+            .unwrap();
+        assert!(told >= 1);
+        let due: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notifications WHERE organization_id = $1 AND kind = 'verification' AND user_id = $2",
+        )
+        .bind(sunrise)
+        .bind(admin_id)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        assert_eq!(due, 1);
+        app::notifications::mail::remind_verification(&state)
+            .await
+            .unwrap();
+        let again: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notifications WHERE organization_id = $1 AND kind = 'verification' AND user_id = $2",
+        )
+        .bind(sunrise)
+        .bind(admin_id)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        assert_eq!(again, 1, "once per cycle");
+    }
+}

@@ -91,26 +91,57 @@ pub async fn record_change(
         reason,
         ip,
     };
-    changes::record(conn, now, change).await?;
+    changes::record(&mut *conn, now, change).await?;
+    // What one admin or user did is user activity for the office's other admins who opted in.
+    if let Some(title) = user_activity(action) {
+        let body = format!("{title}: {after}");
+        let link = format!("/admin/users/{user_id}");
+        notifications::to_admins(
+            conn,
+            now,
+            organization_id,
+            changed_by,
+            notifications::Notice {
+                kind: "user_activity",
+                title,
+                body: &body,
+                link: &link,
+            },
+        )
+        .await?;
+    }
     Ok(())
 }
 
-/// A notification to each active Org Admin of the organization.
+/// The changes Org Admins may follow as user activity, with their titles.
+fn user_activity(action: &str) -> Option<&'static str> {
+    Some(match action {
+        "user.add" => "User added",
+        "access_request.accept" => "New user joined",
+        "permission.change" => "Permissions changed",
+        "user.deactivate" => "User deactivated",
+        "user.reactivate" => "User reactivated",
+        "user.remove" => "User removed",
+        "user.email_change" => "Email changed",
+        _ => return None,
+    })
+}
+
+/// A notification to each active Org Admin of the organization who takes its kind, but
+/// `except_user` (who did what it tells).
 pub async fn notify_admins(
     state: &AppState,
     organization_id: i64,
-    title: &str,
-    body: &str,
-    link: &str,
+    except_user: Option<i64>,
+    notice: notifications::Notice<'_>,
 ) -> Result<(), AppError> {
     let now = state.clock.unix();
     notifications::to_admins(
         &mut *state.db.conn().await?,
         now,
         organization_id,
-        title,
-        body,
-        link,
+        except_user,
+        notice,
     )
     .await?;
     Ok(())

@@ -10,6 +10,7 @@ use crate::ssr::clock::DAY;
 use crate::ssr::db::on_unique;
 use crate::ssr::guard::Admin;
 use crate::ssr::password_links::{self, LinkPurpose};
+use crate::ssr::repo::notifications::Notice;
 use crate::ssr::repo::{changes, memberships, users};
 use crate::ssr::AppState;
 use crate::ssr::{messages, outbox};
@@ -320,15 +321,21 @@ pub async fn deactivate_unassigned(state: &AppState) -> Result<usize, AppError> 
         .await?;
         tx.commit().await?;
         deactivated += 1;
+        let body = format!(
+            "{} {} was deactivated because no permissions were assigned within {days} days of being added. Reactivate the user and assign permissions to restore access.",
+            row.first_name, row.last_name
+        );
+        // Not opt-in user activity: the office lost a user it meant to have.
         notify_admins(
             state,
             row.organization_id,
-            "User deactivated",
-            &format!(
-                "{} {} was deactivated because no permissions were assigned within {days} days of being added. Reactivate the user and assign permissions to restore access.",
-                row.first_name, row.last_name
-            ),
-            &format!("/admin/users/{}", row.user_id),
+            None,
+            Notice {
+                kind: "access",
+                title: "User deactivated",
+                body: &body,
+                link: &format!("/admin/users/{}", row.user_id),
+            },
         )
         .await?;
     }
