@@ -43,8 +43,9 @@ setup() {
     log "Installing wasm-bindgen-cli $wbg"
     cargo install wasm-bindgen-cli --version "$wbg"
   fi
-  # poppler-utils (pdftotext) and qpdf check the PDFs the portal typesets.
-  local packages=(chromium poppler-utils qpdf)
+  # poppler-utils (pdftotext) and qpdf check the PDFs the portal typesets; clamav-daemon is
+  # the virus scanner the upload tests start (with a signature file they write).
+  local packages=(chromium poppler-utils qpdf clamav-daemon)
   [ -x "$PG_BIN/initdb" ] || packages+=(postgresql)
   apt_install "${packages[@]}"
   if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -x end2end/node_modules/.bin/wasm-opt ]; then
@@ -69,6 +70,7 @@ start_postgres() {
   trap stop_postgres EXIT
   export PORTAL_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
   export PORTAL_TEST_REQUIRE_POSTGRES=1
+  export PORTAL_TEST_REQUIRE_CLAMD=1
 }
 
 stop_postgres() {

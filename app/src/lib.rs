@@ -26,6 +26,8 @@ pub mod ssr;
 pub mod training;
 pub mod transactions;
 pub mod ui;
+#[cfg(feature = "ssr")]
+pub mod uploads;
 
 use auth::{current_session, LogInPage, SelectOrganizationPage, SessionResource};
 use dashboard::DashboardPage;

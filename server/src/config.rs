@@ -32,6 +32,19 @@ pub struct Config {
     #[arg(long, env = "PORTAL_PAYER_TIN", default_value = app::ssr::settings::DEMO_PAYER_TIN, global = true)]
     pub payer_tin: String,
 
+    /// Folder for uploaded files (attachments, plan-made PDFs): created if missing.
+    #[arg(
+        long,
+        env = "PORTAL_UPLOAD_DIR",
+        default_value = "data/uploads",
+        global = true
+    )]
+    pub upload_dir: std::path::PathBuf,
+
+    /// ClamAV's clamd as host:port: every upload is scanned before it is accepted.
+    #[arg(long, env = "PORTAL_CLAMD_ADDR", global = true)]
+    pub clamd_addr: Option<String>,
+
     /// Keep outgoing messages at /dev/mailbox instead of sending them.
     #[arg(long, env = "PORTAL_DEV_MAILBOX", value_parser = BoolishValueParser::new(), default_value = "false", global = true)]
     pub dev_mailbox: bool,
@@ -266,6 +279,8 @@ impl Config {
             unassigned_user_days: self.unassigned_user_days,
             step_up_seconds: self.step_up_seconds,
             trusted_proxies: self.trusted_proxies.clone(),
+            upload_dir: self.upload_dir.clone(),
+            clamd_addr: self.clamd_addr.clone(),
         })
     }
 

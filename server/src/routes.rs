@@ -51,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/api/{*name}", post(server_fn).get(server_fn))
         .merge(app::downloads::router())
+        .merge(app::uploads::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })

@@ -4,7 +4,7 @@
 
 mod helpdesk;
 mod offices;
-mod publish;
+pub(crate) mod publish;
 #[cfg(feature = "ssr")]
 pub(crate) mod repo;
 

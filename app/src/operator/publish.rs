@@ -6,7 +6,7 @@ use super::Outcome;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access};
-use crate::ui::{action_error, field_errors, ErrorSummary, Field, Select};
+use crate::ui::{action_error, field_errors, query_value, ErrorSummary, Field, Select};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -68,7 +68,7 @@ pub(crate) mod ssr {
         }
         drop(conn);
         let mut published = Vec::new();
-        for (provider_id, name, office) in providers {
+        for (provider_id, _, name, office) in providers {
             let mut conn = state.db.conn().await?;
             let made = match document {
                 "remittance" => {
@@ -91,18 +91,190 @@ pub(crate) mod ssr {
                 }
             };
             drop(conn);
-            let mut tx = state.db.begin().await?;
-            let id = publish::publish(&mut tx, now, &made).await?;
-            caller
-                .audit("correspondence.publish", format!("correspondence:{id}"))
-                .org(Some(made.organization_id))
-                .detail(format!("{} for NPI {npi}", made.title))
-                .record_in(&mut tx)
-                .await?;
-            tx.commit().await?;
+            deliver(caller, npi, &made).await?;
             published.push(format!("{} for {name} ({office})", made.title));
         }
         Ok(format!("Published: {}.", published.join("; ")))
+    }
+
+    /// Publishes one document to its office, notifying its readers; audited.
+    pub async fn deliver(
+        caller: &crate::ssr::guard::Caller,
+        npi: &str,
+        made: &publish::NewDocument,
+    ) -> Result<i64, AppError> {
+        let state = &caller.state;
+        let mut tx = state.db.begin().await?;
+        let id = publish::publish(&mut tx, state.clock.unix(), made).await?;
+        caller
+            .audit("correspondence.publish", format!("correspondence:{id}"))
+            .org(Some(made.organization_id))
+            .detail(format!("{} for NPI {npi}", made.title))
+            .record_in(&mut tx)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// "Upload a PDF": a plan-made PDF, checked by its content (and scanned when ClamAV is
+    /// configured), published to every registered office with the NPI. The form posts
+    /// natively (multipart); the answer goes back to the console with the outcome, or with
+    /// the error and what was typed.
+    pub async fn upload(
+        Operator(caller): Operator,
+        mut form: axum::extract::Multipart,
+    ) -> axum::response::Response {
+        use axum::response::{IntoResponse, Redirect};
+        let mut typed = UploadForm::default();
+        let result = async {
+            let mut received = None;
+            while let Some(field) = form
+                .next_field()
+                .await
+                .map_err(|_| AppError::field("file", "The upload was cut off. Try again."))?
+            {
+                match field.name().unwrap_or_default() {
+                    "file" if field.file_name().is_some_and(|n| !n.is_empty()) => {
+                        received = Some(
+                            crate::ssr::uploads::receive(
+                                &caller.state,
+                                field,
+                                "file",
+                                &crate::ssr::uploads::PDF,
+                            )
+                            .await?,
+                        );
+                    }
+                    "npi" => typed.npi = field.text().await.unwrap_or_default(),
+                    "correspondence_type" => {
+                        typed.correspondence_type = field.text().await.unwrap_or_default()
+                    }
+                    "title" => typed.title = field.text().await.unwrap_or_default(),
+                    "document_date" => typed.document_date = field.text().await.unwrap_or_default(),
+                    _ => {}
+                }
+            }
+            let state = &caller.state;
+            let today = state
+                .settings
+                .calendar
+                .date_of(state.clock.unix())
+                .ok_or(AppError::Internal)?;
+            let date = typed.check(today, received.is_some())?;
+            let received = received.ok_or(AppError::Internal)?;
+            let content = received.bytes().await.map_err(|_| AppError::Internal)?;
+            let npi = typed.npi.trim();
+            let providers =
+                super::super::repo::registered_providers(&mut *state.db.conn().await?, npi).await?;
+            if providers.is_empty() {
+                return Err(AppError::field("npi", "No registered office has this NPI."));
+            }
+            let mut published = Vec::new();
+            for (provider_id, organization_id, name, office) in providers {
+                let made = publish::NewDocument {
+                    organization_id,
+                    provider_id,
+                    correspondence_type: typed.correspondence_type.clone(),
+                    title: typed.title.trim().to_string(),
+                    document_date: date,
+                    content: content.clone(),
+                };
+                deliver(&caller, npi, &made).await?;
+                published.push(format!("{} for {name} ({office})", made.title));
+            }
+            Ok(format!("Published: {}.", published.join("; ")))
+        }
+        .await;
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        match result {
+            Ok(done) => {
+                query.append_pair("published", &done);
+            }
+            Err(error) => {
+                let message = match &error {
+                    AppError::Validation(fields) => fields
+                        .values()
+                        .flatten()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    other => other.to_string(),
+                };
+                query
+                    .append_pair("upload_error", &message)
+                    .append_pair("upload_npi", &typed.npi)
+                    .append_pair("upload_type", &typed.correspondence_type)
+                    .append_pair("upload_title", &typed.title)
+                    .append_pair("upload_date", &typed.document_date);
+            }
+        }
+        Redirect::to(&format!(
+            "/operator?{}#publish-correspondence",
+            query.finish()
+        ))
+        .into_response()
+    }
+}
+
+/// The upload form's fields other than the file.
+#[cfg(any(feature = "ssr", test))]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UploadForm {
+    pub npi: String,
+    pub correspondence_type: String,
+    pub title: String,
+    pub document_date: String,
+}
+
+/// The longest title a published document may have.
+pub const MAX_TITLE_CHARS: usize = 80;
+/// The largest PDF, in MB, as the upload rules take it.
+const MAX_UPLOAD_MB: u64 = 25;
+
+#[cfg(any(feature = "ssr", test))]
+impl UploadForm {
+    /// The document's date (today when empty); every wrong field named.
+    pub fn check(
+        &self,
+        today: jiff::civil::Date,
+        has_file: bool,
+    ) -> Result<jiff::civil::Date, AppError> {
+        let mut check = crate::error::Checker::new();
+        check.check("npi", crate::domain::Npi::parse(&self.npi));
+        if !crate::correspondence::CORRESPONDENCE_TYPES.contains(&self.correspondence_type.as_str())
+        {
+            check.add("correspondence_type", "Choose a Correspondence Type.");
+        }
+        let title = self.title.trim();
+        if title.is_empty() {
+            check.add("title", "Enter the document's title.");
+        } else if title.chars().count() > MAX_TITLE_CHARS {
+            check.add(
+                "title",
+                format!("A title can be at most {MAX_TITLE_CHARS} characters."),
+            );
+        }
+        let date = if self.document_date.trim().is_empty() {
+            Some(today)
+        } else {
+            check
+                .check(
+                    "document_date",
+                    crate::domain::UsDate::parse(&self.document_date),
+                )
+                .map(|d| d.0)
+        };
+        if date.is_some_and(|d| d > today) {
+            check.add(
+                "document_date",
+                "The Document Date cannot be in the future.",
+            );
+        }
+        if !has_file {
+            check.add("file", "Choose the PDF to publish.");
+        }
+        check.finish()?;
+        date.ok_or(AppError::Internal)
     }
 }
 
@@ -134,7 +306,44 @@ pub fn PublishCorrespondence() -> impl IntoView {
             </ActionForm>
             <ErrorSummary error beside_fields=true />
             <Outcome keys=vec!["published"] />
+            <UploadPdf />
         </section>
+    }
+}
+
+/// "Upload a PDF": a plain multipart form, posted by the browser itself with or without the
+/// browser app; the console comes back with the outcome or the error.
+#[component]
+fn UploadPdf() -> impl IntoView {
+    let refused = query_value("upload_error");
+    let (npi, title, date) = (
+        RwSignal::new(query_value("upload_npi")),
+        RwSignal::new(query_value("upload_title")),
+        RwSignal::new(query_value("upload_date")),
+    );
+    let kind = RwSignal::new(query_value("upload_type"));
+    let types = std::iter::once((String::new(), "Choose a type".to_string()))
+        .chain(
+            crate::correspondence::CORRESPONDENCE_TYPES
+                .iter()
+                .map(|t| (t.to_string(), t.to_string())),
+        )
+        .collect();
+    view! {
+        <h3>"Upload a PDF"</h3>
+        <p>{format!("A PDF the plan made elsewhere, at most {} MB, checked by its content before it is published.", MAX_UPLOAD_MB)}</p>
+        <form method="post" action="/uploads/operator/correspondence" enctype="multipart/form-data" class="stacked" aria-label="Upload a PDF">
+            {(!refused.is_empty()).then(|| view! { <p class="error-summary" role="alert">{refused.clone()}</p> })}
+            <Field label="NPI" id="upload-npi" value=npi name="npi" />
+            <Select label="Correspondence Type" id="upload-type" options=types value=kind name="correspondence_type" />
+            <Field label="Title" id="upload-title" value=title name="title" hint=format!("At most {MAX_TITLE_CHARS} characters.") />
+            <Field label="Document Date" id="upload-date" input_type="date" value=date name="document_date" hint="Leave empty for today." />
+            <div class="field">
+                <label for="upload-file">"PDF File"</label>
+                <input id="upload-file" type="file" name="file" accept="application/pdf,.pdf" />
+            </div>
+            <button type="submit" class="button primary">"Upload and Publish"</button>
+        </form>
     }
 }
 
@@ -146,5 +355,49 @@ mod tests {
         let (from, to) = super::ssr::payment_cycle(today);
         assert_eq!((from, to), (jiff::civil::date(2026, 11, 16), today));
         assert_eq!((to - from).get_days() + 1, super::PAYMENT_CYCLE_DAYS as i32);
+    }
+
+    #[test]
+    fn an_uploaded_pdf_needs_its_fields_a_title_of_80_characters_and_no_future_date() {
+        use super::UploadForm;
+        let today = jiff::civil::date(2026, 11, 30);
+        let form = UploadForm {
+            npi: "1234567893".into(),
+            correspondence_type: "Provider Bulletins".into(),
+            title: "a".repeat(super::MAX_TITLE_CHARS),
+            document_date: String::new(),
+        };
+        assert_eq!(form.check(today, true).unwrap(), today);
+        let long = UploadForm {
+            title: "a".repeat(81),
+            ..form.clone()
+        };
+        assert_eq!(
+            long.check(today, true).unwrap_err().field_messages("title"),
+            ["A title can be at most 80 characters."]
+        );
+        let future = UploadForm {
+            document_date: "12/01/2026".into(),
+            ..form.clone()
+        };
+        assert_eq!(
+            future
+                .check(today, true)
+                .unwrap_err()
+                .field_messages("document_date"),
+            ["The Document Date cannot be in the future."]
+        );
+        let empty = UploadForm::default().check(today, false).unwrap_err();
+        for field in ["npi", "correspondence_type", "title", "file"] {
+            assert_eq!(empty.field_messages(field).len(), 1, "{field}");
+        }
+    }
+
+    #[test]
+    fn the_console_states_the_upload_limit_the_pipeline_applies() {
+        assert_eq!(
+            super::MAX_UPLOAD_MB * 1024 * 1024,
+            crate::ssr::uploads::PDF.max_bytes
+        );
     }
 }

@@ -211,13 +211,13 @@ pub async fn undecided_requests(
     .await
 }
 
-/// The providers with this NPI in registered offices: (provider id, name, office).
+/// The providers with this NPI in registered offices: (provider id, office id, name, office).
 pub async fn registered_providers(
     conn: &mut Conn,
     npi: &str,
-) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+) -> Result<Vec<(i64, i64, String, String)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.id, p.name, o.name FROM providers p JOIN organizations o ON o.id = p.organization_id \
+        "SELECT p.id, o.id, p.name, o.name FROM providers p JOIN organizations o ON o.id = p.organization_id \
          WHERE p.npi = $1 AND o.registered_at IS NOT NULL ORDER BY o.name",
     )
     .bind(npi)

@@ -119,6 +119,12 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
         include_str!("../../migrations/0016_notification_mail.sql"),
         None,
     ),
+    (
+        17,
+        "uploads",
+        include_str!("../../migrations/0017_uploads.sql"),
+        None,
+    ),
 ];
 
 impl Db {

@@ -519,7 +519,8 @@ static DECLARED: LazyLock<Mutex<BTreeMap<String, BTreeSet<String>>>> =
 /// Only endpoints are recorded: a server function called while a page renders runs under
 /// the page's path.
 fn declare(path: &str, rule: String) {
-    if path.starts_with("/api/") || path.starts_with("/downloads/") {
+    if path.starts_with("/api/") || path.starts_with("/downloads/") || path.starts_with("/uploads/")
+    {
         if let Ok(mut declared) = DECLARED.lock() {
             declared.entry(path.to_string()).or_default().insert(rule);
         }

@@ -21,6 +21,7 @@ pub mod session;
 pub mod settings;
 pub mod state;
 pub mod testing;
+pub mod uploads;
 
 pub use repo::{audit, limits};
 pub use state::AppState;

@@ -39,6 +39,10 @@ pub struct Settings {
     pub step_up_seconds: i64,
     /// Proxies whose `X-Forwarded-For` names the client (`PORTAL_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where uploaded files are kept (`PORTAL_UPLOAD_DIR`).
+    pub upload_dir: std::path::PathBuf,
+    /// ClamAV's `clamd` (`PORTAL_CLAMD_ADDR`, host:port): when set, every upload is scanned.
+    pub clamd_addr: Option<String>,
 }
 
 impl Settings {
@@ -71,6 +75,8 @@ impl Settings {
             unassigned_user_days: 30,
             step_up_seconds: crate::domain::rules::STEP_UP_MINUTES * 60,
             trusted_proxies: Vec::new(),
+            upload_dir: std::env::temp_dir().join("provider-portal-test-uploads"),
+            clamd_addr: None,
         }
     }
 }

@@ -20,3 +20,4 @@ mod operator;
 mod security;
 mod serving;
 mod transactions;
+mod uploads;

@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod passcodes;
 pub mod sealed;
 pub mod sessions;
+pub mod uploads;
 pub mod users;
 
 /// A database connection, inside a transaction or not: `&mut *tx` or `&mut *pool.acquire()`.

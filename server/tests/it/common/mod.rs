@@ -51,10 +51,18 @@ async fn templates(dev_mailbox: bool) -> &'static [testing::Template] {
 
 /// A site per backend, each on its own copy of the demo data.
 pub async fn sites(dev_mailbox: bool) -> Vec<Site> {
+    sites_with(dev_mailbox, |_| {}).await
+}
+
+/// Sites whose settings `adjust` changes (each has its own upload folder).
+pub async fn sites_with(dev_mailbox: bool, adjust: impl Fn(&mut Settings)) -> Vec<Site> {
     install_log_routing();
     let mut sites = Vec::new();
     for t in testing::copies(templates(dev_mailbox).await).await {
-        let settings = settings(dev_mailbox);
+        let mut settings = settings(dev_mailbox);
+        settings.upload_dir =
+            std::env::temp_dir().join(format!("portal-it-uploads-{:016x}", rand::random::<u64>()));
+        adjust(&mut settings);
         let clock = ManualClock::at_unix(NOW);
         let shared: SharedClock = Arc::new(clock.clone());
         let options = LeptosOptions::builder().output_name("portal").build();
