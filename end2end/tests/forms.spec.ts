@@ -370,3 +370,16 @@ test('Transactions Center: the NPI choice and an inquiry post without the app', 
   await expect(page.getByText("Enter the member's Date of Birth.")).toBeVisible();
   await expect(page.getByRole('form', { name: 'Eligibility Inquiry' }).getByRole('textbox', { name: 'Member ID' })).toHaveValue('90000001B');
 });
+
+test('Upload a PDF: a web page named .pdf is refused by its content, and the typed fields come back', async ({ page }) => {
+  await signIn(page, 'ops@poppy.example');
+  await page.goto('/operator');
+  const upload = page.getByRole('form', { name: 'Upload a PDF' });
+  await upload.getByRole('textbox', { name: 'NPI' }).fill('1234567893');
+  await upload.getByRole('combobox', { name: 'Correspondence Type' }).selectOption('Provider Bulletins');
+  await upload.getByRole('textbox', { name: 'Title' }).fill('Not really a PDF');
+  await upload.getByLabel('PDF File').setInputFiles({ name: 'bulletin.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<!doctype html><html><body>hello</body></html>') });
+  await upload.getByRole('button', { name: 'Upload and Publish' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'bulletin.pdf is not a PDF file' })).toBeVisible();
+  await expect(page.getByRole('form', { name: 'Upload a PDF' }).getByRole('textbox', { name: 'Title' })).toHaveValue('Not really a PDF');
+});

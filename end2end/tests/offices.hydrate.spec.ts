@@ -147,3 +147,37 @@ test('plan staff publish and expire a banner and edit System Alerts; every user 
   await expect(page.getByText('Eligibility checks are slow this morning.')).toBeVisible();
   await expect(page.getByRole('listitem').getByRole('link', { name: 'Status page' })).toHaveAttribute('href', 'https://status.example/portal');
 });
+
+/** A small, valid one-page PDF. */
+function onePagePdf(): Buffer {
+  const objects = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>'];
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => { offsets.push(out.length); out += `${i + 1} 0 obj\n${o}\nendobj\n`; });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n` + offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+test('plan staff upload a PDF claim notice to an NPI, and its reader finds it', async ({ page, browser }) => {
+  await logIn(page, 'reception@harbor.example');
+  await page.goto('/npis');
+  const link = page.getByRole('table', { name: 'Your NPIs' }).getByRole('link').first();
+  const npi = /NPI (\d{10})/.exec((await link.textContent())!)![1];
+
+  const ops = await browser.newPage();
+  await logIn(ops, 'ops@poppy.example');
+  await hydrated(ops);
+  const upload = ops.getByRole('form', { name: 'Upload a PDF' });
+  await upload.getByRole('textbox', { name: 'NPI' }).fill(npi);
+  await upload.getByRole('combobox', { name: 'Correspondence Type' }).selectOption('Claim Notices');
+  await upload.getByRole('textbox', { name: 'Title' }).fill('Corrected payment notice');
+  await upload.getByLabel('PDF File').setInputFiles({ name: 'notice.pdf', mimeType: 'application/pdf', buffer: onePagePdf() });
+  await upload.getByRole('button', { name: 'Upload and Publish' }).click();
+  await expect(ops.getByRole('status').filter({ hasText: 'Published: Corrected payment notice for' })).toBeVisible();
+  await ops.close();
+
+  await page.goto('/correspondence?view=new');
+  await expect(page.getByRole('table', { name: 'New Correspondence' }).getByRole('link', { name: /^Corrected payment notice/ })).toBeVisible();
+});
