@@ -24,6 +24,7 @@ mod routes;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod training;
+pub mod transaction_testing;
 pub mod transactions;
 pub mod ui;
 #[cfg(feature = "ssr")]
@@ -113,6 +114,7 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::InOrder path=path!("/training") view={Lazy::<routes::Training>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/invitation") view={Lazy::<routes::Invitation>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/email/confirm") view={Lazy::<routes::ConfirmEmail>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/transaction-testing") view={Lazy::<routes::TransactionTesting>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/transactions") view={Lazy::<routes::Transactions>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/resources/:page") view={Lazy::<routes::Resources>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/terms") view={Lazy::<routes::Policy>::new()} />

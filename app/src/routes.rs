@@ -49,6 +49,7 @@ lazy_pages! {
     Policy => crate::layout::PolicyPage,
     Resources => crate::content::AdditionalResourcePage,
     Transactions => crate::transactions::TransactionsPage,
+    TransactionTesting => crate::transaction_testing::TransactionTestingPage,
     Notifications => crate::notifications::NotificationsPage,
     Paperless => crate::dashboard::PaperlessPage,
     Npis => crate::pins::NpisPage,

@@ -10,11 +10,20 @@ use axum::routing::{post, MethodRouter};
 use axum::Router;
 
 pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    vec![(
-        "/uploads/operator/correspondence",
-        post(crate::operator::publish::ssr::upload)
-            .layer(DefaultBodyLimit::max(body_limit(&PDF, 1))),
-    )]
+    vec![
+        (
+            "/uploads/operator/correspondence",
+            post(crate::operator::publish::ssr::upload)
+                .layer(DefaultBodyLimit::max(body_limit(&PDF, 1))),
+        ),
+        (
+            "/uploads/transaction-testing",
+            post(crate::transaction_testing::ssr::submit).layer(DefaultBodyLimit::max(body_limit(
+                &crate::transaction_testing::ssr::TEST_FILES,
+                1,
+            ))),
+        ),
+    ]
 }
 
 pub fn router() -> Router<AppState> {

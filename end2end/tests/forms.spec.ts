@@ -383,3 +383,14 @@ test('Upload a PDF: a web page named .pdf is refused by its content, and the typ
   await expect(page.getByRole('alert').filter({ hasText: 'bulletin.pdf is not a PDF file' })).toBeVisible();
   await expect(page.getByRole('form', { name: 'Upload a PDF' }).getByRole('textbox', { name: 'Title' })).toHaveValue('Not really a PDF');
 });
+
+test('Transaction Testing: a file that is not X12 is refused, without the app too', async ({ page }) => {
+  await signIn(page, 'processor@sunrise.example');
+  await page.goto('/transaction-testing');
+  const form = page.getByRole('form', { name: 'Submit a Test' });
+  await form.getByRole('combobox', { name: 'Transaction Type' }).selectOption('270');
+  await form.getByLabel('Test File').setInputFiles({ name: 'inquiry.txt', mimeType: 'text/plain', buffer: Buffer.from('Dear plan, is Jane eligible?') });
+  await form.getByRole('button', { name: 'Submit Test' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'inquiry.txt is not an X12 file' })).toBeVisible();
+  await expect(page.getByRole('form', { name: 'Submit a Test' }).getByRole('combobox', { name: 'Transaction Type' })).toHaveValue('270');
+});

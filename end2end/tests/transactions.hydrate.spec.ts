@@ -56,3 +56,51 @@ test('Transactions Center: choose an NPI, check a claim status and a member elig
   await expect(page.getByRole('status').filter({ hasText: 'Subscriber/Insured Not Found' })).toBeVisible();
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
 });
+
+/** An 837P with one claim line billed by `npi`; `se` is what SE01 says (11 is right). */
+export function claimFile(npi: string, se = 11): Buffer {
+  const segments = [
+    'ISA*00*          *00*          *ZZ*SUBMITTER01    *ZZ*POPPYHEALTH    *261130*1200*^*00501*000000905*0*T*:',
+    'GS*HC*SUBMITTER01*POPPYHEALTH*20261130*1200*905*X*005010X222A1',
+    'ST*837*0001*005010X222A1',
+    'BHT*0019*00*0123*20261130*1200*CH',
+    'NM1*41*2*SUNRISE BILLING*****46*SUB01',
+    'NM1*40*2*POPPY HEALTH*****46*POPPYHEALTH',
+    'HL*1**20*1',
+    `NM1*85*2*SUNRISE FAMILY CLINIC*****XX*${npi}`,
+    'HL*2*1*22*0',
+    'NM1*IL*1*DOE*JANE****MI*90000001B',
+    'CLM*PA1234*125***11:B:1*Y*A*Y*Y',
+    'SV1*HC:99213*125*UN*1***1',
+    `SE*${se}*0001`,
+    'GE*1*905',
+    'IEA*1*000000905',
+  ];
+  return Buffer.from(segments.map((s) => `${s}~\n`).join(''));
+}
+
+test('Transaction Testing: a good 837P is accepted with its 999, a miscounted one is rejected by segment', async ({ page }) => {
+  await logIn(page, 'admin@sunrise.example');
+  await page.goto('/transactions');
+  const label = (await page.getByRole('combobox', { name: 'NPI' }).locator('option').allTextContents()).find((o) => /^Sunrise Family Clinic \(\d{10}\)$/.test(o))!;
+  const npi = /\((\d{10})\)/.exec(label)![1];
+  await page.goto('/');
+  await page.getByRole('region', { name: 'Transaction Testing' }).getByRole('link', { name: 'Submit a Test' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Transaction Testing' })).toBeVisible();
+  await hydrated(page);
+  const form = page.getByRole('form', { name: 'Submit a Test' });
+  await form.getByRole('combobox', { name: 'Transaction Type' }).selectOption('837P');
+  await form.getByLabel('Test File').setInputFiles({ name: 'claims-good.txt', mimeType: 'text/plain', buffer: claimFile(npi) });
+  await form.getByRole('button', { name: 'Submit Test' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Accepted: 837P claims-good.txt passed every check.' })).toBeVisible();
+  await page.getByText('999 Acknowledgment').click();
+  await expect(page.getByText('AK9*A*1*1*1~')).toBeVisible();
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+
+  await form.getByRole('combobox', { name: 'Transaction Type' }).selectOption('837P');
+  await form.getByLabel('Test File').setInputFiles({ name: 'claims-bad.txt', mimeType: 'text/plain', buffer: claimFile(npi, 12) });
+  await form.getByRole('button', { name: 'Submit Test' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Rejected: 837P claims-bad.txt has 1 problems to fix.' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Findings' })).toContainText('SE01 says 12 segments; the set has 11.');
+  await expect(page.getByRole('table', { name: 'Recent Tests' }).getByRole('link', { name: 'claims-good.txt' })).toBeVisible();
+});

@@ -77,6 +77,10 @@ fn Tiles(dashboard: Dashboard) -> impl IntoView {
                     <p><a href="/transactions">"Go to Transactions Center"</a></p>
                 </Tile>
             })}
+            <Tile title="Transaction Testing">
+                <p>"Check a test 837P or 270 file before sending it for real."</p>
+                <p><a href="/transaction-testing">"Submit a Test"</a></p>
+            </Tile>
             {dashboard.active_users.map(|count| view! {
                 <Tile title="Administration">
                     <p>{format!("{count} active users in this organization.")}</p>

@@ -125,6 +125,12 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
         include_str!("../../migrations/0017_uploads.sql"),
         None,
     ),
+    (
+        18,
+        "transaction tests",
+        include_str!("../../migrations/0018_transaction_tests.sql"),
+        None,
+    ),
 ];
 
 impl Db {

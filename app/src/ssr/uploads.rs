@@ -250,11 +250,16 @@ fn judge(head: &[u8], name: &str, rules: &Rules) -> Result<Kind, String> {
     match Kind::sniff(head) {
         Some(kind) if rules.kinds.contains(&kind) => Ok(kind),
         _ => {
-            let allowed: Vec<&str> = rules.kinds.iter().map(|k| k.label()).collect();
+            let allowed = rules
+                .kinds
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(", ");
+            // "an X12 file", "a PDF file".
+            let article = if allowed.starts_with('X') { "an" } else { "a" };
             Err(format!(
-                "{name} is not a {} file. Only {} files are accepted, judged by their content.",
-                allowed.join(", "),
-                allowed.join(", ")
+                "{name} is not {article} {allowed} file. Only {allowed} files are accepted, judged by their content."
             ))
         }
     }

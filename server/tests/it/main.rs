@@ -19,5 +19,6 @@ mod npis;
 mod operator;
 mod security;
 mod serving;
+mod transaction_testing;
 mod transactions;
 mod uploads;

@@ -317,6 +317,8 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
         "/api/operator/publish" => ("form", json!("npi=&document=")),
         "/api/operator/banners" | "/api/operator/resources" => ("form", json!("")),
         "/api/transactions/npis" => ("form", json!("")),
+        "/api/transaction-testing/recent" => ("form", json!("")),
+        "/api/transaction-testing/result" => ("form", json!("id=0")),
         "/api/transactions/services" => ("form", json!("npi=1234567893")),
         "/api/transactions/eligibility" => (
             "form",
