@@ -100,7 +100,7 @@ test('Transaction Testing: a good 837P is accepted with its 999, a miscounted on
   await form.getByRole('combobox', { name: 'Transaction Type' }).selectOption('837P');
   await form.getByLabel('Test File').setInputFiles({ name: 'claims-bad.txt', mimeType: 'text/plain', buffer: claimFile(npi, 12) });
   await form.getByRole('button', { name: 'Submit Test' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Rejected: 837P claims-bad.txt has 1 problems to fix.' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Rejected: 837P claims-bad.txt has 1 problem to fix.' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Findings' })).toContainText('SE01 says 12 segments; the set has 11.');
   await expect(page.getByRole('table', { name: 'Recent Tests' }).getByRole('link', { name: 'claims-good.txt' })).toBeVisible();
 });

@@ -72,11 +72,12 @@ fn ResultView(test: TestResult) -> impl IntoView {
             test.transaction_type, test.file_name
         )
     } else {
+        let n = test.findings.len();
         format!(
-            "Rejected: {} {} has {} problems to fix.",
+            "Rejected: {} {} has {n} {} to fix.",
             test.transaction_type,
             test.file_name,
-            test.findings.len()
+            if n == 1 { "problem" } else { "problems" }
         )
     };
     let rows = Signal::stored(test.findings.clone());
