@@ -44,6 +44,20 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The whole error as one sentence (every field's messages), for a page that shows it in
+    /// one place: an upload's answer carried back in the address.
+    pub fn sentence(&self) -> String {
+        match self {
+            AppError::Validation(fields) => fields
+                .values()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" "),
+            other => other.to_string(),
+        }
+    }
+
     /// A validation error for one field.
     pub fn field(name: &str, message: impl Into<String>) -> Self {
         let mut errors = FieldErrors::new();

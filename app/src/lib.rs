@@ -5,6 +5,7 @@
 
 pub mod access_request;
 pub mod admin;
+pub mod affiliations;
 pub mod auth;
 pub mod content;
 pub mod correspondence;
@@ -114,6 +115,7 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::InOrder path=path!("/training") view={Lazy::<routes::Training>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/invitation") view={Lazy::<routes::Invitation>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/email/confirm") view={Lazy::<routes::ConfirmEmail>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/affiliations") view={Lazy::<routes::Affiliations>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/transaction-testing") view={Lazy::<routes::TransactionTesting>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/transactions") view={Lazy::<routes::Transactions>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/resources/:page") view={Lazy::<routes::Resources>::new()} />

@@ -50,6 +50,7 @@ lazy_pages! {
     Resources => crate::content::AdditionalResourcePage,
     Transactions => crate::transactions::TransactionsPage,
     TransactionTesting => crate::transaction_testing::TransactionTestingPage,
+    Affiliations => crate::affiliations::AffiliationsPage,
     Notifications => crate::notifications::NotificationsPage,
     Paperless => crate::dashboard::PaperlessPage,
     Npis => crate::pins::NpisPage,

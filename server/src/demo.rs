@@ -755,6 +755,56 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         ]],
     )
     .await?;
+    // Valley Billing Services submits for Harbor Pediatrics, and has asked Sunrise.
+    let valley = org_ids["Valley Billing Services"];
+    let valley_admin = user_ids["billing@valley.example"];
+    bulk::insert(
+        &mut tx,
+        "affiliations",
+        &[
+            "provider_organization_id",
+            "submitter_organization_id",
+            "status",
+            "requested_by",
+            "requested_at",
+            "submitter_signer",
+            "submitter_role",
+            "provider_signer",
+            "provider_role",
+            "decided_by",
+            "decided_at",
+        ],
+        &[
+            vec![
+                V::I(harbor),
+                V::I(valley),
+                t("active"),
+                V::I(valley_admin),
+                V::I(now - 200 * DAY),
+                t("Victor Lang"),
+                t("Owner"),
+                V::NT(Some("Morgan Reyes".into())),
+                V::NT(Some("Office Manager".into())),
+                V::NI(Some(user_ids["multi@sunrise.example"])),
+                V::NI(Some(now - 199 * DAY)),
+            ],
+            vec![
+                V::I(sunrise),
+                V::I(valley),
+                t("pending"),
+                V::I(valley_admin),
+                V::I(now - 2 * DAY),
+                t("Victor Lang"),
+                t("Owner"),
+                V::NT(None),
+                V::NT(None),
+                V::NI(None),
+                V::NI(None),
+            ],
+        ],
+    )
+    .await?;
+
     let program = &settings.program_name;
     let resources = [
         (

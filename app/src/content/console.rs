@@ -6,35 +6,18 @@ use super::{
 };
 use crate::operator::Outcome;
 use crate::ui::{
-    action_error, field_errors, refused_value, Column, DataTable, ErrorSummary, Field, PostButton,
-    RefusedForm, TextArea,
+    action_error, field_errors, follow_answer, refused_value, Column, DataTable, ErrorSummary,
+    Field, PostButton, RefusedForm, TextArea,
 };
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-
-/// After an action: go to the address carrying its outcome, and read the list again.
-fn on_done<T: Send + Sync + 'static>(
-    value: impl Fn() -> Option<Result<String, crate::error::AppError>> + 'static,
-    list: Resource<Result<Vec<T>, crate::error::AppError>>,
-) where
-    Vec<T>: Clone + serde::Serialize + serde::de::DeserializeOwned,
-{
-    let navigate = StoredValue::new(use_navigate());
-    Effect::new(move |_| {
-        if let Some(Ok(next)) = value() {
-            navigate.with_value(|n| n(&next, Default::default()));
-            list.refetch();
-        }
-    });
-}
 
 #[component]
 pub fn BannersConsole() -> impl IntoView {
     let banners = Resource::new(|| (), |_| console_banners());
     let publish = ServerAction::<PublishBanner>::new();
     let expire = ServerAction::<ExpireBanner>::new();
-    on_done(move || publish.value().get(), banners);
-    on_done(move || expire.value().get(), banners);
+    follow_answer(publish, move || banners.refetch());
+    follow_answer(expire, move || banners.refetch());
     let (message, start, end) = (
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
@@ -88,7 +71,7 @@ pub fn BannersConsole() -> impl IntoView {
 pub fn ResourcesConsole() -> impl IntoView {
     let pages = Resource::new(|| (), |_| console_resources());
     let save = ServerAction::<SaveResource>::new();
-    on_done(move || save.value().get(), pages);
+    follow_answer(save, move || pages.refetch());
     // Which page's form was posted last: only that one shows the error and what was typed.
     let posted = RwSignal::new(refused_value("page"));
     view! {

@@ -26,6 +26,8 @@ pub const NPIS_PER_PAGE: i64 = 5;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
     pub organization: String,
+    /// A provider office (else a submitter or a health network).
+    pub provider_office: bool,
     pub is_org_admin: bool,
     pub modules: Vec<Module>,
     /// The user is Admin on at least one NPI (PINs, agreements).
@@ -129,6 +131,7 @@ pub(crate) mod ssr {
         };
         Ok(Dashboard {
             organization: org.name.clone(),
+            provider_office: org.kind == crate::domain::permissions::OrgKind::Provider,
             is_org_admin,
             modules: org.modules.clone(),
             npi_admin: levels.iter().any(|l| l == "admin"),

@@ -88,6 +88,20 @@ fn Tiles(dashboard: Dashboard) -> impl IntoView {
                     <p><a href="/admin/tasks">"Task List"</a></p>
                 </Tile>
             })}
+            {dashboard.is_org_admin.then(|| if dashboard.provider_office {
+                view! {
+                    <Tile title="Submitter Management" view_all="/affiliations">
+                        <p>"Approve submitters' affiliation requests, see your affiliated submitters and the Submitter Directory."</p>
+                    </Tile>
+                }.into_any()
+            } else {
+                view! {
+                    <Tile title="Provider Network" view_all="/affiliations">
+                        <p>"Ask providers to affiliate with you, see your affiliations and the Submitter Directory."</p>
+                        <p><a href="/affiliations?new">"New Provider Affiliation Request"</a></p>
+                    </Tile>
+                }.into_any()
+            })}
             {has(Module::Eligibility).then(|| view! {
                 <Tile title="Members"><p><a href="/members">"Look up a member"</a></p></Tile>
             })}

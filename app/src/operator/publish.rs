@@ -191,15 +191,7 @@ pub(crate) mod ssr {
                 query.append_pair("published", &done);
             }
             Err(error) => {
-                let message = match &error {
-                    AppError::Validation(fields) => fields
-                        .values()
-                        .flatten()
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    other => other.to_string(),
-                };
+                let message = error.sentence();
                 query
                     .append_pair("upload_error", &message)
                     .append_pair("upload_npi", &typed.npi)

@@ -169,6 +169,7 @@ fn NpiSettingsView(settings: NpiSettings, reload: Callback<()>) -> impl IntoView
                 view! { <p>"Only an Admin of this NPI can view or reset its PIN."</p> }.into_any()
             }}
         </section>
+        <crate::affiliations::Receivers835 npi=settings.npi.clone() admin=settings.admin />
         <section aria-labelledby="transactions-available">
             <h2 id="transactions-available">"Transactions Available"</h2>
             {if settings.transactions.is_empty() {

@@ -131,6 +131,12 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
         include_str!("../../migrations/0018_transaction_tests.sql"),
         None,
     ),
+    (
+        19,
+        "affiliations",
+        include_str!("../../migrations/0019_affiliations.sql"),
+        None,
+    ),
 ];
 
 impl Db {

@@ -217,6 +217,15 @@ pub fn notification_digest(
     .with_link(url)
 }
 
+/// To a submitter's admins: the office approved or denied the affiliation request.
+pub fn affiliation_decision(program: &str, title: &str, body: &str, url: String) -> Message {
+    Message::new(
+        format!("{program} Provider Portal: {title}"),
+        format!("{body}\n\nSee your affiliations: {url}"),
+    )
+    .with_link(url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

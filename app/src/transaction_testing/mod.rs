@@ -224,15 +224,7 @@ pub(crate) mod ssr {
         let to = match outcome {
             Ok(id) => format!("/transaction-testing?test={id}"),
             Err(error) => {
-                let message = match &error {
-                    AppError::Validation(fields) => fields
-                        .values()
-                        .flatten()
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    other => other.to_string(),
-                };
+                let message = error.sentence();
                 let mut query = form_urlencoded::Serializer::new(String::new());
                 query
                     .append_pair("upload_error", &message)

@@ -32,22 +32,8 @@ pub fn Field(
             }
         },
     );
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
+    let (hint_id, error_id, described_by) = descriptions(&id, hint.is_some(), error);
     let has_error = move || error.get().is_some();
-    let described_by = {
-        let (hint_id, error_id, has_hint) = (hint_id.clone(), error_id.clone(), hint.is_some());
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if has_error() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
     view! {
         <div class="field" class:invalid=has_error>
             <label for=id.clone()>{label}{required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
@@ -97,22 +83,8 @@ pub fn TextArea(
             }
         },
     );
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
+    let (hint_id, error_id, described_by) = descriptions(&id, hint.is_some(), error);
     let has_error = move || error.get().is_some();
-    let described_by = {
-        let (hint_id, error_id, has_hint) = (hint_id.clone(), error_id.clone(), hint.is_some());
-        move || {
-            let ids: Vec<&str> = [
-                (has_hint, hint_id.as_str()),
-                (has_error(), error_id.as_str()),
-            ]
-            .into_iter()
-            .filter_map(|(on, id)| on.then_some(id))
-            .collect();
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
     view! {
         <div class="field" class:invalid=has_error>
             <label for=id.clone()>{label}</label>
@@ -131,6 +103,34 @@ pub fn TextArea(
             </Show>
         </div>
     }
+}
+
+/// A control's hint and error ids, and its `aria-describedby`: the hint, and the error while
+/// one shows.
+fn descriptions(
+    id: &str,
+    has_hint: bool,
+    error: MaybeProp<String>,
+) -> (
+    String,
+    String,
+    impl Fn() -> Option<String> + Send + Sync + 'static,
+) {
+    let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    (hint_id, error_id, described_by)
 }
 
 /// Keeps a control and its signal in step without the control being written while the page

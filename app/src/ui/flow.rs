@@ -61,3 +61,19 @@ where
             .with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned()))
     })
 }
+
+/// For an action that answers where to go next (`ssr::follow`, the same address a form posted
+/// without the browser app is sent to): goes there once it succeeds, then runs `then` (to read
+/// a list again, say).
+pub fn follow_answer<S>(action: ServerAction<S>, then: impl Fn() + 'static)
+where
+    S: ServerFn<Output = String, Error = AppError> + Clone + Send + Sync + 'static,
+{
+    let navigate = StoredValue::new(leptos_router::hooks::use_navigate());
+    Effect::new(move |_| {
+        if let Some(Ok(to)) = action.value().get() {
+            navigate.with_value(|n| n(&to, Default::default()));
+            then();
+        }
+    });
+}

@@ -5,6 +5,7 @@ mod common;
 
 mod access;
 mod admin;
+mod affiliations;
 mod content;
 mod correspondence;
 mod dashboard;
