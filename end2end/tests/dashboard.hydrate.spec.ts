@@ -82,3 +82,18 @@ test('an unknown address shows the not-found page with status 404', async ({ pag
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { level: 1, name: 'Page Not Found' })).toBeVisible();
 });
+
+test('a submitter sees its submitter ID and Provider Network; an office sees Submitter Management and the testing tiles', async ({ page }) => {
+  await logIn(page, 'billing@valley.example');
+  await expect(page.getByRole('region', { name: 'My Profile and Preferences' })).toContainText('Submitter ID: SUB00417');
+  await expect(page.getByRole('region', { name: 'Provider Network' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Submitter Management' })).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Transaction Testing' })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign Out' }).click();
+  await logIn(page, 'admin@sunrise.example');
+  await expect(page.getByRole('region', { name: 'Submitter Management' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Provider Network' })).toHaveCount(0);
+  for (const tile of ['Transactions Center', 'Transaction Testing', 'Additional Resources']) {
+    await expect(page.getByRole('region', { name: tile })).toBeVisible();
+  }
+});

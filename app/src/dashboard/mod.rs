@@ -28,6 +28,8 @@ pub struct Dashboard {
     pub organization: String,
     /// A provider office (else a submitter or a health network).
     pub provider_office: bool,
+    /// A submitter's plan-issued ID, shown on "My Profile and Preferences".
+    pub submitter_id: Option<String>,
     pub is_org_admin: bool,
     pub modules: Vec<Module>,
     /// The user is Admin on at least one NPI (PINs, agreements).
@@ -132,6 +134,11 @@ pub(crate) mod ssr {
         Ok(Dashboard {
             organization: org.name.clone(),
             provider_office: org.kind == crate::domain::permissions::OrgKind::Provider,
+            submitter_id: crate::ssr::repo::organizations::submitter_id(
+                &mut conn,
+                caller.organization_id(),
+            )
+            .await?,
             is_org_admin,
             modules: org.modules.clone(),
             npi_admin: levels.iter().any(|l| l == "admin"),

@@ -39,6 +39,7 @@ fn Tiles(dashboard: Dashboard) -> impl IntoView {
         <div class="tiles">
             <Tile title="My Profile and Preferences">
                 <p>"Your contact details, password, passkey and notification settings."</p>
+                {dashboard.submitter_id.clone().map(|id| view! { <p>{format!("Submitter ID: {id}")}</p> })}
                 <p><a href="/profile">"Edit My Profile"</a></p>
             </Tile>
             <Tile title="Notifications" view_all="/notifications" more=Signal::stored(more)>

@@ -71,3 +71,20 @@ async fn claims_paid_covers_twelve_months_of_the_npis_held() {
         assert!(paid > 0, "the demo's NPIs were paid");
     }
 }
+
+/// A submitter's dashboard says its submitter ID and leads to its provider network; an
+/// office's leads to its submitter management.
+#[tokio::test]
+async fn the_tiles_follow_the_kind_of_organization() {
+    for site in sites(false).await {
+        let valley = session_of(&site, "billing@valley.example").await;
+        let (status, dashboard) = form(&site, "/api/dashboard", "", Some(&valley)).await;
+        assert_eq!(status, StatusCode::OK, "{dashboard}");
+        assert_eq!(dashboard["provider_office"], false);
+        assert_eq!(dashboard["submitter_id"], "SUB00417");
+        let sunrise = session_of(&site, "admin@sunrise.example").await;
+        let (_, dashboard) = form(&site, "/api/dashboard", "", Some(&sunrise)).await;
+        assert_eq!(dashboard["provider_office"], true);
+        assert!(dashboard["submitter_id"].is_null());
+    }
+}
