@@ -14,9 +14,9 @@ use jiff::ToSpan;
 /// Kinds whose email goes out anyway (an access request is always emailed to the admins), so
 /// a copy would repeat it.
 const EMAILED_ANYWAY: [&str; 1] = ["access"];
-/// How far back the immediate sweep looks: a copy missed while every server was down for
-/// longer is not sent late.
-const IMMEDIATE_LOOKBACK: i64 = 2 * 24 * 60 * 60;
+/// How far back the immediate sweep looks: long enough to cover a restart, short enough that
+/// turning "Email" on does not send a pile of old notifications.
+const IMMEDIATE_LOOKBACK: i64 = 60 * 60;
 
 /// The digest a frequency makes, and the span of time (unix seconds, `from..to`) of the
 /// last whole period before `now`: yesterday for "daily"; last week, Monday to Sunday, for
