@@ -51,7 +51,7 @@ pub(crate) fn outcome(key: &str, value: &str) -> String {
 /// The outcome an action left in the address: (good news, text).
 fn notice(key: &str, value: &str) -> Option<(bool, String)> {
     Some(match (key, value) {
-        ("issued" | "admin_changed" | "published" | "banner" | "resource", text) => {
+        ("issued" | "admin_changed" | "published" | "uploaded" | "banner" | "resource", text) => {
             (true, text.to_string())
         }
         ("passkey", "match") => (true, "The passkey matches: the caller is verified.".into()),

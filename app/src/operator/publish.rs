@@ -188,7 +188,7 @@ pub(crate) mod ssr {
         let mut query = form_urlencoded::Serializer::new(String::new());
         match result {
             Ok(done) => {
-                query.append_pair("published", &done);
+                query.append_pair("uploaded", &done);
             }
             Err(error) => {
                 let message = error.sentence();
@@ -201,7 +201,7 @@ pub(crate) mod ssr {
             }
         }
         Redirect::to(&format!(
-            "/operator?{}#publish-correspondence",
+            "/operator?{}#upload-correspondence",
             query.finish()
         ))
         .into_response()
@@ -298,8 +298,8 @@ pub fn PublishCorrespondence() -> impl IntoView {
             </ActionForm>
             <ErrorSummary error beside_fields=true />
             <Outcome keys=vec!["published"] />
-            <UploadPdf />
         </section>
+        <UploadPdf />
     }
 }
 
@@ -322,8 +322,10 @@ fn UploadPdf() -> impl IntoView {
         )
         .collect();
     view! {
-        <h3>"Upload a PDF"</h3>
-        <p>{format!("A PDF the plan made elsewhere, at most {} MB, checked by its content before it is published.", MAX_UPLOAD_MB)}</p>
+        <section aria-labelledby="upload-correspondence">
+        <h2 id="upload-correspondence">"Upload Correspondence"</h2>
+        <p>{format!("A PDF the plan made elsewhere, at most {} MB, checked by its content and published to every registered office with the NPI; everyone who may read it is notified.", MAX_UPLOAD_MB)}</p>
+        <Outcome keys=vec!["uploaded"] />
         <form method="post" action="/uploads/operator/correspondence" enctype="multipart/form-data" class="stacked" aria-label="Upload a PDF">
             {(!refused.is_empty()).then(|| view! { <p class="error-summary" role="alert">{refused.clone()}</p> })}
             <Field label="NPI" id="upload-npi" value=npi name="npi" />
@@ -336,6 +338,7 @@ fn UploadPdf() -> impl IntoView {
             </div>
             <button type="submit" class="button primary">"Upload and Publish"</button>
         </form>
+        </section>
     }
 }
 

@@ -140,6 +140,9 @@ fn Eligibility(npi: String) -> impl IntoView {
     );
     view! {
         <h3>"Eligibility Inquiry (270)"</h3>
+        // Inside the Transition, so that the server waits for the answer before it renders the
+        // fields' errors (a form posted without the browser app comes back with them).
+        <Transition>
         <Form method="GET" action="/transactions" attr:class="stacked" attr:aria-label="Eligibility Inquiry">
             <input type="hidden" name="npi" value=npi.clone() />
             <input type="hidden" name="inquiry" value="eligibility" />
@@ -149,7 +152,6 @@ fn Eligibility(npi: String) -> impl IntoView {
             <button type="submit" class="button primary">"Check Eligibility"</button>
         </Form>
         <ErrorSummary error beside_fields=true />
-        <Transition>
             {move || answer.get().flatten().and_then(Result::ok).map(|answer| view! {
                 <h3>"Eligibility Response (271)"</h3>
                 {answer.rejected.map(|why| view! { <p role="status">{why}</p> })}
@@ -241,6 +243,7 @@ fn Status(npi: String) -> impl IntoView {
     ];
     view! {
         <h3>"Claim Status Inquiry (276)"</h3>
+        <Transition>
         <Form method="GET" action="/transactions" attr:class="stacked" attr:aria-label="Claim Status Inquiry">
             <input type="hidden" name="npi" value=npi.clone() />
             <input type="hidden" name="inquiry" value="status" />
@@ -254,7 +257,6 @@ fn Status(npi: String) -> impl IntoView {
             <button type="submit" class="button primary">"Check Claim Status"</button>
         </Form>
         <ErrorSummary error beside_fields=true />
-        <Transition>
             {move || answer.get().flatten().and_then(Result::ok).map(|answer| {
                 let rows = Signal::stored(answer.claims);
                 view! {

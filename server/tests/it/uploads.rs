@@ -175,7 +175,7 @@ async fn plan_staff_upload_a_pdf_checked_by_content_and_size() {
         let back = outcome(&response);
         let done = &back
             .iter()
-            .find(|(k, _)| k == "published")
+            .find(|(k, _)| k == "uploaded")
             .expect("published")
             .1;
         assert!(done.starts_with("Published: Flu bulletin for "), "{done}");
@@ -296,7 +296,7 @@ async fn a_file_clamav_flags_is_refused_and_a_clean_one_passes() {
             .send(upload(multipart(&fields, ("clean.pdf", &pdf())), &ops))
             .await;
         let back = outcome(&response);
-        assert!(back.iter().any(|(k, _)| k == "published"), "{back:?}");
+        assert!(back.iter().any(|(k, _)| k == "uploaded"), "{back:?}");
         assert_eq!(titled(&site, "Scanned bulletin").await, 1);
     }
     // With clamd gone, uploads are refused rather than let through unscanned.
