@@ -209,18 +209,7 @@ mod ssr {
         body: &str,
     ) -> Result<&'static str, AppError> {
         let title = page_title(slug).ok_or(AppError::NotFound)?;
-        if body.chars().count() > text::MAX_CHARS {
-            return Err(AppError::field(
-                "body",
-                format!("A page can hold at most {} characters.", text::MAX_CHARS),
-            ));
-        }
-        if let Some(href) = text::refused_link(body) {
-            return Err(AppError::field(
-                "body",
-                format!("A link must go to an https://, http:// or mailto: address or to a page of the portal (starting with /); \"{href}\" cannot be used."),
-            ));
-        }
+        text::check(body).map_err(|message| AppError::field("body", message))?;
         let state = &caller.state;
         let now = state.clock.unix();
         let mut tx = state.db.begin().await?;

@@ -56,6 +56,20 @@ pub fn parse(text: &str) -> Vec<Block> {
     blocks
 }
 
+/// Whether plan staff may publish `text`: at most `MAX_CHARS`, every link to an address
+/// allowed. The error says what to change.
+pub fn check(text: &str) -> Result<(), String> {
+    if text.chars().count() > MAX_CHARS {
+        return Err(format!("A page can hold at most {MAX_CHARS} characters."));
+    }
+    match refused_link(text) {
+        Some(href) => Err(format!(
+            "A link must go to an https://, http:// or mailto: address or to a page of the portal (starting with /); \"{href}\" cannot be used."
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The first link whose address may not be used, for the editor's error.
 pub fn refused_link(text: &str) -> Option<String> {
     let mut rest = text;
@@ -194,5 +208,17 @@ mod tests {
             None
         );
         assert!(!allowed_target("mailto:"));
+    }
+
+    #[test]
+    fn a_page_holds_20000_characters() {
+        assert!(check(&"a".repeat(MAX_CHARS)).is_ok());
+        assert_eq!(
+            check(&"a".repeat(MAX_CHARS + 1)).unwrap_err(),
+            "A page can hold at most 20000 characters."
+        );
+        assert!(check("[x](javascript:alert(1))")
+            .unwrap_err()
+            .contains("cannot be used"));
     }
 }

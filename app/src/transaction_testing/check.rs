@@ -445,6 +445,14 @@ pub mod tests {
     const NPI: &str = "1234567893";
 
     #[test]
+    fn a_test_file_may_be_5_mb_of_x12() {
+        use crate::ssr::uploads::Kind;
+        let rules = super::super::ssr::TEST_FILES;
+        assert_eq!(rules.max_bytes, 5 * 1024 * 1024);
+        assert_eq!(rules.kinds, &[Kind::X12]);
+    }
+
+    #[test]
     fn a_well_formed_837p_and_270_are_accepted_with_a_999() {
         let ours = vec![NPI.to_string()];
         let claim = check(&claim_837p(NPI), TestKind::Claim837P, &ours, &env());
