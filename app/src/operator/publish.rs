@@ -122,38 +122,20 @@ pub(crate) mod ssr {
     /// the error and what was typed.
     pub async fn upload(
         Operator(caller): Operator,
-        mut form: axum::extract::Multipart,
+        form: axum::extract::Multipart,
     ) -> axum::response::Response {
         use axum::response::{IntoResponse, Redirect};
-        let mut typed = UploadForm::default();
+        let (mut fields, file) =
+            crate::ssr::uploads::read_form(&caller.state, form, &crate::ssr::uploads::PDF).await;
+        let mut take = |name: &str| fields.remove(name).unwrap_or_default();
+        let typed = UploadForm {
+            npi: take("npi"),
+            correspondence_type: take("correspondence_type"),
+            title: take("title"),
+            document_date: take("document_date"),
+        };
         let result = async {
-            let mut received = None;
-            while let Some(field) = form
-                .next_field()
-                .await
-                .map_err(|_| AppError::field("file", "The upload was cut off. Try again."))?
-            {
-                match field.name().unwrap_or_default() {
-                    "file" if field.file_name().is_some_and(|n| !n.is_empty()) => {
-                        received = Some(
-                            crate::ssr::uploads::receive(
-                                &caller.state,
-                                field,
-                                "file",
-                                &crate::ssr::uploads::PDF,
-                            )
-                            .await?,
-                        );
-                    }
-                    "npi" => typed.npi = field.text().await.unwrap_or_default(),
-                    "correspondence_type" => {
-                        typed.correspondence_type = field.text().await.unwrap_or_default()
-                    }
-                    "title" => typed.title = field.text().await.unwrap_or_default(),
-                    "document_date" => typed.document_date = field.text().await.unwrap_or_default(),
-                    _ => {}
-                }
-            }
+            let received = file?;
             let state = &caller.state;
             let today = state
                 .settings

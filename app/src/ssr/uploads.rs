@@ -160,6 +160,43 @@ fn io_error(error: std::io::Error) -> AppError {
     AppError::Internal
 }
 
+/// A multipart form as a browser posts it: its text fields, and the file chosen for its
+/// `file` field received under `rules`. The fields read before a refused file come back
+/// with the refusal, so the form can be shown again with what was typed.
+pub async fn read_form(
+    state: &AppState,
+    mut form: axum::extract::Multipart,
+    rules: &Rules,
+) -> (
+    std::collections::HashMap<String, String>,
+    Result<Option<Received>, AppError>,
+) {
+    let mut fields = std::collections::HashMap::new();
+    let mut file = None;
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => {
+                let cut = AppError::field("file", "The upload was cut off. Try again.");
+                return (fields, Err(cut));
+            }
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            if field.file_name().is_some_and(|n| !n.is_empty()) {
+                match receive(state, field, "file", rules).await {
+                    Ok(received) => file = Some(received),
+                    Err(refused) => return (fields, Err(refused)),
+                }
+            }
+        } else {
+            fields.insert(name, field.text().await.unwrap_or_default());
+        }
+    }
+    (fields, Ok(file))
+}
+
 /// Receives one file field under `rules`. A refusal names the field (`field_name`) and says
 /// why; nothing of a refused file is kept.
 pub async fn receive(

@@ -141,25 +141,11 @@ pub(crate) mod ssr {
 
     /// "Submit Test": the multipart form, posted natively; the page comes back with the
     /// result, or with why the file was refused.
-    pub async fn submit(member: Member, mut form: axum::extract::Multipart) -> Response {
-        let mut chosen = String::new();
+    pub async fn submit(member: Member, form: axum::extract::Multipart) -> Response {
+        let (fields, file) = uploads::read_form(&member.state, form, &TEST_FILES).await;
+        let chosen = fields.get("transaction_type").cloned().unwrap_or_default();
         let outcome = async {
-            let mut received = None;
-            while let Some(field) = form
-                .next_field()
-                .await
-                .map_err(|_| AppError::field("file", "The upload was cut off. Try again."))?
-            {
-                match field.name().unwrap_or_default() {
-                    "transaction_type" => chosen = field.text().await.unwrap_or_default(),
-                    "file" if field.file_name().is_some_and(|n| !n.is_empty()) => {
-                        received = Some(
-                            uploads::receive(&member.state, field, "file", &TEST_FILES).await?,
-                        );
-                    }
-                    _ => {}
-                }
-            }
+            let received = file?;
             let kind = TestKind::parse(&chosen)
                 .ok_or_else(|| AppError::field("transaction_type", "Choose a Transaction Type."))?;
             let received =
