@@ -131,14 +131,12 @@ pub(crate) mod ssr {
         } else {
             None
         };
+        // One read of the organization's row for both.
+        let (paperless_at, submitter_id) = repo::organization(&mut conn, caller).await?;
         Ok(Dashboard {
             organization: org.name.clone(),
             provider_office: org.kind == crate::domain::permissions::OrgKind::Provider,
-            submitter_id: crate::ssr::repo::organizations::submitter_id(
-                &mut conn,
-                caller.organization_id(),
-            )
-            .await?,
+            submitter_id,
             is_org_admin,
             modules: org.modules.clone(),
             npi_admin: levels.iter().any(|l| l == "admin"),
@@ -148,12 +146,7 @@ pub(crate) mod ssr {
             correspondence_total: crate::correspondence::repo::count(&mut conn, caller).await?,
             active_users,
             banner: repo::banner(&mut conn, caller, caller.state.clock.unix()).await?,
-            paperless: crate::ssr::repo::organizations::paperless_since(
-                &mut conn,
-                caller.organization_id(),
-            )
-            .await?
-            .is_some(),
+            paperless: paperless_at.is_some(),
             // The same connection: taking a second while holding one would let a burst of
             // requests hold the whole pool, each waiting for another.
             npis: npis(&mut conn, caller, None).await?,

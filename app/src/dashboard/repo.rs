@@ -112,3 +112,14 @@ pub async fn paid_by_month(
     .fetch_all(conn)
     .await
 }
+
+/// The member's organization: since when it is paperless, and its submitter ID (submitters).
+pub async fn organization(
+    conn: &mut Conn,
+    member: &Member,
+) -> Result<(Option<i64>, Option<String>), sqlx::Error> {
+    sqlx::query_as("SELECT paperless_at, submitter_id FROM organizations WHERE id = $1")
+        .bind(member.organization_id())
+        .fetch_one(conn)
+        .await
+}

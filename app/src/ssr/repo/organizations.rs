@@ -34,17 +34,6 @@ pub async fn paperless_since(
         .await
 }
 
-/// The plan-issued submitter ID, for a submitter organization.
-pub async fn submitter_id(
-    conn: &mut Conn,
-    organization_id: i64,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT submitter_id FROM organizations WHERE id = $1")
-        .bind(organization_id)
-        .fetch_one(conn)
-        .await
-}
-
 /// Enrolls the organization in paperless correspondence; false if it already was.
 pub async fn enroll_paperless(
     conn: &mut Conn,
