@@ -90,6 +90,8 @@ test('a submitter sees its submitter ID and Provider Network; an office sees Sub
   await expect(page.getByRole('region', { name: 'Submitter Management' })).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'Transaction Testing' })).toBeVisible();
   await page.getByRole('button', { name: 'Sign Out' }).click();
+  // Signing out ends in the sign-in page; only then is the next sign-in started.
+  await expect(page.getByRole('heading', { level: 1, name: 'Log In' })).toBeVisible();
   await logIn(page, 'admin@sunrise.example');
   await expect(page.getByRole('region', { name: 'Submitter Management' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Provider Network' })).toHaveCount(0);
