@@ -25,6 +25,15 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/downloads/correspondence/zip",
             get(crate::correspondence::downloads::zip),
         ),
+        ("/downloads/claims/csv", get(crate::claims::downloads::csv)),
+        (
+            "/downloads/claims/ra",
+            get(crate::claims::downloads::remittance_advice),
+        ),
+        (
+            "/downloads/claims/printable",
+            get(crate::claims::downloads::printable),
+        ),
     ]
 }
 

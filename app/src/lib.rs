@@ -7,6 +7,7 @@ pub mod access_request;
 pub mod admin;
 pub mod affiliations;
 pub mod auth;
+pub mod claims;
 pub mod content;
 pub mod correspondence;
 pub mod dashboard;
@@ -118,6 +119,8 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::InOrder path=path!("/affiliations") view={Lazy::<routes::Affiliations>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/transaction-testing") view={Lazy::<routes::TransactionTesting>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/transactions") view={Lazy::<routes::Transactions>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/claims") view={Lazy::<routes::Claims>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/claims/:number") view={Lazy::<routes::Claim>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/resources/:page") view={Lazy::<routes::Resources>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/terms") view={Lazy::<routes::Policy>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/privacy") view={Lazy::<routes::Policy>::new()} />

@@ -58,4 +58,6 @@ lazy_pages! {
     Correspondence => crate::correspondence::CorrespondencePage,
     WelcomeLetter => crate::correspondence::WelcomeLetterPage,
     TaxDocuments => crate::correspondence::TaxDocumentsPage,
+    Claims => crate::claims::ClaimsPage,
+    Claim => crate::claims::ClaimPage,
 }

@@ -275,39 +275,41 @@ const PROCEDURES: [(&str, i64); 10] = [
     ("93000", 6_500),
     ("71046", 11_000),
 ];
-const ICD_CODES: [(&str, &str); 12] = [
-    (
-        "Z00.00",
-        "Encounter for general adult medical examination without abnormal findings",
-    ),
-    (
-        "Z00.129",
-        "Encounter for routine child health examination without abnormal findings",
-    ),
-    ("I10", "Essential (primary) hypertension"),
-    ("E11.9", "Type 2 diabetes mellitus without complications"),
-    ("J06.9", "Acute upper respiratory infection, unspecified"),
-    ("Z23", "Encounter for immunization"),
-    ("M54.50", "Low back pain, unspecified"),
-    ("E78.5", "Hyperlipidemia, unspecified"),
-    ("F41.1", "Generalized anxiety disorder"),
-    ("J45.909", "Unspecified asthma, uncomplicated"),
-    ("R51.9", "Headache, unspecified"),
-    (
-        "I25.10",
-        "Atherosclerotic heart disease of native coronary artery without angina pectoris",
-    ),
+/// Diagnoses the demo claims and referrals use (described by the shipped ICD-10-CM list).
+const ICD_CODES: [&str; 12] = [
+    "Z00.00", "Z00.129", "I10", "E11.9", "J06.9", "Z23", "M54.50", "E78.5", "F41.1", "J45.909",
+    "R51.9", "I25.10",
 ];
-const EOB_CODES: [(&str, &str); 5] = [
-    ("P01", "Paid according to the Medi-Cal fee schedule."),
-    ("P02", "Paid at the contracted rate."),
-    ("D10", "Denied: the service is not a covered benefit."),
-    ("D20", "Denied: duplicate of a claim already processed."),
-    (
-        "D30",
-        "Denied: the member was not eligible on the date of service.",
-    ),
-];
+/// Languages members speak, as the facesheet shows them.
+const LANGUAGES: [&str; 5] = ["English", "Spanish", "Vietnamese", "Korean", "Farsi"];
+
+/// The `n`th Medicare Beneficiary Identifier: 11 characters in CMS's pattern (a digit 1–9,
+/// letters without S, L, O, I, B and Z, digits), `n` written in the pattern's mixed radix so
+/// each is different.
+fn mbi(n: usize) -> String {
+    const LETTERS: &[u8] = b"ACDEFGHJKMNPQRTUVWXY";
+    const DIGITS: &[u8] = b"0123456789";
+    let positions: [&[u8]; 11] = [
+        b"123456789",
+        LETTERS,
+        DIGITS,
+        DIGITS,
+        LETTERS,
+        DIGITS,
+        DIGITS,
+        LETTERS,
+        LETTERS,
+        DIGITS,
+        DIGITS,
+    ];
+    let mut rest = n;
+    let mut out = vec![0u8; 11];
+    for (slot, alphabet) in out.iter_mut().zip(positions).rev() {
+        *slot = alphabet[rest % alphabet.len()];
+        rest /= alphabet.len();
+    }
+    String::from_utf8(out).expect("ASCII")
+}
 
 /// Loads the demo data set; `now` fixes the day it is relative to.
 pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow::Result<()> {
@@ -321,12 +323,8 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
 
+    app::ssr::code_lists::load(db).await?;
     let mut tx = db.begin().await?;
-
-    for (table, codes) in [("icd_codes", &ICD_CODES[..]), ("eob_codes", &EOB_CODES[..])] {
-        let rows: Vec<Vec<V>> = codes.iter().map(|(c, d)| vec![t(*c), t(*d)]).collect();
-        bulk::insert(&mut tx, table, &["code", "description"], &rows).await?;
-    }
 
     // Organizations and their NPIs.
     let mut org_ids = HashMap::new();
@@ -870,6 +868,11 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         } else {
             pcp_choices[i % 4]
         };
+        let lob = if rng.random_bool(0.9) {
+            "Medi-Cal"
+        } else {
+            "OneCare"
+        };
         member_rows.push(vec![
             t(cin.as_str()),
             t(FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())]),
@@ -888,11 +891,7 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
                 rng.random_range(1_000..9_999)
             ))),
             V::NT(None),
-            t(if rng.random_bool(0.9) {
-                "Medi-Cal"
-            } else {
-                "OneCare"
-            }),
+            t(lob),
             V::NT(network),
             V::NI(Some(pcp)),
             t((today - rng.random_range(400..2_000).days()).to_string()),
@@ -900,6 +899,10 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
                 rng.random_bool(0.05)
                     .then(|| (today - 30.days()).to_string()),
             ),
+            t(format!("{:09}", 500_000_000 + i * 7)),
+            // Medicare's ID only for OneCare (Medicare and Medi-Cal) members.
+            V::NT((lob == "OneCare").then(|| mbi(i))),
+            t(LANGUAGES[(i * 7 + i / 3) % LANGUAGES.len()]),
         ]);
     }
     let member_ids = bulk::insert_returning(
@@ -921,6 +924,9 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
             "pcp_provider_id",
             "eligible_from",
             "eligible_to",
+            "meds_id",
+            "mbi",
+            "language",
         ],
         &member_rows,
     )
@@ -1036,7 +1042,7 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
             &[vec![
                 V::I(referral_id),
                 V::I(1),
-                t(ICD_CODES[n % ICD_CODES.len()].0),
+                t(ICD_CODES[n % ICD_CODES.len()]),
             ]],
         )
         .await?;
@@ -1107,6 +1113,98 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
     Ok(())
 }
 
+/// How the demo plan decides a claim line: Medi-Cal pays 60% of the billed amount; OneCare
+/// (with Medicare) leaves the member a deductible (when one is still due) and 20%
+/// coinsurance; a line paid late earns 1% interest.
+#[derive(Debug, Clone, Copy)]
+struct Adjudication {
+    billed_cents: i64,
+    denied: bool,
+    one_care: bool,
+    deductible_due: bool,
+    late: bool,
+}
+
+/// A line's amounts and reason codes (CARC, RARC).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Adjudicated {
+    billed_cents: i64,
+    allowed_cents: i64,
+    coinsurance_cents: i64,
+    copay_cents: i64,
+    deductible_cents: i64,
+    interest_cents: i64,
+    paid_cents: i64,
+    reason: Option<&'static str>,
+    remark: Option<&'static str>,
+}
+
+/// OneCare's yearly deductible, as far as one line meets it.
+const ONE_CARE_DEDUCTIBLE_CENTS: i64 = 2_500;
+
+impl Adjudicated {
+    /// Not decided yet: nothing allowed or paid.
+    fn pending(billed_cents: i64) -> Self {
+        Adjudicated {
+            billed_cents,
+            allowed_cents: 0,
+            coinsurance_cents: 0,
+            copay_cents: 0,
+            deductible_cents: 0,
+            interest_cents: 0,
+            paid_cents: 0,
+            reason: None,
+            remark: None,
+        }
+    }
+}
+
+impl Adjudication {
+    fn adjudicate(self) -> Adjudicated {
+        if self.denied {
+            return Adjudicated {
+                reason: Some("96"),
+                remark: Some("N130"),
+                ..Adjudicated::pending(self.billed_cents)
+            };
+        }
+        let allowed = self.billed_cents * 6 / 10;
+        let deductible = if self.one_care && self.deductible_due {
+            allowed.min(ONE_CARE_DEDUCTIBLE_CENTS)
+        } else {
+            0
+        };
+        let coinsurance = if self.one_care {
+            (allowed - deductible) / 5
+        } else {
+            0
+        };
+        let due = allowed - deductible - coinsurance;
+        let interest = if self.late && due > 0 {
+            (due / 100).max(1)
+        } else {
+            0
+        };
+        Adjudicated {
+            billed_cents: self.billed_cents,
+            allowed_cents: allowed,
+            coinsurance_cents: coinsurance,
+            copay_cents: 0,
+            deductible_cents: deductible,
+            interest_cents: interest,
+            paid_cents: due + interest,
+            reason: Some(if deductible > 0 {
+                "1"
+            } else if coinsurance > 0 {
+                "2"
+            } else {
+                "45"
+            }),
+            remark: self.one_care.then_some("MA01"),
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn load_claims(
     db: &Db,
@@ -1155,19 +1253,34 @@ async fn load_claims(
             if status == "finalized" && paid_on > today {
                 status = "check_pending";
             }
-            let lines: Vec<(usize, i64, i64, bool)> = (0..rng.random_range(1..4))
+            let lob = if rng.random_bool(0.9) {
+                "Medi-Cal"
+            } else {
+                "OneCare"
+            };
+            // Paid more than 30 days after it was received: the plan owes interest.
+            let late = (paid_on - received).get_days() > 30;
+            let lines: Vec<(usize, i64, Adjudicated)> = (0..rng.random_range(1..4))
                 .map(|_| {
                     let p = rng.random_range(0..PROCEDURES.len());
                     let units = if PROCEDURES[p].0 == "36415" { 2 } else { 1 };
-                    (p, units, PROCEDURES[p].1 * units, rng.random_bool(0.08))
+                    let decided = Adjudication {
+                        billed_cents: PROCEDURES[p].1 * units,
+                        denied: rng.random_bool(0.08),
+                        one_care: lob == "OneCare",
+                        deductible_due: rng.random_bool(0.3),
+                        late,
+                    };
+                    let amounts = if status == "finalized" {
+                        decided.adjudicate()
+                    } else {
+                        Adjudicated::pending(decided.billed_cents)
+                    };
+                    (p, units, amounts)
                 })
                 .collect();
-            let billed: i64 = lines.iter().map(|l| l.2).sum();
-            let paid: i64 = if status == "finalized" {
-                lines.iter().filter(|l| !l.3).map(|l| l.2 * 6 / 10).sum()
-            } else {
-                0
-            };
+            let billed: i64 = lines.iter().map(|l| l.2.billed_cents).sum();
+            let paid: i64 = lines.iter().map(|l| l.2.paid_cents).sum();
             let claim_number = format!("{}{:08}", today.year(), number);
             claim_rows.push(vec![
                 t(claim_number.clone()),
@@ -1175,11 +1288,7 @@ async fn load_claims(
                 V::I(billing),
                 V::I(service),
                 t(status),
-                t(if rng.random_bool(0.9) {
-                    "Medi-Cal"
-                } else {
-                    "OneCare"
-                }),
+                t(lob),
                 t(from.to_string()),
                 t(to.to_string()),
                 t(received.to_string()),
@@ -1202,7 +1311,7 @@ async fn load_claims(
             let diagnoses: Vec<usize> = (0..rng.random_range(1..3))
                 .map(|_| rng.random_range(0..ICD_CODES.len()))
                 .collect();
-            details.push((from, to, status, lines, diagnoses));
+            details.push((from, to, lines, diagnoses));
         }
         let mut tx = db.begin().await?;
         let ids = bulk::insert_returning(
@@ -1230,9 +1339,8 @@ async fn load_claims(
         .await?;
         let mut line_rows = Vec::new();
         let mut diagnosis_rows = Vec::new();
-        for ((from, to, status, lines, diagnoses), claim_id) in details.into_iter().zip(ids) {
-            for (n, (p, units, billed, denied)) in lines.into_iter().enumerate() {
-                let allowed = if denied { 0 } else { billed * 6 / 10 };
+        for ((from, to, lines, diagnoses), claim_id) in details.into_iter().zip(ids) {
+            for (n, (p, units, a)) in lines.into_iter().enumerate() {
                 line_rows.push(vec![
                     V::I(claim_id),
                     V::I(n as i64 + 1),
@@ -1241,13 +1349,15 @@ async fn load_claims(
                     V::I(units),
                     t(from.to_string()),
                     t(to.to_string()),
-                    V::I(billed),
-                    V::I(allowed),
-                    V::I(if status == "finalized" { allowed } else { 0 }),
-                    V::NT(
-                        (status == "finalized")
-                            .then(|| if denied { "D10" } else { "P01" }.to_string()),
-                    ),
+                    V::I(a.billed_cents),
+                    V::I(a.allowed_cents),
+                    V::I(a.paid_cents),
+                    V::NT(a.reason.map(str::to_string)),
+                    V::I(a.coinsurance_cents),
+                    V::I(a.copay_cents),
+                    V::I(a.deductible_cents),
+                    V::I(a.interest_cents),
+                    V::NT(a.remark.map(str::to_string)),
                 ]);
             }
             let mut seen = Vec::new();
@@ -1257,7 +1367,7 @@ async fn load_claims(
                     diagnosis_rows.push(vec![
                         V::I(claim_id),
                         V::I(seen.len() as i64),
-                        t(ICD_CODES[d].0),
+                        t(ICD_CODES[d]),
                     ]);
                 }
             }
@@ -1277,6 +1387,11 @@ async fn load_claims(
                 "allowed_cents",
                 "paid_cents",
                 "eob_code",
+                "coinsurance_cents",
+                "copay_cents",
+                "deductible_cents",
+                "interest_cents",
+                "remark_code",
             ],
             &line_rows,
         )
@@ -1294,4 +1409,69 @@ async fn load_claims(
     }
     progress.finish_and_clear();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Every decided line adds up the way the EOB shows it: billed = allowed + disallowed,
+        /// paid = allowed − coinsurance − copay − deductible + interest, nothing negative.
+        #[test]
+        fn adjudicated_lines_add_up(
+            billed in 0i64..5_000_000,
+            denied: bool,
+            one_care: bool,
+            deductible_due: bool,
+            late: bool,
+        ) {
+            let a = Adjudication { billed_cents: billed, denied, one_care, deductible_due, late }.adjudicate();
+            let disallowed = a.billed_cents - a.allowed_cents;
+            prop_assert_eq!(a.billed_cents, billed);
+            prop_assert!(disallowed >= 0 && a.allowed_cents >= 0);
+            prop_assert_eq!(
+                a.paid_cents,
+                a.allowed_cents - a.coinsurance_cents - a.copay_cents - a.deductible_cents + a.interest_cents
+            );
+            prop_assert!(a.paid_cents >= 0 && a.deductible_cents <= ONE_CARE_DEDUCTIBLE_CENTS);
+            prop_assert!(a.reason.is_some());
+            if denied {
+                prop_assert_eq!(a.paid_cents, 0);
+            }
+            if !late {
+                prop_assert_eq!(a.interest_cents, 0);
+            }
+        }
+    }
+
+    #[test]
+    fn medicare_ids_follow_the_pattern_and_differ() {
+        let ids: Vec<String> = (0..5_000).map(mbi).collect();
+        let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len());
+        for id in &ids {
+            let b = id.as_bytes();
+            assert_eq!(b.len(), 11);
+            assert!((b'1'..=b'9').contains(&b[0]));
+            for i in [1, 4, 7, 8] {
+                assert!(
+                    b[i].is_ascii_uppercase() && !b"SLOIBZ".contains(&b[i]),
+                    "{id}"
+                );
+            }
+            for i in [3, 6, 9, 10] {
+                assert!(b[i].is_ascii_digit(), "{id}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_demo_diagnoses_are_billable_icd_10_cm_codes() {
+        let list = app::ssr::code_lists::icd10cm();
+        for code in ICD_CODES {
+            assert!(list.iter().any(|(c, _)| c == code), "{code}");
+        }
+    }
 }

@@ -71,6 +71,7 @@ async fn run() -> anyhow::Result<()> {
     let clock: SharedClock = Arc::new(SystemClock);
     let db = Db::connect(&cli.config.database_url).await?;
     db.migrate().await?;
+    app::ssr::code_lists::load(&db).await?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let options = leptos::prelude::get_configuration(None)?.leptos_options;

@@ -56,7 +56,7 @@ pub async fn file(conn: &mut Conn, now: i64, document: &NewDocument) -> Result<i
     repo::insert(conn, now, document).await
 }
 
-fn head(settings: &Settings, title: String, date: Date) -> Letterhead {
+pub(crate) fn head(settings: &Settings, title: String, date: Date) -> Letterhead {
     Letterhead {
         program: settings.program_name.clone(),
         date: UsDate(date).to_string(),

@@ -137,6 +137,12 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
         include_str!("../../migrations/0019_affiliations.sql"),
         None,
     ),
+    (
+        20,
+        "claims",
+        include_str!("../../migrations/0020_claims.sql"),
+        None,
+    ),
 ];
 
 impl Db {

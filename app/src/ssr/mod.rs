@@ -3,6 +3,7 @@
 
 pub mod background;
 pub mod clock;
+pub mod code_lists;
 pub mod common_passwords;
 pub mod crypto;
 pub mod csp;

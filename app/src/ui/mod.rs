@@ -26,7 +26,7 @@ pub use modal::{query_dialog, query_dialog_is, Modal};
 pub use otp::{phone_methods, OtpChoose, OtpEnter};
 pub use post_button::PostButton;
 pub use refused::{refused_value, RefusedForm};
-pub use search::{query_value, SearchForm};
+pub use search::{encode_query_value, query_value, SearchForm};
 pub use tabs::{TabPanel, Tabs};
 pub use tile::Tile;
 pub use toast::{provide_toasts, Toasts};

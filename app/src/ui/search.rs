@@ -25,3 +25,19 @@ pub fn SearchForm(
 pub fn query_value(name: &str) -> String {
     use_query_map().with_untracked(|q| q.get(name).unwrap_or_default())
 }
+
+/// Percent-encodes a query value for an address a page builds (the browser build has no url
+/// crate to lean on).
+pub fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}

@@ -6,6 +6,7 @@ mod common;
 mod access;
 mod admin;
 mod affiliations;
+mod claims;
 mod content;
 mod correspondence;
 mod dashboard;

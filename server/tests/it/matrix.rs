@@ -314,6 +314,11 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
             json!("criteria[npi]=&criteria[correspondence_type]=&criteria[range]=&criteria[start]=&criteria[end]="),
         ),
         "/api/correspondence/welcome" => ("form", json!("provider_type=")),
+        "/api/claims/search" => (
+            "form",
+            json!("search[by]=number&search[from]=&search[to]=&search[date_type]=&search[status]=&search[cin]=&search[number]=2020NOSUCH1"),
+        ),
+        "/api/claims/detail" => ("form", json!("number=2020NOSUCH1")),
         "/api/operator/publish" => ("form", json!("npi=&document=")),
         "/api/operator/banners" | "/api/operator/resources" => ("form", json!("")),
         "/api/transactions/npis" => ("form", json!("")),

@@ -18,7 +18,7 @@ const FONTS: [&[u8]; 3] = [
     include_bytes!("fonts/LiberationSans-Italic.ttf"),
 ];
 
-const TEMPLATES: [(&str, &str); 7] = [
+const TEMPLATES: [(&str, &str); 8] = [
     ("common.typ", include_str!("templates/common.typ")),
     ("letter.typ", include_str!("templates/letter.typ")),
     ("code_letter.typ", include_str!("templates/code_letter.typ")),
@@ -35,6 +35,7 @@ const TEMPLATES: [(&str, &str); 7] = [
         include_str!("templates/remittance_advice.typ"),
     ),
     ("agreement.typ", include_str!("templates/agreement.typ")),
+    ("claim.typ", include_str!("templates/claim.typ")),
 ];
 
 /// A kind of document: its data, and the template that lays it out.
@@ -152,6 +153,22 @@ pub struct RemittanceAdvice {
 
 impl Document for RemittanceAdvice {
     const TEMPLATE: &'static str = "remittance_advice.typ";
+}
+
+/// A claim's printable copy: (label, value) pairs, then each table's rows as cells.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimPrintout {
+    pub head: Letterhead,
+    pub summary: Vec<(String, String)>,
+    pub services: Vec<Vec<String>>,
+    pub eob: Vec<Vec<String>>,
+    pub reasons: Vec<Vec<String>>,
+    pub diagnoses: Vec<Vec<String>>,
+    pub note: String,
+}
+
+impl Document for ClaimPrintout {
+    const TEMPLATE: &'static str = "claim.typ";
 }
 
 /// Who signed an agreement, when and from where.

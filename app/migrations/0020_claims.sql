@@ -1,0 +1,23 @@
+-- Claims lookup and the explanation of benefits. A claim line carries what the member owes
+-- (coinsurance, copay, deductible) and any interest paid, so that
+-- paid = allowed - coinsurance - copay - deductible + interest; its reason codes are a CARC
+-- (eob_code) and an optional RARC (remark_code), both described in eob_codes.
+ALTER TABLE claim_lines ADD COLUMN coinsurance_cents BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE claim_lines ADD COLUMN copay_cents BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE claim_lines ADD COLUMN deductible_cents BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE claim_lines ADD COLUMN interest_cents BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE claim_lines ADD COLUMN remark_code TEXT;
+
+-- Lookups by the rendering NPI and a date of service walk this index, as lookups by the
+-- billing NPI walk claims_billing_service.
+CREATE INDEX claims_service_from ON claims (service_provider_id, service_from, id);
+DROP INDEX claims_service_paid;
+CREATE INDEX claims_service_paid ON claims (service_provider_id, paid_on, id);
+
+-- A member is found by any of the IDs on their cards, and the facesheet shows their language.
+ALTER TABLE members ADD COLUMN meds_id TEXT;
+ALTER TABLE members ADD COLUMN mbi TEXT;
+ALTER TABLE members ADD COLUMN language TEXT NOT NULL DEFAULT 'English';
+CREATE UNIQUE INDEX members_meds_id ON members (meds_id);
+CREATE UNIQUE INDEX members_mbi ON members (mbi);
+CREATE INDEX members_city ON members (last_name, first_name, city);

@@ -1,0 +1,85 @@
+//! The code lists claims and referrals are described with: ICD-10-CM diagnoses (the CDC's
+//! list, billable codes only) and the claim adjustment reason (CARC) and remark (RARC)
+//! codes. They ship in `app/data/` and are loaded into the database when it lacks them;
+//! nothing is fetched at run time. CPT codes are stored without descriptions (those are
+//! copyrighted).
+
+use super::db::Db;
+use super::repo::bulk::{self, Value};
+use std::io::Read;
+
+const ICD10CM: &[u8] = include_bytes!("../../data/icd10cm.tsv.gz");
+const REASON_CODES: &str = include_str!("../../data/reason_codes.tsv");
+
+/// (code, description) per tab-separated line; `#` lines are comments. The reason codes'
+/// middle column (CARC or RARC) is left out: the code itself tells them apart.
+fn rows(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .filter_map(|line| {
+            let (code, rest) = line.split_once('\t')?;
+            let description = rest.rsplit('\t').next()?;
+            Some((code.to_string(), description.to_string()))
+        })
+        .collect()
+}
+
+/// The ICD-10-CM billable codes with their descriptions.
+pub fn icd10cm() -> Vec<(String, String)> {
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(ICD10CM)
+        .read_to_string(&mut text)
+        .expect("the shipped ICD-10-CM list is valid gzip text");
+    rows(&text)
+}
+
+pub fn reason_codes() -> Vec<(String, String)> {
+    rows(REASON_CODES)
+}
+
+/// Loads each list whose table does not hold exactly that list's number of codes.
+pub async fn load(db: &Db) -> Result<(), sqlx::Error> {
+    for (table, codes) in [("icd_codes", icd10cm()), ("eob_codes", reason_codes())] {
+        let held: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&db.pool)
+            .await?;
+        if held == codes.len() as i64 {
+            continue;
+        }
+        let rows: Vec<Vec<Value>> = codes
+            .into_iter()
+            .map(|(code, description)| vec![Value::T(code), Value::T(description)])
+            .collect();
+        let mut tx = db.begin().await?;
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&mut *tx)
+            .await?;
+        bulk::insert(&mut tx, table, &["code", "description"], &rows).await?;
+        tx.commit().await?;
+        tracing::info!(table, codes = rows.len(), "code list loaded");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lists_hold_the_published_codes() {
+        let icd = icd10cm();
+        // The CDC's April 2026 release: 74,731 billable codes.
+        assert_eq!(icd.len(), 74_731);
+        let find = |code: &str| icd.iter().find(|(c, _)| c == code).map(|(_, d)| d.as_str());
+        assert_eq!(find("I10"), Some("Essential (primary) hypertension"));
+        assert_eq!(
+            find("E11.9"),
+            Some("Type 2 diabetes mellitus without complications")
+        );
+        // A category is not billable: only its leaves are listed.
+        assert_eq!(find("E11"), None);
+        let reasons = reason_codes();
+        assert!(reasons.contains(&("45".into(), "Charge exceeds fee schedule/maximum allowable or contracted/legislated fee arrangement.".into())));
+        assert!(reasons.iter().any(|(c, _)| c == "N130"));
+    }
+}
