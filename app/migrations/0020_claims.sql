@@ -13,11 +13,3 @@ ALTER TABLE claim_lines ADD COLUMN remark_code TEXT;
 CREATE INDEX claims_service_from ON claims (service_provider_id, service_from, id);
 DROP INDEX claims_service_paid;
 CREATE INDEX claims_service_paid ON claims (service_provider_id, paid_on, id);
-
--- A member is found by any of the IDs on their cards, and the facesheet shows their language.
-ALTER TABLE members ADD COLUMN meds_id TEXT;
-ALTER TABLE members ADD COLUMN mbi TEXT;
-ALTER TABLE members ADD COLUMN language TEXT NOT NULL DEFAULT 'English';
-CREATE UNIQUE INDEX members_meds_id ON members (meds_id);
-CREATE UNIQUE INDEX members_mbi ON members (mbi);
-CREATE INDEX members_city ON members (last_name, first_name, city);

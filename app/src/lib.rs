@@ -16,6 +16,7 @@ pub mod domain;
 pub mod downloads;
 pub mod error;
 pub mod layout;
+pub mod members;
 pub mod notifications;
 pub mod operator;
 pub mod org_registration;
@@ -119,6 +120,8 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::InOrder path=path!("/affiliations") view={Lazy::<routes::Affiliations>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/transaction-testing") view={Lazy::<routes::TransactionTesting>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/transactions") view={Lazy::<routes::Transactions>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/members") view={Lazy::<routes::Members>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/members/:cin") view={Lazy::<routes::Facesheet>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/claims") view={Lazy::<routes::Claims>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/claims/:number") view={Lazy::<routes::Claim>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/resources/:page") view={Lazy::<routes::Resources>::new()} />

@@ -58,6 +58,8 @@ lazy_pages! {
     Correspondence => crate::correspondence::CorrespondencePage,
     WelcomeLetter => crate::correspondence::WelcomeLetterPage,
     TaxDocuments => crate::correspondence::TaxDocumentsPage,
+    Members => crate::members::MembersPage,
+    Facesheet => crate::members::FacesheetPage,
     Claims => crate::claims::ClaimsPage,
     Claim => crate::claims::ClaimPage,
 }

@@ -394,3 +394,45 @@ test('Transaction Testing: a file that is not X12 is refused, without the app to
   await expect(page.getByRole('alert').filter({ hasText: 'inquiry.txt is not an X12 file' })).toBeVisible();
   await expect(page.getByRole('form', { name: 'Submit a Test' }).getByRole('combobox', { name: 'Transaction Type' })).toHaveValue('270');
 });
+
+test('Member Lookup and Claims Lookup post as plain forms, and the claim page shows every tab', async ({ page }) => {
+  await signIn(page, 'admin@sunrise.example');
+  await page.goto('/members');
+  const byId = page.getByRole('form', { name: 'Find a member by ID' });
+  await byId.getByRole('textbox', { name: 'Member ID' }).fill('not-an-id');
+  await byId.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByText('Enter a CIN (8 digits and a letter), a MEDS ID (9 digits) or an MBI (11 letters and digits).')).toBeVisible();
+  await expect(page.getByRole('form', { name: 'Find a member by ID' }).getByRole('textbox', { name: 'Member ID' })).toHaveValue('not-an-id');
+  // Without the app every tab's panel shows; with it, the tab chooses the panel.
+  await page.getByRole('tab', { name: 'Name' }).click();
+  const byName = page.getByRole('form', { name: 'Find a member by name' });
+  await byName.getByRole('textbox', { name: 'Last Name' }).fill('Garcia');
+  await byName.getByRole('textbox', { name: 'First Name' }).fill('Maria');
+  await byName.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByText('Enter the Date of Birth or the City with the name.')).toBeVisible();
+
+  await page.goto('/claims');
+  const year = new Date().getFullYear();
+  const byDate = page.getByRole('form', { name: 'Find claims by date' });
+  await byDate.getByLabel('From').fill(`${year - 1}-01-01`);
+  await byDate.getByLabel('To').fill(`${year}-12-31`);
+  await byDate.getByRole('button', { name: 'Find Claims' }).click();
+  const results = page.getByRole('table', { name: 'Claims found, newest first' });
+  const first = results.getByRole('row').nth(1).getByRole('link').first();
+  const number = (await first.textContent())!;
+  // The next page comes by a plain form too.
+  await page.getByRole('button', { name: 'Next page' }).click();
+  await expect(results.getByRole('link', { name: number })).toHaveCount(0);
+  await page.getByRole('tab', { name: 'Claim #' }).click();
+  const byNumber = page.getByRole('form', { name: 'Find a claim by number' });
+  await byNumber.getByRole('textbox', { name: 'Claim Number' }).fill(number);
+  await byNumber.getByRole('button', { name: 'Find Claims' }).click();
+  await results.getByRole('link', { name: number }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `Claim #: ${number}` })).toBeVisible();
+  for (const [tab, caption] of [['Services', 'Services'], ['Diagnosis', 'Diagnoses (ICD-10-CM)'], ['EOB', 'Explanation of benefits, by line']]) {
+    await page.getByRole('tab', { name: tab }).click();
+    await expect(page.getByRole('table', { name: caption })).toBeVisible();
+  }
+  await page.getByRole('tab', { name: 'Providers' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Payment Provider' })).toBeVisible();
+});

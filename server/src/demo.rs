@@ -845,6 +845,7 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
     let pcp_choices: Vec<i64> = [&sunrise_npis[1..5], &harbor_npis[1..4]].concat();
     let mut member_rows = Vec::with_capacity(member_count);
     let mut member_networks = Vec::with_capacity(member_count);
+    let mut coverage = Vec::with_capacity(member_count);
     for i in 0..member_count {
         let cin = Cin::parse(&format!(
             "{:08}{}",
@@ -873,6 +874,15 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         } else {
             "OneCare"
         };
+        let eligible_from = today - rng.random_range(400..2_000).days();
+        let eligible_to = rng.random_bool(0.05).then(|| today - 30.days());
+        // Some adults on Medi-Cal pay a share of cost each month before the plan pays.
+        let share_of_cost = if !child && lob == "Medi-Cal" && rng.random_bool(0.06) {
+            rng.random_range(25..300) * 100
+        } else {
+            0
+        };
+        coverage.push((eligible_from, eligible_to, lob, network.clone(), child));
         member_rows.push(vec![
             t(cin.as_str()),
             t(FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())]),
@@ -892,13 +902,11 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
             ))),
             V::NT(None),
             t(lob),
-            V::NT(network),
+            V::NT(network.clone()),
             V::NI(Some(pcp)),
-            t((today - rng.random_range(400..2_000).days()).to_string()),
-            V::NT(
-                rng.random_bool(0.05)
-                    .then(|| (today - 30.days()).to_string()),
-            ),
+            t(eligible_from.to_string()),
+            V::NT(eligible_to.map(|d| d.to_string())),
+            V::I(share_of_cost),
             t(format!("{:09}", 500_000_000 + i * 7)),
             // Medicare's ID only for OneCare (Medicare and Medi-Cal) members.
             V::NT((lob == "OneCare").then(|| mbi(i))),
@@ -924,6 +932,7 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
             "pcp_provider_id",
             "eligible_from",
             "eligible_to",
+            "share_of_cost_cents",
             "meds_id",
             "mbi",
             "language",
@@ -931,6 +940,8 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         &member_rows,
     )
     .await?;
+
+    load_member_history(&mut tx, &mut rng, today, &member_ids, &coverage).await?;
 
     // Referrals in every status, from Sunrise and Harbor to specialists.
     let specialists: Vec<i64> = providers["Capitol Cardiology Associates"]
@@ -1110,6 +1121,177 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
     )
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(())
+}
+
+/// Lab tests (LOINC code, name, units, reference range, low, high of the normal range).
+const LABS: [(&str, &str, &str, f64, f64); 5] = [
+    (
+        "4548-4",
+        "Hemoglobin A1c/Hemoglobin.total in Blood",
+        "%",
+        4.0,
+        5.6,
+    ),
+    (
+        "2345-7",
+        "Glucose [Mass/volume] in Serum or Plasma",
+        "mg/dL",
+        70.0,
+        99.0,
+    ),
+    (
+        "2093-3",
+        "Cholesterol [Mass/volume] in Serum or Plasma",
+        "mg/dL",
+        125.0,
+        199.0,
+    ),
+    (
+        "2160-0",
+        "Creatinine [Mass/volume] in Serum or Plasma",
+        "mg/dL",
+        0.6,
+        1.3,
+    ),
+    (
+        "718-7",
+        "Hemoglobin [Mass/volume] in Blood",
+        "g/dL",
+        12.0,
+        17.5,
+    ),
+];
+/// Drugs filled at pharmacies (name and strength), with a 30-day quantity.
+const DRUGS: [(&str, i64); 6] = [
+    ("metFORMIN 500 mg tablet", 60),
+    ("lisinopril 10 mg tablet", 30),
+    ("atorvastatin 20 mg tablet", 30),
+    ("albuterol 90 mcg/actuation inhaler", 1),
+    ("sertraline 50 mg tablet", 30),
+    ("amLODIPine 5 mg tablet", 30),
+];
+const PRESCRIBERS: [&str; 3] = ["Dr. Maya Chen", "Dr. Luis Ortega", "Dr. Priya Natarajan"];
+
+/// Each member's eligibility spans (some changed health network or line of business during
+/// the last years), and for some, lab results and pharmacy fills of the last two years.
+async fn load_member_history(
+    tx: &mut sqlx::AnyConnection,
+    rng: &mut ChaCha8Rng,
+    today: Date,
+    member_ids: &[i64],
+    coverage: &[(Date, Option<Date>, &str, Option<String>, bool)],
+) -> anyhow::Result<()> {
+    let (mut spans, mut labs, mut fills) = (Vec::new(), Vec::new(), Vec::new());
+    for (id, (from, to, lob, network, child)) in member_ids.iter().zip(coverage) {
+        let changed = *from < today - 730.days() && rng.random_bool(0.3);
+        let current_from = if changed {
+            let switch = today - rng.random_range(90..700).days();
+            let (earlier_lob, earlier_network) = if network.is_some() {
+                (*lob, None)
+            } else {
+                (
+                    if *lob == "OneCare" { "Medi-Cal" } else { *lob },
+                    Some("Coastal Health Network".to_string()),
+                )
+            };
+            spans.push(vec![
+                V::I(*id),
+                t(from.to_string()),
+                V::NT(Some((switch - 1.days()).to_string())),
+                t(earlier_lob),
+                V::NT(earlier_network),
+            ]);
+            switch
+        } else {
+            *from
+        };
+        spans.push(vec![
+            V::I(*id),
+            t(current_from.to_string()),
+            V::NT(to.map(|d| d.to_string())),
+            t(*lob),
+            V::NT(network.clone()),
+        ]);
+        if !child && rng.random_bool(0.6) {
+            for _ in 0..rng.random_range(1..5) {
+                let (loinc, test, units, low, high) = LABS[rng.random_range(0..LABS.len())];
+                let value = rng.random_range(low * 0.8..high * 1.3);
+                let flag = if value < low {
+                    Some("L")
+                } else if value > high {
+                    Some("H")
+                } else {
+                    None
+                };
+                labs.push(vec![
+                    V::I(*id),
+                    t((today - rng.random_range(5..720).days()).to_string()),
+                    t(loinc),
+                    t(test),
+                    t(format!("{value:.1}")),
+                    t(units),
+                    t(format!("{low:.1}–{high:.1} {units}")),
+                    V::NT(flag.map(str::to_string)),
+                ]);
+            }
+            let drug = DRUGS[rng.random_range(0..DRUGS.len())];
+            let prescriber = PRESCRIBERS[rng.random_range(0..PRESCRIBERS.len())];
+            for month in 0..rng.random_range(0..4) {
+                fills.push(vec![
+                    V::I(*id),
+                    t((today - (10 + month * 30).days()).to_string()),
+                    t(drug.0),
+                    V::I(drug.1),
+                    V::I(30),
+                    t(prescriber),
+                ]);
+            }
+        }
+    }
+    bulk::insert(
+        tx,
+        "member_eligibility",
+        &[
+            "member_id",
+            "starts_on",
+            "ends_on",
+            "line_of_business",
+            "health_network",
+        ],
+        &spans,
+    )
+    .await?;
+    bulk::insert(
+        tx,
+        "member_labs",
+        &[
+            "member_id",
+            "collected_on",
+            "loinc",
+            "test",
+            "result",
+            "units",
+            "reference_range",
+            "flag",
+        ],
+        &labs,
+    )
+    .await?;
+    bulk::insert(
+        tx,
+        "member_medications",
+        &[
+            "member_id",
+            "filled_on",
+            "drug",
+            "quantity",
+            "days_supply",
+            "prescriber",
+        ],
+        &fills,
+    )
+    .await?;
     Ok(())
 }
 

@@ -140,8 +140,7 @@ fn result_columns() -> Vec<Column<ClaimRow>> {
         Column::text("Paid Date", |row: &ClaimRow| row.paid_date.clone()),
         Column::new("RA", |row: &ClaimRow| {
             if row.ra {
-                let label = format!("Remittance advice of claim {}", row.number);
-                view! { <a href=ra_href(&row.number) aria-label=label download>"RA"</a> }.into_any()
+                view! { <a href=ra_href(&row.number) download>"RA"</a> }.into_any()
             } else {
                 view! { <span>"—"</span> }.into_any()
             }

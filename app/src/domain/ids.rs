@@ -196,10 +196,100 @@ impl Cin {
 }
 string_value!(Cin);
 
+/// The number a member is looked up by: the plan's CIN, the state's MEDS ID (9 digits) or
+/// Medicare's MBI (11 characters in CMS's pattern). Spaces, dashes and a label in front
+/// ("CIN", "MEDS", "MBI", "ID") are ignored, as people copy them from cards and letters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberId {
+    Cin(Cin),
+    MedsId(String),
+    Mbi(String),
+}
+
+impl MemberId {
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        const MESSAGE: &str = "Enter a CIN (8 digits and a letter), a MEDS ID (9 digits) or an MBI (11 letters and digits).";
+        let mut text: String = input
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | ':' | '#' | '.'))
+            .collect::<String>()
+            .to_ascii_uppercase();
+        for label in ["MEDSID", "MEDS", "MBI", "CIN", "ID"] {
+            if let Some(rest) = text.strip_prefix(label) {
+                if rest.len() >= 9 {
+                    text = rest.to_string();
+                    break;
+                }
+            }
+        }
+        if !text.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(Invalid(MESSAGE));
+        }
+        if let Ok(cin) = Cin::parse(&text) {
+            return Ok(MemberId::Cin(cin));
+        }
+        if text.len() == 9 && text.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(MemberId::MedsId(text));
+        }
+        if is_mbi(text.as_bytes()) {
+            return Ok(MemberId::Mbi(text));
+        }
+        Err(Invalid(MESSAGE))
+    }
+}
+
+/// CMS's MBI pattern: a digit 1–9, a letter, a letter or digit, a digit, a letter, a letter
+/// or digit, a digit, two letters, two digits; letters never S, L, O, I, B or Z.
+fn is_mbi(b: &[u8]) -> bool {
+    let letter = |c: u8| c.is_ascii_uppercase() && !b"SLOIBZ".contains(&c);
+    let either = |c: u8| c.is_ascii_digit() || letter(c);
+    b.len() == 11
+        && (b'1'..=b'9').contains(&b[0])
+        && letter(b[1])
+        && either(b[2])
+        && b[3].is_ascii_digit()
+        && letter(b[4])
+        && either(b[5])
+        && b[6].is_ascii_digit()
+        && letter(b[7])
+        && letter(b[8])
+        && b[9].is_ascii_digit()
+        && b[10].is_ascii_digit()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_member_id_is_a_cin_a_meds_id_or_an_mbi_however_it_is_written() {
+        let cin = MemberId::Cin(Cin::parse("90000001B").unwrap());
+        for written in [
+            "90000001B",
+            "9000-0001-b",
+            " CIN: 90000001 B",
+            "id 90000001b",
+        ] {
+            assert_eq!(MemberId::parse(written).unwrap(), cin, "{written}");
+        }
+        assert_eq!(
+            MemberId::parse("MEDS 500-000-007").unwrap(),
+            MemberId::MedsId("500000007".into())
+        );
+        // CMS's published example MBI.
+        for written in ["1EG4-TE5-MK73", "mbi 1eg4te5mk73"] {
+            assert_eq!(
+                MemberId::parse(written).unwrap(),
+                MemberId::Mbi("1EG4TE5MK73".into()),
+                "{written}"
+            );
+        }
+        // An S, L, O, I, B or Z is never in an MBI; other shapes are refused with one message.
+        for wrong in ["1SG4TE5MK73", "0EG4TE5MK73", "12345", "", "90000001B'--"] {
+            assert!(MemberId::parse(wrong).is_err(), "{wrong}");
+        }
+    }
 
     #[test]
     fn npi_known_values() {

@@ -20,7 +20,7 @@ pub use calendar::Calendar;
 pub use contact::ContactMethod;
 pub use date::UsDate;
 pub use email::Email;
-pub use ids::{Cin, Ein, Npi, Ssn, TaxId, Zip};
+pub use ids::{Cin, Ein, MemberId, Npi, Ssn, TaxId, Zip};
 pub use money::Money;
 pub use name::{check_names, PersonName, Whose};
 pub use phone::Phone;

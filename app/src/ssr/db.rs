@@ -143,6 +143,12 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
         include_str!("../../migrations/0020_claims.sql"),
         None,
     ),
+    (
+        21,
+        "members",
+        include_str!("../../migrations/0021_members.sql"),
+        None,
+    ),
 ];
 
 impl Db {

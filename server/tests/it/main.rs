@@ -16,6 +16,7 @@ mod identity;
 mod instances;
 mod logs;
 mod matrix;
+mod members;
 mod notifications;
 mod npis;
 mod operator;

@@ -319,6 +319,11 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
             json!("search[by]=number&search[from]=&search[to]=&search[date_type]=&search[status]=&search[cin]=&search[number]=2020NOSUCH1"),
         ),
         "/api/claims/detail" => ("form", json!("number=2020NOSUCH1")),
+        "/api/members/search" => (
+            "form",
+            json!("search[by]=id&search[member_id]=99999999Z&search[last_name]=&search[first_name]=&search[date_of_birth]=&search[city]="),
+        ),
+        "/api/members/facesheet" => ("form", json!("cin=99999999Z")),
         "/api/operator/publish" => ("form", json!("npi=&document=")),
         "/api/operator/banners" | "/api/operator/resources" => ("form", json!("")),
         "/api/transactions/npis" => ("form", json!("")),
