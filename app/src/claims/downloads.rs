@@ -146,7 +146,8 @@ pub async fn csv(
             ),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        Body::from_stream(stream),
+        // Fused: a compressing layer may poll again after the end.
+        Body::from_stream(futures_util::StreamExt::fuse(stream)),
     )
         .into_response())
 }
