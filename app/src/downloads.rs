@@ -34,6 +34,11 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/downloads/claims/printable",
             get(crate::claims::downloads::printable),
         ),
+        ("/downloads/disputes/file", get(crate::disputes::ssr::file)),
+        (
+            "/downloads/disputes/letter",
+            get(crate::disputes::ssr::letter),
+        ),
     ]
 }
 

@@ -11,6 +11,7 @@ pub mod claims;
 pub mod content;
 pub mod correspondence;
 pub mod dashboard;
+pub mod disputes;
 pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod downloads;
@@ -123,6 +124,7 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::InOrder path=path!("/members") view={Lazy::<routes::Members>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/members/:cin") view={Lazy::<routes::Facesheet>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/claims") view={Lazy::<routes::Claims>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/claims/disputes") view={Lazy::<routes::Disputes>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/claims/:number") view={Lazy::<routes::Claim>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/resources/:page") view={Lazy::<routes::Resources>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/terms") view={Lazy::<routes::Policy>::new()} />

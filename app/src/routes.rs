@@ -62,4 +62,5 @@ lazy_pages! {
     Facesheet => crate::members::FacesheetPage,
     Claims => crate::claims::ClaimsPage,
     Claim => crate::claims::ClaimPage,
+    Disputes => crate::disputes::DisputeLookupPage,
 }

@@ -3,7 +3,7 @@
 //! limited for the files it takes. Files go through `ssr::uploads`. Like the downloads, this
 //! list is the router, and the authorization matrix walks it.
 
-use crate::ssr::uploads::{body_limit, PDF};
+use crate::ssr::uploads::{body_limit, ATTACHMENTS, PDF};
 use crate::ssr::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{post, MethodRouter};
@@ -15,6 +15,11 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/uploads/operator/correspondence",
             post(crate::operator::publish::ssr::upload)
                 .layer(DefaultBodyLimit::max(body_limit(&PDF, 1))),
+        ),
+        (
+            "/uploads/disputes",
+            post(crate::disputes::ssr::upload)
+                .layer(DefaultBodyLimit::max(body_limit(&ATTACHMENTS, 1))),
         ),
         (
             "/uploads/transaction-testing",

@@ -1173,6 +1173,10 @@ const DRUGS: [(&str, i64); 6] = [
 ];
 const PRESCRIBERS: [&str; 3] = ["Dr. Maya Chen", "Dr. Luis Ortega", "Dr. Priya Natarajan"];
 
+/// A member's current coverage: from, to, line of business, health network, and whether a
+/// child.
+type Coverage = (Date, Option<Date>, &'static str, Option<String>, bool);
+
 /// Each member's eligibility spans (some changed health network or line of business during
 /// the last years), and for some, lab results and pharmacy fills of the last two years.
 async fn load_member_history(
@@ -1180,7 +1184,7 @@ async fn load_member_history(
     rng: &mut ChaCha8Rng,
     today: Date,
     member_ids: &[i64],
-    coverage: &[(Date, Option<Date>, &str, Option<String>, bool)],
+    coverage: &[Coverage],
 ) -> anyhow::Result<()> {
     let (mut spans, mut labs, mut fills) = (Vec::new(), Vec::new(), Vec::new());
     for (id, (from, to, lob, network, child)) in member_ids.iter().zip(coverage) {

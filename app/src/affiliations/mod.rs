@@ -358,10 +358,11 @@ mod ssr {
             crate::ssr::repo::memberships::admin_emails(&mut *state.db.conn().await?, submitter)
                 .await?;
         for to in admins {
-            let message = crate::ssr::messages::affiliation_decision(
+            let message = crate::ssr::messages::status_notice(
                 &state.settings.program_name,
                 title,
                 &body,
+                "See your affiliations",
                 state.settings.link("/affiliations"),
             );
             crate::ssr::outbox::email(&state.db, &state.settings, now, &to, message).await?;

@@ -274,6 +274,11 @@ pub struct ClaimDetail {
     /// A delegated health network paid it: disputes go to that network.
     pub delegated_network: Option<String>,
     pub ra: bool,
+    /// The claim's dispute number, shown to those with the Disputes module.
+    pub dispute: Option<String>,
+    /// "Dispute Claim" is offered: the Disputes module, a finalized claim not paid by a
+    /// delegated network, and no dispute yet.
+    pub may_dispute: bool,
 }
 
 /// "Find Claims": one page of the lookup (`after`: the cursor of the page before).
@@ -404,7 +409,21 @@ pub mod ssr {
             .detail(format!("Claim {}", record.claim_number))
             .record(&member.state.db)
             .await?;
-        Ok(build(record, parts))
+        let disputes = member.org.modules.contains(&Module::Disputes);
+        let dispute = if disputes {
+            crate::disputes::repo::for_claim(&mut *member.state.db.conn().await?, record.id)
+                .await?
+                .map(|(number, _)| number)
+        } else {
+            None
+        };
+        let may_dispute =
+            disputes && dispute.is_none() && crate::disputes::ssr::refusal(&record).is_none();
+        Ok(ClaimDetail {
+            dispute,
+            may_dispute,
+            ..build(record, parts)
+        })
     }
 
     /// The claim page's content from the records.
@@ -492,6 +511,8 @@ pub mod ssr {
             reasons,
             delegated_network: record.delegated_network.clone(),
             ra: record.paid_on.is_some(),
+            dispute: None,
+            may_dispute: false,
             number: record.claim_number,
         }
     }

@@ -44,6 +44,7 @@ pub fn ClaimsPage() -> impl IntoView {
     let error = Signal::derive(move || page.get().flatten().and_then(Result::err));
     view! {
         <Require access=PageAccess::Member>
+            <crate::disputes::ClaimsNav current="Claims Lookup" />
             <h1>"Claims Lookup"</h1>
             <p>"Only claims billed or rendered by an NPI you hold are found."</p>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -219,6 +220,14 @@ fn ClaimView(detail: ClaimDetail) -> impl IntoView {
         view! { <div><dt>{label}</dt><dd>{value}</dd></div> }
     })
     .collect_view();
+    let dispute_link = detail
+        .may_dispute
+        .then(|| crate::disputes::dialog_href(&detail.number, "form"));
+    let disputed = detail.dispute.clone().map(|dispute| {
+        let href = crate::disputes::dialog_href(&detail.number, "attach");
+        view! { <p class="notice">{format!("Dispute #: {dispute}")}" "<a href=href>"Attachments"</a></p> }
+    });
+    let dialog_claim = detail.number.clone();
     let delegated = detail.delegated_network.clone().map(|network| {
         view! {
             <p class="notice" role="note">
@@ -239,8 +248,11 @@ fn ClaimView(detail: ClaimDetail) -> impl IntoView {
         <p class="actions">
             <a class="button" href=printable download>"Download Printable"</a>
             {ra.map(|href| view! { <a class="button" href=href download>"Remittance Advice"</a> })}
+            {dispute_link.map(|href| view! { <a class="button" href=href>"Dispute Claim"</a> })}
         </p>
+        {disputed}
         {delegated}
+        <crate::disputes::DisputeDialog claim=dialog_claim />
         <Tabs id="claim" label="Claim details" labels selected />
         <TabPanel id="claim" index=0 selected>
             <Services detail=detail.get_value() />

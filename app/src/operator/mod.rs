@@ -51,9 +51,11 @@ pub(crate) fn outcome(key: &str, value: &str) -> String {
 /// The outcome an action left in the address: (good news, text).
 fn notice(key: &str, value: &str) -> Option<(bool, String)> {
     Some(match (key, value) {
-        ("issued" | "admin_changed" | "published" | "uploaded" | "banner" | "resource", text) => {
-            (true, text.to_string())
-        }
+        (
+            "issued" | "admin_changed" | "published" | "uploaded" | "banner" | "resource"
+            | "dispute",
+            text,
+        ) => (true, text.to_string()),
         ("passkey", "match") => (true, "The passkey matches: the caller is verified.".into()),
         ("passkey", "mismatch") => (false, "The passkey does not match.".into()),
         ("done", "reset") => (
@@ -143,6 +145,7 @@ pub fn OperatorPage() -> impl IntoView {
             <publish::PublishCorrespondence />
             <crate::content::BannersConsole />
             <crate::content::ResourcesConsole />
+            <crate::disputes::DisputeQueue />
             <offices::SuspendedOffices />
             <offices::OverdueRequests />
             <helpdesk::HelpDesk />

@@ -149,6 +149,12 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
         include_str!("../../migrations/0021_members.sql"),
         None,
     ),
+    (
+        22,
+        "disputes",
+        include_str!("../../migrations/0022_disputes.sql"),
+        None,
+    ),
 ];
 
 impl Db {

@@ -217,11 +217,13 @@ pub fn notification_digest(
     .with_link(url)
 }
 
-/// To a submitter's admins: the office approved or denied the affiliation request.
-pub fn affiliation_decision(program: &str, title: &str, body: &str, url: String) -> Message {
+/// A decision or a step of a process, told to those it concerns (a submitter's admins of an
+/// affiliation decision, an office's admins of a dispute's acknowledgment), with the page
+/// that shows it (`see`: "See your affiliations").
+pub fn status_notice(program: &str, title: &str, body: &str, see: &str, url: String) -> Message {
     Message::new(
         format!("{program} Provider Portal: {title}"),
-        format!("{body}\n\nSee your affiliations: {url}"),
+        format!("{body}\n\n{see}: {url}"),
     )
     .with_link(url)
 }

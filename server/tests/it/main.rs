@@ -11,6 +11,7 @@ mod content;
 mod correspondence;
 mod dashboard;
 mod delivery;
+mod disputes;
 mod http;
 mod identity;
 mod instances;

@@ -6,10 +6,10 @@ use crate::common::*;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 
-const BOUNDARY: &str = "portal-test-boundary-7d2f";
+pub(crate) const BOUNDARY: &str = "portal-test-boundary-7d2f";
 
 /// A multipart body: text fields, then one file.
-fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> Vec<u8> {
+pub(crate) fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, value) in fields {
         body.extend_from_slice(
@@ -30,7 +30,12 @@ fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> Vec<u8> {
 }
 
 fn upload(body: Vec<u8>, cookie: &str) -> Request<Body> {
-    Request::post("/uploads/operator/correspondence")
+    upload_to("/uploads/operator/correspondence", body, cookie)
+}
+
+/// A multipart POST as a browser sends it from a page of this site.
+pub(crate) fn upload_to(path: &str, body: Vec<u8>, cookie: &str) -> Request<Body> {
+    Request::post(path)
         .header(
             header::CONTENT_TYPE,
             format!("multipart/form-data; boundary={BOUNDARY}"),
@@ -58,7 +63,7 @@ fn outcome(response: &axum::response::Response) -> Vec<(String, String)> {
 }
 
 /// A small, valid one-page PDF, as a scanner or another system would make it.
-fn pdf() -> Vec<u8> {
+pub(crate) fn pdf() -> Vec<u8> {
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -195,9 +200,9 @@ async fn plan_staff_upload_a_pdf_checked_by_content_and_size() {
 }
 
 /// A real clamd, listening on a free port, with only the EICAR test signature.
-struct Clamd {
+pub(crate) struct Clamd {
     child: std::process::Child,
-    addr: String,
+    pub(crate) addr: String,
 }
 
 impl Drop for Clamd {
@@ -207,9 +212,10 @@ impl Drop for Clamd {
     }
 }
 
-const EICAR: &[u8] = br"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+pub(crate) const EICAR: &[u8] =
+    br"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
 
-fn start_clamd() -> Option<Clamd> {
+pub(crate) fn start_clamd() -> Option<Clamd> {
     let binary = ["/usr/sbin/clamd", "/usr/bin/clamd"]
         .into_iter()
         .find(|p| std::path::Path::new(p).exists());

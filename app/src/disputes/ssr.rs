@@ -1,0 +1,668 @@
+//! The disputes' server side: the draft, its files, the dispute, the lookup, downloads and the
+//! plan's queue.
+
+use super::*;
+use crate::claims::repo::ClaimRecord;
+use crate::claims::Lookup;
+use crate::correspondence::publish::{self, NewDocument};
+use crate::domain::{Money, UsDate};
+use crate::ssr::documents::{self, Letter};
+use crate::ssr::drafts::{self, Draft};
+use crate::ssr::files::attachment;
+use crate::ssr::guard::{require_parts, Member, Operator};
+use crate::ssr::repo::notifications::{self, Notice};
+use crate::ssr::uploads::{self, ATTACHMENTS};
+use crate::ssr::AppState;
+use axum::extract::{Multipart, RawQuery, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use http::request::Parts;
+use jiff::civil::Date;
+
+const DRAFT: &str = "dispute";
+
+/// A request not yet submitted: its text, then the uploads chosen for it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct DisputeDraft {
+    form: DisputeForm,
+    files: Vec<i64>,
+}
+
+fn owner(member: &Member, claim_id: i64) -> String {
+    format!("membership:{}:claim:{claim_id}", member.org.membership_id)
+}
+
+fn today(state: &AppState) -> Result<Date, AppError> {
+    state
+        .settings
+        .calendar
+        .date_of(state.clock.unix())
+        .ok_or(AppError::Internal)
+}
+
+fn file_rows(records: Vec<repo::FileRecord>) -> Vec<FileRow> {
+    records
+        .into_iter()
+        .map(|f| FileRow {
+            id: f.id,
+            name: f.file_name,
+            size: size_label(f.size),
+        })
+        .collect()
+}
+
+/// The claim, if the member may see it (404 otherwise).
+async fn claim(member: &Member, number: &str) -> Result<ClaimRecord, AppError> {
+    let number = number.trim().to_ascii_uppercase();
+    let mut conn = member.state.db.conn().await?;
+    crate::claims::repo::lookup(&mut conn, member, &Lookup::Number(number), None, 1)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
+/// Why the claim cannot be disputed here, if it cannot.
+pub fn refusal(claim: &ClaimRecord) -> Option<String> {
+    if let Some(network) = &claim.delegated_network {
+        return Some(format!(
+            "{network} paid this claim: dispute it with {network}."
+        ));
+    }
+    (claim.status != "finalized").then(|| "Only a finalized claim can be disputed.".to_string())
+}
+
+/// The dispute on the claim, if any: (id, number, status).
+async fn existing(
+    member: &Member,
+    claim_id: i64,
+) -> Result<Option<(i64, String, String)>, AppError> {
+    let mut conn = member.state.db.conn().await?;
+    Ok(repo::for_claim(&mut conn, claim_id)
+        .await?
+        .map(|(number, status)| (claim_id, number, status)))
+}
+
+pub async fn start(member: &Member, number: &str) -> Result<DisputeStart, AppError> {
+    let claim = claim(member, number).await?;
+    let mut conn = member.state.db.conn().await?;
+    let provider =
+        crate::correspondence::repo::provider(&mut conn, claim.billing_provider_id).await?;
+    let mut start = DisputeStart {
+        claim: claim.claim_number.clone(),
+        provider: format!("{} (NPI {})", provider.name, provider.npi),
+        billed: Money(claim.billed_cents).to_string(),
+        paid: Money(claim.paid_cents).to_string(),
+        form: DisputeForm::default(),
+        files: Vec::new(),
+        number: None,
+        open: true,
+    };
+    if let Some(dispute) = repo::for_claim(&mut conn, claim.id).await? {
+        let (number, status) = dispute;
+        let record = repo::readable(&mut conn, member, &number)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        start.files = file_rows(repo::files(&mut conn, record.id).await?);
+        start.open = status != "resolved";
+        start.number = Some(number);
+        return Ok(start);
+    }
+    if let Some(why) = refusal(&claim) {
+        return Err(AppError::Conflict(why));
+    }
+    drop(conn);
+    if let Some(draft) =
+        drafts::load::<DisputeDraft>(&member.state, DRAFT, &owner(member, claim.id)).await?
+    {
+        let mut conn = member.state.db.conn().await?;
+        start.files = file_rows(
+            repo::uploads(
+                &mut conn,
+                member.organization_id(),
+                member.user_id,
+                &draft.data.files,
+            )
+            .await?,
+        );
+        start.form = draft.data.form;
+    }
+    Ok(start)
+}
+
+/// The claim, checked to be open for a new dispute.
+async fn disputable(member: &Member, number: &str) -> Result<ClaimRecord, AppError> {
+    let claim = claim(member, number).await?;
+    if let Some(why) = refusal(&claim) {
+        return Err(AppError::Conflict(why));
+    }
+    if let Some((_, number, _)) = existing(member, claim.id).await? {
+        return Err(AppError::Conflict(format!(
+            "This claim is already disputed: Dispute #: {number}."
+        )));
+    }
+    Ok(claim)
+}
+
+async fn draft(member: &Member, claim_id: i64) -> Result<Draft<DisputeDraft>, AppError> {
+    let owner = owner(member, claim_id);
+    Ok(drafts::load(&member.state, DRAFT, &owner)
+        .await?
+        .unwrap_or(Draft {
+            owner,
+            step: "form".into(),
+            data: DisputeDraft::default(),
+        }))
+}
+
+pub async fn save(member: &Member, number: &str, form: DisputeForm) -> Result<(), AppError> {
+    let claim = disputable(member, number).await?;
+    form.check()?;
+    let mut draft = draft(member, claim.id).await?;
+    draft.data.form = form;
+    draft.step = "attach".into();
+    drafts::save(&member.state, DRAFT, &draft, Some(member.user_id), None).await
+}
+
+pub async fn remove_file(member: &Member, number: &str, file: i64) -> Result<(), AppError> {
+    let claim = disputable(member, number).await?;
+    let mut draft = draft(member, claim.id).await?;
+    draft.data.files.retain(|id| *id != file);
+    drafts::save(&member.state, DRAFT, &draft, Some(member.user_id), None).await
+}
+
+pub async fn submit(member: &Member, number: &str) -> Result<String, AppError> {
+    let claim = disputable(member, number).await?;
+    let draft = draft(member, claim.id).await?;
+    let form = &draft.data.form;
+    // A draft saved by "Continue to attachment" passed the check; this catches one that was not.
+    form.check()?;
+    let state = &member.state;
+    let now = state.clock.unix();
+    let optional = |text: &str| {
+        Some(text.trim())
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+    };
+    let (title, fax) = (optional(&form.title), optional(&form.fax));
+    let mut tx = state.db.begin().await?;
+    let files = repo::uploads(
+        &mut tx,
+        member.organization_id(),
+        member.user_id,
+        &draft.data.files,
+    )
+    .await?;
+    let Some((id, dispute_number)) = repo::insert(
+        &mut tx,
+        &repo::NewDispute {
+            claim_id: claim.id,
+            organization_id: member.organization_id(),
+            description: form.description.trim(),
+            expected_outcome: form.expected_outcome.trim(),
+            contact_name: form.name.trim(),
+            contact_email: form.email.trim(),
+            contact_title: title.as_deref(),
+            contact_phone: form.phone.trim(),
+            contact_fax: fax.as_deref(),
+            submitted_by: member.user_id,
+            submitted_at: now,
+        },
+        today(state)?.year(),
+    )
+    .await?
+    else {
+        return Err(AppError::Conflict(
+            "This claim is already disputed.".to_string(),
+        ));
+    };
+    for file in &files {
+        repo::add_file(&mut tx, id, file.id, now).await?;
+    }
+    member
+        .audit("dispute.submit", format!("dispute:{id}"))
+        .detail(format!(
+            "{dispute_number} on claim {} with {} files",
+            claim.claim_number,
+            files.len()
+        ))
+        .record_in(&mut tx)
+        .await?;
+    crate::ssr::repo::drafts::delete(&mut tx, DRAFT, &draft.owner).await?;
+    tx.commit().await?;
+    Ok(dispute_number)
+}
+
+/// `POST /uploads/disputes`: one file (`file`) for the claim (`claim`): to the draft, or to the
+/// open dispute. Back to the dialog, with why a file was refused.
+pub async fn upload(State(state): State<AppState>, parts: Parts, form: Multipart) -> Response {
+    let member = match require_parts(&state, &parts, Access::module(Module::Disputes)).await {
+        Ok(member) => member,
+        Err(error) => return error.into_response(),
+    };
+    let (fields, file) = uploads::read_form(&state, form, &ATTACHMENTS).await;
+    let number = fields.get("claim").cloned().unwrap_or_default();
+    let outcome = async {
+        let claim = claim(&member, &number).await?;
+        let file = file?.ok_or_else(|| AppError::field("file", "Choose a file to attach."))?;
+        let now = state.clock.unix();
+        match existing(&member, claim.id).await? {
+            Some((_, dispute_number, status)) => {
+                if status == "resolved" {
+                    return Err(AppError::Conflict(
+                        "This dispute is resolved: no more files can be added.".into(),
+                    ));
+                }
+                let mut conn = state.db.conn().await?;
+                let record = repo::readable(&mut conn, &member, &dispute_number)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                if repo::files(&mut conn, record.id).await?.len() >= MAX_FILES {
+                    return Err(too_many());
+                }
+                drop(conn);
+                let name = file.name.clone();
+                let upload = file
+                    .keep(&state, Some(member.organization_id()), member.user_id)
+                    .await?;
+                let mut tx = state.db.begin().await?;
+                repo::add_file(&mut tx, record.id, upload, now).await?;
+                member
+                    .audit("dispute.file", format!("dispute:{}", record.id))
+                    .detail(name)
+                    .record_in(&mut tx)
+                    .await?;
+                tx.commit().await?;
+            }
+            None => {
+                if let Some(why) = refusal(&claim) {
+                    return Err(AppError::Conflict(why));
+                }
+                let mut draft = draft(&member, claim.id).await?;
+                if draft.data.files.len() >= MAX_FILES {
+                    return Err(too_many());
+                }
+                let upload = file
+                    .keep(&state, Some(member.organization_id()), member.user_id)
+                    .await?;
+                draft.data.files.push(upload);
+                drafts::save(&state, DRAFT, &draft, Some(member.user_id), None).await?;
+            }
+        }
+        Ok::<_, AppError>(())
+    }
+    .await;
+    let mut to = view::dialog_href(&number, "attach");
+    if let Err(error) = outcome {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.append_pair("upload_error", &error.sentence());
+        to = format!("{to}&{}", query.finish());
+    }
+    Redirect::to(&to).into_response()
+}
+
+fn too_many() -> AppError {
+    AppError::field(
+        "file",
+        format!("A dispute carries at most {MAX_FILES} files."),
+    )
+}
+
+pub async fn search(member: &Member, search: &DisputeSearch) -> Result<Vec<DisputeRow>, AppError> {
+    let state = &member.state;
+    let cal = &state.settings.calendar;
+    let mut conn = state.db.conn().await?;
+    let records = if search.by == "number" {
+        let number = search.number.trim().to_ascii_uppercase();
+        if number.is_empty() {
+            return Err(AppError::field("number", "Enter a Dispute #."));
+        }
+        repo::readable(&mut conn, member, &number)
+            .await?
+            .into_iter()
+            .collect()
+    } else {
+        let mut checker = Checker::new();
+        let day = |checker: &mut Checker, field: &str, text: &str| {
+            if text.trim().is_empty() {
+                None
+            } else {
+                checker.check(field, UsDate::parse(text)).map(|d| d.0)
+            }
+        };
+        let from = day(&mut checker, "from", &search.from);
+        let to = day(&mut checker, "to", &search.to);
+        if let (Some(from), Some(to)) = (from, to) {
+            if from > to {
+                checker.add("to", "The To date must be on or after the From date.");
+            }
+        }
+        if !STATUSES.iter().any(|(v, _)| *v == search.status) {
+            checker.add("status", "Choose a Status from the list.");
+        }
+        checker.finish()?;
+        let start = from.and_then(|d| cal.start_of(d)).unwrap_or(0);
+        let end = to
+            .and_then(|d| d.tomorrow().ok())
+            .and_then(|d| cal.start_of(d))
+            .unwrap_or(i64::MAX);
+        let claim = search.claim.trim().to_ascii_uppercase();
+        repo::search(
+            &mut conn,
+            member,
+            &repo::Search {
+                from: start,
+                to: end,
+                status: &search.status,
+                claim: &claim,
+            },
+            MAX_RESULTS,
+        )
+        .await?
+    };
+    Ok(records
+        .into_iter()
+        .map(|d| DisputeRow {
+            submitted: cal.format_date(d.submitted_at),
+            status: status_label(&d.status).into(),
+            number: d.number,
+            claim: d.claim_number,
+            member: d.member,
+        })
+        .collect())
+}
+
+pub async fn detail(member: &Member, number: &str) -> Result<DisputeDetail, AppError> {
+    let state = &member.state;
+    let cal = &state.settings.calendar;
+    let number = number.trim().to_ascii_uppercase();
+    let mut conn = state.db.conn().await?;
+    let d = repo::readable(&mut conn, member, &number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let files = file_rows(repo::files(&mut conn, d.id).await?);
+    drop(conn);
+    member
+        .audit("dispute.view", format!("dispute:{}", d.id))
+        .detail(d.number.clone())
+        .record(&state.db)
+        .await?;
+    let when = |at: Option<i64>| at.map(|at| cal.format_date_time(at)).unwrap_or_default();
+    Ok(DisputeDetail {
+        claim: d.claim_number,
+        member: d.member,
+        status: status_label(&d.status).into(),
+        submitted: cal.format_date_time(d.submitted_at),
+        submitted_by: d.submitted_by,
+        acknowledged: when(d.acknowledged_at),
+        resolved: when(d.resolved_at),
+        description: d.description,
+        expected_outcome: d.expected_outcome,
+        contact: [
+            ("Name", Some(d.contact_name)),
+            ("Title", d.contact_title),
+            ("Email", Some(d.contact_email)),
+            ("Phone", Some(d.contact_phone)),
+            ("Fax", d.contact_fax),
+        ]
+        .into_iter()
+        .map(|(label, value)| (label.to_string(), value.unwrap_or_default()))
+        .collect(),
+        files,
+        letter: d
+            .resolution_document_id
+            .map(|_| format!("Dispute Resolution {}", d.number)),
+        resolution: d.resolution.unwrap_or_default(),
+        number: d.number,
+    })
+}
+
+fn query_value(query: &Option<String>, name: &str) -> String {
+    form_urlencoded::parse(query.as_deref().unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+async fn downloadable(
+    state: &AppState,
+    parts: &Parts,
+    query: &Option<String>,
+) -> Result<(Member, repo::DisputeRecord), AppError> {
+    let member = require_parts(state, parts, Access::module(Module::Disputes)).await?;
+    let number = query_value(query, "dispute").to_ascii_uppercase();
+    let mut conn = state.db.conn().await?;
+    let record = repo::readable(&mut conn, &member, &number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((member, record))
+}
+
+/// `GET /downloads/disputes/file?dispute=…&file=…`: an attachment, as it was uploaded.
+pub async fn file(
+    State(state): State<AppState>,
+    parts: Parts,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let (member, record) = downloadable(&state, &parts, &query).await?;
+    let wanted: i64 = query_value(&query, "file")
+        .parse()
+        .map_err(|_| AppError::NotFound)?;
+    let mut conn = state.db.conn().await?;
+    let file = repo::files(&mut conn, record.id)
+        .await?
+        .into_iter()
+        .find(|f| f.id == wanted)
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    let bytes = uploads::read_kept(&state, &file.sha256).await?;
+    member
+        .audit("download", format!("dispute:{}", record.id))
+        .detail(format!("{}: {}", record.number, file.file_name))
+        .record(&state.db)
+        .await?;
+    // Stored as the kind's own name, so it maps back to a static one.
+    let content_type = ATTACHMENTS
+        .kinds
+        .iter()
+        .map(|k| k.content_type())
+        .find(|c| *c == file.content_type)
+        .unwrap_or("application/octet-stream");
+    Ok(attachment(&file.file_name, content_type, bytes))
+}
+
+/// `GET /downloads/disputes/letter?dispute=…`: the resolution letter.
+pub async fn letter(
+    State(state): State<AppState>,
+    parts: Parts,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let (member, record) = downloadable(&state, &parts, &query).await?;
+    let document = record.resolution_document_id.ok_or(AppError::NotFound)?;
+    let bytes = repo::letter(&mut *state.db.conn().await?, document).await?;
+    member
+        .audit("download", format!("dispute:{}", record.id))
+        .detail(format!("{}: resolution letter", record.number))
+        .record(&state.db)
+        .await?;
+    Ok(attachment(
+        &format!("dispute-resolution-{}.pdf", record.number),
+        "application/pdf",
+        bytes,
+    ))
+}
+
+pub async fn queue(operator: &Operator) -> Result<Vec<QueuedDispute>, AppError> {
+    let state = &operator.state;
+    let now = state.clock.unix();
+    let cal = &state.settings.calendar;
+    let records = repo::open(&mut *state.db.conn().await?).await?;
+    Ok(records
+        .into_iter()
+        .map(|d| QueuedDispute {
+            id: d.id,
+            overdue: overdue(d.submitted_at, d.acknowledged_at, now),
+            submitted: cal.format_date_time(d.submitted_at),
+            status: status_label(&d.status).into(),
+            number: d.number,
+            claim: d.claim_number,
+            organization: d.organization,
+            description: d.description,
+        })
+        .collect())
+}
+
+/// Acknowledges the dispute; answers its number.
+pub async fn acknowledge(operator: &Operator, id: i64) -> Result<String, AppError> {
+    let state = &operator.state;
+    let now = state.clock.unix();
+    let mut tx = state.db.begin().await?;
+    let record = repo::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    if !repo::acknowledge(&mut tx, id, operator.user_id, now).await? {
+        return Err(AppError::Conflict(format!(
+            "Dispute {} was acknowledged already.",
+            record.number
+        )));
+    }
+    operator
+        .audit("dispute.acknowledge", format!("dispute:{id}"))
+        .org(Some(record.organization_id))
+        .detail(record.number.clone())
+        .record_in(&mut tx)
+        .await?;
+    let title = format!("Dispute {} acknowledged", record.number);
+    let body = format!(
+        "The plan acknowledged dispute {} on claim {} and is reviewing it.",
+        record.number, record.claim_number
+    );
+    notifications::to_admins(
+        &mut tx,
+        now,
+        record.organization_id,
+        None,
+        Notice {
+            kind: "dispute",
+            title: &title,
+            body: &body,
+            link: "/claims/disputes",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    // The acknowledgment email goes to the office's admins whatever their preferences: it is
+    // how they know the dispute was received in time.
+    let admins = crate::ssr::repo::memberships::admin_emails(
+        &mut *state.db.conn().await?,
+        record.organization_id,
+    )
+    .await?;
+    for to in admins {
+        let message = crate::ssr::messages::status_notice(
+            &state.settings.program_name,
+            &title,
+            &body,
+            "See the dispute",
+            state.settings.link(&format!(
+                "/claims/disputes?by=number&number={}",
+                record.number
+            )),
+        );
+        crate::ssr::outbox::email(&state.db, &state.settings, now, &to, message).await?;
+    }
+    Ok(record.number)
+}
+
+/// Resolves the dispute in writing; answers its number.
+pub async fn resolve(operator: &Operator, id: i64, resolution: &str) -> Result<String, AppError> {
+    let state = &operator.state;
+    let resolution = resolution.trim();
+    if resolution.is_empty() {
+        return Err(AppError::field("resolution", "Write the resolution."));
+    }
+    if resolution.chars().count() > TEXT_MAX {
+        return Err(AppError::field(
+            "resolution",
+            format!("The resolution has at most {TEXT_MAX} characters."),
+        ));
+    }
+    let now = state.clock.unix();
+    let today = today(state)?;
+    let mut conn = state.db.conn().await?;
+    let record = repo::by_id(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if record.status == "resolved" {
+        return Err(AppError::Conflict(format!(
+            "Dispute {} was resolved already.",
+            record.number
+        )));
+    }
+    let provider =
+        crate::correspondence::repo::provider(&mut conn, record.billing_provider_id).await?;
+    drop(conn);
+    let title = format!("Dispute Resolution {}", record.number);
+    let content = documents::typeset(Letter {
+        head: publish::head(&state.settings, title.clone(), today),
+        recipient: vec![
+            provider.name.clone(),
+            provider.address_line1.clone(),
+            format!("{} {}", provider.city, provider.zip),
+        ],
+        paragraphs: vec![
+            format!(
+                "We have reviewed your Provider Dispute Resolution Request {} on claim {} for {}.",
+                record.number, record.claim_number, record.member
+            ),
+            resolution.to_string(),
+        ],
+        items: Vec::new(),
+        closing: vec![
+            "If you disagree with this resolution, you may ask the Department of Health Care Services for an independent review within the time your provider agreement allows.".into(),
+        ],
+    })
+    .await?;
+    let mut tx = state.db.begin().await?;
+    let document = publish::publish(
+        &mut tx,
+        now,
+        &NewDocument {
+            organization_id: record.organization_id,
+            provider_id: record.billing_provider_id,
+            correspondence_type: "Claim Notices".into(),
+            title,
+            document_date: today,
+            content,
+        },
+    )
+    .await?;
+    if !repo::resolve(&mut tx, id, operator.user_id, now, resolution, document).await? {
+        return Err(AppError::Conflict(format!(
+            "Dispute {} was resolved already.",
+            record.number
+        )));
+    }
+    operator
+        .audit("dispute.resolve", format!("dispute:{id}"))
+        .org(Some(record.organization_id))
+        .detail(record.number.clone())
+        .record_in(&mut tx)
+        .await?;
+    let notice_title = format!("Dispute {} resolved", record.number);
+    let body = format!(
+        "Dispute {} on claim {} is resolved; the letter is in the Correspondence Center and on the dispute.",
+        record.number, record.claim_number
+    );
+    notifications::to_admins(
+        &mut tx,
+        now,
+        record.organization_id,
+        None,
+        Notice {
+            kind: "dispute",
+            title: &notice_title,
+            body: &body,
+            link: "/claims/disputes",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(record.number)
+}
