@@ -1,6 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { hydrated, logIn } from './helpers';
+import { hydrated, logIn, onePagePdf, waitForMessage } from './helpers';
 
 /** The CIN of a member the signed-in office is associated with (found as the page would). */
 async function anAssociatedCin(page: Page): Promise<string> {
@@ -102,4 +102,84 @@ test('Claims Lookup: by dates, every claim tab, the printable copy, the RA and t
   const [printable] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download Printable' }).click()]);
   expect(printable.suggestedFilename()).toMatch(new RegExp(`^claim-${number}-`));
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+});
+
+/** A finalized claim of the signed-in office that may be disputed (found as the page would). */
+async function aDisputableClaim(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const year = new Date().getFullYear();
+    const search = new URLSearchParams({
+      'search[by]': 'date', 'search[from]': `${year - 1}-01-01`, 'search[to]': `${year}-12-31`, 'search[date_type]': 'service',
+      'search[status]': 'finalized', 'search[cin]': '', 'search[number]': '',
+    });
+    const found = await (await fetch('/api/claims/search', { method: 'POST', body: search })).json();
+    for (const claim of found.items) {
+      const detail = await (await fetch('/api/claims/detail', { method: 'POST', body: new URLSearchParams({ number: claim.number }) })).json();
+      if (detail.may_dispute) return claim.number as string;
+    }
+    throw new Error('no disputable demo claim');
+  });
+}
+
+test('a dispute with an attachment, found in Dispute Lookup, acknowledged by the plan, emailed to the office', async ({ page, browser, request }) => {
+  await logIn(page, 'admin@sunrise.example');
+  await page.goto('/claims');
+  await hydrated(page);
+  const claim = await aDisputableClaim(page);
+  await page.goto(`/claims/${claim}`);
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Dispute Claim' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Provider Dispute Resolution Request' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText(claim);
+  // A missing phone is named at its field; what was typed stays.
+  await dialog.getByLabel('Dispute Description').fill('The visit was paid below the contracted rate.');
+  await dialog.getByLabel('Expected Outcome').fill('Reprocess at the contracted rate.');
+  await dialog.getByRole('textbox', { name: 'Name' }).fill('Pat Lee');
+  await dialog.getByRole('textbox', { name: 'Email' }).fill('pat@sunrise.example');
+  await dialog.getByRole('button', { name: 'Continue to attachment' }).click();
+  await expect(dialog.getByText("Enter the contact's Phone.")).toBeVisible();
+  await expect(dialog.getByRole('textbox', { name: 'Name' })).toHaveValue('Pat Lee');
+  await dialog.getByRole('textbox', { name: 'Phone' }).fill('916-555-0100');
+  await dialog.getByRole('button', { name: 'Continue to attachment' }).click();
+  // A web page named .pdf is refused by its content; a real PDF is taken.
+  await dialog.getByLabel('+ Choose File').setInputFiles({ name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<!DOCTYPE html><p>not a pdf</p>') });
+  await dialog.getByRole('button', { name: 'Attach File' }).click();
+  await expect(page.getByRole('dialog', { name: 'Provider Dispute Resolution Request' }).getByRole('alert')).toContainText('notes.pdf');
+  await page.getByRole('dialog').getByLabel('+ Choose File').setInputFiles({ name: 'contract.pdf', mimeType: 'application/pdf', buffer: onePagePdf() });
+  await page.getByRole('dialog').getByRole('button', { name: 'Attach File' }).click();
+  await expect(page.getByRole('table', { name: 'Files attached' })).toContainText('contract.pdf');
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  await page.getByRole('button', { name: 'Submit Dispute' }).click();
+  const submitted = page.getByRole('dialog').getByRole('status');
+  await expect(submitted).toContainText(/Dispute #: PDR\d+/);
+  const number = /PDR\d+/.exec((await submitted.textContent())!)![0];
+
+  // Dispute Lookup: by number, then the dialog's three tabs.
+  await page.goto('/claims');
+  await page.getByRole('navigation', { name: 'Claims' }).getByRole('link', { name: 'Dispute Lookup' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Dispute Lookup' })).toBeVisible();
+  await hydrated(page);
+  await page.getByRole('tab', { name: 'Dispute #' }).click();
+  await page.getByRole('textbox', { name: 'Dispute #' }).fill(number);
+  await page.getByRole('button', { name: 'Find Disputes' }).click();
+  await page.getByRole('table', { name: "Your office's disputes, newest first" }).getByRole('link', { name: number }).click();
+  const view = page.getByRole('dialog', { name: 'Dispute' });
+  await expect(view).toContainText('Submitted');
+  await view.getByRole('tab', { name: 'Attachments' }).click();
+  await expect(view.getByRole('link', { name: 'contract.pdf' })).toBeVisible();
+  await view.getByRole('tab', { name: 'Correspondence' }).click();
+  await expect(view.getByText('No correspondence yet')).toBeVisible();
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+
+  // The plan acknowledges it; the office's admins are emailed.
+  const ops = await browser.newPage();
+  await logIn(ops, 'ops@poppy.example');
+  await ops.goto('/operator#disputes');
+  await hydrated(ops);
+  await ops.getByRole('button', { name: `Acknowledge ${number}` }).click();
+  await expect(ops.getByRole('region', { name: 'Dispute Queue' }).getByRole('status')).toContainText(`Dispute ${number} was acknowledged`);
+  await ops.close();
+  const mail = await waitForMessage(request, (m) => m.to === 'admin@sunrise.example' && m.subject.includes(`Dispute ${number} acknowledged`));
+  expect(mail.body).toContain(claim);
 });

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { completePasscode, hydrated, logIn } from './helpers';
+import { completePasscode, hydrated, logIn, onePagePdf } from './helpers';
 
 // Runs against its own server: suspending Sunrise Family Clinic must not disturb other tests.
 test('a suspended office: its admin can only verify users, its staff are told, and the plan reinstates it', async ({ page, browser }) => {
@@ -147,18 +147,6 @@ test('plan staff publish and expire a banner and edit System Alerts; every user 
   await expect(page.getByText('Eligibility checks are slow this morning.')).toBeVisible();
   await expect(page.getByRole('listitem').getByRole('link', { name: 'Status page' })).toHaveAttribute('href', 'https://status.example/portal');
 });
-
-/** A small, valid one-page PDF. */
-function onePagePdf(): Buffer {
-  const objects = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>'];
-  let out = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((o, i) => { offsets.push(out.length); out += `${i + 1} 0 obj\n${o}\nendobj\n`; });
-  const xref = out.length;
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n` + offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
 
 test('plan staff upload a PDF claim notice to an NPI, and its reader finds it', async ({ page, browser }) => {
   await logIn(page, 'reception@harbor.example');

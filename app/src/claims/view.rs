@@ -244,7 +244,7 @@ fn ClaimView(detail: ClaimDetail) -> impl IntoView {
     let detail = StoredValue::new(detail);
     view! {
         <h1>{heading}</h1>
-        <dl class="summary">{summary}</dl>
+        <dl class="facts">{summary}</dl>
         <p class="actions">
             <a class="button" href=printable download>"Download Printable"</a>
             {ra.map(|href| view! { <a class="button" href=href download>"Remittance Advice"</a> })}
@@ -311,7 +311,7 @@ fn MemberInfoView(detail: ClaimDetail) -> impl IntoView {
             .into_iter()
             .map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> })
             .collect_view();
-        view! { <section><h2>{title}</h2><dl class="summary">{items}</dl></section> }
+        view! { <section><h2>{title}</h2><dl class="facts">{items}</dl></section> }
     };
     view! {
         {group("Member Information", vec![
@@ -347,7 +347,7 @@ fn ProviderView(title: &'static str, provider: ProviderInfo) -> impl IntoView {
     .into_iter()
     .map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> })
     .collect_view();
-    view! { <section><h2>{title}</h2><dl class="summary">{items}</dl></section> }
+    view! { <section><h2>{title}</h2><dl class="facts">{items}</dl></section> }
 }
 
 #[component]

@@ -20,6 +20,19 @@ use jiff::civil::Date;
 
 const DRAFT: &str = "dispute";
 
+/// A member with the Disputes module, taken as an extractor so the guard runs before an
+/// upload's body is read.
+pub struct DisputesMember(pub Member);
+
+impl axum::extract::FromRequestParts<AppState> for DisputesMember {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        require_parts(state, parts, Access::module(Module::Disputes))
+            .await
+            .map(DisputesMember)
+    }
+}
+
 /// A request not yet submitted: its text, then the uploads chosen for it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct DisputeDraft {
@@ -233,11 +246,11 @@ pub async fn submit(member: &Member, number: &str) -> Result<String, AppError> {
 
 /// `POST /uploads/disputes`: one file (`file`) for the claim (`claim`): to the draft, or to the
 /// open dispute. Back to the dialog, with why a file was refused.
-pub async fn upload(State(state): State<AppState>, parts: Parts, form: Multipart) -> Response {
-    let member = match require_parts(&state, &parts, Access::module(Module::Disputes)).await {
-        Ok(member) => member,
-        Err(error) => return error.into_response(),
-    };
+pub async fn upload(
+    State(state): State<AppState>,
+    DisputesMember(member): DisputesMember,
+    form: Multipart,
+) -> Response {
     let (fields, file) = uploads::read_form(&state, form, &ATTACHMENTS).await;
     let number = fields.get("claim").cloned().unwrap_or_default();
     let outcome = async {
@@ -424,25 +437,23 @@ fn query_value(query: &Option<String>, name: &str) -> String {
 
 async fn downloadable(
     state: &AppState,
-    parts: &Parts,
+    member: &Member,
     query: &Option<String>,
-) -> Result<(Member, repo::DisputeRecord), AppError> {
-    let member = require_parts(state, parts, Access::module(Module::Disputes)).await?;
+) -> Result<repo::DisputeRecord, AppError> {
     let number = query_value(query, "dispute").to_ascii_uppercase();
     let mut conn = state.db.conn().await?;
-    let record = repo::readable(&mut conn, &member, &number)
+    repo::readable(&mut conn, member, &number)
         .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((member, record))
+        .ok_or(AppError::NotFound)
 }
 
 /// `GET /downloads/disputes/file?dispute=…&file=…`: an attachment, as it was uploaded.
 pub async fn file(
     State(state): State<AppState>,
-    parts: Parts,
+    DisputesMember(member): DisputesMember,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
-    let (member, record) = downloadable(&state, &parts, &query).await?;
+    let record = downloadable(&state, &member, &query).await?;
     let wanted: i64 = query_value(&query, "file")
         .parse()
         .map_err(|_| AppError::NotFound)?;
@@ -472,10 +483,10 @@ pub async fn file(
 /// `GET /downloads/disputes/letter?dispute=…`: the resolution letter.
 pub async fn letter(
     State(state): State<AppState>,
-    parts: Parts,
+    DisputesMember(member): DisputesMember,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
-    let (member, record) = downloadable(&state, &parts, &query).await?;
+    let record = downloadable(&state, &member, &query).await?;
     let document = record.resolution_document_id.ok_or(AppError::NotFound)?;
     let bytes = repo::letter(&mut *state.db.conn().await?, document).await?;
     member

@@ -93,7 +93,7 @@ fn DisputeSteps(start: DisputeStart, step: String) -> impl IntoView {
     };
     view! {
         <p>"This form is for claim payment disputes about reimbursement rates or the processing of claims. If a health network is responsible for payment, submit your dispute to the health network. It is not for clinical reviews of a denied authorization."</p>
-        <dl class="summary">{summary}</dl>
+        <dl class="facts">{summary}</dl>
         {body}
     }
 }
@@ -440,7 +440,7 @@ fn DisputeTabs(detail: DisputeDetail) -> impl IntoView {
     view! {
         <Tabs id="dispute" label="Dispute" labels selected />
         <TabPanel id="dispute" index=0 selected>
-            <dl class="summary">{details}</dl>
+            <dl class="facts">{details}</dl>
         </TabPanel>
         <TabPanel id="dispute" index=1 selected>
             <DataTable caption="Attachments" columns=file_columns.get_value() rows=Signal::stored(files.get_value()) empty="No files." />

@@ -158,7 +158,7 @@ fn summary(items: Vec<(&'static str, String)>) -> impl IntoView {
             view! { <div><dt>{label}</dt><dd>{value}</dd></div> }
         })
         .collect_view();
-    view! { <dl class="summary">{items}</dl> }
+    view! { <dl class="facts">{items}</dl> }
 }
 
 #[component]
