@@ -40,14 +40,15 @@ pub fn ClaimsNav(current: &'static str) -> impl IntoView {
 #[component]
 pub fn DisputeDialog(claim: String) -> impl IntoView {
     let (open, step) = query_dialog("dispute");
+    // Keyed by the step too: each step shows the draft as the step before left it.
     let start = Resource::new(
         {
             let claim = claim.clone();
-            move || step.get().map(|_| claim.clone())
+            move || step.get().map(|step| (claim.clone(), step))
         },
-        |claim| async move {
-            match claim {
-                Some(claim) => Some(dispute_request(claim).await),
+        |asked| async move {
+            match asked {
+                Some((claim, _)) => Some(dispute_request(claim).await),
                 None => None,
             }
         },
