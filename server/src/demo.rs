@@ -262,8 +262,13 @@ const CITIES: [(&str, &str); 6] = [
     ("Rancho Cordova", "95670"),
     ("Citrus Heights", "95610"),
 ];
-/// Procedure codes with a typical billed amount in cents.
-const PROCEDURES: [(&str, i64); 10] = [
+/// Procedure codes (CPT, and HCPCS Level II with a letter) with a typical billed amount in
+/// cents.
+const PROCEDURES: [(&str, i64); 14] = [
+    ("G0008", 2_500),
+    ("J3301", 1_200),
+    ("T1015", 15_000),
+    ("A4253", 3_500),
     ("99213", 12_500),
     ("99214", 18_500),
     ("99203", 16_000),

@@ -257,7 +257,11 @@ pub async fn printable(
             vec![
                 s.start.clone(),
                 s.end.clone(),
-                s.code.clone(),
+                if s.description.is_empty() {
+                    s.code.clone()
+                } else {
+                    format!("{} – {}", s.code, s.description)
+                },
                 s.modifiers.clone(),
                 s.quantity.clone(),
                 s.billed.clone(),

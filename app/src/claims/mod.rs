@@ -201,6 +201,8 @@ pub struct ServiceLine {
     pub start: String,
     pub end: String,
     pub code: String,
+    /// A HCPCS Level II code's description (CPT codes have none).
+    pub description: String,
     pub modifiers: String,
     pub quantity: String,
     pub billed: String,
@@ -447,6 +449,7 @@ pub mod ssr {
                 start: us_date(&l.service_from),
                 end: us_date(&l.service_to),
                 code: l.procedure_code.clone(),
+                description: l.procedure.clone().unwrap_or_default(),
                 modifiers: l.modifier.clone().unwrap_or_default(),
                 quantity: l.units.to_string(),
                 billed: Money(l.amounts.billed_cents).to_string(),

@@ -228,6 +228,8 @@ impl LineAmounts {
 pub struct LineRecord {
     pub line_number: i64,
     pub procedure_code: String,
+    /// A HCPCS Level II code's description; none for CPT codes.
+    pub procedure: Option<String>,
     pub modifier: Option<String>,
     pub units: i64,
     pub service_from: String,
@@ -279,9 +281,10 @@ pub async fn parts(conn: &mut Conn, claim: &ClaimRecord) -> Result<ClaimParts, s
     .fetch_optional(&mut *conn)
     .await?;
     let lines: Vec<LineRecord> = sqlx::query_as(
-        "SELECT line_number, procedure_code, modifier, units, service_from, service_to, eob_code, remark_code, \
-         billed_cents, allowed_cents, coinsurance_cents, copay_cents, deductible_cents, interest_cents, paid_cents \
-         FROM claim_lines WHERE claim_id = $1 ORDER BY line_number",
+        "SELECT l.line_number, l.procedure_code, p.description AS procedure, l.modifier, l.units, l.service_from, \
+         l.service_to, l.eob_code, l.remark_code, l.billed_cents, l.allowed_cents, l.coinsurance_cents, l.copay_cents, \
+         l.deductible_cents, l.interest_cents, l.paid_cents \
+         FROM claim_lines l LEFT JOIN procedure_codes p ON p.code = l.procedure_code WHERE l.claim_id = $1 ORDER BY l.line_number",
     )
     .bind(claim.id)
     .fetch_all(&mut *conn)

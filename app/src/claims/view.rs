@@ -289,6 +289,9 @@ fn Services(detail: ClaimDetail) -> impl IntoView {
         Column::text("Start Date", |s: &super::ServiceLine| s.start.clone()),
         Column::text("End Date", |s: &super::ServiceLine| s.end.clone()),
         Column::text("Code", |s: &super::ServiceLine| s.code.clone()),
+        Column::text("Description", |s: &super::ServiceLine| {
+            s.description.clone()
+        }),
         Column::text("Modifiers", |s: &super::ServiceLine| s.modifiers.clone()),
         Column::text("Billed Quantity", |s: &super::ServiceLine| {
             s.quantity.clone()

@@ -1,6 +1,6 @@
 //! The code lists claims and referrals are described with: ICD-10-CM diagnoses (the CDC's
 //! list, billable codes only) and the claim adjustment reason (CARC) and remark (RARC)
-//! codes. They ship in `app/data/` and are loaded into the database when it lacks them;
+//! codes, and HCPCS Level II procedure codes. They ship in `app/data/` and are loaded into the database when it lacks them;
 //! nothing is fetched at run time. CPT codes are stored without descriptions (those are
 //! copyrighted).
 
@@ -10,6 +10,7 @@ use std::io::Read;
 
 const ICD10CM: &[u8] = include_bytes!("../../data/icd10cm.tsv.gz");
 const REASON_CODES: &str = include_str!("../../data/reason_codes.tsv");
+const HCPCS: &str = include_str!("../../data/hcpcs.tsv");
 
 /// (code, description) per tab-separated line; `#` lines are comments. The reason codes'
 /// middle column (CARC or RARC) is left out: the code itself tells them apart.
@@ -37,9 +38,18 @@ pub fn reason_codes() -> Vec<(String, String)> {
     rows(REASON_CODES)
 }
 
+/// HCPCS Level II codes with their descriptions.
+pub fn hcpcs() -> Vec<(String, String)> {
+    rows(HCPCS)
+}
+
 /// Loads each list whose table does not hold exactly that list's number of codes.
 pub async fn load(db: &Db) -> Result<(), sqlx::Error> {
-    for (table, codes) in [("icd_codes", icd10cm()), ("eob_codes", reason_codes())] {
+    for (table, codes) in [
+        ("icd_codes", icd10cm()),
+        ("eob_codes", reason_codes()),
+        ("procedure_codes", hcpcs()),
+    ] {
         let held: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(&db.pool)
             .await?;
@@ -81,5 +91,11 @@ mod tests {
         let reasons = reason_codes();
         assert!(reasons.contains(&("45".into(), "Charge exceeds fee schedule/maximum allowable or contracted/legislated fee arrangement.".into())));
         assert!(reasons.iter().any(|(c, _)| c == "N130"));
+        let hcpcs = hcpcs();
+        assert_eq!(hcpcs.len(), 9);
+        // Level II codes: a letter and four digits; never a CPT code.
+        assert!(hcpcs.iter().all(|(c, _)| c.len() == 5
+            && c.as_bytes()[0].is_ascii_uppercase()
+            && c[1..].bytes().all(|b| b.is_ascii_digit())));
     }
 }

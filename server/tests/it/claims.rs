@@ -120,8 +120,32 @@ async fn a_lookup_pages_through_exactly_the_claims_of_the_npis_held() {
         let (_, found) = form(&site, "/api/claims/search", &search, Some(&admin)).await;
         assert_eq!(found["items"][0]["number"], other.as_str());
 
-        // Another organization's admin finds none of Sunrise's claims.
-        let harbor = session_of(&site, "reception@harbor.example").await;
+        // Without the Claims module: 403. Another organization's admin, with every module, is
+        // answered 404 for Sunrise's claim and its downloads, as for no claim at all.
+        let reception = session_of(&site, "reception@harbor.example").await;
+        let (status, _) = form(
+            &site,
+            "/api/claims/detail",
+            &format!("number={other}"),
+            Some(&reception),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "no Claims module");
+        let multi = session_of(&site, "multi@sunrise.example").await;
+        let harbor_id: i64 =
+            sqlx::query_scalar("SELECT id FROM organizations WHERE name = 'Harbor Pediatrics'")
+                .fetch_one(&site.state.db.pool)
+                .await
+                .unwrap();
+        let (status, switched) = site
+            .post(
+                "/api/switch-organization",
+                &format!("organization_id={harbor_id}"),
+                Some(&multi),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let harbor = cookie_from(&switched, "portal_session").unwrap();
         let (status, _) = form(
             &site,
             "/api/claims/detail",
@@ -129,7 +153,16 @@ async fn a_lookup_pages_through_exactly_the_claims_of_the_npis_held() {
             Some(&harbor),
         )
         .await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "no Claims module");
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        for path in ["ra", "printable"] {
+            let response = site
+                .send(get(
+                    &format!("/downloads/claims/{path}?number={other}"),
+                    Some(&harbor),
+                ))
+                .await;
+            assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        }
 
         // Status and CIN narrow the search; a CIN finds only that member's claims.
         let (cin, status_code): (String, String) = sqlx::query_as(
