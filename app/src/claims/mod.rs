@@ -55,7 +55,9 @@ pub enum DateType {
 }
 
 /// A lookup, as the search form (and so the address) carries it: `by` is "date" or "number".
+/// A field left out is empty.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ClaimSearch {
     pub by: String,
     pub from: String,
@@ -65,7 +67,12 @@ pub struct ClaimSearch {
     pub status: String,
     pub cin: String,
     pub number: String,
+    /// "oldest" lists the oldest first; otherwise the newest come first.
+    pub order: String,
 }
+
+/// The "Sort" choices.
+pub const ORDERS: [(&str, &str); 2] = [("newest", "Newest first"), ("oldest", "Oldest first")];
 
 /// A checked lookup.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,6 +85,7 @@ pub enum Lookup {
         /// A [`STATUSES`] value; empty for all.
         status: &'static str,
         cin: Option<Cin>,
+        oldest_first: bool,
     },
 }
 
@@ -94,6 +102,7 @@ impl ClaimSearch {
                 "status" => &mut search.status,
                 "cin" => &mut search.cin,
                 "number" => &mut search.number,
+                "order" => &mut search.order,
                 _ => continue,
             };
             *field = value.to_string();
@@ -111,6 +120,7 @@ impl ClaimSearch {
             ("status", &self.status),
             ("cin", &self.cin),
             ("number", &self.number),
+            ("order", &self.order),
         ]
         .iter()
         .filter(|(_, value)| !value.is_empty())
@@ -164,6 +174,9 @@ impl ClaimSearch {
         } else {
             checker.check("cin", Cin::parse(&self.cin))
         };
+        if !matches!(self.order.as_str(), "" | "newest" | "oldest") {
+            checker.add("order", "Choose Newest first or Oldest first.");
+        }
         checker.finish()?;
         match (date_type, from, to, status) {
             (Some(date_type), Some(from), Some(to), Some((status, _))) => Ok(Lookup::Dates {
@@ -172,6 +185,7 @@ impl ClaimSearch {
                 to,
                 status,
                 cin,
+                oldest_first: self.order == "oldest",
             }),
             _ => Err(AppError::Internal),
         }
@@ -567,6 +581,7 @@ mod tests {
                 to: jiff::civil::date(2026, 5, 31),
                 status: "finalized",
                 cin: Some(Cin::parse("90000001B").unwrap()),
+                oldest_first: false,
             }
         );
     }

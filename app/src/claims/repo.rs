@@ -48,26 +48,38 @@ fn date_column(date_type: DateType) -> &'static str {
     }
 }
 
-/// One page of the claims one provider (`$1`) has in `role`, dated `$2`..=`$3`, before the
-/// cursor (`$3`, `$4`: the upper date is the cursor's when there is one), of status `$5`
-/// (empty: any), newest first, at most `$6`. Walks the index on (role, date, id).
-pub fn provider_page_sql(role: &str, date_type: DateType) -> String {
+/// Where a page starts, in `order`: the date bound on the cursor's side is the cursor's date
+/// (`$3` newest first, `$2` oldest first), and on that date only ids beyond the cursor's
+/// (`$4`); then the ordering.
+fn keyset(d: &str, oldest_first: bool) -> String {
+    if oldest_first {
+        format!("(c.{d} > $2 OR c.id > $4) ORDER BY c.{d}, c.id")
+    } else {
+        format!("(c.{d} < $3 OR c.id < $4) ORDER BY c.{d} DESC, c.id DESC")
+    }
+}
+
+/// One page of the claims one provider (`$1`) has in `role`, dated `$2`..=`$3`, beyond the
+/// cursor (see [`keyset`]), of status `$5` (empty: any), at most `$6`. Walks the index on
+/// (role, date, id).
+pub fn provider_page_sql(role: &str, date_type: DateType, oldest_first: bool) -> String {
     let d = date_column(date_type);
     format!(
         "SELECT {COLUMNS}, c.{d} AS sort_key FROM claims c JOIN members m ON m.id = c.member_id \
-         WHERE c.{role} = $1 AND c.{d} >= $2 AND c.{d} <= $3 AND (c.{d} < $3 OR c.id < $4) \
-         AND ($5 = '' OR c.status = $5) ORDER BY c.{d} DESC, c.id DESC LIMIT $6"
+         WHERE c.{role} = $1 AND c.{d} >= $2 AND c.{d} <= $3 AND ($5 = '' OR c.status = $5) AND {} LIMIT $6",
+        keyset(d, oldest_first)
     )
 }
 
 /// The same for one member's claims (`$1`) that the membership `$6` holds an NPI of, at most
 /// `$7`. Walks the member's few claims.
-pub fn member_page_sql(date_type: DateType) -> String {
+pub fn member_page_sql(date_type: DateType, oldest_first: bool) -> String {
     let d = date_column(date_type);
     format!(
         "SELECT {COLUMNS}, c.{d} AS sort_key FROM claims c JOIN members m ON m.id = c.member_id \
-         WHERE c.member_id = $1 AND c.{d} >= $2 AND c.{d} <= $3 AND (c.{d} < $3 OR c.id < $4) \
-         AND ($5 = '' OR c.status = $5) AND {HELD} ORDER BY c.{d} DESC, c.id DESC LIMIT $7"
+         WHERE c.member_id = $1 AND c.{d} >= $2 AND c.{d} <= $3 AND ($5 = '' OR c.status = $5) AND {HELD} \
+         AND {} LIMIT $7",
+        keyset(d, oldest_first)
     )
 }
 
@@ -104,7 +116,7 @@ pub async fn member_by_cin(conn: &mut Conn, cin: &str) -> Result<Option<i64>, sq
         .await
 }
 
-/// Up to `limit` claims of the lookup after `after` (sort date, id), newest first, each once.
+/// Up to `limit` claims of the lookup after `after` (sort date, id), in its order, each once.
 pub async fn lookup(
     conn: &mut Conn,
     member: &Member,
@@ -112,7 +124,7 @@ pub async fn lookup(
     after: Option<(String, i64)>,
     limit: i64,
 ) -> Result<Vec<ClaimRecord>, sqlx::Error> {
-    let (date_type, from, to, status, cin) = match lookup {
+    let (date_type, from, to, status, cin, oldest_first) = match lookup {
         Lookup::Number(number) => {
             return sqlx::query_as(&number_sql())
                 .bind(number)
@@ -126,22 +138,33 @@ pub async fn lookup(
             to,
             status,
             cin,
-        } => (*date_type, from.to_string(), to.to_string(), *status, cin),
+            oldest_first,
+        } => (
+            *date_type,
+            from.to_string(),
+            to.to_string(),
+            *status,
+            cin,
+            *oldest_first,
+        ),
     };
-    // Below the cursor: its date as the upper bound, and only smaller ids on that date.
-    let (upper, below_id) = match after {
-        Some((date, id)) if date <= to => (date, id),
-        Some(_) | None => (to, i64::MAX),
+    // Beyond the cursor: its date as the bound on its side, and only ids beyond its on that
+    // date; without one, the whole range.
+    let (lower, upper, beyond_id) = match (after, oldest_first) {
+        (Some((date, id)), false) if date <= to => (from, date, id),
+        (Some((date, id)), true) if date >= from => (date, to, id),
+        (_, false) => (from, to, i64::MAX),
+        (_, true) => (from, to, i64::MIN),
     };
     if let Some(cin) = cin {
         let Some(member_id) = member_by_cin(&mut *conn, cin.as_str()).await? else {
             return Ok(Vec::new());
         };
-        return sqlx::query_as(&member_page_sql(date_type))
+        return sqlx::query_as(&member_page_sql(date_type, oldest_first))
             .bind(member_id)
-            .bind(&from)
+            .bind(&lower)
             .bind(&upper)
-            .bind(below_id)
+            .bind(beyond_id)
             .bind(status)
             .bind(member.org.membership_id)
             .bind(limit)
@@ -153,19 +176,27 @@ pub async fn lookup(
     let mut found: Vec<ClaimRecord> = Vec::new();
     for provider_id in held_providers(&mut *conn, member).await? {
         for role in ROLES {
-            let rows: Vec<ClaimRecord> = sqlx::query_as(&provider_page_sql(role, date_type))
-                .bind(provider_id)
-                .bind(&from)
-                .bind(&upper)
-                .bind(below_id)
-                .bind(status)
-                .bind(limit)
-                .fetch_all(&mut *conn)
-                .await?;
+            let rows: Vec<ClaimRecord> =
+                sqlx::query_as(&provider_page_sql(role, date_type, oldest_first))
+                    .bind(provider_id)
+                    .bind(&lower)
+                    .bind(&upper)
+                    .bind(beyond_id)
+                    .bind(status)
+                    .bind(limit)
+                    .fetch_all(&mut *conn)
+                    .await?;
             found.extend(rows);
         }
     }
-    found.sort_by(|a, b| (&b.sort_key, b.id).cmp(&(&a.sort_key, a.id)));
+    found.sort_by(|a, b| {
+        let ascending = (&a.sort_key, a.id).cmp(&(&b.sort_key, b.id));
+        if oldest_first {
+            ascending
+        } else {
+            ascending.reverse()
+        }
+    });
     found.dedup_by_key(|c| c.id);
     found.truncate(limit.max(0) as usize);
     Ok(found)

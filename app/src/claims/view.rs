@@ -1,5 +1,5 @@
 use super::{
-    load_claim, search_claims, ClaimDetail, ClaimRow, ClaimSearch, EobLine, ProviderInfo,
+    load_claim, search_claims, ClaimDetail, ClaimRow, ClaimSearch, EobLine, ProviderInfo, ORDERS,
     PAYABLE_NOTE, STATUSES,
 };
 use crate::auth::{PageAccess, Require};
@@ -51,8 +51,9 @@ pub fn ClaimsPage() -> impl IntoView {
                 <LookupForms asked=asked.get_untracked().unwrap_or_default() error />
                 {move || page.get().flatten().map(|found| match found {
                     Ok(found) => {
-                        let query = asked.get().map(|s| s.query()).unwrap_or_default();
-                        view! { <Results rows=found.items next=found.next pager query /> }.into_any()
+                        let search = asked.get().unwrap_or_default();
+                        let oldest = search.order == "oldest";
+                        view! { <Results rows=found.items next=found.next pager query=search.query() oldest /> }.into_any()
                     }
                     Err(AppError::Validation(_)) => ().into_any(),
                     Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
@@ -85,6 +86,13 @@ fn LookupForms(asked: ClaimSearch, error: Signal<Option<AppError>>) -> impl Into
     });
     let status = keep(&asked.status, true);
     let cin = keep(&asked.cin, true);
+    let order = keep(&asked.order, true);
+    let orders = StoredValue::new(
+        ORDERS
+            .iter()
+            .map(|(v, l)| (v.to_string(), l.to_string()))
+            .collect::<Vec<_>>(),
+    );
     let number = keep(&asked.number, false);
     let statuses = StoredValue::new(
         STATUSES
@@ -104,6 +112,7 @@ fn LookupForms(asked: ClaimSearch, error: Signal<Option<AppError>>) -> impl Into
                 <RadioGroup legend="Type of Date" options=vec![("service", "Date of Service"), ("paid", "Paid Date")] value=date_type name="date_type" />
                 <Select label="Status" options=statuses.get_value() value=status name="status" id="claims-status" error=field("status") />
                 <Field label="CIN" value=cin name="cin" id="claims-cin" hint="Optional: only this member's claims." error=field("cin") />
+                <Select label="Sort" options=orders.get_value() value=order name="order" id="claims-order" error=field("order") />
                 <button type="submit" class="button primary">"Find Claims"</button>
             </Form>
         </TabPanel>
@@ -155,12 +164,18 @@ fn Results(
     next: Option<String>,
     pager: Pager,
     query: String,
+    oldest: bool,
 ) -> impl IntoView {
+    let caption = if oldest {
+        "Claims found, oldest first"
+    } else {
+        "Claims found, newest first"
+    };
     let empty = rows.is_empty();
     view! {
         <section aria-labelledby="claim-results">
             <h2 id="claim-results">"Claim Search Results"</h2>
-            <DataTable caption="Claims found, newest first" columns=result_columns() rows=Signal::stored(rows) empty="No claims match this search." />
+            <DataTable caption=caption columns=result_columns() rows=Signal::stored(rows) empty="No claims match this search." />
             <Pagination pager next=Signal::stored(next) label="Claim result pages" />
             <p class="actions">
                 {(!empty).then(|| view! { <a class="button" href=format!("/downloads/claims/csv?{query}") download>"Download"</a> })}

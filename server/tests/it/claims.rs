@@ -47,23 +47,35 @@ async fn audits(site: &Site, action: &str, subject: &str) -> i64 {
 async fn a_lookup_pages_through_exactly_the_claims_of_the_npis_held() {
     for site in sites(false).await {
         let (from, to) = ("2025-01-01", "2026-12-31");
-        for email in ["processor@sunrise.example", "admin@sunrise.example"] {
+        for (email, order) in [
+            ("processor@sunrise.example", "newest"),
+            ("admin@sunrise.example", "newest"),
+            ("admin@sunrise.example", "oldest"),
+        ] {
             let session = session_of(&site, email).await;
             let expected = held_claims(&site, email, from, to).await;
             assert!(expected.len() > 25, "{email}: more than a page");
             let (mut seen, mut after, mut last_date) = (Vec::new(), String::new(), None::<String>);
             loop {
-                let body = format!("{}&after={after}", by_dates(from, to, ""));
+                let body = format!(
+                    "{}&search[order]={order}&after={after}",
+                    by_dates(from, to, "")
+                );
                 let (status, page) = form(&site, "/api/claims/search", &body, Some(&session)).await;
                 assert_eq!(status, StatusCode::OK, "{page}");
                 let items = page["items"].as_array().unwrap();
                 assert!(items.len() <= 25);
                 for item in items {
-                    // Newest first: MM/DD/YYYY compared as YYYY-MM-DD.
+                    // In order: MM/DD/YYYY compared as YYYY-MM-DD.
                     let d = item["service_from"].as_str().unwrap();
                     let iso = format!("{}-{}-{}", &d[6..], &d[..2], &d[3..5]);
                     if let Some(last) = &last_date {
-                        assert!(&iso <= last, "{email}: {iso} after {last}");
+                        let in_order = if order == "oldest" {
+                            &iso >= last
+                        } else {
+                            &iso <= last
+                        };
+                        assert!(in_order, "{email} {order}: {iso} after {last}");
                     }
                     last_date = Some(iso);
                     seen.push(item["number"].as_str().unwrap().to_string());
@@ -74,8 +86,8 @@ async fn a_lookup_pages_through_exactly_the_claims_of_the_npis_held() {
                 }
             }
             let unique: BTreeSet<String> = seen.iter().cloned().collect();
-            assert_eq!(unique.len(), seen.len(), "{email}: each claim once");
-            assert_eq!(unique, expected, "{email}");
+            assert_eq!(unique.len(), seen.len(), "{email} {order}: each claim once");
+            assert_eq!(unique, expected, "{email} {order}");
         }
 
         // The processor holds two NPIs: a claim neither billed nor rendered is not found,
@@ -420,10 +432,15 @@ async fn every_lookup_query_is_served_by_an_index() {
     for site in sites(false).await {
         let mut checked = 0;
         let mut queries: Vec<(String, Vec<B>)> = Vec::new();
-        for date_type in [DateType::Service, DateType::Paid] {
+        for (date_type, oldest) in [
+            (DateType::Service, false),
+            (DateType::Paid, false),
+            (DateType::Service, true),
+            (DateType::Paid, true),
+        ] {
             for role in repo::ROLES {
                 queries.push((
-                    repo::provider_page_sql(role, date_type),
+                    repo::provider_page_sql(role, date_type, oldest),
                     vec![
                         B::I(1),
                         B::T("2025-01-01"),
@@ -435,7 +452,7 @@ async fn every_lookup_query_is_served_by_an_index() {
                 ));
             }
             queries.push((
-                repo::member_page_sql(date_type),
+                repo::member_page_sql(date_type, oldest),
                 vec![
                     B::I(1),
                     B::T("2025-01-01"),
@@ -460,6 +477,6 @@ async fn every_lookup_query_is_served_by_an_index() {
             assert!(!full_scan, "{sql}\n{plan}");
             checked += 1;
         }
-        assert_eq!(checked, 7);
+        assert_eq!(checked, 13);
     }
 }
