@@ -75,8 +75,7 @@ pub async fn csv(
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
     let member = member(&state, &parts).await?;
-    let pairs = pairs(&query);
-    let search = ClaimSearch::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let search: ClaimSearch = crate::ui::from_pairs(pairs(&query)).unwrap_or_default();
     let lookup = match search.check() {
         Ok(lookup) => lookup,
         Err(_) => return Ok(Redirect::to(&format!("/claims?{}", search.query())).into_response()),

@@ -90,26 +90,6 @@ pub enum Lookup {
 }
 
 impl ClaimSearch {
-    /// The search the address holds (`?by=date&from=…`), as a GET form posted it.
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        let mut search = ClaimSearch::default();
-        for (key, value) in pairs {
-            let field = match key {
-                "by" => &mut search.by,
-                "from" => &mut search.from,
-                "to" => &mut search.to,
-                "date_type" => &mut search.date_type,
-                "status" => &mut search.status,
-                "cin" => &mut search.cin,
-                "number" => &mut search.number,
-                "order" => &mut search.order,
-                _ => continue,
-            };
-            *field = value.to_string();
-        }
-        search
-    }
-
     /// The address query that runs this search (for the CSV download and the pages).
     pub fn query(&self) -> String {
         [
@@ -320,24 +300,22 @@ pub mod ssr {
     use crate::domain::Money;
     use crate::ssr::guard::Member;
 
-    fn us_date(iso: &str) -> String {
-        iso.parse::<Date>()
-            .map(|d| UsDate(d).to_string())
-            .unwrap_or_else(|_| iso.to_string())
-    }
-
     pub(super) fn row(record: &repo::ClaimRecord) -> ClaimRow {
         ClaimRow {
             number: record.claim_number.clone(),
             cin: record.cin.clone(),
             member: format!("{} {}", record.first_name, record.last_name),
             lob: record.line_of_business.clone(),
-            service_from: us_date(&record.service_from),
-            service_to: us_date(&record.service_to),
+            service_from: UsDate::show(&record.service_from),
+            service_to: UsDate::show(&record.service_to),
             billed: Money(record.billed_cents).to_string(),
             paid: Money(record.paid_cents).to_string(),
             status: status_label(&record.status).to_string(),
-            paid_date: record.paid_on.as_deref().map(us_date).unwrap_or_default(),
+            paid_date: record
+                .paid_on
+                .as_deref()
+                .map(UsDate::show)
+                .unwrap_or_default(),
             ra: record.paid_on.is_some(),
         }
     }
@@ -460,8 +438,8 @@ pub mod ssr {
         let services = lines
             .iter()
             .map(|l| ServiceLine {
-                start: us_date(&l.service_from),
-                end: us_date(&l.service_to),
+                start: UsDate::show(&l.service_from),
+                end: UsDate::show(&l.service_to),
                 code: l.procedure_code.clone(),
                 description: l.procedure.clone().unwrap_or_default(),
                 modifiers: l.modifier.clone().unwrap_or_default(),
@@ -484,25 +462,29 @@ pub mod ssr {
         ClaimDetail {
             status: status_label(&record.status).to_string(),
             cin: record.cin.clone(),
-            paid_date: record.paid_on.as_deref().map(us_date).unwrap_or_default(),
+            paid_date: record
+                .paid_on
+                .as_deref()
+                .map(UsDate::show)
+                .unwrap_or_default(),
             service_dates: if record.service_from == record.service_to {
-                us_date(&record.service_from)
+                UsDate::show(&record.service_from)
             } else {
                 format!(
                     "{} – {}",
-                    us_date(&record.service_from),
-                    us_date(&record.service_to)
+                    UsDate::show(&record.service_from),
+                    UsDate::show(&record.service_to)
                 )
             },
             check_number: record.check_number.clone().unwrap_or_default(),
-            received: us_date(&record.received_on),
+            received: UsDate::show(&record.received_on),
             services,
             total_billed: Money(total.billed_cents).to_string(),
             total_payable: Money(total.paid_cents).to_string(),
             member: MemberInfo {
                 name: format!("{} {}", m.first_name, m.last_name),
                 cin: m.cin,
-                date_of_birth: us_date(&m.date_of_birth),
+                date_of_birth: UsDate::show(&m.date_of_birth),
                 gender: match m.gender.as_str() {
                     "F" => "Female",
                     "M" => "Male",
@@ -619,14 +601,11 @@ mod tests {
             query,
             "by=date&from=05%2F01%2F2026&to=05%2F31%2F2026&status=check_pending&cin=90000001B"
         );
-        let pairs: Vec<(String, String)> = query
-            .split('&')
-            .map(|p| {
-                let (k, v) = p.split_once('=').unwrap();
-                (k.to_string(), v.replace("%2F", "/"))
-            })
-            .collect();
-        let back = ClaimSearch::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let pairs = query.split('&').map(|p| {
+            let (k, v) = p.split_once('=').unwrap();
+            (k.to_string(), v.replace("%2F", "/"))
+        });
+        let back: ClaimSearch = crate::ui::from_pairs(pairs).unwrap();
         assert_eq!(back, search);
     }
 

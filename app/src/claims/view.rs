@@ -5,32 +5,16 @@ use super::{
 use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 use crate::ui::{
-    encode_query_value, field_errors, Column, DataTable, ErrorSummary, Field, Pager, Pagination,
-    RadioGroup, Select, TabPanel, Tabs,
+    asked, encode_query_value, field_errors, options, Column, DataTable, ErrorSummary, Field,
+    Pager, Pagination, RadioGroup, Select, TabPanel, Tabs,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
-use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// The search the address holds; `None` until one is asked (`?by=…`).
-fn asked_search() -> Memo<Option<ClaimSearch>> {
-    let query = use_query_map();
-    Memo::new(move |_| {
-        query.with(|q| {
-            q.get("by").map(|_| {
-                let pairs: Vec<(String, String)> = q
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect();
-                ClaimSearch::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            })
-        })
-    })
-}
+use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn ClaimsPage() -> impl IntoView {
-    let asked = asked_search();
+    let asked = asked::<ClaimSearch>("by");
     let pager = Pager::new("after");
     let page = Resource::new(
         move || (asked.get(), pager.cursor()),
@@ -87,19 +71,9 @@ fn LookupForms(asked: ClaimSearch, error: Signal<Option<AppError>>) -> impl Into
     let status = keep(&asked.status, true);
     let cin = keep(&asked.cin, true);
     let order = keep(&asked.order, true);
-    let orders = StoredValue::new(
-        ORDERS
-            .iter()
-            .map(|(v, l)| (v.to_string(), l.to_string()))
-            .collect::<Vec<_>>(),
-    );
+    let orders = StoredValue::new(options(&ORDERS));
     let number = keep(&asked.number, false);
-    let statuses = StoredValue::new(
-        STATUSES
-            .iter()
-            .map(|(v, l)| (v.to_string(), l.to_string()))
-            .collect::<Vec<_>>(),
-    );
+    let statuses = StoredValue::new(options(&STATUSES));
     view! {
         <Tabs id="claims-lookup" label="Look up claims by" labels=vec!["Date".into(), "Claim #".into()] selected />
         <TabPanel id="claims-lookup" index=0 selected>

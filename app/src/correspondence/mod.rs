@@ -273,11 +273,7 @@ pub(crate) mod ssr {
     fn row(record: repo::DocumentRecord) -> DocumentRow {
         DocumentRow {
             id: record.id,
-            date: record
-                .document_date
-                .parse::<Date>()
-                .map(|d| UsDate(d).to_string())
-                .unwrap_or(record.document_date),
+            date: UsDate::show(&record.document_date),
             title: record.title,
             correspondence_type: record.correspondence_type,
             npi: record.npi,

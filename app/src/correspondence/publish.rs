@@ -156,11 +156,7 @@ pub async fn remittance_advice(
         .map(|c| RemittanceLine {
             claim: c.claim_number.clone(),
             member: c.member.clone(),
-            service: c
-                .service_from
-                .parse::<Date>()
-                .map(|d| UsDate(d).to_string())
-                .unwrap_or_else(|_| c.service_from.clone()),
+            service: UsDate::show(&c.service_from),
             billed: Money(c.billed_cents).to_string(),
             allowed: Money(c.allowed_cents).to_string(),
             paid: Money(c.paid_cents).to_string(),

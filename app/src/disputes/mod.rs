@@ -142,8 +142,10 @@ pub struct DisputeStart {
     pub open: bool,
 }
 
-/// A lookup, as its form (and so the address) carries it: `by` is "search" or "number".
+/// A lookup, as its form (and so the address) carries it: `by` is "search" or "number". A
+/// field left out is empty.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DisputeSearch {
     pub by: String,
     pub from: String,

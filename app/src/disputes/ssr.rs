@@ -521,6 +521,37 @@ pub async fn queue(operator: &Operator) -> Result<Vec<QueuedDispute>, AppError> 
         .collect())
 }
 
+/// A step the plan took on a dispute: audited, and told to the office's admins.
+async fn record_step(
+    tx: &mut crate::ssr::repo::Conn,
+    operator: &Operator,
+    record: &repo::DisputeRecord,
+    action: &'static str,
+    title: &str,
+    body: &str,
+) -> Result<(), AppError> {
+    operator
+        .audit(action, format!("dispute:{}", record.id))
+        .org(Some(record.organization_id))
+        .detail(record.number.clone())
+        .record_in(&mut *tx)
+        .await?;
+    notifications::to_admins(
+        tx,
+        operator.state.clock.unix(),
+        record.organization_id,
+        None,
+        Notice {
+            kind: "dispute",
+            title,
+            body,
+            link: "/claims/disputes",
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// Acknowledges the dispute; answers its number.
 pub async fn acknowledge(operator: &Operator, id: i64) -> Result<String, AppError> {
     let state = &operator.state;
@@ -533,28 +564,18 @@ pub async fn acknowledge(operator: &Operator, id: i64) -> Result<String, AppErro
             record.number
         )));
     }
-    operator
-        .audit("dispute.acknowledge", format!("dispute:{id}"))
-        .org(Some(record.organization_id))
-        .detail(record.number.clone())
-        .record_in(&mut tx)
-        .await?;
     let title = format!("Dispute {} acknowledged", record.number);
     let body = format!(
         "The plan acknowledged dispute {} on claim {} and is reviewing it.",
         record.number, record.claim_number
     );
-    notifications::to_admins(
+    record_step(
         &mut tx,
-        now,
-        record.organization_id,
-        None,
-        Notice {
-            kind: "dispute",
-            title: &title,
-            body: &body,
-            link: "/claims/disputes",
-        },
+        operator,
+        &record,
+        "dispute.acknowledge",
+        &title,
+        &body,
     )
     .await?;
     tx.commit().await?;
@@ -650,30 +671,12 @@ pub async fn resolve(operator: &Operator, id: i64, resolution: &str) -> Result<S
             record.number
         )));
     }
-    operator
-        .audit("dispute.resolve", format!("dispute:{id}"))
-        .org(Some(record.organization_id))
-        .detail(record.number.clone())
-        .record_in(&mut tx)
-        .await?;
-    let notice_title = format!("Dispute {} resolved", record.number);
+    let title = format!("Dispute {} resolved", record.number);
     let body = format!(
         "Dispute {} on claim {} is resolved; the letter is in the Correspondence Center and on the dispute.",
         record.number, record.claim_number
     );
-    notifications::to_admins(
-        &mut tx,
-        now,
-        record.organization_id,
-        None,
-        Notice {
-            kind: "dispute",
-            title: &notice_title,
-            body: &body,
-            link: "/claims/disputes",
-        },
-    )
-    .await?;
+    record_step(&mut tx, operator, &record, "dispute.resolve", &title, &body).await?;
     tx.commit().await?;
     Ok(record.number)
 }

@@ -6,8 +6,8 @@ use super::{
 use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 use crate::ui::{
-    action_error, encode_query_value, field_errors, follow_answer, query_dialog, query_value,
-    Column, DataTable, ErrorSummary, Field, Modal, Select, TabPanel, Tabs, TextArea,
+    action_error, asked, encode_query_value, field_errors, follow_answer, options, query_dialog,
+    query_value, Column, DataTable, ErrorSummary, Field, Modal, Select, TabPanel, Tabs, TextArea,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -201,26 +201,9 @@ fn SubmitForm(claim: String) -> impl IntoView {
     }
 }
 
-/// The lookup the address holds; `None` until one is asked.
-fn asked_search() -> Memo<Option<DisputeSearch>> {
-    let query = use_query_map();
-    Memo::new(move |_| {
-        query.with(|q| {
-            q.get("by").map(|by| DisputeSearch {
-                by,
-                from: q.get("from").unwrap_or_default(),
-                to: q.get("to").unwrap_or_default(),
-                status: q.get("status").unwrap_or_default(),
-                claim: q.get("claim").unwrap_or_default(),
-                number: q.get("number").unwrap_or_default(),
-            })
-        })
-    })
-}
-
 #[component]
 pub fn DisputeLookupPage() -> impl IntoView {
-    let asked = asked_search();
+    let asked = asked::<DisputeSearch>("by");
     let found = Resource::new(
         move || asked.get(),
         |search| async move {
@@ -291,12 +274,7 @@ fn LookupForms(asked: DisputeSearch, error: Signal<Option<AppError>>) -> impl In
         keep(&asked.claim, false),
     );
     let number = keep(&asked.number, true);
-    let statuses = StoredValue::new(
-        STATUSES
-            .iter()
-            .map(|(v, l)| (v.to_string(), l.to_string()))
-            .collect::<Vec<_>>(),
-    );
+    let statuses = StoredValue::new(options(&STATUSES));
     view! {
         <Tabs id="dispute-lookup" label="Look up disputes by" labels=vec!["Search".into(), "Dispute #".into()] selected />
         <TabPanel id="dispute-lookup" index=0 selected>

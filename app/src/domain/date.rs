@@ -9,6 +9,13 @@ use jiff::civil::Date;
 pub struct UsDate(pub Date);
 
 impl UsDate {
+    /// A date stored as YYYY-MM-DD, shown as MM/DD/YYYY (text that is not a date as it is).
+    pub fn show(iso: &str) -> String {
+        iso.parse::<Date>()
+            .map(|d| UsDate(d).to_string())
+            .unwrap_or_else(|_| iso.to_string())
+    }
+
     /// Reads MM/DD/YYYY (also M/D/YYYY) or the YYYY-MM-DD a date input sends.
     pub fn parse(input: &str) -> Result<Self, Invalid> {
         const MESSAGE: &str = "Enter a date as MM/DD/YYYY.";

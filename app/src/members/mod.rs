@@ -33,8 +33,10 @@ pub fn history_start(today: Date) -> Date {
         .unwrap_or(today)
 }
 
-/// A lookup as the form (and so the address) carries it: `by` is "id" or "name".
+/// A lookup as the form (and so the address) carries it: `by` is "id" or "name". A field
+/// left out is empty.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct MemberSearch {
     pub by: String,
     pub member_id: String,
@@ -219,12 +221,6 @@ pub mod ssr {
     use crate::domain::{Cin, Money};
     use crate::ssr::guard::Member;
 
-    fn us_date(iso: &str) -> String {
-        iso.parse::<Date>()
-            .map(|d| UsDate(d).to_string())
-            .unwrap_or_else(|_| iso.to_string())
-    }
-
     fn today(member: &Member) -> Result<Date, AppError> {
         let state = &member.state;
         state
@@ -249,7 +245,7 @@ pub mod ssr {
                     eligibility: eligibility_label(m.eligible_on(&today), m.share_of_cost_cents)
                         .to_string(),
                     name: format!("{} {}", m.first_name, m.last_name),
-                    date_of_birth: us_date(&m.date_of_birth),
+                    date_of_birth: UsDate::show(&m.date_of_birth),
                     city: m.city,
                     lob: m.line_of_business,
                     cin: m.cin,
@@ -274,7 +270,7 @@ pub mod ssr {
                     .into_iter()
                     .map(|c| ClaimHistoryRow {
                         number: c.claim_number,
-                        service_date: us_date(&c.service_from),
+                        service_date: UsDate::show(&c.service_from),
                         provider: c.provider,
                         status: crate::claims::status_label(&c.status).to_string(),
                         billed: Money(c.billed_cents).to_string(),
@@ -292,7 +288,7 @@ pub mod ssr {
                     .into_iter()
                     .map(|r| ReferralRow {
                         code: r.code,
-                        request_date: us_date(&r.request_date),
+                        request_date: UsDate::show(&r.request_date),
                         status: capitalized(&r.status),
                         referred_to: r.referred_to,
                     })
@@ -305,11 +301,11 @@ pub mod ssr {
             .await?
             .into_iter()
             .map(|s| EligibilitySpan {
-                start: us_date(&s.starts_on),
+                start: UsDate::show(&s.starts_on),
                 end: s
                     .ends_on
                     .as_deref()
-                    .map(us_date)
+                    .map(UsDate::show)
                     .unwrap_or_else(|| "Current".into()),
                 lob: s.line_of_business,
                 health_network: s
@@ -323,15 +319,15 @@ pub mod ssr {
             .map(|(code, description, first, last)| Condition {
                 code,
                 description,
-                first_seen: us_date(&first),
-                last_seen: us_date(&last),
+                first_seen: UsDate::show(&first),
+                last_seen: UsDate::show(&last),
             })
             .collect();
         let labs = repo::labs(&mut conn, m.id, &from)
             .await?
             .into_iter()
             .map(|l| LabRow {
-                collected: us_date(&l.collected_on),
+                collected: UsDate::show(&l.collected_on),
                 test: l.test,
                 loinc: l.loinc,
                 result: format!("{} {}", l.result, l.units),
@@ -343,7 +339,7 @@ pub mod ssr {
             .await?
             .into_iter()
             .map(|r| MedicationRow {
-                filled: us_date(&r.filled_on),
+                filled: UsDate::show(&r.filled_on),
                 drug: r.drug,
                 quantity: r.quantity.to_string(),
                 days_supply: r.days_supply.to_string(),
@@ -360,7 +356,7 @@ pub mod ssr {
         let eligible = m.eligible_on(&today.to_string());
         Ok(Facesheet {
             name: format!("{} {}", m.first_name, m.last_name),
-            date_of_birth: us_date(&m.date_of_birth),
+            date_of_birth: UsDate::show(&m.date_of_birth),
             gender: match m.gender.as_str() {
                 "F" => "Female",
                 "M" => "Male",

@@ -5,32 +5,15 @@ use super::{
 use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 use crate::ui::{
-    encode_query_value, field_errors, Column, DataTable, ErrorSummary, Field, TabPanel, Tabs,
+    asked, encode_query_value, field_errors, Column, DataTable, ErrorSummary, Field, TabPanel, Tabs,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
-use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// The lookup the address holds; `None` until one is asked (`?by=…`).
-fn asked_search() -> Memo<Option<MemberSearch>> {
-    let query = use_query_map();
-    Memo::new(move |_| {
-        query.with(|q| {
-            q.get("by").map(|by| MemberSearch {
-                by,
-                member_id: q.get("member_id").unwrap_or_default(),
-                last_name: q.get("last_name").unwrap_or_default(),
-                first_name: q.get("first_name").unwrap_or_default(),
-                date_of_birth: q.get("date_of_birth").unwrap_or_default(),
-                city: q.get("city").unwrap_or_default(),
-            })
-        })
-    })
-}
+use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn MembersPage() -> impl IntoView {
-    let asked = asked_search();
+    let asked = asked::<MemberSearch>("by");
     let found = Resource::new(
         move || asked.get(),
         |search| async move {

@@ -189,6 +189,14 @@ pub fn field_errors(
     }
 }
 
+/// A drop-down's (value, label) pairs from a constant list of them.
+pub fn options(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(value, label)| (value.to_string(), label.to_string()))
+        .collect()
+}
+
 /// A labelled drop-down; `options` are (value, label) pairs, `value` the chosen value.
 #[component]
 pub fn Select(

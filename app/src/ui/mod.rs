@@ -18,7 +18,7 @@ mod wizard;
 
 pub use choice::{Checkbox, RadioGroup};
 pub use data_table::{Column, DataTable, Page, Pager, Pagination};
-pub use field::{field_errors, ErrorSummary, Field, Select, TextArea};
+pub use field::{field_errors, options, ErrorSummary, Field, Select, TextArea};
 pub use flow::{action_error, follow_answer, FlowSteps};
 pub use hold::HoldToView;
 pub use menu::{MenuButton, MenuItem};
@@ -26,7 +26,7 @@ pub use modal::{query_dialog, query_dialog_is, Modal};
 pub use otp::{phone_methods, OtpChoose, OtpEnter};
 pub use post_button::PostButton;
 pub use refused::{refused_value, RefusedForm};
-pub use search::{encode_query_value, query_value, SearchForm};
+pub use search::{asked, encode_query_value, from_pairs, query_value, SearchForm};
 pub use tabs::{TabPanel, Tabs};
 pub use tile::Tile;
 pub use toast::{provide_toasts, Toasts};

@@ -143,21 +143,7 @@ async fn a_lookup_pages_through_exactly_the_claims_of_the_npis_held() {
         )
         .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "no Claims module");
-        let multi = session_of(&site, "multi@sunrise.example").await;
-        let harbor_id: i64 =
-            sqlx::query_scalar("SELECT id FROM organizations WHERE name = 'Harbor Pediatrics'")
-                .fetch_one(&site.state.db.pool)
-                .await
-                .unwrap();
-        let (status, switched) = site
-            .post(
-                "/api/switch-organization",
-                &format!("organization_id={harbor_id}"),
-                Some(&multi),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK);
-        let harbor = cookie_from(&switched, "portal_session").unwrap();
+        let harbor = session_in(&site, "multi@sunrise.example", "Harbor Pediatrics").await;
         let (status, _) = form(
             &site,
             "/api/claims/detail",

@@ -281,17 +281,7 @@ async fn a_dispute_from_draft_to_resolution() {
         }
         // Another office (Harbor's admin, with every module) is answered 404, as for nothing;
         // a user without the Disputes module 403.
-        let multi = session_of(&site, "multi@sunrise.example").await;
-        let harbor_id = org_id(&site, "Harbor Pediatrics").await;
-        let (status, switched) = site
-            .post(
-                "/api/switch-organization",
-                &format!("organization_id={harbor_id}"),
-                Some(&multi),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK);
-        let harbor = cookie_from(&switched, "portal_session").unwrap();
+        let harbor = session_in(&site, "multi@sunrise.example", "Harbor Pediatrics").await;
         let (status, missing) = form(
             &site,
             "/api/disputes/detail",
@@ -425,12 +415,4 @@ async fn a_dispute_from_draft_to_resolution() {
             .unwrap();
         assert!(refused.contains("resolved"), "{refused}");
     }
-}
-
-async fn org_id(site: &Site, name: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM organizations WHERE name = $1")
-        .bind(name)
-        .fetch_one(&site.state.db.pool)
-        .await
-        .unwrap()
 }

@@ -361,6 +361,25 @@ pub async fn session_of(site: &Site, email: &str) -> String {
     cookie.unwrap()
 }
 
+/// A demo user's session in `organization` (by name), after switching to it.
+pub async fn session_in(site: &Site, email: &str, organization: &str) -> String {
+    let session = session_of(site, email).await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM organizations WHERE name = $1")
+        .bind(organization)
+        .fetch_one(&site.state.db.pool)
+        .await
+        .unwrap();
+    let (status, switched) = site
+        .post(
+            "/api/switch-organization",
+            &format!("organization_id={id}"),
+            Some(&session),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    cookie_from(&switched, "portal_session").unwrap()
+}
+
 /// The body as JSON, or as a JSON string when it is not JSON.
 async fn answer(response: axum::response::Response) -> (StatusCode, serde_json::Value) {
     let status = response.status();
