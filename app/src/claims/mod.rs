@@ -610,6 +610,150 @@ mod tests {
     }
 
     #[cfg(feature = "ssr")]
+    mod display {
+        use super::super::repo::{
+            ClaimParts, ClaimRecord, LineAmounts, LineRecord, MemberRecord, ProviderRecord,
+        };
+        use super::super::ssr::build;
+        use crate::domain::Money;
+        use proptest::prelude::*;
+
+        fn cents(shown: &str) -> i64 {
+            Money::parse(shown).unwrap().cents()
+        }
+
+        fn provider() -> ProviderRecord {
+            ProviderRecord {
+                name: "Sunrise Family Clinic".into(),
+                npi: "1234567893".into(),
+                address_line1: "1 Main St".into(),
+                city: "Sacramento".into(),
+                zip: "95814".into(),
+                phone: None,
+                fax: None,
+            }
+        }
+
+        fn claim(lines: Vec<LineAmounts>) -> (ClaimRecord, ClaimParts) {
+            let record = ClaimRecord {
+                id: 1,
+                claim_number: "202600000001".into(),
+                member_id: 1,
+                billing_provider_id: 1,
+                service_provider_id: 1,
+                cin: "90000001B".into(),
+                first_name: "Ann".into(),
+                last_name: "Lee".into(),
+                line_of_business: "OneCare".into(),
+                status: "finalized".into(),
+                service_from: "2026-05-01".into(),
+                service_to: "2026-05-01".into(),
+                received_on: "2026-05-03".into(),
+                paid_on: Some("2026-06-01".into()),
+                billed_cents: lines.iter().map(|l| l.billed_cents).sum(),
+                paid_cents: lines.iter().map(|l| l.paid_cents).sum(),
+                check_number: Some("EFT".into()),
+                patient_account: "PA1".into(),
+                delegated_network: None,
+                sort_key: "2026-05-01".into(),
+            };
+            let parts = ClaimParts {
+                member: MemberRecord {
+                    cin: "90000001B".into(),
+                    first_name: "Ann".into(),
+                    last_name: "Lee".into(),
+                    date_of_birth: "1970-01-01".into(),
+                    gender: "F".into(),
+                    language: "English".into(),
+                    address_line1: "1 Elm St".into(),
+                    city: "Sacramento".into(),
+                    zip: "95814".into(),
+                    phone: None,
+                    email: None,
+                    line_of_business: "OneCare".into(),
+                    health_network: None,
+                },
+                payment_provider: provider(),
+                service_provider: provider(),
+                lines: lines
+                    .into_iter()
+                    .enumerate()
+                    .map(|(n, amounts)| LineRecord {
+                        line_number: n as i64 + 1,
+                        procedure_code: "99213".into(),
+                        procedure: None,
+                        modifier: None,
+                        units: 1,
+                        service_from: "2026-05-01".into(),
+                        service_to: "2026-05-01".into(),
+                        eob_code: Some("45".into()),
+                        remark_code: None,
+                        amounts,
+                    })
+                    .collect(),
+                diagnoses: Vec::new(),
+                reasons: Vec::new(),
+                pcp: None,
+            };
+            (record, parts)
+        }
+
+        /// Amounts that add up: the member's share within the allowed amount.
+        fn line() -> impl Strategy<Value = LineAmounts> {
+            (
+                0i64..2_000_000,
+                0u8..=100,
+                0u8..=100,
+                0u8..=100,
+                0i64..5_000,
+            )
+                .prop_map(
+                    |(billed, allowed_pct, share_pct, deductible_pct, interest)| {
+                        let allowed = billed * i64::from(allowed_pct) / 100;
+                        let deductible = allowed * i64::from(deductible_pct) / 100;
+                        let coinsurance = (allowed - deductible) * i64::from(share_pct) / 100;
+                        LineAmounts {
+                            billed_cents: billed,
+                            allowed_cents: allowed,
+                            coinsurance_cents: coinsurance,
+                            copay_cents: 0,
+                            deductible_cents: deductible,
+                            interest_cents: interest,
+                            paid_cents: allowed - deductible - coinsurance + interest,
+                        }
+                    },
+                )
+        }
+
+        proptest! {
+            /// What the EOB and Services tabs show adds up line by line and in total:
+            /// billed = allowed + disallowed; paid = allowed − coinsurance − copay − deductible
+            /// + interest; the totals are the lines' sums.
+            #[test]
+            fn the_explanation_of_benefits_adds_up(lines in prop::collection::vec(line(), 1..6)) {
+                let (record, parts) = claim(lines.clone());
+                let detail = build(record, parts);
+                prop_assert_eq!(detail.eob.len(), lines.len());
+                for shown in &detail.eob {
+                    prop_assert_eq!(cents(&shown.billed), cents(&shown.allowed) + cents(&shown.disallowed));
+                    prop_assert_eq!(
+                        cents(&shown.paid),
+                        cents(&shown.allowed) - cents(&shown.coinsurance) - cents(&shown.copay)
+                            - cents(&shown.deductible) + cents(&shown.interest)
+                    );
+                }
+                let total = &detail.eob_total;
+                let sum = |f: fn(&LineAmounts) -> i64| lines.iter().map(f).sum::<i64>();
+                prop_assert_eq!(cents(&total.billed), sum(|l| l.billed_cents));
+                prop_assert_eq!(cents(&total.paid), sum(|l| l.paid_cents));
+                prop_assert_eq!(cents(&total.interest), sum(|l| l.interest_cents));
+                prop_assert_eq!(cents(&detail.total_payable), sum(|l| l.paid_cents));
+                prop_assert_eq!(cents(&detail.total_billed), sum(|l| l.billed_cents));
+            }
+        }
+    }
+
+    #[cfg(feature = "ssr")]
     #[test]
     fn a_cursor_is_a_date_and_an_id_or_nothing() {
         assert_eq!(
