@@ -20,7 +20,8 @@ async function anAssociatedCin(page: Page): Promise<string> {
 }
 
 test('Member Lookup: a member by ID, then every facesheet tab', async ({ page }) => {
-  await logIn(page, 'admin@sunrise.example');
+  // A processor with Eligibility, Claims and Referrals: every tab shows.
+  await logIn(page, 'processor@sunrise.example');
   await page.getByRole('link', { name: 'Look up a member' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Member Lookup' })).toBeVisible();
   await hydrated(page);
@@ -53,7 +54,7 @@ test('Member Lookup: a member by ID, then every facesheet tab', async ({ page })
 });
 
 test('Claims Lookup: by dates, every claim tab, the printable copy, the RA and the CSV', async ({ page }) => {
-  await logIn(page, 'admin@sunrise.example');
+  await logIn(page, 'processor@sunrise.example');
   await page.getByRole('link', { name: 'Look up claims' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Claims Lookup' })).toBeVisible();
   await hydrated(page);

@@ -396,7 +396,8 @@ test('Transaction Testing: a file that is not X12 is refused, without the app to
 });
 
 test('Member Lookup and Claims Lookup post as plain forms, and the claim page shows every tab', async ({ page }) => {
-  await signIn(page, 'admin@sunrise.example');
+  // A processor with Eligibility and Claims (each account may ask for 30 passcodes an hour).
+  await signIn(page, 'processor@sunrise.example');
   await page.goto('/members');
   const byId = page.getByRole('form', { name: 'Find a member by ID' });
   await byId.getByRole('textbox', { name: 'Member ID' }).fill('not-an-id');
