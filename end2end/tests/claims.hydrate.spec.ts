@@ -123,7 +123,8 @@ async function aDisputableClaim(page: Page): Promise<string> {
 }
 
 test('a dispute with an attachment, found in Dispute Lookup, acknowledged by the plan, emailed to the office', async ({ page, browser, request }) => {
-  await logIn(page, 'admin@sunrise.example');
+  // The processor holds Disputes; the office's admin gets the acknowledgment.
+  await logIn(page, 'processor@sunrise.example');
   await page.goto('/claims');
   await hydrated(page);
   const claim = await aDisputableClaim(page);

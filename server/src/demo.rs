@@ -553,6 +553,7 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
             modules: &[
                 "eligibility",
                 "claims",
+                "disputes",
                 "referrals_view",
                 "referrals_submit",
             ],

@@ -308,12 +308,12 @@ async fn a_dispute_from_draft_to_resolution() {
             ))
             .await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
-        let processor = session_of(&site, "processor@sunrise.example").await;
+        let claims_only = session_of(&site, "multi@sunrise.example").await;
         let (status, _) = form(
             &site,
             "/api/disputes/detail",
             &format!("number={number}"),
-            Some(&processor),
+            Some(&claims_only),
         )
         .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
