@@ -64,10 +64,13 @@ test('the Claims Paid chart has a name and its figures as a table, and the resou
   await hydrated(page);
   await claims.getByText('Show the figures as a table').click();
   await expect(claims.getByRole('table', { name: 'Claims paid by month' }).getByRole('row')).toHaveCount(13);
+  // The title is set as the page settles: axe reads the page once it is there.
+  await expect(page).toHaveTitle(/\S/);
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
   for (const [path, heading] of [['/resources/news', 'News and Bulletin'], ['/resources/faq', 'Frequently Asked Questions'], ['/resources/alerts', 'System Alerts']]) {
     await page.goto(path);
     await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+    await expect(page).toHaveTitle(/\S/);
     expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
   }
 });
