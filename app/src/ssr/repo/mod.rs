@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bulk;
 pub mod callers;
 pub mod changes;
+pub mod code_lists;
 pub mod drafts;
 pub mod grants;
 pub mod jobs;
