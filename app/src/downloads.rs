@@ -39,6 +39,14 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/downloads/disputes/letter",
             get(crate::disputes::ssr::letter),
         ),
+        (
+            "/downloads/referrals/file",
+            get(crate::referrals::ssr::file),
+        ),
+        (
+            "/downloads/metrics/prior-authorization",
+            get(crate::referrals::metrics::ssr::csv),
+        ),
     ]
 }
 

@@ -24,6 +24,7 @@ pub mod org_registration;
 pub mod organizations;
 pub mod pins;
 pub mod profile;
+pub mod referrals;
 mod routes;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -126,6 +127,10 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::InOrder path=path!("/claims") view={Lazy::<routes::Claims>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/claims/disputes") view={Lazy::<routes::Disputes>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/claims/:number") view={Lazy::<routes::Claim>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/referrals") view={Lazy::<routes::Referrals>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/referrals/new") view={Lazy::<routes::SubmitReferral>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/referrals/:code") view={Lazy::<routes::Referral>::new()} />
+                        <Route ssr=SsrMode::InOrder path=path!("/metrics/prior-authorization") view={Lazy::<routes::PriorAuthorizationMetrics>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/resources/:page") view={Lazy::<routes::Resources>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/terms") view={Lazy::<routes::Policy>::new()} />
                         <Route ssr=SsrMode::InOrder path=path!("/privacy") view={Lazy::<routes::Policy>::new()} />

@@ -63,4 +63,8 @@ lazy_pages! {
     Claims => crate::claims::ClaimsPage,
     Claim => crate::claims::ClaimPage,
     Disputes => crate::disputes::DisputeLookupPage,
+    Referrals => crate::referrals::ReferralsPage,
+    SubmitReferral => crate::referrals::SubmitReferralPage,
+    Referral => crate::referrals::ReferralPage,
+    PriorAuthorizationMetrics => crate::referrals::MetricsPage,
 }

@@ -22,6 +22,11 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
                 .layer(DefaultBodyLimit::max(body_limit(&ATTACHMENTS, 1))),
         ),
         (
+            "/uploads/referrals",
+            post(crate::referrals::ssr::upload)
+                .layer(DefaultBodyLimit::max(body_limit(&ATTACHMENTS, 1))),
+        ),
+        (
             "/uploads/transaction-testing",
             post(crate::transaction_testing::ssr::submit).layer(DefaultBodyLimit::max(body_limit(
                 &crate::transaction_testing::ssr::TEST_FILES,

@@ -41,6 +41,37 @@ pub struct Config {
     )]
     pub upload_dir: std::path::PathBuf,
 
+    /// Health networks the plan manages directly: Medical outpatient referrals are only for
+    /// their members (comma-separated).
+    #[arg(
+        long,
+        env = "PORTAL_REFERRAL_DIRECT_NETWORKS",
+        value_delimiter = ',',
+        default_value = "Poppy Direct,Poppy Community Network",
+        global = true
+    )]
+    pub referral_direct_networks: Vec<String>,
+
+    /// Delegated networks whose members get no Behavioral Health referral here
+    /// (comma-separated).
+    #[arg(
+        long,
+        env = "PORTAL_REFERRAL_BH_EXCLUDED_NETWORKS",
+        value_delimiter = ',',
+        default_value = "Kaiser",
+        global = true
+    )]
+    pub referral_bh_excluded_networks: Vec<String>,
+
+    /// Miles from the member's ZIP code beyond which a referred-to provider is "far away".
+    #[arg(
+        long,
+        env = "PORTAL_REFERRAL_RADIUS_MILES",
+        default_value_t = 30.0,
+        global = true
+    )]
+    pub referral_radius_miles: f64,
+
     /// ClamAV's clamd as host:port: every upload is scanned before it is accepted.
     #[arg(long, env = "PORTAL_CLAMD_ADDR", global = true)]
     pub clamd_addr: Option<String>,
@@ -281,6 +312,11 @@ impl Config {
             trusted_proxies: self.trusted_proxies.clone(),
             upload_dir: self.upload_dir.clone(),
             clamd_addr: self.clamd_addr.clone(),
+            referral_networks: app::referrals::rules::Networks {
+                direct: names(&self.referral_direct_networks),
+                behavioral_excluded: names(&self.referral_bh_excluded_networks),
+            },
+            referral_radius_miles: self.referral_radius_miles,
         })
     }
 
@@ -400,6 +436,14 @@ fn is_local(url: &str) -> bool {
     let host = rest.split(['/', '?']).next().unwrap_or_default();
     let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
     matches!(host, "localhost" | "127.0.0.1" | "[::1]")
+}
+
+/// A comma-separated list of names, trimmed, without empty ones.
+fn names(list: &[String]) -> Vec<String> {
+    list.iter()
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect()
 }
 
 #[cfg(test)]

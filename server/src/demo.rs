@@ -98,7 +98,7 @@ struct Org {
     providers: &'static [(&'static str, &'static str, &'static str)],
 }
 
-const ORGS: [Org; 7] = [
+const ORGS: [Org; 9] = [
     Org {
         name: "Sunrise Family Clinic",
         kind: "provider",
@@ -200,7 +200,47 @@ const ORGS: [Org; 7] = [
             "Tertiary Pediatric Hospital",
         )],
     },
+    Org {
+        name: "Delta Behavioral Health",
+        kind: "provider",
+        tax_id: "949012345",
+        zip: "95811",
+        address: "700 R St",
+        city: "Sacramento",
+        registered: false,
+        providers: &[
+            ("Delta Behavioral Health", "group", "Behavioral Health"),
+            (
+                "Nina Okafor, BCBA",
+                "practitioner",
+                "Applied Behavior Analysis",
+            ),
+        ],
+    },
+    Org {
+        name: "Redwood Coast Cardiology",
+        kind: "provider",
+        tax_id: "940123456",
+        zip: "95501",
+        address: "2700 Harris St",
+        city: "Eureka",
+        registered: false,
+        providers: &[("Redwood Coast Cardiology", "group", "Cardiology")],
+    },
 ];
+
+/// What the plan's directory says of a demo provider: accepting new patients, the ages seen
+/// (from, below) and the genders seen.
+fn directory_entry(name: &str, specialty: &str) -> (i64, i64, i64, &'static str) {
+    match (name, specialty) {
+        // A closed panel: listed, but only current patients.
+        ("Michael Davis, MD", _) => (0, 0, 150, "FM"),
+        (_, "Obstetrics and Gynecology") => (1, 12, 150, "F"),
+        (_, "Applied Behavior Analysis") => (1, 0, 22, "FM"),
+        (_, s) if s.contains("Pediatric") => (1, 0, 21, "FM"),
+        _ => (1, 0, 150, "FM"),
+    }
+}
 
 const FIRST_NAMES: [&str; 24] = [
     "Olivia",
@@ -378,6 +418,7 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
             npi_base += 7_919;
             let npi = Npi::from_base(npi_base);
             let tertiary = i64::from(org.name.starts_with("Children's"));
+            let (accepting, min_age, max_age, genders) = directory_entry(name, specialty);
             let provider_id = bulk::insert_one(
                 &mut tx,
                 "providers",
@@ -393,6 +434,10 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
                     "phone",
                     "fax",
                     "is_tertiary",
+                    "accepting_new_patients",
+                    "min_age",
+                    "max_age",
+                    "genders",
                     "created_at",
                 ],
                 vec![
@@ -407,6 +452,10 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
                     t("(916) 555-0142"),
                     t("(916) 555-0143"),
                     V::I(tertiary),
+                    V::I(accepting),
+                    V::I(min_age),
+                    V::I(max_age),
+                    t(genders),
                     V::I(now - 500 * DAY),
                 ],
             )
@@ -866,10 +915,22 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         } else {
             rng.random_range(6_600..30_000)
         };
-        let network = rng
-            .random_bool(0.2)
-            .then(|| "Coastal Health Network".to_string());
-        member_networks.push(network.is_some());
+        let delegated = rng.random_bool(0.2);
+        member_networks.push(delegated);
+        // The plan's own networks, and a few members of a delegated network (Kaiser) that
+        // handles its own behavioral health.
+        let network = Some(
+            if delegated {
+                "Coastal Health Network"
+            } else if i % 23 == 5 {
+                "Kaiser"
+            } else if i % 3 == 0 {
+                "Poppy Community Network"
+            } else {
+                "Poppy Direct"
+            }
+            .to_string(),
+        );
         let pcp = if child {
             harbor_npis[1 + i % 3]
         } else {
@@ -949,14 +1010,17 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
 
     load_member_history(&mut tx, &mut rng, today, &member_ids, &coverage).await?;
 
-    // Referrals in every status, from Sunrise and Harbor to specialists.
+    // Referrals in every status, from Sunrise and Harbor to specialists, over the last 14
+    // months (so the public metrics have a past year and this one): the newest are pending,
+    // the rest decided on the plan's clocks, a few after an extension or an appeal.
     let specialists: Vec<i64> = providers["Capitol Cardiology Associates"]
         .iter()
         .map(|p| p.0)
         .collect();
     let tertiary = providers["Children's Hospital of the Valley"][0].0;
-    let statuses = ["draft", "pending", "approved", "denied", "modified", "void"];
-    for (n, status) in statuses.iter().cycle().take(24).enumerate() {
+    let tz = settings.calendar.time_zone();
+    let decided_statuses = ["approved", "denied", "modified", "approved", "void"];
+    for n in 0..60usize {
         let (org_id, referring, creator) = if n % 4 == 3 {
             (harbor, harbor_npis[1], user_ids["multi@sunrise.example"])
         } else {
@@ -975,10 +1039,40 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         } else {
             specialists[n % 2]
         };
-        let request_date = today - (n as i64 * 3).days();
-        let submitted = (*status != "draft").then_some(now - n as i64 * 3 * DAY);
-        let decided = matches!(*status, "approved" | "denied" | "modified" | "void")
-            .then_some(now - n as i64 * 2 * DAY);
+        let priority = ["routine", "urgent", "retro"][n % 3];
+        let submitted = now - n as i64 * 7 * DAY - 3 * 3_600;
+        let submitted_on = settings
+            .calendar
+            .date_of(submitted)
+            .ok_or_else(|| anyhow::anyhow!("no calendar day"))?;
+        let request_date = if priority == "retro" {
+            submitted_on - 10.days()
+        } else {
+            submitted_on
+        };
+        let deadline = app::referrals::rules::deadline(submitted, priority == "urgent", tz);
+        let status = if n < 4 {
+            "pending"
+        } else {
+            decided_statuses[n % 5]
+        };
+        let extended = (status != "pending" && n % 11 == 0).then_some(submitted + 5 * DAY);
+        let appealed = (status == "approved" && n % 13 == 0).then_some(submitted + 20 * DAY);
+        let decided = (status != "pending").then(|| {
+            let hours = if priority == "urgent" {
+                20 + (n as i64 * 7) % 50
+            } else {
+                30 + (n as i64 * 13) % 130
+            };
+            submitted
+                + hours * 3_600
+                + extended.map_or(0, |_| 9 * DAY)
+                + appealed.map_or(0, |_| 25 * DAY)
+        });
+        let approved_through = decided
+            .filter(|_| matches!(status, "approved" | "modified"))
+            .and_then(|d| settings.calendar.date_of(d))
+            .map(|d| app::referrals::rules::approved_through(d).to_string());
         let referral_id = bulk::insert_one(
             &mut tx,
             "referrals",
@@ -996,20 +1090,28 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
                 "justification",
                 "clinical_indications",
                 "decision_note",
+                "denial_reason",
+                "place_of_service",
                 "created_by",
                 "created_at",
                 "submitted_at",
+                "submitted_on",
+                "deadline_at",
                 "decided_at",
+                "approved_through",
+                "extended_at",
+                "extension_reason",
+                "appealed_at",
             ],
             vec![
-                V::NT((*status != "draft").then(|| format!("RF{}{:05}", today.year(), n + 1))),
+                t(format!("RF{}{:05}", submitted_on.year(), n + 1)),
                 V::I(org_id),
                 V::I(member_ids[n * 7 % member_ids.len()]),
                 V::I(referring),
                 V::I(to),
                 t(if n % 5 == 0 { "behavioral" } else { "medical" }),
-                t(["routine", "urgent", "retro"][n % 3]),
-                t(*status),
+                t(priority),
+                t(status),
                 t(request_date.to_string()),
                 V::NI(Some(i64::from(n % 2 == 0))),
                 V::NT((n % 2 == 1).then(|| {
@@ -1018,21 +1120,35 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
                 })),
                 t("Persistent symptoms despite first-line treatment; specialist evaluation requested."),
                 V::NT(
-                    match *status {
-                        "denied" => Some("Not medically necessary based on the records submitted."),
+                    match status {
+                        "denied" => Some("The records submitted do not show the conservative treatment tried first."),
                         "modified" => Some("Approved for fewer visits than requested."),
                         "void" => Some("Voided at the provider's request."),
                         _ => None,
                     }
                     .map(str::to_string),
                 ),
+                V::NT((status == "denied").then(|| "not_medically_necessary".to_string())),
+                t("11"),
                 V::I(creator),
-                V::I(now - n as i64 * 3 * DAY),
-                V::NI(submitted),
+                V::I(submitted),
+                V::I(submitted),
+                t(submitted_on.to_string()),
+                V::I(deadline),
                 V::NI(decided),
+                V::NT(approved_through),
+                V::NI(extended),
+                V::NT(extended.map(|_| "Waiting for the member's imaging results.".to_string())),
+                V::NI(appealed),
             ],
         )
         .await?;
+        let units = 1 + (n % 3) as i64;
+        let approved_units = match status {
+            "approved" => Some(units),
+            "modified" => Some(1),
+            _ => None,
+        };
         bulk::insert(
             &mut tx,
             "referral_services",
@@ -1042,13 +1158,25 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
                 "service_code",
                 "place_of_service",
                 "units",
+                "approved_units",
+                "decision",
             ],
             &[vec![
                 V::I(referral_id),
                 V::I(1),
-                t(if to == tertiary { "99245" } else { "99244" }),
+                t(if n % 5 == 0 {
+                    "90791"
+                } else if to == tertiary {
+                    "99245"
+                } else {
+                    "99244"
+                }),
                 t("11"),
-                V::I(1 + (n % 3) as i64),
+                V::I(units),
+                V::NI(approved_units),
+                V::NT(
+                    (status != "pending").then(|| app::referrals::status_label(status).to_string()),
+                ),
             ]],
         )
         .await?;
@@ -1197,14 +1325,15 @@ async fn load_member_history(
         let changed = *from < today - 730.days() && rng.random_bool(0.3);
         let current_from = if changed {
             let switch = today - rng.random_range(90..700).days();
-            let (earlier_lob, earlier_network) = if network.is_some() {
-                (*lob, None)
-            } else {
-                (
-                    if *lob == "OneCare" { "Medi-Cal" } else { *lob },
-                    Some("Coastal Health Network".to_string()),
-                )
-            };
+            let (earlier_lob, earlier_network) =
+                if network.as_deref() == Some("Coastal Health Network") {
+                    (*lob, Some("Poppy Direct".to_string()))
+                } else {
+                    (
+                        if *lob == "OneCare" { "Medi-Cal" } else { *lob },
+                        Some("Coastal Health Network".to_string()),
+                    )
+                };
             spans.push(vec![
                 V::I(*id),
                 t(from.to_string()),

@@ -72,6 +72,8 @@ async fn run() -> anyhow::Result<()> {
     let db = Db::connect(&cli.config.database_url).await?;
     db.migrate().await?;
     app::ssr::code_lists::load(&db).await?;
+    // The ICD-10-CM search and the ZIP centroids are read into memory before the first request.
+    tokio::task::spawn_blocking(app::ssr::code_lists::warm);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let options = leptos::prelude::get_configuration(None)?.leptos_options;

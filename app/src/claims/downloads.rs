@@ -55,7 +55,7 @@ pub fn safe_cell(value: &str) -> String {
     }
 }
 
-fn csv_bytes(rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
+pub fn csv_bytes(rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
     let mut writer = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Necessary)
         .from_writer(Vec::new());

@@ -286,7 +286,18 @@ pub struct ClaimParts {
     pub pcp: Option<String>,
 }
 
-async fn provider(conn: &mut Conn, id: i64) -> Result<ProviderRecord, sqlx::Error> {
+/// A member's details, read only for a record (claim, referral) already admitted.
+pub async fn member(conn: &mut Conn, id: i64) -> Result<MemberRecord, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT cin, first_name, last_name, date_of_birth, gender, language, address_line1, city, zip, \
+         phone, email, line_of_business, health_network FROM members WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn provider(conn: &mut Conn, id: i64) -> Result<ProviderRecord, sqlx::Error> {
     sqlx::query_as(
         "SELECT name, npi, address_line1, city, zip, phone, fax FROM providers WHERE id = $1",
     )
@@ -298,13 +309,7 @@ async fn provider(conn: &mut Conn, id: i64) -> Result<ProviderRecord, sqlx::Erro
 /// The claim's member, providers, lines, diagnoses and reason codes; read only after
 /// [`lookup`] admitted the claim.
 pub async fn parts(conn: &mut Conn, claim: &ClaimRecord) -> Result<ClaimParts, sqlx::Error> {
-    let member: MemberRecord = sqlx::query_as(
-        "SELECT cin, first_name, last_name, date_of_birth, gender, language, address_line1, city, zip, \
-         phone, email, line_of_business, health_network FROM members WHERE id = $1",
-    )
-    .bind(claim.member_id)
-    .fetch_one(&mut *conn)
-    .await?;
+    let member = member(&mut *conn, claim.member_id).await?;
     let pcp: Option<(String, String)> = sqlx::query_as(
         "SELECT p.name, p.npi FROM members m JOIN providers p ON p.id = m.pcp_provider_id WHERE m.id = $1",
     )

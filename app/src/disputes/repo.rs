@@ -2,6 +2,7 @@
 //! the user holds billed or rendered; the plan's queue reads them all.
 
 use crate::ssr::guard::Member;
+pub use crate::ssr::repo::uploads::{owned as uploads, FileRecord};
 use crate::ssr::repo::Conn;
 
 /// A dispute as the lookup, the dialog and the queue read it.
@@ -167,16 +168,6 @@ pub async fn insert(
 }
 
 /// A file of a dispute, as its Attachments tab lists it.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct FileRecord {
-    pub id: i64,
-    pub file_name: String,
-    pub size: i64,
-    pub sha256: String,
-    pub content_type: String,
-    pub created_at: i64,
-}
-
 pub async fn add_file(
     conn: &mut Conn,
     dispute_id: i64,
@@ -200,29 +191,6 @@ pub async fn files(conn: &mut Conn, dispute_id: i64) -> Result<Vec<FileRecord>, 
     .bind(dispute_id)
     .fetch_all(conn)
     .await
-}
-
-/// Uploads by `user` in `organization`, by id (the files of a draft).
-pub async fn uploads(
-    conn: &mut Conn,
-    organization_id: i64,
-    user_id: i64,
-    ids: &[i64],
-) -> Result<Vec<FileRecord>, sqlx::Error> {
-    let mut found = Vec::with_capacity(ids.len());
-    for id in ids {
-        let row: Option<FileRecord> = sqlx::query_as(
-            "SELECT id, file_name, size, sha256, content_type, created_at FROM uploads \
-             WHERE id = $1 AND organization_id = $2 AND uploaded_by = $3",
-        )
-        .bind(id)
-        .bind(organization_id)
-        .bind(user_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-        found.extend(row);
-    }
-    Ok(found)
 }
 
 /// Marks the dispute acknowledged, once; false when it already was.

@@ -428,7 +428,8 @@ pub async fn detail(member: &Member, number: &str) -> Result<DisputeDetail, AppE
     })
 }
 
-fn query_value(query: &Option<String>, name: &str) -> String {
+/// A value of a raw query string (empty when absent).
+pub(crate) fn query_value(query: &Option<String>, name: &str) -> String {
     form_urlencoded::parse(query.as_deref().unwrap_or_default().as_bytes())
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())

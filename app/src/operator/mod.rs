@@ -53,7 +53,7 @@ fn notice(key: &str, value: &str) -> Option<(bool, String)> {
     Some(match (key, value) {
         (
             "issued" | "admin_changed" | "published" | "uploaded" | "banner" | "resource"
-            | "dispute",
+            | "dispute" | "referral",
             text,
         ) => (true, text.to_string()),
         ("passkey", "match") => (true, "The passkey matches: the caller is verified.".into()),
@@ -145,6 +145,7 @@ pub fn OperatorPage() -> impl IntoView {
             <publish::PublishCorrespondence />
             <crate::content::BannersConsole />
             <crate::content::ResourcesConsole />
+            <crate::referrals::ReferralQueue />
             <crate::disputes::DisputeQueue />
             <offices::SuspendedOffices />
             <offices::OverdueRequests />

@@ -155,6 +155,12 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
         include_str!("../../migrations/0022_disputes.sql"),
         None,
     ),
+    (
+        23,
+        "referrals",
+        include_str!("../../migrations/0023_referrals.sql"),
+        None,
+    ),
 ];
 
 impl Db {

@@ -64,6 +64,36 @@ pub async fn save<P: Serialize>(
     Ok(())
 }
 
+/// The drafts of `kind` whose owner starts with `prefix` (one user's several drafts), the
+/// latest first; a draft that cannot be read is left out.
+pub async fn list<P: DeserializeOwned>(
+    state: &AppState,
+    kind: &str,
+    prefix: &str,
+) -> Result<Vec<(Draft<P>, i64)>, AppError> {
+    let rows = repo::list(
+        &mut *state.db.conn().await?,
+        kind,
+        prefix,
+        state.clock.unix(),
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(owner, row)| {
+            let data = serde_json::from_str(&row.payload).ok()?;
+            Some((
+                Draft {
+                    owner,
+                    step: row.step,
+                    data,
+                },
+                row.updated_at,
+            ))
+        })
+        .collect())
+}
+
 pub async fn delete(state: &AppState, kind: &str, owner: &str) -> Result<(), AppError> {
     repo::delete(&mut *state.db.conn().await?, kind, owner).await?;
     Ok(())

@@ -43,6 +43,12 @@ pub struct Settings {
     pub upload_dir: std::path::PathBuf,
     /// ClamAV's `clamd` (`PORTAL_CLAMD_ADDR`, host:port): when set, every upload is scanned.
     pub clamd_addr: Option<String>,
+    /// The health networks the referral rules name (`PORTAL_REFERRAL_DIRECT_NETWORKS`,
+    /// `PORTAL_REFERRAL_BH_EXCLUDED_NETWORKS`).
+    pub referral_networks: crate::referrals::rules::Networks,
+    /// Miles from the member's ZIP beyond which a provider is "far away"
+    /// (`PORTAL_REFERRAL_RADIUS_MILES`).
+    pub referral_radius_miles: f64,
 }
 
 impl Settings {
@@ -77,6 +83,8 @@ impl Settings {
             trusted_proxies: Vec::new(),
             upload_dir: std::env::temp_dir().join("provider-portal-test-uploads"),
             clamd_addr: None,
+            referral_networks: crate::referrals::rules::Networks::demo(),
+            referral_radius_miles: 30.0,
         }
     }
 }

@@ -21,6 +21,7 @@ mod members;
 mod notifications;
 mod npis;
 mod operator;
+mod referrals;
 mod security;
 mod serving;
 mod transaction_testing;

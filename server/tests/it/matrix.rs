@@ -338,6 +338,19 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
         "/api/operator/disputes" => ("form", json!("")),
         "/api/operator/disputes/acknowledge" => ("form", json!("dispute_id=0")),
         "/api/operator/disputes/resolve" => ("form", json!("dispute_id=0&resolution=x")),
+        "/api/referrals/search" => (
+            "form",
+            json!("search[by]=code&search[number]=RF2020999999"),
+        ),
+        "/api/referrals/drafts" | "/api/operator/referrals" | "/api/metrics/prior-authorization" => {
+            ("form", json!(""))
+        }
+        "/api/referrals/detail" => ("form", json!("code=RF2020999999")),
+        "/api/referrals/wizard" => ("form", json!("draft=")),
+        "/api/referrals/step" => ("form", json!("draft=0bad0&to=next")),
+        "/api/referrals/icd" => ("form", json!("words=I10")),
+        "/api/operator/referrals/decide" => ("form", json!("referral_id=0&decision=approved")),
+        "/api/operator/referrals/extend" => ("form", json!("referral_id=0&reason=x")),
         "/api/operator/publish" => ("form", json!("npi=&document=")),
         "/api/operator/banners" | "/api/operator/resources" => ("form", json!("")),
         "/api/transactions/npis" => ("form", json!("")),

@@ -4,7 +4,12 @@ use super::bulk::{self, Value};
 use super::Conn;
 
 /// The code list tables; a table name never comes from input.
-pub const TABLES: [&str; 3] = ["icd_codes", "eob_codes", "procedure_codes"];
+pub const TABLES: [&str; 4] = [
+    "icd_codes",
+    "eob_codes",
+    "procedure_codes",
+    "service_catalog",
+];
 
 pub async fn count(conn: &mut Conn, table: &str) -> Result<i64, sqlx::Error> {
     debug_assert!(TABLES.contains(&table));
@@ -28,4 +33,51 @@ pub async fn replace(
         .map(|(code, description)| vec![Value::T(code), Value::T(description)])
         .collect();
     bulk::insert(conn, table, &["code", "description"], &rows).await
+}
+
+/// A service of the plan's catalog.
+pub struct CatalogRow {
+    pub code: String,
+    pub kind: String,
+    pub needs_referral: bool,
+    pub modifiers: String,
+    pub modifier_exempt: bool,
+    pub description: String,
+    pub question: Option<String>,
+}
+
+/// Replaces the service catalog (in the caller's transaction).
+pub async fn replace_catalog(conn: &mut Conn, rows: Vec<CatalogRow>) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM service_catalog")
+        .execute(&mut *conn)
+        .await?;
+    let rows: Vec<Vec<Value>> = rows
+        .into_iter()
+        .map(|r| {
+            vec![
+                Value::T(r.code),
+                Value::T(r.kind),
+                Value::T(r.description),
+                Value::I(i64::from(r.needs_referral)),
+                Value::T(r.modifiers),
+                Value::I(i64::from(r.modifier_exempt)),
+                Value::NT(r.question),
+            ]
+        })
+        .collect();
+    bulk::insert(
+        conn,
+        "service_catalog",
+        &[
+            "code",
+            "kind",
+            "description",
+            "needs_referral",
+            "modifiers",
+            "modifier_exempt",
+            "question",
+        ],
+        &rows,
+    )
+    .await
 }

@@ -75,3 +75,35 @@ pub async fn purge(conn: &mut Conn, now: i64) -> Result<u64, sqlx::Error> {
         .await?
         .rows_affected())
 }
+
+/// The live drafts of `kind` whose owner starts with `prefix`, the latest first.
+pub async fn list(
+    conn: &mut Conn,
+    kind: &str,
+    prefix: &str,
+    now: i64,
+) -> Result<Vec<(String, DraftRow)>, sqlx::Error> {
+    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT owner, step, payload, updated_at FROM drafts \
+         WHERE kind = $1 AND owner LIKE $2 AND (expires_at IS NULL OR expires_at > $3) \
+         ORDER BY updated_at DESC, owner",
+    )
+    .bind(kind)
+    .bind(format!("{prefix}%"))
+    .bind(now)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(owner, step, payload, updated_at)| {
+            (
+                owner,
+                DraftRow {
+                    step,
+                    payload,
+                    updated_at,
+                },
+            )
+        })
+        .collect())
+}

@@ -41,6 +41,32 @@ pub async fn to_admins(
     .map(|_| ())
 }
 
+/// A notification to one user in the organization (who takes its kind).
+pub async fn to_user(
+    conn: &mut Conn,
+    now: i64,
+    organization_id: i64,
+    user_id: i64,
+    notice: Notice<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!(
+        "INSERT INTO notifications (organization_id, user_id, kind, title, body, link, created_at) \
+         SELECT m.organization_id, m.user_id, $1, $2, $3, $4, $5 FROM memberships m \
+         WHERE m.organization_id = $6 AND m.user_id = $7 AND m.status = 'active'{}",
+        takes_kind(notice.kind)
+    ))
+    .bind(notice.kind)
+    .bind(notice.title)
+    .bind(notice.body)
+    .bind(notice.link)
+    .bind(now)
+    .bind(organization_id)
+    .bind(user_id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 /// What a notification says.
 pub struct Notice<'a> {
     pub kind: &'a str,

@@ -27,3 +27,36 @@ pub async fn insert(conn: &mut Conn, upload: NewUpload<'_>) -> Result<i64, sqlx:
     .fetch_one(conn)
     .await
 }
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FileRecord {
+    pub id: i64,
+    pub file_name: String,
+    pub size: i64,
+    pub sha256: String,
+    pub content_type: String,
+    pub created_at: i64,
+}
+
+/// Uploads by `user` in `organization`, by id (the files of a draft).
+pub async fn owned(
+    conn: &mut Conn,
+    organization_id: i64,
+    user_id: i64,
+    ids: &[i64],
+) -> Result<Vec<FileRecord>, sqlx::Error> {
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row: Option<FileRecord> = sqlx::query_as(
+            "SELECT id, file_name, size, sha256, content_type, created_at FROM uploads \
+             WHERE id = $1 AND organization_id = $2 AND uploaded_by = $3",
+        )
+        .bind(id)
+        .bind(organization_id)
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        found.extend(row);
+    }
+    Ok(found)
+}

@@ -1,0 +1,533 @@
+//! "Submit a Referral": six steps on one server draft (guide 002, X; guide 003). Every button
+//! posts the step's form with `to` naming what was pressed; the server keeps the draft and
+//! answers the address to show, so the wizard works the same before the browser app loads,
+//! after a reload, and on another device.
+
+use super::{
+    find_icd_codes, load_referral_wizard, CatalogOption, FileRow, MemberChoice, ProviderChoice,
+    ReferralStep, ReferralWizard, ServiceLine, MAX_FILES, STEPS,
+};
+use crate::auth::{PageAccess, Require};
+use crate::error::AppError;
+use crate::ui::{
+    action_error, field_errors, follow_answer, hydrated, query_value, ErrorSummary, Field,
+    FlowSteps, Modal, RadioGroup, Select, TabPanel, Tabs, TextArea, WizardFlow,
+};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+type Save = ServerAction<ReferralStep>;
+
+#[component]
+pub fn SubmitReferralPage() -> impl IntoView {
+    let query = use_query_map();
+    let draft = Signal::derive(move || query.read().get("draft").unwrap_or_default());
+    let save: Save = ServerAction::new();
+    let flow = FlowSteps::new().after(save);
+    follow_answer(save, || {});
+    let data = Resource::new(
+        move || (draft.get(), flow.version()),
+        |(draft, _)| load_referral_wizard(draft),
+    );
+    view! {
+        <Require access=PageAccess::Member>
+            <h1>"Submit a Referral"</h1>
+            <WizardFlow
+                label="Referral steps"
+                steps=STEPS
+                step=data
+                position=|w: &ReferralWizard| Some(w.step)
+                view=move |w: ReferralWizard| view! { <StepView w save /> }
+            />
+        </Require>
+    }
+}
+
+/// A submit button of the step's form.
+fn press(to: String, label: &'static str, primary: bool) -> impl IntoView {
+    let class = if primary { "button primary" } else { "button" };
+    view! { <button type="submit" name="to" value=to class=class>{label}</button> }
+}
+
+#[component]
+fn StepView(w: ReferralWizard, save: Save) -> impl IntoView {
+    let error = action_error(save);
+    let step = w.step;
+    let draft = w.draft.clone();
+    let ready = hydrated();
+    // What keeps "Next" disabled once the app runs: a "No" without its justification.
+    let redirect = RwSignal::new(w.form.redirect.clone());
+    let justification = RwSignal::new(w.form.justification.clone());
+    let next_blocked = Signal::derive(move || {
+        step == 2 && ready.get() && redirect.get() == "no" && justification.get().trim().is_empty()
+    });
+    let before = match step {
+        2 => view! { <TertiaryDialog w=w.clone() save /> }.into_any(),
+        4 => view! { <Upload draft=draft.clone() count=w.files.len() /> }.into_any(),
+        _ => ().into_any(),
+    };
+    let body = match step {
+        0 => view! { <AboutStep w=w.clone() error /> }.into_any(),
+        1 => view! { <ReferringStep w=w.clone() error /> }.into_any(),
+        2 => view! { <ReferredStep w=w.clone() error redirect justification /> }.into_any(),
+        3 => view! { <MedicalStep w=w.clone() error /> }.into_any(),
+        4 => view! { <AttachmentsStep files=w.files.clone() /> }.into_any(),
+        _ => view! { <ReviewStep w=w.clone() /> }.into_any(),
+    };
+    let buttons = if step == 5 {
+        view! {
+            {press("submit".into(), "Submit Referral", true)}
+            {press("back".into(), "Back", false)}
+        }
+        .into_any()
+    } else {
+        view! {
+            <button type="submit" name="to" value="next" class="button primary" disabled=move || next_blocked.get()>"Next"</button>
+            {(step > 0).then(|| press("back".into(), "Back", false))}
+        }
+        .into_any()
+    };
+    view! {
+        <h2>{STEPS[step]}</h2>
+        {w.notice.clone().map(|n| view! { <p class="notice" role="status">{n}</p> })}
+        <ErrorSummary error beside_fields=true />
+        {before}
+        <ActionForm action=save attr:novalidate=true attr:aria-label=STEPS[step]>
+            <input type="hidden" name="draft" value=draft.clone() />
+            // Enter in a field of the Medical Info step goes on, never to a "✕" first in order.
+            {(step == 3).then(|| view! { <button type="submit" name="to" value="next" hidden=true tabindex="-1">"Next"</button> })}
+            {body}
+            <div class="actions forward-first">{buttons}</div>
+        </ActionForm>
+        {(!w.draft.is_empty()).then(|| view! {
+            <ActionForm action=save attr:class="inline" attr:aria-label="Discard this draft">
+                <input type="hidden" name="draft" value=w.draft.clone() />
+                <button type="submit" name="to" value="discard" class="button link">"Discard Draft"</button>
+            </ActionForm>
+        })}
+    }
+}
+
+/// A field's message where no `Field` shows it (beside a group of radios).
+fn error_at(message: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        message
+            .get()
+            .map(|m| view! { <p class="field-error" role="alert">{m}</p> })
+    }
+}
+
+#[component]
+fn AboutStep(w: ReferralWizard, error: Signal<Option<AppError>>) -> impl IntoView {
+    let field = field_errors(move || error.get());
+    let kind = RwSignal::new(w.form.kind.clone());
+    let by_name = !w.form.last_name.is_empty() && w.form.member_id.is_empty();
+    let selected = RwSignal::new(usize::from(by_name));
+    let member_id = RwSignal::new(w.form.member_id.clone());
+    let last = RwSignal::new(w.form.last_name.clone());
+    let first = RwSignal::new(w.form.first_name.clone());
+    let born = RwSignal::new(w.form.date_of_birth.clone());
+    let city = RwSignal::new(w.form.city.clone());
+    let chosen = w.form.member.clone();
+    let members = w.members.clone();
+    view! {
+        <RadioGroup legend="Type of Referral" options=vec![("medical", "Medical"), ("behavioral", "Behavioral Health")] value=kind name="form[kind]" />
+        {error_at(field("kind"))}
+        <p class="hint">"Medical: services not related to behavioral health. Medical outpatient referrals are for eligible members of the plan's directly managed networks; Behavioral Health referrals for eligible members of any network except the delegated ones."</p>
+        <h3>"Who is this referral for?"</h3>
+        <Tabs id="referral-member" label="Find the member by" labels=vec!["Member ID".into(), "Name".into()] selected />
+        <TabPanel id="referral-member" index=0 selected>
+            <Field label="Member ID" value=member_id name="form[member_id]" id="referral-member-id" hint="CIN, MEDS ID, or MBI accepted" error=field("member_id") />
+            {press("search-id".into(), "Search", false)}
+        </TabPanel>
+        <TabPanel id="referral-member" index=1 selected>
+            <div class="field-row">
+                <Field label="Last Name" value=last name="form[last_name]" id="referral-last" error=field("last_name") />
+                <Field label="First Name" value=first name="form[first_name]" id="referral-first" error=field("first_name") />
+            </div>
+            <div class="field-row">
+                <Field label="Date of Birth" value=born name="form[date_of_birth]" id="referral-born" input_type="date" error=field("date_of_birth") />
+                <Field label="City" value=city name="form[city]" id="referral-city" />
+            </div>
+            {press("search-name".into(), "Search", false)}
+        </TabPanel>
+        {(!members.is_empty()).then(|| view! {
+            <fieldset class="radio-group choices">
+                <legend>"Member"</legend>
+                {members.into_iter().map(|m| member_radio(m, &chosen)).collect_view()}
+            </fieldset>
+        })}
+        {error_at(field("member"))}
+    }
+}
+
+fn member_radio(m: MemberChoice, chosen: &str) -> impl IntoView {
+    let id = format!("member-{}", m.cin);
+    let checked = m.cin == chosen;
+    let network = if m.network.is_empty() {
+        "no health network".to_string()
+    } else {
+        m.network.clone()
+    };
+    view! {
+        <div class="radio">
+            <input type="radio" id=id.clone() name="form[member]" value=m.cin.clone() checked=checked />
+            <label for=id>{format!("{} — CIN {}, born {}, {}, {}, {}", m.name, m.cin, m.born, m.city, network, m.eligibility)}</label>
+        </div>
+    }
+}
+
+fn provider_label(p: &ProviderChoice) -> String {
+    let mut label = format!(
+        "{} — Provider ID {}, {}, {}, {}",
+        p.name, p.npi, p.specialty, p.address, p.city
+    );
+    if p.tertiary {
+        label.push_str(" (tertiary)");
+    }
+    label
+}
+
+#[component]
+fn ReferringStep(w: ReferralWizard, error: Signal<Option<AppError>>) -> impl IntoView {
+    let field = field_errors(move || error.get());
+    let chosen = w.form.referring.clone();
+    view! {
+        <p>"The referring provider must be in your office. Choose the provider and the office (service address) the referral is made from."</p>
+        <fieldset class="radio-group choices">
+            <legend>"Referring Provider"</legend>
+            {w.referring.into_iter().map(|p| {
+                let id = format!("referring-{}", p.id);
+                let checked = p.id.to_string() == chosen;
+                let label = format!("{} {}", provider_label(&p), p.phone);
+                view! {
+                    <div class="radio">
+                        <input type="radio" id=id.clone() name="form[referring]" value=p.id.to_string() checked=checked />
+                        <label for=id>{label}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+        {error_at(field("referring"))}
+    }
+}
+
+const TERTIARY_BODY: &str = "Request for tertiary care may require additional review. Allowing your member to be directed to a community provider will help the referral be processed faster and the member to be seen in a more timely manner.";
+const TERTIARY_TIP: &str = "Tertiary care is highly specialized care, such as at a children's or university hospital, usually on referral from a specialist; most needs are met by community providers.";
+
+/// "You have selected a tertiary provider.": its own form (a form cannot hold another).
+#[component]
+fn TertiaryDialog(w: ReferralWizard, save: Save) -> impl IntoView {
+    let open = RwSignal::new(w.tertiary_dialog);
+    let draft = StoredValue::new(w.draft.clone());
+    view! {
+        <Modal open title="You have selected a tertiary provider." close_href=super::wizard_href(&w.draft)>
+            <p>{TERTIARY_BODY}</p>
+            <p>
+                <button type="button" class="button link tip" aria-describedby="tertiary-tip">"What is tertiary care?"</button>
+                <span role="tooltip" id="tertiary-tip" class="tip-text">{TERTIARY_TIP}</span>
+            </p>
+            <ActionForm action=save attr:class="actions">
+                <input type="hidden" name="draft" value=draft.get_value() />
+                {press("tertiary-new".into(), "Select New Provider", false)}
+                {press("tertiary-continue".into(), "Continue", true)}
+            </ActionForm>
+        </Modal>
+    }
+}
+
+#[component]
+fn ReferredStep(
+    w: ReferralWizard,
+    error: Signal<Option<AppError>>,
+    redirect: RwSignal<String>,
+    justification: RwSignal<String>,
+) -> impl IntoView {
+    let field = field_errors(move || error.get());
+    let query = RwSignal::new(w.form.provider_query.clone());
+    let chosen = w.form.provider.clone();
+    let ready = hydrated();
+    // With the app, choosing a provider or answering the question is sent at once, so the
+    // tertiary warning and a cleared choice show without pressing Next.
+    let choose = NodeRef::<leptos::html::Button>::new();
+    let click = move || {
+        if let Some(button) = choose.get_untracked() {
+            button.click();
+        }
+    };
+    let tertiary = w.chosen.as_ref().is_some_and(|p| p.tertiary);
+    let question = w.chosen.is_some() && !w.tertiary_dialog;
+    let answered = redirect.get_untracked();
+    Effect::new(move |was: Option<String>| {
+        let now = redirect.get();
+        if was.is_some_and(|was| was != now) && tertiary && now == "yes" {
+            click();
+        }
+        now
+    });
+    let chosen_view = w.chosen.clone().map(|p| {
+        let warnings = p.warnings.clone();
+        view! {
+            <div class="selected">
+                <p><strong>"Referred To: "</strong>{provider_label(&p)}</p>
+                {warnings.into_iter().map(|w| view! { <p class="warning">"⚠ "{w}</p> }).collect_view()}
+            </div>
+        }
+    });
+    view! {
+        <p>"Search the plan's contracted providers by name, provider ID or specialty. Only providers who see members of this member's age and gender are listed; closed panels are listed too (they see current patients)."</p>
+        <Field label="Provider Name, ID or Specialty" value=query name="form[provider_query]" id="referral-provider-query" error=field("provider_query") />
+        {press("search-provider".into(), "Search for Provider", false)}
+        <button type="submit" name="to" value="choose" node_ref=choose hidden=true tabindex="-1">"Choose"</button>
+        {(!w.providers.is_empty()).then(|| view! {
+            <fieldset class="radio-group choices">
+                <legend>"Referred To Provider"</legend>
+                {w.providers.clone().into_iter().map(|p| {
+                    let id = format!("provider-{}", p.id);
+                    let checked = p.id.to_string() == chosen;
+                    let warnings = p.warnings.join("; ");
+                    view! {
+                        <div class="radio">
+                            <input type="radio" id=id.clone() name="form[provider]" value=p.id.to_string() checked=checked
+                                on:change=move |_| click() />
+                            <label for=id>{provider_label(&p)}</label>
+                            {(!warnings.is_empty()).then(|| view! { <p class="warning">"⚠ "{warnings}</p> })}
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
+        })}
+        {error_at(field("provider"))}
+        {chosen_view}
+        {question.then(|| view! {
+            <RadioGroup legend="OK to redirect if needed?" options=vec![("yes", "Yes"), ("no", "No")] value=redirect name="form[redirect]" />
+            <p class="hint">{if tertiary {
+                "Allow the member to be redirected? If not, please explain the need for a tertiary care provider below. Request for tertiary care may require additional review."
+            } else {
+                "Allow the member to be redirected? If not, explain why below."
+            }}</p>
+            <Show when=move || !ready.get() || redirect.get() == "no" || answered == "no">
+                <TextArea label="Justification" value=justification name="form[justification]" id="referral-justification" rows=3
+                    hint="Explain the need for this provider (e.g. the member requires testing or treatment that is otherwise not available in the community)." error=field("justification") />
+            </Show>
+        })}
+    }
+}
+
+/// The guide's warning for an Urgent request.
+const URGENT_WARNING: &str = "Select Urgent ONLY when the normal time frame for authorization will be detrimental to the patient's life or health, jeopardize the patient's ability to regain maximum function, or result in loss of life, limb or other major bodily function.";
+
+#[component]
+fn MedicalStep(w: ReferralWizard, error: Signal<Option<AppError>>) -> impl IntoView {
+    let field = field_errors(move || error.get());
+    let priority = RwSignal::new(w.form.priority.clone());
+    let request_date = RwSignal::new(w.form.request_date.clone());
+    let place = RwSignal::new(w.form.place_of_service.clone());
+    let service = RwSignal::new(w.form.service.clone());
+    let modifier = RwSignal::new(w.form.modifier.clone());
+    let units = RwSignal::new(w.form.units.clone());
+    let answer = RwSignal::new(w.form.answer.clone());
+    let icd_query = RwSignal::new(w.form.icd_query.clone());
+    let icd = RwSignal::new(String::new());
+    let indications = RwSignal::new(w.form.clinical_indications.clone());
+    let catalog = StoredValue::new(w.catalog.clone());
+    let matches = RwSignal::new(w.icd_matches.clone());
+    let ready = hydrated();
+    // With the app, codes are found as the user types.
+    Effect::new(move |was: Option<String>| {
+        let typed = icd_query.get();
+        if was.is_some_and(|was| was != typed) && ready.get_untracked() {
+            let typed = typed.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(found) = find_icd_codes(typed).await {
+                    matches.set(found);
+                }
+            });
+        }
+        typed
+    });
+    let entry = move || {
+        let code = service.get();
+        catalog.with_value(|c| c.iter().find(|o| o.code == code).cloned())
+    };
+    let mut places = vec![(String::new(), "Choose a place of service".to_string())];
+    places.extend(w.places.clone());
+    let services = w.services.clone();
+    let diagnoses = w.diagnoses.clone();
+    view! {
+        <RadioGroup legend="Priority" options=vec![("routine", "Routine"), ("retro", "Retro"), ("urgent", "Urgent")] value=priority name="form[priority]" />
+        {error_at(field("priority"))}
+        <Show when=move || priority.get() == "urgent">
+            <p class="warning" role="note">{URGENT_WARNING}</p>
+        </Show>
+        <Field label="Request Date" value=request_date name="form[request_date]" id="referral-request-date" input_type="date"
+            hint="Today; for a Retro referral, the date the services were given (before today)." error=field("request_date") />
+        <Select label="Place of Service" options=places value=place name="form[place_of_service]" id="referral-place" error=field("place_of_service") />
+
+        <h3>"Services"</h3>
+        <ServiceTable services />
+        <div class="field" class:invalid=move || field("service").get().is_some()>
+            <label for="referral-service">"Select a Service"</label>
+            <p class="hint" id="referral-service-hint">"Codes in grey need no referral and cannot be chosen."</p>
+            <select id="referral-service" name="form[service]" aria-describedby="referral-service-hint"
+                on:change=move |ev| service.set(event_target_value(&ev))>
+                <option value="">"Choose a service"</option>
+                {w.catalog.clone().into_iter().map(|o: CatalogOption| {
+                    let selected = o.code == service.get_untracked();
+                    view! { <option value=o.code.clone() disabled=!o.selectable class:greyed=!o.selectable selected=selected>{o.label}</option> }
+                }).collect_view()}
+            </select>
+            {error_at(field("service"))}
+        </div>
+        <div class="field-row">
+            <Field label="Modifier" value=modifier name="form[modifier]" id="referral-modifier" error=field("modifier")
+                hint="When the service lists modifiers, one of them." />
+            <Field label="Units" value=units name="form[units]" id="referral-units" error=field("units") />
+        </div>
+        {move || entry().filter(|o| !o.modifiers.is_empty()).map(|o| view! {
+            <p class="hint">{format!("Modifiers for {}: {}", o.code, o.modifiers.replace(',', ", "))}</p>
+        })}
+        {move || entry().and_then(|o| o.question).map(|q| view! {
+            <fieldset class="radio-group">
+                <legend>{q}</legend>
+                <div class="radio">
+                    <input type="radio" id="answer-yes" name="form[answer]" value="yes" checked=answer.get_untracked() == "yes" on:change=move |_| answer.set("yes".into()) />
+                    <label for="answer-yes">"Yes"</label>
+                </div>
+                <div class="radio">
+                    <input type="radio" id="answer-no" name="form[answer]" value="no" checked=answer.get_untracked() == "no" on:change=move |_| answer.set("no".into()) />
+                    <label for="answer-no">"No"</label>
+                </div>
+            </fieldset>
+        })}
+        {error_at(field("answer"))}
+        {press("add-service".into(), "+ Add Service", false)}
+
+        <h3>"Diagnosis"</h3>
+        <DiagnosisTable diagnoses />
+        <Field label="Find an ICD Code" value=icd_query name="form[icd_query]" id="referral-icd-query" hint="A code (E11.9) or words (type 2 diabetes)." error=field("icd_query") />
+        <Show when=move || !ready.get()>
+            {press("find-icd".into(), "Find", false)}
+        </Show>
+        {move || {
+            let found = matches.get();
+            (!found.is_empty()).then(|| {
+                let options: Vec<(String, String)> = found.into_iter().map(|(c, d)| (c.clone(), format!("{c} {d}"))).collect();
+                if icd.get_untracked().is_empty() {
+                    icd.set(options[0].0.clone());
+                }
+                view! { <Select label="ICD Code" options value=icd name="form[icd]" id="referral-icd" /> }
+            })
+        }}
+        {press("add-icd".into(), "+ Add ICD Code", false)}
+
+        <TextArea label="Clinical Indications" value=indications name="form[clinical_indications]" id="referral-indications" rows=5
+            hint="What are the clinical indications for this referral?" error=field("clinical_indications") />
+    }
+}
+
+#[component]
+fn ServiceTable(services: Vec<ServiceLine>) -> impl IntoView {
+    (!services.is_empty()).then(|| {
+        view! {
+            <table>
+                <caption>"Services requested"</caption>
+                <thead><tr><th scope="col">"Service"</th><th scope="col">"Modifier"</th><th scope="col">"Units"</th><th scope="col">"Answer"</th><th scope="col">"Remove"</th></tr></thead>
+                <tbody>
+                    {services.into_iter().enumerate().map(|(i, s)| view! {
+                        <tr>
+                            <td>{format!("{} {}", s.code, s.description)}</td>
+                            <td>{s.modifier.clone()}</td>
+                            <td>{s.units}</td>
+                            <td>{s.answer.clone()}</td>
+                            <td><button type="submit" name="to" value=format!("remove-service-{i}") class="button link" aria-label=format!("Remove service {}", s.code)>"✕"</button></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+    })
+}
+
+#[component]
+fn DiagnosisTable(diagnoses: Vec<(String, String)>) -> impl IntoView {
+    (!diagnoses.is_empty()).then(|| {
+        view! {
+            <table>
+                <caption>"ICD codes"</caption>
+                <thead><tr><th scope="col">"Code"</th><th scope="col">"Description"</th><th scope="col">"Remove"</th></tr></thead>
+                <tbody>
+                    {diagnoses.into_iter().enumerate().map(|(i, (code, description))| view! {
+                        <tr>
+                            <td>{code.clone()}</td>
+                            <td>{description}</td>
+                            <td><button type="submit" name="to" value=format!("remove-icd-{i}") class="button link" aria-label=format!("Remove ICD code {code}")>"✕"</button></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+    })
+}
+
+/// The upload form of step 5: a form of its own (multipart), before the step's form.
+#[component]
+fn Upload(draft: String, count: usize) -> impl IntoView {
+    let refused = query_value("upload_error");
+    view! {
+        <p>"Supplying more clinical information gives you the best opportunity for a faster response."</p>
+        {(count < MAX_FILES).then(|| view! {
+            <form method="post" action="/uploads/referrals" enctype="multipart/form-data" class="stacked" aria-label="Attach a file">
+                <input type="hidden" name="draft" value=draft.clone() />
+                <div class="field" class:invalid=!refused.is_empty()>
+                    <label for="referral-file">"+ Choose Files"</label>
+                    <p class="hint" id="referral-file-hint">{format!("Up to {MAX_FILES} files: PDF, DOCX, XLSX, PNG or JPEG, 25 MB each.")}</p>
+                    <input id="referral-file" type="file" name="file" accept=".pdf,.docx,.xlsx,.png,.jpg,.jpeg" aria-describedby="referral-file-hint referral-file-error" />
+                    {(!refused.is_empty()).then(|| view! { <p class="field-error" id="referral-file-error" role="alert">{refused.clone()}</p> })}
+                </div>
+                <button type="submit" class="button">"Attach File"</button>
+            </form>
+        })}
+        {(count >= MAX_FILES).then(|| view! { <p>{format!("A referral carries at most {MAX_FILES} files.")}</p> })}
+    }
+}
+
+#[component]
+fn AttachmentsStep(files: Vec<FileRow>) -> impl IntoView {
+    view! {
+        <h3>"Files"</h3>
+        {if files.is_empty() {
+            view! { <p>"No files yet."</p> }.into_any()
+        } else {
+            view! {
+                <ul>
+                    {files.into_iter().map(|f| view! {
+                        <li>
+                            {format!("{} ({})", f.name, f.size)}" "
+                            <button type="submit" name="to" value=format!("remove-file-{}", f.id) class="button link" aria-label=format!("Remove {}", f.name)>"✕"</button>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn ReviewStep(w: ReferralWizard) -> impl IntoView {
+    w.review
+        .into_iter()
+        .map(|section| {
+            let label = format!("Edit {}", section.title);
+            view! {
+                <section class="review">
+                    <h3>{section.title.clone()}</h3>
+                    <dl class="facts">
+                        {section.facts.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+                    </dl>
+                    <button type="submit" name="to" value=format!("edit-{}", section.step) class="button" aria-label=label>"Edit"</button>
+                </section>
+            }
+        })
+        .collect_view()
+}
