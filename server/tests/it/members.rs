@@ -31,7 +31,7 @@ async fn member_of(
     sqlx::query_as(
         "SELECT m.id, m.cin, m.meds_id, m.mbi, m.last_name, m.first_name, m.date_of_birth, m.city FROM members m \
          JOIN providers p ON p.id = m.pcp_provider_id JOIN organizations o ON o.id = p.organization_id \
-         WHERE o.name = $1 AND (m.mbi IS NOT NULL) = $2 AND m.health_network IS NULL ORDER BY m.id LIMIT 1",
+         WHERE o.name = $1 AND (m.mbi IS NOT NULL) = $2 AND m.health_network LIKE 'Poppy%' ORDER BY m.id LIMIT 1",
     )
     .bind(organization)
     .bind(with_mbi)
