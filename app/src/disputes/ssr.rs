@@ -465,20 +465,12 @@ pub async fn file(
         .find(|f| f.id == wanted)
         .ok_or(AppError::NotFound)?;
     drop(conn);
-    let bytes = uploads::read_kept(&state, &file.sha256).await?;
     member
         .audit("download", format!("dispute:{}", record.id))
         .detail(format!("{}: {}", record.number, file.file_name))
         .record(&state.db)
         .await?;
-    // Stored as the kind's own name, so it maps back to a static one.
-    let content_type = ATTACHMENTS
-        .kinds
-        .iter()
-        .map(|k| k.content_type())
-        .find(|c| *c == file.content_type)
-        .unwrap_or("application/octet-stream");
-    Ok(attachment(&file.file_name, content_type, bytes))
+    uploads::attachment_download(&state, &file).await
 }
 
 /// `GET /downloads/disputes/letter?dispute=…`: the resolution letter.

@@ -7,7 +7,6 @@ use crate::domain::{Cin, MemberId, UsDate};
 use crate::error::Checker;
 use crate::members::{eligibility_label, Lookup, MemberSearch};
 use crate::ssr::drafts::{self, Draft};
-use crate::ssr::files::attachment;
 use crate::ssr::guard::{require_parts, Member, Operator};
 use crate::ssr::repo::notifications::{self, Notice};
 use crate::ssr::repo::uploads::FileRecord;
@@ -329,19 +328,12 @@ pub async fn file(
         .into_iter()
         .find(|f| f.id == wanted)
         .ok_or(AppError::NotFound)?;
-    let bytes = uploads::read_kept(&state, &file.sha256).await?;
     member
         .audit("download", format!("referral:{}", r.id))
         .detail(format!("{}: {}", r.code, file.file_name))
         .record(&state.db)
         .await?;
-    let content_type = ATTACHMENTS
-        .kinds
-        .iter()
-        .map(|k| k.content_type())
-        .find(|c| *c == file.content_type)
-        .unwrap_or("application/octet-stream");
-    Ok(attachment(&file.file_name, content_type, bytes))
+    uploads::attachment_download(&state, &file).await
 }
 
 // ---------------------------------------------------------------------------------------

@@ -146,6 +146,26 @@ impl Drop for Received {
 }
 
 /// The bytes of a kept file.
+/// A kept attachment as a download: its bytes under its own name, as the kind it was accepted
+/// as (stored as the kind's own name, so it maps back to a static one).
+pub async fn attachment_download(
+    state: &AppState,
+    file: &crate::ssr::repo::uploads::FileRecord,
+) -> Result<axum::response::Response, AppError> {
+    let bytes = read_kept(state, &file.sha256).await?;
+    let content_type = ATTACHMENTS
+        .kinds
+        .iter()
+        .map(|k| k.content_type())
+        .find(|c| *c == file.content_type)
+        .unwrap_or("application/octet-stream");
+    Ok(crate::ssr::files::attachment(
+        &file.file_name,
+        content_type,
+        bytes,
+    ))
+}
+
 pub async fn read_kept(state: &AppState, sha256: &str) -> Result<Vec<u8>, AppError> {
     if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::NotFound);
