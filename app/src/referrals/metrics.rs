@@ -181,8 +181,8 @@ pub mod ssr {
         let mut rows = Vec::new();
         for (period, from, to) in periods {
             for (expedited, kind) in [(false, "Standard"), (true, "Expedited")] {
-                let tally = super::super::repo::tally(&mut conn, from, to, expedited).await?;
-                let middle = super::super::repo::middle(&mut conn, from, to, expedited).await?;
+                let tally = crate::referrals::repo::tally(&mut conn, from, to, expedited).await?;
+                let middle = crate::referrals::repo::middle(&mut conn, from, to, expedited).await?;
                 rows.push(row(&period, kind, tally, &middle));
             }
         }

@@ -164,6 +164,8 @@ pub struct ServiceDetail {
 pub struct ReferralDetail {
     pub code: String,
     pub status: String,
+    /// When the plan decides by, while it has not.
+    pub due: Option<String>,
     /// Facts shown above the tabs (type, priority, dates, deadline, redirect).
     pub summary: Vec<(String, String)>,
     pub clinical_indications: String,

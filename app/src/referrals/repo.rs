@@ -488,7 +488,8 @@ pub async fn decide(
     Ok(done.rows_affected() == 1)
 }
 
-/// Each service line's decision: the approved units (none when denied or void).
+/// Each service line's decision and approved units: `None` approves none (denied, void),
+/// `Some(0)` approves the units requested, `Some(n)` approves `n` (modified).
 pub async fn decide_services(
     conn: &mut Conn,
     id: i64,

@@ -135,11 +135,8 @@ impl Redirect {
                     self.provider = Some((provider, tertiary));
                     self.warned = !tertiary;
                     if !allowed {
-                        self.ok_to_redirect = Some(true);
+                        self.ok_to_redirect = (!tertiary).then_some(true);
                         self.justification.clear();
-                    }
-                    if tertiary && !allowed {
-                        self.ok_to_redirect = None;
                     }
                 }
             }

@@ -236,8 +236,12 @@ pub async fn detail(member: &Member, code: &str) -> Result<ReferralDetail, AppEr
     if let Some(at) = r.submitted_at {
         summary.push(("Submitted".into(), cal.format_date_time(at)));
     }
-    if let (Some(deadline), None) = (r.deadline_at, r.decided_at) {
-        summary.push(("Decision Due By".into(), cal.format_date_time(deadline)));
+    let due = r
+        .deadline_at
+        .filter(|_| r.decided_at.is_none())
+        .map(|deadline| cal.format_date_time(deadline));
+    if let Some(due) = &due {
+        summary.push(("Decision Due By".into(), due.clone()));
     }
     if let Some(reason) = &r.extension_reason {
         summary.push(("Decision Time Extended".into(), reason.clone()));
@@ -256,7 +260,7 @@ pub async fn detail(member: &Member, code: &str) -> Result<ReferralDetail, AppEr
     }
     if let Some(place) = &r.place_of_service {
         let name = crate::ssr::code_lists::places_of_service()
-            .into_iter()
+            .iter()
             .find(|(c, _)| c == place)
             .map_or(place.clone(), |(c, n)| format!("{c} {n}"));
         summary.push(("Place of Service".into(), name));
@@ -276,6 +280,7 @@ pub async fn detail(member: &Member, code: &str) -> Result<ReferralDetail, AppEr
     Ok(ReferralDetail {
         code: r.code,
         status,
+        due,
         summary,
         clinical_indications: r.clinical_indications.unwrap_or_default(),
         services,
@@ -355,7 +360,8 @@ struct DraftService {
 struct ReferralDraft {
     kind: String,
     search: MemberSearch,
-    found: Vec<String>,
+    /// The member search was run: the step lists what it finds.
+    searched: bool,
     member: String,
     /// "Name (CIN)" once a member is chosen, for the drafts list.
     member_label: String,
@@ -491,8 +497,8 @@ fn choice(p: &repo::DirectoryRecord, warnings: Vec<String>) -> ProviderChoice {
 /// The warnings for a provider and this member: far away, closed panel.
 fn warnings(member: &Member, p: &repo::DirectoryRecord, member_zip: &str) -> Vec<String> {
     let mut said = Vec::new();
-    let code_lists = crate::ssr::code_lists::zip_centroid;
-    if let (Some(a), Some(b)) = (code_lists(member_zip), code_lists(&p.zip)) {
+    let centroid = crate::ssr::code_lists::zip_centroid;
+    if let (Some(a), Some(b)) = (centroid(member_zip), centroid(&p.zip)) {
         let miles = rules::miles_between(a, b);
         if miles > member.state.settings.referral_radius_miles {
             said.push(format!("Far away: about {miles:.0} miles from the member"));
@@ -502,6 +508,22 @@ fn warnings(member: &Member, p: &repo::DirectoryRecord, member_zip: &str) -> Vec
         said.push("Not accepting new patients (closed panel: sees current patients)".into());
     }
     said
+}
+
+/// The provider, if the plan's directory lists them for this member (contracted, seeing the
+/// member's age and gender): what the search lists, checked again for a posted choice.
+async fn directory_provider(
+    member: &Member,
+    id: i64,
+    m: &crate::members::repo::MemberRecord,
+    today: Date,
+) -> Result<Option<repo::DirectoryRecord>, AppError> {
+    let (age, gender) = age_and_gender(m, today);
+    Ok(repo::provider(&mut *member.state.db.conn().await?, id)
+        .await?
+        .filter(|p| {
+            p.contracted == 1 && rules::sees(p.min_age, p.max_age, &p.genders, age, &gender)
+        }))
 }
 
 fn age_and_gender(m: &crate::members::repo::MemberRecord, today: Date) -> (i64, String) {
@@ -529,18 +551,24 @@ pub async fn wizard(member: &Member, id: &str) -> Result<ReferralWizard, AppErro
     } else {
         associated(member, &d.member).await?
     };
-    let mut members = Vec::new();
-    for cin in &d.found {
-        if let Some(m) = associated(member, cin).await? {
-            members.push(member_choice(&m, &iso));
-        }
-    }
     let mut conn = state.db.conn().await?;
-    let referring = repo::office_providers(&mut conn, member.organization_id())
-        .await?
-        .iter()
-        .map(|p| choice(p, Vec::new()))
-        .collect();
+    // The member search, run again: its answer is never stored, so it follows the rules now.
+    let members = match d.search.check() {
+        Ok(lookup) if d.searched => {
+            crate::members::repo::search(&mut conn, member, &lookup, crate::members::MAX_RESULTS)
+                .await?
+                .iter()
+                .map(|m| member_choice(m, &iso))
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    let referring: Vec<ProviderChoice> =
+        repo::office_providers(&mut conn, member.organization_id())
+            .await?
+            .iter()
+            .map(|p| choice(p, Vec::new()))
+            .collect();
     let mut providers = Vec::new();
     let mut chosen = None;
     if let Some(m) = &chosen_member {
@@ -609,15 +637,16 @@ pub async fn wizard(member: &Member, id: &str) -> Result<ReferralWizard, AppErro
     drop(conn);
     let icd_matches = crate::ssr::code_lists::find_icd(&d.icd_query, ICD_MATCHES);
     let places = crate::ssr::code_lists::places_of_service()
-        .into_iter()
+        .iter()
         .map(|(c, n)| (c.clone(), format!("{c} {n}")))
         .collect::<Vec<_>>();
     let member_view = chosen_member.as_ref().map(|m| member_choice(m, &iso));
-    let referring_choice: Option<ProviderChoice> = {
-        let list: &Vec<ProviderChoice> = &referring;
-        d.referring
-            .and_then(|r| list.iter().find(|p| p.id == r).cloned())
-    };
+    let referring_choice = d.referring.and_then(|r| {
+        referring
+            .iter()
+            .find(|p: &&ProviderChoice| p.id == r)
+            .cloned()
+    });
     let review = if step == 5 {
         review(
             &d,
@@ -890,19 +919,14 @@ async fn check_referred(
         ));
     }
     let (id, _) = d.redirect.provider.expect("checked by blocked");
-    let (age, gender) = age_and_gender(m, today);
-    let p = repo::provider(&mut *member.state.db.conn().await?, id)
+    directory_provider(member, id, m, today)
         .await?
-        .filter(|p| {
-            p.contracted == 1 && rules::sees(p.min_age, p.max_age, &p.genders, age, &gender)
-        })
         .ok_or_else(|| {
             AppError::field(
                 "provider",
                 "This provider does not see members of this age and gender: choose another.",
             )
-        })?;
-    Ok(p)
+        })
 }
 
 /// A service line against the catalog and the rules.
@@ -1033,12 +1057,8 @@ async fn referred_events(
         let m = associated(member, &d.member)
             .await?
             .ok_or(AppError::NotFound)?;
-        let (age, gender) = age_and_gender(&m, today);
-        let p = repo::provider(&mut *member.state.db.conn().await?, id)
+        let p = directory_provider(member, id, &m, today)
             .await?
-            .filter(|p| {
-                p.contracted == 1 && rules::sees(p.min_age, p.max_age, &p.genders, age, &gender)
-            })
             .ok_or_else(|| AppError::field("provider", "Choose a provider from the list."))?;
         d.redirect = std::mem::take(&mut d.redirect).apply(RedirectEvent::Choose {
             provider: p.id,
@@ -1071,11 +1091,35 @@ async fn referred_events(
     Ok(())
 }
 
+/// The number a button's value carries after its name ("remove-icd-2").
+fn numbered<T: std::str::FromStr>(to: &str, prefix: &str) -> Option<T> {
+    to.strip_prefix(prefix)?.parse().ok()
+}
+
+/// "+ Add Service": the service being typed, checked, joins the list.
+async fn add_service(member: &Member, d: &mut ReferralDraft) -> Result<(), AppError> {
+    if d.services.len() >= MAX_SERVICES {
+        return Err(AppError::field(
+            "service",
+            format!("A referral carries at most {MAX_SERVICES} services."),
+        ));
+    }
+    let kind = Kind::parse(&d.kind).unwrap_or(Kind::Medical);
+    check_service(member, kind, &d.entry).await?;
+    d.services.push(std::mem::take(&mut d.entry));
+    Ok(())
+}
+
 /// One press of a step's button. Returns the address to show.
 pub async fn step(member: &Member, id: &str, to: &str, form: StepForm) -> Result<String, AppError> {
     let state = &member.state;
     let today = today(state)?;
     let iso = today.to_string();
+    if to == "discard" {
+        // Only an existing draft can be discarded (`load` answers 404 for any other).
+        drafts::delete(state, DRAFT, &load(member, id).await?.owner).await?;
+        return Ok("/referrals".into());
+    }
     let mut draft = if id.is_empty() {
         Draft {
             owner: owner(member, &crate::ssr::crypto::random_hex(8)),
@@ -1087,12 +1131,6 @@ pub async fn step(member: &Member, id: &str, to: &str, form: StepForm) -> Result
     };
     let id = draft.owner.trim_start_matches(&prefix(member)).to_string();
     let here = wizard_href(&id);
-    if to == "discard" {
-        if !draft.step.is_empty() {
-            drafts::delete(state, DRAFT, &draft.owner).await?;
-        }
-        return Ok("/referrals".into());
-    }
     let step = step_of(&draft);
     merge(&mut draft.data, step, &form);
     let d = &mut draft.data;
@@ -1100,7 +1138,7 @@ pub async fn step(member: &Member, id: &str, to: &str, form: StepForm) -> Result
     match (step, to) {
         (_, "back") => next = step.saturating_sub(1),
         (_, edit) if edit.starts_with("edit-") => {
-            next = edit[5..].parse::<usize>().unwrap_or(step).min(step);
+            next = numbered(edit, "edit-").unwrap_or(step).min(step);
         }
         (0, "search-id" | "search-name") => {
             let by = if to == "search-id" { "id" } else { "name" };
@@ -1119,9 +1157,9 @@ pub async fn step(member: &Member, id: &str, to: &str, form: StepForm) -> Result
                     "No member associated with your office matches this search.",
                 ));
             }
-            d.found = found.iter().map(|m| m.cin.clone()).collect();
-            if d.found.len() == 1 {
-                d.member = d.found[0].clone();
+            d.searched = true;
+            if let [only] = found.as_slice() {
+                d.member = only.cin.clone();
             }
         }
         (0, "next") => {
@@ -1147,22 +1185,10 @@ pub async fn step(member: &Member, id: &str, to: &str, form: StepForm) -> Result
                 next = 3;
             }
         }
-        (3, "add-service") => {
-            if d.services.len() >= MAX_SERVICES {
-                return Err(AppError::field(
-                    "service",
-                    format!("A referral carries at most {MAX_SERVICES} services."),
-                ));
-            }
-            let kind = Kind::parse(&d.kind).unwrap_or(Kind::Medical);
-            check_service(member, kind, &d.entry).await?;
-            d.services.push(std::mem::take(&mut d.entry));
-        }
+        (3, "add-service") => add_service(member, d).await?,
         (3, remove) if remove.starts_with("remove-service-") => {
-            if let Ok(i) = remove["remove-service-".len()..].parse::<usize>() {
-                if i < d.services.len() {
-                    d.services.remove(i);
-                }
+            if let Some(i) = numbered(remove, "remove-service-").filter(|i| *i < d.services.len()) {
+                d.services.remove(i);
             }
         }
         (3, "find-icd") => {
@@ -1197,17 +1223,14 @@ pub async fn step(member: &Member, id: &str, to: &str, form: StepForm) -> Result
             d.icd_query.clear();
         }
         (3, remove) if remove.starts_with("remove-icd-") => {
-            if let Ok(i) = remove["remove-icd-".len()..].parse::<usize>() {
-                if i < d.diagnoses.len() {
-                    d.diagnoses.remove(i);
-                }
+            if let Some(i) = numbered(remove, "remove-icd-").filter(|i| *i < d.diagnoses.len()) {
+                d.diagnoses.remove(i);
             }
         }
         (3, "next") => {
+            // A service chosen but not yet added counts, as the user sees it on the form.
             if !d.entry.code.is_empty() {
-                let kind = Kind::parse(&d.kind).unwrap_or(Kind::Medical);
-                check_service(member, kind, &d.entry).await?;
-                d.services.push(std::mem::take(&mut d.entry));
+                add_service(member, d).await?;
             }
             if d.diagnoses.is_empty() {
                 if let Some((code, _)) = crate::ssr::code_lists::icd_code(&d.icd_query) {
@@ -1219,7 +1242,7 @@ pub async fn step(member: &Member, id: &str, to: &str, form: StepForm) -> Result
             next = 4;
         }
         (4, remove) if remove.starts_with("remove-file-") => {
-            if let Ok(file) = remove["remove-file-".len()..].parse::<i64>() {
+            if let Some(file) = numbered::<i64>(remove, "remove-file-") {
                 d.files.retain(|f| *f != file);
             }
         }
@@ -1570,4 +1593,73 @@ pub async fn extend(
         r.code,
         state.settings.calendar.format_date_time(deadline)
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn medical() -> ReferralDraft {
+        ReferralDraft {
+            priority: "routine".into(),
+            request_date: "2026-11-30".into(),
+            place_of_service: "11".into(),
+            services: vec![DraftService {
+                code: "99244".into(),
+                units: "2".into(),
+                ..DraftService::default()
+            }],
+            diagnoses: vec!["I10".into()],
+            clinical_indications: "Chest pain on exertion.".into(),
+            ..ReferralDraft::default()
+        }
+    }
+
+    #[test]
+    fn medical_info_names_each_missing_or_wrong_field() {
+        let today = date(2026, 11, 30);
+        assert!(check_medical(&medical(), today).is_ok());
+        let error = check_medical(&ReferralDraft::default(), today).unwrap_err();
+        for field in [
+            "priority",
+            "request_date",
+            "place_of_service",
+            "service",
+            "icd_query",
+            "clinical_indications",
+        ] {
+            assert!(!error.field_messages(field).is_empty(), "{field}");
+        }
+        // The clinical indications hold up to 4,000 characters.
+        let long = ReferralDraft {
+            clinical_indications: "x".repeat(TEXT_MAX + 1),
+            ..medical()
+        };
+        assert_eq!(
+            check_medical(&long, today)
+                .unwrap_err()
+                .field_messages("clinical_indications"),
+            [format!(
+                "The Clinical Indications have at most {TEXT_MAX} characters."
+            )]
+        );
+        let full = ReferralDraft {
+            clinical_indications: "x".repeat(TEXT_MAX),
+            ..medical()
+        };
+        assert!(check_medical(&full, today).is_ok());
+        let unknown_place = ReferralDraft {
+            place_of_service: "98".into(),
+            ..medical()
+        };
+        assert!(check_medical(&unknown_place, today).is_err());
+    }
+
+    #[test]
+    fn a_button_carries_its_number() {
+        assert_eq!(numbered::<usize>("remove-icd-2", "remove-icd-"), Some(2));
+        assert_eq!(numbered::<usize>("remove-icd-x", "remove-icd-"), None);
+        assert_eq!(numbered::<usize>("edit-1", "remove-icd-"), None);
+    }
 }

@@ -215,12 +215,6 @@ fn Detail(d: ReferralDetail, submitted: bool) -> impl IntoView {
         }),
         Column::text("Size", |f: &super::FileRow| f.size.clone()),
     ];
-    let deadline = d
-        .summary
-        .iter()
-        .find(|(k, _)| k == "Decision Due By")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
     let (indications, service_rows, member, network, contact) = (
         d.clinical_indications,
         d.services,
@@ -233,7 +227,7 @@ fn Detail(d: ReferralDetail, submitted: bool) -> impl IntoView {
     view! {
         <h1>{format!("Referral {}", d.code)}</h1>
         {submitted.then(|| view! {
-            <p class="notice" role="status">{format!("Referral {} was submitted. Status: {}. The plan decides by {deadline}.", d.code, d.status)}</p>
+            <p class="notice" role="status">{format!("Referral {} was submitted. Status: {}. The plan decides by {}.", d.code, d.status, d.due.clone().unwrap_or_default())}</p>
         })}
         {facts(d.summary)}
         <Tabs id="referral" label="Referral details" labels=vec!["Services".into(), "Member Info".into(), "Providers".into(), "Diagnosis".into(), "Attachments".into()] selected />

@@ -4,7 +4,7 @@
 //! after a reload, and on another device.
 
 use super::{
-    find_icd_codes, load_referral_wizard, CatalogOption, FileRow, MemberChoice, ProviderChoice,
+    load_referral_wizard, CatalogOption, FileRow, FindIcdCodes, MemberChoice, ProviderChoice,
     ReferralStep, ReferralWizard, ServiceLine, MAX_FILES, STEPS,
 };
 use crate::auth::{PageAccess, Require};
@@ -257,7 +257,6 @@ fn ReferredStep(
     };
     let tertiary = w.chosen.as_ref().is_some_and(|p| p.tertiary);
     let question = w.chosen.is_some() && !w.tertiary_dialog;
-    let answered = redirect.get_untracked();
     Effect::new(move |was: Option<String>| {
         let now = redirect.get();
         if was.is_some_and(|was| was != now) && tertiary && now == "yes" {
@@ -306,7 +305,7 @@ fn ReferredStep(
             } else {
                 "Allow the member to be redirected? If not, explain why below."
             }}</p>
-            <Show when=move || !ready.get() || redirect.get() == "no" || answered == "no">
+            <Show when=move || !ready.get() || redirect.get() == "no">
                 <TextArea label="Justification" value=justification name="form[justification]" id="referral-justification" rows=3
                     hint="Explain the need for this provider (e.g. the member requires testing or treatment that is otherwise not available in the community)." error=field("justification") />
             </Show>
@@ -328,23 +327,42 @@ fn MedicalStep(w: ReferralWizard, error: Signal<Option<AppError>>) -> impl IntoV
     let units = RwSignal::new(w.form.units.clone());
     let answer = RwSignal::new(w.form.answer.clone());
     let icd_query = RwSignal::new(w.form.icd_query.clone());
-    let icd = RwSignal::new(String::new());
+    let icd = RwSignal::new(
+        w.icd_matches
+            .first()
+            .map(|(code, _)| code.clone())
+            .unwrap_or_default(),
+    );
     let indications = RwSignal::new(w.form.clinical_indications.clone());
     let catalog = StoredValue::new(w.catalog.clone());
-    let matches = RwSignal::new(w.icd_matches.clone());
+    // With the app, codes are found as the user types; before it, "Find" posts the step.
+    let find = ServerAction::<FindIcdCodes>::new();
+    let found_first = StoredValue::new(w.icd_matches.clone());
+    let matches = Signal::derive(move || match find.value().get() {
+        Some(Ok(found)) => found,
+        _ => found_first.get_value(),
+    });
     let ready = hydrated();
-    // With the app, codes are found as the user types.
     Effect::new(move |was: Option<String>| {
         let typed = icd_query.get();
-        if was.is_some_and(|was| was != typed) && ready.get_untracked() {
-            let typed = typed.clone();
-            leptos::task::spawn_local(async move {
-                if let Ok(found) = find_icd_codes(typed).await {
-                    matches.set(found);
-                }
+        if was.is_some_and(|was| was != typed) {
+            find.dispatch(FindIcdCodes {
+                words: typed.clone(),
             });
         }
         typed
+    });
+    // "+ Add ICD Code" takes the chosen match: the first until another is chosen.
+    Effect::new(move |_| {
+        let found = matches.get();
+        if !found.iter().any(|(code, _)| *code == icd.get_untracked()) {
+            icd.set(
+                found
+                    .first()
+                    .map(|(code, _)| code.clone())
+                    .unwrap_or_default(),
+            );
+        }
     });
     let entry = move || {
         let code = service.get();
@@ -413,9 +431,6 @@ fn MedicalStep(w: ReferralWizard, error: Signal<Option<AppError>>) -> impl IntoV
             let found = matches.get();
             (!found.is_empty()).then(|| {
                 let options: Vec<(String, String)> = found.into_iter().map(|(c, d)| (c.clone(), format!("{c} {d}"))).collect();
-                if icd.get_untracked().is_empty() {
-                    icd.set(options[0].0.clone());
-                }
                 view! { <Select label="ICD Code" options value=icd name="form[icd]" id="referral-icd" /> }
             })
         }}

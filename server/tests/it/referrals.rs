@@ -23,6 +23,23 @@ async fn step(
     .await
 }
 
+/// Posts one file to the draft; answers the `upload_error` it came back with.
+async fn attach(site: &Site, cookie: &str, draft: &str, name: &str) -> Option<String> {
+    let body = multipart(&[("draft", draft)], (name, &pdf()));
+    let response = site
+        .send(upload_to("/uploads/referrals", body, cookie))
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let to = response.headers()[header::LOCATION].to_str().unwrap();
+    assert!(
+        to.starts_with(&format!("/referrals/new?draft={draft}")),
+        "{to}"
+    );
+    form_urlencoded::parse(to.split_once('?').unwrap().1.as_bytes())
+        .find(|(k, _)| k == "upload_error")
+        .map(|(_, v)| v.into_owned())
+}
+
 fn draft_of(answer: &serde_json::Value) -> String {
     let to = answer.as_str().unwrap();
     to.split("draft=").nth(1).unwrap().to_string()
@@ -399,14 +416,38 @@ async fn a_referral_from_draft_to_decision() {
         .await;
         assert_eq!(status, StatusCode::OK);
 
-        // Step 5: a file, then on.
-        let body = multipart(&[("draft", &draft)], ("notes.pdf", &pdf()));
-        let response = site
-            .send(upload_to("/uploads/referrals", body, &cookie))
+        // Step 5: up to 3 files (a fourth is refused, saying why); one is kept.
+        for n in 0..3 {
+            assert_eq!(
+                attach(&site, &cookie, &draft, &format!("notes-{n}.pdf")).await,
+                None
+            );
+        }
+        let refused = attach(&site, &cookie, &draft, "notes-3.pdf").await;
+        assert_eq!(
+            refused.as_deref(),
+            Some("A referral carries at most 3 files.")
+        );
+        let (_, wizard) = form(
+            &site,
+            "/api/referrals/wizard",
+            &format!("draft={draft}"),
+            Some(&cookie),
+        )
+        .await;
+        let files = wizard["files"].as_array().unwrap().clone();
+        assert_eq!(files.len(), 3);
+        for file in &files[1..] {
+            let (status, _) = step(
+                &site,
+                &cookie,
+                &draft,
+                &format!("remove-file-{}", file["id"]),
+                "",
+            )
             .await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        let to = response.headers()[header::LOCATION].to_str().unwrap();
-        assert!(!to.contains("upload_error"), "{to}");
+            assert_eq!(status, StatusCode::OK);
+        }
         let (status, _) = step(&site, &cookie, &draft, "next", "").await;
         assert_eq!(status, StatusCode::OK);
 
@@ -433,6 +474,10 @@ async fn a_referral_from_draft_to_decision() {
         assert_eq!(status, StatusCode::NOT_FOUND);
         let (status, _) = step(&site, &harbor, &draft, "submit", "").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = step(&site, &harbor, &draft, "discard", "").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (_, theirs) = form(&site, "/api/referrals/drafts", "", Some(&harbor)).await;
+        assert!(theirs.as_array().unwrap().is_empty(), "{theirs}");
         let viewer = session_of(&site, "multi@sunrise.example").await;
         let (status, _) = step(
             &site,
@@ -609,5 +654,133 @@ async fn a_referral_from_draft_to_decision() {
             .send(get("/downloads/metrics/prior-authorization", None))
             .await;
         assert_eq!(response.status(), StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn the_lookup_pages_the_offices_referrals_and_the_plan_extends_a_deadline_once() {
+    for site in sites(false).await {
+        let db = &site.state.db.pool;
+        let cookie = session_of(&site, "processor@sunrise.example").await;
+        let sunrise: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM referrals r JOIN organizations o ON o.id = r.organization_id \
+             WHERE o.name = 'Sunrise Family Clinic'",
+        )
+        .fetch_one(db)
+        .await
+        .unwrap();
+        assert!(
+            sunrise > app::referrals::PAGE_SIZE,
+            "more than a page: {sunrise}"
+        );
+        // Every referral of the office once, newest first, a page of 25 at a time, by either date.
+        for date_type in ["service", "request"] {
+            let mut seen = std::collections::BTreeSet::new();
+            let mut after = String::new();
+            let mut pages = 0;
+            loop {
+                let (status, page) = form(
+                    &site,
+                    "/api/referrals/search",
+                    &format!("search[by]=date&search[date_type]={date_type}&search[after]={after}"),
+                    Some(&cookie),
+                )
+                .await;
+                assert_eq!(status, StatusCode::OK, "{page}");
+                let rows = page["rows"].as_array().unwrap();
+                assert!(rows.len() as i64 <= app::referrals::PAGE_SIZE);
+                for row in rows {
+                    assert!(
+                        seen.insert(row["code"].as_str().unwrap().to_string()),
+                        "once: {row}"
+                    );
+                }
+                pages += 1;
+                match page["next"].as_str() {
+                    Some(next) => after = next.replace('|', "%7C"),
+                    None => break,
+                }
+            }
+            assert_eq!(seen.len() as i64, sunrise, "{date_type}");
+            assert!(pages >= 2);
+        }
+        // A status and a CIN narrow it; a CIN that is not one is refused at its field.
+        let (_, denied) = form(
+            &site,
+            "/api/referrals/search",
+            "search[by]=date&search[status]=denied",
+            Some(&cookie),
+        )
+        .await;
+        assert!(denied["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["status"] == "Denied"));
+        let (status, refused) = form(
+            &site,
+            "/api/referrals/search",
+            "search[by]=date&search[cin]=12",
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.to_string().contains("cin"), "{refused}");
+
+        // The plan extends a pending request's deadline by 14 days, once, with its reason.
+        let ops = session_of(&site, "ops@poppy.example").await;
+        let (id, before): (i64, i64) = sqlx::query_as(
+            "SELECT id, deadline_at FROM referrals WHERE status = 'pending' AND extended_at IS NULL ORDER BY id LIMIT 1",
+        )
+        .fetch_one(db)
+        .await
+        .unwrap();
+        let (status, _) = form(
+            &site,
+            "/api/operator/referrals/extend",
+            &format!("referral_id={id}&reason=+"),
+            Some(&ops),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, answer) = form(
+            &site,
+            "/api/operator/referrals/extend",
+            &format!("referral_id={id}&reason=Waiting+for+imaging."),
+            Some(&ops),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let (after, reason): (i64, String) =
+            sqlx::query_as("SELECT deadline_at, extension_reason FROM referrals WHERE id = $1")
+                .bind(id)
+                .fetch_one(db)
+                .await
+                .unwrap();
+        assert_eq!(
+            after,
+            app::referrals::rules::extended(before, site.state.settings.calendar.time_zone())
+        );
+        assert_eq!(reason, "Waiting for imaging.");
+        let (_, queue) = form(&site, "/api/operator/referrals", "", Some(&ops)).await;
+        let queued = queue
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["id"] == id)
+            .unwrap()
+            .clone();
+        assert!(queued["extended"]
+            .as_str()
+            .unwrap()
+            .ends_with("Waiting for imaging."));
+        let (status, _) = form(
+            &site,
+            "/api/operator/referrals/extend",
+            &format!("referral_id={id}&reason=Again."),
+            Some(&ops),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "once");
     }
 }
