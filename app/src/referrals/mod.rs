@@ -248,6 +248,15 @@ pub async fn decide_referral(
     Ok(crate::operator::outcome("referral", &said))
 }
 
+/// An appeal upheld: a denied request is approved after all, and counts as approved after
+/// appeal in the public metrics.
+#[server(endpoint = "operator/referrals/appeal")]
+pub async fn approve_on_appeal(code: String, note: String) -> Result<String, AppError> {
+    let operator = require(Access::OPERATOR).await?;
+    let said = ssr::approve_on_appeal(&operator, &code, &note).await?;
+    Ok(crate::operator::outcome("referral", &said))
+}
+
 /// Extends a request's deadline (once, by the standard 14 days CMS-0057-F allows), with its
 /// reason.
 #[server(endpoint = "operator/referrals/extend")]

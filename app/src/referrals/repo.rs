@@ -51,6 +51,19 @@ pub async fn by_code(
     .await
 }
 
+/// Any organization's submitted referral with this code (the plan's view).
+pub async fn by_code_any(
+    conn: &mut Conn,
+    code: &str,
+) -> Result<Option<ReferralRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM referrals r WHERE r.code = $1"
+    ))
+    .bind(code)
+    .fetch_optional(conn)
+    .await
+}
+
 pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<ReferralRecord>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM referrals r WHERE r.id = $1 AND r.code IS NOT NULL"
@@ -508,6 +521,30 @@ pub async fn decide_services(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Approves a denied request on appeal, once; false when it was not denied. The first
+/// decision's time stays (the metrics measure it); the services run from the appeal.
+pub async fn approve_on_appeal(
+    conn: &mut Conn,
+    id: i64,
+    note: &str,
+    approved_through: &str,
+    by: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE referrals SET status = 'approved', appealed_at = $2, decision_note = $3, \
+         approved_through = $4, decided_by = $5 WHERE id = $1 AND status = 'denied'",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(note)
+    .bind(approved_through)
+    .bind(by)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Moves a pending request's deadline, once; false when it was extended already or decided.

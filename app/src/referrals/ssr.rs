@@ -1519,22 +1519,8 @@ pub async fn decide(
         ),
         None => format!("{label}. {description}"),
     };
-    let link = format!("/referrals/{}", r.code);
     let title = format!("Referral {} was {}", r.code, label.to_lowercase());
-    let submitter = repo::created_by(&mut tx, id).await?;
-    notifications::to_user(
-        &mut tx,
-        now,
-        r.organization_id,
-        submitter,
-        Notice {
-            kind: "referral",
-            title: &title,
-            body: &body,
-            link: &link,
-        },
-    )
-    .await?;
+    tell_submitter(&mut tx, &r, now, &title, &body).await?;
     operator
         .audit("referral.decide", format!("referral:{id}"))
         .detail(format!("{}: {label}", r.code))
@@ -1545,6 +1531,87 @@ pub async fn decide(
         "Referral {} was {}; the office was notified.",
         r.code,
         label.to_lowercase()
+    ))
+}
+
+/// The decision reaches whoever submitted the referral, on the dashboard (and by email as
+/// they chose).
+async fn tell_submitter(
+    conn: &mut crate::ssr::repo::Conn,
+    r: &repo::ReferralRecord,
+    now: i64,
+    title: &str,
+    body: &str,
+) -> Result<(), AppError> {
+    let link = format!("/referrals/{}", r.code);
+    let submitter = repo::created_by(&mut *conn, r.id).await?;
+    notifications::to_user(
+        conn,
+        now,
+        r.organization_id,
+        submitter,
+        Notice {
+            kind: "referral",
+            title,
+            body,
+            link: &link,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn approve_on_appeal(
+    Operator(operator): &Operator,
+    code: &str,
+    note: &str,
+) -> Result<String, AppError> {
+    let state = &operator.state;
+    let note = note.trim();
+    let mut checker = Checker::new();
+    if note.is_empty() {
+        checker.add("note", "Enter the appeal decision: the office is told why.");
+    } else if note.chars().count() > TEXT_MAX {
+        checker.add(
+            "note",
+            format!("The appeal decision has at most {TEXT_MAX} characters."),
+        );
+    }
+    checker.finish()?;
+    let code = code.trim().to_ascii_uppercase();
+    let r = repo::by_code_any(&mut *state.db.conn().await?, &code)
+        .await?
+        .ok_or_else(|| AppError::field("code", "No referral has this code."))?;
+    let now = state.clock.unix();
+    let day = state
+        .settings
+        .calendar
+        .date_of(now)
+        .ok_or(AppError::Internal)?;
+    let through = rules::approved_through(day).to_string();
+    let mut tx = state.db.begin().await?;
+    if !repo::approve_on_appeal(&mut tx, r.id, note, &through, operator.user_id, now).await? {
+        return Err(AppError::Conflict(format!(
+            "Referral {} is not denied: only a denial can be appealed.",
+            r.code
+        )));
+    }
+    repo::decide_services(&mut tx, r.id, "Approved", Some(0), note).await?;
+    let title = format!("Referral {} was approved on appeal", r.code);
+    let body = format!(
+        "Approved on appeal: services may be rendered through {}.",
+        UsDate::show(&through)
+    );
+    tell_submitter(&mut tx, &r, now, &title, &body).await?;
+    operator
+        .audit("referral.appeal", format!("referral:{}", r.id))
+        .detail(format!("{}: approved on appeal", r.code))
+        .record_in(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(format!(
+        "Referral {} was approved on appeal; the office was notified.",
+        r.code
     ))
 }
 

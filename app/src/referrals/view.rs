@@ -1,7 +1,7 @@
 use super::{
-    load_referral, referral_drafts, referral_queue, search_referrals, DecideReferral,
-    ExtendReferral, QueuedReferral, ReferralDetail, ReferralRow, ReferralSearch, ServiceDetail,
-    DENIAL_REASONS, STATUSES,
+    load_referral, referral_drafts, referral_queue, search_referrals, ApproveOnAppeal,
+    DecideReferral, ExtendReferral, QueuedReferral, ReferralDetail, ReferralRow, ReferralSearch,
+    ServiceDetail, DENIAL_REASONS, STATUSES,
 };
 use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
@@ -293,6 +293,7 @@ pub fn ReferralQueue() -> impl IntoView {
             <Transition>
                 <DataTable caption="Referrals waiting for a decision, least time left first" columns rows empty="No referrals wait for a decision." />
             </Transition>
+            <Appeal />
         </section>
     }
 }
@@ -338,5 +339,24 @@ fn QueueActions(referral: QueuedReferral) -> impl IntoView {
                 <button type="submit" class="button" aria-label=format!("Extend {code} by 14 days")>"Extend 14 Days"</button>
             </ActionForm>
         })}
+    }
+}
+
+/// An appeal upheld: the denied referral by its code, and the decision's text.
+#[component]
+fn Appeal() -> impl IntoView {
+    let appeal = ServerAction::<ApproveOnAppeal>::new();
+    follow_answer(appeal, || {});
+    let error = action_error(appeal);
+    let field = field_errors(move || error.get());
+    let code = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    view! {
+        <h3>"Appeals"</h3>
+        <ActionForm action=appeal attr:class="stacked" attr:aria-label="Approve a denied referral on appeal">
+            <Field label="Denied Referral Code" value=code name="code" id="appeal-code" error=field("code") />
+            <TextArea label="Appeal Decision" value=note name="note" id="appeal-note" rows=2 error=field("note") />
+            <button type="submit" class="button">"Approve on Appeal"</button>
+        </ActionForm>
     }
 }

@@ -351,6 +351,7 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
         "/api/referrals/icd" => ("form", json!("words=I10")),
         "/api/operator/referrals/decide" => ("form", json!("referral_id=0&decision=approved")),
         "/api/operator/referrals/extend" => ("form", json!("referral_id=0&reason=x")),
+        "/api/operator/referrals/appeal" => ("form", json!("code=RF2020999999&note=x")),
         "/api/operator/publish" => ("form", json!("npi=&document=")),
         "/api/operator/banners" | "/api/operator/resources" => ("form", json!("")),
         "/api/transactions/npis" => ("form", json!("")),

@@ -782,5 +782,92 @@ async fn the_lookup_pages_the_offices_referrals_and_the_plan_extends_a_deadline_
         )
         .await;
         assert_eq!(status, StatusCode::CONFLICT, "once");
+
+        // A denial upheld on appeal is approved after all, counted so, and the office is told.
+        let (status, _) = form(&site, "/api/operator/referrals/decide", &format!("referral_id={id}&decision=denied&reason=missing_information&note=No+imaging+results."), Some(&ops)).await;
+        assert_eq!(status, StatusCode::OK);
+        let code: String = sqlx::query_scalar("SELECT code FROM referrals WHERE id = $1")
+            .bind(id)
+            .fetch_one(db)
+            .await
+            .unwrap();
+        let (status, refused) = form(
+            &site,
+            "/api/operator/referrals/appeal",
+            &format!("code={code}&note="),
+            Some(&ops),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        let (status, answer) = form(
+            &site,
+            "/api/operator/referrals/appeal",
+            &format!("code={code}&note=The+imaging+arrived."),
+            Some(&ops),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let (status, appealed): (String, Option<i64>) =
+            sqlx::query_as("SELECT status, appealed_at FROM referrals WHERE id = $1")
+                .bind(id)
+                .fetch_one(db)
+                .await
+                .unwrap();
+        assert_eq!((status.as_str(), appealed.is_some()), ("approved", true));
+        let told: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notifications WHERE kind = 'referral' AND title = $1",
+        )
+        .bind(format!("Referral {code} was approved on appeal"))
+        .fetch_one(db)
+        .await
+        .unwrap();
+        assert_eq!(told, 1);
+        let (status, _) = form(
+            &site,
+            "/api/operator/referrals/appeal",
+            &format!("code={code}&note=Again."),
+            Some(&ops),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "only a denial");
+        let year = site
+            .state
+            .settings
+            .calendar
+            .date_of(site.state.clock.unix())
+            .unwrap()
+            .year();
+        let start = site
+            .state
+            .settings
+            .calendar
+            .start_of(jiff::civil::date(year, 1, 1))
+            .unwrap();
+        let expedited: bool =
+            sqlx::query_scalar::<_, String>("SELECT priority FROM referrals WHERE id = $1")
+                .bind(id)
+                .fetch_one(db)
+                .await
+                .unwrap()
+                == "urgent";
+        let tally = app::referrals::repo::tally(
+            &mut site.state.db.conn().await.unwrap(),
+            start,
+            i64::MAX,
+            expedited,
+        )
+        .await
+        .unwrap();
+        let by_hand: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM referrals WHERE appealed_at IS NOT NULL AND status IN ('approved', 'modified') \
+             AND (priority = 'urgent') = $2 AND decided_at >= $1",
+        )
+        .bind(start)
+        .bind(expedited)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        assert_eq!(tally.approved_after_appeal, by_hand);
+        assert!(by_hand >= 1);
     }
 }
