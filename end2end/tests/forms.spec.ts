@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { DEMO_PASSWORD, requestAccess, typePasscode, waitForMessage } from './helpers';
+import { aDirectMember, DEMO_PASSWORD, requestAccess, typePasscode, waitForMessage } from './helpers';
 
 // Runs twice: with the browser app, and with JavaScript off (project "no-script"), as on a
 // slow office PC before the app has loaded. Nothing here waits for the app: every form must
@@ -436,4 +436,51 @@ test('Member Lookup and Claims Lookup post as plain forms, and the claim page sh
   }
   await page.getByRole('tab', { name: 'Providers' }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Payment Provider' })).toBeVisible();
+});
+
+test('Submit a Referral: all six steps post and submit', async ({ page }) => {
+  await signIn(page, 'processor@sunrise.example');
+  const cin = await aDirectMember(page);
+  await page.goto('/referrals/new');
+  await expect(page.getByRole('heading', { level: 2, name: 'About the Referral' })).toBeVisible();
+  await page.getByRole('radio', { name: 'Medical' }).check();
+  await page.getByRole('textbox', { name: 'Member ID' }).fill(cin);
+  // Before the app runs, both tabs' forms show: the Member ID tab's "Search" is the first.
+  await page.getByRole('button', { name: 'Search' }).first().click();
+  await expect(page.getByRole('radio', { name: new RegExp(`CIN ${cin}`) })).toBeChecked();
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await expect(page.getByRole('heading', { level: 2, name: 'Referring Provider Info' })).toBeVisible();
+  // Next without a choice: refused at the step, which stays.
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByText('Choose the referring provider of your office.')).toBeVisible();
+  await page.getByRole('radio', { name: /^Maria Lopez, MD/ }).check();
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await expect(page.getByRole('heading', { level: 2, name: 'Referred To Provider Info' })).toBeVisible();
+  await page.getByRole('textbox', { name: 'Provider Name, ID or Specialty' }).fill('cardiology');
+  await page.getByRole('button', { name: 'Search for Provider' }).click();
+  await page.getByRole('radio', { name: /^Capitol Cardiology Associates/ }).check();
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await expect(page.getByRole('heading', { level: 2, name: 'Medical Info' })).toBeVisible();
+  await page.getByRole('combobox', { name: 'Place of Service' }).selectOption({ label: '11 Office' });
+  await page.getByRole('combobox', { name: 'Select a Service' }).selectOption('99243');
+  await page.getByRole('textbox', { name: 'Units' }).fill('1');
+  await page.getByRole('button', { name: '+ Add Service' }).click();
+  await expect(page.getByRole('table', { name: 'Services requested' })).toContainText('99243');
+  await page.getByRole('textbox', { name: 'Find an ICD Code' }).fill('E11.9');
+  await page.getByRole('button', { name: 'Find' }).click();
+  await page.getByRole('combobox', { name: 'ICD Code' }).selectOption('E11.9');
+  await page.getByRole('button', { name: '+ Add ICD Code' }).click();
+  await expect(page.getByRole('table', { name: 'ICD codes' })).toContainText('E11.9');
+  await page.getByRole('textbox', { name: 'Clinical Indications' }).fill('Diabetes follow-up with a specialist.');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await expect(page.getByRole('heading', { level: 2, name: 'Clinical Attachments' })).toBeVisible();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Review' })).toBeVisible();
+  await page.getByRole('button', { name: 'Submit Referral' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /^Referral RF\d+$/ })).toBeVisible();
+  await expect(page.getByText(/was submitted\. Status: Pending\./)).toBeVisible();
 });

@@ -151,3 +151,24 @@ export function onePagePdf(): Buffer {
   out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
 }
+
+/**
+ * The CIN of an adult, eligible Poppy Direct member of the signed-in office (one a Medical
+ * referral may be for), asked of the server as the facesheet asks; works with JavaScript off.
+ */
+export async function aDirectMember(page: Page): Promise<string> {
+  const origin = new URL(page.url()).origin;
+  const year = new Date().getFullYear();
+  for (let n = 0; n < 400; n++) {
+    const cin = `${90_000_000 + n}${String.fromCharCode(65 + (n % 26))}`;
+    const answer = await page.request.post('/api/members/facesheet', { form: { cin }, headers: { origin } });
+    if (answer.status() === 404) continue;
+    expect(answer.ok()).toBeTruthy();
+    const sheet = await answer.json();
+    const born = Number(sheet.date_of_birth.slice(-4));
+    if (sheet.health_network === 'Poppy Direct' && sheet.eligibility_status !== 'Not Eligible' && born < year - 19 && born > year - 60) {
+      return cin;
+    }
+  }
+  throw new Error('no Poppy Direct member');
+}

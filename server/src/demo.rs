@@ -98,7 +98,7 @@ struct Org {
     providers: &'static [(&'static str, &'static str, &'static str)],
 }
 
-const ORGS: [Org; 9] = [
+const ORGS: [Org; 10] = [
     Org {
         name: "Sunrise Family Clinic",
         kind: "provider",
@@ -226,6 +226,20 @@ const ORGS: [Org; 9] = [
         city: "Eureka",
         registered: false,
         providers: &[("Redwood Coast Cardiology", "group", "Cardiology")],
+    },
+    Org {
+        name: "Valley University Medical Center",
+        kind: "provider",
+        tax_id: "941357913",
+        zip: "95817",
+        address: "2335 Stockton Blvd",
+        city: "Sacramento",
+        registered: false,
+        providers: &[(
+            "Valley University Medical Center",
+            "facility",
+            "Tertiary Care Hospital",
+        )],
     },
 ];
 
@@ -417,7 +431,8 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         for (name, kind, specialty) in org.providers {
             npi_base += 7_919;
             let npi = Npi::from_base(npi_base);
-            let tertiary = i64::from(org.name.starts_with("Children's"));
+            // Tertiary care: the children's hospital and the university medical center.
+            let tertiary = i64::from(specialty.starts_with("Tertiary"));
             let (accepting, min_age, max_age, genders) = directory_entry(name, specialty);
             let provider_id = bulk::insert_one(
                 &mut tx,

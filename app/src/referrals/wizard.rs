@@ -223,7 +223,7 @@ fn TertiaryDialog(w: ReferralWizard, save: Save) -> impl IntoView {
     view! {
         <Modal open title="You have selected a tertiary provider." close_href=super::wizard_href(&w.draft)>
             <p>{TERTIARY_BODY}</p>
-            <p>
+            <p class="tip-wrap">
                 <button type="button" class="button link tip" aria-describedby="tertiary-tip">"What is tertiary care?"</button>
                 <span role="tooltip" id="tertiary-tip" class="tip-text">{TERTIARY_TIP}</span>
             </p>
@@ -392,7 +392,7 @@ fn MedicalStep(w: ReferralWizard, error: Signal<Option<AppError>>) -> impl IntoV
                 <option value="">"Choose a service"</option>
                 {w.catalog.clone().into_iter().map(|o: CatalogOption| {
                     let selected = o.code == service.get_untracked();
-                    view! { <option value=o.code.clone() disabled=!o.selectable class:greyed=!o.selectable selected=selected>{o.label}</option> }
+                    view! { <option value=o.code.clone() disabled=!o.selectable selected=selected>{o.label}</option> }
                 }).collect_view()}
             </select>
             {error_at(field("service"))}
@@ -534,9 +534,10 @@ fn ReviewStep(w: ReferralWizard) -> impl IntoView {
         .into_iter()
         .map(|section| {
             let label = format!("Edit {}", section.title);
+            let heading = format!("review-{}", section.step);
             view! {
-                <section class="review">
-                    <h3>{section.title.clone()}</h3>
+                <section class="review" aria-labelledby=heading.clone()>
+                    <h3 id=heading.clone()>{section.title.clone()}</h3>
                     <dl class="facts">
                         {section.facts.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
                     </dl>
