@@ -336,7 +336,7 @@ fn QueueActions(referral: QueuedReferral) -> impl IntoView {
             <ActionForm action=extend attr:class="stacked">
                 <input type="hidden" name="referral_id" value=id.clone() />
                 <Field label=format!("Extension Reason for {code}") value=why name="reason" id=format!("extend-{id}") error=extend_field("reason") />
-                <button type="submit" class="button" aria-label=format!("Extend {code} by 14 days")>"Extend 14 Days"</button>
+                <button type="submit" class="button" aria-label=format!("Extend 14 Days: {code}")>"Extend 14 Days"</button>
             </ActionForm>
         })}
     }

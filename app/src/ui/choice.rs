@@ -51,9 +51,40 @@ pub fn RadioGroup(
     name: Option<String>,
 ) -> impl IntoView {
     let name = name.unwrap_or_else(|| format!("radio-{}", slug(&legend)));
+    let radios: Vec<(&'static str, NodeRef<leptos::html::Input>)> = options
+        .iter()
+        .map(|(option, _)| (*option, NodeRef::new()))
+        .collect();
+    // A choice made while the app was loading stands (see `keep_in_step`).
+    let shown = radios.clone();
+    let show = radios.clone();
+    super::field::keep_in_step(
+        value,
+        move || {
+            let inputs: Vec<_> = shown
+                .iter()
+                .filter_map(|(option, radio)| Some((*option, radio.get_untracked()?)))
+                .collect();
+            (!inputs.is_empty()).then(|| {
+                inputs
+                    .iter()
+                    .find(|(_, input)| input.checked())
+                    .map(|(option, _)| option.to_string())
+                    .unwrap_or_default()
+            })
+        },
+        move |wanted| {
+            for (option, input) in &show {
+                if let Some(input) = input.get_untracked() {
+                    input.set_checked(*option == wanted);
+                }
+            }
+        },
+    );
     let buttons = options
         .into_iter()
-        .map(|(option, label)| {
+        .zip(radios)
+        .map(|((option, label), (_, radio))| {
             let id = format!("{name}-{option}");
             view! {
                 <div class="radio">
@@ -63,7 +94,7 @@ pub fn RadioGroup(
                         name=name.clone()
                         value=option
                         checked=value.get_untracked() == option
-                        prop:checked=move || value.get() == option
+                        node_ref=radio
                         on:change=move |_| value.set(option.to_string())
                     />
                     <label for=id>{label}</label>
