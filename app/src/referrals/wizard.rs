@@ -342,7 +342,6 @@ fn MedicalStep(w: ReferralWizard, error: Signal<Option<AppError>>) -> impl IntoV
         Some(Ok(found)) => found,
         _ => found_first.get_value(),
     });
-    let ready = hydrated();
     Effect::new(move |was: Option<String>| {
         let typed = icd_query.get();
         if was.is_some_and(|was| was != typed) {
@@ -424,9 +423,8 @@ fn MedicalStep(w: ReferralWizard, error: Signal<Option<AppError>>) -> impl IntoV
         <h3>"Diagnosis"</h3>
         <DiagnosisTable diagnoses />
         <Field label="Find an ICD Code" value=icd_query name="form[icd_query]" id="referral-icd-query" hint="A code (E11.9) or words (type 2 diabetes)." error=field("icd_query") />
-        <Show when=move || !ready.get()>
-            {press("find-icd".into(), "Find", false)}
-        </Show>
+        // Matches come as the user types once the app runs; "Find" asks the server either way.
+        {press("find-icd".into(), "Find", false)}
         {move || {
             let found = matches.get();
             (!found.is_empty()).then(|| {
