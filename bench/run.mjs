@@ -26,35 +26,47 @@ const freePort = () =>
     .toString()
     .trim();
 
-const data = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'));
-const port = freePort();
-const base = `http://127.0.0.1:${port}`;
-const env = {
-  ...process.env,
-  DATABASE_URL: `sqlite://${data}/db/portal.db`,
-  PORTAL_SECRET_KEY_FILE: `${data}/keys/portal.key`,
-  PORTAL_DEV_MAILBOX: '1',
-  PORTAL_PLAIN_HTTP: '1',
-  // The log-in load comes from many addresses, as a proxy in front would say.
-  PORTAL_TRUSTED_PROXIES: '127.0.0.1',
-  LEPTOS_SITE_ROOT: siteRoot,
-  LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-  LEPTOS_OUTPUT_NAME: 'portal',
-  LEPTOS_ENV: 'PROD',
-  RUST_LOG: 'error',
-};
-
-execFileSync(serverBin, ['demo-data'], { env, stdio: 'ignore' });
-const started = performance.now();
-const server = spawn(serverBin, ['serve'], { env, stdio: 'ignore' });
-process.on('exit', () => server.kill());
-while (true) {
-  try {
-    if ((await fetch(`${base}/healthz`)).ok) break;
-  } catch {}
-  await sleep(5);
+/** A fresh database with the demo data (`scale` claims) and a server on it: its address, the
+ * process, how long the load took and how long the server took to answer /healthz. */
+async function startServer(scale) {
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'));
+  const port = freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    DATABASE_URL: `sqlite://${data}/db/portal.db`,
+    PORTAL_SECRET_KEY_FILE: `${data}/keys/portal.key`,
+    PORTAL_DEV_MAILBOX: '1',
+    PORTAL_PLAIN_HTTP: '1',
+    // The log-in load comes from many addresses, as a proxy in front would say.
+    PORTAL_TRUSTED_PROXIES: '127.0.0.1',
+    LEPTOS_SITE_ROOT: siteRoot,
+    LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+    LEPTOS_OUTPUT_NAME: 'portal',
+    LEPTOS_ENV: 'PROD',
+    RUST_LOG: 'error',
+  };
+  const loading = performance.now();
+  execFileSync(serverBin, ['demo-data', '--scale', String(scale)], { env, stdio: 'ignore' });
+  const loadMs = performance.now() - loading;
+  const started = performance.now();
+  const server = spawn(serverBin, ['serve'], { env, stdio: 'ignore' });
+  process.on('exit', () => server.kill());
+  while (true) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {}
+    await sleep(5);
+  }
+  const stop = () => {
+    server.kill();
+    fs.rmSync(data, { recursive: true, force: true });
+  };
+  return { base, env, server, loadMs, coldStartMs: performance.now() - started, stop };
 }
-const coldStartMs = performance.now() - started;
+
+const demo = await startServer(2000);
+const { base, env, server, coldStartMs } = demo;
 const rssMb = () => {
   const status = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
@@ -62,7 +74,7 @@ const rssMb = () => {
 const idleRss = rssMb();
 
 // A signed-in session: password, passcode from the dev mailbox.
-async function post(pathname, form, cookie) {
+async function post(base, pathname, form, cookie) {
   const response = await fetch(base + pathname, {
     method: 'POST',
     redirect: 'manual',
@@ -72,10 +84,13 @@ async function post(pathname, form, cookie) {
   const set = response.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => !c.endsWith('='));
   return { status: response.status, cookie: set };
 }
-const challenge = (await post('/api/log-in', { email: 'admin@sunrise.example', password: PASSWORD })).cookie;
-await post('/api/log-in/send-passcode', { channel: 'sms' }, challenge);
-const [sms] = await (await fetch(`${base}/dev/mailbox.json`)).json();
-const session = (await post('/api/log-in/verify-passcode', { code: sms.codes[0] }, challenge)).cookie;
+async function signIn(base) {
+  const challenge = (await post(base, '/api/log-in', { email: 'admin@sunrise.example', password: PASSWORD })).cookie;
+  await post(base, '/api/log-in/send-passcode', { channel: 'sms' }, challenge);
+  const [sms] = await (await fetch(`${base}/dev/mailbox.json`)).json();
+  return (await post(base, '/api/log-in/verify-passcode', { code: sms.codes[0] }, challenge)).cookie;
+}
+const session = await signIn(base);
 
 const css = fs.readdirSync(path.join(siteRoot, 'pkg')).find((f) => f.endsWith('.css'));
 
@@ -108,7 +123,8 @@ row('`/login`, one kept-alive connection', load(single), `/healthz: ${load(singl
 
 // Log-in attempts (wrong passwords, argon2id) from many addresses, with the dashboard's p99
 // measured while they run.
-const script = path.join(data, 'login.lua');
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-scripts-'));
+const script = path.join(scratch, 'login.lua');
 fs.writeFileSync(
   script,
   `wrk.method = "POST"
@@ -142,7 +158,61 @@ row(
   `${f(documents.year_ms, 0)} ms (goal: < 1000 ms)`,
   `a one-page welcome letter: ${f(documents.letter_ms, 0)} ms`,
 );
+// "Find an ICD Code" as the user types (the referral wizard asks after each keystroke).
+const icdScript = path.join(scratch, 'icd.lua');
+fs.writeFileSync(
+  icdScript,
+  `wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Origin"] = "${base}"
+wrk.headers["Cookie"] = "${session}"
+local words = { "chest pain", "diab", "type 2 diabetes mellitus", "fracture of", "a", "J45", "major depressive" }
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, "/api/referrals/icd", nil, "words=" .. words[n % #words + 1]:gsub(" ", "+"))
+end
+`,
+);
+row('ICD-10-CM search as the user types, one connection', load(await wrk(base, { connections: 1, threads: 1, script: icdScript })), `/healthz: ${load(singleReference)}`);
+
 row('cold start to /healthz, idle memory', `${f(coldStartMs, 0)} ms, ${f(idleRss)} MB`, `memory after the loads: ${f(rssMb())} MB`);
+
+// Claims Lookup at a million claims, beside the same searches on the demo's 2,000: the first
+// page of a year by date of service, a page 20 "Next page"s further on, and one claim by number.
+const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 1_000_000);
+const isoDay = (daysAgo) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+async function claimSearches(base, cookie) {
+  const first = `${base}/claims?by=date&from=${isoDay(365)}&to=${isoDay(0)}&date_type=service&status=&cin=&order=newest`;
+  const html = async (url) => (await fetch(url, { headers: { cookie } })).text();
+  const page = await html(first);
+  const number = /href="\/claims\/(\d+)"/.exec(page)?.[1];
+  let later = first;
+  for (let i = 0; i < 20; i++) {
+    const after = [...(await html(later)).matchAll(/name="after" value="([^"]+)"/g)].map((m) => m[1]).pop();
+    if (!after) break;
+    later = `${first}&after=${encodeURIComponent(after)}`;
+  }
+  const headers = [`Cookie: ${cookie}`];
+  return {
+    first: await wrk(first, { connections: 1, threads: 1, headers }),
+    later: await wrk(later, { connections: 1, threads: 1, headers }),
+    number: number ? await wrk(`${base}/claims?by=number&number=${number}`, { connections: 1, threads: 1, headers }) : null,
+  };
+}
+const small = await claimSearches(base, session);
+const large = await startServer(CLAIMS);
+const big = await claimSearches(large.base, await signIn(large.base));
+large.stop();
+const millions = `${(CLAIMS / 1e6).toLocaleString('en-US')}M`;
+row(`demo data: ${millions} claims loaded`, `${f(large.loadMs / 1000, 0)} s`, `2,000 claims: ${f(demo.loadMs / 1000, 1)} s`);
+row(`Claims Lookup, a year by date, first page, ${millions} claims, one connection`, load(big.first), `2,000 claims: ${load(small.first)}`);
+row(`Claims Lookup, 20 pages further, ${millions} claims, one connection`, load(big.later), `2,000 claims: ${load(small.later)}`);
+row(
+  `Claims Lookup by claim number, ${millions} claims, one connection`,
+  big.number ? load(big.number) : 'n/a',
+  `2,000 claims: ${small.number ? load(small.number) : 'n/a'}`,
+);
 
 // The browser bundle: raw, gzip and brotli. The initial download is the main module, its
 // loader and the split loader; each lazy route adds its chunks (the split manifest lists them).
@@ -211,7 +281,7 @@ const login = await timings(`${base}/login`, true);
 const plain = await timings(`${base}/healthz`, false);
 row('`/login` in Chromium (4× CPU, 10 Mbit/s)', browserLine(login), `/healthz: TTFB ${f(plain.ttfb, 0)} ms`);
 await browser.close();
-server.kill();
+demo.stop();
 
 const cpu = os.cpus();
 const heading = `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${cpu.length} × ${cpu[0].model.trim()}, ${f(os.totalmem() / 2 ** 30, 0)} GiB, release build, SQLite, ${SECONDS} s per load`;
@@ -225,5 +295,5 @@ const table = [
 ].join('\n');
 console.log(table);
 fs.appendFileSync(path.join(root, 'bench', 'RESULTS.md'), `\n${table}`);
-fs.rmSync(data, { recursive: true, force: true });
+fs.rmSync(scratch, { recursive: true, force: true });
 process.exit(0);

@@ -255,7 +255,7 @@ pub fn Receivers835(npi: String, admin: bool) -> impl IntoView {
             let npi = npi.clone();
             move || npi.clone()
         },
-        receivers_835,
+        |npi| crate::ui::once_per_page(&format!("835 receivers {npi}"), receivers_835(npi)),
     );
     let save = ServerAction::<Save835Receiver>::new();
     follow_answer(save, move || choices.refetch());

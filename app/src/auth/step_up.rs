@@ -166,7 +166,10 @@ pub fn StepUpDialog(
 /// last four digits are asked of the server.
 #[component]
 pub fn StepUpDialogAsked(step_up: StepUp) -> impl IntoView {
-    let pending = Resource::new(|| (), |_| step_up_state());
+    let pending = Resource::new(
+        || (),
+        |_| crate::ui::once_per_page("step-up state", step_up_state()),
+    );
     view! {
         <Transition>
             {move || pending.get().and_then(Result::ok).map(|p| view! {

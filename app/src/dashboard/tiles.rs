@@ -1,7 +1,9 @@
 use super::{dashboard_npis, load_dashboard, Dashboard, DismissBanner, NpiRow};
 use crate::auth::{PageAccess, Require};
 use crate::domain::permissions::Module;
-use crate::ui::{Column, DataTable, ErrorSummary, Page, Pager, Pagination, PostButton, Tile};
+use crate::ui::{
+    once_per_page, Column, DataTable, ErrorSummary, Page, Pager, Pagination, PostButton, Tile,
+};
 use leptos::prelude::*;
 
 #[component]
@@ -16,7 +18,7 @@ pub fn DashboardPage() -> impl IntoView {
 
 #[component]
 fn DashboardTiles() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load_dashboard());
+    let data = Resource::new(|| (), |_| once_per_page("dashboard", load_dashboard()));
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading your dashboard…"</p> }>
             {move || data.get().map(|result| match result {

@@ -532,14 +532,26 @@ pub fn declared_rules() -> BTreeMap<String, BTreeSet<String>> {
     DECLARED.lock().map(|d| d.clone()).unwrap_or_default()
 }
 
+/// The caller of the page being rendered, found once for the page. Its server functions run in
+/// process as it renders, each through the guard; without this each would read the session,
+/// account and membership again. Provided only for page renders (reads): a server function
+/// called over HTTP is one request and one guard, and may change who is signed in.
+#[derive(Clone, Default)]
+pub struct PageCaller(std::sync::Arc<tokio::sync::OnceCell<Option<Caller>>>);
+
 async fn visitor(
     state: AppState,
     parts: Option<&http::request::Parts>,
 ) -> Result<Visitor, AppError> {
     let ip = parts.and_then(|p| super::client_ip(p, &state.settings.trusted_proxies));
-    let caller = match parts {
-        Some(parts) => find_caller(&state, parts, ip.clone()).await?,
-        None => None,
+    let caller = match (parts, use_context::<PageCaller>()) {
+        (Some(parts), Some(page)) => page
+            .0
+            .get_or_try_init(|| find_caller(&state, parts, ip.clone()))
+            .await?
+            .clone(),
+        (Some(parts), None) => find_caller(&state, parts, ip.clone()).await?,
+        (None, _) => None,
     };
     Ok(Visitor { state, ip, caller })
 }

@@ -14,6 +14,7 @@ pub mod files;
 pub mod guard;
 pub mod messages;
 pub mod outbox;
+pub mod page;
 pub mod passcodes;
 pub mod password_links;
 pub mod refused_form;
