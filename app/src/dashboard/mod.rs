@@ -3,7 +3,7 @@
 mod chart;
 mod paperless;
 #[cfg(feature = "ssr")]
-mod repo;
+pub mod repo;
 mod tiles;
 
 use crate::domain::permissions::Module;

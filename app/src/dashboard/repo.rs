@@ -90,27 +90,31 @@ pub async fn dismiss_banner(
     Ok(true)
 }
 
-/// What was paid on claims the member's NPIs billed or rendered (each claim once), per month
-/// ("YYYY-MM"), for claims paid from `from` to `to` (ISO dates).
+/// What was paid on claims the membership (`$1`) holds an NPI of, as billing or rendering
+/// provider (each claim once), per month ("YYYY-MM"), for claims paid from `$2` to `$3` (ISO
+/// dates). Each side reads only its covering index (billing or rendering provider, paid date,
+/// id, amount).
+pub const PAID_BY_MONTH_SQL: &str =
+    "SELECT SUBSTR(paid_on, 1, 7) AS month, CAST(SUM(paid_cents) AS BIGINT) AS paid FROM ( \
+     SELECT c.id, c.paid_on, c.paid_cents FROM claims c JOIN npi_permissions n \
+     ON n.provider_id = c.billing_provider_id AND n.membership_id = $1 WHERE c.paid_on >= $2 AND c.paid_on <= $3 \
+     UNION SELECT c.id, c.paid_on, c.paid_cents FROM claims c JOIN npi_permissions n \
+     ON n.provider_id = c.service_provider_id AND n.membership_id = $1 WHERE c.paid_on >= $2 AND c.paid_on <= $3 \
+     ) held GROUP BY SUBSTR(paid_on, 1, 7)";
+
+/// [`PAID_BY_MONTH_SQL`] for the member, paid from `from` to `to`.
 pub async fn paid_by_month(
     conn: &mut Conn,
     member: &Member,
     from: &str,
     to: &str,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT SUBSTR(paid_on, 1, 7) AS month, CAST(SUM(paid_cents) AS BIGINT) AS paid FROM ( \
-         SELECT c.id, c.paid_on, c.paid_cents FROM claims c JOIN npi_permissions n \
-         ON n.provider_id = c.billing_provider_id AND n.membership_id = $1 WHERE c.paid_on >= $2 AND c.paid_on <= $3 \
-         UNION SELECT c.id, c.paid_on, c.paid_cents FROM claims c JOIN npi_permissions n \
-         ON n.provider_id = c.service_provider_id AND n.membership_id = $1 WHERE c.paid_on >= $2 AND c.paid_on <= $3 \
-         ) held GROUP BY SUBSTR(paid_on, 1, 7)",
-    )
-    .bind(member.org.membership_id)
-    .bind(from)
-    .bind(to)
-    .fetch_all(conn)
-    .await
+    sqlx::query_as(PAID_BY_MONTH_SQL)
+        .bind(member.org.membership_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(conn)
+        .await
 }
 
 /// The member's organization: since when it is paperless, and its submitter ID (submitters).

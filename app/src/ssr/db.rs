@@ -161,6 +161,12 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
         include_str!("../../migrations/0023_referrals.sql"),
         None,
     ),
+    (
+        24,
+        "claims paid covering",
+        include_str!("../../migrations/0024_claims_paid_covering.sql"),
+        None,
+    ),
 ];
 
 impl Db {

@@ -466,3 +466,25 @@ async fn every_lookup_query_is_served_by_an_index() {
         assert_eq!(checked, 13);
     }
 }
+
+#[tokio::test]
+async fn the_claims_paid_chart_reads_only_indexes() {
+    for site in sites(false).await {
+        let plan = plan(
+            &site,
+            app::dashboard::repo::PAID_BY_MONTH_SQL,
+            &[B::I(1), B::T("2025-12-01"), B::T("2026-11-30")],
+        )
+        .await;
+        match site.state.db.backend {
+            // Both sides of the union read a covering index: no claim row is visited.
+            Backend::Sqlite => assert_eq!(
+                plan.matches("SEARCH c USING COVERING INDEX claims_")
+                    .count(),
+                2,
+                "{plan}"
+            ),
+            Backend::Postgres => assert!(!plan.contains("Seq Scan on claims"), "{plan}"),
+        }
+    }
+}
