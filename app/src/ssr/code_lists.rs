@@ -155,25 +155,43 @@ impl IcdIndex {
         &self.words[start..start + len]
     }
 
-    /// The codes (by position, ascending) with a description word starting with each of
-    /// `words`: the rarest word's codes, kept where every other word is found too.
-    fn with_words(&self, words: impl Iterator<Item = String>) -> Vec<u32> {
+    /// The codes (by position, ascending, each once) with a description word starting with
+    /// each of `words`: the rarest word's codes in order, kept where every other word is found
+    /// too. Lazy (a merge of the rarest word's lists), so a search that shows 20 codes reads
+    /// about 20 codes' worth of lists, however many words start with what was typed ("a").
+    fn with_words(&self, words: impl Iterator<Item = String>) -> impl Iterator<Item = u32> + '_ {
+        use std::cmp::Reverse;
         let mut ranges: Vec<&[(String, Vec<u32>)]> =
             words.map(|word| self.words_from(&word)).collect();
         ranges.sort_by_key(|r| r.iter().map(|(_, at)| at.len()).sum::<usize>());
-        let Some((rarest, others)) = ranges.split_first() else {
-            return Vec::new();
-        };
-        let mut hits: Vec<u32> = rarest
+        let rarest: &[(String, Vec<u32>)] = ranges.first().copied().unwrap_or_default();
+        // (code position, list, offset in the list), smallest position first.
+        let mut next: std::collections::BinaryHeap<Reverse<(u32, usize, usize)>> = rarest
             .iter()
-            .flat_map(|(_, at)| at.iter().copied())
+            .enumerate()
+            .filter_map(|(list, (_, at))| at.first().map(|&first| Reverse((first, list, 0))))
             .collect();
-        hits.sort_unstable();
-        hits.dedup();
-        for range in others {
-            hits.retain(|at| range.iter().any(|(_, list)| list.binary_search(at).is_ok()));
-        }
-        hits
+        let mut last = None;
+        std::iter::from_fn(move || {
+            while let Some(Reverse((at, list, offset))) = next.pop() {
+                if let Some(&following) = rarest[list].1.get(offset + 1) {
+                    next.push(Reverse((following, list, offset + 1)));
+                }
+                if last == Some(at) {
+                    continue;
+                }
+                last = Some(at);
+                let everywhere = ranges[1..].iter().all(|range| {
+                    range
+                        .iter()
+                        .any(|(_, list)| list.binary_search(&at).is_ok())
+                });
+                if everywhere {
+                    return Some(at);
+                }
+            }
+            None
+        })
     }
 }
 
@@ -207,8 +225,7 @@ pub fn find_icd(typed: &str, limit: usize) -> Vec<(String, String)> {
     if found.len() < limit {
         let hits = index.with_words(words_of(typed));
         found.extend(
-            hits.into_iter()
-                .map(|at| &index.codes[at as usize])
+            hits.map(|at| &index.codes[at as usize])
                 .filter(|e| !e.0.starts_with(&bare))
                 .take(limit - found.len()),
         );
@@ -316,9 +333,19 @@ mod tests {
         let words = find_icd("essential hypertension", 20);
         assert!(words.iter().any(|(c, _)| c == "I10"), "{words:?}");
         assert!(find_icd("   ", 20).is_empty());
+        // A word thousands of codes have: the first 20 in code order, each once.
+        let common = find_icd("of", 20);
+        assert_eq!(common.len(), 20);
+        assert!(common.windows(2).all(|w| w[0].0 < w[1].0), "{common:?}");
+        assert!(common.iter().all(|(_, d)| d
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w.starts_with("of"))));
         assert_eq!(icd_code("i10").map(|c| c.0), Some("I10".into()));
         assert_eq!(icd_code("E11"), None);
-        // The slowest of many searches, the commonest words ("of", "a") among them.
+        // The slowest of many searches, the commonest words ("of", "a") among them. Each
+        // search's time is the best of three, so a thread descheduled on a busy machine (other
+        // tests run alongside) does not count as a slow search.
         let mut times: Vec<std::time::Duration> = [
             "diabetes",
             "fracture of left femur",
@@ -332,9 +359,14 @@ mod tests {
         .cycle()
         .take(140)
         .map(|q| {
-            let started = std::time::Instant::now();
-            std::hint::black_box(find_icd(q, 20));
-            started.elapsed()
+            (0..3)
+                .map(|_| {
+                    let started = std::time::Instant::now();
+                    std::hint::black_box(find_icd(q, 20));
+                    started.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
         })
         .collect();
         times.sort();
