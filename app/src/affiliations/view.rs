@@ -51,7 +51,10 @@ fn Done() -> impl IntoView {
 
 #[component]
 fn Lists() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| load_affiliations());
+    let overview = Resource::new(
+        || (),
+        |_| crate::ui::once_per_page("affiliations", load_affiliations()),
+    );
     let selected = RwSignal::new(0usize);
     let deny = ServerAction::<DenyAffiliation>::new();
     let listing = ServerAction::<SetDirectoryListing>::new();

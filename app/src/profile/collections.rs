@@ -42,7 +42,10 @@ pub async fn set_default_collection(organization_id: i64) -> Result<(), AppError
 pub fn MyCollections() -> impl IntoView {
     let toasts = expect_context::<Toasts>();
     let request = ServerAction::<RequestCollection>::new();
-    let rows = Resource::new(move || request.version().get(), |_| load_collections());
+    let rows = Resource::new(
+        move || request.version().get(),
+        |_| crate::ui::once_per_page("collections", load_collections()),
+    );
     // "Add New Provider" and the search are GET forms: the address says the search is open.
     let query = use_query_map();
     let adding = Signal::derive(move || {
