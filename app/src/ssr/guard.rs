@@ -428,7 +428,7 @@ pub async fn require<R: Rule>(rule: R) -> Result<R::Scope, AppError> {
     if let Some(parts) = &parts {
         declare(parts.uri.path(), rule.name());
     }
-    let visitor = visitor(state, parts.as_ref(), true).await?;
+    let visitor = visitor(state, parts.as_ref()).await?;
     if let (true, Some(parts)) = (rule.public(), &parts) {
         throttle(&visitor, parts).await?;
     }
@@ -451,8 +451,7 @@ pub async fn require_parts<R: Rule>(
     rule: R,
 ) -> Result<R::Scope, AppError> {
     declare(parts.uri.path(), rule.name());
-    // A plain route (download, upload) is its own request: never a page's caller.
-    let visitor = visitor(state.clone(), Some(parts), false).await?;
+    let visitor = visitor(state.clone(), Some(parts)).await?;
     if rule.public() {
         throttle(&visitor, parts).await?;
     }
@@ -533,48 +532,14 @@ pub fn declared_rules() -> BTreeMap<String, BTreeSet<String>> {
     DECLARED.lock().map(|d| d.clone()).unwrap_or_default()
 }
 
-/// The caller of the page being rendered, found once for the page. Its server functions run in
-/// process as it renders, each through the guard; without this each would read the session,
-/// account and membership again. Provided only for page renders (reads): a server function
-/// called over HTTP is one request and one guard, and may change who is signed in.
-#[derive(Clone, Default)]
-pub struct PageCaller(std::sync::Arc<tokio::sync::OnceCell<(Option<String>, Option<Caller>)>>);
-
 async fn visitor(
     state: AppState,
     parts: Option<&http::request::Parts>,
-    in_page: bool,
 ) -> Result<Visitor, AppError> {
     let ip = parts.and_then(|p| super::client_ip(p, &state.settings.trusted_proxies));
-    let Some(parts) = parts else {
-        return Ok(Visitor {
-            state,
-            ip,
-            caller: None,
-        });
-    };
-    let cookie = session::cookie_value(
-        &parts.headers,
-        &session::cookie_name(&state.settings, session::SESSION_COOKIE),
-    );
-    let page = in_page.then(use_context::<PageCaller>).flatten();
-    let caller = match page {
-        Some(page) => {
-            let (found_for, caller) = page
-                .0
-                .get_or_try_init(|| async {
-                    let caller = find_caller(&state, cookie.as_deref(), ip.clone()).await?;
-                    Ok::<_, AppError>((cookie.clone(), caller))
-                })
-                .await?;
-            // Only ever the caller of this very cookie, whatever context this runs in.
-            if *found_for == cookie {
-                caller.clone()
-            } else {
-                find_caller(&state, cookie.as_deref(), ip.clone()).await?
-            }
-        }
-        None => find_caller(&state, cookie.as_deref(), ip.clone()).await?,
+    let caller = match parts {
+        Some(parts) => find_caller(&state, parts, ip.clone()).await?,
+        None => None,
     };
     Ok(Visitor { state, ip, caller })
 }
@@ -582,14 +547,17 @@ async fn visitor(
 /// The signed-in caller of this request, if any.
 async fn find_caller(
     state: &AppState,
-    cookie: Option<&str>,
+    parts: &http::request::Parts,
     ip: Option<String>,
 ) -> Result<Option<Caller>, AppError> {
-    let Some(id) = cookie else {
+    let Some(id) = session::cookie_value(
+        &parts.headers,
+        &session::cookie_name(&state.settings, session::SESSION_COOKIE),
+    ) else {
         return Ok(None);
     };
     let now = state.clock.unix();
-    let Some(session) = session::find(&state.db, &state.settings, now, id).await? else {
+    let Some(session) = session::find(&state.db, &state.settings, now, &id).await? else {
         return Ok(None);
     };
     let Some(user) = callers::account(&state.db, session.user_id).await? else {

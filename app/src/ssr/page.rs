@@ -1,6 +1,5 @@
 //! What one page request shares among the server functions it calls as it renders.
 
-use super::guard::PageCaller;
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 use leptos::prelude::{provide_context, use_context};
 use std::any::Any;
@@ -10,7 +9,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 /// Called by the page renderer's context, once per page request.
 pub fn provide() {
-    provide_context(PageCaller::default());
     provide_context(PageLoads::default());
 }
 

@@ -491,3 +491,41 @@ async fn a_burst_of_dashboards_does_not_exhaust_the_connection_pool() {
         );
     }
 }
+
+/// A page render leaves its request's reactive owner as the worker thread's current one (a new
+/// root owner is set and never unset), so a plain route served next on that thread can see the
+/// page's context. The page's cached caller must answer for nobody but the page.
+#[tokio::test]
+async fn a_download_never_takes_the_caller_of_a_page_rendered_on_its_thread() {
+    use app::ssr::guard::{require, require_parts, Access};
+    use leptos::prelude::{provide_context, Owner};
+    for site in sites(true).await {
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let processor = session_of(&site, "processor@sunrise.example").await;
+        let parts = |cookie: &str| {
+            axum::http::Request::builder()
+                .uri("/downloads/claims")
+                .header(axum::http::header::COOKIE, cookie)
+                .body(())
+                .unwrap()
+                .into_parts()
+                .0
+        };
+        // The admin's page, rendering on this thread.
+        let _page = Owner::new_root(None);
+        provide_context(site.state.clone());
+        provide_context(parts(&admin));
+        app::ssr::page::provide();
+        let on_page = require(Access::SIGNED_IN).await.unwrap();
+        assert_eq!(on_page.0.email, "admin@sunrise.example");
+        // The processor's download, served next on the same thread.
+        let download = require_parts(&site.state, &parts(&processor), Access::SIGNED_IN)
+            .await
+            .unwrap();
+        assert_eq!(download.0.email, "processor@sunrise.example");
+        // And a server function seeing another session's request under the page's context.
+        provide_context(parts(&processor));
+        let other = require(Access::SIGNED_IN).await.unwrap();
+        assert_eq!(other.0.email, "processor@sunrise.example");
+    }
+}
