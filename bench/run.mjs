@@ -121,8 +121,6 @@ const single = await wrk(`${base}/login`, { connections: 1, threads: 1 });
 const singleReference = await wrk(`${base}/healthz`, { connections: 1, threads: 1 });
 row('`/login`, one kept-alive connection', load(single), `/healthz: ${load(singleReference)}`);
 
-// Log-in attempts (wrong passwords, argon2id) from many addresses, with the dashboard's p99
-// measured while they run.
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-scripts-'));
 /** A wrk script that posts forms to the portal; `lua` sets headers and defines `request`. */
 function postScript(name, lua) {
@@ -136,6 +134,8 @@ ${lua}`,
   );
   return file;
 }
+// Log-in attempts (wrong passwords, argon2id) from many addresses, with the dashboard's p99
+// measured while they run.
 const script = postScript(
   'login.lua',
   `request = function()
