@@ -41,3 +41,23 @@ test('what is typed while the app is still loading is kept when it takes over', 
   await expect(page.getByRole('textbox', { name: 'Email Address' })).toHaveValue('early.typist@sunrise.example');
   await expect(page.getByRole('textbox', { name: 'First Name' })).toHaveValue('Early');
 });
+
+test('a box ticked while the app is still loading stays ticked when it takes over', async ({ page }) => {
+  await logIn(page, 'admin@sunrise.example');
+  await page.route(/\/pkg\/.*\.wasm$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
+  await page.goto('/profile');
+  await expect(page.locator('body[data-hydrated]')).toHaveCount(0);
+  const email = page.getByRole('row', { name: /Remittance advice/ }).getByRole('checkbox', { name: 'Email' });
+  await expect(email).not.toBeChecked();
+  await email.check();
+  await hydrated(page);
+  await expect(email).toBeChecked();
+  // The app follows the box from here.
+  await email.uncheck();
+  await expect(email).not.toBeChecked();
+  await email.check();
+  await expect(email).toBeChecked();
+});

@@ -1,5 +1,5 @@
-//! Layers every response passes through: security headers, the cross-site request guard, and
-//! the fields of a refused form carried back to its page.
+//! Layers every response passes through: security headers, the cross-site request guard, the
+//! fields of a refused form carried back to its page, and each request's own page loads.
 
 use app::ssr::csp::PageNonce;
 use app::ssr::refused_form;
@@ -12,6 +12,12 @@ use axum::response::{IntoResponse, Response};
 
 /// One year: hashed asset names change whenever their content does.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// Gives each request its own store of page loads (`app::ssr::page`).
+pub async fn page_loads(mut request: Request) -> Request {
+    app::ssr::page::attach(request.extensions_mut());
+    request
+}
 
 /// Security headers on every response. The CSP nonce is chosen here, before the page renders
 /// (which takes it from the request), so the header and the page's scripts always agree.

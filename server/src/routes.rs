@@ -41,7 +41,6 @@ pub fn router(state: AppState) -> Router {
             provide_context(state.clone());
             // Every script of the page carries the nonce the CSP header names.
             app::ssr::csp::provide_page_nonce();
-            app::ssr::page::provide();
             if let Some(parts) = use_context::<axum::http::request::Parts>() {
                 app::ssr::refused_form::provide(&state.settings, &parts.headers);
             }
@@ -71,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(middleware::cross_site_guard))
         .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::map_request(middleware::page_loads))
         // PDFs and ZIP archives are compressed already: sent as they are.
         .layer(
             CompressionLayer::new().compress_when(

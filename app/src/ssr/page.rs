@@ -1,15 +1,20 @@
 //! What one page request shares among the server functions it calls as it renders.
+//!
+//! The loads hang on the request itself (an extension of its `Parts`), not on a reactive
+//! context alone: Leptos leaves a page's root owner current on its worker thread, so a server
+//! function's request served next there would otherwise find that page's loads and answer
+//! from them.
 
 use futures_util::future::{BoxFuture, FutureExt, Shared};
-use leptos::prelude::{provide_context, use_context};
+use leptos::prelude::use_context;
 use std::any::Any;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// Called by the page renderer's context, once per page request.
-pub fn provide() {
-    provide_context(PageLoads::default());
+/// Called by the server for every request, before it is routed.
+pub fn attach(extensions: &mut http::Extensions) {
+    extensions.insert(PageLoads::default());
 }
 
 /// The page's loads so far, by key: each a shared future of its answer.
@@ -24,7 +29,9 @@ where
     T: Clone + Send + Sync + 'static,
     F: Future<Output = T> + Send + 'static,
 {
-    let Some(loads) = use_context::<PageLoads>() else {
+    let loads = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageLoads>().cloned());
+    let Some(loads) = loads else {
         return load.boxed();
     };
     let mut loads = loads.0.lock().unwrap_or_else(PoisonError::into_inner);
@@ -39,8 +46,15 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use leptos::prelude::Owner;
+    use leptos::prelude::{provide_context, Owner};
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// What the server gives a request: its `Parts`, with loads attached.
+    fn request() -> http::request::Parts {
+        let (mut parts, ()) = http::Request::new(()).into_parts();
+        attach(&mut parts.extensions);
+        parts
+    }
 
     #[tokio::test]
     async fn a_load_asked_again_while_the_page_renders_runs_once() {
@@ -52,9 +66,9 @@ mod tests {
                 answer
             }
         };
-        let owner = Owner::new();
-        let (first, again, other) = owner.with(|| {
-            provide();
+        let page = Owner::new();
+        let (first, again, other) = page.with(|| {
+            provide_context(request());
             (
                 once("dashboard", load(1)),
                 once("dashboard", load(2)),
@@ -64,9 +78,19 @@ mod tests {
         assert_eq!((first.await, again.await, other.await), (1, 1, 3));
         assert_eq!(runs.load(Ordering::SeqCst), 2);
 
-        // Outside a page render (a server function's own request) every call loads.
-        let alone = Owner::new().with(|| once("dashboard", load(4)));
-        assert_eq!(alone.await, 4);
+        // A server function's request whose owner descends from that page's (as when the
+        // page's root owner is left current on the thread) has its own loads.
+        let call = page.with(Owner::new);
+        let fresh = call.with(|| {
+            provide_context(request());
+            once("dashboard", load(4))
+        });
+        assert_eq!(fresh.await, 4);
         assert_eq!(runs.load(Ordering::SeqCst), 3);
+
+        // Without a request (a background job) every call loads.
+        let alone = Owner::new().with(|| once("dashboard", load(5)));
+        assert_eq!(alone.await, 5);
+        assert_eq!(runs.load(Ordering::SeqCst), 4);
     }
 }

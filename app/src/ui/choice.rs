@@ -20,15 +20,26 @@ pub fn Checkbox(
 ) -> impl IntoView {
     let id = id.unwrap_or_else(|| format!("check-{}", slug(&label)));
     let error_id = format!("{id}-error");
+    // A box ticked while the app was loading stays ticked (see `keep_in_step`).
+    let input = NodeRef::<leptos::html::Input>::new();
+    super::field::keep_in_step(
+        checked,
+        move || input.get_untracked().map(|el| el.checked()),
+        move |wanted| {
+            if let Some(el) = input.get_untracked() {
+                el.set_checked(*wanted);
+            }
+        },
+    );
     view! {
         <div class="checkbox">
             <input
+                node_ref=input
                 type="checkbox"
                 id=id.clone()
                 name=name
                 value=value.unwrap_or_else(|| "true".into())
                 checked=checked.get_untracked()
-                prop:checked=move || checked.get()
                 on:change=move |ev| checked.set(event_target_checked(&ev))
                 aria-invalid=move || error.get().map(|_| "true")
                 aria-describedby=move || error.get().map(|_| error_id.clone())
@@ -76,7 +87,7 @@ pub fn RadioGroup(
         move |wanted| {
             for (option, input) in &show {
                 if let Some(input) = input.get_untracked() {
-                    input.set_checked(*option == wanted);
+                    input.set_checked(*option == wanted.as_str());
                 }
             }
         },

@@ -136,10 +136,10 @@ fn descriptions(
 /// Keeps a control and its signal in step without the control being written while the page
 /// hydrates (that would wipe what the user typed while the app was loading): on the first run,
 /// once the control is in the page, what it shows wins; after that the signal writes it.
-pub(super) fn keep_in_step(
-    value: RwSignal<String>,
-    shown: impl Fn() -> Option<String> + 'static,
-    show: impl Fn(&str) + 'static,
+pub(super) fn keep_in_step<T: Clone + PartialEq + Send + Sync + 'static>(
+    value: RwSignal<T>,
+    shown: impl Fn() -> Option<T> + 'static,
+    show: impl Fn(&T) + 'static,
 ) {
     Effect::new(move |ran: Option<()>| {
         let wanted = value.get();

@@ -494,7 +494,7 @@ async fn a_burst_of_dashboards_does_not_exhaust_the_connection_pool() {
 
 /// A page render leaves its request's reactive owner as the worker thread's current one (a new
 /// root owner is set and never unset), so a plain route served next on that thread can see the
-/// page's context. The page's cached caller must answer for nobody but the page.
+/// page's context. Whatever the page knows of its caller must answer for nobody but the page.
 #[tokio::test]
 async fn a_download_never_takes_the_caller_of_a_page_rendered_on_its_thread() {
     use app::ssr::guard::{require, require_parts, Access};
@@ -515,7 +515,6 @@ async fn a_download_never_takes_the_caller_of_a_page_rendered_on_its_thread() {
         let _page = Owner::new_root(None);
         provide_context(site.state.clone());
         provide_context(parts(&admin));
-        app::ssr::page::provide();
         let on_page = require(Access::SIGNED_IN).await.unwrap();
         assert_eq!(on_page.0.email, "admin@sunrise.example");
         // The processor's download, served next on the same thread.
