@@ -428,7 +428,17 @@ pub async fn require<R: Rule>(rule: R) -> Result<R::Scope, AppError> {
     if let Some(parts) = &parts {
         declare(parts.uri.path(), rule.name());
     }
-    let visitor = visitor(state, parts.as_ref()).await?;
+    // A page asks once per component that loads; it reads its caller once.
+    let visitor = match &parts {
+        Some(parts) => {
+            super::page::once("visitor", || {
+                let (state, parts) = (state.clone(), parts.clone());
+                async move { visitor(state, Some(&parts)).await }
+            })
+            .await?
+        }
+        None => visitor(state, None).await?,
+    };
     if let (true, Some(parts)) = (rule.public(), &parts) {
         throttle(&visitor, parts).await?;
     }

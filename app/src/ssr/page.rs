@@ -10,6 +10,7 @@ use leptos::prelude::use_context;
 use std::any::Any;
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// Called by the server for every request, before it is routed.
@@ -17,28 +18,45 @@ pub fn attach(extensions: &mut http::Extensions) {
     extensions.insert(PageLoads::default());
 }
 
-/// The page's loads so far, by key: each a shared future of its answer.
+/// Called by the page renderer's context: this request renders a page. A page only reads, so
+/// its loads can be shared; a server function's request may change what it read (its
+/// session, say) between two loads, so it never shares.
+pub fn rendering() {
+    if let Some(loads) = this_request() {
+        loads.rendering.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The request's loads so far, by key: each a shared future of its answer.
 #[derive(Clone, Default)]
-pub struct PageLoads(Arc<Mutex<HashMap<String, Box<dyn Any + Send + Sync>>>>);
+pub struct PageLoads {
+    loads: Arc<Mutex<HashMap<String, Box<dyn Any + Send + Sync>>>>,
+    rendering: Arc<AtomicBool>,
+}
 
 type Load<T> = Shared<BoxFuture<'static, T>>;
 
-/// `load`, or the answer of the load this page already started under `key`.
-pub fn once<T, F>(key: &str, load: F) -> BoxFuture<'static, T>
+/// The loads of the request being served: the nearest `Parts` are always that request's own.
+fn this_request() -> Option<PageLoads> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageLoads>().cloned())
+}
+
+/// While a page renders: the answer of the load this page already started under `key`, or
+/// `load()` started and kept. Otherwise `load()` alone.
+pub fn once<T, F>(key: &str, load: impl FnOnce() -> F) -> BoxFuture<'static, T>
 where
     T: Clone + Send + Sync + 'static,
     F: Future<Output = T> + Send + 'static,
 {
-    let loads = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<PageLoads>().cloned());
-    let Some(loads) = loads else {
-        return load.boxed();
+    let Some(page) = this_request().filter(|l| l.rendering.load(Ordering::Relaxed)) else {
+        return load().boxed();
     };
-    let mut loads = loads.0.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut loads = page.loads.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(started) = loads.get(key).and_then(|l| l.downcast_ref::<Load<T>>()) {
         return started.clone().boxed();
     }
-    let shared = load.boxed().shared();
+    let shared = load().boxed().shared();
     loads.insert(key.to_string(), Box::new(shared.clone()));
     shared.boxed()
 }
@@ -56,6 +74,15 @@ mod tests {
         parts
     }
 
+    /// `once` as a page's components call it.
+    fn once<T, F>(key: &str, load: F) -> BoxFuture<'static, T>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: Future<Output = T> + Send + 'static,
+    {
+        super::once(key, || load)
+    }
+
     #[tokio::test]
     async fn a_load_asked_again_while_the_page_renders_runs_once() {
         let runs = Arc::new(AtomicUsize::new(0));
@@ -69,6 +96,7 @@ mod tests {
         let page = Owner::new();
         let (first, again, other) = page.with(|| {
             provide_context(request());
+            rendering();
             (
                 once("dashboard", load(1)),
                 once("dashboard", load(2)),
@@ -79,18 +107,18 @@ mod tests {
         assert_eq!(runs.load(Ordering::SeqCst), 2);
 
         // A server function's request whose owner descends from that page's (as when the
-        // page's root owner is left current on the thread) has its own loads.
+        // page's root owner is left current on the thread) loads afresh, every time.
         let call = page.with(Owner::new);
-        let fresh = call.with(|| {
+        let (fresh, again) = call.with(|| {
             provide_context(request());
-            once("dashboard", load(4))
+            (once("dashboard", load(4)), once("dashboard", load(5)))
         });
-        assert_eq!(fresh.await, 4);
-        assert_eq!(runs.load(Ordering::SeqCst), 3);
+        assert_eq!((fresh.await, again.await), (4, 5));
+        assert_eq!(runs.load(Ordering::SeqCst), 4);
 
         // Without a request (a background job) every call loads.
-        let alone = Owner::new().with(|| once("dashboard", load(5)));
-        assert_eq!(alone.await, 5);
-        assert_eq!(runs.load(Ordering::SeqCst), 4);
+        let alone = Owner::new().with(|| once("dashboard", load(6)));
+        assert_eq!(alone.await, 6);
+        assert_eq!(runs.load(Ordering::SeqCst), 5);
     }
 }

@@ -15,7 +15,7 @@ where
     T: Clone + Send + Sync + 'static,
     F: Future<Output = T> + Send + 'static,
 {
-    crate::ssr::page::once(key, load)
+    crate::ssr::page::once(key, || load)
 }
 
 #[cfg(not(feature = "ssr"))]

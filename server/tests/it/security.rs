@@ -494,7 +494,7 @@ async fn a_burst_of_dashboards_does_not_exhaust_the_connection_pool() {
 
 /// A page render leaves its request's reactive owner as the worker thread's current one (a new
 /// root owner is set and never unset), so a plain route served next on that thread can see the
-/// page's context. Whatever the page knows of its caller must answer for nobody but the page.
+/// page's context. The caller the page read once must answer for nobody but the page.
 #[tokio::test]
 async fn a_download_never_takes_the_caller_of_a_page_rendered_on_its_thread() {
     use app::ssr::guard::{require, require_parts, Access};
@@ -502,21 +502,31 @@ async fn a_download_never_takes_the_caller_of_a_page_rendered_on_its_thread() {
     for site in sites(true).await {
         let admin = session_of(&site, "admin@sunrise.example").await;
         let processor = session_of(&site, "processor@sunrise.example").await;
+        // A request as the server hands it on.
         let parts = |cookie: &str| {
-            axum::http::Request::builder()
+            let mut parts = axum::http::Request::builder()
                 .uri("/downloads/claims")
                 .header(axum::http::header::COOKIE, cookie)
                 .body(())
                 .unwrap()
                 .into_parts()
-                .0
+                .0;
+            app::ssr::page::attach(&mut parts.extensions);
+            parts
         };
-        // The admin's page, rendering on this thread.
+        // The admin's page, rendering on this thread: it reads its caller once.
         let _page = Owner::new_root(None);
         provide_context(site.state.clone());
         provide_context(parts(&admin));
+        app::ssr::page::rendering();
         let on_page = require(Access::SIGNED_IN).await.unwrap();
         assert_eq!(on_page.0.email, "admin@sunrise.example");
+        // Its next component gets the caller read first, without reading the session again.
+        app::ssr::session::delete_for_user(&site.state.db, on_page.0.user_id)
+            .await
+            .unwrap();
+        let again = require(Access::SIGNED_IN).await.unwrap();
+        assert_eq!(again.0.email, "admin@sunrise.example");
         // The processor's download, served next on the same thread.
         let download = require_parts(&site.state, &parts(&processor), Access::SIGNED_IN)
             .await
