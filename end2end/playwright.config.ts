@@ -15,10 +15,12 @@ const freePort = () =>
     .toString()
     .trim();
 process.env.E2E_PORT ??= freePort();
+process.env.E2E_NO_SCRIPT_PORT ??= freePort();
 process.env.E2E_IDLE_PORT ??= freePort();
 process.env.E2E_OFFICES_PORT ??= freePort();
 process.env.E2E_DATA ??= fs.mkdtempSync(path.join(os.tmpdir(), 'portal-e2e-'));
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
+const noScriptURL = `http://127.0.0.1:${process.env.E2E_NO_SCRIPT_PORT}`;
 const idleURL = `http://127.0.0.1:${process.env.E2E_IDLE_PORT}`;
 const officesURL = `http://127.0.0.1:${process.env.E2E_OFFICES_PORT}`;
 
@@ -72,21 +74,23 @@ export default defineConfig({
   },
   projects: [
     { name: 'portal', testIgnore: /(idle|offices|step-up)\.hydrate\.spec\.ts/ },
-    // The same server with JavaScript off, as on an office PC before the browser app has
-    // loaded: every spec but the walks that need the app (`*.hydrate.spec.ts`).
+    // JavaScript off, as on an office PC before the browser app has loaded: every spec but
+    // the walks that need the app (`*.hydrate.spec.ts`). On a server of its own, so that the
+    // demo accounts' sign-ins stay within the hourly passcode limits on each.
     {
       name: 'no-script',
       testIgnore: /\.hydrate\.spec\.ts$/,
-      use: { javaScriptEnabled: false },
+      use: { javaScriptEnabled: false, baseURL: noScriptURL },
     },
-    // A second server whose sessions end after 10 idle seconds (warning at 5).
+    // A server whose sessions end after 10 idle seconds (warning at 5).
     { name: 'idle', testMatch: /idle\.hydrate\.spec\.ts/, use: { baseURL: idleURL } },
-    // A third one, out of the way of the others: an office is suspended and reinstated there,
+    // One out of the way of the others: an office is suspended and reinstated there,
     // and a passcode counts as a fresh step-up for 4 seconds only.
     { name: 'isolated', testMatch: /(offices|step-up)\.hydrate\.spec\.ts/, use: { baseURL: officesURL } },
   ],
   webServer: [
     portal(process.env.E2E_PORT!, 'portal'),
+    portal(process.env.E2E_NO_SCRIPT_PORT!, 'no-script'),
     portal(process.env.E2E_IDLE_PORT!, 'idle', { PORTAL_SESSION_IDLE_SECONDS: '10' }),
     portal(process.env.E2E_OFFICES_PORT!, 'isolated', { PORTAL_STEP_UP_SECONDS: '4' }),
   ],
