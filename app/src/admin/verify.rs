@@ -85,7 +85,10 @@ pub async fn remove_user(
 /// The "Verify Users" link of User Management, with the days left and its colour.
 #[component]
 pub fn VerifyUsersButton() -> impl IntoView {
-    let summary = Resource::new(|| (), |_| load_verify_summary());
+    let summary = Resource::new(
+        || (),
+        |_| crate::ui::once_per_page("verify summary", load_verify_summary()),
+    );
     view! {
         <Transition>
             {move || summary.get().and_then(Result::ok).map(|s| {

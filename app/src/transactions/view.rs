@@ -28,7 +28,10 @@ pub fn TransactionsPage() -> impl IntoView {
 
 #[component]
 fn ChooseNpi() -> impl IntoView {
-    let npis = Resource::new(|| (), |_| transaction_npis());
+    let npis = Resource::new(
+        || (),
+        |_| crate::ui::once_per_page("transaction npis", transaction_npis()),
+    );
     let npi = asked("npi");
     let chosen = RwSignal::new(query_value("npi"));
     let missing = Signal::derive(move || {
