@@ -1,5 +1,15 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, Page } from '@playwright/test';
 import { hydrated, logIn } from './helpers';
+
+/** Opens `path` over a slow link: the browser app arrives a while after the page. */
+async function openBeforeTheApp(page: Page, path: string) {
+  await page.route(/\/pkg\/.*\.wasm$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
+  await page.goto(path);
+  await expect(page.locator('body[data-hydrated]')).toHaveCount(0);
+}
 
 // Pages other than the sign-in path and My Dashboard come in their own WebAssembly chunks.
 
@@ -21,13 +31,7 @@ test('a lazy page loads its chunks only when visited, and works after a client-s
 
 test('what is typed while the app is still loading is kept when it takes over', async ({ page }) => {
   await logIn(page, 'admin@sunrise.example');
-  // A slow link: the browser app arrives a while after the page.
-  await page.route(/\/pkg\/.*\.wasm$/, async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    await route.continue();
-  });
-  await page.goto('/admin/users/new');
-  await expect(page.locator('body[data-hydrated]')).toHaveCount(0);
+  await openBeforeTheApp(page, '/admin/users/new');
   await page.getByRole('textbox', { name: 'Email Address' }).fill('early.typist@sunrise.example');
   await page.getByRole('textbox', { name: 'First Name' }).fill('Early');
   await hydrated(page);
@@ -45,12 +49,7 @@ test('what is typed while the app is still loading is kept when it takes over', 
 test('a box ticked or cleared while the app is still loading stays so when it takes over', async ({ page }) => {
   // Not the busiest demo account: each sign-in sends a passcode, and those are limited per hour.
   await logIn(page, 'ops@poppy.example');
-  await page.route(/\/pkg\/.*\.wasm$/, async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    await route.continue();
-  });
-  await page.goto('/profile');
-  await expect(page.locator('body[data-hydrated]')).toHaveCount(0);
+  await openBeforeTheApp(page, '/profile');
   const email = page.getByRole('row', { name: /Remittance advice/ }).getByRole('checkbox', { name: 'Email' });
   // Whatever the box shows, it is turned over.
   const before = await email.isChecked();
