@@ -20,7 +20,7 @@ pub fn Checkbox(
 ) -> impl IntoView {
     let id = id.unwrap_or_else(|| format!("check-{}", slug(&label)));
     let error_id = format!("{id}-error");
-    // A box ticked while the app was loading stays ticked (see `keep_in_step`).
+    // A box ticked or cleared while the app was loading stays so (see `keep_in_step`).
     let input = NodeRef::<leptos::html::Input>::new();
     super::field::keep_in_step(
         checked,
