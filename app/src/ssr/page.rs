@@ -23,15 +23,19 @@ pub fn attach(extensions: &mut http::Extensions) {
 /// session, say) between two loads, so it never shares.
 pub fn rendering() {
     if let Some(loads) = this_request() {
-        loads.rendering.store(true, Ordering::Relaxed);
+        loads.0.rendering.store(true, Ordering::Relaxed);
     }
 }
 
-/// The request's loads so far, by key: each a shared future of its answer.
+/// The request's loads so far, by key: each a shared future of its answer. One allocation a
+/// request (every request gets one, static files too); the map allocates only when used.
 #[derive(Clone, Default)]
-pub struct PageLoads {
-    loads: Arc<Mutex<HashMap<String, Box<dyn Any + Send + Sync>>>>,
-    rendering: Arc<AtomicBool>,
+pub struct PageLoads(Arc<Loads>);
+
+#[derive(Default)]
+struct Loads {
+    by_key: Mutex<HashMap<String, Box<dyn Any + Send + Sync>>>,
+    rendering: AtomicBool,
 }
 
 type Load<T> = Shared<BoxFuture<'static, T>>;
@@ -49,10 +53,10 @@ where
     T: Clone + Send + Sync + 'static,
     F: Future<Output = T> + Send + 'static,
 {
-    let Some(page) = this_request().filter(|l| l.rendering.load(Ordering::Relaxed)) else {
+    let Some(page) = this_request().filter(|l| l.0.rendering.load(Ordering::Relaxed)) else {
         return load().boxed();
     };
-    let mut loads = page.loads.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut loads = page.0.by_key.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(started) = loads.get(key).and_then(|l| l.downcast_ref::<Load<T>>()) {
         return started.clone().boxed();
     }
