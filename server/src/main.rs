@@ -8,6 +8,9 @@ use server::config::{Config, LogFormat};
 use server::{demo, routes};
 use std::sync::Arc;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(name = "server", about = "Provider portal server")]
 struct Cli {

@@ -58,8 +58,7 @@ pub async fn current_session() -> Result<SessionInfo, AppError> {
                 user: None,
             });
         };
-        let organizations = ssr::organizations(&caller).await?;
-        let lost_access = ssr::lost_access(&caller).await?;
+        let (organizations, lost_access) = ssr::organizations(&caller).await?;
         Ok(SessionInfo {
             program_name,
             user: Some(SignedInUser {
@@ -122,44 +121,35 @@ pub(crate) mod ssr {
     use crate::error::AppError;
     use crate::ssr::{guard::Caller, session};
 
-    /// The organizations where the caller's membership is active, by name.
-    pub async fn organizations(caller: &Caller) -> Result<Vec<OrganizationChoice>, AppError> {
-        let rows = crate::ssr::repo::memberships::active_organizations(
+    /// The organizations where the caller's membership is active, by name; and a sentence for
+    /// each where it was deactivated or removed, so a user with nowhere left to work knows why.
+    pub async fn organizations(
+        caller: &Caller,
+    ) -> Result<(Vec<OrganizationChoice>, Vec<String>), AppError> {
+        let rows = super::super::repo::organizations_of(
             &mut *caller.state.db.conn().await?,
             caller.user_id,
         )
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|o| OrganizationChoice {
-                id: o.id,
-                name: o.name,
-                kind: OrgKind::parse(&o.kind),
-            })
-            .collect())
-    }
-
-    /// A sentence for each organization where the caller's membership was deactivated or
-    /// removed, so a user with nowhere left to work knows why.
-    pub async fn lost_access(caller: &Caller) -> Result<Vec<String>, AppError> {
-        let rows = super::super::repo::lost_organizations(
-            &mut *caller.state.db.conn().await?,
-            caller.user_id,
-        )
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(name, status)| {
-                format!(
+        let (mut active, mut lost) = (Vec::new(), Vec::new());
+        for (id, name, kind, status) in rows {
+            match status.as_str() {
+                "active" => active.push(OrganizationChoice {
+                    id,
+                    name,
+                    kind: OrgKind::parse(&kind),
+                }),
+                _ => lost.push(format!(
                     "Your access to {name} was {}. Contact your office administrator.",
                     if status == "removed" {
                         "removed"
                     } else {
                         "deactivated"
                     }
-                )
-            })
-            .collect())
+                )),
+            }
+        }
+        Ok((active, lost))
     }
 
     /// Ends the caller's session and starts a new one for the same user.

@@ -126,13 +126,9 @@ pub(crate) mod ssr {
         } else {
             None
         };
-        let active_users = if is_org_admin {
-            Some(repo::active_users(&mut conn, caller).await?)
-        } else {
-            None
-        };
-        // One read of the organization's row for both.
-        let (paperless_at, submitter_id) = repo::organization(&mut conn, caller).await?;
+        let (paperless_at, submitter_id, active_users) =
+            repo::organization(&mut conn, caller).await?;
+        let active_users = is_org_admin.then_some(active_users);
         Ok(Dashboard {
             organization: org.name.clone(),
             provider_office: org.kind == crate::domain::permissions::OrgKind::Provider,

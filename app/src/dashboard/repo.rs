@@ -12,38 +12,28 @@ pub async fn npi_levels(conn: &mut Conn, member: &Member) -> Result<Vec<String>,
         .await
 }
 
-/// The newest notifications for the member, with the total.
+/// The newest notifications for the member, with the total (counted in the same read).
 pub async fn notifications(
     conn: &mut Conn,
     member: &Member,
     limit: i64,
 ) -> Result<(Vec<(i64, String, i64)>, i64), sqlx::Error> {
-    let newest = sqlx::query_as(
-        "SELECT id, title, created_at FROM notifications \
+    let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT id, title, created_at, COUNT(*) OVER () FROM notifications \
          WHERE organization_id = $1 AND (user_id IS NULL OR user_id = $2) ORDER BY created_at DESC, id DESC LIMIT $3",
     )
     .bind(member.organization_id())
     .bind(member.user_id)
     .bind(limit)
-    .fetch_all(&mut *conn)
+    .fetch_all(conn)
     .await?;
-    let total = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM notifications WHERE organization_id = $1 AND (user_id IS NULL OR user_id = $2)",
-    )
-    .bind(member.organization_id())
-    .bind(member.user_id)
-    .fetch_one(conn)
-    .await?;
-    Ok((newest, total))
-}
-
-pub async fn active_users(conn: &mut Conn, member: &Member) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM memberships WHERE organization_id = $1 AND status = 'active'",
-    )
-    .bind(member.organization_id())
-    .fetch_one(conn)
-    .await
+    let total = rows.first().map_or(0, |r| r.3);
+    Ok((
+        rows.into_iter()
+            .map(|(id, title, at, _)| (id, title, at))
+            .collect(),
+        total,
+    ))
 }
 
 /// The newest banner showing now that the member has not dismissed.
@@ -91,15 +81,18 @@ pub async fn dismiss_banner(
 }
 
 /// What was paid on claims the membership (`$1`) holds an NPI of, as billing or rendering
-/// provider (each claim once), per month ("YYYY-MM"), for claims paid from `$2` to `$3` (ISO
-/// dates). Each side reads only its covering index (billing or rendering provider, paid date,
-/// id, amount).
+/// provider, per month ("YYYY-MM"), for claims paid from `$2` to `$3` (ISO dates). Each claim
+/// counts once without sorting them all to drop duplicates: those a held NPI billed, then those
+/// a held NPI rendered that no held NPI billed. Each side reads only its covering index
+/// (billing or rendering provider, paid date, amount; the rendering side's has the billing
+/// provider too).
 pub const PAID_BY_MONTH_SQL: &str =
     "SELECT SUBSTR(paid_on, 1, 7) AS month, CAST(SUM(paid_cents) AS BIGINT) AS paid FROM ( \
-     SELECT c.id, c.paid_on, c.paid_cents FROM claims c JOIN npi_permissions n \
+     SELECT c.paid_on, c.paid_cents FROM claims c JOIN npi_permissions n \
      ON n.provider_id = c.billing_provider_id AND n.membership_id = $1 WHERE c.paid_on >= $2 AND c.paid_on <= $3 \
-     UNION SELECT c.id, c.paid_on, c.paid_cents FROM claims c JOIN npi_permissions n \
+     UNION ALL SELECT c.paid_on, c.paid_cents FROM claims c JOIN npi_permissions n \
      ON n.provider_id = c.service_provider_id AND n.membership_id = $1 WHERE c.paid_on >= $2 AND c.paid_on <= $3 \
+     AND NOT EXISTS (SELECT 1 FROM npi_permissions b WHERE b.membership_id = $1 AND b.provider_id = c.billing_provider_id) \
      ) held GROUP BY SUBSTR(paid_on, 1, 7)";
 
 /// [`PAID_BY_MONTH_SQL`] for the member, paid from `from` to `to`.
@@ -117,13 +110,18 @@ pub async fn paid_by_month(
         .await
 }
 
-/// The member's organization: since when it is paperless, and its submitter ID (submitters).
+/// The member's organization: since when it is paperless, its submitter ID (submitters) and
+/// how many active users it has, in one read.
 pub async fn organization(
     conn: &mut Conn,
     member: &Member,
-) -> Result<(Option<i64>, Option<String>), sqlx::Error> {
-    sqlx::query_as("SELECT paperless_at, submitter_id FROM organizations WHERE id = $1")
-        .bind(member.organization_id())
-        .fetch_one(conn)
-        .await
+) -> Result<(Option<i64>, Option<String>, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT paperless_at, submitter_id, \
+         (SELECT COUNT(*) FROM memberships m WHERE m.organization_id = o.id AND m.status = 'active') \
+         FROM organizations o WHERE o.id = $1",
+    )
+    .bind(member.organization_id())
+    .fetch_one(conn)
+    .await
 }

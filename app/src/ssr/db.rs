@@ -167,6 +167,12 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
         include_str!("../../migrations/0024_claims_paid_covering.sql"),
         None,
     ),
+    (
+        25,
+        "claims paid by month",
+        include_str!("../../migrations/0025_claims_paid_by_month.sql"),
+        None,
+    ),
 ];
 
 impl Db {

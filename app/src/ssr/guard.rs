@@ -570,12 +570,16 @@ async fn find_caller(
     let Some(session) = session::find(&state.db, &state.settings, now, &id).await? else {
         return Ok(None);
     };
-    let Some(user) = callers::account(&state.db, session.user_id).await? else {
+    let Some(mut user) =
+        callers::account(&state.db, session.user_id, session.organization_id).await?
+    else {
         return Ok(None);
     };
-    let org = match session.organization_id {
-        Some(organization_id) => org_access(state, session.user_id, organization_id).await?,
-        None => None,
+    let org = match (session.organization_id, user.membership.take()) {
+        (Some(organization_id), Some(membership)) => {
+            Some(org_access_of(state, organization_id, membership))
+        }
+        _ => None,
     };
     let is_operator = user.is_operator == 1;
     let training_due = match &org {
@@ -614,18 +618,23 @@ pub async fn org_access(
     user_id: i64,
     organization_id: i64,
 ) -> Result<Option<OrgAccess>, AppError> {
-    let Some(row) = callers::membership(&state.db, user_id, organization_id).await? else {
-        return Ok(None);
-    };
-    let membership_id = row.id;
-    let modules = callers::modules(&state.db, membership_id).await?;
-    Ok(Some(OrgAccess {
-        membership_id,
+    Ok(callers::membership(&state.db, user_id, organization_id)
+        .await?
+        .map(|row| org_access_of(state, organization_id, row)))
+}
+
+fn org_access_of(state: &AppState, organization_id: i64, row: callers::Membership) -> OrgAccess {
+    OrgAccess {
+        membership_id: row.id,
         organization_id,
         name: row.name,
         kind: OrgKind::parse(&row.kind),
         role: OrgRole::parse(&row.org_role),
-        modules: modules.iter().filter_map(|m| Module::parse(m)).collect(),
+        modules: row
+            .modules
+            .iter()
+            .filter_map(|m| Module::parse(m))
+            .collect(),
         lapsed: crate::domain::verification::lapsed(
             row.verified_at,
             row.registered_at,
@@ -633,7 +642,7 @@ pub async fn org_access(
             state.clock.unix(),
             &state.settings.calendar,
         ),
-    }))
+    }
 }
 
 /// The NPI of a provider of the member's organization and the member's level on it; 404 for a

@@ -171,6 +171,14 @@ async fn sign_in_opens_the_dashboard_and_sign_out_ends_the_session() {
         assert_eq!(dashboard["is_org_admin"], true);
         assert_eq!(dashboard["notifications"].as_array().unwrap().len(), 3);
         assert_eq!(dashboard["notifications_total"], 5);
+        let active: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM memberships m JOIN organizations o ON o.id = m.organization_id \
+             WHERE o.name = 'Sunrise Family Clinic' AND m.status = 'active'",
+        )
+        .fetch_one(&site.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(dashboard["active_users"], active, "{dashboard}");
 
         let npis = site
             .router
