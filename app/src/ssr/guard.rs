@@ -570,17 +570,12 @@ async fn find_caller(
     let Some(session) = session::find(&state.db, &state.settings, now, &id).await? else {
         return Ok(None);
     };
-    let Some(mut user) =
+    let Some((user, membership)) =
         callers::account(&state.db, session.user_id, session.organization_id).await?
     else {
         return Ok(None);
     };
-    let org = match (session.organization_id, user.membership.take()) {
-        (Some(organization_id), Some(membership)) => {
-            Some(org_access_of(state, organization_id, membership))
-        }
-        _ => None,
-    };
+    let org = membership.map(|m| org_access_of(state, m));
     let is_operator = user.is_operator == 1;
     let training_due = match &org {
         Some(org) if !is_operator => rules::training_due(
@@ -620,21 +615,17 @@ pub async fn org_access(
 ) -> Result<Option<OrgAccess>, AppError> {
     Ok(callers::membership(&state.db, user_id, organization_id)
         .await?
-        .map(|row| org_access_of(state, organization_id, row)))
+        .map(|row| org_access_of(state, row)))
 }
 
-fn org_access_of(state: &AppState, organization_id: i64, row: callers::Membership) -> OrgAccess {
+fn org_access_of(state: &AppState, row: callers::Membership) -> OrgAccess {
     OrgAccess {
         membership_id: row.id,
-        organization_id,
+        organization_id: row.organization_id,
+        modules: row.modules().filter_map(Module::parse).collect(),
         name: row.name,
         kind: OrgKind::parse(&row.kind),
         role: OrgRole::parse(&row.org_role),
-        modules: row
-            .modules
-            .iter()
-            .filter_map(|m| Module::parse(m))
-            .collect(),
         lapsed: crate::domain::verification::lapsed(
             row.verified_at,
             row.registered_at,
