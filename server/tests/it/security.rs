@@ -416,9 +416,11 @@ async fn passcode_sends_are_capped_per_destination_and_per_user() {
     }
 }
 
-/// The median time of `tries` posts of each form, taken in turns; background work is let
-/// finish between posts, outside the timing (an attacker sees only the answer's time).
-async fn medians(site: &Site, path: &str, forms: [&str; 2], tries: usize) -> [f64; 2] {
+/// The fastest of `tries` posts of each form, taken in turns; background work is let finish
+/// between posts, outside the timing (an attacker sees only the answer's time). The fastest,
+/// not the median: other tests share the machine and the password queue, and their load only
+/// ever adds time, so the fastest answer is each path's own cost.
+async fn fastest(site: &Site, path: &str, forms: [&str; 2], tries: usize) -> [f64; 2] {
     let mut times = [Vec::new(), Vec::new()];
     for _ in 0..tries {
         for (i, form) in forms.iter().enumerate() {
@@ -429,14 +431,11 @@ async fn medians(site: &Site, path: &str, forms: [&str; 2], tries: usize) -> [f6
             site.state.background.settled().await;
         }
     }
-    times.map(|mut t| {
-        t.sort_by(f64::total_cmp);
-        t[t.len() / 2]
-    })
+    times.map(|t| t.into_iter().fold(f64::INFINITY, f64::min))
 }
 
 /// "Forgot Password?" and "Log In" answer as quickly for an address without an account as
-/// for one with: the medians are within 2× of each other, give or take a millisecond. (Below
+/// for one with: the fastest answers are within 2× of each other, give or take a millisecond. (Below
 /// that, what differs is the database being busy with the background work the answer left
 /// behind, which the network's own jitter hides; a lookup or an email made before answering
 /// takes several times longer and is caught.)
@@ -444,7 +443,7 @@ async fn medians(site: &Site, path: &str, forms: [&str; 2], tries: usize) -> [f6
 async fn addresses_with_and_without_an_account_take_the_same_time() {
     const SLACK: f64 = 0.001;
     for site in sites(false).await {
-        let [known, unknown] = medians(
+        let [known, unknown] = fastest(
             &site,
             "/api/password/forgot",
             [
@@ -458,7 +457,7 @@ async fn addresses_with_and_without_an_account_take_the_same_time() {
             known.max(unknown) <= 2.0 * known.min(unknown) + SLACK,
             "forgot password: {known:.5}s with an account, {unknown:.5}s without"
         );
-        let [known, unknown] = medians(
+        let [known, unknown] = fastest(
             &site,
             "/api/log-in",
             [
