@@ -135,7 +135,9 @@ ${lua}`,
   return file;
 }
 // Log-in attempts (wrong passwords, argon2id) from many addresses, with the dashboard's p99
-// measured while they run.
+// measured while they run: first at the pace offices browse (4 connections, each asking again
+// 40 ms after its answer: about 100 dashboards a second), then as fast as 4 connections are
+// answered, which leaves the hashing only what the pages do not take.
 const script = postScript(
   'login.lua',
   `request = function()
@@ -145,19 +147,35 @@ const script = postScript(
 end
 `,
 );
-const quietDashboard = await wrk(`${base}/`, { connections: 4, threads: 1, headers: [`Cookie: ${session}`] });
-const [attempts, busyDashboard] = await Promise.all([
-  wrk(base, { connections: 8, threads: 1, script }),
-  (async () => {
-    await sleep(1000);
-    return wrk(`${base}/`, { connections: 4, threads: 1, headers: [`Cookie: ${session}`] });
-  })(),
-]).catch(() => [null, null]);
-row('log-in attempts (argon2id), 8 connections', attempts ? `${f(attempts.rps, 0)} /s` : 'n/a', 'the goal: ≥ 40 /s');
+const paced = path.join(scratch, 'paced.lua');
+fs.writeFileSync(paced, 'delay = function() return 40 end\n');
+const dashboards = (options) => wrk(`${base}/`, { connections: 4, threads: 1, headers: [`Cookie: ${session}`], ...options });
+/** The log-in attempts and, from a second in, the dashboard load `options` beside them. */
+const underAttack = (options) =>
+  Promise.all([
+    wrk(base, { connections: 8, threads: 1, script }),
+    sleep(1000).then(() => dashboards(options)),
+  ]).catch(() => [null, null]);
+const quietPaced = await dashboards({ script: paced });
+const [attempts, busyPaced] = await underAttack({ script: paced });
 row(
-  "My Dashboard's p99 during the log-in attempts",
-  busyDashboard ? `${f(busyDashboard.p99, 2)} ms` : 'n/a',
-  `without them: ${f(quietDashboard.p99, 2)} ms`,
+  'log-in attempts (argon2id), 8 connections, beside ~100 dashboards/s',
+  attempts ? `${f(attempts.rps, 0)} /s` : 'n/a',
+  'the goal: ≥ 40 /s',
+);
+row(
+  "My Dashboard's p99 at ~100/s during the log-in attempts",
+  busyPaced ? `${f(busyPaced.p99, 2)} ms (${f(busyPaced.rps, 0)} req/s)` : 'n/a',
+  `without them: ${f(quietPaced.p99, 2)} ms (${f(quietPaced.rps, 0)} req/s)`,
+);
+const quietDashboard = await dashboards({});
+const [attemptsBesideFull, busyDashboard] = await underAttack({});
+row(
+  'log-in attempts beside My Dashboard asked as fast as 4 connections are answered',
+  attemptsBesideFull && busyDashboard
+    ? `${f(attemptsBesideFull.rps, 0)} /s; dashboard ${load(busyDashboard)}`
+    : 'n/a',
+  `dashboard without them: ${load(quietDashboard)}`,
 );
 // A year of one provider's remittance advice, typeset from the demo's claims (the goal: < 1 s).
 const documents = JSON.parse(execFileSync(serverBin, ['bench-documents'], { env }).toString().trim().split('\n').pop());

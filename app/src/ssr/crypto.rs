@@ -64,20 +64,50 @@ fn argon2() -> Argon2<'static> {
 /// so a flood of sign-ins cannot queue unbounded work or memory.
 pub const MAX_WAITING_HASHES: usize = 32;
 
-/// Runs argon2 off the async runtime: at most one hash per core at a time, and at most
-/// `max_waiting` more waiting their turn.
+/// How much lower than the threads serving pages the hashing threads run (Linux `nice`, of
+/// 19). A flood of log-in attempts then takes the CPU that pages leave idle, not the pages'
+/// share; under full load hashing still gets about a tenth of a core's time, so log-ins go on.
+pub const HASH_NICENESS: i32 = 10;
+
+type HashJob = Box<dyn FnOnce() + Send>;
+
+/// Runs argon2 off the async runtime, on threads of its own at a lower priority
+/// (`HASH_NICENESS`): at most one hash per core at a time, and at most `max_waiting` more
+/// waiting their turn.
 pub struct HashQueue {
     permits: Semaphore,
     waiting: std::sync::atomic::AtomicUsize,
     max_waiting: usize,
+    jobs: std::sync::mpsc::Sender<HashJob>,
 }
 
 impl HashQueue {
+    /// A queue with `cores` hashing threads, which end when the queue is dropped.
     pub fn new(cores: usize, max_waiting: usize) -> HashQueue {
+        let (jobs, queued) = std::sync::mpsc::channel::<HashJob>();
+        let queued = std::sync::Arc::new(std::sync::Mutex::new(queued));
+        for n in 0..cores {
+            let queued = queued.clone();
+            std::thread::Builder::new()
+                .name(format!("password-hash-{n}"))
+                .spawn(move || {
+                    lower_this_threads_priority(HASH_NICENESS);
+                    // The lock is held only while waiting for the next job.
+                    while let Ok(job) = queued
+                        .lock()
+                        .map_err(drop)
+                        .and_then(|q| q.recv().map_err(drop))
+                    {
+                        job();
+                    }
+                })
+                .expect("a password-hashing thread");
+        }
         HashQueue {
             permits: Semaphore::new(cores),
             waiting: Default::default(),
             max_waiting,
+            jobs,
         }
     }
 
@@ -104,10 +134,30 @@ impl HashQueue {
         let permit = self.permits.acquire().await;
         self.waiting.fetch_sub(1, Ordering::SeqCst);
         let _permit = permit.map_err(|_| AppError::Internal)?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|_| AppError::Internal)
+        let (done, result) = tokio::sync::oneshot::channel();
+        // A panic drops `done` (an internal error for this caller) and leaves the thread.
+        let job: HashJob = Box::new(move || {
+            if let Ok(value) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+                let _ = done.send(value);
+            }
+        });
+        self.jobs.send(job).map_err(|_| AppError::Internal)?;
+        result.await.map_err(|_| AppError::Internal)
     }
+}
+
+/// Raises this thread's `nice` value by `by` (Linux scheduling priority is per thread).
+/// Elsewhere, or if the system refuses, the thread keeps its priority: only slower pages.
+fn lower_this_threads_priority(by: i32) {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on this thread's own id; no memory is shared.
+    unsafe {
+        let tid = libc::gettid() as libc::id_t;
+        let now = libc::getpriority(libc::PRIO_PROCESS, tid);
+        libc::setpriority(libc::PRIO_PROCESS, tid, (now + by).min(19));
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = by;
 }
 
 /// Hashes a password off the async runtime.
@@ -210,6 +260,36 @@ mod tests {
             assert!(task.await.unwrap().is_ok());
         }
         assert_eq!(queue.run(|| 7).await, Ok(7), "room again");
+    }
+
+    /// This thread's `nice` value.
+    #[cfg(target_os = "linux")]
+    fn niceness() -> i32 {
+        // SAFETY: a plain system call about this thread.
+        unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn hashing_runs_below_the_threads_that_serve_pages() {
+        let queue = HashQueue::new(2, 2);
+        let serving = niceness();
+        let hashing = queue.run(niceness).await.unwrap();
+        assert_eq!(hashing, (serving + HASH_NICENESS).min(19));
+        assert!(hashing > serving);
+        assert_eq!(
+            niceness(),
+            serving,
+            "the caller's own priority is untouched"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_hash_that_panics_fails_alone_and_leaves_the_queue_working() {
+        let queue = HashQueue::new(1, 2);
+        let failed: Result<(), _> = queue.run(|| panic!("a broken hash")).await;
+        assert_eq!(failed, Err(crate::error::AppError::Internal));
+        assert_eq!(queue.run(|| 7).await, Ok(7));
     }
 
     #[test]

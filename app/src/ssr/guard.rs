@@ -567,11 +567,8 @@ async fn find_caller(
         return Ok(None);
     };
     let now = state.clock.unix();
-    let Some(session) = session::find(&state.db, &state.settings, now, &id).await? else {
-        return Ok(None);
-    };
-    let Some((user, membership)) =
-        callers::account(&state.db, session.user_id, session.organization_id).await?
+    let Some((session, user, membership)) =
+        session::find(&state.db, &state.settings, now, &id).await?
     else {
         return Ok(None);
     };

@@ -2,6 +2,7 @@
 
 use super::crypto::{random_hex, secret_hash};
 use super::db::Db;
+use super::repo::callers::{self, Account, Membership};
 use super::repo::sessions;
 pub use super::repo::sessions::SessionRow;
 use super::settings::Settings;
@@ -40,24 +41,32 @@ pub fn is_live(settings: &Settings, now: i64, created_at: i64, last_seen_at: i64
         && now - created_at < settings.session_absolute_seconds
 }
 
-/// The live session with this ID; an expired one is deleted.
+/// The live session with this ID, with the account and membership it works as (read
+/// together, `repo::callers::by_session`); an expired one is deleted.
 pub async fn find(
     db: &Db,
     settings: &Settings,
     now: i64,
     id: &str,
-) -> Result<Option<SessionRow>, sqlx::Error> {
-    let Some(session) = sessions::by_hash(db, &secret_hash(id)).await? else {
+) -> Result<Option<(SessionRow, Account, Option<Membership>)>, sqlx::Error> {
+    let Some(found) = callers::by_session(db, &secret_hash(id)).await? else {
         return Ok(None);
     };
+    let session = &found.0;
     if !is_live(settings, now, session.created_at, session.last_seen_at) {
         delete_by_hash(db, &session.id_hash).await?;
         return Ok(None);
     }
-    if now - session.last_seen_at >= TOUCH_EVERY_SECONDS.min(settings.session_idle_seconds / 4) {
+    if touch_due(settings, now, session.last_seen_at) {
         sessions::touch(db, &session.id_hash, now).await?;
     }
-    Ok(Some(session))
+    Ok(Some(found))
+}
+
+/// Whether to write `last_seen_at` again: every `TOUCH_EVERY_SECONDS`, or a quarter of the
+/// idle limit if that is shorter, so a session in use never looks idle.
+fn touch_due(settings: &Settings, now: i64, last_seen_at: i64) -> bool {
+    now - last_seen_at >= TOUCH_EVERY_SECONDS.min(settings.session_idle_seconds / 4)
 }
 
 pub async fn delete_by_hash(db: &Db, id_hash: &str) -> Result<(), sqlx::Error> {
@@ -143,6 +152,17 @@ mod tests {
             start,
             start + 12 * HOUR - 60
         ));
+    }
+
+    #[test]
+    fn last_seen_is_written_every_15_seconds_or_a_quarter_of_the_idle_limit() {
+        let mut settings = Settings::for_tests();
+        let seen = 1_000_000;
+        assert!(!touch_due(&settings, seen + 14, seen));
+        assert!(touch_due(&settings, seen + 15, seen));
+        settings.session_idle_seconds = 40;
+        assert!(!touch_due(&settings, seen + 9, seen));
+        assert!(touch_due(&settings, seen + 10, seen));
     }
 
     #[test]

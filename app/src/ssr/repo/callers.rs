@@ -2,6 +2,7 @@
 //! organization the session works in, its modules and NPI grants.
 
 use crate::ssr::db::Db;
+use crate::ssr::repo::sessions::SessionRow;
 use sqlx::{FromRow, Row};
 
 /// The account behind a session.
@@ -37,25 +38,26 @@ impl Membership {
     }
 }
 
-/// The account behind a session and the user's active membership in the organization the
-/// session works in (if any): one read, made for every request.
-pub async fn account(
+/// The session with this ID hash, the account behind it, and the user's active membership
+/// in the organization the session works in (if any): one read, made for every signed-in
+/// request. (`organization_id` is the session's, which is the membership's when there is one.)
+pub async fn by_session(
     db: &Db,
-    user_id: i64,
-    organization_id: Option<i64>,
-) -> Result<Option<(Account, Option<Membership>)>, sqlx::Error> {
+    id_hash: &str,
+) -> Result<Option<(SessionRow, Account, Option<Membership>)>, sqlx::Error> {
     let Some(row) = sqlx::query(
-        "SELECT u.email, u.first_name, u.last_name, u.is_operator, u.password_changed_at, \
+        "SELECT s.id_hash, s.user_id, s.organization_id, s.created_at, s.last_seen_at, s.step_up_at, \
+         u.email, u.first_name, u.last_name, u.is_operator, u.password_changed_at, \
          u.training_completed_at, u.training_role, \
-         m.id, m.organization_id, m.org_role, o.name, o.kind, o.verified_at, o.registered_at, o.suspended_at, \
+         m.id, m.org_role, o.name, o.kind, o.verified_at, o.registered_at, o.suspended_at, \
          (SELECT string_agg(p.module, ',') FROM module_permissions p WHERE p.membership_id = m.id) AS modules \
-         FROM users u \
-         LEFT JOIN memberships m ON m.user_id = u.id AND m.organization_id = $2 AND m.status = 'active' \
+         FROM sessions s \
+         JOIN users u ON u.id = s.user_id \
+         LEFT JOIN memberships m ON m.user_id = s.user_id AND m.organization_id = s.organization_id AND m.status = 'active' \
          LEFT JOIN organizations o ON o.id = m.organization_id \
-         WHERE u.id = $1",
+         WHERE s.id_hash = $1",
     )
-    .bind(user_id)
-    .bind(organization_id)
+    .bind(id_hash)
     .fetch_optional(&db.pool)
     .await?
     else {
@@ -65,7 +67,11 @@ pub async fn account(
         Some(_) => Some(Membership::from_row(&row)?),
         None => None,
     };
-    Ok(Some((Account::from_row(&row)?, membership)))
+    Ok(Some((
+        SessionRow::from_row(&row)?,
+        Account::from_row(&row)?,
+        membership,
+    )))
 }
 
 pub async fn membership(
