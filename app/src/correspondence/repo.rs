@@ -5,8 +5,8 @@ use crate::ssr::guard::Member;
 use crate::ssr::repo::Conn;
 
 /// The documents a member may read: NPI held, type granted for it, their organization.
-/// Binds $1 membership, $2 organization.
-const READABLE: &str = "FROM correspondence_documents d \
+/// Binds $1 membership, $2 organization (My Dashboard counts them in its summary read).
+pub(crate) const READABLE: &str = "FROM correspondence_documents d \
      JOIN providers p ON p.id = d.provider_id \
      JOIN npi_permissions n ON n.provider_id = d.provider_id AND n.membership_id = $1 \
      JOIN correspondence_permissions c ON c.membership_id = $1 AND c.provider_id = d.provider_id \
@@ -25,15 +25,6 @@ pub struct DocumentRecord {
     pub correspondence_type: String,
     pub npi: String,
     pub provider: String,
-}
-
-/// How many documents the member may read (My Dashboard's tile).
-pub async fn count(conn: &mut Conn, member: &Member) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(&format!("SELECT COUNT(*) {READABLE}"))
-        .bind(member.org.membership_id)
-        .bind(member.organization_id())
-        .fetch_one(conn)
-        .await
 }
 
 /// The member's NPIs, each with the correspondence types granted for it: (NPI, name, type).

@@ -100,7 +100,9 @@ pub(crate) mod ssr {
     pub async fn dashboard(caller: &Member) -> Result<Dashboard, AppError> {
         let org = &caller.org;
         let mut conn = caller.state.db.conn().await?;
-        let levels = repo::npi_levels(&mut conn, caller).await?;
+        let now = caller.state.clock.unix();
+        let summary = repo::summary(&mut conn, caller, now).await?;
+        let levels: Vec<&str> = summary.npi_levels().collect();
         let (newest, notifications_total) =
             repo::notifications(&mut conn, caller, NOTIFICATIONS_ON_TILE).await?;
         let cal = &caller.state.settings.calendar;
@@ -114,9 +116,7 @@ pub(crate) mod ssr {
             .collect();
         let is_org_admin = org.role == OrgRole::Admin;
         let claims_paid = if org.modules.contains(&Module::Claims) && !levels.is_empty() {
-            let today = cal
-                .date_of(caller.state.clock.unix())
-                .ok_or(AppError::Internal)?;
+            let today = cal.date_of(now).ok_or(AppError::Internal)?;
             let (year, month) = chart::months_ending(today)[0];
             let first = jiff::civil::date(year, month, 1);
             let paid =
@@ -126,23 +126,20 @@ pub(crate) mod ssr {
         } else {
             None
         };
-        let (paperless_at, submitter_id, active_users) =
-            repo::organization(&mut conn, caller).await?;
-        let active_users = is_org_admin.then_some(active_users);
         Ok(Dashboard {
             organization: org.name.clone(),
             provider_office: org.kind == crate::domain::permissions::OrgKind::Provider,
-            submitter_id,
+            submitter_id: summary.submitter_id.clone(),
             is_org_admin,
             modules: org.modules.clone(),
-            npi_admin: levels.iter().any(|l| l == "admin"),
+            npi_admin: levels.contains(&"admin"),
             npi_any: !levels.is_empty(),
             notifications,
             notifications_total,
-            correspondence_total: crate::correspondence::repo::count(&mut conn, caller).await?,
-            active_users,
-            banner: repo::banner(&mut conn, caller, caller.state.clock.unix()).await?,
-            paperless: paperless_at.is_some(),
+            correspondence_total: summary.correspondence,
+            active_users: is_org_admin.then_some(summary.active_users),
+            banner: summary.banner(),
+            paperless: summary.paperless_at.is_some(),
             // The same connection: taking a second while holding one would let a burst of
             // requests hold the whole pool, each waiting for another.
             npis: npis(&mut conn, caller, None).await?,

@@ -4,14 +4,6 @@ use super::Banner;
 use crate::ssr::guard::Member;
 use crate::ssr::repo::Conn;
 
-/// The member's NPI levels ("admin", "processor").
-pub async fn npi_levels(conn: &mut Conn, member: &Member) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT level FROM npi_permissions WHERE membership_id = $1")
-        .bind(member.org.membership_id)
-        .fetch_all(conn)
-        .await
-}
-
 /// The newest notifications for the member, with the total (counted in the same read).
 pub async fn notifications(
     conn: &mut Conn,
@@ -34,24 +26,6 @@ pub async fn notifications(
             .collect(),
         total,
     ))
-}
-
-/// The newest banner showing now that the member has not dismissed.
-pub async fn banner(
-    conn: &mut Conn,
-    member: &Member,
-    now: i64,
-) -> Result<Option<Banner>, sqlx::Error> {
-    let row: Option<(i64, String)> = sqlx::query_as(
-        "SELECT b.id, b.message FROM banners b WHERE b.starts_at <= $1 AND b.ends_at > $1 \
-         AND NOT EXISTS (SELECT 1 FROM banner_dismissals d WHERE d.banner_id = b.id AND d.user_id = $2) \
-         ORDER BY b.starts_at DESC LIMIT 1",
-    )
-    .bind(now)
-    .bind(member.user_id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|(id, message)| Banner { id, message }))
 }
 
 /// Dismisses a banner for the member, once; false for no such banner.
@@ -110,18 +84,53 @@ pub async fn paid_by_month(
         .await
 }
 
-/// The member's organization: since when it is paperless, its submitter ID (submitters) and
-/// how many active users it has, in one read.
-pub async fn organization(
-    conn: &mut Conn,
-    member: &Member,
-) -> Result<(Option<i64>, Option<String>, i64), sqlx::Error> {
-    sqlx::query_as(
-        "SELECT paperless_at, submitter_id, \
-         (SELECT COUNT(*) FROM memberships m WHERE m.organization_id = o.id AND m.status = 'active') \
-         FROM organizations o WHERE o.id = $1",
-    )
+/// What My Dashboard counts besides notifications and claims, in one read: the member's
+/// organization (paperless since, submitter ID, active users), their NPI levels, how many
+/// documents they may read, and the newest banner showing now that they have not dismissed.
+#[derive(sqlx::FromRow)]
+pub struct Summary {
+    pub paperless_at: Option<i64>,
+    pub submitter_id: Option<String>,
+    pub active_users: i64,
+    /// Comma-separated ("admin", "processor"), aggregated in the query.
+    npi_levels: Option<String>,
+    pub correspondence: i64,
+    banner_id: Option<i64>,
+    banner_message: Option<String>,
+}
+
+impl Summary {
+    pub fn npi_levels(&self) -> impl Iterator<Item = &str> {
+        self.npi_levels.iter().flat_map(|l| l.split(','))
+    }
+
+    pub fn banner(&self) -> Option<Banner> {
+        Some(Banner {
+            id: self.banner_id?,
+            message: self.banner_message.clone()?,
+        })
+    }
+}
+
+pub async fn summary(conn: &mut Conn, member: &Member, now: i64) -> Result<Summary, sqlx::Error> {
+    // `READABLE` binds $1 membership and $2 organization, as this query does.
+    sqlx::query_as(&format!(
+        "SELECT o.paperless_at, o.submitter_id, \
+         (SELECT COUNT(*) FROM memberships m WHERE m.organization_id = o.id AND m.status = 'active') AS active_users, \
+         (SELECT string_agg(n.level, ',') FROM npi_permissions n WHERE n.membership_id = $1) AS npi_levels, \
+         (SELECT COUNT(*) {readable}) AS correspondence, \
+         b.id AS banner_id, b.message AS banner_message \
+         FROM organizations o \
+         LEFT JOIN (SELECT id, message FROM banners WHERE starts_at <= $3 AND ends_at > $3 \
+           AND NOT EXISTS (SELECT 1 FROM banner_dismissals d WHERE d.banner_id = banners.id AND d.user_id = $4) \
+           ORDER BY starts_at DESC LIMIT 1) b ON 1 = 1 \
+         WHERE o.id = $2",
+        readable = crate::correspondence::repo::READABLE
+    ))
+    .bind(member.org.membership_id)
     .bind(member.organization_id())
+    .bind(now)
+    .bind(member.user_id)
     .fetch_one(conn)
     .await
 }

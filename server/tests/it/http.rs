@@ -179,6 +179,16 @@ async fn sign_in_opens_the_dashboard_and_sign_out_ends_the_session() {
         .await
         .unwrap();
         assert_eq!(dashboard["active_users"], active, "{dashboard}");
+        // The NPI levels are aggregated in the same read: the admin holds NPIs as their admin.
+        assert_eq!(dashboard["npi_admin"], true, "{dashboard}");
+        assert_eq!(dashboard["npi_any"], true);
+        let paperless: Option<i64> = sqlx::query_scalar(
+            "SELECT paperless_at FROM organizations WHERE name = 'Sunrise Family Clinic'",
+        )
+        .fetch_one(&site.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(dashboard["paperless"], paperless.is_some());
 
         let npis = site
             .router
