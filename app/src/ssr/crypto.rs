@@ -66,7 +66,8 @@ pub const MAX_WAITING_HASHES: usize = 32;
 
 /// How much lower than the threads serving pages the hashing threads run (Linux `nice`, of
 /// 19). A flood of log-in attempts then takes the CPU that pages leave idle, not the pages'
-/// share; under full load hashing still gets about a tenth of a core's time, so log-ins go on.
+/// share. Under full load a hashing thread still weighs about a tenth of a page thread, so
+/// log-ins go on, only slower.
 pub const HASH_NICENESS: i32 = 10;
 
 type HashJob = Box<dyn FnOnce() + Send>;
