@@ -30,7 +30,11 @@ pub fn PermissionWizardPage() -> impl IntoView {
     // The address names the step ("Edit" on a section opens the wizard there); without one,
     // the draft's step counts. Each form answers the address to go to next.
     let step = Signal::derive(move || query.read().get("step").and_then(|s| s.parse().ok()));
-    let flow = FlowSteps::new().after(save).after(manage);
+    // "Next" and "Back" always answer another step's address, whose `step` asks for that step
+    // by itself. Asking again after them as well built the step twice, and ticks made in the
+    // step's first moments were lost with the first build. "Save" in the dialog stays on its
+    // step, so it asks again.
+    let flow = FlowSteps::new().after(manage);
     let data = Resource::new(
         move || (user_id.get(), step.get(), flow.version()),
         move |(id, step, _)| permission_wizard(id, step),
