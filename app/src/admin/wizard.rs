@@ -8,8 +8,8 @@ use super::*;
 use crate::auth::{PageAccess, Require};
 use crate::domain::permissions::{NpiLevel, OrgRole, POSITIONS};
 use crate::ui::{
-    action_error, field_errors, hydrated, Checkbox, Column, DataTable, ErrorSummary, Field,
-    FlowSteps, Modal, Select, WizardFlow,
+    action_error, answer_keeps, field_errors, hydrated, Checkbox, Column, DataTable, ErrorSummary,
+    Field, FlowSteps, Modal, Select, WizardFlow,
 };
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -30,11 +30,14 @@ pub fn PermissionWizardPage() -> impl IntoView {
     // The address names the step ("Edit" on a section opens the wizard there); without one,
     // the draft's step counts. Each form answers the address to go to next.
     let step = Signal::derive(move || query.read().get("step").and_then(|s| s.parse().ok()));
-    // "Next" and "Back" always answer another step's address, whose `step` asks for that step
-    // by itself. Asking again after them as well built the step twice, and ticks made in the
-    // step's first moments were lost with the first build. "Save" in the dialog stays on its
-    // step, so it asks again.
-    let flow = FlowSteps::new().after(manage);
+    // "Next" and "Back" answer another step's address, which asks for that step by itself;
+    // "Save" in the dialog stays on its step.
+    let flow = FlowSteps::new()
+        .after_staying(save, move |to: &String| {
+            step.get_untracked()
+                .is_some_and(|at: usize| answer_keeps(to, "step", &at.to_string()))
+        })
+        .after(manage);
     let data = Resource::new(
         move || (user_id.get(), step.get(), flow.version()),
         move |(id, step, _)| permission_wizard(id, step),

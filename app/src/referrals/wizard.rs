@@ -10,8 +10,8 @@ use super::{
 use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 use crate::ui::{
-    action_error, field_errors, follow_answer, hydrated, query_value, ErrorSummary, Field,
-    FlowSteps, Modal, RadioGroup, Select, TabPanel, Tabs, TextArea, WizardFlow,
+    action_error, answer_keeps, field_errors, follow_answer, hydrated, query_value, ErrorSummary,
+    Field, FlowSteps, Modal, RadioGroup, Select, TabPanel, Tabs, TextArea, WizardFlow,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -23,7 +23,11 @@ pub fn SubmitReferralPage() -> impl IntoView {
     let query = use_query_map();
     let draft = Signal::derive(move || query.read().get("draft").unwrap_or_default());
     let save: Save = ServerAction::new();
-    let flow = FlowSteps::new().after(save);
+    // The first step's answer is the new draft's address, which asks for its step by itself;
+    // later steps answer the address already shown.
+    let flow = FlowSteps::new().after_staying(save, move |to: &String| {
+        answer_keeps(to, "draft", &draft.get_untracked())
+    });
     follow_answer(save, || {});
     let data = Resource::new(
         move || (draft.get(), flow.version()),

@@ -28,9 +28,28 @@ impl FlowSteps {
         S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
         S::Output: Send + Sync + 'static,
     {
+        self.after_staying(action, |_| true)
+    }
+
+    /// The flow moves on when `action` succeeds with an answer that `stays` where the step
+    /// resource's source already is. An answer that goes elsewhere (a new draft's or another
+    /// step's address) asks for its step by itself through that source; asking again as well
+    /// would build the step twice, and what the user did between the two builds would be lost.
+    pub fn after_staying<S>(
+        self,
+        action: ServerAction<S>,
+        stays: impl Fn(&S::Output) -> bool + 'static,
+    ) -> Self
+    where
+        S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: Send + Sync + 'static,
+    {
         let moved = self.moved;
         Effect::new(move |_| {
-            if action.value().with(|v| matches!(v, Some(Ok(_)))) {
+            if action
+                .value()
+                .with(|v| matches!(v, Some(Ok(out)) if stays(out)))
+            {
                 moved.update(|n| *n += 1);
             }
         });
@@ -76,4 +95,36 @@ where
             then();
         }
     });
+}
+
+/// Whether the address an action answered (`/referrals/new?draft=…`) gives `key` the value
+/// `value`, as the address now shown does: then following it changes nothing the step's
+/// source reads.
+pub fn answer_keeps(answer: &str, key: &str, value: &str) -> bool {
+    let query = answer.split_once('?').map_or("", |(_, q)| q);
+    let query = query.split('#').next().unwrap_or_default();
+    let wanted = super::encode_query_value(value);
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .any(|(k, v)| k == key && v == wanted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::answer_keeps;
+
+    #[test]
+    fn an_answer_keeps_a_value_only_when_its_address_names_the_same() {
+        assert!(answer_keeps("/referrals/new?draft=ab12", "draft", "ab12"));
+        assert!(answer_keeps(
+            "/admin/users/5/permissions?x=1&step=2#top",
+            "step",
+            "2"
+        ));
+        assert!(!answer_keeps("/referrals/new?draft=cd34", "draft", "ab12"));
+        assert!(!answer_keeps("/referrals/new", "draft", ""));
+        assert!(!answer_keeps("/referrals/17", "draft", "ab12"));
+        assert!(answer_keeps("/search?q=a+b%2Fc", "q", "a b/c"));
+    }
 }

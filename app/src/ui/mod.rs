@@ -20,7 +20,7 @@ mod wizard;
 pub use choice::{Checkbox, RadioGroup};
 pub use data_table::{Column, DataTable, Page, Pager, Pagination};
 pub use field::{field_errors, options, ErrorSummary, Field, Select, TextArea};
-pub use flow::{action_error, follow_answer, FlowSteps};
+pub use flow::{action_error, answer_keeps, follow_answer, FlowSteps};
 pub use hold::HoldToView;
 pub use menu::{MenuButton, MenuItem};
 pub use modal::{query_dialog, query_dialog_is, Modal};
