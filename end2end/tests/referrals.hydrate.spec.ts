@@ -64,8 +64,10 @@ test('Submit a Referral: the tertiary warning, an ICD search, a file, resumed af
   await page.getByRole('textbox', { name: 'Justification' }).fill('Only the university center offers this procedure.');
   await expect(next).toBeEnabled();
   await axe(page);
-  // "Yes": the tertiary choice is cleared and a new provider is asked for.
-  await redirect.getByRole('radio', { name: 'Yes' }).check();
+  // "Yes": the tertiary choice is cleared and a new provider is asked for. (A click, not
+  // `check()`: the answer takes the question away with the choice, so the radio may be gone
+  // before a check could see it ticked.)
+  await redirect.getByRole('radio', { name: 'Yes' }).click();
   await expect(page.getByText('You allowed the member to be redirected')).toBeVisible();
   await page.getByRole('textbox', { name: 'Provider Name, ID or Specialty' }).fill('cardiology');
   await page.getByRole('button', { name: 'Search for Provider' }).click();
