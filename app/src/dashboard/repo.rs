@@ -112,9 +112,10 @@ impl Summary {
     }
 }
 
-pub async fn summary(conn: &mut Conn, member: &Member, now: i64) -> Result<Summary, sqlx::Error> {
-    // `READABLE` binds $1 membership and $2 organization, as this query does.
-    sqlx::query_as(&format!(
+/// The summary's query, made once: `READABLE` binds $1 membership and $2 organization, as the
+/// rest of it does.
+static SUMMARY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
         "SELECT o.paperless_at, o.submitter_id, \
          (SELECT COUNT(*) FROM memberships m WHERE m.organization_id = o.id AND m.status = 'active') AS active_users, \
          (SELECT string_agg(n.level, ',') FROM npi_permissions n WHERE n.membership_id = $1) AS npi_levels, \
@@ -126,11 +127,15 @@ pub async fn summary(conn: &mut Conn, member: &Member, now: i64) -> Result<Summa
            ORDER BY starts_at DESC LIMIT 1) b ON 1 = 1 \
          WHERE o.id = $2",
         readable = crate::correspondence::repo::READABLE
-    ))
-    .bind(member.org.membership_id)
-    .bind(member.organization_id())
-    .bind(now)
-    .bind(member.user_id)
-    .fetch_one(conn)
-    .await
+    )
+});
+
+pub async fn summary(conn: &mut Conn, member: &Member, now: i64) -> Result<Summary, sqlx::Error> {
+    sqlx::query_as(SUMMARY.as_str())
+        .bind(member.org.membership_id)
+        .bind(member.organization_id())
+        .bind(now)
+        .bind(member.user_id)
+        .fetch_one(conn)
+        .await
 }

@@ -32,6 +32,15 @@ pub struct Membership {
     modules: Option<String>,
 }
 
+/// `Membership`'s columns but its organization ID (the caller's read takes the session's),
+/// from `memberships m` and `organizations o`: a macro, so the queries are made at compile time.
+macro_rules! membership_columns {
+    () => {
+        "m.id, m.org_role, o.name, o.kind, o.verified_at, o.registered_at, o.suspended_at, \
+         (SELECT string_agg(p.module, ',') FROM module_permissions p WHERE p.membership_id = m.id) AS modules"
+    };
+}
+
 impl Membership {
     pub fn modules(&self) -> impl Iterator<Item = &str> {
         self.modules.iter().flat_map(|m| m.split(','))
@@ -45,18 +54,17 @@ pub async fn by_session(
     db: &Db,
     id_hash: &str,
 ) -> Result<Option<(SessionRow, Account, Option<Membership>)>, sqlx::Error> {
-    let Some(row) = sqlx::query(
+    let Some(row) = sqlx::query(concat!(
         "SELECT s.id_hash, s.user_id, s.organization_id, s.created_at, s.last_seen_at, s.step_up_at, \
          u.email, u.first_name, u.last_name, u.is_operator, u.password_changed_at, \
-         u.training_completed_at, u.training_role, \
-         m.id, m.org_role, o.name, o.kind, o.verified_at, o.registered_at, o.suspended_at, \
-         (SELECT string_agg(p.module, ',') FROM module_permissions p WHERE p.membership_id = m.id) AS modules \
-         FROM sessions s \
+         u.training_completed_at, u.training_role, ",
+        membership_columns!(),
+        " FROM sessions s \
          JOIN users u ON u.id = s.user_id \
          LEFT JOIN memberships m ON m.user_id = s.user_id AND m.organization_id = s.organization_id AND m.status = 'active' \
          LEFT JOIN organizations o ON o.id = m.organization_id \
          WHERE s.id_hash = $1",
-    )
+    ))
     .bind(id_hash)
     .fetch_optional(&db.pool)
     .await?
@@ -79,12 +87,12 @@ pub async fn membership(
     user_id: i64,
     organization_id: i64,
 ) -> Result<Option<Membership>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT m.id, m.organization_id, m.org_role, o.name, o.kind, o.verified_at, o.registered_at, o.suspended_at, \
-         (SELECT string_agg(p.module, ',') FROM module_permissions p WHERE p.membership_id = m.id) AS modules \
-         FROM memberships m JOIN organizations o ON o.id = m.organization_id \
+    sqlx::query_as(concat!(
+        "SELECT m.organization_id, ",
+        membership_columns!(),
+        " FROM memberships m JOIN organizations o ON o.id = m.organization_id \
          WHERE m.user_id = $1 AND m.organization_id = $2 AND m.status = 'active'",
-    )
+    ))
     .bind(user_id)
     .bind(organization_id)
     .fetch_optional(&db.pool)
