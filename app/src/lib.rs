@@ -39,11 +39,12 @@ use auth::{current_session, LogInPage, SelectOrganizationPage, SessionResource};
 use dashboard::DashboardPage;
 use layout::{Footer, Header, NotFound, PageError};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, Title};
+use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
 
 /// The HTML document around the app, rendered on the server.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -54,7 +55,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options=options.clone() />
-                <HashedStylesheet options id="leptos" />
+                <link id="leptos" rel="stylesheet" href=ssr::assets::stylesheet_href(&options) />
                 <leptos_meta::MetaTags />
             </head>
             <body>

@@ -68,6 +68,7 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run() -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
     let cli = Cli::parse();
     init_tracing(cli.config.log_format);
     let settings = Arc::new(cli.config.settings()?);
@@ -75,12 +76,10 @@ async fn run() -> anyhow::Result<()> {
     let db = Db::connect(&cli.config.database_url).await?;
     db.migrate().await?;
     app::ssr::code_lists::load(&db).await?;
-    // The ICD-10-CM search and the ZIP centroids are read into memory before the first request.
-    tokio::task::spawn_blocking(app::ssr::code_lists::warm);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let options = leptos::prelude::get_configuration(None)?.leptos_options;
-            routes::serve(routes::app_state(options, db, settings, clock)?).await
+            routes::serve(routes::app_state(options, db, settings, clock)?, started).await
         }
         Command::Migrate => {
             tracing::info!("migrations applied");

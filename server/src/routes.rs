@@ -146,11 +146,13 @@ pub fn app_state(
     })
 }
 
-pub async fn serve(state: AppState) -> anyhow::Result<()> {
-    let addr = state.leptos_options.site_addr;
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    tracing::info!("listening on http://{addr}");
-    serve_on(listener, state, shutdown_signal()).await
+/// Binds and serves; `started` is when the process began, for the log.
+pub async fn serve(state: AppState, started: std::time::Instant) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(state.leptos_options.site_addr).await?;
+    // The ICD-10-CM search and the ZIP centroids are read into memory beside the first
+    // requests rather than before them: on a small machine the reading would slow the start.
+    tokio::task::spawn_blocking(app::ssr::code_lists::warm);
+    serve_from(listener, state, shutdown_signal(), Some(started)).await
 }
 
 /// Serves on a bound listener until `shutdown`, with the outbox worker and housekeeping.
@@ -159,7 +161,17 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    serve_from(listener, state, shutdown, None).await
+}
+
+async fn serve_from(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    started: Option<std::time::Instant>,
+) -> anyhow::Result<()> {
     use axum::serve::ListenerExt;
+    let addr = listener.local_addr()?;
     let worker = outbox_sender(&state.settings, &DeliveryConfig::from_env()?)?
         .map(|sender| tokio::spawn(outbox_worker(state.clone(), sender)));
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
@@ -171,12 +183,13 @@ pub async fn serve_on(
             tracing::warn!(%error, "TCP_NODELAY could not be set");
         }
     });
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await?;
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    // From the process's start to the first request it can answer.
+    let started_in_ms = started.map(|s| s.elapsed().as_millis() as u64);
+    tracing::info!(started_in_ms, "listening on http://{addr}");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
     if let Some(worker) = worker {
         worker.abort();
     }

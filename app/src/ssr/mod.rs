@@ -1,6 +1,7 @@
 //! Server-only plumbing shared by every feature: database, clock, sessions, the authorization
 //! guard, audit log, outbox and crypto helpers.
 
+pub mod assets;
 pub mod background;
 pub mod clock;
 pub mod code_lists;

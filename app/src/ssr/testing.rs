@@ -27,9 +27,10 @@ impl TestDb {
         self.db.pool.close().await;
         match self.dir.take() {
             Some(dir) => Template::Sqlite(dir.join("portal.db")),
+            // Kept past this value: templates are swept by age (see `sweep`).
             None => Template::Postgres {
                 admin_url: std::env::var("PORTAL_TEST_POSTGRES_URL").expect("PostgreSQL URL"),
-                name: self.name.clone(),
+                name: std::mem::take(&mut self.name),
             },
         }
     }
@@ -53,7 +54,7 @@ pub async fn copies(templates: &[Template]) -> Vec<TestDb> {
                 }
             }
             Template::Postgres { admin_url, name } => {
-                let copy = format!("portal_test_{}", random_hex(6));
+                let copy = test_database_name(now());
                 admin_connection(admin_url)
                     .await
                     .execute(format!("CREATE DATABASE {copy} TEMPLATE {name}").as_str())
@@ -102,8 +103,85 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some(dir) = &self.dir {
             let _ = std::fs::remove_dir_all(dir);
+        } else if !self.name.is_empty() {
+            if let Ok(admin_url) = std::env::var("PORTAL_TEST_POSTGRES_URL") {
+                drop_databases(admin_url, vec![std::mem::take(&mut self.name)]);
+            }
         }
     }
+}
+
+/// How long a test database may live on a shared server before any later test run drops it:
+/// longer than a whole test run, so none is dropped under a run still going.
+const TEST_DATABASE_MAX_AGE_SECONDS: u64 = 3 * 3600;
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// `portal_test_<seconds since 1970>_<random>`: the name says when it was made.
+fn test_database_name(now: u64) -> String {
+    format!("portal_test_{now}_{}", random_hex(6))
+}
+
+/// The test databases among `names` older than [`TEST_DATABASE_MAX_AGE_SECONDS`] at `now`,
+/// including those named before names carried their time.
+fn expired(names: &[String], now: u64) -> Vec<&String> {
+    names
+        .iter()
+        .filter(|name| {
+            let Some(rest) = name.strip_prefix("portal_test_") else {
+                return false;
+            };
+            match rest
+                .split_once('_')
+                .and_then(|(at, _)| at.parse::<u64>().ok())
+            {
+                Some(made) => now.saturating_sub(made) > TEST_DATABASE_MAX_AGE_SECONDS,
+                None => true,
+            }
+        })
+        .collect()
+}
+
+/// Drops test databases left by earlier runs on the server: templates (kept for a whole run)
+/// and any a killed run could not drop.
+async fn sweep(admin_url: &str) {
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT datname::text FROM pg_database WHERE datname LIKE 'portal\\_test\\_%'",
+    )
+    .fetch_all(&mut admin_connection(admin_url).await)
+    .await
+    .expect("list the test databases");
+    let old: Vec<String> = expired(&names, now()).into_iter().cloned().collect();
+    if !old.is_empty() {
+        let admin_url = admin_url.to_string();
+        tokio::task::spawn_blocking(move || drop_databases(admin_url, old))
+            .await
+            .expect("drop old test databases");
+    }
+}
+
+/// Drops databases, closing what is still connected to them. On a thread and runtime of its
+/// own: a value is dropped inside the test's runtime, which must not be blocked on.
+fn drop_databases(admin_url: String, names: Vec<String>) {
+    let _ = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(async {
+            let mut admin = admin_connection(&admin_url).await;
+            for name in names {
+                let _ = admin
+                    .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                    .await;
+            }
+        });
+    })
+    .join();
 }
 
 /// One migrated, empty database per backend under test.
@@ -133,7 +211,8 @@ pub async fn sqlite() -> TestDb {
 }
 
 pub async fn postgres(admin_url: &str) -> TestDb {
-    let name = format!("portal_test_{}", random_hex(6));
+    sweep(admin_url).await;
+    let name = test_database_name(now());
     admin_connection(admin_url)
         .await
         .execute(format!("CREATE DATABASE {name}").as_str())
@@ -148,5 +227,24 @@ pub async fn postgres(admin_url: &str) -> TestDb {
         label: "postgres",
         dir: None,
         name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_databases_older_than_three_hours_are_swept() {
+        let now = 1_800_000_000;
+        let names: Vec<String> = vec![
+            test_database_name(now),
+            test_database_name(now - TEST_DATABASE_MAX_AGE_SECONDS),
+            test_database_name(now - TEST_DATABASE_MAX_AGE_SECONDS - 1),
+            "portal_test_5f3a2b".into(),
+            "postgres".into(),
+            "portal".into(),
+        ];
+        assert_eq!(expired(&names, now), vec![&names[2], &names[3]]);
     }
 }
