@@ -50,6 +50,12 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let mut router = Router::new()
         .route("/healthz", get(healthz))
+        // The build's files go straight from disk (as built: brotli, gzip or plain), not through
+        // the page fallback, which sets up a page's context before it looks for a file.
+        .route_service(
+            &leptos_axum::site_pkg_dir_service_route_path(&options),
+            leptos_axum::site_pkg_dir_service(&options),
+        )
         .route("/api/{*name}", post(server_fn).get(server_fn))
         .merge(app::downloads::router())
         .merge(app::uploads::router())
@@ -151,7 +157,7 @@ pub async fn serve(state: AppState, started: std::time::Instant) -> anyhow::Resu
     let listener = tokio::net::TcpListener::bind(state.leptos_options.site_addr).await?;
     // The ICD-10-CM search and the ZIP centroids are read into memory beside the first
     // requests rather than before them: on a small machine the reading would slow the start.
-    tokio::task::spawn_blocking(app::ssr::code_lists::warm);
+    app::ssr::code_lists::warm_in_background();
     serve_from(listener, state, shutdown_signal(), Some(started)).await
 }
 

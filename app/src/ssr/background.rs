@@ -43,8 +43,66 @@ impl Background {
     }
 }
 
+/// Runs `work` on a named thread of its own, `by` below the threads that serve pages (`nice`):
+/// work that may wait for idle CPU, so it never delays an answer.
+pub fn spawn_below_pages<T: Send + 'static>(
+    name: &str,
+    by: i32,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> std::io::Result<std::thread::JoinHandle<T>> {
+    std::thread::Builder::new()
+        .name(name.to_string())
+        .spawn(move || {
+            lower_this_threads_priority(by);
+            work()
+        })
+}
+
+/// Raises this thread's `nice` value by `by` (Linux scheduling priority is per thread).
+/// Elsewhere, or if the system refuses, the thread keeps its priority: only slower pages.
+pub fn lower_this_threads_priority(by: i32) {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on this thread's own id; no memory is shared.
+    unsafe {
+        let tid = libc::gettid() as libc::id_t;
+        let now = libc::getpriority(libc::PRIO_PROCESS, tid);
+        libc::setpriority(libc::PRIO_PROCESS, tid, (now + by).min(19));
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = by;
+}
+
+/// This thread's `nice` value.
+#[cfg(all(test, target_os = "linux"))]
+pub fn niceness() -> i32 {
+    // SAFETY: a plain system call about this thread.
+    unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) }
+}
+
 #[cfg(test)]
 mod tests {
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn work_below_pages_runs_at_a_lower_priority_on_its_own_thread() {
+        let serving = super::niceness();
+        let (name, nice) = super::spawn_below_pages("below", 10, || {
+            (
+                std::thread::current().name().map(str::to_string),
+                super::niceness(),
+            )
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+        assert_eq!(name.as_deref(), Some("below"));
+        assert_eq!(nice, (serving + 10).min(19));
+        assert_eq!(
+            super::niceness(),
+            serving,
+            "the caller's own priority is untouched"
+        );
+    }
+
     #[tokio::test]
     async fn settles_once_every_task_is_done() {
         let background = super::Background::default();

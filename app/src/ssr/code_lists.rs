@@ -318,10 +318,21 @@ fn icd_index() -> &'static IcdIndex {
     INDEX.get_or_init(|| IcdIndex::build(icd10cm_text()))
 }
 
-/// Warms the in-memory lists at start, so no user waits for them to be read.
+/// How far below the threads that serve pages the lists are read at start (`nice`).
+const WARM_NICENESS: i32 = 10;
+
+/// Reads the in-memory lists, so no user waits for them to be read.
 pub fn warm() {
     icd_index();
     zip_centroids();
+}
+
+/// [`warm`] on a thread of its own, below the pages' priority: it takes only CPU the first
+/// requests leave. A search before it is done waits for the lists, as it would without it.
+pub fn warm_in_background() {
+    if let Err(error) = super::background::spawn_below_pages("code-lists", WARM_NICENESS, warm) {
+        tracing::warn!(%error, "the code lists are read at their first use instead");
+    }
 }
 
 fn bare_code(typed: &str) -> String {

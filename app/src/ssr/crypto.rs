@@ -92,7 +92,7 @@ impl HashQueue {
             std::thread::Builder::new()
                 .name(format!("password-hash-{n}"))
                 .spawn(move || {
-                    lower_this_threads_priority(HASH_NICENESS);
+                    super::background::lower_this_threads_priority(HASH_NICENESS);
                     // The lock is held only while waiting for the next job.
                     while let Ok(job) = queued
                         .lock()
@@ -145,20 +145,6 @@ impl HashQueue {
         self.jobs.send(job).map_err(|_| AppError::Internal)?;
         result.await.map_err(|_| AppError::Internal)
     }
-}
-
-/// Raises this thread's `nice` value by `by` (Linux scheduling priority is per thread).
-/// Elsewhere, or if the system refuses, the thread keeps its priority: only slower pages.
-fn lower_this_threads_priority(by: i32) {
-    #[cfg(target_os = "linux")]
-    // SAFETY: plain system calls on this thread's own id; no memory is shared.
-    unsafe {
-        let tid = libc::gettid() as libc::id_t;
-        let now = libc::getpriority(libc::PRIO_PROCESS, tid);
-        libc::setpriority(libc::PRIO_PROCESS, tid, (now + by).min(19));
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = by;
 }
 
 /// Hashes a password off the async runtime.
@@ -263,16 +249,10 @@ mod tests {
         assert_eq!(queue.run(|| 7).await, Ok(7), "room again");
     }
 
-    /// This thread's `nice` value.
-    #[cfg(target_os = "linux")]
-    fn niceness() -> i32 {
-        // SAFETY: a plain system call about this thread.
-        unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) }
-    }
-
     #[cfg(target_os = "linux")]
     #[tokio::test]
     async fn hashing_runs_below_the_threads_that_serve_pages() {
+        use crate::ssr::background::niceness;
         let queue = HashQueue::new(2, 2);
         let serving = niceness();
         let hashing = queue.run(niceness).await.unwrap();
