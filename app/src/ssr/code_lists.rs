@@ -374,31 +374,56 @@ pub fn icd_code(typed: &str) -> Option<(String, String)> {
         .map(|e| index.owned(e))
 }
 
-/// The number of codes each list ships (the ICD-10-CM list is only unpacked when loaded).
-type CodeList = fn() -> Vec<(String, String)>;
+/// A list as shipped: its table, what identifies this version of it, and its codes (the
+/// ICD-10-CM list is only unpacked when it is loaded).
+type CodeList = (&'static str, fn() -> String, fn() -> Vec<(String, String)>);
 
-const SHIPPED: [(&str, usize, CodeList); 3] = [
-    ("icd_codes", 74_731, icd10cm),
-    ("eob_codes", 12, reason_codes),
-    ("procedure_codes", 9, hcpcs),
+const SHIPPED: [CodeList; 3] = [
+    ("icd_codes", || gzip_fingerprint(ICD10CM), icd10cm),
+    ("eob_codes", || text_fingerprint(REASON_CODES), reason_codes),
+    ("procedure_codes", || text_fingerprint(HCPCS), hcpcs),
 ];
 
-/// Loads each list whose table does not hold exactly that list's number of codes. At start,
-/// a loaded database costs three counts: nothing is unpacked.
+/// A gzip file's own checksum and size of what it holds (its last 8 bytes): reading them
+/// costs nothing, and any change to the list changes them.
+fn gzip_fingerprint(gz: &[u8]) -> String {
+    let trailer = &gz[gz.len().saturating_sub(8)..];
+    format!("gzip:{}", hex::encode(trailer))
+}
+
+fn text_fingerprint(text: &str) -> String {
+    use sha2::Digest;
+    format!(
+        "sha256:{}",
+        hex::encode(sha2::Sha256::digest(text.as_bytes()))
+    )
+}
+
+/// Loads each list the database does not hold in this version, with its fingerprint in the
+/// same transaction. At start, a loaded database costs one read of a small table: nothing is
+/// counted or unpacked.
 pub async fn load(db: &Db) -> Result<(), sqlx::Error> {
-    for (table, shipped, codes) in SHIPPED {
-        if repo::count(&mut *db.conn().await?, table).await? == shipped as i64 {
+    let loaded = repo::loaded(&mut *db.conn().await?).await?;
+    let holds =
+        |table: &str, fingerprint: &str| loaded.iter().any(|(t, f)| t == table && f == fingerprint);
+    for (table, fingerprint, codes) in SHIPPED {
+        let fingerprint = fingerprint();
+        if holds(table, &fingerprint) {
             continue;
         }
+        let codes = codes();
+        let count = codes.len();
         let mut tx = db.begin().await?;
-        repo::replace(&mut tx, table, codes()).await?;
+        repo::replace(&mut tx, table, codes).await?;
+        repo::record_load(&mut tx, table, &fingerprint).await?;
         tx.commit().await?;
-        tracing::info!(table, codes = shipped, "code list loaded");
+        tracing::info!(table, codes = count, "code list loaded");
     }
-    let catalog = service_catalog();
-    if repo::count(&mut *db.conn().await?, "service_catalog").await? != catalog.len() as i64 {
+    let fingerprint = text_fingerprint(SERVICE_CATALOG);
+    if !holds("service_catalog", &fingerprint) {
         let mut tx = db.begin().await?;
-        repo::replace_catalog(&mut tx, catalog).await?;
+        repo::replace_catalog(&mut tx, service_catalog()).await?;
+        repo::record_load(&mut tx, "service_catalog", &fingerprint).await?;
         tx.commit().await?;
         tracing::info!("service catalog loaded");
     }
@@ -409,12 +434,59 @@ pub async fn load(db: &Db) -> Result<(), sqlx::Error> {
 mod tests {
     use super::*;
 
+    #[tokio::test]
+    async fn a_list_is_loaded_once_per_version() {
+        let t = crate::ssr::testing::sqlite().await;
+        let count = |table: &'static str| {
+            let db = t.db.clone();
+            async move {
+                sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
+                    .fetch_one(&mut *db.conn().await.unwrap())
+                    .await
+                    .unwrap()
+            }
+        };
+        load(&t.db).await.unwrap();
+        assert_eq!(count("icd_codes").await, 74_731);
+        assert_eq!(count("eob_codes").await, 12);
+        assert_eq!(count("procedure_codes").await, 9);
+        assert_eq!(count("service_catalog").await, 21);
+        assert_eq!(count("code_list_loads").await, 4);
+        // The same version is not loaded again: a code removed by hand stays removed.
+        sqlx::query("DELETE FROM icd_codes WHERE code = 'I10'")
+            .execute(&mut *t.db.conn().await.unwrap())
+            .await
+            .unwrap();
+        load(&t.db).await.unwrap();
+        assert_eq!(count("icd_codes").await, 74_730);
+        // Another version (here, a fingerprint that no longer matches) is loaded whole.
+        sqlx::query("UPDATE code_list_loads SET fingerprint = 'older' WHERE list = 'icd_codes'")
+            .execute(&mut *t.db.conn().await.unwrap())
+            .await
+            .unwrap();
+        load(&t.db).await.unwrap();
+        assert_eq!(count("icd_codes").await, 74_731);
+    }
+
+    #[test]
+    fn a_change_to_a_list_changes_its_fingerprint() {
+        assert_ne!(
+            text_fingerprint(HCPCS),
+            text_fingerprint(&format!("{HCPCS}x"))
+        );
+        let mut gz = ICD10CM.to_vec();
+        let fingerprint = gzip_fingerprint(&gz);
+        assert_eq!(fingerprint.len(), "gzip:".len() + 16);
+        let at = gz.len() - 3;
+        gz[at] ^= 1;
+        assert_ne!(gzip_fingerprint(&gz), fingerprint);
+        // The trailer's size is the unpacked list's, as gzip writes it.
+        let size = u32::from_le_bytes(ICD10CM[ICD10CM.len() - 4..].try_into().unwrap());
+        assert_eq!(size as usize, icd10cm_text().len());
+    }
+
     #[test]
     fn the_lists_hold_the_published_codes() {
-        // The counts `load` compares with are the lists' own.
-        for (_, shipped, codes) in SHIPPED {
-            assert_eq!(codes().len(), shipped);
-        }
         let icd = icd10cm();
         // The CDC's April 2026 release: 74,731 billable codes.
         assert_eq!(icd.len(), 74_731);

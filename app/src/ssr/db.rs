@@ -173,6 +173,12 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
         include_str!("../../migrations/0025_claims_paid_by_month.sql"),
         None,
     ),
+    (
+        26,
+        "code list loads",
+        include_str!("../../migrations/0026_code_list_loads.sql"),
+        None,
+    ),
 ];
 
 impl Db {

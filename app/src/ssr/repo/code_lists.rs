@@ -11,11 +11,29 @@ pub const TABLES: [&str; 4] = [
     "service_catalog",
 ];
 
-pub async fn count(conn: &mut Conn, table: &str) -> Result<i64, sqlx::Error> {
-    debug_assert!(TABLES.contains(&table));
-    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(conn)
+/// The fingerprint of each list as last loaded: (table, fingerprint).
+pub async fn loaded(conn: &mut Conn) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT list, fingerprint FROM code_list_loads")
+        .fetch_all(conn)
         .await
+}
+
+/// Records that the table now holds the list with this fingerprint (in the loading transaction).
+pub async fn record_load(
+    conn: &mut Conn,
+    table: &str,
+    fingerprint: &str,
+) -> Result<(), sqlx::Error> {
+    debug_assert!(TABLES.contains(&table));
+    sqlx::query(
+        "INSERT INTO code_list_loads (list, fingerprint) VALUES ($1, $2) \
+         ON CONFLICT (list) DO UPDATE SET fingerprint = excluded.fingerprint",
+    )
+    .bind(table)
+    .bind(fingerprint)
+    .execute(conn)
+    .await
+    .map(|_| ())
 }
 
 /// Replaces the table's codes with `codes` (in the caller's transaction).
