@@ -452,19 +452,21 @@ mod tests {
         assert_eq!(count("procedure_codes").await, 9);
         assert_eq!(count("service_catalog").await, 21);
         assert_eq!(count("code_list_loads").await, 4);
+        let change = |sql: &'static str| {
+            let db = t.db.clone();
+            async move {
+                sqlx::query(sql)
+                    .execute(&mut *db.conn().await.unwrap())
+                    .await
+                    .unwrap();
+                load(&db).await.unwrap();
+            }
+        };
         // The same version is not loaded again: a code removed by hand stays removed.
-        sqlx::query("DELETE FROM icd_codes WHERE code = 'I10'")
-            .execute(&mut *t.db.conn().await.unwrap())
-            .await
-            .unwrap();
-        load(&t.db).await.unwrap();
+        change("DELETE FROM icd_codes WHERE code = 'I10'").await;
         assert_eq!(count("icd_codes").await, 74_730);
         // Another version (here, a fingerprint that no longer matches) is loaded whole.
-        sqlx::query("UPDATE code_list_loads SET fingerprint = 'older' WHERE list = 'icd_codes'")
-            .execute(&mut *t.db.conn().await.unwrap())
-            .await
-            .unwrap();
-        load(&t.db).await.unwrap();
+        change("UPDATE code_list_loads SET fingerprint = 'older' WHERE list = 'icd_codes'").await;
         assert_eq!(count("icd_codes").await, 74_731);
     }
 
