@@ -8,7 +8,9 @@ use std::sync::OnceLock;
 /// watch`, which renames the stylesheet without restarting the server.
 pub fn stylesheet_href(options: &LeptosOptions) -> std::borrow::Cow<'static, str> {
     static HREF: OnceLock<String> = OnceLock::new();
-    if std::env::var_os("LEPTOS_WATCH").is_some() {
+    static WATCHED: std::sync::LazyLock<bool> =
+        std::sync::LazyLock::new(|| std::env::var_os("LEPTOS_WATCH").is_some());
+    if *WATCHED {
         return stylesheet_href_now(options).into();
     }
     HREF.get_or_init(|| stylesheet_href_now(options))

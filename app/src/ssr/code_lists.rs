@@ -440,8 +440,7 @@ mod tests {
         let count = |table: &'static str| {
             let db = t.db.clone();
             async move {
-                sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
-                    .fetch_one(&mut *db.conn().await.unwrap())
+                repo::count(&mut db.conn().await.unwrap(), table)
                     .await
                     .unwrap()
             }
@@ -452,21 +451,17 @@ mod tests {
         assert_eq!(count("procedure_codes").await, 9);
         assert_eq!(count("service_catalog").await, 21);
         assert_eq!(count("code_list_loads").await, 4);
-        let change = |sql: &'static str| {
-            let db = t.db.clone();
-            async move {
-                sqlx::query(sql)
-                    .execute(&mut *db.conn().await.unwrap())
-                    .await
-                    .unwrap();
-                load(&db).await.unwrap();
-            }
-        };
         // The same version is not loaded again: a code removed by hand stays removed.
-        change("DELETE FROM icd_codes WHERE code = 'I10'").await;
+        repo::remove(&mut t.db.conn().await.unwrap(), "icd_codes", "I10")
+            .await
+            .unwrap();
+        load(&t.db).await.unwrap();
         assert_eq!(count("icd_codes").await, 74_730);
         // Another version (here, a fingerprint that no longer matches) is loaded whole.
-        change("UPDATE code_list_loads SET fingerprint = 'older' WHERE list = 'icd_codes'").await;
+        repo::record_load(&mut t.db.conn().await.unwrap(), "icd_codes", "older")
+            .await
+            .unwrap();
+        load(&t.db).await.unwrap();
         assert_eq!(count("icd_codes").await, 74_731);
     }
 

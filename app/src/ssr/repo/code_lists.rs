@@ -11,6 +11,26 @@ pub const TABLES: [&str; 4] = [
     "service_catalog",
 ];
 
+/// How many rows the table holds (tests check what a load wrote).
+#[cfg(test)]
+pub async fn count(conn: &mut Conn, table: &str) -> Result<i64, sqlx::Error> {
+    debug_assert!(TABLES.contains(&table) || table == "code_list_loads");
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(conn)
+        .await
+}
+
+/// Removes one code from the table, as a hand edit of the database would (tests).
+#[cfg(test)]
+pub async fn remove(conn: &mut Conn, table: &str, code: &str) -> Result<(), sqlx::Error> {
+    debug_assert!(TABLES.contains(&table));
+    sqlx::query(&format!("DELETE FROM {table} WHERE code = $1"))
+        .bind(code)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 /// The fingerprint of each list as last loaded: (table, fingerprint).
 pub async fn loaded(conn: &mut Conn) -> Result<Vec<(String, String)>, sqlx::Error> {
     sqlx::query_as("SELECT list, fingerprint FROM code_list_loads")
