@@ -8,4 +8,5 @@ pub mod demo;
 pub mod keys;
 pub mod mailbox;
 pub mod middleware;
+pub mod pkg;
 pub mod routes;

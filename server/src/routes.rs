@@ -2,7 +2,7 @@
 
 use crate::config::DeliveryConfig;
 use crate::delivery::Deliveries;
-use crate::{mailbox, middleware};
+use crate::{mailbox, middleware, pkg};
 use app::error::AppError;
 use app::ssr::clock::SharedClock;
 use app::ssr::db::Db;
@@ -50,11 +50,18 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let mut router = Router::new()
         .route("/healthz", get(healthz))
-        // The build's files go straight from disk (as built: brotli, gzip or plain), not through
-        // the page fallback, which sets up a page's context before it looks for a file.
-        .route_service(
-            &leptos_axum::site_pkg_dir_service_route_path(&options),
-            leptos_axum::site_pkg_dir_service(&options),
+        // The build's files, from memory, as built (brotli, gzip or plain); not through the
+        // page fallback, which sets up a page's context before it looks for a file.
+        .merge(
+            Router::new()
+                .route(
+                    &format!("/{}/{{name}}", options.site_pkg_dir),
+                    get(pkg::file),
+                )
+                .with_state(pkg::PkgFiles::new(
+                    std::path::Path::new(options.site_root.as_ref())
+                        .join(options.site_pkg_dir.as_ref()),
+                )),
         )
         .route("/api/{*name}", post(server_fn).get(server_fn))
         .merge(app::downloads::router())

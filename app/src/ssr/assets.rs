@@ -8,14 +8,19 @@ use std::sync::OnceLock;
 /// watch`, which renames the stylesheet without restarting the server.
 pub fn stylesheet_href(options: &LeptosOptions) -> std::borrow::Cow<'static, str> {
     static HREF: OnceLock<String> = OnceLock::new();
-    static WATCHED: std::sync::LazyLock<bool> =
-        std::sync::LazyLock::new(|| std::env::var_os("LEPTOS_WATCH").is_some());
-    if *WATCHED {
+    if watched() {
         return stylesheet_href_now(options).into();
     }
     HREF.get_or_init(|| stylesheet_href_now(options))
         .as_str()
         .into()
+}
+
+/// Whether `cargo leptos watch` runs the server: it rebuilds the files under the server.
+pub fn watched() -> bool {
+    static WATCHED: std::sync::LazyLock<bool> =
+        std::sync::LazyLock::new(|| std::env::var_os("LEPTOS_WATCH").is_some());
+    *WATCHED
 }
 
 fn stylesheet_href_now(options: &LeptosOptions) -> String {

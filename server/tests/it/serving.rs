@@ -42,7 +42,8 @@ async fn pages_on_a_kept_alive_connection_come_without_a_40_ms_stall() {
 }
 
 /// A release build's assets are compressed once, at build time (`--precompress`): the file
-/// goes out as built, brotli or gzip by what the browser accepts, cached for good.
+/// goes out as built, brotli or gzip by what the browser accepts, cached for good. Each file
+/// is read once and answered from memory after that: its name changes with its content.
 #[tokio::test]
 async fn precompressed_assets_are_served_as_built() {
     use axum::http::header;
@@ -55,38 +56,74 @@ async fn precompressed_assets_are_served_as_built() {
     // Stand-ins for the compressed files, told apart from anything compressed per request.
     std::fs::write(root.join("pkg/portal.abc.css.br"), b"as built: brotli").unwrap();
     std::fs::write(root.join("pkg/portal.abc.css.gz"), b"as built: gzip").unwrap();
+    // A debug build writes the plain file alone.
+    std::fs::write(root.join("pkg/portal.def.js"), "export {};\n").unwrap();
     let mut state = site.state.clone();
     state.leptos_options.site_root = root.to_string_lossy().into_owned().into();
     let router = server::routes::router(state);
-    for (accepted, encoding, body) in [
-        ("br, gzip", Some("br"), &b"as built: brotli"[..]),
-        ("gzip", Some("gzip"), &b"as built: gzip"[..]),
-        ("identity", None, css.as_bytes()),
+    let get = |path: &str, accepted: Option<&str>| {
+        let mut request = axum::http::Request::get(path);
+        if let Some(accepted) = accepted {
+            request = request.header(header::ACCEPT_ENCODING, accepted);
+        }
+        let request = request.body(axum::body::Body::empty()).unwrap();
+        let router = router.clone();
+        async move {
+            let response = tower::ServiceExt::oneshot(router, request).await.unwrap();
+            let status = response.status();
+            let headers = response.headers().clone();
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            (status, headers, bytes)
+        }
+    };
+    for round in ["read from disk", "answered from memory"] {
+        for (accepted, encoding, body) in [
+            (Some("br, gzip"), Some("br"), &b"as built: brotli"[..]),
+            (
+                Some("gzip, deflate, br, zstd"),
+                Some("br"),
+                b"as built: brotli",
+            ),
+            (Some("gzip"), Some("gzip"), b"as built: gzip"),
+            (Some("br;q=0, gzip"), Some("gzip"), b"as built: gzip"),
+            (Some("gzip, br;q=0.5"), Some("gzip"), b"as built: gzip"),
+            (Some("identity"), None, css.as_bytes()),
+            (None, None, css.as_bytes()),
+        ] {
+            let (status, headers, bytes) = get("/pkg/portal.abc.css", accepted).await;
+            let what = format!("{accepted:?}, {round}");
+            assert_eq!(status, 200, "{what}");
+            assert_eq!(
+                headers
+                    .get(header::CONTENT_ENCODING)
+                    .map(|v| v.to_str().unwrap()),
+                encoding,
+                "{what}"
+            );
+            assert_eq!(headers[header::CONTENT_TYPE], "text/css", "{what}");
+            assert_eq!(headers[header::VARY], "accept-encoding", "{what}");
+            assert!(headers[header::CACHE_CONTROL]
+                .to_str()
+                .unwrap()
+                .contains("immutable"));
+            assert_eq!(&bytes[..], body, "{what}");
+        }
+        // Kept from the first round: a file the build rewrote under the same name is not read
+        // again (names carry their content's hash, so the build never does).
+        std::fs::write(root.join("pkg/portal.abc.css.br"), b"changed on disk").unwrap();
+    }
+    let (status, headers, bytes) = get("/pkg/portal.def.js", Some("identity")).await;
+    assert_eq!(status, 200);
+    assert_eq!(&bytes[..], b"export {};\n");
+    assert_eq!(headers[header::CONTENT_TYPE], "text/javascript");
+    for missing in [
+        "/pkg/portal.zzz.css",
+        "/pkg/.portal.abc.css",
+        "/pkg/..%2Fpkg%2Fportal.abc.css",
     ] {
-        let request = axum::http::Request::get("/pkg/portal.abc.css")
-            .header(header::ACCEPT_ENCODING, accepted)
-            .body(axum::body::Body::empty())
-            .unwrap();
-        let response = tower::ServiceExt::oneshot(router.clone(), request)
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        let headers = response.headers().clone();
-        assert_eq!(
-            headers
-                .get(header::CONTENT_ENCODING)
-                .map(|v| v.to_str().unwrap()),
-            encoding,
-            "{accepted}"
-        );
-        assert!(headers[header::CACHE_CONTROL]
-            .to_str()
-            .unwrap()
-            .contains("immutable"));
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        assert_eq!(&bytes[..], body, "{accepted}");
+        assert_eq!(get(missing, Some("br")).await.0, 404, "{missing}");
     }
     std::fs::remove_dir_all(root).unwrap();
 }
