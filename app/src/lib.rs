@@ -68,7 +68,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Blocking: the page is not streamed before the session is known, so the server can
+    // Blocking: no part of the page is sent before the session is known, so the server can
     // redirect a signed-out visitor instead of sending a page they may not see.
     let session: SessionResource = Resource::new_blocking(|| (), |_| current_session());
     provide_context(session);
@@ -83,61 +83,63 @@ pub fn App() -> impl IntoView {
             <Header />
             <main id="main" tabindex="-1">
                 <ErrorBoundary fallback=|_| view! { <PageError /> }>
-                    // In-order streaming: each page's data arrives in the HTML itself, in place,
-                    // so a page works before the browser app has loaded (out-of-order streaming
-                    // needs a script to move late parts into place).
+                    // Rendered whole once its data is in, and sent in one piece: the data is in
+                    // the HTML itself, in place, so a page works before the browser app has
+                    // loaded (out-of-order streaming needs a script to move late parts into
+                    // place), and a page's reads take milliseconds, so streaming its head first
+                    // gains nothing but a second write per page (bench/RESULTS.md).
                     <Routes fallback=|| view! { <NotFound /> }>
                         // The sign-in path and My Dashboard are in the first download; every
                         // other page is a lazy route, fetched from its own WebAssembly chunk.
-                        <Route ssr=SsrMode::InOrder path=path!("/") view=DashboardPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/login") view=LogInPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/select-organization") view=SelectOrganizationPage />
-                        <Route ssr=SsrMode::InOrder path=path!("/join") view={Lazy::<routes::Join>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/password/set") view={Lazy::<routes::SetPassword>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/password/forgot") view={Lazy::<routes::ForgotPassword>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/passkey") view={Lazy::<routes::Passkey>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/step-up") view={Lazy::<routes::StepUp>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/password/expired") view={Lazy::<routes::ExpiredPassword>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/profile") view={Lazy::<routes::Profile>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/notifications") view={Lazy::<routes::Notifications>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/correspondence") view={Lazy::<routes::Correspondence>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/correspondence/welcome") view={Lazy::<routes::WelcomeLetter>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/tax-documents") view={Lazy::<routes::TaxDocuments>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/paperless") view={Lazy::<routes::Paperless>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/npis") view={Lazy::<routes::Npis>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/npis/:npi") view={Lazy::<routes::Npi>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/organizations/new") view={Lazy::<routes::AddOrganization>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/operator") view={Lazy::<routes::Operator>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/admin/users") view={Lazy::<routes::UserManagement>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/admin/users/new") view={Lazy::<routes::AddUser>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/admin/users/:id") view={Lazy::<routes::User>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/admin/users/:id/permissions") view={Lazy::<routes::PermissionWizard>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/admin/domains") view={Lazy::<routes::Domains>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/admin/verify") view={Lazy::<routes::VerifyUsers>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/admin/tasks") view={Lazy::<routes::TaskList>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/admin/collections") view={Lazy::<routes::CollectionManager>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/register") view={Lazy::<routes::Register>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/training") view={Lazy::<routes::Training>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/invitation") view={Lazy::<routes::Invitation>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/email/confirm") view={Lazy::<routes::ConfirmEmail>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/affiliations") view={Lazy::<routes::Affiliations>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/transaction-testing") view={Lazy::<routes::TransactionTesting>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/transactions") view={Lazy::<routes::Transactions>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/members") view={Lazy::<routes::Members>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/members/:cin") view={Lazy::<routes::Facesheet>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/claims") view={Lazy::<routes::Claims>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/claims/disputes") view={Lazy::<routes::Disputes>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/claims/:number") view={Lazy::<routes::Claim>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/referrals") view={Lazy::<routes::Referrals>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/referrals/new") view={Lazy::<routes::SubmitReferral>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/referrals/:code") view={Lazy::<routes::Referral>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/metrics/prior-authorization") view={Lazy::<routes::PriorAuthorizationMetrics>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/resources/:page") view={Lazy::<routes::Resources>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/terms") view={Lazy::<routes::Policy>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/privacy") view={Lazy::<routes::Policy>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/portal-policy") view={Lazy::<routes::Policy>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/medical-directors") view={Lazy::<routes::Policy>::new()} />
-                        <Route ssr=SsrMode::InOrder path=path!("/guidelines") view={Lazy::<routes::Policy>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/") view=DashboardPage />
+                        <Route ssr=SsrMode::Async path=path!("/login") view=LogInPage />
+                        <Route ssr=SsrMode::Async path=path!("/select-organization") view=SelectOrganizationPage />
+                        <Route ssr=SsrMode::Async path=path!("/join") view={Lazy::<routes::Join>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/password/set") view={Lazy::<routes::SetPassword>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/password/forgot") view={Lazy::<routes::ForgotPassword>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/passkey") view={Lazy::<routes::Passkey>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/step-up") view={Lazy::<routes::StepUp>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/password/expired") view={Lazy::<routes::ExpiredPassword>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/profile") view={Lazy::<routes::Profile>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/notifications") view={Lazy::<routes::Notifications>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/correspondence") view={Lazy::<routes::Correspondence>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/correspondence/welcome") view={Lazy::<routes::WelcomeLetter>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/tax-documents") view={Lazy::<routes::TaxDocuments>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/paperless") view={Lazy::<routes::Paperless>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/npis") view={Lazy::<routes::Npis>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/npis/:npi") view={Lazy::<routes::Npi>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/organizations/new") view={Lazy::<routes::AddOrganization>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/operator") view={Lazy::<routes::Operator>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/admin/users") view={Lazy::<routes::UserManagement>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/admin/users/new") view={Lazy::<routes::AddUser>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/admin/users/:id") view={Lazy::<routes::User>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/admin/users/:id/permissions") view={Lazy::<routes::PermissionWizard>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/admin/domains") view={Lazy::<routes::Domains>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/admin/verify") view={Lazy::<routes::VerifyUsers>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/admin/tasks") view={Lazy::<routes::TaskList>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/admin/collections") view={Lazy::<routes::CollectionManager>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/register") view={Lazy::<routes::Register>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/training") view={Lazy::<routes::Training>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/invitation") view={Lazy::<routes::Invitation>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/email/confirm") view={Lazy::<routes::ConfirmEmail>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/affiliations") view={Lazy::<routes::Affiliations>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/transaction-testing") view={Lazy::<routes::TransactionTesting>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/transactions") view={Lazy::<routes::Transactions>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/members") view={Lazy::<routes::Members>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/members/:cin") view={Lazy::<routes::Facesheet>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/claims") view={Lazy::<routes::Claims>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/claims/disputes") view={Lazy::<routes::Disputes>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/claims/:number") view={Lazy::<routes::Claim>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/referrals") view={Lazy::<routes::Referrals>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/referrals/new") view={Lazy::<routes::SubmitReferral>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/referrals/:code") view={Lazy::<routes::Referral>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/metrics/prior-authorization") view={Lazy::<routes::PriorAuthorizationMetrics>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/resources/:page") view={Lazy::<routes::Resources>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/terms") view={Lazy::<routes::Policy>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/privacy") view={Lazy::<routes::Policy>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/portal-policy") view={Lazy::<routes::Policy>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/medical-directors") view={Lazy::<routes::Policy>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/guidelines") view={Lazy::<routes::Policy>::new()} />
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -188,9 +188,9 @@ async fn serve_from(
     let worker = outbox_sender(&state.settings, &DeliveryConfig::from_env()?)?
         .map(|sender| tokio::spawn(outbox_worker(state.clone(), sender)));
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
-    // A page leaves in several writes (streamed HTML): with Nagle's algorithm on, each small
-    // write after the first waits for the client's delayed ACK, about 40 ms on a kept-alive
-    // connection.
+    // A response may leave in several writes (a streamed download, a page larger than one
+    // buffer): with Nagle's algorithm on, each small write after the first waits for the
+    // client's delayed ACK, about 40 ms on a kept-alive connection.
     let listener = listener.tap_io(|tcp| {
         if let Err(error) = tcp.set_nodelay(true) {
             tracing::warn!(%error, "TCP_NODELAY could not be set");

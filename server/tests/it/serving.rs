@@ -127,3 +127,45 @@ async fn precompressed_assets_are_served_as_built() {
     }
     std::fs::remove_dir_all(root).unwrap();
 }
+
+/// A page goes out in one piece once its data is in, signed out (`/login`) and signed in (My
+/// Dashboard, six reads): streamed in order, its head left first and the rest after, a second
+/// write and a second pass through the stream for reads that take milliseconds.
+#[tokio::test]
+async fn a_page_is_sent_in_one_piece() {
+    use axum::body::HttpBody;
+    let site = sites(false).await.remove(0);
+    let session = session_of(&site, "admin@sunrise.example").await;
+    for (path, cookie, heading) in [
+        ("/login", None, "Log In"),
+        ("/", Some(&session), "My Dashboard"),
+    ] {
+        let mut request = axum::http::Request::get(path);
+        if let Some(cookie) = cookie {
+            request = request.header(axum::http::header::COOKIE, cookie);
+        }
+        let response = site
+            .send(request.body(axum::body::Body::empty()).unwrap())
+            .await;
+        assert_eq!(response.status(), 200, "{path}");
+        let mut body = response.into_body();
+        let mut pieces = Vec::new();
+        while let Some(frame) =
+            std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+        {
+            if let Ok(data) = frame.unwrap().into_data() {
+                if !data.is_empty() {
+                    pieces.push(data);
+                }
+            }
+        }
+        assert_eq!(pieces.len(), 1, "{path}: {} pieces", pieces.len());
+        let page = String::from_utf8_lossy(&pieces[0]);
+        // The whole page: its content, and the resolved data after it, for hydration.
+        assert!(page.contains(heading), "{path}");
+        assert!(
+            page.contains("</html>") && page.contains("__RESOLVED_RESOURCES"),
+            "{path}"
+        );
+    }
+}
