@@ -2,10 +2,10 @@
 //!
 //! Their names carry a hash of their content, so a name always means the same bytes: each file
 //! is read from disk on its first request and kept. A request then costs a map lookup, where a
-//! file server opens, stats and reads the file on the blocking pool every time. Only the forms
-//! `--precompress` wrote (brotli, gzip) are kept; the plain file is kept only when the build
-//! wrote no compressed form (a debug build), and is otherwise read for the rare client that
-//! takes neither. Under `cargo leptos watch` nothing is kept.
+//! file server opens, stats and reads the file on the blocking pool every time. The forms
+//! `--precompress` wrote (brotli, gzip) are read with the name; the plain file, which a browser
+//! never asks for when those exist, only once some client takes neither. Under `cargo leptos
+//! watch` nothing is kept.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
@@ -27,10 +27,20 @@ struct Inner {
 
 /// One file as the build wrote it.
 struct File {
+    path: PathBuf,
     content_type: HeaderValue,
     brotli: Option<Bytes>,
     gzip: Option<Bytes>,
-    plain: Option<Bytes>,
+    plain: tokio::sync::OnceCell<Bytes>,
+}
+
+impl File {
+    async fn plain(&self) -> std::io::Result<Bytes> {
+        self.plain
+            .get_or_try_init(|| async { tokio::fs::read(&self.path).await.map(Bytes::from) })
+            .await
+            .cloned()
+    }
 }
 
 impl PkgFiles {
@@ -79,14 +89,16 @@ fn read(path: PathBuf) -> Option<File> {
     };
     let brotli = beside(".br");
     let gzip = beside(".gz");
+    // A debug build writes the plain file alone: every client gets it.
     let plain = if brotli.is_none() && gzip.is_none() {
-        Some(Bytes::from(std::fs::read(&path).ok()?))
+        tokio::sync::OnceCell::new_with(Some(Bytes::from(std::fs::read(&path).ok()?)))
     } else {
-        None
+        tokio::sync::OnceCell::new()
     };
     let content_type = mime_guess::from_path(&path).first_or_octet_stream();
     Some(File {
         content_type: HeaderValue::from_str(content_type.as_ref()).ok()?,
+        path,
         brotli,
         gzip,
         plain,
@@ -112,12 +124,9 @@ pub async fn file(
         }
         (_, Some(gzip)) if accepted.gzip > 0.0 => (gzip.clone(), Some("gzip")),
         (Some(brotli), _) if accepted.brotli > 0.0 => (brotli.clone(), Some("br")),
-        _ => match &file.plain {
-            Some(plain) => (plain.clone(), None),
-            None => match tokio::fs::read(files.0.dir.join(&name)).await {
-                Ok(plain) => (Bytes::from(plain), None),
-                Err(_) => return StatusCode::NOT_FOUND.into_response(),
-            },
+        _ => match file.plain().await {
+            Ok(plain) => (plain, None),
+            Err(_) => return StatusCode::NOT_FOUND.into_response(),
         },
     };
     let mut response = Response::new(Body::from(body));

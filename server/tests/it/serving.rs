@@ -113,6 +113,7 @@ async fn precompressed_assets_are_served_as_built() {
         // Kept from the first round: a file the build rewrote under the same name is not read
         // again (names carry their content's hash, so the build never does).
         std::fs::write(root.join("pkg/portal.abc.css.br"), b"changed on disk").unwrap();
+        std::fs::write(root.join("pkg/portal.abc.css"), b"changed on disk").unwrap();
     }
     let (status, headers, bytes) = get("/pkg/portal.def.js", Some("identity")).await;
     assert_eq!(status, 200);
