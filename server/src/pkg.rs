@@ -17,7 +17,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 /// The files of one site's `pkg` folder.
 #[derive(Clone)]
-pub struct PkgFiles(Arc<Inner>);
+struct PkgFiles(Arc<Inner>);
 
 struct Inner {
     dir: PathBuf,
@@ -43,8 +43,19 @@ impl File {
     }
 }
 
+/// `GET /{site_pkg_dir}/{name}` for the site's build folder.
+pub fn routes<S>(options: &leptos::config::LeptosOptions) -> axum::Router<S> {
+    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    axum::Router::new()
+        .route(
+            &format!("/{}/{{name}}", options.site_pkg_dir),
+            axum::routing::get(file),
+        )
+        .with_state(PkgFiles::new(dir))
+}
+
 impl PkgFiles {
-    pub fn new(dir: PathBuf) -> Self {
+    fn new(dir: PathBuf) -> Self {
         Self(Arc::new(Inner {
             dir,
             keep: !app::ssr::assets::watched(),
@@ -105,8 +116,8 @@ fn read(path: PathBuf) -> Option<File> {
     })
 }
 
-/// `GET /pkg/{name}`: the form the client accepts, brotli before gzip at equal preference.
-pub async fn file(
+/// One build file: the form the client accepts, brotli before gzip at equal preference.
+async fn file(
     State(files): State<PkgFiles>,
     Path(name): Path<String>,
     headers: HeaderMap,

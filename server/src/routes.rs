@@ -52,17 +52,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         // The build's files, from memory, as built (brotli, gzip or plain); not through the
         // page fallback, which sets up a page's context before it looks for a file.
-        .merge(
-            Router::new()
-                .route(
-                    &format!("/{}/{{name}}", options.site_pkg_dir),
-                    get(pkg::file),
-                )
-                .with_state(pkg::PkgFiles::new(
-                    std::path::Path::new(options.site_root.as_ref())
-                        .join(options.site_pkg_dir.as_ref()),
-                )),
-        )
+        .merge(pkg::routes(&options))
         .route("/api/{*name}", post(server_fn).get(server_fn))
         .merge(app::downloads::router())
         .merge(app::uploads::router())

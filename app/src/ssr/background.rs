@@ -60,7 +60,7 @@ pub fn spawn_below_pages<T: Send + 'static>(
 
 /// Raises this thread's `nice` value by `by` (Linux scheduling priority is per thread).
 /// Elsewhere, or if the system refuses, the thread keeps its priority: only slower pages.
-pub fn lower_this_threads_priority(by: i32) {
+fn lower_this_threads_priority(by: i32) {
     #[cfg(target_os = "linux")]
     // SAFETY: plain system calls on this thread's own id; no memory is shared.
     unsafe {

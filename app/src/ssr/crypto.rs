@@ -89,10 +89,10 @@ impl HashQueue {
         let queued = std::sync::Arc::new(std::sync::Mutex::new(queued));
         for n in 0..cores {
             let queued = queued.clone();
-            std::thread::Builder::new()
-                .name(format!("password-hash-{n}"))
-                .spawn(move || {
-                    super::background::lower_this_threads_priority(HASH_NICENESS);
+            super::background::spawn_below_pages(
+                &format!("password-hash-{n}"),
+                HASH_NICENESS,
+                move || {
                     // The lock is held only while waiting for the next job.
                     while let Ok(job) = queued
                         .lock()
@@ -101,8 +101,9 @@ impl HashQueue {
                     {
                         job();
                     }
-                })
-                .expect("a password-hashing thread");
+                },
+            )
+            .expect("a password-hashing thread");
         }
         HashQueue {
             permits: Semaphore::new(cores),
