@@ -213,7 +213,8 @@ const helpMs = Math.min(...[1, 2, 3, 4, 5].map(() => {
 row('cold start to /healthz, idle memory 1 s later', `${f(coldStartMs, 0)} ms, ${f(idleRss)} MB`, `the binary's --help: ${f(helpMs, 0)} ms; memory after the loads: ${f(rssMb())} MB`);
 
 // Claims Lookup at a million claims, beside the same searches on the demo's 2,000: the first
-// page of a year by date of service, a page 20 "Next page"s further on, and one claim by number.
+// page of a year by date of service, a page 20 "Next page"s further on, and one claim by number;
+// and My Dashboard, whose Claims Paid chart sums a year of the office's payments.
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 1_000_000);
 const isoDay = (daysAgo) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
 async function claimSearches(base, cookie) {
@@ -232,6 +233,7 @@ async function claimSearches(base, cookie) {
     first: await wrk(first, { connections: 1, threads: 1, headers }),
     later: await wrk(later, { connections: 1, threads: 1, headers }),
     number: number ? await wrk(`${base}/claims?by=number&number=${number}`, { connections: 1, threads: 1, headers }) : null,
+    dashboard: await wrk(`${base}/`, { connections: 1, threads: 1, headers }),
   };
 }
 const small = await claimSearches(base, session);
@@ -247,6 +249,7 @@ row(
   big.number ? load(big.number) : 'n/a',
   `2,000 claims: ${small.number ? load(small.number) : 'n/a'}`,
 );
+row(`My Dashboard, ${millions} claims, one connection`, load(big.dashboard), `2,000 claims: ${load(small.dashboard)}`);
 
 // The browser bundle: raw, gzip and brotli. The initial download is the main module, its
 // loader and the split loader; each lazy route adds its chunks (the split manifest lists them).

@@ -55,18 +55,18 @@ pub async fn dismiss_banner(
 }
 
 /// What was paid on claims the membership (`$1`) holds an NPI of, as billing or rendering
-/// provider, per month ("YYYY-MM"), for claims paid from `$2` to `$3` (ISO dates). Each claim
-/// counts once without sorting them all to drop duplicates: those a held NPI billed, then those
-/// a held NPI rendered that no held NPI billed. Each side reads only its covering index
-/// (billing or rendering provider, paid date, amount; the rendering side's has the billing
-/// provider too).
+/// provider, per month ("YYYY-MM"), for claims paid from `$2` to `$3` (ISO dates). It reads
+/// the daily sums per billing and rendering provider (`claims_paid_daily`, kept by triggers on
+/// `claims`), not the claims: at a million claims, a year of claims took 155 ms. Each claim
+/// counts once: the days a held NPI billed, then those a held NPI rendered that no held NPI
+/// billed, each side from its own index.
 pub const PAID_BY_MONTH_SQL: &str =
     "SELECT SUBSTR(paid_on, 1, 7) AS month, CAST(SUM(paid_cents) AS BIGINT) AS paid FROM ( \
-     SELECT c.paid_on, c.paid_cents FROM claims c JOIN npi_permissions n \
-     ON n.provider_id = c.billing_provider_id AND n.membership_id = $1 WHERE c.paid_on >= $2 AND c.paid_on <= $3 \
-     UNION ALL SELECT c.paid_on, c.paid_cents FROM claims c JOIN npi_permissions n \
-     ON n.provider_id = c.service_provider_id AND n.membership_id = $1 WHERE c.paid_on >= $2 AND c.paid_on <= $3 \
-     AND NOT EXISTS (SELECT 1 FROM npi_permissions b WHERE b.membership_id = $1 AND b.provider_id = c.billing_provider_id) \
+     SELECT d.paid_on, d.paid_cents FROM claims_paid_daily d JOIN npi_permissions n \
+     ON n.provider_id = d.billing_provider_id AND n.membership_id = $1 WHERE d.paid_on >= $2 AND d.paid_on <= $3 \
+     UNION ALL SELECT d.paid_on, d.paid_cents FROM claims_paid_daily d JOIN npi_permissions n \
+     ON n.provider_id = d.service_provider_id AND n.membership_id = $1 WHERE d.paid_on >= $2 AND d.paid_on <= $3 \
+     AND NOT EXISTS (SELECT 1 FROM npi_permissions b WHERE b.membership_id = $1 AND b.provider_id = d.billing_provider_id) \
      ) held GROUP BY SUBSTR(paid_on, 1, 7)";
 
 /// [`PAID_BY_MONTH_SQL`] for the member, paid from `from` to `to`.

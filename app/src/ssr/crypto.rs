@@ -1,9 +1,9 @@
 //! Random secrets, their hashes, and password hashing.
 
 use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+    self, rand_core::OsRng, Output, ParamsString, PasswordHash, Salt, SaltString,
 };
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
@@ -54,10 +54,110 @@ pub fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-fn argon2() -> Argon2<'static> {
-    // OWASP's argon2id recommendation: 19 MiB, 2 passes, 1 lane.
-    let params = Params::new(19_456, 2, 1, None).expect("valid argon2 parameters");
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+/// OWASP's argon2id recommendation: 19 MiB, 2 passes, 1 lane.
+fn params() -> Params {
+    Params::new(19_456, 2, 1, None).expect("valid argon2 parameters")
+}
+
+/// argon2's working memory (19 MiB a hash), mapped from the kernel and given back to it when
+/// released. From the allocator, it stayed held by an idle server after a burst of log-ins:
+/// 16 wrong log-ins took one from 53 to 91 MB.
+#[derive(Default)]
+pub struct HashMemory(Option<memmap2::MmapMut>);
+
+impl HashMemory {
+    /// `count` blocks, mapped on first use and kept, and again if more are needed.
+    fn blocks(&mut self, count: usize) -> std::io::Result<&mut [Block]> {
+        let bytes = count * Block::SIZE;
+        if self.held() < bytes {
+            self.0 = Some(memmap2::MmapMut::map_anon(bytes)?);
+        }
+        let map = self.0.as_mut().expect("mapped above");
+        // SAFETY: a mapping starts on a page, more than a block's 64-byte alignment, and is at
+        // least `count` blocks long. A block is 128 u64s, which any bytes make (zeros, or an
+        // earlier hash's), and argon2 writes every block before reading it.
+        Ok(unsafe { std::slice::from_raw_parts_mut(map.as_mut_ptr().cast::<Block>(), count) })
+    }
+
+    /// The bytes mapped now.
+    pub fn held(&self) -> usize {
+        self.0.as_ref().map_or(0, |map| map.len())
+    }
+
+    fn release(&mut self) {
+        self.0 = None;
+    }
+}
+
+/// What `PasswordHasher::hash_password_customized` makes, with the working memory from
+/// `memory` rather than the allocator.
+fn argon2_hash<'a>(
+    memory: &mut HashMemory,
+    password: &[u8],
+    algorithm: Algorithm,
+    version: Version,
+    params: Params,
+    salt: Salt<'a>,
+) -> password_hash::Result<PasswordHash<'a>> {
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt.decode_b64(&mut salt_bytes)?;
+    let blocks = memory
+        .blocks(params.block_count())
+        .map_err(|_| password_hash::Error::Crypto)?;
+    let output_len = params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN);
+    let argon2 = Argon2::new(algorithm, version, params.clone());
+    let output = Output::init_with(output_len, |out| {
+        Ok(argon2.hash_password_into_with_memory(password, salt_bytes, out, &mut *blocks)?)
+    })?;
+    Ok(PasswordHash {
+        algorithm: algorithm.ident(),
+        version: Some(version.into()),
+        params: ParamsString::try_from(&params)?,
+        salt: Some(salt),
+        hash: Some(output),
+    })
+}
+
+/// A new password's PHC string (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`), with a fresh salt.
+fn hash_in(memory: &mut HashMemory, password: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    let params = params();
+    argon2_hash(
+        memory,
+        password.as_bytes(),
+        Algorithm::Argon2id,
+        Version::V0x13,
+        params,
+        salt.as_salt(),
+    )
+    .expect("argon2 hashing")
+    .to_string()
+}
+
+/// Whether `password` makes `stored`, with the algorithm, version and parameters `stored`
+/// names; the outputs are compared in constant time (`Output`'s equality).
+fn verify_in(memory: &mut HashMemory, password: &str, stored: &PasswordHash) -> bool {
+    let (Some(salt), Some(expected)) = (stored.salt, stored.hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) = (
+        Algorithm::try_from(stored.algorithm),
+        Params::try_from(stored),
+    ) else {
+        return false;
+    };
+    let Ok(version) = stored.version.map_or(Ok(Version::V0x13), Version::try_from) else {
+        return false;
+    };
+    argon2_hash(
+        memory,
+        password.as_bytes(),
+        algorithm,
+        version,
+        params,
+        salt,
+    )
+    .is_ok_and(|computed| computed.hash == Some(expected))
 }
 
 /// Password hashes waiting for a core beyond which a new one is refused at once ("busy"),
@@ -70,36 +170,48 @@ pub const MAX_WAITING_HASHES: usize = 32;
 /// log-ins go on, only slower.
 pub const HASH_NICENESS: i32 = 10;
 
-type HashJob = Box<dyn FnOnce() + Send>;
+/// How long a hashing thread keeps its working memory after a hash, for the next log-in of a
+/// burst; then it is given back.
+pub const KEEP_HASH_MEMORY: std::time::Duration = std::time::Duration::from_secs(1);
+
+type HashJob = Box<dyn FnOnce(&mut HashMemory) + Send>;
 
 /// Runs argon2 off the async runtime, on threads of its own at a lower priority
 /// (`HASH_NICENESS`): at most one hash per core at a time, and at most `max_waiting` more
-/// waiting their turn.
+/// waiting their turn. Each thread keeps its working memory `keep_memory` after a hash.
 pub struct HashQueue {
     permits: Semaphore,
     waiting: std::sync::atomic::AtomicUsize,
     max_waiting: usize,
-    jobs: std::sync::mpsc::Sender<HashJob>,
+    jobs: flume::Sender<HashJob>,
 }
 
 impl HashQueue {
     /// A queue with `cores` hashing threads, which end when the queue is dropped.
-    pub fn new(cores: usize, max_waiting: usize) -> HashQueue {
-        let (jobs, queued) = std::sync::mpsc::channel::<HashJob>();
-        let queued = std::sync::Arc::new(std::sync::Mutex::new(queued));
+    pub fn new(cores: usize, max_waiting: usize, keep_memory: std::time::Duration) -> HashQueue {
+        // Each thread waits on the queue itself (no lock around it), so each can time out
+        // and give its memory back.
+        let (jobs, queued) = flume::unbounded::<HashJob>();
         for n in 0..cores {
             let queued = queued.clone();
             super::background::spawn_below_pages(
                 &format!("password-hash-{n}"),
                 HASH_NICENESS,
                 move || {
-                    // The lock is held only while waiting for the next job.
-                    while let Ok(job) = queued
-                        .lock()
-                        .map_err(drop)
-                        .and_then(|q| q.recv().map_err(drop))
-                    {
-                        job();
+                    let mut memory = HashMemory::default();
+                    loop {
+                        let job = match queued.recv_timeout(keep_memory) {
+                            Ok(job) => job,
+                            Err(flume::RecvTimeoutError::Timeout) => {
+                                memory.release();
+                                match queued.recv() {
+                                    Ok(job) => job,
+                                    Err(_) => break,
+                                }
+                            }
+                            Err(flume::RecvTimeoutError::Disconnected) => break,
+                        };
+                        job(&mut memory);
                     }
                 },
             )
@@ -118,13 +230,13 @@ impl HashQueue {
         static QUEUE: OnceLock<HashQueue> = OnceLock::new();
         QUEUE.get_or_init(|| {
             let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-            HashQueue::new(cores, MAX_WAITING_HASHES)
+            HashQueue::new(cores, MAX_WAITING_HASHES, KEEP_HASH_MEMORY)
         })
     }
 
     pub async fn run<T: Send + 'static>(
         &self,
-        work: impl FnOnce() -> T + Send + 'static,
+        work: impl FnOnce(&mut HashMemory) -> T + Send + 'static,
     ) -> Result<T, crate::error::AppError> {
         use crate::error::AppError;
         use std::sync::atomic::Ordering;
@@ -138,8 +250,9 @@ impl HashQueue {
         let _permit = permit.map_err(|_| AppError::Internal)?;
         let (done, result) = tokio::sync::oneshot::channel();
         // A panic drops `done` (an internal error for this caller) and leaves the thread.
-        let job: HashJob = Box::new(move || {
-            if let Ok(value) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+        let job: HashJob = Box::new(move |memory| {
+            let work = std::panic::AssertUnwindSafe(move || work(memory));
+            if let Ok(value) = std::panic::catch_unwind(work) {
                 let _ = done.send(value);
             }
         });
@@ -151,17 +264,13 @@ impl HashQueue {
 /// Hashes a password off the async runtime.
 pub async fn hash_password(password: String) -> Result<String, crate::error::AppError> {
     HashQueue::global()
-        .run(move || hash_password_blocking(&password))
+        .run(move |memory| hash_in(memory, &password))
         .await
 }
 
 /// Hashes a password on this thread (for tools such as the demo-data generator).
 pub fn hash_password_blocking(password: &str) -> String {
-    let salt = SaltString::generate(&mut OsRng);
-    argon2()
-        .hash_password(password.as_bytes(), &salt)
-        .expect("argon2 hashing")
-        .to_string()
+    hash_in(&mut HashMemory::default(), password)
 }
 
 /// Checks a password off the async runtime. With no stored hash it still does the work, so
@@ -171,7 +280,7 @@ pub async fn verify_password(
     stored: Option<String>,
 ) -> Result<bool, crate::error::AppError> {
     HashQueue::global()
-        .run(move || {
+        .run(move |memory| {
             static DUMMY: OnceLock<String> = OnceLock::new();
             let dummy = DUMMY
                 .get_or_init(|| hash_password_blocking("not a real password, only for timing"));
@@ -182,10 +291,7 @@ pub async fn verify_password(
             let Ok(parsed) = PasswordHash::new(hash) else {
                 return false;
             };
-            argon2()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-                && real
+            verify_in(memory, &password, &parsed) && real
         })
         .await
 }
@@ -217,9 +323,96 @@ mod tests {
         assert!(!verify_password("anything".into(), None).await.unwrap());
     }
 
+    #[test]
+    fn hashes_are_those_of_the_argon2_crate_both_ways() {
+        use argon2::{PasswordHasher, PasswordVerifier};
+        let password = "Poppy-Demo-Password-2026!";
+        let standard = Argon2::new(Algorithm::Argon2id, Version::V0x13, params());
+        let mut memory = HashMemory::default();
+        let ours = hash_in(&mut memory, password);
+        let parsed = PasswordHash::new(&ours).unwrap();
+        assert!(standard
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok());
+        assert!(standard.verify_password(b"wrong", &parsed).is_err());
+        // Theirs, with other parameters (as an older stored hash might have): read from the hash.
+        let salt = SaltString::generate(&mut OsRng);
+        let older = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8_192, 3, 1, None).unwrap(),
+        );
+        let theirs = older.hash_password(password.as_bytes(), &salt).unwrap();
+        assert!(verify_in(&mut memory, password, &theirs));
+        assert!(!verify_in(&mut memory, "Poppy-Demo-Password-2026", &theirs));
+        let salt = theirs.salt.unwrap();
+        let argon2i = Argon2::new(Algorithm::Argon2i, Version::V0x10, params());
+        let other = argon2i.hash_password(password.as_bytes(), salt).unwrap();
+        assert!(verify_in(&mut memory, password, &other));
+        assert!(!verify_in(&mut memory, "wrong", &other));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn working_memory_is_kept_for_a_burst_then_given_back_by_every_thread() {
+        use std::sync::{Arc, Barrier};
+        let keep = std::time::Duration::from_millis(500);
+        let queue = Arc::new(HashQueue::new(2, 2, keep));
+        // One job on each of the two threads at once: each waits for the other to start.
+        async fn on_both(queue: &Arc<HashQueue>, work: fn(&mut HashMemory) -> usize) -> Vec<usize> {
+            let barrier = Arc::new(Barrier::new(2));
+            let jobs: Vec<_> = (0..2)
+                .map(|_| {
+                    let (queue, barrier) = (queue.clone(), barrier.clone());
+                    tokio::spawn(async move {
+                        let job = move |memory: &mut HashMemory| {
+                            let held = work(memory);
+                            barrier.wait();
+                            held
+                        };
+                        queue.run(job).await.unwrap()
+                    })
+                })
+                .collect();
+            futures_util::future::join_all(jobs)
+                .await
+                .into_iter()
+                .map(Result::unwrap)
+                .collect()
+        }
+        let held = |memory: &mut HashMemory| memory.held();
+        let mib = 19_456 * 1024;
+        assert_eq!(
+            on_both(&queue, held).await,
+            [0, 0],
+            "nothing mapped before a hash"
+        );
+        let hashed = |memory: &mut HashMemory| {
+            let hash = hash_in(memory, "correct horse");
+            assert!(verify_in(
+                memory,
+                "correct horse",
+                &PasswordHash::new(&hash).unwrap()
+            ));
+            memory.held()
+        };
+        assert_eq!(on_both(&queue, hashed).await, [mib, mib]);
+        tokio::time::sleep(keep / 5).await;
+        assert_eq!(
+            on_both(&queue, held).await,
+            [mib, mib],
+            "kept for the next log-in"
+        );
+        tokio::time::sleep(keep * 3).await;
+        assert_eq!(
+            on_both(&queue, held).await,
+            [0, 0],
+            "given back after {keep:?} without one"
+        );
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn hashes_beyond_the_waiting_limit_are_refused_at_once() {
-        let queue = std::sync::Arc::new(HashQueue::new(1, 2));
+        let queue = std::sync::Arc::new(HashQueue::new(1, 2, KEEP_HASH_MEMORY));
         let (release, hold) = std::sync::mpsc::channel::<()>();
         let hold = std::sync::Arc::new(std::sync::Mutex::new(hold));
         // One running (held), two waiting: the queue is full.
@@ -228,7 +421,7 @@ mod tests {
                 let (queue, hold) = (queue.clone(), hold.clone());
                 tokio::spawn(async move {
                     queue
-                        .run(move || hold.lock().unwrap().recv().unwrap())
+                        .run(move |_| hold.lock().unwrap().recv().unwrap())
                         .await
                 })
             })
@@ -237,7 +430,7 @@ mod tests {
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         }
         assert_eq!(
-            queue.run(|| ()).await,
+            queue.run(|_| ()).await,
             Err(crate::error::AppError::Busy),
             "the fourth is refused without waiting"
         );
@@ -247,16 +440,16 @@ mod tests {
         for task in busy {
             assert!(task.await.unwrap().is_ok());
         }
-        assert_eq!(queue.run(|| 7).await, Ok(7), "room again");
+        assert_eq!(queue.run(|_| 7).await, Ok(7), "room again");
     }
 
     #[cfg(target_os = "linux")]
     #[tokio::test]
     async fn hashing_runs_below_the_threads_that_serve_pages() {
         use crate::ssr::background::niceness;
-        let queue = HashQueue::new(2, 2);
+        let queue = HashQueue::new(2, 2, KEEP_HASH_MEMORY);
         let serving = niceness();
-        let hashing = queue.run(niceness).await.unwrap();
+        let hashing = queue.run(|_| niceness()).await.unwrap();
         assert_eq!(hashing, (serving + HASH_NICENESS).min(19));
         assert!(hashing > serving);
         assert_eq!(
@@ -268,10 +461,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_hash_that_panics_fails_alone_and_leaves_the_queue_working() {
-        let queue = HashQueue::new(1, 2);
-        let failed: Result<(), _> = queue.run(|| panic!("a broken hash")).await;
+        let queue = HashQueue::new(1, 2, KEEP_HASH_MEMORY);
+        let failed: Result<(), _> = queue.run(|_| panic!("a broken hash")).await;
         assert_eq!(failed, Err(crate::error::AppError::Internal));
-        assert_eq!(queue.run(|| 7).await, Ok(7));
+        assert_eq!(queue.run(|_| 7).await, Ok(7));
     }
 
     #[test]

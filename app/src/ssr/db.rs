@@ -179,6 +179,14 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
         include_str!("../../migrations/0026_code_list_loads.sql"),
         None,
     ),
+    (
+        27,
+        "claims paid daily",
+        include_str!("../../migrations/0027_claims_paid_daily.sql"),
+        Some(include_str!(
+            "../../migrations/0027_claims_paid_daily.sqlite.sql"
+        )),
+    ),
 ];
 
 impl Db {

@@ -72,6 +72,117 @@ async fn claims_paid_covers_twelve_months_of_the_npis_held() {
     }
 }
 
+/// The chart's daily sums (`claims_paid_daily`) are kept by triggers: after claims are added,
+/// paid, repriced, moved to another day or provider, unpaid and removed, they are still what
+/// the claims themselves sum to, with no day left empty.
+#[tokio::test]
+async fn the_daily_sums_follow_every_change_to_the_claims() {
+    for site in sites(false).await {
+        let db = &site.state.db.pool;
+        let check = |step: &'static str| async move {
+            let kept: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(
+                "SELECT billing_provider_id, service_provider_id, paid_on, paid_cents, claim_count \
+                 FROM claims_paid_daily ORDER BY 1, 2, 3",
+            )
+            .fetch_all(db)
+            .await
+            .unwrap();
+            let summed: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(
+                "SELECT billing_provider_id, service_provider_id, paid_on, CAST(SUM(paid_cents) AS BIGINT), \
+                 CAST(COUNT(*) AS BIGINT) FROM claims WHERE paid_on IS NOT NULL \
+                 GROUP BY billing_provider_id, service_provider_id, paid_on ORDER BY 1, 2, 3",
+            )
+            .fetch_all(db)
+            .await
+            .unwrap();
+            assert!(!summed.is_empty(), "{step}: the demo's claims were paid");
+            assert_eq!(kept, summed, "{step} ({:?})", site.state.db.backend);
+        };
+        check("demo data").await;
+        let (first, billing, service): (i64, i64, i64) = sqlx::query_as(
+            "SELECT id, billing_provider_id, service_provider_id FROM claims WHERE paid_on IS NOT NULL ORDER BY id LIMIT 1",
+        )
+        .fetch_one(db)
+        .await
+        .unwrap();
+        let other: i64 =
+            sqlx::query_scalar("SELECT id FROM providers WHERE id <> $1 ORDER BY id LIMIT 1")
+                .bind(billing)
+                .fetch_one(db)
+                .await
+                .unwrap();
+        let copy = |number: &'static str, paid_on: Option<&'static str>, cents: i64| {
+            sqlx::query(
+                "INSERT INTO claims (claim_number, member_id, billing_provider_id, service_provider_id, status, \
+                 line_of_business, service_from, service_to, received_on, paid_on, billed_cents, paid_cents, \
+                 check_number, patient_account, delegated_network) \
+                 SELECT $1, member_id, billing_provider_id, service_provider_id, status, line_of_business, \
+                 service_from, service_to, received_on, $2, billed_cents, $3, check_number, patient_account, \
+                 delegated_network FROM claims WHERE id = $4",
+            )
+            .bind(number)
+            .bind(paid_on)
+            .bind(cents)
+            .bind(first)
+        };
+        let run = |sql: &'static str| sqlx::query(sql);
+        copy("T-DAILY-1", Some("2020-01-02"), 700)
+            .execute(db)
+            .await
+            .unwrap();
+        copy("T-DAILY-2", Some("2020-01-02"), 55)
+            .execute(db)
+            .await
+            .unwrap();
+        copy("T-DAILY-3", None, 0).execute(db).await.unwrap();
+        check("added, two on one new day and one unpaid").await;
+        run("UPDATE claims SET paid_cents = paid_cents + 1234 WHERE claim_number = 'T-DAILY-1'")
+            .execute(db)
+            .await
+            .unwrap();
+        check("repriced").await;
+        run("UPDATE claims SET paid_on = '2020-01-03' WHERE claim_number = 'T-DAILY-1'")
+            .execute(db)
+            .await
+            .unwrap();
+        check("moved to another day").await;
+        sqlx::query("UPDATE claims SET billing_provider_id = $1, service_provider_id = $2 WHERE claim_number = 'T-DAILY-2'")
+            .bind(other)
+            .bind(service)
+            .execute(db)
+            .await
+            .unwrap();
+        check("moved to another provider, its day left empty").await;
+        run("UPDATE claims SET paid_on = '2020-01-03', paid_cents = 90 WHERE claim_number = 'T-DAILY-3'")
+            .execute(db)
+            .await
+            .unwrap();
+        check("paid").await;
+        run("UPDATE claims SET paid_on = NULL WHERE claim_number = 'T-DAILY-1'")
+            .execute(db)
+            .await
+            .unwrap();
+        check("unpaid").await;
+        run("UPDATE claims SET status = 'finalized', check_number = 'X1' WHERE claim_number = 'T-DAILY-3'")
+            .execute(db)
+            .await
+            .unwrap();
+        check("other columns changed").await;
+        run("DELETE FROM claims WHERE claim_number LIKE 'T-DAILY-%'")
+            .execute(db)
+            .await
+            .unwrap();
+        check("removed").await;
+        let left: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM claims_paid_daily WHERE paid_on LIKE '2020-%'",
+        )
+        .fetch_one(db)
+        .await
+        .unwrap();
+        assert_eq!(left, 0, "no empty day is kept");
+    }
+}
+
 /// A submitter's dashboard says its submitter ID and leads to its provider network; an
 /// office's leads to its submitter management.
 #[tokio::test]
