@@ -111,7 +111,12 @@ async fn the_daily_sums_follow_every_change_to_the_claims() {
                 .fetch_one(db)
                 .await
                 .unwrap();
-        let copy = |number: &'static str, paid_on: Option<&'static str>, cents: i64| {
+        // Copies of the first paid claim, under new numbers.
+        for (number, paid_on, cents) in [
+            ("T-DAILY-1", Some("2020-01-02"), 700),
+            ("T-DAILY-2", Some("2020-01-02"), 55),
+            ("T-DAILY-3", None, 0),
+        ] {
             sqlx::query(
                 "INSERT INTO claims (claim_number, member_id, billing_provider_id, service_provider_id, status, \
                  line_of_business, service_from, service_to, received_on, paid_on, billed_cents, paid_cents, \
@@ -124,55 +129,27 @@ async fn the_daily_sums_follow_every_change_to_the_claims() {
             .bind(paid_on)
             .bind(cents)
             .bind(first)
-        };
-        let run = |sql: &'static str| sqlx::query(sql);
-        copy("T-DAILY-1", Some("2020-01-02"), 700)
             .execute(db)
             .await
             .unwrap();
-        copy("T-DAILY-2", Some("2020-01-02"), 55)
-            .execute(db)
-            .await
-            .unwrap();
-        copy("T-DAILY-3", None, 0).execute(db).await.unwrap();
+        }
         check("added, two on one new day and one unpaid").await;
-        run("UPDATE claims SET paid_cents = paid_cents + 1234 WHERE claim_number = 'T-DAILY-1'")
-            .execute(db)
-            .await
-            .unwrap();
-        check("repriced").await;
-        run("UPDATE claims SET paid_on = '2020-01-03' WHERE claim_number = 'T-DAILY-1'")
-            .execute(db)
-            .await
-            .unwrap();
-        check("moved to another day").await;
-        sqlx::query("UPDATE claims SET billing_provider_id = $1, service_provider_id = $2 WHERE claim_number = 'T-DAILY-2'")
-            .bind(other)
-            .bind(service)
-            .execute(db)
-            .await
-            .unwrap();
-        check("moved to another provider, its day left empty").await;
-        run("UPDATE claims SET paid_on = '2020-01-03', paid_cents = 90 WHERE claim_number = 'T-DAILY-3'")
-            .execute(db)
-            .await
-            .unwrap();
-        check("paid").await;
-        run("UPDATE claims SET paid_on = NULL WHERE claim_number = 'T-DAILY-1'")
-            .execute(db)
-            .await
-            .unwrap();
-        check("unpaid").await;
-        run("UPDATE claims SET status = 'finalized', check_number = 'X1' WHERE claim_number = 'T-DAILY-3'")
-            .execute(db)
-            .await
-            .unwrap();
-        check("other columns changed").await;
-        run("DELETE FROM claims WHERE claim_number LIKE 'T-DAILY-%'")
-            .execute(db)
-            .await
-            .unwrap();
-        check("removed").await;
+        let moved = format!(
+            "UPDATE claims SET billing_provider_id = {other}, service_provider_id = {service} \
+             WHERE claim_number = 'T-DAILY-2'"
+        );
+        for (sql, step) in [
+            ("UPDATE claims SET paid_cents = paid_cents + 1234 WHERE claim_number = 'T-DAILY-1'", "repriced"),
+            ("UPDATE claims SET paid_on = '2020-01-03' WHERE claim_number = 'T-DAILY-1'", "moved to another day"),
+            (moved.as_str(), "moved to another provider, its day left empty"),
+            ("UPDATE claims SET paid_on = '2020-01-03', paid_cents = 90 WHERE claim_number = 'T-DAILY-3'", "paid"),
+            ("UPDATE claims SET paid_on = NULL WHERE claim_number = 'T-DAILY-1'", "unpaid"),
+            ("UPDATE claims SET status = 'finalized', check_number = 'X1' WHERE claim_number = 'T-DAILY-3'", "other columns changed"),
+            ("DELETE FROM claims WHERE claim_number LIKE 'T-DAILY-%'", "removed"),
+        ] {
+            sqlx::query(sql).execute(db).await.unwrap();
+            check(step).await;
+        }
         let left: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM claims_paid_daily WHERE paid_on LIKE '2020-%'",
         )
