@@ -46,14 +46,23 @@ async function startServer(scale) {
     LEPTOS_ENV: 'PROD',
     RUST_LOG: 'error',
   };
+  // As deployed: a panic's backtrace would read the binary's debug information into memory
+  // and skew the memory figures.
+  delete env.RUST_BACKTRACE;
   const loading = performance.now();
   execFileSync(serverBin, ['demo-data', '--scale', String(scale)], { env, stdio: 'ignore' });
   const loadMs = performance.now() - loading;
   // Node loads its HTTP client on the first fetch (tens of milliseconds): before the clock starts.
   await fetch(`${base}/healthz`).catch(() => {});
   const started = performance.now();
-  const server = spawn(serverBin, ['serve'], { env, stdio: 'ignore' });
+  const server = spawn(serverBin, ['serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   process.on('exit', () => server.kill());
+  // Panics are counted: a task that panics is lost without failing the request that began it.
+  server.panics = 0;
+  server.stderr.setEncoding('utf8');
+  server.stderr.on('data', (text) => {
+    server.panics += (text.match(/ panicked at /g) ?? []).length;
+  });
   while (true) {
     try {
       if ((await fetch(`${base}/healthz`)).ok) break;
@@ -324,6 +333,7 @@ try {
   row('`/login` in Chromium (4× CPU, 10 Mbit/s)', `n/a: ${error.message.split('\n')[0]}`, '');
 }
 await browser.close();
+row('panics in the server during the run', String(demo.server.panics + large.server.panics), 'none expected');
 demo.stop();
 
 const cpu = os.cpus();

@@ -39,13 +39,17 @@ impl PageAccess {
 /// Shows its children only to those `access` admits: everyone else is sent to sign in, to
 /// choose an organization, to this year's training or to change an expired password — or, if
 /// none of that would help, sees one "You do not have access to this page" screen instead of
-/// the page.
+/// the page. `fallback` shows while the session, or data the page awaits in place, loads.
 #[component]
-pub fn Require(access: PageAccess, children: ChildrenFn) -> impl IntoView {
+pub fn Require(
+    access: PageAccess,
+    #[prop(optional, into)] fallback: ViewFnOnce,
+    children: ChildrenFn,
+) -> impl IntoView {
     let session = expect_context::<SessionResource>();
     let children = StoredValue::new(children);
     view! {
-        <Suspense>
+        <Suspense fallback>
             {move || session.get().map(|result| match result {
                 Ok(SessionInfo { user: Some(user), .. }) => {
                     if user.password_expired {
