@@ -46,8 +46,8 @@ async function startServer(scale) {
     LEPTOS_ENV: 'PROD',
     RUST_LOG: 'error',
   };
-  // As deployed: a panic's backtrace would read the binary's debug information into memory
-  // and skew the memory figures.
+  // As a deployment runs by default: a panic's backtrace would read the binary's debug
+  // information into memory and skew the memory figures.
   delete env.RUST_BACKTRACE;
   const loading = performance.now();
   execFileSync(serverBin, ['demo-data', '--scale', String(scale)], { env, stdio: 'ignore' });

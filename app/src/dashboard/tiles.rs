@@ -18,8 +18,8 @@ pub fn DashboardPage() -> impl IntoView {
 
 /// The tiles, awaited inside the page's one `Suspense` (in `Require`). A `Suspense` of their
 /// own, nested there, made the server walk the tiles again in a task of its own now and then
-/// after the page was gone: about one render in 20,000 under load panicked there, reading an
-/// action or the router the page had already dropped (bench/RESULTS.md counts the panics).
+/// after the page was gone: under load, one render in 20,000 to 45,000 panicked there, reading
+/// an action or the router the page had already dropped (bench/RESULTS.md counts the panics).
 #[component]
 fn DashboardTiles() -> impl IntoView {
     let data = Resource::new(|| (), |_| once_per_page("dashboard", load_dashboard()));
