@@ -54,7 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options=options.clone() />
+                {ssr::assets::hydration_scripts(&options)}
                 <link id="leptos" rel="stylesheet" href=ssr::assets::stylesheet_href(&options) />
                 <leptos_meta::MetaTags />
             </head>

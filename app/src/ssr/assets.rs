@@ -1,6 +1,10 @@
-//! The addresses of the build's own files in the page's head.
+//! The build's own files in the page's head: the stylesheet and the hydration scripts.
 
 use leptos::config::LeptosOptions;
+use leptos::nonce::{use_nonce, Nonce};
+use leptos::prelude::*;
+use leptos::tachys::html::InertElement;
+use leptos::WasmSplitManifest;
 use std::sync::OnceLock;
 
 /// The stylesheet's address, with the hash the build gave its name. Worked out once (leptos's
@@ -14,6 +18,40 @@ pub fn stylesheet_href(options: &LeptosOptions) -> std::borrow::Cow<'static, str
     HREF.get_or_init(|| stylesheet_href_now(options))
         .as_str()
         .into()
+}
+
+/// Stands for the page's nonce in the hydration scripts rendered once.
+const NONCE_STAND_IN: &str = "nonceofthispagenonceofthispage00";
+
+/// Leptos's `HydrationScripts`, with the page's nonce. Rendered once and kept (it finds the
+/// binary's path and reads the hash file on every page: about 6% of a `/login`'s CPU), except
+/// under `cargo leptos watch` and for a page without a nonce.
+pub fn hydration_scripts(options: &LeptosOptions) -> impl IntoView {
+    static KEPT: OnceLock<(String, Option<WasmSplitManifest>)> = OnceLock::new();
+    let nonce = use_nonce();
+    let (html, manifest) = match &nonce {
+        Some(nonce) if !watched() => {
+            let (html, manifest) = KEPT.get_or_init(|| render_scripts(options, NONCE_STAND_IN));
+            (html.replace(NONCE_STAND_IN, nonce), manifest.clone())
+        }
+        _ => render_scripts(options, nonce.as_deref().unwrap_or_default()),
+    };
+    // What `HydrationScripts` provides for the lazy routes' preloads.
+    if let Some(manifest) = manifest {
+        provide_context(manifest);
+    }
+    InertElement::new(html)
+}
+
+/// `HydrationScripts` as HTML, with `nonce` (none if empty), and the split build's manifest.
+fn render_scripts(options: &LeptosOptions, nonce: &str) -> (String, Option<WasmSplitManifest>) {
+    Owner::new().with(|| {
+        if !nonce.is_empty() {
+            provide_context(Nonce::from_value(nonce.to_string()));
+        }
+        let html = view! { <HydrationScripts options=options.clone() /> }.to_html();
+        (html, use_context::<WasmSplitManifest>())
+    })
 }
 
 /// Whether `cargo leptos watch` runs the server: it rebuilds the files under the server.
@@ -63,5 +101,45 @@ mod tests {
         );
         assert_eq!(stylesheet_name("portal", Some("js: a\n")), "portal.css");
         assert_eq!(stylesheet_name("portal", None), "portal.css");
+    }
+
+    /// The page's hydration scripts as leptos renders them for this page's nonce.
+    fn leptos_scripts(options: &LeptosOptions, nonce: &str) -> String {
+        Owner::new().with(|| {
+            provide_context(Nonce::from_value(nonce.to_string()));
+            view! { <HydrationScripts options=options.clone() /> }.to_html()
+        })
+    }
+
+    fn ours(options: &LeptosOptions, nonce: &str) -> String {
+        Owner::new().with(|| {
+            provide_context(Nonce::from_value(nonce.to_string()));
+            hydration_scripts(options).to_html()
+        })
+    }
+
+    #[test]
+    fn hydration_scripts_are_leptos_own_with_each_pages_nonce_and_read_once() {
+        // The hash file leptos reads sits beside the running binary.
+        let exe = std::env::current_exe().unwrap();
+        let hash_file = exe.with_file_name("assets-test-hash.txt");
+        std::fs::write(&hash_file, "js: jsHASH1\nwasm: wasmHASH1\n").unwrap();
+        let options = LeptosOptions::builder()
+            .output_name("portal")
+            .hash_files(true)
+            .hash_file("assets-test-hash.txt".into())
+            .build();
+        for nonce in ["0f3a9c", "b71e22d4"] {
+            let expected = leptos_scripts(&options, nonce);
+            assert!(expected.contains("portal.jsHASH1") && expected.contains(nonce));
+            assert_eq!(ours(&options, nonce), expected);
+        }
+        // Kept: a new hash file is not read again (leptos's own would name the new files).
+        std::fs::write(&hash_file, "js: jsHASH2\nwasm: wasmHASH2\n").unwrap();
+        assert!(leptos_scripts(&options, "c4").contains("portal.jsHASH2"));
+        let kept = ours(&options, "c4");
+        std::fs::remove_file(&hash_file).unwrap();
+        assert!(kept.contains("portal.jsHASH1.js") && kept.contains("portal.wasmHASH1.wasm"));
+        assert!(kept.contains("nonce=\"c4\"") && !kept.contains(NONCE_STAND_IN));
     }
 }
