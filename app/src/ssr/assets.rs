@@ -105,10 +105,7 @@ mod tests {
 
     /// The page's hydration scripts as leptos renders them for this page's nonce.
     fn leptos_scripts(options: &LeptosOptions, nonce: &str) -> String {
-        Owner::new().with(|| {
-            provide_context(Nonce::from_value(nonce.to_string()));
-            view! { <HydrationScripts options=options.clone() /> }.to_html()
-        })
+        render_scripts(options, nonce).0
     }
 
     fn ours(options: &LeptosOptions, nonce: &str) -> String {
