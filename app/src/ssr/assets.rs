@@ -31,10 +31,11 @@ pub fn hydration_scripts(options: &LeptosOptions) -> impl IntoView {
     let nonce = use_nonce();
     let (html, manifest) = match &nonce {
         Some(nonce) if !watched() => {
-            let (html, manifest) = KEPT.get_or_init(|| render_scripts(options, NONCE_STAND_IN));
+            let (html, manifest) =
+                KEPT.get_or_init(|| render_scripts(options, Some(NONCE_STAND_IN)));
             (html.replace(NONCE_STAND_IN, nonce), manifest.clone())
         }
-        _ => render_scripts(options, nonce.as_deref().unwrap_or_default()),
+        _ => render_scripts(options, nonce.as_deref()),
     };
     // What `HydrationScripts` provides for the lazy routes' preloads.
     if let Some(manifest) = manifest {
@@ -43,10 +44,13 @@ pub fn hydration_scripts(options: &LeptosOptions) -> impl IntoView {
     InertElement::new(html)
 }
 
-/// `HydrationScripts` as HTML, with `nonce` (none if empty), and the split build's manifest.
-fn render_scripts(options: &LeptosOptions, nonce: &str) -> (String, Option<WasmSplitManifest>) {
+/// `HydrationScripts` as HTML, with `nonce` if any, and the split build's manifest.
+fn render_scripts(
+    options: &LeptosOptions,
+    nonce: Option<&str>,
+) -> (String, Option<WasmSplitManifest>) {
     Owner::new().with(|| {
-        if !nonce.is_empty() {
+        if let Some(nonce) = nonce {
             provide_context(Nonce::from_value(nonce.to_string()));
         }
         let html = view! { <HydrationScripts options=options.clone() /> }.to_html();
@@ -105,7 +109,7 @@ mod tests {
 
     /// The page's hydration scripts as leptos renders them for this page's nonce.
     fn leptos_scripts(options: &LeptosOptions, nonce: &str) -> String {
-        render_scripts(options, nonce).0
+        render_scripts(options, Some(nonce)).0
     }
 
     fn ours(options: &LeptosOptions, nonce: &str) -> String {
