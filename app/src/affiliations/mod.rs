@@ -149,8 +149,11 @@ pub async fn set_directory_listing(listed: bool) -> Result<String, AppError> {
 }
 
 /// The NPI's 835 receiver choices: (organization id, name), and the one chosen.
+pub type Receivers835Choices = Result<(Vec<(i64, String)>, Option<i64>), AppError>;
+
+/// The NPI's 835 receiver choices.
 #[server(endpoint = "npis/835-receivers")]
-pub async fn receivers_835(npi: String) -> Result<(Vec<(i64, String)>, Option<i64>), AppError> {
+pub async fn receivers_835(npi: String) -> Receivers835Choices {
     let scope = require(Access::npi(npi, NpiLevel::Processor)).await?;
     ssr::receivers(&scope).await
 }

@@ -1,6 +1,6 @@
 use super::{
-    find_provider_office, load_affiliations, receivers_835, Affiliation, ApproveAffiliation,
-    DenyAffiliation, RequestAffiliation, Save835Receiver, SetDirectoryListing, AGREEMENT_TERMS,
+    find_provider_office, load_affiliations, Affiliation, ApproveAffiliation, DenyAffiliation,
+    Receivers835Choices, RequestAffiliation, Save835Receiver, SetDirectoryListing, AGREEMENT_TERMS,
     AGREEMENT_TITLE, SIGNER_ROLES,
 };
 use crate::auth::{PageAccess, Require};
@@ -250,49 +250,50 @@ fn Approve(id: i64) -> impl IntoView {
     }
 }
 
-/// "835 Receivers" on an NPI's page: which affiliated submitter receives its 835.
+/// "835 Receivers" on an NPI's page: which affiliated submitter receives its 835. The page
+/// loads `choices` (`receivers_835`) with its own data; `reload` loads them again.
 #[component]
-pub fn Receivers835(npi: String, admin: bool) -> impl IntoView {
-    let choices = Resource::new(
-        {
-            let npi = npi.clone();
-            move || npi.clone()
-        },
-        |npi| crate::ui::once_per_page(&format!("835 receivers {npi}"), receivers_835(npi)),
-    );
+pub fn Receivers835(
+    npi: String,
+    admin: bool,
+    choices: Receivers835Choices,
+    reload: Callback<()>,
+) -> impl IntoView {
     let save = ServerAction::<Save835Receiver>::new();
-    follow_answer(save, move || choices.refetch());
+    follow_answer(save, move || reload.run(()));
     let error = action_error(save);
     let field_error = field_errors(move || error.get());
+    let shown = match choices {
+        Ok((list, chosen)) => {
+            let value = RwSignal::new(chosen.unwrap_or(0).to_string());
+            let name = chosen
+                .and_then(|c| list.iter().find(|(id, _)| *id == c).map(|(_, n)| n.clone()))
+                .unwrap_or_else(|| "the provider itself (no submitter)".into());
+            let options = std::iter::once((
+                "0".to_string(),
+                "None: the provider receives its own 835".to_string(),
+            ))
+            .chain(list.into_iter().map(|(id, n)| (id.to_string(), n)))
+            .collect();
+            view! {
+                <p>{format!("The 835 remittance for this NPI goes to {name}.")}</p>
+                {admin.then(|| view! {
+                    <ActionForm action=save attr:class="stacked">
+                        <input type="hidden" name="npi" value=npi />
+                        <Select label="835 Receiver" id="receiver-835" options value name="receiver" error=field_error("receiver") />
+                        <ErrorSummary error beside_fields=true />
+                        <button type="submit" class="button primary">"Save"</button>
+                    </ActionForm>
+                })}
+            }
+            .into_any()
+        }
+        Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
+    };
     view! {
         <section aria-labelledby="receivers-835">
             <h2 id="receivers-835">"835 Receivers"</h2>
-            <Suspense>
-                {move || choices.get().map(|found| match found {
-                    Ok((list, chosen)) => {
-                        let value = RwSignal::new(chosen.unwrap_or(0).to_string());
-                        let name = chosen
-                            .and_then(|c| list.iter().find(|(id, _)| *id == c).map(|(_, n)| n.clone()))
-                            .unwrap_or_else(|| "the provider itself (no submitter)".into());
-                        let options = std::iter::once(("0".to_string(), "None: the provider receives its own 835".to_string()))
-                            .chain(list.into_iter().map(|(id, n)| (id.to_string(), n)))
-                            .collect();
-                        let npi = npi.clone();
-                        view! {
-                            <p>{format!("The 835 remittance for this NPI goes to {name}.")}</p>
-                            {admin.then(|| view! {
-                                <ActionForm action=save attr:class="stacked">
-                                    <input type="hidden" name="npi" value=npi.clone() />
-                                    <Select label="835 Receiver" id="receiver-835" options value name="receiver" error=field_error("receiver") />
-                                    <ErrorSummary error beside_fields=true />
-                                    <button type="submit" class="button primary">"Save"</button>
-                                </ActionForm>
-                            })}
-                        }.into_any()
-                    }
-                    Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
-                })}
-            </Suspense>
+            {shown}
         </section>
     }
 }

@@ -1,6 +1,7 @@
 use super::{
     load_npi, search_npis, NpiSettings, ResetPin, SignPeAgreement, ViewPin, PE_AGREEMENT_TITLE,
 };
+use crate::affiliations::{receivers_835, Receivers835, Receivers835Choices};
 use crate::auth::{PageAccess, Require, StepUp, StepUpDialogAsked};
 use crate::dashboard::NpiRow;
 use crate::ui::{
@@ -52,18 +53,27 @@ fn npi_columns() -> Vec<Column<NpiRow>> {
 pub fn NpiPage() -> impl IntoView {
     let params = use_params_map();
     let npi = Signal::derive(move || params.read().get("npi").unwrap_or_default());
+    // Made here, outside `Require`'s `Suspense`, once per render, and awaited in place inside
+    // it. The server walks what is inside that `Suspense` more than once: the 835 receivers'
+    // resource, made there, was made again at each walk, so the browser (counting each once)
+    // looked for its data under another resource's number and the page never hydrated when
+    // loaded by its address. A `Suspense` or `Suspend` of its own in there was now and then
+    // rendered empty on the server, after a late walk dropped what it waited on.
     let settings = Resource::new(move || npi.get(), load_npi);
+    let receivers = Resource::new(move || npi.get(), receivers_835);
+    let reload = Callback::new(move |_| settings.refetch());
+    let reload_receivers = Callback::new(move |_| receivers.refetch());
     view! {
-        <Require access=PageAccess::Member>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || settings.get().map(|result| match result {
-                    Ok(loaded) => view! { <NpiSettingsView settings=loaded reload=Callback::new(move |_| settings.refetch()) /> }.into_any(),
-                    Err(error) => view! {
+        <Require access=PageAccess::Member fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match (settings.await, receivers.await) {
+                    (Ok(settings), receivers) => view! { <NpiSettingsView settings reload receivers reload_receivers /> }.into_any(),
+                    (Err(error), _) => view! {
                         <h1>"NPI Agreements and Settings"</h1>
                         <ErrorSummary error=Signal::stored(Some(error)) />
                     }.into_any(),
-                })}
-            </Suspense>
+                }
+            })}
             <p><a href="/npis">"Back to NPI Agreements and Settings"</a></p>
         </Require>
     }
@@ -79,7 +89,12 @@ fn done_notice(done: Option<String>) -> Option<&'static str> {
 }
 
 #[component]
-fn NpiSettingsView(settings: NpiSettings, reload: Callback<()>) -> impl IntoView {
+fn NpiSettingsView(
+    settings: NpiSettings,
+    reload: Callback<()>,
+    receivers: Receivers835Choices,
+    reload_receivers: Callback<()>,
+) -> impl IntoView {
     let query = use_query_map();
     let notice = move || done_notice(query.read().get("done"));
     let navigate = StoredValue::new(use_navigate());
@@ -169,7 +184,7 @@ fn NpiSettingsView(settings: NpiSettings, reload: Callback<()>) -> impl IntoView
                 view! { <p>"Only an Admin of this NPI can view or reset its PIN."</p> }.into_any()
             }}
         </section>
-        <crate::affiliations::Receivers835 npi=settings.npi.clone() admin=settings.admin />
+        <Receivers835 npi=settings.npi.clone() admin=settings.admin choices=receivers reload=reload_receivers />
         <section aria-labelledby="transactions-available">
             <h2 id="transactions-available">"Transactions Available"</h2>
             {if settings.transactions.is_empty() {
