@@ -40,6 +40,14 @@ impl PageAccess {
 /// choose an organization, to this year's training or to change an expired password — or, if
 /// none of that would help, sees one "You do not have access to this page" screen instead of
 /// the page. `fallback` shows while the session, or data the page awaits in place, loads.
+///
+/// A page's data is made before `Require`, in the page's own body, and awaited in place inside
+/// (`Suspend`), as My Dashboard and an NPI's page do. On the server this `Suspense` walks its
+/// children more than once: a resource made there is made again at each walk and numbered
+/// anew, so the browser, which makes it once, may look for its data under another number and
+/// not hydrate (an NPI's page did not). A `Suspense` nested here is now and then walked late,
+/// after the page has let go of what it reads: My Dashboard's panicked, and one over the 835
+/// receivers rendered empty. The browser suite loads pages by their address to catch both.
 #[component]
 pub fn Require(
     access: PageAccess,

@@ -8,30 +8,18 @@ use leptos::prelude::*;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
+    // Made outside `Require` and awaited inside it: see `Require`.
+    let data = Resource::new(|| (), |_| once_per_page("dashboard", load_dashboard()));
     view! {
         <Require access=PageAccess::Member fallback=|| view! { <p class="loading">"Loading your dashboard…"</p> }>
             <h1>"My Dashboard"</h1>
-            <DashboardTiles />
-        </Require>
-    }
-}
-
-/// The tiles, awaited inside the page's one `Suspense` (in `Require`). A `Suspense` of their
-/// own, nested there, made the server walk the tiles again in a task of its own now and then
-/// after the page was gone: under load, one render in 20,000 to 45,000 panicked there, reading
-/// an action or the router the page had already dropped (bench/RESULTS.md counts the panics).
-#[component]
-fn DashboardTiles() -> impl IntoView {
-    let data = Resource::new(|| (), |_| once_per_page("dashboard", load_dashboard()));
-    move || {
-        Suspend::new(async move {
-            match data.await {
-                Ok(dashboard) => view! { <Tiles dashboard /> }.into_any(),
-                Err(error) => {
-                    view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any()
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(dashboard) => view! { <Tiles dashboard /> }.into_any(),
+                    Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
                 }
-            }
-        })
+            })}
+        </Require>
     }
 }
 
