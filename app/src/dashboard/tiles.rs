@@ -1,15 +1,13 @@
 use super::{dashboard_npis, load_dashboard, Dashboard, DismissBanner, NpiRow};
 use crate::auth::{PageAccess, Require};
 use crate::domain::permissions::Module;
-use crate::ui::{
-    once_per_page, Column, DataTable, ErrorSummary, Page, Pager, Pagination, PostButton, Tile,
-};
+use crate::ui::{Column, DataTable, ErrorSummary, Page, Pager, Pagination, PostButton, Tile};
 use leptos::prelude::*;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    // Made outside `Require` and awaited inside it: see `Require`.
-    let data = Resource::new(|| (), |_| once_per_page("dashboard", load_dashboard()));
+    // Made outside `Require`, once per render, and awaited inside it: see `Require`.
+    let data = Resource::new(|| (), |_| load_dashboard());
     view! {
         <Require access=PageAccess::Member fallback=|| view! { <p class="loading">"Loading your dashboard…"</p> }>
             <h1>"My Dashboard"</h1>

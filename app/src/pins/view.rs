@@ -53,12 +53,7 @@ fn npi_columns() -> Vec<Column<NpiRow>> {
 pub fn NpiPage() -> impl IntoView {
     let params = use_params_map();
     let npi = Signal::derive(move || params.read().get("npi").unwrap_or_default());
-    // Made here, outside `Require`'s `Suspense`, once per render, and awaited in place inside
-    // it. The server walks what is inside that `Suspense` more than once: the 835 receivers'
-    // resource, made there, was made again at each walk, so the browser (counting each once)
-    // looked for its data under another resource's number and the page never hydrated when
-    // loaded by its address. A `Suspense` or `Suspend` of its own in there was now and then
-    // rendered empty on the server, after a late walk dropped what it waited on.
+    // Made outside `Require`, once per render, and awaited inside it: see `Require`.
     let settings = Resource::new(move || npi.get(), load_npi);
     let receivers = Resource::new(move || npi.get(), receivers_835);
     let reload = Callback::new(move |_| settings.refetch());
