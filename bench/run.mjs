@@ -82,8 +82,7 @@ const rssMb = () => {
   const status = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
 };
-// Idle: a second after start, when the in-memory code lists (read just after the server starts
-// listening) are in.
+// Idle: a second after start, when the first housekeeping has run.
 await sleep(1000);
 const idleRss = rssMb();
 

@@ -152,9 +152,6 @@ pub fn app_state(
 /// Binds and serves; `started` is when the process began, for the log.
 pub async fn serve(state: AppState, started: std::time::Instant) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(state.leptos_options.site_addr).await?;
-    // The ICD-10-CM search and the ZIP centroids are read into memory beside the first
-    // requests rather than before them: on a small machine the reading would slow the start.
-    app::ssr::code_lists::warm_in_background();
     serve_from(listener, state, shutdown_signal(), Some(started)).await
 }
 

@@ -260,6 +260,11 @@ impl Db {
         migrator.run(&self.pool).await
     }
 
+    /// Closes every connection, waiting for those in use to be given back.
+    pub async fn close(&self) {
+        self.pool.close().await
+    }
+
     /// Pings the database (for `/healthz`).
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1")

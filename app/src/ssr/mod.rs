@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod background;
 pub mod clock;
+pub mod code_index;
 pub mod code_lists;
 pub mod common_passwords;
 pub mod crypto;

@@ -23,22 +23,29 @@ impl Drop for Instance {
     }
 }
 
+/// The server binary running `command` on `database_url`.
+fn server(command: &str, database_url: &str) -> std::process::Command {
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
+    server
+        .arg(command)
+        .env("DATABASE_URL", database_url)
+        .env("LEPTOS_OUTPUT_NAME", "portal")
+        .env("PORTAL_SECRET_KEY", KEY)
+        .env("PORTAL_PLAIN_HTTP", "1")
+        .env("RUST_LOG", "error");
+    server
+}
+
 async fn start(database_url: &str, gateway: &str) -> Instance {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let process = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .arg("serve")
-        .env("DATABASE_URL", database_url)
+    let process = server("serve", database_url)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("LEPTOS_OUTPUT_NAME", "portal")
-        .env("PORTAL_SECRET_KEY", KEY)
-        .env("PORTAL_PLAIN_HTTP", "1")
         .env("PORTAL_SMS_GATEWAY_URL", gateway)
         .env("PORTAL_SMS_GATEWAY_TOKEN", TOKEN)
-        .env("RUST_LOG", "error")
         .spawn()
         .expect("start the server binary");
     let instance = Instance {
@@ -107,6 +114,46 @@ async fn passcode_sent(gateway: &GatewayStub, before: usize) -> String {
         .to_string();
     let code = body.split(" is ").nth(1).unwrap();
     code[5..11].to_string()
+}
+
+/// A command that ends, or a server stopped as a service manager stops it (SIGTERM), closes
+/// the database: SQLite folds its write-ahead log back in, so the next start has none to read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_server_leaves_no_write_ahead_log() {
+    let dir = std::env::temp_dir().join(format!("portal-it-wal-{:016x}", rand::random::<u64>()));
+    let url = format!("sqlite://{}/portal.db", dir.display());
+    let wal = dir.join("portal.db-wal");
+    let status = server("demo-data", &url)
+        .arg("--scale")
+        .arg("50")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(dir.join("portal.db").exists());
+    assert!(!wal.exists(), "demo-data left a write-ahead log");
+
+    let instance = start(&url, "http://127.0.0.1:9/unused").await;
+    let client = http_client();
+    let response = client
+        .get(format!("{}/login", instance.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    // While it runs, SQLite keeps its log beside the database.
+    assert!(wal.exists());
+    let mut instance = instance;
+    let stopped = std::process::Command::new("kill")
+        .arg("-TERM")
+        .arg(instance.process.id().to_string())
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    let exit = instance.process.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    assert!(!wal.exists(), "the stopped server left a write-ahead log");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
