@@ -21,11 +21,11 @@ pub fn words_of(text: &str) -> impl Iterator<Item = &str> {
 
 const ICD_MAGIC: &[u8; 4] = b"ICD1";
 /// The longest ICD-10-CM code without its dot ("S52.521A" is eight with it).
-pub const ICD_CODE_MAX: usize = 7;
+const ICD_CODE_MAX: usize = 7;
 /// A code: the code without its dot, zero-padded so records sort as codes do (7 bytes), the
 /// code's length as written (1), where its line starts in the text (4), its description's
 /// length (4).
-pub const CODE_RECORD: usize = 16;
+const CODE_RECORD: usize = 16;
 /// A description word: where it is in the words' text and its length, where its codes are in
 /// the postings and how many there are (4 each).
 const WORD_RECORD: usize = 16;
