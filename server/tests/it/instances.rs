@@ -133,7 +133,7 @@ async fn a_stopped_server_leaves_no_write_ahead_log() {
     assert!(dir.join("portal.db").exists());
     assert!(!wal.exists(), "demo-data left a write-ahead log");
 
-    let instance = start(&url, "http://127.0.0.1:9/unused").await;
+    let mut instance = start(&url, "http://127.0.0.1:9/unused").await;
     let client = http_client();
     let response = client
         .get(format!("{}/login", instance.base))
@@ -143,7 +143,6 @@ async fn a_stopped_server_leaves_no_write_ahead_log() {
     assert_eq!(response.status(), 200);
     // While it runs, SQLite keeps its log beside the database.
     assert!(wal.exists());
-    let mut instance = instance;
     let stopped = std::process::Command::new("kill")
         .arg("-TERM")
         .arg(instance.process.id().to_string())
