@@ -109,20 +109,6 @@ fn u32_at(bytes: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(bytes[at..at + 4].try_into().expect("four bytes"))
 }
 
-/// The first of `0..len` for which `before` is false, `before` being true for a prefix.
-fn partition_point(len: usize, mut before: impl FnMut(usize) -> bool) -> usize {
-    let (mut low, mut high) = (0, len);
-    while low < high {
-        let mid = low + (high - low) / 2;
-        if before(mid) {
-            low = mid + 1;
-        } else {
-            high = mid;
-        }
-    }
-    low
-}
-
 /// Splits `len` bytes off the front of `rest`.
 fn take<'a>(rest: &mut &'a [u8], len: usize) -> &'a [u8] {
     let (head, tail) = rest.split_at(len);
@@ -132,21 +118,21 @@ fn take<'a>(rest: &mut &'a [u8], len: usize) -> &'a [u8] {
 
 /// A packed list of ascending code positions.
 #[derive(Clone, Copy)]
-struct Positions<'a>(&'a [u8]);
+struct Positions<'a>(&'a [[u8; 4]]);
 
 impl Positions<'_> {
     fn len(&self) -> usize {
-        self.0.len() / 4
+        self.0.len()
     }
 
     fn get(&self, at: usize) -> Option<u32> {
-        (at < self.len()).then(|| u32_at(self.0, at * 4))
+        self.0.get(at).map(|&b| u32::from_le_bytes(b))
     }
 
     fn contains(&self, position: u32) -> bool {
-        self.get(partition_point(self.len(), |at| {
-            u32_at(self.0, at * 4) < position
-        })) == Some(position)
+        self.0
+            .binary_search_by_key(&position, |&b| u32::from_le_bytes(b))
+            .is_ok()
     }
 }
 
@@ -155,10 +141,10 @@ impl Positions<'_> {
 #[derive(Clone, Copy)]
 pub struct IcdIndex<'a> {
     text: &'a [u8],
-    codes: &'a [u8],
+    codes: &'a [[u8; CODE_RECORD]],
     word_text: &'a [u8],
-    words: &'a [u8],
-    postings: &'a [u8],
+    words: &'a [[u8; WORD_RECORD]],
+    postings: &'a [[u8; 4]],
 }
 
 impl<'a> IcdIndex<'a> {
@@ -173,10 +159,11 @@ impl<'a> IcdIndex<'a> {
         let mut rest = &packed[24..];
         let index = IcdIndex {
             text: take(&mut rest, len(0)),
-            codes: take(&mut rest, len(1) * CODE_RECORD),
+            // As records, so the standard library's binary searches work on them in place.
+            codes: take(&mut rest, len(1) * CODE_RECORD).as_chunks().0,
             word_text: take(&mut rest, len(2)),
-            words: take(&mut rest, len(3) * WORD_RECORD),
-            postings: take(&mut rest, len(4) * 4),
+            words: take(&mut rest, len(3) * WORD_RECORD).as_chunks().0,
+            postings: take(&mut rest, len(4) * 4).as_chunks().0,
         };
         assert!(
             rest.is_empty(),
@@ -191,28 +178,26 @@ impl<'a> IcdIndex<'a> {
     }
 
     /// How many codes the list has.
-    pub fn len(&self) -> usize {
-        self.codes.len() / CODE_RECORD
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.codes.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    fn record(&self, at: usize) -> &'a [u8] {
-        &self.codes[at * CODE_RECORD..(at + 1) * CODE_RECORD]
-    }
-
-    /// The code at `at` without its dot.
-    pub fn bare(&self, at: usize) -> &'a [u8] {
-        let bare = &self.record(at)[..ICD_CODE_MAX];
+    /// A code's record without its dot.
+    fn bare_of(record: &[u8; CODE_RECORD]) -> &[u8] {
+        let bare = &record[..ICD_CODE_MAX];
         let len = bare.iter().position(|&b| b == 0).unwrap_or(ICD_CODE_MAX);
         &bare[..len]
     }
 
+    /// The code at `at` without its dot.
+    pub fn bare(&self, at: usize) -> &'a [u8] {
+        Self::bare_of(&self.codes[at])
+    }
+
     /// The code at `at` as the list writes it, and its description.
     pub fn entry(&self, at: usize) -> (&'a str, &'a str) {
-        let record = self.record(at);
+        let record = &self.codes[at];
         let line = u32_at(record, 8) as usize;
         let code_end = line + record[7] as usize;
         let description = code_end + 1;
@@ -228,32 +213,30 @@ impl<'a> IcdIndex<'a> {
     /// The codes that start with `bare` (no dot, upper case), the code itself first.
     pub fn by_code(&self, bare: &str) -> Range<usize> {
         let bare = bare.as_bytes();
-        let start = partition_point(self.len(), |at| self.bare(at) < bare);
-        let len = partition_point(self.len() - start, |n| {
-            self.bare(start + n).starts_with(bare)
-        });
+        let start = self.codes.partition_point(|r| Self::bare_of(r) < bare);
+        let len = self.codes[start..].partition_point(|r| Self::bare_of(r).starts_with(bare));
         start..start + len
     }
 
-    fn word(&self, at: usize) -> &'a [u8] {
-        let record = &self.words[at * WORD_RECORD..];
+    fn word(&self, record: &[u8; WORD_RECORD]) -> &'a [u8] {
         let start = u32_at(record, 0) as usize;
         &self.word_text[start..start + u32_at(record, 4) as usize]
     }
 
-    fn positions(&self, at: usize) -> Positions<'a> {
-        let record = &self.words[at * WORD_RECORD..];
-        let start = u32_at(record, 8) as usize * 4;
-        Positions(&self.postings[start..start + u32_at(record, 12) as usize * 4])
+    fn positions(&self, record: &[u8; WORD_RECORD]) -> Positions<'a> {
+        let start = u32_at(record, 8) as usize;
+        Positions(&self.postings[start..start + u32_at(record, 12) as usize])
     }
 
     /// The code lists of the description words starting with `word` (lower case).
     fn words_from(&self, word: &str) -> Vec<Positions<'a>> {
         let word = word.as_bytes();
-        let count = self.words.len() / WORD_RECORD;
-        let start = partition_point(count, |at| self.word(at) < word);
-        let len = partition_point(count - start, |n| self.word(start + n).starts_with(word));
-        (start..start + len).map(|at| self.positions(at)).collect()
+        let start = self.words.partition_point(|r| self.word(r) < word);
+        let len = self.words[start..].partition_point(|r| self.word(r).starts_with(word));
+        self.words[start..start + len]
+            .iter()
+            .map(|r| self.positions(r))
+            .collect()
     }
 
     /// The codes (by position, ascending, each once) with a description word starting with
@@ -330,7 +313,7 @@ pub fn pack_zips(text: &str) -> Vec<u8> {
 
 /// The packed ZIP centroids ([`pack_zips`]), read in place.
 #[derive(Clone, Copy)]
-pub struct Zips<'a>(&'a [u8]);
+pub struct Zips<'a>(&'a [[u8; ZIP_RECORD]]);
 
 impl<'a> Zips<'a> {
     /// Panics if `packed` is not what [`pack_zips`] wrote.
@@ -340,32 +323,22 @@ impl<'a> Zips<'a> {
             Some(&ZIP_MAGIC[..]),
             "not packed ZIP centroids"
         );
-        assert_eq!(
-            (packed.len() - 4) % ZIP_RECORD,
-            0,
-            "packed ZIP centroids are whole"
-        );
-        Zips(&packed[4..])
+        let (records, rest) = packed[4..].as_chunks();
+        assert!(rest.is_empty(), "packed ZIP centroids are whole");
+        Zips(records)
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len() / ZIP_RECORD
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
     }
 
     /// The centroid (latitude, longitude) of a ZIP code.
     pub fn find(&self, zip: u32) -> Option<(f64, f64)> {
-        let zip_at = |at: usize| u32_at(self.0, at * ZIP_RECORD);
-        let at = partition_point(self.len(), |at| zip_at(at) < zip);
-        if at == self.len() || zip_at(at) != zip {
-            return None;
-        }
-        let record = &self.0[at * ZIP_RECORD..(at + 1) * ZIP_RECORD];
-        let f64_at =
-            |from: usize| f64::from_le_bytes(record[from..from + 8].try_into().expect("8 bytes"));
+        let at = self.0.binary_search_by_key(&zip, |r| u32_at(r, 0)).ok()?;
+        let f64_at = |from: usize| {
+            f64::from_le_bytes(self.0[at][from..from + 8].try_into().expect("8 bytes"))
+        };
         Some((f64_at(4), f64_at(12)))
     }
 }
