@@ -236,6 +236,10 @@ impl Db {
         }
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            // A SQLite connection is a file handle in this process: it cannot go stale as a
+            // PostgreSQL connection can when the server restarts, so it is not pinged (a round
+            // trip to its worker thread) each time it is taken from the pool.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -367,5 +371,18 @@ mod tests {
             "id INTEGER PRIMARY KEY AUTOINCREMENT, content BLOB NOT NULL"
         );
         assert_eq!(dialect(Backend::Postgres, sql), sql);
+    }
+
+    /// SQLite is built with the query planner stability guarantee (`.cargo/config.toml`), so
+    /// a search whose LIKE pattern is bound keeps its compiled plan instead of compiling it
+    /// again on every run.
+    #[tokio::test]
+    async fn sqlite_keeps_one_plan_per_statement() {
+        let test = crate::ssr::testing::sqlite().await;
+        let qpsg: i64 = sqlx::query_scalar("SELECT sqlite_compileoption_used('ENABLE_QPSG')")
+            .fetch_one(&test.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(qpsg, 1);
     }
 }
