@@ -118,10 +118,9 @@ pub(crate) mod ssr {
         let claims_paid = if org.modules.contains(&Module::Claims) && !levels.is_empty() {
             let today = cal.date_of(now).ok_or(AppError::Internal)?;
             let (year, month) = chart::months_ending(today)[0];
-            let first = jiff::civil::date(year, month, 1);
+            let from_month = format!("{year:04}-{month:02}");
             let paid =
-                repo::paid_by_month(&mut conn, caller, &first.to_string(), &today.to_string())
-                    .await?;
+                repo::paid_by_month(&mut conn, caller, &from_month, &today.to_string()).await?;
             Some(chart::by_month(today, &paid))
         } else {
             None

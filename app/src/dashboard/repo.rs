@@ -55,31 +55,44 @@ pub async fn dismiss_banner(
 }
 
 /// What was paid on claims the membership (`$1`) holds an NPI of, as billing or rendering
-/// provider, per month ("YYYY-MM"), for claims paid from `$2` to `$3` (ISO dates). It reads
-/// the daily sums per billing and rendering provider (`claims_paid_daily`, kept by triggers on
-/// `claims`), not the claims: at a million claims, a year of claims took 155 ms. Each claim
-/// counts once: the days a held NPI billed, then those a held NPI rendered that no held NPI
-/// billed, each side from its own index.
-pub const PAID_BY_MONTH_SQL: &str =
-    "SELECT SUBSTR(paid_on, 1, 7) AS month, CAST(SUM(paid_cents) AS BIGINT) AS paid FROM ( \
-     SELECT d.paid_on, d.paid_cents FROM claims_paid_daily d JOIN npi_permissions n \
-     ON n.provider_id = d.billing_provider_id AND n.membership_id = $1 WHERE d.paid_on >= $2 AND d.paid_on <= $3 \
-     UNION ALL SELECT d.paid_on, d.paid_cents FROM claims_paid_daily d JOIN npi_permissions n \
-     ON n.provider_id = d.service_provider_id AND n.membership_id = $1 WHERE d.paid_on >= $2 AND d.paid_on <= $3 \
-     AND NOT EXISTS (SELECT 1 FROM npi_permissions b WHERE b.membership_id = $1 AND b.provider_id = d.billing_provider_id) \
-     ) held GROUP BY SUBSTR(paid_on, 1, 7)";
+/// provider, per month ("YYYY-MM"): whole months from `$2` up to the current month `$3` from
+/// the monthly sums (`claims_paid_monthly`), and the current month from its first day `$4` to
+/// today `$5` from the daily sums (`claims_paid_daily`), both kept by triggers on `claims`.
+/// A year of daily sums took 0.67 ms of SQLite's time for the demo office; this reads about
+/// a tenth of the rows. Each claim counts once: the sums a held NPI billed, then those a held
+/// NPI rendered that no held NPI billed, each side from its own index.
+pub static PAID_BY_MONTH_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let held = |table: &str, month: &str, range: &str| {
+        format!(
+            "SELECT {month} AS month, d.paid_cents FROM {table} d JOIN npi_permissions n \
+             ON n.provider_id = d.billing_provider_id AND n.membership_id = $1 WHERE {range} \
+             UNION ALL SELECT {month} AS month, d.paid_cents FROM {table} d JOIN npi_permissions n \
+             ON n.provider_id = d.service_provider_id AND n.membership_id = $1 WHERE {range} \
+             AND NOT EXISTS (SELECT 1 FROM npi_permissions b WHERE b.membership_id = $1 AND b.provider_id = d.billing_provider_id)"
+        )
+    };
+    format!(
+        "SELECT month, CAST(SUM(paid_cents) AS BIGINT) AS paid FROM ({} UNION ALL {}) held GROUP BY month",
+        held("claims_paid_monthly", "d.paid_month", "d.paid_month >= $2 AND d.paid_month < $3"),
+        held("claims_paid_daily", "SUBSTR(d.paid_on, 1, 7)", "d.paid_on >= $4 AND d.paid_on <= $5"),
+    )
+});
 
-/// [`PAID_BY_MONTH_SQL`] for the member, paid from `from` to `to`.
+/// [`PAID_BY_MONTH_SQL`] for the member, paid from the first day of `from_month` ("YYYY-MM")
+/// to `today` (an ISO date).
 pub async fn paid_by_month(
     conn: &mut Conn,
     member: &Member,
-    from: &str,
-    to: &str,
+    from_month: &str,
+    today: &str,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as(PAID_BY_MONTH_SQL)
+    let this_month = today.get(..7).unwrap_or(today);
+    sqlx::query_as(PAID_BY_MONTH_SQL.as_str())
         .bind(member.org.membership_id)
-        .bind(from)
-        .bind(to)
+        .bind(from_month)
+        .bind(this_month)
+        .bind(format!("{this_month}-01"))
+        .bind(today)
         .fetch_all(conn)
         .await
 }

@@ -187,6 +187,14 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
             "../../migrations/0027_claims_paid_daily.sqlite.sql"
         )),
     ),
+    (
+        28,
+        "claims paid monthly",
+        include_str!("../../migrations/0028_claims_paid_monthly.sql"),
+        Some(include_str!(
+            "../../migrations/0028_claims_paid_monthly.sqlite.sql"
+        )),
+    ),
 ];
 
 impl Db {

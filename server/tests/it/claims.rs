@@ -468,26 +468,38 @@ async fn every_lookup_query_is_served_by_an_index() {
 }
 
 #[tokio::test]
-async fn the_claims_paid_chart_reads_daily_sums_not_claims() {
+async fn the_claims_paid_chart_reads_monthly_and_daily_sums_not_claims() {
     for site in sites(false).await {
         let plan = plan(
             &site,
-            app::dashboard::repo::PAID_BY_MONTH_SQL,
-            &[B::I(1), B::T("2025-12-01"), B::T("2026-11-30")],
+            &app::dashboard::repo::PAID_BY_MONTH_SQL,
+            &[
+                B::I(1),
+                B::T("2025-12"),
+                B::T("2026-11"),
+                B::T("2026-11-01"),
+                B::T("2026-11-30"),
+            ],
         )
         .await;
         match site.state.db.backend {
-            // Each side of the union searches its index of the daily sums by provider and
-            // paid date; no claim is read.
+            // Each side of each union searches its index of the sums by provider and paid
+            // month or date; no claim is read.
             Backend::Sqlite => {
                 assert!(
                     !plan.contains("claims c") && !plan.contains("SCAN d"),
                     "{plan}"
                 );
-                assert_eq!(plan.matches("SEARCH d USING ").count(), 2, "{plan}");
-                assert!(plan.contains("paid_on>? AND paid_on<?"), "{plan}");
+                assert_eq!(plan.matches("SEARCH d USING ").count(), 4, "{plan}");
+                assert_eq!(
+                    plan.matches("paid_month>? AND paid_month<?").count(),
+                    2,
+                    "{plan}"
+                );
+                assert_eq!(plan.matches("paid_on>? AND paid_on<?").count(), 2, "{plan}");
             }
             Backend::Postgres => {
+                assert!(plan.contains("on claims_paid_monthly d"), "{plan}");
                 assert!(plan.contains("on claims_paid_daily d"), "{plan}");
                 assert!(
                     !plan.contains("on claims c") && !plan.contains("Seq Scan"),

@@ -72,11 +72,12 @@ async fn claims_paid_covers_twelve_months_of_the_npis_held() {
     }
 }
 
-/// The chart's daily sums (`claims_paid_daily`) are kept by triggers: after claims are added,
-/// paid, repriced, moved to another day or provider, unpaid and removed, they are still what
-/// the claims themselves sum to, with no day left empty.
+/// The chart's daily and monthly sums (`claims_paid_daily`, `claims_paid_monthly`) are kept by
+/// triggers: after claims are added, paid, repriced, moved to another day, month or provider,
+/// unpaid and removed, they are still what the claims themselves sum to, with no day or month
+/// left empty.
 #[tokio::test]
-async fn the_daily_sums_follow_every_change_to_the_claims() {
+async fn the_daily_and_monthly_sums_follow_every_change_to_the_claims() {
     for site in sites(false).await {
         let db = &site.state.db.pool;
         let check = |step: &'static str| async move {
@@ -97,6 +98,27 @@ async fn the_daily_sums_follow_every_change_to_the_claims() {
             .unwrap();
             assert!(!summed.is_empty(), "{step}: the demo's claims were paid");
             assert_eq!(kept, summed, "{step} ({:?})", site.state.db.backend);
+            let kept: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(
+                "SELECT billing_provider_id, service_provider_id, paid_month, paid_cents, claim_count \
+                 FROM claims_paid_monthly ORDER BY 1, 2, 3",
+            )
+            .fetch_all(db)
+            .await
+            .unwrap();
+            let summed: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(
+                "SELECT billing_provider_id, service_provider_id, SUBSTR(paid_on, 1, 7), \
+                 CAST(SUM(paid_cents) AS BIGINT), CAST(COUNT(*) AS BIGINT) FROM claims \
+                 WHERE paid_on IS NOT NULL GROUP BY billing_provider_id, service_provider_id, \
+                 SUBSTR(paid_on, 1, 7) ORDER BY 1, 2, 3",
+            )
+            .fetch_all(db)
+            .await
+            .unwrap();
+            assert_eq!(
+                kept, summed,
+                "{step}, by month ({:?})",
+                site.state.db.backend
+            );
         };
         check("demo data").await;
         let (first, billing, service): (i64, i64, i64) = sqlx::query_as(
@@ -141,6 +163,8 @@ async fn the_daily_sums_follow_every_change_to_the_claims() {
         for (sql, step) in [
             ("UPDATE claims SET paid_cents = paid_cents + 1234 WHERE claim_number = 'T-DAILY-1'", "repriced"),
             ("UPDATE claims SET paid_on = '2020-01-03' WHERE claim_number = 'T-DAILY-1'", "moved to another day"),
+            ("UPDATE claims SET paid_on = '2020-02-03' WHERE claim_number = 'T-DAILY-1'", "moved to another month"),
+            ("UPDATE claims SET paid_on = '2020-01-03' WHERE claim_number = 'T-DAILY-1'", "moved back"),
             (moved.as_str(), "moved to another provider, its day left empty"),
             ("UPDATE claims SET paid_on = '2020-01-03', paid_cents = 90 WHERE claim_number = 'T-DAILY-3'", "paid"),
             ("UPDATE claims SET paid_on = NULL WHERE claim_number = 'T-DAILY-1'", "unpaid"),
@@ -157,6 +181,13 @@ async fn the_daily_sums_follow_every_change_to_the_claims() {
         .await
         .unwrap();
         assert_eq!(left, 0, "no empty day is kept");
+        let left: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM claims_paid_monthly WHERE paid_month LIKE '2020-%'",
+        )
+        .fetch_one(db)
+        .await
+        .unwrap();
+        assert_eq!(left, 0, "no empty month is kept");
     }
 }
 
