@@ -57,11 +57,16 @@ async function startServer(scale) {
   const started = performance.now();
   const server = spawn(serverBin, ['serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   process.on('exit', () => server.kill());
-  // Panics are counted: a task that panics is lost without failing the request that began it.
+  // Panics are counted, and where each was named: a task that panics is lost without failing
+  // the request that began it.
   server.panics = 0;
+  server.panicked = new Set();
   server.stderr.setEncoding('utf8');
   server.stderr.on('data', (text) => {
     server.panics += (text.match(/ panicked at /g) ?? []).length;
+    for (const [, place, message] of text.matchAll(/ panicked at (\S+):\n(.*)/g)) {
+      server.panicked.add(`${place} ${message}`);
+    }
   });
   while (true) {
     try {
@@ -332,7 +337,12 @@ try {
   row('`/login` in Chromium (4× CPU, 10 Mbit/s)', `n/a: ${error.message.split('\n')[0]}`, '');
 }
 await browser.close();
-row('panics in the server during the run', String(demo.server.panics + large.server.panics), 'none expected');
+const panicked = [...demo.server.panicked, ...large.server.panicked];
+row(
+  'panics in the server during the run',
+  [String(demo.server.panics + large.server.panics), ...panicked.map((p) => `\`${p}\``)].join('; '),
+  'none expected',
+);
 demo.stop();
 
 const cpu = os.cpus();
