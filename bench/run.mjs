@@ -65,7 +65,7 @@ async function startServer(scale) {
   server.stderr.on('data', (text) => {
     server.panics += (text.match(/ panicked at /g) ?? []).length;
     for (const [, place, message] of text.matchAll(/ panicked at (\S+):\n(.*)/g)) {
-      server.panicked.add(`${place} ${message}`);
+      server.panicked.add(`${place} ${message}`.replaceAll("|", "\\|"));
     }
   });
   while (true) {

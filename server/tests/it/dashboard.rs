@@ -81,44 +81,34 @@ async fn the_daily_and_monthly_sums_follow_every_change_to_the_claims() {
     for site in sites(false).await {
         let db = &site.state.db.pool;
         let check = |step: &'static str| async move {
-            let kept: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(
-                "SELECT billing_provider_id, service_provider_id, paid_on, paid_cents, claim_count \
-                 FROM claims_paid_daily ORDER BY 1, 2, 3",
-            )
-            .fetch_all(db)
-            .await
-            .unwrap();
-            let summed: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(
-                "SELECT billing_provider_id, service_provider_id, paid_on, CAST(SUM(paid_cents) AS BIGINT), \
-                 CAST(COUNT(*) AS BIGINT) FROM claims WHERE paid_on IS NOT NULL \
-                 GROUP BY billing_provider_id, service_provider_id, paid_on ORDER BY 1, 2, 3",
-            )
-            .fetch_all(db)
-            .await
-            .unwrap();
-            assert!(!summed.is_empty(), "{step}: the demo's claims were paid");
-            assert_eq!(kept, summed, "{step} ({:?})", site.state.db.backend);
-            let kept: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(
-                "SELECT billing_provider_id, service_provider_id, paid_month, paid_cents, claim_count \
-                 FROM claims_paid_monthly ORDER BY 1, 2, 3",
-            )
-            .fetch_all(db)
-            .await
-            .unwrap();
-            let summed: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(
-                "SELECT billing_provider_id, service_provider_id, SUBSTR(paid_on, 1, 7), \
-                 CAST(SUM(paid_cents) AS BIGINT), CAST(COUNT(*) AS BIGINT) FROM claims \
-                 WHERE paid_on IS NOT NULL GROUP BY billing_provider_id, service_provider_id, \
-                 SUBSTR(paid_on, 1, 7) ORDER BY 1, 2, 3",
-            )
-            .fetch_all(db)
-            .await
-            .unwrap();
-            assert_eq!(
-                kept, summed,
-                "{step}, by month ({:?})",
-                site.state.db.backend
-            );
+            // Each table of sums, its period column, and the same period of a claim.
+            for (table, period, of_claim) in [
+                ("claims_paid_daily", "paid_on", "paid_on"),
+                ("claims_paid_monthly", "paid_month", "SUBSTR(paid_on, 1, 7)"),
+            ] {
+                let kept: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(&format!(
+                    "SELECT billing_provider_id, service_provider_id, {period}, paid_cents, claim_count \
+                     FROM {table} ORDER BY 1, 2, 3"
+                ))
+                .fetch_all(db)
+                .await
+                .unwrap();
+                let summed: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(&format!(
+                    "SELECT billing_provider_id, service_provider_id, {of_claim}, \
+                     CAST(SUM(paid_cents) AS BIGINT), CAST(COUNT(*) AS BIGINT) FROM claims \
+                     WHERE paid_on IS NOT NULL \
+                     GROUP BY billing_provider_id, service_provider_id, {of_claim} ORDER BY 1, 2, 3"
+                ))
+                .fetch_all(db)
+                .await
+                .unwrap();
+                assert!(!summed.is_empty(), "{step}: the demo's claims were paid");
+                assert_eq!(
+                    kept, summed,
+                    "{step}, {table} ({:?})",
+                    site.state.db.backend
+                );
+            }
         };
         check("demo data").await;
         let (first, billing, service): (i64, i64, i64) = sqlx::query_as(
