@@ -164,20 +164,18 @@ async fn the_daily_and_monthly_sums_follow_every_change_to_the_claims() {
             sqlx::query(sql).execute(db).await.unwrap();
             check(step).await;
         }
-        let left: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM claims_paid_daily WHERE paid_on LIKE '2020-%'",
-        )
-        .fetch_one(db)
-        .await
-        .unwrap();
-        assert_eq!(left, 0, "no empty day is kept");
-        let left: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM claims_paid_monthly WHERE paid_month LIKE '2020-%'",
-        )
-        .fetch_one(db)
-        .await
-        .unwrap();
-        assert_eq!(left, 0, "no empty month is kept");
+        for (table, period) in [
+            ("claims_paid_daily", "paid_on"),
+            ("claims_paid_monthly", "paid_month"),
+        ] {
+            let left: i64 = sqlx::query_scalar(&format!(
+                "SELECT COUNT(*) FROM {table} WHERE {period} LIKE '2020-%'"
+            ))
+            .fetch_one(db)
+            .await
+            .unwrap();
+            assert_eq!(left, 0, "no empty day or month is kept in {table}");
+        }
     }
 }
 
