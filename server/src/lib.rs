@@ -8,5 +8,6 @@ pub mod demo;
 pub mod keys;
 pub mod mailbox;
 pub mod middleware;
+pub mod page_tasks;
 pub mod pkg;
 pub mod routes;

@@ -2,7 +2,7 @@
 
 use crate::config::DeliveryConfig;
 use crate::delivery::Deliveries;
-use crate::{mailbox, middleware, pkg};
+use crate::{mailbox, middleware, page_tasks, pkg};
 use app::error::AppError;
 use app::ssr::clock::SharedClock;
 use app::ssr::db::Db;
@@ -34,6 +34,7 @@ const OUTBOX_POLL: Duration = Duration::from_secs(2);
 static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
 
 pub fn router(state: AppState) -> Router {
+    page_tasks::init();
     let routes = ROUTES.clone();
     let context = {
         let state = state.clone();
@@ -67,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         router = router.merge(mailbox::routes());
     }
     router
+        .layer(axum::middleware::from_fn(page_tasks::keep_with_request))
         .layer(axum::middleware::map_response(with_error_status))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
