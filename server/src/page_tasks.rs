@@ -113,11 +113,15 @@ impl Tasks {
 }
 
 impl Drop for Tasks {
-    /// Hands the tasks left over to the runtime.
+    /// Hands the tasks left over to the runtime (none is left to hand them to once it has
+    /// shut down: they are dropped).
     fn drop(&mut self) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
         let running = std::mem::take(&mut self.running);
         for task in running.into_iter().chain(self.spawned.take()) {
-            tokio::spawn(task);
+            runtime.spawn(task);
         }
     }
 }

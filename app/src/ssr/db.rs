@@ -272,9 +272,24 @@ impl Db {
         migrator.run(&self.pool).await
     }
 
-    /// Closes every connection, waiting for those in use to be given back.
+    /// Closes every connection, waiting for those in use to be given back. On SQLite the
+    /// write-ahead log is then folded into the database and removed.
     pub async fn close(&self) {
-        self.pool.close().await
+        self.pool.close().await;
+        if self.backend == Backend::Sqlite {
+            // SQLite removes its log when the last connection closes, if no other holds a lock
+            // at that moment; the pool's connections close on threads of their own, several
+            // at once, so sometimes none is last alone. One more, opened and closed alone, is.
+            use sqlx::{ConnectOptions, Connection};
+            match self.pool.connect_options().connect().await {
+                Ok(last) => {
+                    if let Err(error) = last.close().await {
+                        tracing::warn!(%error, "closing the database's last connection failed");
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "the database's log could not be folded in"),
+            }
+        }
     }
 
     /// Pings the database (for `/healthz`).
