@@ -142,8 +142,7 @@ pub async fn keep_with_request(request: Request, next: Next) -> Response {
     }
     let (parts, body) = response.into_parts();
     let body = PageBody {
-        body: Some(body.into_data_stream()),
-        tasks: Some(tasks),
+        page: Some((body.into_data_stream(), tasks)),
         finish_if_left: Some(FINISH_LEFT_PAGE),
     };
     Response::from_parts(parts, Body::from_stream(body))
@@ -151,8 +150,8 @@ pub async fn keep_with_request(request: Request, next: Next) -> Response {
 
 /// A page's body, polled with the page's tasks.
 struct PageBody<S: Stream + Send + Unpin + 'static> {
-    body: Option<S>,
-    tasks: Option<Tasks>,
+    /// The page's stream and its tasks, until the page ends.
+    page: Option<(S, Tasks)>,
     /// Given while a browser reads the page: the time left to finish it once it leaves.
     finish_if_left: Option<Duration>,
 }
@@ -161,15 +160,13 @@ impl<S: Stream + Send + Unpin + 'static> Stream for PageBody<S> {
     type Item = S::Item;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
-        let PageBody { body, tasks, .. } = &mut *self;
-        let (Some(stream), Some(page_tasks)) = (body.as_mut(), tasks.as_mut()) else {
+        let Some((stream, tasks)) = self.page.as_mut() else {
             return Poll::Ready(None);
         };
-        let next = page_tasks.poll_with(cx, |cx| stream.poll_next_unpin(cx));
+        let next = tasks.poll_with(cx, |cx| stream.poll_next_unpin(cx));
         if let Poll::Ready(None) = next {
             // Finished and disposed of: what the page left goes to the runtime.
-            *body = None;
-            *tasks = None;
+            self.page = None;
         }
         next
     }
@@ -177,7 +174,7 @@ impl<S: Stream + Send + Unpin + 'static> Stream for PageBody<S> {
 
 impl<S: Stream + Send + Unpin + 'static> Drop for PageBody<S> {
     fn drop(&mut self) {
-        let (Some(body), Some(tasks)) = (self.body.take(), self.tasks.take()) else {
+        let Some((body, tasks)) = self.page.take() else {
             return;
         };
         if let (Some(limit), Ok(runtime)) = (
@@ -185,8 +182,7 @@ impl<S: Stream + Send + Unpin + 'static> Drop for PageBody<S> {
             tokio::runtime::Handle::try_current(),
         ) {
             let mut rest = PageBody {
-                body: Some(body),
-                tasks: Some(tasks),
+                page: Some((body, tasks)),
                 finish_if_left: None,
             };
             runtime.spawn(async move {
@@ -345,8 +341,10 @@ mod tests {
             .map(Ok::<_, std::io::Error>);
         let limit = Duration::from_millis(100);
         let page = PageBody {
-            body: Some(Body::from_stream(chunks).into_data_stream()),
-            tasks: Some(Tasks::default()),
+            page: Some((
+                Body::from_stream(chunks).into_data_stream(),
+                Tasks::default(),
+            )),
             finish_if_left: Some(limit),
         };
         let started = tokio::time::Instant::now();

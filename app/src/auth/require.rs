@@ -55,10 +55,6 @@ pub fn Require(
     children: ChildrenFn,
 ) -> impl IntoView {
     let session = expect_context::<SessionResource>();
-    // Taken here, not in the walk below: a late walk runs where the router's context cannot be
-    // reached (one in about 100,000 dashboards panicked there), and its output is dropped, so
-    // an empty path is all it needs.
-    let pathname = use_location().pathname;
     let children = StoredValue::new(children);
     view! {
         <Suspense fallback>
@@ -71,7 +67,7 @@ pub fn Require(
                         if user.organization.is_none() {
                             return view! { <Redirect path="/select-organization" /> }.into_any();
                         }
-                        match gate(&user, &pathname.try_get_untracked().unwrap_or_default()) {
+                        match gate(&user, &use_location().pathname.get_untracked()) {
                             Some(Gate::Go(path)) => return view! { <Redirect path /> }.into_any(),
                             Some(Gate::Suspended) => return view! {
                                 <h1>"Access Suspended"</h1>
