@@ -20,6 +20,9 @@ pub struct Db {
     pub backend: Backend,
 }
 
+/// How long `Db::close` waits for connections still in use to come back.
+const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Versioned migrations, in order. Written for PostgreSQL (see [`dialect`]), with a SQLite
 /// version where the two differ in more than a few words (triggers).
 const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
@@ -275,7 +278,18 @@ impl Db {
     /// Closes every connection, waiting for those in use to be given back. On SQLite the
     /// write-ahead log is then folded into the database and removed.
     pub async fn close(&self) {
-        self.pool.close().await;
+        // `close` can return while a connection is still on its way back (its check on
+        // release running): counting the idle ones it closes as given back, it stops waiting
+        // early. The connection then lands among the idle ones, open; so close again until
+        // none is left, for a bounded time.
+        let deadline = std::time::Instant::now() + CLOSE_WAIT;
+        loop {
+            self.pool.close().await;
+            if self.pool.size() == 0 || std::time::Instant::now() >= deadline {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
         if self.backend == Backend::Sqlite {
             // SQLite removes its log when the last connection closes, if no other holds a lock
             // at that moment; the pool's connections close on threads of their own, several
@@ -407,5 +421,44 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(qpsg, 1);
+    }
+
+    /// sqlx's `close` can return while a connection is still on its way back to the pool;
+    /// left open, it keeps SQLite's write-ahead log. `Db::close` closes that one too.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn close_closes_a_connection_given_back_meanwhile() {
+        for round in 0..40 {
+            let dir = std::env::temp_dir().join(format!(
+                "portal-close-{}",
+                crate::ssr::crypto::random_hex(8)
+            ));
+            let db = Db::connect(&format!("sqlite://{}/portal.db", dir.display()))
+                .await
+                .unwrap();
+            let first = db.pool.acquire().await.unwrap();
+            let mut second = db.pool.acquire().await.unwrap();
+            sqlx::query("CREATE TABLE t (x INTEGER)")
+                .execute(&mut *second)
+                .await
+                .unwrap();
+            drop(first);
+            while db.pool.num_idle() == 0 {
+                tokio::task::yield_now().await;
+            }
+            // Closing the idle one lets sqlx's `close` stop waiting before this one is back.
+            drop(second);
+            tokio::task::yield_now().await;
+            db.close().await;
+            assert_eq!(
+                db.pool.size(),
+                0,
+                "round {round}: a connection is still open"
+            );
+            assert!(
+                !dir.join("portal.db-wal").exists(),
+                "round {round}: the write-ahead log is left"
+            );
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
     }
 }
