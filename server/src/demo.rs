@@ -382,7 +382,7 @@ pub async fn load(db: &Db, settings: &Settings, now: i64, claims: u64) -> anyhow
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
 
-    app::ssr::code_lists::load(db).await?;
+    app::ssr::code_lists::load(db, &mut *db.conn().await?).await?;
     let mut tx = db.begin().await?;
 
     // Organizations and their NPIs.

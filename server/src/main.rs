@@ -75,8 +75,12 @@ async fn run() -> anyhow::Result<()> {
     let settings = Arc::new(cli.config.settings()?);
     let clock: SharedClock = Arc::new(SystemClock);
     let db = Db::connect(&cli.config.database_url).await?;
-    db.migrate().await?;
-    app::ssr::code_lists::load(&db).await?;
+    {
+        // One connection for the whole start (see `Db::migrate_on`).
+        let mut conn = db.conn().await?;
+        db.migrate_on(&mut conn).await?;
+        app::ssr::code_lists::load(&db, &mut conn).await?;
+    }
     let outcome = run_command(
         cli.command.unwrap_or(Command::Serve),
         db.clone(),

@@ -7,6 +7,7 @@
 use super::code_index::{data_lines, words_of, IcdIndex, Zips};
 use super::db::Db;
 use super::repo::code_lists as repo;
+use super::repo::Conn;
 
 const ICD10CM: &[u8] = include_bytes!("../../data/icd10cm.tsv.gz");
 const REASON_CODES: &str = include_str!("../../data/reason_codes.tsv");
@@ -155,8 +156,8 @@ fn text_fingerprint(text: &str) -> String {
 /// Loads each list the database does not hold in this version, with its fingerprint in the
 /// same transaction. At start, a loaded database costs one read of a small table: nothing is
 /// counted or unpacked.
-pub async fn load(db: &Db) -> Result<(), sqlx::Error> {
-    let loaded = repo::loaded(&mut *db.conn().await?).await?;
+pub async fn load(db: &Db, conn: &mut Conn) -> Result<(), sqlx::Error> {
+    let loaded = repo::loaded(conn).await?;
     let holds =
         |table: &str, fingerprint: &str| loaded.iter().any(|(t, f)| t == table && f == fingerprint);
     for (table, fingerprint, codes) in SHIPPED {
@@ -166,7 +167,7 @@ pub async fn load(db: &Db) -> Result<(), sqlx::Error> {
         }
         let codes = codes();
         let count = codes.len();
-        let mut tx = db.begin().await?;
+        let mut tx = db.begin_on(conn).await?;
         repo::replace(&mut tx, table, codes).await?;
         repo::record_load(&mut tx, table, &fingerprint).await?;
         tx.commit().await?;
@@ -174,7 +175,7 @@ pub async fn load(db: &Db) -> Result<(), sqlx::Error> {
     }
     let fingerprint = text_fingerprint(SERVICE_CATALOG);
     if !holds("service_catalog", &fingerprint) {
-        let mut tx = db.begin().await?;
+        let mut tx = db.begin_on(conn).await?;
         repo::replace_catalog(&mut tx, service_catalog()).await?;
         repo::record_load(&mut tx, "service_catalog", &fingerprint).await?;
         tx.commit().await?;
@@ -198,7 +199,7 @@ mod tests {
                     .unwrap()
             }
         };
-        load(&t.db).await.unwrap();
+        load(&t.db, &mut t.db.conn().await.unwrap()).await.unwrap();
         assert_eq!(count("icd_codes").await, 74_731);
         assert_eq!(count("eob_codes").await, 12);
         assert_eq!(count("procedure_codes").await, 9);
@@ -208,13 +209,13 @@ mod tests {
         repo::remove(&mut t.db.conn().await.unwrap(), "icd_codes", "I10")
             .await
             .unwrap();
-        load(&t.db).await.unwrap();
+        load(&t.db, &mut t.db.conn().await.unwrap()).await.unwrap();
         assert_eq!(count("icd_codes").await, 74_730);
         // Another version (here, a fingerprint that no longer matches) is loaded whole.
         repo::record_load(&mut t.db.conn().await.unwrap(), "icd_codes", "older")
             .await
             .unwrap();
-        load(&t.db).await.unwrap();
+        load(&t.db, &mut t.db.conn().await.unwrap()).await.unwrap();
         assert_eq!(count("icd_codes").await, 74_731);
     }
 

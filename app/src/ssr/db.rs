@@ -3,6 +3,7 @@
 //! the same SQL runs on both.
 
 use crate::error::AppError;
+use crate::ssr::repo::Conn;
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 use sqlx::{AnyPool, Executor};
@@ -216,6 +217,18 @@ impl Db {
         }
     }
 
+    /// `begin` on a connection already held (see `migrate_on`).
+    pub async fn begin_on<'c>(
+        &self,
+        conn: &'c mut Conn,
+    ) -> Result<sqlx::Transaction<'c, sqlx::Any>, sqlx::Error> {
+        use sqlx::Connection;
+        match self.backend {
+            Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => conn.begin().await,
+        }
+    }
+
     /// Opens the database, creating a SQLite file (and its folder) on first use.
     pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
         install_default_drivers();
@@ -271,8 +284,15 @@ impl Db {
 
     /// Applies every migration not yet applied.
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        let migrator = Migrator::new(Embedded(self.backend)).await?;
-        migrator.run(&self.pool).await
+        self.migrate_on(&mut *self.conn().await?).await
+    }
+
+    /// Applies every migration not yet applied, on a connection already held. The server's
+    /// start does all its work on one: sqlx tests each connection given back before it is
+    /// idle again, so a step that took its own would mostly open another, and every new SQLite
+    /// connection reads the whole schema first.
+    pub async fn migrate_on(&self, conn: &mut Conn) -> Result<(), sqlx::migrate::MigrateError> {
+        Migrator::new(Embedded(self.backend)).await?.run(conn).await
     }
 
     /// Closes every connection, waiting for those in use to be given back. On SQLite the
@@ -290,13 +310,25 @@ impl Db {
             }
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         }
+        if self.pool.size() != 0 {
+            tracing::warn!(
+                open = self.pool.size(),
+                "connections still in use when the database closed"
+            );
+        }
         if self.backend == Backend::Sqlite {
-            // SQLite removes its log when the last connection closes, if no other holds a lock
-            // at that moment; the pool's connections close on threads of their own, several
-            // at once, so sometimes none is last alone. One more, opened and closed alone, is.
+            // SQLite folds its log in and removes it when the last connection that read closes,
+            // if no other holds a lock then. One more, that checkpoints and closes alone, is
+            // that last; should another still be open, the checkpoint leaves the log empty.
             use sqlx::{ConnectOptions, Connection};
             match self.pool.connect_options().connect().await {
-                Ok(last) => {
+                Ok(mut last) => {
+                    if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                        .execute(&mut last)
+                        .await
+                    {
+                        tracing::warn!(%error, "the database's log could not be folded in");
+                    }
                     if let Err(error) = last.close().await {
                         tracing::warn!(%error, "closing the database's last connection failed");
                     }
