@@ -211,10 +211,7 @@ impl Db {
     /// IMMEDIATE`): a transaction that read first and wrote later would fail at once ("database
     /// is locked") when another writer got there in between, instead of waiting its turn.
     pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
-        }
+        self.pool.begin_with(self.begin_statement()).await
     }
 
     /// `begin` on a connection already held (see `migrate_on`).
@@ -223,9 +220,13 @@ impl Db {
         conn: &'c mut Conn,
     ) -> Result<sqlx::Transaction<'c, sqlx::Any>, sqlx::Error> {
         use sqlx::Connection;
+        conn.begin_with(self.begin_statement()).await
+    }
+
+    fn begin_statement(&self) -> &'static str {
         match self.backend {
-            Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => conn.begin().await,
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
         }
     }
 
