@@ -3,8 +3,8 @@
 use super::*;
 use crate::domain::permissions::POSITIONS;
 use crate::ui::{
-    action_error, field_errors, hydrated, query_value, ErrorSummary, Field, FlowSteps, Select,
-    TabPanel, Tabs, WizardFlow,
+    action_error, field_errors, hydrated, page_resource, query_value, ErrorSummary, Field,
+    FlowSteps, PageResource, Select, TabPanel, Tabs, WizardFlow,
 };
 use leptos::html;
 use leptos_router::components::Form;
@@ -44,7 +44,7 @@ pub fn RegisterPage() -> impl IntoView {
         .after(terms)
         .after(choose)
         .after(submit);
-    let step = Resource::new(move || flow.version(), |_| access_request_step());
+    let step = page_resource(move || flow.version(), |_| access_request_step());
     view! {
         <div class="narrow">
             <WizardFlow label="Request steps" steps=STEPS step position
@@ -186,11 +186,11 @@ fn Terms(terms: ServerAction<AcceptAccessTerms>) -> impl IntoView {
 
 /// The providers the address asks for (`group`, `name`, `tax_id`, as the search forms put
 /// them there), once a search was made.
-pub type ProviderResults = Resource<Option<Result<Vec<ProviderHit>, AppError>>>;
+pub type ProviderResults = PageResource<Option<Result<Vec<ProviderHit>, AppError>>>;
 
 pub fn provider_search() -> ProviderResults {
     let query = use_query_map();
-    Resource::new(
+    page_resource(
         move || {
             query.with(|q| {
                 (

@@ -5,7 +5,9 @@ use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access};
-use crate::ui::{query_value, Column, DataTable, ErrorSummary, Field, SearchForm, Select};
+use crate::ui::{
+    page_resource, query_value, Column, DataTable, ErrorSummary, Field, SearchForm, Select,
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -53,7 +55,7 @@ pub fn CollectionManagerPage() -> impl IntoView {
     let users = RwSignal::new(query_value("users"));
     let status = RwSignal::new(query_value("status"));
     let role = RwSignal::new(query_value("role"));
-    let data = Resource::new(
+    let data = page_resource(
         move || {
             (
                 providers.get(),

@@ -8,8 +8,8 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Visitor};
 use crate::ui::{
-    action_error, field_errors, hydrated, phone_methods, Checkbox, ErrorSummary, Field, FlowSteps,
-    OtpEnter, RadioGroup, WizardFlow,
+    action_error, field_errors, hydrated, page_resource, phone_methods, Checkbox, ErrorSummary,
+    Field, FlowSteps, OtpEnter, RadioGroup, WizardFlow,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -277,7 +277,7 @@ pub fn InvitationPage() -> impl IntoView {
     let verify = ServerAction::<InvitationVerify>::new();
     let resend = ServerAction::<InvitationResend>::new();
     let flow = FlowSteps::new().after(account).after(verify).after(resend);
-    let step = Resource::new(move || (t(), flow.version()), |(t, _)| load_invitation(t));
+    let step = page_resource(move || (t(), flow.version()), |(t, _)| load_invitation(t));
     let ready = hydrated();
     view! {
         <div class="narrow">

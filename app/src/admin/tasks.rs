@@ -8,7 +8,7 @@ use crate::domain::permissions::{Module, RolePreset};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access};
-use crate::ui::{action_error, field_errors, hydrated, ErrorSummary, Field, Select};
+use crate::ui::{action_error, field_errors, hydrated, page_resource, ErrorSummary, Field, Select};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -86,8 +86,8 @@ fn done_notice(done: Option<String>) -> Option<&'static str> {
 pub fn TaskListPage() -> impl IntoView {
     let query = use_query_map();
     let chosen = Signal::derive(move || query.read().get("id").and_then(|v| v.parse::<i64>().ok()));
-    let list = Resource::new(move || chosen.get(), |_| task_list());
-    let detail = Resource::new(
+    let list = page_resource(move || chosen.get(), |_| task_list());
+    let detail = page_resource(
         move || chosen.get(),
         |id| async move {
             match id {

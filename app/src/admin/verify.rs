@@ -7,8 +7,8 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access};
 use crate::ui::{
-    action_error, field_errors, query_dialog, Column, DataTable, ErrorSummary, Field, Modal,
-    PostButton,
+    action_error, field_errors, page_resource, query_dialog, Column, DataTable, ErrorSummary,
+    Field, Modal, PostButton,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -85,7 +85,7 @@ pub async fn remove_user(
 /// The "Verify Users" link of User Management, with the days left and its colour.
 #[component]
 pub fn VerifyUsersButton() -> impl IntoView {
-    let summary = Resource::new(
+    let summary = page_resource(
         || (),
         |_| crate::ui::once_per_page("verify summary", load_verify_summary()),
     );
@@ -106,7 +106,7 @@ pub fn VerifyUsersButton() -> impl IntoView {
 
 #[component]
 pub fn VerifyUsersPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load_verify_list());
+    let data = page_resource(|| (), |_| load_verify_list());
     view! {
         <Require access=PageAccess::OrgAdmin>
             <h1>"Verify Users"</h1>

@@ -6,8 +6,8 @@ use crate::auth::{PageAccess, Require};
 use crate::auth::{StepUp, StepUpDialog};
 use crate::domain::permissions::NpiLevel;
 use crate::ui::{
-    action_error, field_errors, query_dialog_is, query_value, Column, DataTable, ErrorSummary,
-    Field, MenuButton, MenuItem, Modal, PostButton, SearchForm,
+    action_error, field_errors, page_resource, query_dialog_is, query_value, Column, DataTable,
+    ErrorSummary, Field, MenuButton, MenuItem, Modal, PostButton, SearchForm,
 };
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -27,7 +27,7 @@ pub(super) fn route_user_id() -> Signal<i64> {
 #[component]
 pub fn UserManagementPage() -> impl IntoView {
     let search = RwSignal::new(query_value("q"));
-    let users = Resource::new(move || search.get(), admin_users);
+    let users = page_resource(move || search.get(), admin_users);
     let rows = Signal::derive(move || users.get().and_then(Result::ok).unwrap_or_default());
     let error = Signal::derive(move || users.get().and_then(Result::err));
     view! {
@@ -92,7 +92,7 @@ pub fn AddUserPage() -> impl IntoView {
             navigate.with_value(|n| n(&format!("/admin/users/new?added={id}"), Default::default()));
         }
     });
-    let user = Resource::new(
+    let user = page_resource(
         move || added.get(),
         |id| async move {
             match id {
@@ -146,7 +146,7 @@ pub fn AddUserPage() -> impl IntoView {
 #[component]
 pub fn UserPage() -> impl IntoView {
     let user_id = route_user_id();
-    let detail = Resource::new(move || user_id.get(), load_user);
+    let detail = page_resource(move || user_id.get(), load_user);
     view! {
         <Require access=PageAccess::OrgAdmin>
             <h1>"User Management and Permissions"</h1>
@@ -287,7 +287,7 @@ fn UserDetailView(detail: UserDetail, reload: Callback<()>) -> impl IntoView {
 
 #[component]
 pub fn DomainsPage() -> impl IntoView {
-    let domains = Resource::new(|| (), |_| admin_domains());
+    let domains = page_resource(|| (), |_| admin_domains());
     let remove = ServerAction::<RemoveDomain>::new();
     let query = use_query_map();
     let navigate = StoredValue::new(use_navigate());

@@ -8,8 +8,8 @@ use super::*;
 use crate::auth::{PageAccess, Require};
 use crate::domain::permissions::{NpiLevel, OrgRole, POSITIONS};
 use crate::ui::{
-    action_error, answer_keeps, field_errors, hydrated, Checkbox, Column, DataTable, ErrorSummary,
-    Field, FlowSteps, Modal, Select, WizardFlow,
+    action_error, answer_keeps, field_errors, hydrated, page_resource, Checkbox, Column, DataTable,
+    ErrorSummary, Field, FlowSteps, Modal, Select, WizardFlow,
 };
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -38,7 +38,7 @@ pub fn PermissionWizardPage() -> impl IntoView {
                 .is_some_and(|at: usize| answer_keeps(to, "step", &at.to_string()))
         })
         .after(manage);
-    let data = Resource::new(
+    let data = page_resource(
         move || (user_id.get(), step.get(), flow.version()),
         move |(id, step, _)| permission_wizard(id, step),
     );

@@ -5,8 +5,8 @@ use super::{
 };
 use crate::auth::{PageAccess, Require};
 use crate::ui::{
-    action_error, field_errors, follow_answer, query_dialog, Checkbox, Column, DataTable,
-    ErrorSummary, Field, Modal, PostButton, Select, TabPanel, Tabs,
+    action_error, field_errors, follow_answer, page_resource, query_dialog, Checkbox, Column,
+    DataTable, ErrorSummary, Field, Modal, PostButton, Select, TabPanel, Tabs,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -51,7 +51,7 @@ fn Done() -> impl IntoView {
 
 #[component]
 fn Lists() -> impl IntoView {
-    let overview = Resource::new(
+    let overview = page_resource(
         || (),
         |_| crate::ui::once_per_page("affiliations", load_affiliations()),
     );
@@ -182,7 +182,7 @@ fn NewRequest() -> impl IntoView {
             )
         })
     });
-    let office = Resource::new(
+    let office = page_resource(
         move || asked.get(),
         |(npi, tax_id)| async move {
             if npi.is_empty() && tax_id.is_empty() {

@@ -12,7 +12,8 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, User, Visitor};
 use crate::ui::{
-    action_error, field_errors, go_to, ErrorSummary, Field, FlowSteps, OtpChoose, OtpEnter,
+    action_error, field_errors, go_to, page_resource, ErrorSummary, Field, FlowSteps, OtpChoose,
+    OtpEnter,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -505,7 +506,7 @@ pub fn SetPasswordPage() -> impl IntoView {
         .after(again)
         .after(verify)
         .after(set);
-    let step = Resource::new(
+    let step = page_resource(
         move || (token(), flow.version()),
         |(t, _)| password_link_step(t),
     );

@@ -2,6 +2,7 @@ use crate::domain::permissions::{Module, OrgKind};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, User};
+use crate::ui::PageResource;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -45,7 +46,7 @@ pub struct OrganizationChoice {
 }
 
 /// Loaded once per page, before the HTML is streamed, so that the server can redirect.
-pub type SessionResource = Resource<Result<SessionInfo, AppError>>;
+pub type SessionResource = PageResource<Result<SessionInfo, AppError>>;
 
 #[server(endpoint = "session")]
 pub async fn current_session() -> Result<SessionInfo, AppError> {

@@ -9,8 +9,8 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Visitor};
 use crate::ui::{
-    action_error, field_errors, go_to, ErrorSummary, Field, FlowSteps, OtpChoose, OtpEnter,
-    TabPanel, Tabs,
+    action_error, field_errors, go_to, page_resource, ErrorSummary, Field, FlowSteps, OtpChoose,
+    OtpEnter, TabPanel, Tabs,
 };
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -497,7 +497,7 @@ pub fn LogInPage() -> impl IntoView {
             .value()
             .with(|v| matches!(v, Some(Err(AppError::Conflict(_)))))
     });
-    let step = Resource::new(
+    let step = page_resource(
         move || (flow.version(), ended.get()),
         |_| current_sign_in_step(),
     );

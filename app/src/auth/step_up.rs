@@ -5,7 +5,9 @@ use crate::domain::ContactMethod;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, User};
-use crate::ui::{go_to, query_value, ErrorSummary, FlowSteps, Modal, OtpChoose, OtpEnter};
+use crate::ui::{
+    go_to, page_resource, query_value, ErrorSummary, FlowSteps, Modal, OtpChoose, OtpEnter,
+};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -166,7 +168,7 @@ pub fn StepUpDialog(
 /// last four digits are asked of the server.
 #[component]
 pub fn StepUpDialogAsked(step_up: StepUp) -> impl IntoView {
-    let pending = Resource::new(
+    let pending = page_resource(
         || (),
         |_| crate::ui::once_per_page("step-up state", step_up_state()),
     );
@@ -291,7 +293,7 @@ pub fn StepUpPage() -> impl IntoView {
     let again = ServerAction::<ChooseStepUpPasscode>::new();
     let verify = ServerAction::<VerifyStepUpPasscode>::new();
     let flow = FlowSteps::new().after(send).after(again);
-    let current = Resource::new(move || flow.version(), |_| step_up_state());
+    let current = page_resource(move || flow.version(), |_| step_up_state());
     let back = super::password::local_path(Some(next.clone()));
     Effect::new(move |_| {
         if let Some(Ok(())) = verify.value().get() {

@@ -5,8 +5,8 @@ use super::{
 use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 use crate::ui::{
-    asked, encode_query_value, field_errors, options, Column, DataTable, ErrorSummary, Field,
-    Pager, Pagination, RadioGroup, Select, TabPanel, Tabs,
+    asked, encode_query_value, field_errors, options, page_resource, Column, DataTable,
+    ErrorSummary, Field, Pager, Pagination, RadioGroup, Select, TabPanel, Tabs,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -16,7 +16,7 @@ use leptos_router::hooks::use_params_map;
 pub fn ClaimsPage() -> impl IntoView {
     let asked = asked::<ClaimSearch>("by");
     let pager = Pager::new("after");
-    let page = Resource::new(
+    let page = page_resource(
         move || (asked.get(), pager.cursor()),
         |(search, after)| async move {
             match search {
@@ -163,7 +163,7 @@ fn Results(
 pub fn ClaimPage() -> impl IntoView {
     let params = use_params_map();
     let number = Signal::derive(move || params.read().get("number").unwrap_or_default());
-    let claim = Resource::new(move || number.get(), load_claim);
+    let claim = page_resource(move || number.get(), load_claim);
     view! {
         <Require access=PageAccess::Member>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>

@@ -6,14 +6,14 @@ use super::{
 };
 use crate::operator::Outcome;
 use crate::ui::{
-    action_error, field_errors, follow_answer, refused_value, Column, DataTable, ErrorSummary,
-    Field, PostButton, RefusedForm, TextArea,
+    action_error, field_errors, follow_answer, page_resource, refused_value, Column, DataTable,
+    ErrorSummary, Field, PostButton, RefusedForm, TextArea,
 };
 use leptos::prelude::*;
 
 #[component]
 pub fn BannersConsole() -> impl IntoView {
-    let banners = Resource::new(|| (), |_| console_banners());
+    let banners = page_resource(|| (), |_| console_banners());
     let publish = ServerAction::<PublishBanner>::new();
     let expire = ServerAction::<ExpireBanner>::new();
     follow_answer(publish, move || banners.refetch());
@@ -69,7 +69,7 @@ pub fn BannersConsole() -> impl IntoView {
 
 #[component]
 pub fn ResourcesConsole() -> impl IntoView {
-    let pages = Resource::new(|| (), |_| console_resources());
+    let pages = page_resource(|| (), |_| console_resources());
     let save = ServerAction::<SaveResource>::new();
     follow_answer(save, move || pages.refetch());
     // Which page's form was posted last: only that one shows the error and what was typed.

@@ -1,5 +1,5 @@
 use super::{resource_page, Block, Inline};
-use crate::ui::ErrorSummary;
+use crate::ui::{page_resource, ErrorSummary};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn AdditionalResourcePage() -> impl IntoView {
     let params = use_params_map();
-    let page = Resource::new(
+    let page = page_resource(
         move || params.with(|p| p.get("page").unwrap_or_default()),
         resource_page,
     );

@@ -5,8 +5,8 @@ use super::{
 };
 use crate::auth::{PageAccess, Require};
 use crate::ui::{
-    action_error, field_errors, query_value, Checkbox, Column, DataTable, ErrorSummary, Field,
-    MenuButton, MenuItem, Select,
+    action_error, field_errors, page_resource, query_value, Checkbox, Column, DataTable,
+    ErrorSummary, Field, MenuButton, MenuItem, Select,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -91,9 +91,9 @@ fn criteria_in_address() -> Memo<Option<Criteria>> {
 
 #[component]
 fn Search() -> impl IntoView {
-    let options = Resource::new(|| (), |_| correspondence_options());
+    let options = page_resource(|| (), |_| correspondence_options());
     let criteria = criteria_in_address();
-    let results = Resource::new(
+    let results = page_resource(
         move || criteria.get(),
         |criteria| async move {
             match criteria {
@@ -153,7 +153,7 @@ fn Search() -> impl IntoView {
 
 #[component]
 fn Arrived() -> impl IntoView {
-    let found = Resource::new(|| (), |_| new_correspondence());
+    let found = page_resource(|| (), |_| new_correspondence());
     view! {
         <Suspense>
             {move || found.get().map(|found| match found {
@@ -168,7 +168,7 @@ fn Arrived() -> impl IntoView {
 
 #[component]
 fn Recent() -> impl IntoView {
-    let found = Resource::new(|| (), |_| recent_searches());
+    let found = page_resource(|| (), |_| recent_searches());
     let columns = vec![
         Column::text("NPI", |s: &RecentSearch| s.criteria.npi.clone()),
         Column::text("Correspondence Type", |s: &RecentSearch| {
@@ -278,7 +278,7 @@ fn DocumentList(
 pub fn WelcomeLetterPage() -> impl IntoView {
     let query = use_query_map();
     let chosen = Memo::new(move |_| query.read().get("type").unwrap_or_default());
-    let found = Resource::new(move || chosen.get(), load_welcome_letters);
+    let found = page_resource(move || chosen.get(), load_welcome_letters);
     view! {
         <Require access=PageAccess::Member>
             <h1>"Provider Welcome Letter"</h1>
@@ -318,7 +318,7 @@ pub fn WelcomeLetterPage() -> impl IntoView {
 
 #[component]
 pub fn TaxDocumentsPage() -> impl IntoView {
-    let found = Resource::new(|| (), |_| load_tax_documents());
+    let found = page_resource(|| (), |_| load_tax_documents());
     let accept = ServerAction::<AcceptTaxConsent>::new();
     let error = action_error(accept);
     let field_error = field_errors(move || error.get());

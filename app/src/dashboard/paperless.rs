@@ -6,7 +6,7 @@ use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access};
-use crate::ui::{action_error, ErrorSummary};
+use crate::ui::{action_error, page_resource, ErrorSummary};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use serde::{Deserialize, Serialize};
@@ -53,7 +53,7 @@ pub async fn enroll_paperless() -> Result<String, AppError> {
 
 #[component]
 pub fn PaperlessPage() -> impl IntoView {
-    let status = Resource::new(|| (), |_| paperless_status());
+    let status = page_resource(|| (), |_| paperless_status());
     let enroll = ServerAction::<EnrollPaperless>::new();
     let error = action_error(enroll);
     let navigate = StoredValue::new(use_navigate());

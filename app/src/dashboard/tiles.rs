@@ -1,13 +1,15 @@
 use super::{dashboard_npis, load_dashboard, Dashboard, DismissBanner, NpiRow};
 use crate::auth::{PageAccess, Require};
 use crate::domain::permissions::Module;
-use crate::ui::{Column, DataTable, ErrorSummary, Page, Pager, Pagination, PostButton, Tile};
+use crate::ui::{
+    page_resource, Column, DataTable, ErrorSummary, Page, Pager, Pagination, PostButton, Tile,
+};
 use leptos::prelude::*;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     // Made outside `Require`, once per render, and awaited inside it: see `Require`.
-    let data = Resource::new(|| (), |_| load_dashboard());
+    let data = page_resource(|| (), |_| load_dashboard());
     view! {
         <Require access=PageAccess::Member fallback=|| view! { <p class="loading">"Loading your dashboard…"</p> }>
             <h1>"My Dashboard"</h1>
@@ -148,7 +150,7 @@ fn BannerNotice(id: i64, message: String) -> impl IntoView {
 #[component]
 fn NpiTable(first: Page<NpiRow>) -> impl IntoView {
     let pager = Pager::new("npis");
-    let page = Resource::new(
+    let page = page_resource(
         move || pager.cursor(),
         move |cursor| {
             let first = first.clone();

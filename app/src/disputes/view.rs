@@ -6,8 +6,9 @@ use super::{
 use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 use crate::ui::{
-    action_error, asked, encode_query_value, field_errors, follow_answer, options, query_dialog,
-    query_value, Column, DataTable, ErrorSummary, Field, Modal, Select, TabPanel, Tabs, TextArea,
+    action_error, asked, encode_query_value, field_errors, follow_answer, options, page_resource,
+    query_dialog, query_value, Column, DataTable, ErrorSummary, Field, Modal, Select, TabPanel,
+    Tabs, TextArea,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -41,7 +42,7 @@ pub fn ClaimsNav(current: &'static str) -> impl IntoView {
 pub fn DisputeDialog(claim: String) -> impl IntoView {
     let (open, step) = query_dialog("dispute");
     // Keyed by the step too: each step shows the draft as the step before left it.
-    let start = Resource::new(
+    let start = page_resource(
         {
             let claim = claim.clone();
             move || step.get().map(|step| (claim.clone(), step))
@@ -204,7 +205,7 @@ fn SubmitForm(claim: String) -> impl IntoView {
 #[component]
 pub fn DisputeLookupPage() -> impl IntoView {
     let asked = asked::<DisputeSearch>("by");
-    let found = Resource::new(
+    let found = page_resource(
         move || asked.get(),
         |search| async move {
             match search {
@@ -323,7 +324,7 @@ fn dispute_columns(query: String) -> Vec<Column<DisputeRow>> {
 #[component]
 fn DisputeView() -> impl IntoView {
     let (open, number) = query_dialog("view");
-    let detail = Resource::new(
+    let detail = page_resource(
         move || number.get(),
         |number| async move {
             match number {
@@ -442,7 +443,7 @@ fn DisputeTabs(detail: DisputeDetail) -> impl IntoView {
 /// The plan's queue: disputes not yet resolved, the overdue ones flagged.
 #[component]
 pub fn DisputeQueue() -> impl IntoView {
-    let queue = Resource::new(|| (), |_| open_disputes());
+    let queue = page_resource(|| (), |_| open_disputes());
     let rows = Signal::derive(move || queue.get().and_then(Result::ok).unwrap_or_default());
     let columns = vec![
         Column::text("Dispute #", |d: &QueuedDispute| d.number.clone()),

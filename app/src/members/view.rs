@@ -5,7 +5,8 @@ use super::{
 use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 use crate::ui::{
-    asked, encode_query_value, field_errors, Column, DataTable, ErrorSummary, Field, TabPanel, Tabs,
+    asked, encode_query_value, field_errors, page_resource, Column, DataTable, ErrorSummary, Field,
+    TabPanel, Tabs,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -14,7 +15,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn MembersPage() -> impl IntoView {
     let asked = asked::<MemberSearch>("by");
-    let found = Resource::new(
+    let found = page_resource(
         move || asked.get(),
         |search| async move {
             match search {
@@ -114,7 +115,7 @@ fn member_columns() -> Vec<Column<MemberRow>> {
 pub fn FacesheetPage() -> impl IntoView {
     let params = use_params_map();
     let cin = Signal::derive(move || params.read().get("cin").unwrap_or_default());
-    let sheet = Resource::new(move || cin.get(), load_facesheet);
+    let sheet = page_resource(move || cin.get(), load_facesheet);
     view! {
         <Require access=PageAccess::Member>
             <h1>"Member Facesheet"</h1>

@@ -1,8 +1,8 @@
 use super::{list_notifications, MarkNotification, NotificationRow};
 use crate::auth::{PageAccess, Require};
 use crate::ui::{
-    field_errors, query_value, Column, DataTable, ErrorSummary, Field, Pager, Pagination,
-    SearchForm,
+    field_errors, page_resource, query_value, Column, DataTable, ErrorSummary, Field, Pager,
+    Pagination, SearchForm,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -20,7 +20,7 @@ pub fn NotificationsPage() -> impl IntoView {
             || !end.get_untracked().is_empty(),
     );
     let pager = Pager::new("after");
-    let page = Resource::new(
+    let page = page_resource(
         move || (search.get(), applied.get(), pager.cursor()),
         |(search, (start, end), after)| list_notifications(search, start, end, after),
     );

@@ -11,8 +11,8 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Operator};
 use crate::ui::{
-    action_error, field_errors, hydrated, query_value, Checkbox, ErrorSummary, Field, PostButton,
-    Select,
+    action_error, field_errors, hydrated, page_resource, query_value, Checkbox, ErrorSummary,
+    Field, PostButton, Select,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -290,7 +290,7 @@ pub fn HelpDesk() -> impl IntoView {
     let reset = ServerAction::<SendPasswordReset>::new();
     let step_up = StepUp::new();
     let unlock = step_up.watch(ServerAction::<UnlockAccount>::new());
-    let found = Resource::new(
+    let found = page_resource(
         move || (sought(), unlock.version().get()),
         |(email, _)| async move {
             if email.is_empty() {
@@ -364,7 +364,7 @@ pub fn HelpDesk() -> impl IntoView {
 
 #[component]
 pub fn ChangeAdmin() -> impl IntoView {
-    let offices = Resource::new(|| (), |_| office_choices());
+    let offices = page_resource(|| (), |_| office_choices());
     let navigate = StoredValue::new(use_navigate());
     let office = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());

@@ -12,7 +12,7 @@ use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Operator};
-use crate::ui::{action_error, hydrated, Column, DataTable, ErrorSummary, Select};
+use crate::ui::{action_error, hydrated, page_resource, Column, DataTable, ErrorSummary, Select};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use serde::{Deserialize, Serialize};
@@ -157,7 +157,7 @@ pub fn OperatorPage() -> impl IntoView {
 
 #[component]
 fn SecureTokens() -> impl IntoView {
-    let organizations = Resource::new(|| (), |_| enrolled_organizations());
+    let organizations = page_resource(|| (), |_| enrolled_organizations());
     let chosen = RwSignal::new(String::new());
     let issue = ServerAction::<IssueToken>::new();
     let navigate = StoredValue::new(use_navigate());

@@ -7,7 +7,7 @@ use crate::auth::{StepUp, StepUpDialogAsked};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Operator};
-use crate::ui::{action_error, Column, DataTable, ErrorSummary, PostButton};
+use crate::ui::{action_error, page_resource, Column, DataTable, ErrorSummary, PostButton};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use serde::{Deserialize, Serialize};
@@ -200,7 +200,7 @@ mod ssr {
 
 #[component]
 pub fn SuspendedOffices() -> impl IntoView {
-    let offices = Resource::new(|| (), |_| registered_offices());
+    let offices = page_resource(|| (), |_| registered_offices());
     let reinstate = ServerAction::<ReinstateOffice>::new();
     let step_up = StepUp::new();
     let revoke = step_up.watch(ServerAction::<RevokeOfficeAccess>::new());
@@ -269,7 +269,7 @@ pub fn SuspendedOffices() -> impl IntoView {
 
 #[component]
 pub fn OverdueRequests() -> impl IntoView {
-    let rows = Resource::new(|| (), |_| overdue_access_requests());
+    let rows = page_resource(|| (), |_| overdue_access_requests());
     let list = Signal::derive(move || rows.get().and_then(Result::ok).unwrap_or_default());
     view! {
         <section aria-labelledby="overdue-requests">

@@ -5,8 +5,8 @@ use super::{
 };
 use crate::auth::SessionResource;
 use crate::ui::{
-    action_error, field_errors, hydrated, phone_methods, Checkbox, ErrorSummary, Field, FlowSteps,
-    OtpChoose, OtpEnter, RadioGroup, WizardFlow,
+    action_error, field_errors, hydrated, page_resource, phone_methods, Checkbox, ErrorSummary,
+    Field, FlowSteps, OtpChoose, OtpEnter, RadioGroup, WizardFlow,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -60,7 +60,7 @@ pub fn JoinPage() -> impl IntoView {
         .after(verify)
         .after(conditions)
         .after(cancel);
-    let step = Resource::new(move || flow.version(), |_| registration_step());
+    let step = page_resource(move || flow.version(), |_| registration_step());
     // The type is chosen by a GET form, so the choice works without the browser app too.
     let query = use_query_map();
     let chose_type = move || query.with(|q| q.get("type").is_some());

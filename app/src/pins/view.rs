@@ -5,8 +5,8 @@ use crate::affiliations::{receivers_835, Receivers835, Receivers835Choices};
 use crate::auth::{PageAccess, Require, StepUp, StepUpDialogAsked};
 use crate::dashboard::NpiRow;
 use crate::ui::{
-    action_error, field_errors, query_value, Column, DataTable, ErrorSummary, Field, HoldToView,
-    Pager, Pagination, PostButton, SearchForm,
+    action_error, field_errors, page_resource, query_value, Column, DataTable, ErrorSummary, Field,
+    HoldToView, Pager, Pagination, PostButton, SearchForm,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -15,7 +15,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 pub fn NpisPage() -> impl IntoView {
     let search = RwSignal::new(query_value("q"));
     let pager = Pager::new("after");
-    let page = Resource::new(
+    let page = page_resource(
         move || (search.get(), pager.cursor()),
         |(search, after)| search_npis(search, after),
     );
@@ -54,8 +54,8 @@ pub fn NpiPage() -> impl IntoView {
     let params = use_params_map();
     let npi = Signal::derive(move || params.read().get("npi").unwrap_or_default());
     // Made outside `Require`, once per render, and awaited inside it: see `Require`.
-    let settings = Resource::new(move || npi.get(), load_npi);
-    let receivers = Resource::new(move || npi.get(), receivers_835);
+    let settings = page_resource(move || npi.get(), load_npi);
+    let receivers = page_resource(move || npi.get(), receivers_835);
     let reload = Callback::new(move |_| settings.refetch());
     let reload_receivers = Callback::new(move |_| receivers.refetch());
     view! {

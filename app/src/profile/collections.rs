@@ -5,7 +5,9 @@ use crate::access_request::{provider_search, ProviderChoices, ProviderSearch};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access};
-use crate::ui::{action_error, hydrated, Column, DataTable, ErrorSummary, PostButton, Toasts};
+use crate::ui::{
+    action_error, hydrated, page_resource, Column, DataTable, ErrorSummary, PostButton, Toasts,
+};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -42,7 +44,7 @@ pub async fn set_default_collection(organization_id: i64) -> Result<(), AppError
 pub fn MyCollections() -> impl IntoView {
     let toasts = expect_context::<Toasts>();
     let request = ServerAction::<RequestCollection>::new();
-    let rows = Resource::new(
+    let rows = page_resource(
         move || request.version().get(),
         |_| crate::ui::once_per_page("collections", load_collections()),
     );

@@ -9,8 +9,8 @@ use crate::auth::{ChangePassword, PageAccess, PasswordChecklist, Require, StepUp
 use crate::domain::Phone;
 use crate::error::AppError;
 use crate::ui::{
-    action_error, field_errors, query_dialog_is, Checkbox, ErrorSummary, Field, HoldToView, Modal,
-    Select,
+    action_error, field_errors, page_resource, query_dialog_is, Checkbox, ErrorSummary, Field,
+    HoldToView, Modal, Select,
 };
 use leptos::html;
 use leptos::prelude::*;
@@ -19,7 +19,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let profile = Resource::new(|| (), |_| load_profile());
+    let profile = page_resource(|| (), |_| load_profile());
     view! {
         <Require access=PageAccess::SignedIn>
             <h1>"My Profile and Preferences"</h1>
@@ -130,7 +130,7 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
     let (resetting, _) = query_dialog_is("dialog", "passkey");
     let (phone_dialog, _) = query_dialog_is("dialog", "phone");
     let new_phone = Signal::derive(move || query.read().get("phone").unwrap_or_default());
-    let phone_prefix = Resource::new(
+    let phone_prefix = page_resource(
         move || new_phone.get(),
         |phone| async move {
             if phone.is_empty() {
@@ -142,7 +142,7 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
     );
     let setting_up =
         Signal::derive(move || query.read().get("authenticator").as_deref() == Some("setup"));
-    let enrollment = Resource::new(
+    let enrollment = page_resource(
         move || setting_up.get(),
         |open| async move {
             if open {

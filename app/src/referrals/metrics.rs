@@ -7,7 +7,7 @@
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access};
-use crate::ui::{Column, DataTable, ErrorSummary};
+use crate::ui::{page_resource, Column, DataTable, ErrorSummary};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -116,7 +116,7 @@ pub async fn prior_authorization_metrics() -> Result<Metrics, AppError> {
 
 #[component]
 pub fn MetricsPage() -> impl IntoView {
-    let metrics = Resource::new(|| (), |_| prior_authorization_metrics());
+    let metrics = page_resource(|| (), |_| prior_authorization_metrics());
     let columns = vec![
         Column::text("Period", |r: &MetricsRow| r.period.clone()),
         Column::text("Request Type", |r: &MetricsRow| r.kind.clone()),

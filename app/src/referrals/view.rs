@@ -6,8 +6,9 @@ use super::{
 use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 use crate::ui::{
-    action_error, asked, encode_query_value, field_errors, follow_answer, options, query_value,
-    Column, DataTable, ErrorSummary, Field, RadioGroup, Select, TabPanel, Tabs, TextArea,
+    action_error, asked, encode_query_value, field_errors, follow_answer, options, page_resource,
+    query_value, Column, DataTable, ErrorSummary, Field, RadioGroup, Select, TabPanel, Tabs,
+    TextArea,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -16,7 +17,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn ReferralsPage() -> impl IntoView {
     let asked = asked::<ReferralSearch>("by");
-    let found = Resource::new(
+    let found = page_resource(
         move || asked.get(),
         |search| async move {
             match search {
@@ -25,7 +26,7 @@ pub fn ReferralsPage() -> impl IntoView {
             }
         },
     );
-    let drafts = Resource::new(|| (), |_| referral_drafts());
+    let drafts = page_resource(|| (), |_| referral_drafts());
     let error = Signal::derive(move || found.get().flatten().and_then(Result::err));
     view! {
         <Require access=PageAccess::Member>
@@ -162,7 +163,7 @@ fn facts(items: Vec<(String, String)>) -> impl IntoView {
 pub fn ReferralPage() -> impl IntoView {
     let params = use_params_map();
     let code = Signal::derive(move || params.read().get("code").unwrap_or_default());
-    let detail = Resource::new(move || code.get(), load_referral);
+    let detail = page_resource(move || code.get(), load_referral);
     let submitted = query_value("submitted") == "1";
     view! {
         <Require access=PageAccess::Member>
@@ -262,7 +263,7 @@ fn Detail(d: ReferralDetail, submitted: bool) -> impl IntoView {
 /// The plan's queue: pending requests by time left, overdue ones flagged.
 #[component]
 pub fn ReferralQueue() -> impl IntoView {
-    let queue = Resource::new(|| (), |_| referral_queue());
+    let queue = page_resource(|| (), |_| referral_queue());
     let rows = Signal::derive(move || queue.get().and_then(Result::ok).unwrap_or_default());
     let columns = vec![
         Column::text("Referral Code", |r: &QueuedReferral| r.code.clone()),

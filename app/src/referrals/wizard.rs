@@ -10,8 +10,9 @@ use super::{
 use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 use crate::ui::{
-    action_error, answer_keeps, field_errors, follow_answer, hydrated, query_value, ErrorSummary,
-    Field, FlowSteps, Modal, RadioGroup, Select, TabPanel, Tabs, TextArea, WizardFlow,
+    action_error, answer_keeps, field_errors, follow_answer, hydrated, page_resource, query_value,
+    ErrorSummary, Field, FlowSteps, Modal, RadioGroup, Select, TabPanel, Tabs, TextArea,
+    WizardFlow,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -29,7 +30,7 @@ pub fn SubmitReferralPage() -> impl IntoView {
         answer_keeps(to, "draft", &draft.get_untracked())
     });
     follow_answer(save, || {});
-    let data = Resource::new(
+    let data = page_resource(
         move || (draft.get(), flow.version()),
         |(draft, _)| load_referral_wizard(draft),
     );

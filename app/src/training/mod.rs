@@ -7,7 +7,7 @@ use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, User};
-use crate::ui::{action_error, go_to, hydrated, Checkbox, ErrorSummary};
+use crate::ui::{action_error, go_to, hydrated, page_resource, Checkbox, ErrorSummary};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -114,7 +114,7 @@ mod ssr {
 
 #[component]
 pub fn TrainingPage() -> impl IntoView {
-    let info = Resource::new(|| (), |_| load_training());
+    let info = page_resource(|| (), |_| load_training());
     view! {
         <Require access=PageAccess::Member>
             <div class="narrow">

@@ -1,6 +1,6 @@
 use super::{recent_tests, transaction_test, Finding, TestResult, MAX_TEST_FILE_MB, TEST_KINDS};
 use crate::auth::{PageAccess, Require};
-use crate::ui::{query_value, Column, DataTable, ErrorSummary, Select};
+use crate::ui::{page_resource, query_value, Column, DataTable, ErrorSummary, Select};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -45,7 +45,7 @@ fn TestForm() -> impl IntoView {
 #[component]
 fn ShownResult() -> impl IntoView {
     let query = use_query_map();
-    let result = Resource::new(
+    let result = page_resource(
         move || query.with(|q| q.get("test").and_then(|t| t.parse::<i64>().ok())),
         |id| async move {
             match id {
@@ -107,7 +107,7 @@ fn ResultView(test: TestResult) -> impl IntoView {
 
 #[component]
 fn RecentTests() -> impl IntoView {
-    let tests = Resource::new(|| (), |_| recent_tests());
+    let tests = page_resource(|| (), |_| recent_tests());
     let rows = Signal::derive(move || tests.get().and_then(Result::ok).unwrap_or_default());
     let columns = vec![
         Column::new("File", |t: &TestResult| {

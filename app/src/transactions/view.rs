@@ -4,7 +4,9 @@ use super::{
 };
 use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
-use crate::ui::{field_errors, query_value, Column, DataTable, ErrorSummary, Field, Select};
+use crate::ui::{
+    field_errors, page_resource, query_value, Column, DataTable, ErrorSummary, Field, Select,
+};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -28,7 +30,7 @@ pub fn TransactionsPage() -> impl IntoView {
 
 #[component]
 fn ChooseNpi() -> impl IntoView {
-    let npis = Resource::new(
+    let npis = page_resource(
         || (),
         |_| crate::ui::once_per_page("transaction npis", transaction_npis()),
     );
@@ -62,7 +64,7 @@ fn ChooseNpi() -> impl IntoView {
 
 #[component]
 fn ServicesForNpi(npi: String) -> impl IntoView {
-    let services = Resource::new(move || npi.clone(), transaction_services);
+    let services = page_resource(move || npi.clone(), transaction_services);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || services.get().map(|found| match found {
@@ -113,7 +115,7 @@ fn Eligibility(npi: String) -> impl IntoView {
         asked("birth_date"),
         asked("service_date"),
     );
-    let answer = Resource::new(
+    let answer = page_resource(
         {
             let npi = npi.clone();
             move || {
@@ -197,7 +199,7 @@ fn Status(npi: String) -> impl IntoView {
         asked("from"),
         asked("to"),
     );
-    let answer = Resource::new(
+    let answer = page_resource(
         {
             let npi = npi.clone();
             move || {

@@ -1,4 +1,5 @@
 use super::ErrorSummary;
+use super::PageResource;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{de::DeserializeOwned, Serialize};
@@ -12,7 +13,7 @@ pub fn WizardFlow<T, P, V, IV>(
     /// Names the stepper for screen readers ("Registration steps").
     label: &'static str,
     steps: &'static [&'static str],
-    step: Resource<Result<T, AppError>>,
+    step: PageResource<Result<T, AppError>>,
     position: P,
     view: V,
 ) -> impl IntoView
