@@ -1,5 +1,4 @@
-use super::ErrorSummary;
-use super::PageResource;
+use super::{ErrorSummary, PageResource};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{de::DeserializeOwned, Serialize};
