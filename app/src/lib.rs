@@ -42,7 +42,6 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
-use ui::page_resource_blocking;
 
 /// The HTML document around the app, rendered on the server.
 #[cfg(feature = "ssr")]
@@ -70,8 +69,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     // Blocking: no part of the page is sent before the session is known, so the server can
-    // redirect a signed-out visitor instead of sending a page they may not see.
-    let session: SessionResource = page_resource_blocking(|| (), |_| current_session());
+    // redirect a signed-out visitor instead of sending a page they may not see. (The one
+    // blocking resource; `SessionResource` gives it `page_resource`'s codec.)
+    let session: SessionResource = Resource::new_with_options(|| (), |_| current_session(), true);
     provide_context(session);
     let toasts = ui::provide_toasts();
     view! {

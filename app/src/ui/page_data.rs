@@ -51,21 +51,6 @@ where
     Resource::new_with_options(source, fetcher, false)
 }
 
-/// [`page_resource`] for data that must be in before any of the page is sent (the session:
-/// the server redirects a visitor who may not see the page rather than begin sending it).
-#[track_caller]
-pub fn page_resource_blocking<T, S, Fut>(
-    source: impl Fn() -> S + Send + Sync + 'static,
-    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
-) -> PageResource<T>
-where
-    T: Serialize + DeserializeOwned + Send + Sync + 'static,
-    S: PartialEq + Clone + Send + Sync + 'static,
-    Fut: Future<Output = T> + Send + 'static,
-{
-    Resource::new_with_options(source, fetcher, true)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
