@@ -26,7 +26,7 @@ pub use hold::HoldToView;
 pub use menu::{MenuButton, MenuItem};
 pub use modal::{query_dialog, query_dialog_is, Modal};
 pub use otp::{phone_methods, OtpChoose, OtpEnter};
-pub use page_data::{page_resource, PageJson, PageResource};
+pub use page_data::{page_resource, PageResource};
 pub use page_load::once_per_page;
 pub use post_button::PostButton;
 pub use refused::{refused_value, RefusedForm};
