@@ -23,3 +23,30 @@ test('pages loaded by their address are taken over by the app without an error',
     expect(errors, path).toEqual([]);
   }
 });
+
+// A tab pressed while the page is still loading is a link to its panel: the panel it named is
+// the one shown once the app has taken the page over. The app's code is held back until the tab
+// was pressed, so the press always comes first.
+test('a tab pressed before the app has loaded stays chosen', async ({ page }) => {
+  await logIn(page, 'processor@sunrise.example');
+  let release!: () => void;
+  const pressed = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/*.wasm', async (route) => {
+    await pressed;
+    await route.continue();
+  });
+  await page.goto('/claims');
+  await page.getByRole('tab', { name: 'Claim #' }).click();
+  await expect(page).toHaveURL(/#claims-lookup-panel-1$/);
+  release();
+  await hydrated(page);
+  await expect(page.getByRole('tab', { name: 'Claim #' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('form', { name: 'Find a claim by number' })).toBeVisible();
+  await expect(page.getByRole('form', { name: 'Find claims by date' })).toBeHidden();
+  // With the app, a tab chooses its panel without following the link.
+  await page.getByRole('tab', { name: 'Date' }).click();
+  await expect(page.getByRole('form', { name: 'Find claims by date' })).toBeVisible();
+  await expect(page.getByRole('form', { name: 'Find a claim by number' })).toBeHidden();
+  await expect(page).toHaveURL(/#claims-lookup-panel-1$/);
+});
+

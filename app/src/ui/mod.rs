@@ -208,12 +208,12 @@ mod render_tests {
         );
         assert!(
             out.contains(
-                r#"id="kind-tab-1" aria-controls="kind-panel-1" aria-selected="true" tabindex="0""#
+                r##"<a role="tab" href="#kind-panel-1" target="_self" id="kind-tab-1" aria-controls="kind-panel-1" aria-selected="true" tabindex="0""##
             ),
             "{out}"
         );
         assert!(out.contains(r#"aria-selected="false" tabindex="-1""#));
-        // The server's HTML shows every panel: without the browser app the tabs cannot switch.
+        // The server's HTML shows every panel: without the browser app a tab is a link to its own.
         assert!(
             out.contains(
                 r#"role="tabpanel" id="kind-panel-0" aria-labelledby="kind-tab-0" tabindex="0">"#

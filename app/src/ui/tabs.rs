@@ -1,5 +1,9 @@
 //! Tabs after the WAI-ARIA pattern: a `tablist` of `tab`s, each controlling a `tabpanel`;
 //! arrow keys, Home and End move between tabs, and only the selected tab is in the tab order.
+//!
+//! Each tab is a link to its panel. Before the browser app runs, every panel shows and a tab
+//! scrolls to its own; the panel it named is still the chosen one once the app takes over, so a
+//! tab pressed while the page was loading is not lost.
 
 use super::slug;
 use leptos::prelude::*;
@@ -17,6 +21,15 @@ pub fn Tabs(
     selected: RwSignal<usize>,
 ) -> impl IntoView {
     let count = labels.len();
+    {
+        // Runs only in the browser, once the app has taken the page over.
+        let id = id.clone();
+        Effect::new(move |_| {
+            if let Some(i) = index_in(&address_fragment(), &format!("#{id}-panel-"), count) {
+                selected.set(i);
+            }
+        });
+    }
     let tab_id = {
         let id = id.clone();
         move |i: usize| format!("{id}-tab-{i}")
@@ -30,6 +43,8 @@ pub fn Tabs(
                 "ArrowLeft" => (current + count - 1) % count,
                 "Home" => 0,
                 "End" => count - 1,
+                // Space keeps the focused (selected) tab, as a button would, instead of scrolling.
+                " " => current,
                 _ => return,
             };
             ev.prevent_default();
@@ -42,18 +57,24 @@ pub fn Tabs(
         .enumerate()
         .map(|(i, text)| {
             let panel = format!("{id}-panel-{i}");
+            // `target="_self"` leaves a click that comes before the app to the browser, which
+            // follows the link to the panel; the app's router would otherwise take it.
             view! {
-                <button
-                    type="button"
+                <a
                     role="tab"
+                    href=format!("#{panel}")
+                    target="_self"
                     id=tab_id(i)
                     aria-controls=panel
                     aria-selected=move || (selected.get() == i).to_string()
                     tabindex=move || if selected.get() == i { "0" } else { "-1" }
-                    on:click=move |_| selected.set(i)
+                    on:click=move |ev| {
+                        ev.prevent_default();
+                        selected.set(i);
+                    }
                 >
                     {text}
-                </button>
+                </a>
             }
         })
         .collect_view();
@@ -88,6 +109,22 @@ pub fn TabPanel(
     }
 }
 
+/// The index that follows `prefix` in `text`, if it is one of `count` tabs.
+fn index_in(text: &str, prefix: &str, count: usize) -> Option<usize> {
+    text.strip_prefix(prefix)?
+        .parse()
+        .ok()
+        .filter(|i| *i < count)
+}
+
+/// The address's fragment, with its `#`; empty where there is no browser.
+fn address_fragment() -> String {
+    #[cfg(feature = "hydrate")]
+    return window().location().hash().unwrap_or_default();
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
+}
+
 fn focus(id: &str) {
     #[cfg(feature = "hydrate")]
     {
@@ -101,4 +138,21 @@ fn focus(id: &str) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = id;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::index_in;
+
+    #[test]
+    fn the_address_names_a_panel_of_these_tabs_or_none() {
+        assert_eq!(index_in("#claims-panel-1", "#claims-panel-", 2), Some(1));
+        assert_eq!(index_in("#claims-panel-0", "#claims-panel-", 2), Some(0));
+        // Out of range, another tab list's panel, no fragment, not a number.
+        assert_eq!(index_in("#claims-panel-2", "#claims-panel-", 2), None);
+        assert_eq!(index_in("#claim-panel-1", "#claims-panel-", 2), None);
+        assert_eq!(index_in("", "#claims-panel-", 2), None);
+        assert_eq!(index_in("#claims-panel-x", "#claims-panel-", 2), None);
+        assert_eq!(index_in("#claims-panel--1", "#claims-panel-", 2), None);
+    }
 }
