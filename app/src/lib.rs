@@ -35,7 +35,7 @@ pub mod ui;
 #[cfg(feature = "ssr")]
 pub mod uploads;
 
-use auth::{current_session, LogInPage, SelectOrganizationPage, SessionResource};
+use auth::{current_session, SessionResource};
 use dashboard::DashboardPage;
 use layout::{Footer, Header, NotFound, PageError};
 use leptos::prelude::*;
@@ -54,7 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                {ssr::assets::hydration_scripts(&options)}
+                {ssr::assets::page_has_app().then(|| ssr::assets::hydration_scripts(&options))}
                 <link id="leptos" rel="stylesheet" href=ssr::assets::stylesheet_href(&options) />
                 <leptos_meta::MetaTags />
             </head>
@@ -90,11 +90,12 @@ pub fn App() -> impl IntoView {
                     // place), and a page's reads take milliseconds, so streaming its head first
                     // gains nothing but a second write per page (bench/RESULTS.md).
                     <Routes fallback=|| view! { <NotFound /> }>
-                        // The sign-in path and My Dashboard are in the first download; every
-                        // other page is a lazy route, fetched from its own WebAssembly chunk.
+                        // My Dashboard is in the first download; every other page is a lazy
+                        // route, fetched from its own WebAssembly chunk. (The sign-in page is sent
+                        // without the app, which renders it only when it moves there in place.)
                         <Route ssr=SsrMode::Async path=path!("/") view=DashboardPage />
-                        <Route ssr=SsrMode::Async path=path!("/login") view=LogInPage />
-                        <Route ssr=SsrMode::Async path=path!("/select-organization") view=SelectOrganizationPage />
+                        <Route ssr=SsrMode::Async path=path!("/login") view={Lazy::<routes::SignIn>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/select-organization") view={Lazy::<routes::SelectOrganization>::new()} />
                         <Route ssr=SsrMode::Async path=path!("/join") view={Lazy::<routes::Join>::new()} />
                         <Route ssr=SsrMode::Async path=path!("/password/set") view={Lazy::<routes::SetPassword>::new()} />
                         <Route ssr=SsrMode::Async path=path!("/password/forgot") view={Lazy::<routes::ForgotPassword>::new()} />

@@ -25,6 +25,8 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
+    SignIn => crate::auth::LogInPage,
+    SelectOrganization => crate::auth::SelectOrganizationPage,
     Join => crate::org_registration::JoinPage,
     SetPassword => crate::auth::SetPasswordPage,
     ForgotPassword => crate::auth::ForgotPasswordPage,

@@ -4,7 +4,6 @@ import { hydrated, logIn, requestAccess as walkRequest, waitForMessage } from '.
 /** "Register as a New User" from the Log In page to "Thank You", for Harbor Pediatrics. */
 async function requestAccess(page: Page, first: string, last: string, email: string) {
   await page.goto('/login');
-  await hydrated(page);
   await page.getByRole('link', { name: 'Register as a New User' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Request Access' })).toBeVisible();
   await hydrated(page);

@@ -167,6 +167,8 @@ test('deactivate and reactivate a user; a domain is removed only once its users 
 });
 
 test('the administration pages pass axe-core', async ({ page }) => {
+  // Ten pages, each taken over by the app and checked by axe: a long walk on a busy machine.
+  test.setTimeout(120_000);
   await logIn(page, 'admin@sunrise.example');
   await expect(page.getByRole('heading', { level: 1, name: 'My Dashboard' })).toBeVisible();
   for (const path of ['/admin/users', '/admin/users/new', '/admin/domains', '/admin/verify', '/admin/tasks', '/admin/collections', '/training', '/profile']) {

@@ -58,8 +58,8 @@ export async function typePasscode(page: Page) {
 
 /** Email, "Next", password, "Log In" — and nothing more. */
 export async function enterPassword(page: Page, email: string, password = DEMO_PASSWORD) {
+  // The sign-in page comes without the browser app: its steps post as plain forms.
   await page.goto('/login');
-  await hydrated(page);
   await page.getByRole('textbox', { name: 'Email Address' }).fill(email);
   // Within 10 minutes of an earlier try, the page remembers the address and asks for the
   // password straight away.

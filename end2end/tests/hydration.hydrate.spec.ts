@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, logIn } from './helpers';
+import { enterPassword, hydrated, logIn, typePasscode } from './helpers';
 
 // A page loaded by its address (a bookmark, a refresh, a link followed before the app has
 // loaded) is rendered by the server, then taken over by the browser app. Both must render the
@@ -50,3 +50,20 @@ test('a tab pressed before the app has loaded stays chosen', async ({ page }) =>
   await expect(page).toHaveURL(/#claims-lookup-panel-1$/);
 });
 
+// The sign-in page is the first of every visit: it comes as plain HTML forms, without the
+// browser app, whose first download comes with the page after it.
+test('the sign-in page comes without the app, and the app with the page after it', async ({ page }) => {
+  const app: string[] = [];
+  page.on('request', (request) => {
+    if (/\.(wasm|js)(\?|$)/.test(request.url())) app.push(request.url());
+  });
+  await enterPassword(page, 'processor@sunrise.example');
+  await expect(page.getByRole('heading', { level: 1, name: 'One-Time Passcode' })).toBeVisible();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByText(/The six digits after \d{4}-/)).toBeVisible();
+  expect(app).toEqual([]);
+  await typePasscode(page);
+  await page.waitForURL((url) => url.pathname !== '/login');
+  await hydrated(page);
+  expect(app.some((url) => url.endsWith('.wasm'))).toBe(true);
+});

@@ -6,9 +6,9 @@ test('Oak Street registers from its token letter; the token then no longer works
   const token = letter!.codes[0];
 
   await page.goto('/login');
-  await hydrated(page);
   await page.getByRole('link', { name: 'Join Poppy Health Provider Portal' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Choose your organization type' })).toBeVisible();
+  await hydrated(page);
   await page.getByRole('button', { name: 'Enrolled provider organization' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Secure Token ID' })).toBeVisible();
   await page.getByRole('textbox', { name: 'Secure Token ID' }).fill(token);
@@ -108,9 +108,9 @@ test('forgot password, then plan staff issue a token and the user adds that orga
   await staff.close();
 
   await page.goto('/login');
-  await hydrated(page);
   await page.getByRole('link', { name: 'Forgot Password?' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Reset Password' })).toBeVisible();
+  await hydrated(page);
   await page.getByRole('textbox', { name: 'Email Address' }).fill('network@coastal.example');
   await page.getByRole('button', { name: 'Reset Password' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'we emailed it a link' })).toBeVisible();

@@ -11,7 +11,27 @@ async function openBeforeTheApp(page: Page, path: string) {
   await expect(page.locator('body[data-hydrated]')).toHaveCount(0);
 }
 
-// Pages other than the sign-in path and My Dashboard come in their own WebAssembly chunks.
+// Pages other than My Dashboard come in their own WebAssembly chunks.
+
+test('the app renders the sign-in page from its chunk when it moves there in place', async ({ page }) => {
+  const chunks: string[] = [];
+  page.on('request', (r) => {
+    if (/\/pkg\/(split_|chunk_)[^/]*\.wasm$/.test(r.url())) chunks.push(r.url());
+  });
+  await page.goto('/password/forgot');
+  await hydrated(page);
+  await page.getByRole('textbox', { name: 'Email Address' }).fill('nobody@nowhere.example');
+  await page.getByRole('button', { name: 'Reset Password' }).click();
+  await page.getByRole('link', { name: 'Back to Log In' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Log In' })).toBeVisible();
+  // Still the same document, run by the app: a full load of /login comes without it.
+  await expect(page.locator('body[data-hydrated]')).toHaveCount(1);
+  await expect.poll(() => chunks.some((c) => c.includes('split___sign_in'))).toBeTruthy();
+  await page.getByRole('textbox', { name: 'Email Address' }).fill('processor@sunrise.example');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByLabel('Password')).toBeVisible();
+  await expect(page.locator('body[data-hydrated]')).toHaveCount(1);
+});
 
 test('a lazy page loads its chunks only when visited, and works after a client-side visit', async ({ page }) => {
   const chunks: string[] = [];

@@ -20,6 +20,21 @@ pub fn stylesheet_href(options: &LeptosOptions) -> std::borrow::Cow<'static, str
         .into()
 }
 
+/// Pages sent without the browser app. Every page must work as plain HTML forms before the app
+/// has loaded; the sign-in page is the first of every visit and does all it needs that way, so
+/// it stays small and the app comes with the page after it. The app still renders it when it
+/// moves there in place (signing out, an idle session ending).
+const WITHOUT_APP: &[&str] = &["/login"];
+
+/// Whether the page being rendered comes with the browser app.
+pub fn page_has_app() -> bool {
+    use_context::<http::request::Parts>().is_none_or(|parts| has_app(parts.uri.path()))
+}
+
+fn has_app(path: &str) -> bool {
+    !WITHOUT_APP.contains(&path)
+}
+
 /// Stands for the page's nonce in the hydration scripts rendered once.
 const NONCE_STAND_IN: &str = "nonceofthispagenonceofthispage00";
 
@@ -95,6 +110,20 @@ fn stylesheet_name(output_name: &str, hashes: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sign_in_page_alone_comes_without_the_app() {
+        assert!(!has_app("/login"));
+        for path in [
+            "/",
+            "/select-organization",
+            "/password/forgot",
+            "/login/x",
+            "/profile",
+        ] {
+            assert!(has_app(path), "{path}");
+        }
+    }
 
     #[test]
     fn the_stylesheet_is_named_by_the_hash_file() {

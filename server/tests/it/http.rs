@@ -108,13 +108,33 @@ async fn signed_out_visitors_are_sent_to_log_in() {
             .await
             .unwrap();
         assert_eq!(login.status(), StatusCode::OK);
-        let nonce = csp_nonce(&login);
         let html = body_text(login).await;
+        assert!(html.contains("Join Poppy Health Provider Portal"));
+        // The sign-in page works as plain forms and comes without the browser app.
+        assert!(
+            !html.contains(".wasm") && !html.contains("hydrate"),
+            "{html}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_page_with_the_app_names_its_scripts_with_the_pages_nonce() {
+    for site in sites(false).await {
+        let page = site
+            .router
+            .clone()
+            .oneshot(get("/password/forgot", None))
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        let nonce = csp_nonce(&page);
+        let html = body_text(page).await;
+        assert!(html.contains(".wasm") && html.contains("hydrate"), "{html}");
         assert!(
             html.contains(&format!("nonce=\"{nonce}\"")),
             "hydration scripts carry the CSP nonce"
         );
-        assert!(html.contains("Join Poppy Health Provider Portal"));
     }
 }
 
