@@ -22,8 +22,9 @@ pub fn stylesheet_href(options: &LeptosOptions) -> std::borrow::Cow<'static, str
 
 /// Pages sent without the browser app. Every page must work as plain HTML forms before the app
 /// has loaded; the sign-in page is the first of every visit and does all it needs that way, so
-/// it stays small and the app comes with the page after it. The app still renders it when it
-/// moves there in place (signing out, an idle session ending).
+/// it stays small and the app comes with the page after it. (Signing out and an idle session's
+/// end load it in full; the app renders it, from its lazy route, only when a link in the app
+/// leads there.)
 const WITHOUT_APP: &[&str] = &["/login"];
 
 /// Whether the page being rendered comes with the browser app.
