@@ -101,6 +101,22 @@ export async function completeTraining(page: Page) {
  * waits until the terms are read).
  */
 export async function requestAccess(page: Page, first: string, last: string, email: string, appRunning = false) {
+  await toFindYourProvider(page, first, last, email, appRunning);
+  // With the browser app the tab shows its panel; without it every panel shows.
+  await page.getByRole('tab', { name: 'Group/Facility Search' }).click();
+  const panel = page.getByRole('tabpanel', { name: 'Group/Facility Search' });
+  await panel.getByRole('textbox', { name: 'Tax Identification Number' }).fill('94-2345678');
+  await panel.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('radio', { name: /^Harbor Pediatrics, NPI \d{10}$/ }).check();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Review Your Request' })).toBeVisible();
+  await expect(page.getByText(`${first} ${last}`)).toBeVisible();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Thank You' })).toBeVisible();
+}
+
+/** "Request Access" from its first step to "Find Your Provider". */
+export async function toFindYourProvider(page: Page, first: string, last: string, email: string, appRunning = false) {
   await expect(page.getByRole('heading', { level: 1, name: 'Request Access' })).toBeVisible();
   await page.getByRole('textbox', { name: 'First Name' }).fill(first);
   await page.getByRole('textbox', { name: 'Last Name' }).fill(last);
@@ -125,19 +141,7 @@ export async function requestAccess(page: Page, first: string, last: string, ema
   await page.keyboard.press('End');
   await expect(accept).toBeEnabled();
   await accept.click();
-
   await expect(page.getByRole('heading', { level: 1, name: 'Find Your Provider' })).toBeVisible();
-  // With the browser app the tab shows its panel; without it every panel shows.
-  await page.getByRole('tab', { name: 'Group/Facility Search' }).click();
-  const panel = page.getByRole('tabpanel', { name: 'Group/Facility Search' });
-  await panel.getByRole('textbox', { name: 'Tax Identification Number' }).fill('94-2345678');
-  await panel.getByRole('button', { name: 'Search' }).click();
-  await page.getByRole('radio', { name: /^Harbor Pediatrics, NPI \d{10}$/ }).check();
-  await page.getByRole('button', { name: 'Next' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Review Your Request' })).toBeVisible();
-  await expect(page.getByText(`${first} ${last}`)).toBeVisible();
-  await page.getByRole('button', { name: 'Submit' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Thank You' })).toBeVisible();
 }
 
 /** A small, valid one-page PDF. */

@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { hydrated, logIn } from './helpers';
+import { hydrated, logIn, toFindYourProvider } from './helpers';
 
 /** Opens `path` over a slow link: the browser app arrives a while after the page. */
 async function openBeforeTheApp(page: Page, path: string) {
@@ -79,4 +79,17 @@ test('a box ticked or cleared while the app is still loading stays so when it ta
   // The app follows the box from here.
   await email.setChecked(before);
   await expect(email).toBeChecked({ checked: before });
+});
+
+test('a provider chosen while the app is still loading stays chosen when it takes over', async ({ page }) => {
+  await page.goto('/register');
+  await toFindYourProvider(page, 'Lena', 'Loader', 'lena.loader@example.org');
+  // The search's results loaded by their address, the app arriving a while after them.
+  await openBeforeTheApp(page, '/register?group=1&name=&tax_id=94-2345678');
+  const harbor = page.getByRole('radio', { name: /^Harbor Pediatrics, NPI \d{10}$/ });
+  await harbor.check();
+  await hydrated(page);
+  await expect(harbor).toBeChecked();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Review Your Request' })).toBeVisible();
 });

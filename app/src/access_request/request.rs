@@ -3,8 +3,8 @@
 use super::*;
 use crate::domain::permissions::POSITIONS;
 use crate::ui::{
-    action_error, field_errors, hydrated, page_resource, query_value, ErrorSummary, Field,
-    FlowSteps, PageResource, Select, TabPanel, Tabs, WizardFlow,
+    action_error, field_errors, hydrated, keep_radios_in_step, page_resource, query_value,
+    ErrorSummary, Field, FlowSteps, PageResource, Select, TabPanel, Tabs, WizardFlow,
 };
 use leptos::html;
 use leptos_router::components::Form;
@@ -265,15 +265,20 @@ pub fn ProviderChoices(found: ProviderResults, chosen: RwSignal<Option<i64>>) ->
                     {if found.is_empty() {
                         view! { <p>"No provider matches. Check the name or the tax ID."</p> }.into_any()
                     } else {
+                        // A provider chosen while the app was loading stays chosen.
+                        let radios: Vec<_> = found.iter().map(|p| (Some(p.provider_id), NodeRef::new())).collect();
+                        keep_radios_in_step(chosen, radios.clone(), None);
                         found
                             .into_iter()
-                            .map(|p| {
+                            .zip(radios)
+                            .map(|(p, (_, radio))| {
                                 let id = format!("provider-{}", p.provider_id);
                                 let provider_id = p.provider_id;
                                 view! {
                                     <div class="radio">
                                         <input type="radio" name="provider_id" value=provider_id id=id.clone()
-                                            prop:checked=move || chosen.get() == Some(provider_id)
+                                            node_ref=radio
+                                            checked=chosen.get_untracked() == Some(provider_id)
                                             on:change=move |_| chosen.set(Some(provider_id)) />
                                         <label for=id>{format!("{}, NPI {}", p.name, p.npi)}</label>
                                         <span class="hint">{format!(" — {}, {}", p.organization, p.city)}</span>

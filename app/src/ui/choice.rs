@@ -50,6 +50,39 @@ pub fn Checkbox(
     }
 }
 
+/// Keeps radio buttons and the signal of the chosen one's value in step, so that a choice made
+/// while the app was loading stands (see `keep_in_step`). `unchosen` is the value while none is
+/// checked.
+pub fn keep_radios_in_step<T: Clone + PartialEq + Send + Sync + 'static>(
+    value: RwSignal<T>,
+    radios: Vec<(T, NodeRef<leptos::html::Input>)>,
+    unchosen: T,
+) {
+    let shown = radios.clone();
+    super::field::keep_in_step(
+        value,
+        move || {
+            let inputs: Vec<_> = shown
+                .iter()
+                .filter_map(|(option, radio)| Some((option, radio.get_untracked()?)))
+                .collect();
+            (!inputs.is_empty()).then(|| {
+                inputs
+                    .iter()
+                    .find(|(_, input)| input.checked())
+                    .map_or_else(|| unchosen.clone(), |(option, _)| (*option).clone())
+            })
+        },
+        move |wanted| {
+            for (option, radio) in &radios {
+                if let Some(input) = radio.get_untracked() {
+                    input.set_checked(option == wanted);
+                }
+            }
+        },
+    );
+}
+
 /// A group of radio buttons named by its legend; `value` holds the chosen option's value.
 #[component]
 pub fn RadioGroup(
@@ -66,31 +99,13 @@ pub fn RadioGroup(
         .iter()
         .map(|(option, _)| (*option, NodeRef::new()))
         .collect();
-    // A choice made while the app was loading stands (see `keep_in_step`).
-    let shown = radios.clone();
-    let show = radios.clone();
-    super::field::keep_in_step(
+    keep_radios_in_step(
         value,
-        move || {
-            let inputs: Vec<_> = shown
-                .iter()
-                .filter_map(|(option, radio)| Some((*option, radio.get_untracked()?)))
-                .collect();
-            (!inputs.is_empty()).then(|| {
-                inputs
-                    .iter()
-                    .find(|(_, input)| input.checked())
-                    .map(|(option, _)| option.to_string())
-                    .unwrap_or_default()
-            })
-        },
-        move |wanted| {
-            for (option, input) in &show {
-                if let Some(input) = input.get_untracked() {
-                    input.set_checked(*option == wanted.as_str());
-                }
-            }
-        },
+        radios
+            .iter()
+            .map(|(option, radio)| (option.to_string(), *radio))
+            .collect(),
+        String::new(),
     );
     let buttons = options
         .into_iter()

@@ -18,7 +18,7 @@ mod tile;
 mod toast;
 mod wizard;
 
-pub use choice::{Checkbox, RadioGroup};
+pub use choice::{keep_radios_in_step, Checkbox, RadioGroup};
 pub use data_table::{Column, DataTable, Page, Pager, Pagination};
 pub use field::{field_errors, options, ErrorSummary, Field, Select, TextArea};
 pub use flow::{action_error, answer_keeps, follow_answer, FlowSteps};
