@@ -1,4 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
 import { hydrated, logIn, toFindYourProvider } from './helpers';
 
 /** Opens `path` over a slow link: the browser app arrives a while after the page. */
@@ -12,6 +14,26 @@ async function openBeforeTheApp(page: Page, path: string) {
 }
 
 // Pages other than My Dashboard come in their own WebAssembly chunks.
+
+test("a page's texts come in its chunks, not in the first download", () => {
+  // The files the server sends from /pkg, as built. The splitter can give up on dividing the
+  // constant data and put all of it in the main module (see `SPLIT_ROOM` in frontend/src/lib.rs).
+  const pkg = path.resolve(__dirname, '..', '..', 'target', 'site', 'pkg');
+  const files = fs.readdirSync(pkg);
+  const wasm = (stem: string) => {
+    const name = files.find((f) => f.startsWith(`${stem}.`) && f.endsWith('.wasm'));
+    expect(name, `${stem}'s WebAssembly`).toBeDefined();
+    return fs.readFileSync(path.join(pkg, name!));
+  };
+  const manifest: Record<string, string[]> = JSON.parse(
+    fs.readFileSync(path.join(pkg, files.find((f) => f.startsWith('__wasm_split_manifest'))!), 'utf8'),
+  );
+  const signIn = Object.entries(manifest).find(([split]) => split.startsWith('__sign_in_'))?.[1];
+  expect(signIn?.length).toBeGreaterThan(0);
+  const text = Buffer.from('Forgot Password?');
+  expect(wasm('portal').includes(text)).toBe(false);
+  expect(signIn!.some((chunk) => wasm(chunk.replace(/\.wasm$/, '')).includes(text))).toBe(true);
+});
 
 test('the app renders the sign-in page from its chunk when it moves there in place', async ({ page }) => {
   const chunks: string[] = [];
