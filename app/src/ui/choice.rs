@@ -95,18 +95,11 @@ pub fn RadioGroup(
     name: Option<String>,
 ) -> impl IntoView {
     let name = name.unwrap_or_else(|| format!("radio-{}", slug(&legend)));
-    let radios: Vec<(&'static str, NodeRef<leptos::html::Input>)> = options
+    let radios: Vec<_> = options
         .iter()
-        .map(|(option, _)| (*option, NodeRef::new()))
+        .map(|(option, _)| (option.to_string(), NodeRef::new()))
         .collect();
-    keep_radios_in_step(
-        value,
-        radios
-            .iter()
-            .map(|(option, radio)| (option.to_string(), *radio))
-            .collect(),
-        String::new(),
-    );
+    keep_radios_in_step(value, radios.clone(), String::new());
     let buttons = options
         .into_iter()
         .zip(radios)
