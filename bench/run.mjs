@@ -281,6 +281,40 @@ function sizes(files) {
 }
 const initial = pkgFiles.filter((n) => /^(portal\.[\w-]+\.(wasm|js)|__wasm_split\.[\w-]+\.js)$/.test(n));
 row(`bundle: initial (${initial.map((n) => n.replace(/\.[\w-]{22}\./, '.')).join(', ')})`, sizes(initial), 'the goal: ≤ 150 KB brotli');
+// The constant data (the pages' texts among it): how much of it the main module holds. The
+// splitter can give up on dividing it (see `SPLIT_ROOM` in frontend/src/lib.rs).
+function dataBytes(file) {
+  const b = fs.readFileSync(path.join(pkg, file));
+  const leb = (i) => {
+    let value = 0, shift = 0, byte;
+    do { byte = b[i++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+    return [value, i];
+  };
+  let total = 0;
+  for (let i = 8; i < b.length; ) {
+    const id = b[i];
+    const [size, start] = leb(i + 1);
+    if (id === 11) {
+      let [count, j] = leb(start);
+      for (; count > 0; count--) {
+        let flags;
+        [flags, j] = leb(j);
+        if (flags === 2) [, j] = leb(j);
+        if (flags !== 1) j = b.indexOf(0x0b, j) + 1; // the offset expression: i32.const n, end
+        let length;
+        [length, j] = leb(j);
+        total += length;
+        j += length;
+      }
+    }
+    i = start + size;
+  }
+  return total;
+}
+const wasmFiles = pkgFiles.filter((n) => n.endsWith('.wasm'));
+const mainData = wasmFiles.filter((n) => n.startsWith('portal.')).reduce((t, n) => t + dataBytes(n), 0);
+const allData = wasmFiles.reduce((t, n) => t + dataBytes(n), 0);
+row('bundle: constant data in the main module', `${kb(mainData)} raw`, `in all modules: ${kb(allData)} raw`);
 const manifestFile = pkgFiles.find((n) => n.startsWith('__wasm_split_manifest'));
 if (manifestFile) {
   const manifest = JSON.parse(fs.readFileSync(path.join(pkg, manifestFile), 'utf8'));
