@@ -304,6 +304,7 @@ async fn drafts_are_one_row_per_flow_and_expire_on_time() {
             owner: "owner-hash".to_string(),
             step: step.to_string(),
             data: serde_json::json!({ "n": n }),
+            revision: 0,
         };
         // Saved twice (a double submit): one row, the second wins.
         drafts::save(&state, "sign_in", &draft("password", 1), None, Some(10))
@@ -364,6 +365,74 @@ async fn drafts_are_one_row_per_flow_and_expire_on_time() {
                 .await
                 .unwrap()
                 .is_none()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_draft_saved_meanwhile_is_not_written_over() {
+    use app::ssr::drafts::{self, Draft};
+    for t in testing::databases().await {
+        let clock = ManualClock::at_unix(START);
+        let state = state_at(&t.db, &clock);
+        let load = || drafts::load::<serde_json::Value>(&state, "referral", "u:1:abc");
+        let mut new = Draft {
+            owner: "u:1:abc".to_string(),
+            step: "0".to_string(),
+            data: serde_json::json!({ "n": 0 }),
+            revision: 0,
+        };
+        assert!(drafts::save_unchanged(&state, "referral", &mut new, None)
+            .await
+            .unwrap());
+        assert_eq!(new.revision, 1, "{}", t.label);
+        // Two presses read the draft at once.
+        let mut first = load().await.unwrap().unwrap();
+        let mut second = load().await.unwrap().unwrap();
+        first.data = serde_json::json!({ "n": 1 });
+        second.data = serde_json::json!({ "n": 2 });
+        assert!(drafts::save_unchanged(&state, "referral", &mut first, None)
+            .await
+            .unwrap());
+        assert!(
+            !drafts::save_unchanged(&state, "referral", &mut second, None)
+                .await
+                .unwrap(),
+            "{}",
+            t.label
+        );
+        let now = load().await.unwrap().unwrap();
+        assert_eq!(
+            (now.data["n"].as_i64(), now.revision),
+            (Some(1), 2),
+            "{}",
+            t.label
+        );
+        // Read again, the second press saves; a new draft under a taken owner does not.
+        let mut again = now.clone();
+        again.data = serde_json::json!({ "n": 2 });
+        assert!(drafts::save_unchanged(&state, "referral", &mut again, None)
+            .await
+            .unwrap());
+        new.revision = 0;
+        assert!(!drafts::save_unchanged(&state, "referral", &mut new, None)
+            .await
+            .unwrap());
+        assert_eq!(
+            load().await.unwrap().unwrap().data["n"].as_i64(),
+            Some(2),
+            "{}",
+            t.label
+        );
+        // A save that does not look (another flow's) still counts, so a press that read before it
+        // does not write over it.
+        drafts::save(&state, "referral", &new, None, None)
+            .await
+            .unwrap();
+        assert!(
+            !drafts::save_unchanged(&state, "referral", &mut again, None)
+                .await
+                .unwrap()
         );
     }
 }

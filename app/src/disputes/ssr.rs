@@ -163,6 +163,7 @@ async fn draft(member: &Member, claim_id: i64) -> Result<Draft<DisputeDraft>, Ap
             owner,
             step: "form".into(),
             data: DisputeDraft::default(),
+            revision: 0,
         }))
 }
 

@@ -385,9 +385,12 @@ pub async fn referral_step(
     #[server(default)] draft: String,
     to: String,
     #[server(default)] form: StepForm,
+    // The step the form was shown on: a press from a page the draft has moved on from
+    // (another window, or a press that crossed another) changes nothing.
+    #[server(default)] on: Option<usize>,
 ) -> Result<String, AppError> {
     let member = require(Access::module(Module::ReferralsSubmit)).await?;
-    let to = ssr::step(&member, &draft, &to, form).await?;
+    let to = ssr::step(&member, &draft, &to, on, form).await?;
     Ok(crate::ssr::follow(&to))
 }
 

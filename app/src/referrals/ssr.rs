@@ -409,9 +409,20 @@ fn step_of(draft: &Draft<ReferralDraft>) -> usize {
         .min(STEPS.len() - 1)
 }
 
-async fn save(member: &Member, draft: &Draft<ReferralDraft>) -> Result<(), AppError> {
-    drafts::save(&member.state, DRAFT, draft, Some(member.user_id), None).await
+/// Saves the draft over the one the press read; otherwise the press is run again (see `step`).
+async fn save(member: &Member, draft: &mut Draft<ReferralDraft>) -> Result<(), AppError> {
+    if drafts::save_unchanged(&member.state, DRAFT, draft, Some(member.user_id)).await? {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(CHANGED_MEANWHILE.into()))
+    }
 }
+
+const CHANGED_MEANWHILE: &str =
+    "This referral was changed at the same moment elsewhere. It is shown as it is now.";
+
+/// How often a press is run again on a draft another press saved meanwhile.
+const PRESS_ATTEMPTS: usize = 4;
 
 pub async fn draft_links(member: &Member) -> Result<Vec<DraftLink>, AppError> {
     let cal = &member.state.settings.calendar;
@@ -1111,7 +1122,48 @@ async fn add_service(member: &Member, d: &mut ReferralDraft) -> Result<(), AppEr
 }
 
 /// One press of a step's button. Returns the address to show.
-pub async fn step(member: &Member, id: &str, to: &str, form: StepForm) -> Result<String, AppError> {
+///
+/// Two presses can reach one draft at once (a provider chosen, which posts, then "Next" before
+/// its answer). Each saves only over the draft it read; the one that finds it changed runs
+/// again on the draft as it is now, if that is still on the step it was pressed on (`on`, as
+/// the form says, or as the draft first read said); otherwise the other press has moved the
+/// wizard on, and the page shows where it is.
+pub async fn step(
+    member: &Member,
+    id: &str,
+    to: &str,
+    on: Option<usize>,
+    form: StepForm,
+) -> Result<String, AppError> {
+    let pressed_on = std::sync::OnceLock::new();
+    if let Some(on) = on {
+        let _ = pressed_on.set(on);
+    }
+    again_if_changed(|| press(member, id, to, &form, &pressed_on)).await
+}
+
+/// Runs `attempt` again while it finds the draft saved meanwhile, a few times at most.
+async fn again_if_changed<T, F: std::future::Future<Output = Result<T, AppError>>>(
+    mut attempt: impl FnMut() -> F,
+) -> Result<T, AppError> {
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        match attempt().await {
+            Err(AppError::Conflict(why))
+                if why == CHANGED_MEANWHILE && attempts < PRESS_ATTEMPTS => {}
+            outcome => return outcome,
+        }
+    }
+}
+
+async fn press(
+    member: &Member,
+    id: &str,
+    to: &str,
+    form: &StepForm,
+    pressed_on: &std::sync::OnceLock<usize>,
+) -> Result<String, AppError> {
     let state = &member.state;
     let today = today(state)?;
     let iso = today.to_string();
@@ -1125,6 +1177,7 @@ pub async fn step(member: &Member, id: &str, to: &str, form: StepForm) -> Result
             owner: owner(member, &crate::ssr::crypto::random_hex(8)),
             step: "0".into(),
             data: ReferralDraft::default(),
+            revision: 0,
         }
     } else {
         load(member, id).await?
@@ -1132,7 +1185,10 @@ pub async fn step(member: &Member, id: &str, to: &str, form: StepForm) -> Result
     let id = draft.owner.trim_start_matches(&prefix(member)).to_string();
     let here = wizard_href(&id);
     let step = step_of(&draft);
-    merge(&mut draft.data, step, &form);
+    if *pressed_on.get_or_init(|| step) != step {
+        return Ok(here);
+    }
+    merge(&mut draft.data, step, form);
     let d = &mut draft.data;
     let mut next = step;
     match (step, to) {
@@ -1172,7 +1228,7 @@ pub async fn step(member: &Member, id: &str, to: &str, form: StepForm) -> Result
             next = 2;
         }
         (2, _) => {
-            referred_events(member, d, to, &form, today).await?;
+            referred_events(member, d, to, form, today).await?;
             let allowed_redirect =
                 d.redirect.provider.is_none() && d.redirect.justification == rules::REDIRECT_NOTE;
             if to == "next" && !d.redirect.dialog_open() && !allowed_redirect {
@@ -1180,7 +1236,7 @@ pub async fn step(member: &Member, id: &str, to: &str, form: StepForm) -> Result
                     .await?
                     .ok_or(AppError::NotFound)?;
                 // Saved first: the choice stands even when the step is not complete.
-                save(member, &draft).await?;
+                save(member, &mut draft).await?;
                 check_referred(member, &draft.data, &m, today).await?;
                 next = 3;
             }
@@ -1258,7 +1314,7 @@ pub async fn step(member: &Member, id: &str, to: &str, form: StepForm) -> Result
         }
     }
     draft.step = next.to_string();
-    save(member, &draft).await?;
+    save(member, &mut draft).await?;
     Ok(here)
 }
 
@@ -1371,7 +1427,7 @@ pub async fn upload(
     let (fields, file) = uploads::read_form(&state, form, &ATTACHMENTS).await;
     let id = fields.get("draft").cloned().unwrap_or_default();
     let outcome = async {
-        let mut draft = load(&member, &id).await?;
+        let draft = load(&member, &id).await?;
         let file = file?.ok_or_else(|| AppError::field("file", "Choose a file to attach."))?;
         if draft.data.files.len() >= MAX_FILES {
             return Err(too_many());
@@ -1379,8 +1435,16 @@ pub async fn upload(
         let upload = file
             .keep(&state, Some(member.organization_id()), member.user_id)
             .await?;
-        draft.data.files.push(upload);
-        save(&member, &draft).await
+        // Several files sent at once each add theirs to the draft as it is then.
+        again_if_changed(|| async {
+            let mut draft = load(&member, &id).await?;
+            if draft.data.files.len() >= MAX_FILES {
+                return Err(too_many());
+            }
+            draft.data.files.push(upload);
+            save(&member, &mut draft).await
+        })
+        .await
     }
     .await;
     let mut to = wizard_href(&id);

@@ -99,6 +99,7 @@ fn StepView(w: ReferralWizard, save: Save) -> impl IntoView {
         {before}
         <ActionForm action=save attr:novalidate=true attr:aria-label=STEPS[step]>
             <input type="hidden" name="draft" value=draft.clone() />
+            <input type="hidden" name="on" value=step.to_string() />
             // Enter in a field of the Medical Info step goes on, never to a "✕" first in order.
             {(step == 3).then(|| view! { <button type="submit" name="to" value="next" hidden=true tabindex="-1">"Next"</button> })}
             {body}
@@ -234,6 +235,7 @@ fn TertiaryDialog(w: ReferralWizard, save: Save) -> impl IntoView {
             </p>
             <ActionForm action=save attr:class="actions">
                 <input type="hidden" name="draft" value=draft.get_value() />
+                <input type="hidden" name="on" value=w.step.to_string() />
                 {press("tertiary-new".into(), "Select New Provider", false)}
                 {press("tertiary-continue".into(), "Continue", true)}
             </ActionForm>

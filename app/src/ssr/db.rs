@@ -199,6 +199,12 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
             "../../migrations/0028_claims_paid_monthly.sqlite.sql"
         )),
     ),
+    (
+        29,
+        "draft revisions",
+        include_str!("../../migrations/0029_draft_revisions.sql"),
+        None,
+    ),
 ];
 
 impl Db {

@@ -13,6 +13,8 @@ pub struct Draft<P> {
     pub owner: String,
     pub step: String,
     pub data: P,
+    /// The saves it had when read (0: never saved); see [`save_unchanged`].
+    pub revision: i64,
 }
 
 /// The draft of `kind` owned by `owner` (a record the flow edits, such as "membership:12").
@@ -37,6 +39,7 @@ pub async fn load<P: DeserializeOwned>(
         owner: owner.to_string(),
         step: row.step,
         data,
+        revision: row.revision,
     }))
 }
 
@@ -64,6 +67,37 @@ pub async fn save<P: Serialize>(
     Ok(())
 }
 
+/// Saves a draft only over the draft it was read from: `Ok(false)`, and nothing written, when
+/// another save came in between (two presses at once, or another window). A flow that saves
+/// this way runs the press again on the draft as it is now instead of losing either change.
+pub async fn save_unchanged<P: Serialize>(
+    state: &AppState,
+    kind: &str,
+    draft: &mut Draft<P>,
+    updated_by: Option<i64>,
+) -> Result<bool, AppError> {
+    let payload = serde_json::to_string(&draft.data).map_err(|_| AppError::Internal)?;
+    let saved = repo::put_unchanged(
+        &mut *state.db.conn().await?,
+        kind,
+        &draft.owner,
+        draft.revision,
+        &draft.step,
+        &payload,
+        updated_by,
+        state.clock.unix(),
+        None,
+    )
+    .await?;
+    match saved {
+        Some(revision) => {
+            draft.revision = revision;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
 /// The drafts of `kind` whose owner starts with `prefix` (one user's several drafts), the
 /// latest first; a draft that cannot be read is left out.
 pub async fn list<P: DeserializeOwned>(
@@ -87,6 +121,7 @@ pub async fn list<P: DeserializeOwned>(
                     owner,
                     step: row.step,
                     data,
+                    revision: row.revision,
                 },
                 row.updated_at,
             ))
@@ -136,6 +171,7 @@ impl CookieFlow {
             owner: crypto::secret_hash(&id),
             step: step.to_string(),
             data,
+            revision: 0,
         };
         self.save(state, &draft).await?;
         session::send_cookie(&state.settings, self.cookie, Some(&id));

@@ -871,3 +871,102 @@ async fn the_lookup_pages_the_offices_referrals_and_the_plan_extends_a_deadline_
         assert!(by_hand >= 1);
     }
 }
+
+/// A provider chosen (which posts) and "Next" pressed before its answer: both presses reach the
+/// draft at once, in either order, and the wizard ends on "Medical Info" with the provider
+/// kept; neither press writes over the other's save.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_choice_and_next_pressed_at_once_both_count() {
+    for site in sites(true).await {
+        let cookie = session_of(&site, "processor@sunrise.example").await;
+        let cin = member_of(&site, "Poppy Direct").await;
+        let (_, answer) = step(
+            &site,
+            &cookie,
+            "",
+            "search-id",
+            &format!("form[kind]=medical&form[member_id]={cin}"),
+        )
+        .await;
+        let draft = draft_of(&answer);
+        let (status, _) = step(&site, &cookie, &draft, "next", "form[kind]=medical").await;
+        assert_eq!(status, StatusCode::OK);
+        let lopez = scalar_i64(
+            &site,
+            "SELECT id FROM providers WHERE name = $1",
+            "Maria Lopez, MD",
+        )
+        .await;
+        let (status, _) = step(
+            &site,
+            &cookie,
+            &draft,
+            "next",
+            &format!("form[referring]={lopez}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let capitol = scalar_i64(
+            &site,
+            "SELECT id FROM providers WHERE name = $1",
+            "Capitol Cardiology Associates",
+        )
+        .await;
+        // Both from the page of "Referred To Provider Info" (step 2, numbered from 0).
+        let chosen = format!(
+            "on=2&form[provider_query]=cardiology&form[provider]={capitol}&form[redirect]=yes"
+        );
+        let wizard = || async {
+            form(
+                &site,
+                "/api/referrals/wizard",
+                &format!("draft={draft}"),
+                Some(&cookie),
+            )
+            .await
+            .1
+        };
+        for round in 0..6 {
+            step(
+                &site,
+                &cookie,
+                &draft,
+                "search-provider",
+                "form[provider_query]=cardiology",
+            )
+            .await;
+            let choose = step(&site, &cookie, &draft, "choose", &chosen);
+            let next = step(&site, &cookie, &draft, "next", &chosen);
+            let (first, second) = if round % 2 == 0 {
+                tokio::join!(choose, next)
+            } else {
+                let (n, c) = tokio::join!(next, choose);
+                (c, n)
+            };
+            assert_eq!(
+                (first.0, second.0),
+                (StatusCode::OK, StatusCode::OK),
+                "{first:?} {second:?}"
+            );
+            let now = wizard().await;
+            let at = (now["step"].as_i64(), now["chosen"]["id"].as_i64());
+            assert_eq!(
+                at,
+                (Some(3), Some(capitol)),
+                "round {round}: step, provider"
+            );
+            // Back to the provider step for the next round.
+            let (status, _) = step(&site, &cookie, &draft, "back", "").await;
+            assert_eq!(status, StatusCode::OK);
+        }
+        // A press from a page the draft has left (another window) changes nothing.
+        step(&site, &cookie, &draft, "next", &chosen).await;
+        let (status, _) = step(&site, &cookie, &draft, "back", "on=1&form[referring]=999").await;
+        assert_eq!(status, StatusCode::OK);
+        let now = wizard().await;
+        assert_eq!(
+            (now["step"].as_i64(), now["form"]["referring"].as_str()),
+            (Some(3), Some(lopez.to_string().as_str()))
+        );
+    }
+}

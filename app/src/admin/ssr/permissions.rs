@@ -179,6 +179,7 @@ async fn keep(
         owner: draft_owner(m),
         step: step.to_string(),
         data: set,
+        revision: 0,
     };
     drafts::save(state, DRAFT, &draft, Some(caller_id), None).await
 }

@@ -8,6 +8,8 @@ pub struct DraftRow {
     pub step: String,
     pub payload: String,
     pub updated_at: i64,
+    /// Counts the draft's saves (see [`put_unchanged`]).
+    pub revision: i64,
 }
 
 /// The live draft of `kind` owned by `owner`.
@@ -18,7 +20,7 @@ pub async fn find(
     now: i64,
 ) -> Result<Option<DraftRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT step, payload, updated_at FROM drafts \
+        "SELECT step, payload, updated_at, revision FROM drafts \
          WHERE kind = $1 AND owner = $2 AND (expires_at IS NULL OR expires_at > $3)",
     )
     .bind(kind)
@@ -44,7 +46,8 @@ pub async fn put(
         "INSERT INTO drafts (kind, owner, step, payload, updated_by, updated_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) \
          ON CONFLICT (kind, owner) DO UPDATE SET step = excluded.step, payload = excluded.payload, \
-         updated_by = excluded.updated_by, updated_at = excluded.updated_at, expires_at = excluded.expires_at",
+         updated_by = excluded.updated_by, updated_at = excluded.updated_at, expires_at = excluded.expires_at, \
+         revision = drafts.revision + 1",
     )
     .bind(kind)
     .bind(owner)
@@ -56,6 +59,44 @@ pub async fn put(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Writes the draft only if it is still at `revision` (0: not saved yet); answers its new
+/// revision, or `None` when another save came first.
+#[allow(clippy::too_many_arguments)]
+pub async fn put_unchanged(
+    conn: &mut Conn,
+    kind: &str,
+    owner: &str,
+    revision: i64,
+    step: &str,
+    payload: &str,
+    updated_by: Option<i64>,
+    now: i64,
+    expires_at: Option<i64>,
+) -> Result<Option<i64>, sqlx::Error> {
+    // Either way $1…$7 are the same values; an update also names the revision it read ($8).
+    let sql = if revision == 0 {
+        "INSERT INTO drafts (kind, owner, step, payload, updated_by, updated_at, expires_at, revision) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1) ON CONFLICT (kind, owner) DO NOTHING \
+         RETURNING revision"
+    } else {
+        "UPDATE drafts SET step = $3, payload = $4, updated_by = $5, updated_at = $6, \
+         expires_at = $7, revision = revision + 1 \
+         WHERE kind = $1 AND owner = $2 AND revision = $8 RETURNING revision"
+    };
+    let mut query = sqlx::query_scalar(sql)
+        .bind(kind)
+        .bind(owner)
+        .bind(step)
+        .bind(payload)
+        .bind(updated_by)
+        .bind(now)
+        .bind(expires_at);
+    if revision != 0 {
+        query = query.bind(revision);
+    }
+    query.fetch_optional(conn).await
 }
 
 pub async fn delete(conn: &mut Conn, kind: &str, owner: &str) -> Result<(), sqlx::Error> {
@@ -83,8 +124,8 @@ pub async fn list(
     prefix: &str,
     now: i64,
 ) -> Result<Vec<(String, DraftRow)>, sqlx::Error> {
-    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT owner, step, payload, updated_at FROM drafts \
+    let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT owner, step, payload, updated_at, revision FROM drafts \
          WHERE kind = $1 AND owner LIKE $2 AND (expires_at IS NULL OR expires_at > $3) \
          ORDER BY updated_at DESC, owner",
     )
@@ -95,13 +136,14 @@ pub async fn list(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(owner, step, payload, updated_at)| {
+        .map(|(owner, step, payload, updated_at, revision)| {
             (
                 owner,
                 DraftRow {
                     step,
                     payload,
                     updated_at,
+                    revision,
                 },
             )
         })
