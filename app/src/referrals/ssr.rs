@@ -414,15 +414,9 @@ async fn save(member: &Member, draft: &mut Draft<ReferralDraft>) -> Result<(), A
     if drafts::save_unchanged(&member.state, DRAFT, draft, Some(member.user_id)).await? {
         Ok(())
     } else {
-        Err(AppError::Conflict(CHANGED_MEANWHILE.into()))
+        Err(drafts::changed_meanwhile())
     }
 }
-
-const CHANGED_MEANWHILE: &str =
-    "This referral was changed at the same moment elsewhere. It is shown as it is now.";
-
-/// How often a press is run again on a draft another press saved meanwhile.
-const PRESS_ATTEMPTS: usize = 4;
 
 pub async fn draft_links(member: &Member) -> Result<Vec<DraftLink>, AppError> {
     let cal = &member.state.settings.calendar;
@@ -1139,22 +1133,7 @@ pub async fn step(
     if let Some(on) = on {
         let _ = pressed_on.set(on);
     }
-    again_if_changed(|| press(member, id, to, &form, &pressed_on)).await
-}
-
-/// Runs `attempt` again while it finds the draft saved meanwhile, a few times at most.
-async fn again_if_changed<T, F: std::future::Future<Output = Result<T, AppError>>>(
-    mut attempt: impl FnMut() -> F,
-) -> Result<T, AppError> {
-    let mut attempts = 0;
-    loop {
-        attempts += 1;
-        match attempt().await {
-            Err(AppError::Conflict(why))
-                if why == CHANGED_MEANWHILE && attempts < PRESS_ATTEMPTS => {}
-            outcome => return outcome,
-        }
-    }
+    drafts::again_if_changed(|| press(member, id, to, &form, &pressed_on)).await
 }
 
 async fn press(
@@ -1436,7 +1415,7 @@ pub async fn upload(
             .keep(&state, Some(member.organization_id()), member.user_id)
             .await?;
         // Several files sent at once each add theirs to the draft as it is then.
-        again_if_changed(|| async {
+        drafts::again_if_changed(|| async {
             let mut draft = load(&member, &id).await?;
             if draft.data.files.len() >= MAX_FILES {
                 return Err(too_many());

@@ -98,6 +98,32 @@ pub async fn save_unchanged<P: Serialize>(
     }
 }
 
+const CHANGED_MEANWHILE: &str =
+    "This was changed at the same moment elsewhere. It is shown as it is now.";
+
+/// How often [`again_if_changed`] runs a press on a draft another press saved meanwhile.
+const ATTEMPTS: usize = 4;
+
+/// What a press answers when [`save_unchanged`] found the draft saved meanwhile.
+pub fn changed_meanwhile() -> AppError {
+    AppError::Conflict(CHANGED_MEANWHILE.into())
+}
+
+/// Runs `press` (which reads the draft, changes it and saves it with [`save_unchanged`]) again
+/// while it answers [`changed_meanwhile`], a few times at most.
+pub async fn again_if_changed<T, F: std::future::Future<Output = Result<T, AppError>>>(
+    mut press: impl FnMut() -> F,
+) -> Result<T, AppError> {
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        match press().await {
+            Err(AppError::Conflict(why)) if why == CHANGED_MEANWHILE && attempts < ATTEMPTS => {}
+            outcome => return outcome,
+        }
+    }
+}
+
 /// The drafts of `kind` whose owner starts with `prefix` (one user's several drafts), the
 /// latest first; a draft that cannot be read is left out.
 pub async fn list<P: DeserializeOwned>(
