@@ -434,5 +434,52 @@ async fn a_draft_saved_meanwhile_is_not_written_over() {
                 .await
                 .unwrap()
         );
+        // Ending the flow takes only the draft as read: a stale end (a second "Submit") fails.
+        let mut tx = state.db.begin().await.unwrap();
+        assert_eq!(
+            drafts::finish_unchanged(&mut tx, "referral", &again).await,
+            Err(drafts::changed_meanwhile()),
+            "{}",
+            t.label
+        );
+        drop(tx);
+        let current = load().await.unwrap().unwrap();
+        let mut tx = state.db.begin().await.unwrap();
+        drafts::finish_unchanged(&mut tx, "referral", &current)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert!(load().await.unwrap().is_none());
+
+        // A draft first saved without looking starts at revision 1 (0 is "never saved"), so a
+        // step that reads it can save over it.
+        let fresh = Draft {
+            owner: "u:1:fresh".to_string(),
+            step: "0".to_string(),
+            data: serde_json::json!({}),
+            revision: 0,
+        };
+        let read = || drafts::load::<serde_json::Value>(&state, "referral", "u:1:fresh");
+        drafts::save(&state, "referral", &fresh, None, Some(30))
+            .await
+            .unwrap();
+        let mut kept = read().await.unwrap().unwrap();
+        assert_eq!(kept.revision, 1, "{}", t.label);
+        // Once its time is up it is gone to a reader, and a new draft may take its place.
+        clock.advance(31 * 60);
+        assert!(read().await.unwrap().is_none());
+        let mut new = fresh.clone();
+        assert!(drafts::save_unchanged(&state, "referral", &mut new, None)
+            .await
+            .unwrap());
+        assert!(!drafts::save_unchanged(&state, "referral", &mut kept, None)
+            .await
+            .unwrap());
+        let mut read_now = read().await.unwrap().unwrap();
+        assert!(
+            drafts::save_unchanged(&state, "referral", &mut read_now, None)
+                .await
+                .unwrap()
+        );
     }
 }

@@ -167,6 +167,16 @@ pub async fn insert(
     Ok(Some((id, number)))
 }
 
+/// Holds the dispute's row for the rest of the transaction, so that counting its files and
+/// adding one cannot interleave with another upload's (SQLite has one writer at a time).
+pub async fn lock(conn: &mut Conn, dispute_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE disputes SET id = id WHERE id = $1")
+        .bind(dispute_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 /// A file of a dispute, as its Attachments tab lists it.
 pub async fn add_file(
     conn: &mut Conn,

@@ -167,24 +167,49 @@ async fn draft(member: &Member, claim_id: i64) -> Result<Draft<DisputeDraft>, Ap
         }))
 }
 
+/// Changes the claim's draft, saving only over the draft as read: a change that crossed another
+/// (a file sent while the text is saved, or another window) runs again on the draft as it is now.
+async fn change(
+    member: &Member,
+    claim_id: i64,
+    edit: impl Fn(&mut Draft<DisputeDraft>) -> Result<(), AppError>,
+) -> Result<(), AppError> {
+    let edit = &edit;
+    drafts::again_if_changed(|| async move {
+        let mut draft = draft(member, claim_id).await?;
+        edit(&mut draft)?;
+        drafts::save_checked(&member.state, DRAFT, &mut draft, Some(member.user_id)).await
+    })
+    .await
+}
+
 pub async fn save(member: &Member, number: &str, form: DisputeForm) -> Result<(), AppError> {
     let claim = disputable(member, number).await?;
     form.check()?;
-    let mut draft = draft(member, claim.id).await?;
-    draft.data.form = form;
-    draft.step = "attach".into();
-    drafts::save(&member.state, DRAFT, &draft, Some(member.user_id), None).await
+    change(member, claim.id, |draft| {
+        draft.data.form = form.clone();
+        draft.step = "attach".into();
+        Ok(())
+    })
+    .await
 }
 
 pub async fn remove_file(member: &Member, number: &str, file: i64) -> Result<(), AppError> {
     let claim = disputable(member, number).await?;
-    let mut draft = draft(member, claim.id).await?;
-    draft.data.files.retain(|id| *id != file);
-    drafts::save(&member.state, DRAFT, &draft, Some(member.user_id), None).await
+    change(member, claim.id, |draft| {
+        draft.data.files.retain(|id| *id != file);
+        Ok(())
+    })
+    .await
 }
 
 pub async fn submit(member: &Member, number: &str) -> Result<String, AppError> {
     let claim = disputable(member, number).await?;
+    // A file added while this submits runs it again, so the dispute carries that file too.
+    drafts::again_if_changed(|| submit_draft(member, &claim)).await
+}
+
+async fn submit_draft(member: &Member, claim: &ClaimRecord) -> Result<String, AppError> {
     let draft = draft(member, claim.id).await?;
     let form = &draft.data.form;
     // A draft saved by "Continue to attachment" passed the check; this catches one that was not.
@@ -240,7 +265,7 @@ pub async fn submit(member: &Member, number: &str) -> Result<String, AppError> {
         ))
         .record_in(&mut tx)
         .await?;
-    crate::ssr::repo::drafts::delete(&mut tx, DRAFT, &draft.owner).await?;
+    drafts::finish_unchanged(&mut tx, DRAFT, &draft).await?;
     tx.commit().await?;
     Ok(dispute_number)
 }
@@ -257,51 +282,14 @@ pub async fn upload(
     let outcome = async {
         let claim = claim(&member, &number).await?;
         let file = file?.ok_or_else(|| AppError::field("file", "Choose a file to attach."))?;
-        let now = state.clock.unix();
-        match existing(&member, claim.id).await? {
-            Some((_, dispute_number, status)) => {
-                if status == "resolved" {
-                    return Err(AppError::Conflict(
-                        "This dispute is resolved: no more files can be added.".into(),
-                    ));
-                }
-                let mut conn = state.db.conn().await?;
-                let record = repo::readable(&mut conn, &member, &dispute_number)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
-                if repo::files(&mut conn, record.id).await?.len() >= MAX_FILES {
-                    return Err(too_many());
-                }
-                drop(conn);
-                let name = file.name.clone();
-                let upload = file
-                    .keep(&state, Some(member.organization_id()), member.user_id)
-                    .await?;
-                let mut tx = state.db.begin().await?;
-                repo::add_file(&mut tx, record.id, upload, now).await?;
-                member
-                    .audit("dispute.file", format!("dispute:{}", record.id))
-                    .detail(name)
-                    .record_in(&mut tx)
-                    .await?;
-                tx.commit().await?;
-            }
-            None => {
-                if let Some(why) = refusal(&claim) {
-                    return Err(AppError::Conflict(why));
-                }
-                let mut draft = draft(&member, claim.id).await?;
-                if draft.data.files.len() >= MAX_FILES {
-                    return Err(too_many());
-                }
-                let upload = file
-                    .keep(&state, Some(member.organization_id()), member.user_id)
-                    .await?;
-                draft.data.files.push(upload);
-                drafts::save(&state, DRAFT, &draft, Some(member.user_id), None).await?;
-            }
-        }
-        Ok::<_, AppError>(())
+        // Checked before the file is kept, and again as it joins.
+        holder(&member, &claim).await?;
+        let name = file.name.clone();
+        let upload = file
+            .keep(&state, Some(member.organization_id()), member.user_id)
+            .await?;
+        // Files sent at once, or while the dispute is submitted, each join what is there then.
+        drafts::again_if_changed(|| add_upload(&member, &claim, upload, &name)).await
     }
     .await;
     let mut to = view::dialog_href(&number, "attach");
@@ -311,6 +299,78 @@ pub async fn upload(
         to = format!("{to}&{}", query.finish());
     }
     Redirect::to(&to).into_response()
+}
+
+/// Where a file for the claim goes: the open dispute, or the request's saved draft.
+enum Holder {
+    Dispute(i64),
+    Draft(Box<Draft<DisputeDraft>>),
+}
+
+/// Where a file for the claim goes, if it has room for one more.
+async fn holder(member: &Member, claim: &ClaimRecord) -> Result<Holder, AppError> {
+    if let Some((_, dispute_number, status)) = existing(member, claim.id).await? {
+        if status == "resolved" {
+            return Err(AppError::Conflict(
+                "This dispute is resolved: no more files can be added.".into(),
+            ));
+        }
+        let mut conn = member.state.db.conn().await?;
+        let record = repo::readable(&mut conn, member, &dispute_number)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if repo::files(&mut conn, record.id).await?.len() >= MAX_FILES {
+            return Err(too_many());
+        }
+        return Ok(Holder::Dispute(record.id));
+    }
+    if let Some(why) = refusal(claim) {
+        return Err(AppError::Conflict(why));
+    }
+    let draft = draft(member, claim.id).await?;
+    // Files follow the request's text, as the dialog does; nor can a file start a new draft
+    // for a claim whose request was submitted as it came.
+    if draft.revision == 0 {
+        return Err(AppError::Conflict(
+            "Fill in the request and choose \"Continue to attachment\" first.".into(),
+        ));
+    }
+    if draft.data.files.len() >= MAX_FILES {
+        return Err(too_many());
+    }
+    Ok(Holder::Draft(Box::new(draft)))
+}
+
+/// The kept upload joins the claim's dispute or draft as it is now.
+async fn add_upload(
+    member: &Member,
+    claim: &ClaimRecord,
+    upload: i64,
+    name: &str,
+) -> Result<(), AppError> {
+    let state = &member.state;
+    match holder(member, claim).await? {
+        Holder::Dispute(id) => {
+            let mut tx = state.db.begin().await?;
+            repo::lock(&mut tx, id).await?;
+            // Counted again while the dispute is held: two files at once cannot pass the limit.
+            if repo::files(&mut tx, id).await?.len() >= MAX_FILES {
+                return Err(too_many());
+            }
+            repo::add_file(&mut tx, id, upload, state.clock.unix()).await?;
+            member
+                .audit("dispute.file", format!("dispute:{id}"))
+                .detail(name.to_string())
+                .record_in(&mut tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        Holder::Draft(mut draft) => {
+            draft.data.files.push(upload);
+            drafts::save_checked(state, DRAFT, &mut draft, Some(member.user_id)).await
+        }
+    }
 }
 
 fn too_many() -> AppError {

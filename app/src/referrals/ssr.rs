@@ -411,11 +411,7 @@ fn step_of(draft: &Draft<ReferralDraft>) -> usize {
 
 /// Saves the draft over the one the press read; otherwise the press is run again (see `step`).
 async fn save(member: &Member, draft: &mut Draft<ReferralDraft>) -> Result<(), AppError> {
-    if drafts::save_unchanged(&member.state, DRAFT, draft, Some(member.user_id)).await? {
-        Ok(())
-    } else {
-        Err(drafts::changed_meanwhile())
-    }
+    drafts::save_checked(&member.state, DRAFT, draft, Some(member.user_id)).await
 }
 
 pub async fn draft_links(member: &Member) -> Result<Vec<DraftLink>, AppError> {
@@ -1384,7 +1380,8 @@ async fn submit(member: &Member, draft: &Draft<ReferralDraft>) -> Result<String,
         ))
         .record_in(&mut tx)
         .await?;
-    crate::ssr::repo::drafts::delete(&mut tx, DRAFT, &draft.owner).await?;
+    // A second "Submit" at once finds the draft gone and makes no second referral.
+    drafts::finish_unchanged(&mut tx, DRAFT, draft).await?;
     tx.commit().await?;
     Ok(code)
 }

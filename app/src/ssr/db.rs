@@ -205,6 +205,12 @@ const MIGRATIONS: &[(i64, &str, &str, Option<&str>)] = &[
         include_str!("../../migrations/0029_draft_revisions.sql"),
         None,
     ),
+    (
+        30,
+        "draft revisions start at one",
+        include_str!("../../migrations/0030_draft_revisions_start_at_one.sql"),
+        None,
+    ),
 ];
 
 impl Db {

@@ -98,6 +98,36 @@ pub async fn save_unchanged<P: Serialize>(
     }
 }
 
+/// [`save_unchanged`] for a press run by [`again_if_changed`]: a save that found the draft
+/// changed meanwhile answers [`changed_meanwhile`], so the press runs again.
+pub async fn save_checked<P: Serialize>(
+    state: &AppState,
+    kind: &str,
+    draft: &mut Draft<P>,
+    updated_by: Option<i64>,
+) -> Result<(), AppError> {
+    if save_unchanged(state, kind, draft, updated_by).await? {
+        Ok(())
+    } else {
+        Err(changed_meanwhile())
+    }
+}
+
+/// Ends a flow in its own transaction: deletes the draft only if it is still as read, else
+/// answers [`changed_meanwhile`] (the transaction is then dropped and the press runs again),
+/// so what another press added meanwhile, or a second submit, is not finished twice or lost.
+pub async fn finish_unchanged<P>(
+    conn: &mut super::repo::Conn,
+    kind: &str,
+    draft: &Draft<P>,
+) -> Result<(), AppError> {
+    if repo::delete_unchanged(conn, kind, &draft.owner, draft.revision).await? {
+        Ok(())
+    } else {
+        Err(changed_meanwhile())
+    }
+}
+
 const CHANGED_MEANWHILE: &str =
     "This was changed at the same moment elsewhere. It is shown as it is now.";
 

@@ -517,6 +517,68 @@ async fn the_wizard_keeps_its_draft_and_applies_all_three_sections() {
     }
 }
 
+/// The correspondence dialog and "Next" sent together from step 2 (both answered before
+/// either page came back) each keep their part: the dialog's types and the move to step 3.
+#[tokio::test]
+async fn two_presses_on_the_wizard_at_once_both_count() {
+    for site in sites(false).await {
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let (_, id) = add(&site, &admin, "omar@sunrise.example").await;
+        let id = id.as_i64().unwrap();
+        let npis = provider_ids(&site, "Sunrise Family Clinic").await;
+        let (status, _) = wizard_step(
+            &site,
+            &admin,
+            id,
+            0,
+            "1",
+            &format!("&form[npi][{}]=processor", npis[1]),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        for round in 0..6 {
+            let kind = ["Tax Documents", "Remittance Advice"][round % 2];
+            let types = format!(
+                "user_id={id}&providers[]={}&types[]={}",
+                npis[1],
+                kind.replace(' ', "+")
+            );
+            let dialog = form(
+                &site,
+                "/api/admin/wizard/correspondence",
+                &types,
+                Some(&admin),
+            );
+            let next = wizard_step(&site, &admin, id, 1, "2", "");
+            let (dialog, next) = if round % 2 == 0 {
+                tokio::join!(dialog, next)
+            } else {
+                let (n, d) = tokio::join!(next, dialog);
+                (d, n)
+            };
+            assert_eq!((dialog.0, next.0), (StatusCode::OK, StatusCode::OK));
+            let (_, now) = form(
+                &site,
+                "/api/admin/wizard",
+                &format!("user_id={id}"),
+                Some(&admin),
+            )
+            .await;
+            assert_eq!(
+                (
+                    now["step"].as_u64(),
+                    now["set"]["correspondence"][npis[1].to_string()].clone()
+                ),
+                (Some(2), serde_json::json!([kind])),
+                "round {round}: the step, and the types of the dialog"
+            );
+            // Back to step 2 for the next round.
+            let (status, _) = wizard_step(&site, &admin, id, 1, "1", "").await;
+            assert_eq!(status, StatusCode::OK);
+        }
+    }
+}
+
 #[tokio::test]
 async fn deactivation_ends_sessions_and_keeps_one_admin() {
     for site in sites(false).await {

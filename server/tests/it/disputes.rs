@@ -416,3 +416,76 @@ async fn a_dispute_from_draft_to_resolution() {
         assert!(refused.contains("resolved"), "{refused}");
     }
 }
+
+/// Files sent at once, and a file sent as the request is submitted, all join it; the fifth file
+/// is the last even when two come together; and files follow the request's text.
+#[tokio::test]
+async fn files_sent_at_once_all_join_the_request() {
+    for site in sites(true).await {
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let claim: String = sqlx::query_scalar(
+            "SELECT c.claim_number FROM claims c JOIN providers p ON p.id = c.billing_provider_id \
+             JOIN organizations o ON o.id = p.organization_id WHERE o.name = 'Sunrise Family Clinic' \
+             AND c.status = 'finalized' AND c.delegated_network IS NULL ORDER BY c.id LIMIT 1",
+        )
+        .fetch_one(&site.state.db.pool)
+        .await
+        .unwrap();
+        let files = || async {
+            let (_, start) = form(
+                &site,
+                "/api/disputes/start",
+                &format!("claim={claim}"),
+                Some(&admin),
+            )
+            .await;
+            let mut names: Vec<String> = start["files"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["name"].as_str().unwrap().to_string())
+                .collect();
+            names.sort();
+            names
+        };
+        let pdf = pdf();
+        let send = |name: &'static str| attach(&site, &admin, &claim, name, &pdf);
+        let refused = send("early.pdf").await.unwrap();
+        assert!(refused.contains("Continue to attachment"), "{refused}");
+        let (status, _) = form(
+            &site,
+            "/api/disputes/save",
+            &format!("claim={claim}&{REQUEST}"),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (a, b, c) = tokio::join!(send("a.pdf"), send("b.pdf"), send("c.pdf"));
+        assert_eq!((a, b, c), (None, None, None));
+        assert_eq!(files().await, ["a.pdf", "b.pdf", "c.pdf"]);
+        // Submitted while a fourth file comes: the dispute has all four.
+        let submit = format!("claim={claim}");
+        let (submitted, d) = tokio::join!(
+            form(&site, "/api/disputes/submit", &submit, Some(&admin)),
+            send("d.pdf")
+        );
+        assert_eq!((submitted.0, d), (StatusCode::OK, None), "{submitted:?}");
+        assert_eq!(files().await, ["a.pdf", "b.pdf", "c.pdf", "d.pdf"]);
+        assert_eq!(
+            count(
+                &site,
+                "SELECT COUNT(*) FROM drafts WHERE kind = $1",
+                "dispute"
+            )
+            .await,
+            0,
+            "no draft left behind"
+        );
+        // Two more at once: one is the fifth, the other is refused.
+        let (e, f) = tokio::join!(send("e.pdf"), send("f.pdf"));
+        let refused: Vec<String> = [e, f].into_iter().flatten().collect();
+        assert_eq!(refused.len(), 1, "{refused:?}");
+        assert!(refused[0].contains("at most 5 files"), "{refused:?}");
+        assert_eq!(files().await.len(), 5);
+    }
+}

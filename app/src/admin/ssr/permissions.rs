@@ -156,36 +156,38 @@ fn step_path(user_id: i64, step: usize) -> String {
     format!("/admin/users/{user_id}/permissions?step={step}")
 }
 
-/// The draft, or the user's permissions as they are when no draft was kept.
-async fn draft_or_current(state: &AppState, m: &Member) -> Result<PermissionSet, AppError> {
-    Ok(
-        match drafts::load::<PermissionSet>(state, DRAFT, &draft_owner(m)).await? {
-            Some(draft) => draft.data,
-            None => current_set(state, m.membership_id).await?,
+/// The draft, or one holding the user's permissions as they are when no draft was kept.
+async fn draft_or_current(state: &AppState, m: &Member) -> Result<Draft<PermissionSet>, AppError> {
+    let owner = draft_owner(m);
+    Ok(match drafts::load(state, DRAFT, &owner).await? {
+        Some(draft) => draft,
+        None => Draft {
+            owner,
+            step: "0".into(),
+            data: current_set(state, m.membership_id).await?,
+            revision: 0,
         },
-    )
+    })
 }
 
-/// Keeps the set in the draft at `step`; kept until the wizard is finished (another
-/// administrator may resume it).
+/// Keeps the draft at `step`, over the draft as read; kept until the wizard is finished
+/// (another administrator may resume it).
 async fn keep(
     state: &AppState,
     caller_id: i64,
-    m: &Member,
+    draft: &mut Draft<PermissionSet>,
     step: usize,
-    set: PermissionSet,
 ) -> Result<(), AppError> {
-    let draft = Draft {
-        owner: draft_owner(m),
-        step: step.to_string(),
-        data: set,
-        revision: 0,
-    };
-    drafts::save(state, DRAFT, &draft, Some(caller_id), None).await
+    draft.step = step.to_string();
+    drafts::save_checked(state, DRAFT, draft, Some(caller_id)).await
 }
 
 /// One step's form: its part goes into the draft, then the wizard moves to `to` or, for
 /// "finish", applies the draft. Answers the address to show next.
+///
+/// Each step changes only its own section, so a press that crossed another (the
+/// correspondence dialog, or another administrator on the same user) runs again on the draft
+/// as it is now, and neither loses its part.
 pub async fn save_step(
     admin: Admin,
     user_id: i64,
@@ -193,11 +195,25 @@ pub async fn save_step(
     to: &str,
     form: WizardStepForm,
 ) -> Result<String, AppError> {
-    let Admin { caller, org } = &admin;
-    let state = &caller.state;
-    let m = member(state, org.organization_id, user_id).await?;
-    let npis = repo::npis(&mut *state.db.conn().await?, org.organization_id).await?;
-    let mut set = draft_or_current(state, &m).await?;
+    let state = &admin.caller.state;
+    let m = member(state, admin.org.organization_id, user_id).await?;
+    let npis = repo::npis(&mut *state.db.conn().await?, admin.org.organization_id).await?;
+    drafts::again_if_changed(|| press_step(&admin, user_id, &m, &npis, from, to, &form)).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn press_step(
+    admin: &Admin,
+    user_id: i64,
+    m: &Member,
+    npis: &[NpiOption],
+    from: usize,
+    to: &str,
+    form: &WizardStepForm,
+) -> Result<String, AppError> {
+    let state = &admin.caller.state;
+    let mut draft = draft_or_current(state, m).await?;
+    let set = &mut draft.data;
     match from {
         0 => {
             let quick = (!form.quick.is_empty()).then_some(form.quick.as_str());
@@ -218,14 +234,14 @@ pub async fn save_step(
         2 => {
             set.org_role = OrgRole::parse(&form.org_role);
             (set.preset, set.modules) = RolePreset::resolve(set.preset, form.preset, &form.modules);
-            set.position = form.position;
-            set.position_other = form.position_other;
+            set.position = form.position.clone();
+            set.position_other = form.position_other.clone();
         }
         // Step 2's choices are saved by its dialog.
         _ => {}
     }
     let mut valid = set.clone();
-    let checked = validate(&mut valid, &npis);
+    let checked = validate(&mut valid, npis);
     if matches!(checked, Err(AppError::NotFound)) {
         return Err(AppError::NotFound);
     }
@@ -233,11 +249,11 @@ pub async fn save_step(
     if checked.is_err() || finishing {
         // What was chosen stays in the draft, on this step, so a refused form shows it again
         // with its error, with or without the browser app.
-        keep(state, caller.user_id, &m, from.min(2), set).await?;
+        keep(state, admin.caller.user_id, &mut draft, from.min(2)).await?;
     }
     checked?;
     if finishing {
-        finish(&admin, user_id, &m, &npis, valid, form.reason).await?;
+        finish(admin, user_id, m, npis, &draft, valid, &form.reason).await?;
         return Ok(step_path(user_id, 3));
     }
     let to: usize = to
@@ -245,7 +261,8 @@ pub async fn save_step(
         .ok()
         .filter(|step| *step <= 2)
         .ok_or(AppError::NotFound)?;
-    keep(state, caller.user_id, &m, to, valid).await?;
+    draft.data = valid;
+    keep(state, admin.caller.user_id, &mut draft, to).await?;
     Ok(step_path(user_id, to))
 }
 
@@ -259,29 +276,37 @@ pub async fn save_correspondence(
     let state = &caller.state;
     let m = member(state, org.organization_id, user_id).await?;
     let npis = repo::npis(&mut *state.db.conn().await?, org.organization_id).await?;
-    let mut set = draft_or_current(state, &m).await?;
-    if providers.iter().any(|id| !set.npis.contains_key(id)) {
-        return Err(AppError::field(
-            "correspondence",
-            "Choose NPIs the user holds (step 1).",
-        ));
-    }
-    for id in providers {
-        set.correspondence.insert(id, types.clone());
-    }
-    validate(&mut set, &npis)?;
-    keep(state, caller.user_id, &m, 1, set).await?;
+    drafts::again_if_changed(|| async {
+        let mut draft = draft_or_current(state, &m).await?;
+        let set = &mut draft.data;
+        if providers.iter().any(|id| !set.npis.contains_key(id)) {
+            return Err(AppError::field(
+                "correspondence",
+                "Choose NPIs the user holds (step 1).",
+            ));
+        }
+        for id in &providers {
+            set.correspondence.insert(*id, types.clone());
+        }
+        validate(set, &npis)?;
+        // The dialog is on step 2 (1 from 0); a "Next" that crossed it keeps the wizard on.
+        let step = draft.step.parse().unwrap_or(0).max(1);
+        keep(state, caller.user_id, &mut draft, step).await
+    })
+    .await?;
     Ok(step_path(user_id, 1))
 }
 
-/// Applies a validated `set` to the member `m` (as `save_step` loaded them with `npis`).
+/// Applies a validated `set` to the member `m` (as `save_step` loaded them with `npis`) and
+/// ends the `draft` it came from, if no other press has changed that meanwhile.
 async fn finish(
     Admin { caller, org }: &Admin,
     user_id: i64,
     m: &Member,
     npis: &[NpiOption],
+    draft: &Draft<PermissionSet>,
     set: PermissionSet,
-    reason: String,
+    reason: &str,
 ) -> Result<(), AppError> {
     let state = &caller.state;
     let before = current_set(state, m.membership_id).await?;
@@ -317,7 +342,7 @@ async fn finish(
         position_other: (!set.position_other.is_empty()).then(|| set.position_other.clone()),
     };
     repo::set_role(&mut tx, now, m.membership_id, &role).await?;
-    crate::ssr::repo::drafts::delete(&mut tx, DRAFT, &draft_owner(m)).await?;
+    drafts::finish_unchanged(&mut tx, DRAFT, draft).await?;
     let before = if m.awaiting_permissions {
         String::new()
     } else {

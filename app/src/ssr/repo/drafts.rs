@@ -30,7 +30,8 @@ pub async fn find(
     .await
 }
 
-/// Writes the draft in one statement, so a double submit cannot fail on the key.
+/// Writes the draft in one statement, so a double submit cannot fail on the key. A new draft
+/// starts at revision 1: 0 stands for "not saved" (see [`put_unchanged`]).
 #[allow(clippy::too_many_arguments)]
 pub async fn put(
     conn: &mut Conn,
@@ -43,8 +44,8 @@ pub async fn put(
     expires_at: Option<i64>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO drafts (kind, owner, step, payload, updated_by, updated_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+        "INSERT INTO drafts (kind, owner, step, payload, updated_by, updated_at, expires_at, revision) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1) \
          ON CONFLICT (kind, owner) DO UPDATE SET step = excluded.step, payload = excluded.payload, \
          updated_by = excluded.updated_by, updated_at = excluded.updated_at, expires_at = excluded.expires_at, \
          revision = drafts.revision + 1",
@@ -76,9 +77,13 @@ pub async fn put_unchanged(
     expires_at: Option<i64>,
 ) -> Result<Option<i64>, sqlx::Error> {
     // Either way $1…$7 are the same values; an update also names the revision it read ($8).
+    // A new draft may take the place of one whose time is up, which `find` no longer answers.
     let sql = if revision == 0 {
         "INSERT INTO drafts (kind, owner, step, payload, updated_by, updated_at, expires_at, revision) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1) ON CONFLICT (kind, owner) DO NOTHING \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1) ON CONFLICT (kind, owner) DO UPDATE SET \
+         step = excluded.step, payload = excluded.payload, updated_by = excluded.updated_by, \
+         updated_at = excluded.updated_at, expires_at = excluded.expires_at, \
+         revision = drafts.revision + 1 WHERE drafts.expires_at <= $6 \
          RETURNING revision"
     } else {
         "UPDATE drafts SET step = $3, payload = $4, updated_by = $5, updated_at = $6, \
@@ -106,6 +111,25 @@ pub async fn delete(conn: &mut Conn, kind: &str, owner: &str) -> Result<(), sqlx
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Deletes the draft only if it is still at `revision`; answers whether it did.
+pub async fn delete_unchanged(
+    conn: &mut Conn,
+    kind: &str,
+    owner: &str,
+    revision: i64,
+) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM drafts WHERE kind = $1 AND owner = $2 AND revision = $3")
+            .bind(kind)
+            .bind(owner)
+            .bind(revision)
+            .execute(conn)
+            .await?
+            .rows_affected()
+            == 1,
+    )
 }
 
 /// Forgets the drafts whose time is up.
