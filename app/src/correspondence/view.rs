@@ -1,12 +1,13 @@
 use super::{
     correspondence_options, load_tax_documents, load_welcome_letters, new_correspondence,
     recent_searches, search_correspondence, AcceptTaxConsent, Criteria, DocumentRow, Documents,
-    RecentSearch, WithdrawTaxConsent, DATE_RANGES,
+    RecentSearch, SearchOptions, WithdrawTaxConsent, DATE_RANGES,
 };
 use crate::auth::{PageAccess, Require};
+use crate::error::AppError;
 use crate::ui::{
     action_error, field_errors, page_resource, query_value, Checkbox, Column, DataTable,
-    ErrorSummary, Field, MenuButton, MenuItem, Select,
+    ErrorSummary, Field, MenuButton, MenuItem, PageResource, Select,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -52,18 +53,73 @@ fn CenterLinks() -> impl IntoView {
     }
 }
 
+/// The part of the Correspondence Center the address shows (`view`).
+#[derive(Clone, Copy, PartialEq)]
+enum Section {
+    Search,
+    New,
+    Recent,
+}
+
+/// What the page loads, or `None` while another section is shown.
+type Shown<T> = PageResource<Option<Result<T, AppError>>>;
+
+/// `load` whenever `section` is the one shown.
+fn for_section<T, Fut>(
+    shown: impl Fn() -> Section + Send + Sync + 'static,
+    section: Section,
+    load: impl Fn() -> Fut + Send + Sync + 'static,
+) -> Shown<T>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    let load = std::sync::Arc::new(load);
+    page_resource(
+        move || shown() == section,
+        move |on| {
+            let load = load.clone();
+            async move {
+                match on {
+                    true => Some(load().await),
+                    false => None,
+                }
+            }
+        },
+    )
+}
+
 #[component]
 pub fn CorrespondencePage() -> impl IntoView {
     let query = use_query_map();
-    let section = move || query.read().get("view").unwrap_or_default();
+    let section = move || match query.read().get("view").as_deref() {
+        Some("new") => Section::New,
+        Some("recent") => Section::Recent,
+        _ => Section::Search,
+    };
+    // Each section's data is made here, outside `Require`, once per render (see `Require`):
+    // made inside it, a search ran, and was remembered, once per walk of the page.
+    let options = for_section(section, Section::Search, correspondence_options);
+    let criteria = criteria_in_address();
+    let results = page_resource(
+        move || criteria.get().filter(|_| section() == Section::Search),
+        |criteria| async move {
+            match criteria {
+                Some(criteria) => Some(search_correspondence(criteria).await),
+                None => None,
+            }
+        },
+    );
+    let arrived = for_section(section, Section::New, new_correspondence);
+    let recent = for_section(section, Section::Recent, recent_searches);
     view! {
         <Require access=PageAccess::Member>
             <h1>"Correspondence Center"</h1>
             <CenterLinks />
-            {move || match section().as_str() {
-                "new" => view! { <Arrived /> }.into_any(),
-                "recent" => view! { <Recent /> }.into_any(),
-                _ => view! { <Search /> }.into_any(),
+            {move || match section() {
+                Section::New => view! { <Arrived found=arrived /> }.into_any(),
+                Section::Recent => view! { <Recent found=recent /> }.into_any(),
+                Section::Search => view! { <Search options results /> }.into_any(),
             }}
             <p><a href="/">"Back to Dashboard"</a></p>
         </Require>
@@ -90,18 +146,7 @@ fn criteria_in_address() -> Memo<Option<Criteria>> {
 }
 
 #[component]
-fn Search() -> impl IntoView {
-    let options = page_resource(|| (), |_| correspondence_options());
-    let criteria = criteria_in_address();
-    let results = page_resource(
-        move || criteria.get(),
-        |criteria| async move {
-            match criteria {
-                Some(criteria) => Some(search_correspondence(criteria).await),
-                None => None,
-            }
-        },
-    );
+fn Search(options: Shown<SearchOptions>, results: Shown<Documents>) -> impl IntoView {
     let npi = RwSignal::new(query_value("npi"));
     let kind = RwSignal::new(query_value("type"));
     let range = RwSignal::new(query_value("range"));
@@ -114,7 +159,7 @@ fn Search() -> impl IntoView {
         <h2>"Search for Correspondence"</h2>
         <p>"Choose an NPI, a correspondence type and a date range: all three are needed."</p>
         <Suspense>
-            {move || options.get().map(|found| match found {
+            {move || options.get().flatten().map(|found| match found {
                 Ok(options) => {
                     let npis = std::iter::once((String::new(), "Select an NPI".to_string()))
                         .chain(options.npis.iter().map(|(n, name)| (n.clone(), format!("{n} ({name})"))))
@@ -152,11 +197,10 @@ fn Search() -> impl IntoView {
 }
 
 #[component]
-fn Arrived() -> impl IntoView {
-    let found = page_resource(|| (), |_| new_correspondence());
+fn Arrived(found: Shown<Documents>) -> impl IntoView {
     view! {
         <Suspense>
-            {move || found.get().map(|found| match found {
+            {move || found.get().flatten().map(|found| match found {
                 Ok(documents) => view! {
                     <DocumentList heading="New Correspondence" documents empty="Nothing new since your last sign-in." />
                 }.into_any(),
@@ -167,8 +211,7 @@ fn Arrived() -> impl IntoView {
 }
 
 #[component]
-fn Recent() -> impl IntoView {
-    let found = page_resource(|| (), |_| recent_searches());
+fn Recent(found: Shown<Vec<RecentSearch>>) -> impl IntoView {
     let columns = vec![
         Column::text("NPI", |s: &RecentSearch| s.criteria.npi.clone()),
         Column::text("Correspondence Type", |s: &RecentSearch| {
@@ -186,8 +229,14 @@ fn Recent() -> impl IntoView {
             view! { <a href=s.criteria.href() aria-label=named>"Search again"</a> }.into_any()
         }),
     ];
-    let rows = Signal::derive(move || found.get().and_then(Result::ok).unwrap_or_default());
-    let error = Signal::derive(move || found.get().and_then(Result::err));
+    let rows = Signal::derive(move || {
+        found
+            .get()
+            .flatten()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+    });
+    let error = Signal::derive(move || found.get().flatten().and_then(Result::err));
     view! {
         <h2>"Recent Searches"</h2>
         <ErrorSummary error />

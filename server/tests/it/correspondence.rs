@@ -4,6 +4,7 @@
 //! previous sign-in, the 1099 consent, and publishing that notifies the permitted users.
 
 use crate::common::*;
+use app::ssr::db::Backend;
 use axum::http::StatusCode;
 use std::io::Read;
 
@@ -438,5 +439,72 @@ async fn welcome_letters_are_listed_by_provider_type() {
         )
         .await;
         assert_eq!(practitioners["letters"].as_array().unwrap().len(), 4);
+    }
+}
+
+/// A search shown by its address runs, and is kept among the recent ones, once a page. (Made
+/// inside the page's `Require`, the search ran once for every walk of the page: ten times.)
+#[tokio::test]
+async fn a_search_page_searches_once() {
+    for site in sites(false).await {
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let (_, npi) = first_npi(&site, "admin@sunrise.example").await;
+        // Each search kept adds a row: a trigger counts them.
+        let db = &site.state.db.pool;
+        sqlx::query("CREATE TABLE searches_kept (n BIGINT NOT NULL)")
+            .execute(db)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO searches_kept (n) VALUES (0)")
+            .execute(db)
+            .await
+            .unwrap();
+        let count = "UPDATE searches_kept SET n = n + 1";
+        let triggers = match site.state.db.backend {
+            Backend::Sqlite => vec![format!(
+                "CREATE TRIGGER count_kept AFTER INSERT ON correspondence_searches BEGIN {count}; END"
+            )],
+            Backend::Postgres => vec![
+                format!(
+                    "CREATE FUNCTION count_kept() RETURNS trigger AS $$ BEGIN {count}; RETURN NEW; END $$ LANGUAGE plpgsql"
+                ),
+                "CREATE TRIGGER count_kept AFTER INSERT ON correspondence_searches \
+                 FOR EACH ROW EXECUTE FUNCTION count_kept()"
+                    .to_string(),
+            ],
+        };
+        for sql in triggers {
+            sqlx::query(&sql).execute(db).await.unwrap();
+        }
+        let page = body_text(
+            site.send(get(
+                &format!(
+                    "/correspondence?npi={npi}&type=Remittance+Advice&range=custom&start=2025-01-01&end=2026-12-31"
+                ),
+                Some(&admin),
+            ))
+            .await,
+        )
+        .await;
+        assert!(page.contains("Document Results"), "{page}");
+        let kept: i64 = sqlx::query_scalar("SELECT n FROM searches_kept")
+            .fetch_one(db)
+            .await
+            .unwrap();
+        assert_eq!(kept, 1);
+        // The other sections do not search.
+        for view in ["new", "recent"] {
+            let page = body_text(
+                site.send(get(&format!("/correspondence?view={view}"), Some(&admin)))
+                    .await,
+            )
+            .await;
+            assert!(page.contains("<h2"), "{page}");
+        }
+        let kept: i64 = sqlx::query_scalar("SELECT n FROM searches_kept")
+            .fetch_one(db)
+            .await
+            .unwrap();
+        assert_eq!(kept, 1);
     }
 }
