@@ -1,11 +1,12 @@
 use super::{
     check_claim_status, check_eligibility, transaction_npis, transaction_services, Benefits,
-    ClaimStatus, EligibilityInquiry, Services, StatusInquiry,
+    ClaimStatus, EligibilityAnswer, EligibilityInquiry, Services, StatusAnswer, StatusInquiry,
 };
 use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 use crate::ui::{
-    field_errors, page_resource, query_value, Column, DataTable, ErrorSummary, Field, Select,
+    field_errors, page_resource, query_value, Column, DataTable, ErrorSummary, Field, PageResource,
+    Select,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -18,23 +19,41 @@ fn asked(name: &'static str) -> Memo<Option<String>> {
     Memo::new(move |_| query.with(|q| q.get(name)))
 }
 
+/// What the page shows once loaded, or `None` while the address does not ask for it.
+type Answer<T> = PageResource<Option<Result<T, AppError>>>;
+
 #[component]
 pub fn TransactionsPage() -> impl IntoView {
+    // The page's data is made here, outside `Require`, once per render (see `Require`): made
+    // inside it, an inquiry ran, and was audited, once for every walk of the page.
+    let npis = page_resource(|| (), |_| transaction_npis());
+    let npi = asked("npi");
+    let chosen = Memo::new(move |_| npi.get().filter(|n| !n.is_empty()));
+    let services = page_resource(
+        move || chosen.get(),
+        |npi| async move {
+            match npi {
+                Some(npi) => Some(transaction_services(npi).await),
+                None => None,
+            }
+        },
+    );
+    let eligibility = eligibility_answer(chosen);
+    let status = status_answer(chosen);
     view! {
         <Require access=PageAccess::Member>
             <h1>"Transactions Center"</h1>
-            <ChooseNpi />
+            <ChooseNpi npis npi />
+            {move || chosen.get().map(|_| view! { <ServicesForNpi services eligibility status /> })}
         </Require>
     }
 }
 
 #[component]
-fn ChooseNpi() -> impl IntoView {
-    let npis = page_resource(
-        || (),
-        |_| crate::ui::once_per_page("transaction npis", transaction_npis()),
-    );
-    let npi = asked("npi");
+fn ChooseNpi(
+    npis: PageResource<Result<Vec<(String, String)>, AppError>>,
+    npi: Memo<Option<String>>,
+) -> impl IntoView {
     let chosen = RwSignal::new(query_value("npi"));
     let missing = Signal::derive(move || {
         (npi.get().as_deref() == Some("")).then(|| "Choose an NPI.".to_string())
@@ -58,17 +77,19 @@ fn ChooseNpi() -> impl IntoView {
                 Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
             })}
         </Suspense>
-        {move || npi.get().filter(|n| !n.is_empty()).map(|npi| view! { <ServicesForNpi npi /> })}
     }
 }
 
 #[component]
-fn ServicesForNpi(npi: String) -> impl IntoView {
-    let services = page_resource(move || npi.clone(), transaction_services);
+fn ServicesForNpi(
+    services: Answer<Services>,
+    eligibility: Answer<EligibilityAnswer>,
+    status: Answer<StatusAnswer>,
+) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || services.get().map(|found| match found {
-                Ok(services) => view! { <ServiceForms services /> }.into_any(),
+            {move || services.get().flatten().map(|found| match found {
+                Ok(services) => view! { <ServiceForms services eligibility status /> }.into_any(),
                 Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
             })}
         </Suspense>
@@ -76,7 +97,11 @@ fn ServicesForNpi(npi: String) -> impl IntoView {
 }
 
 #[component]
-fn ServiceForms(services: Services) -> impl IntoView {
+fn ServiceForms(
+    services: Services,
+    eligibility: Answer<EligibilityAnswer>,
+    status: Answer<StatusAnswer>,
+) -> impl IntoView {
     let heading = format!(
         "Transaction Services: {} (NPI {})",
         services.name, services.npi
@@ -85,12 +110,12 @@ fn ServiceForms(services: Services) -> impl IntoView {
         <section aria-labelledby="transaction-services">
             <h2 id="transaction-services">{heading}</h2>
             {if services.eligibility {
-                view! { <Eligibility npi=services.npi.clone() /> }.into_any()
+                view! { <Eligibility npi=services.npi.clone() answer=eligibility /> }.into_any()
             } else {
                 view! { <p>"This NPI is not enrolled for eligibility inquiries (270/271)."</p> }.into_any()
             }}
             {if services.claim_status {
-                view! { <Status npi=services.npi.clone() /> }.into_any()
+                view! { <Status npi=services.npi.clone() answer=status /> }.into_any()
             } else {
                 view! { <p>"This NPI is not enrolled for claim status inquiries (276/277)."</p> }.into_any()
             }}
@@ -107,27 +132,25 @@ fn typed(inquiry: &'static str, name: &str) -> String {
     }
 }
 
-#[component]
-fn Eligibility(npi: String) -> impl IntoView {
+/// The eligibility inquiry the address asks for the chosen NPI, answered.
+fn eligibility_answer(npi: Memo<Option<String>>) -> Answer<EligibilityAnswer> {
     let (kind, cin, birth, service) = (
         asked("inquiry"),
         asked("cin"),
         asked("birth_date"),
         asked("service_date"),
     );
-    let answer = page_resource(
-        {
-            let npi = npi.clone();
-            move || {
-                (kind.get().as_deref() == Some("eligibility")).then(|| {
-                    let inquiry = EligibilityInquiry {
-                        cin: cin.get().unwrap_or_default(),
-                        birth_date: birth.get().unwrap_or_default(),
-                        service_date: service.get().unwrap_or_default(),
-                    };
-                    (npi.clone(), inquiry)
-                })
-            }
+    page_resource(
+        move || {
+            let npi = npi.get()?;
+            (kind.get().as_deref() == Some("eligibility")).then(|| {
+                let inquiry = EligibilityInquiry {
+                    cin: cin.get().unwrap_or_default(),
+                    birth_date: birth.get().unwrap_or_default(),
+                    service_date: service.get().unwrap_or_default(),
+                };
+                (npi, inquiry)
+            })
         },
         |asked| async move {
             match asked {
@@ -135,7 +158,11 @@ fn Eligibility(npi: String) -> impl IntoView {
                 None => None,
             }
         },
-    );
+    )
+}
+
+#[component]
+fn Eligibility(npi: String, answer: Answer<EligibilityAnswer>) -> impl IntoView {
     let error = Signal::derive(move || answer.get().flatten().and_then(Result::err));
     let field_error = field_errors(move || error.get());
     let (cin_value, birth_value, service_value) = (
@@ -190,8 +217,8 @@ fn BenefitsList(b: Benefits) -> impl IntoView {
     }
 }
 
-#[component]
-fn Status(npi: String) -> impl IntoView {
+/// The claim status inquiry the address asks for the chosen NPI, answered.
+fn status_answer(npi: Memo<Option<String>>) -> Answer<StatusAnswer> {
     let (kind, claim, cin, from, to) = (
         asked("inquiry"),
         asked("claim"),
@@ -199,20 +226,18 @@ fn Status(npi: String) -> impl IntoView {
         asked("from"),
         asked("to"),
     );
-    let answer = page_resource(
-        {
-            let npi = npi.clone();
-            move || {
-                (kind.get().as_deref() == Some("status")).then(|| {
-                    let inquiry = StatusInquiry {
-                        claim: claim.get().unwrap_or_default(),
-                        cin: cin.get().unwrap_or_default(),
-                        from: from.get().unwrap_or_default(),
-                        to: to.get().unwrap_or_default(),
-                    };
-                    (npi.clone(), inquiry)
-                })
-            }
+    page_resource(
+        move || {
+            let npi = npi.get()?;
+            (kind.get().as_deref() == Some("status")).then(|| {
+                let inquiry = StatusInquiry {
+                    claim: claim.get().unwrap_or_default(),
+                    cin: cin.get().unwrap_or_default(),
+                    from: from.get().unwrap_or_default(),
+                    to: to.get().unwrap_or_default(),
+                };
+                (npi, inquiry)
+            })
         },
         |asked| async move {
             match asked {
@@ -220,7 +245,11 @@ fn Status(npi: String) -> impl IntoView {
                 None => None,
             }
         },
-    );
+    )
+}
+
+#[component]
+fn Status(npi: String, answer: Answer<StatusAnswer>) -> impl IntoView {
     let error: Signal<Option<AppError>> =
         Signal::derive(move || answer.get().flatten().and_then(Result::err));
     let field_error = field_errors(move || error.get());

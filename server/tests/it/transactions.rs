@@ -209,3 +209,52 @@ async fn eligibility_and_claim_status_answer_from_the_plans_data_for_npis_held()
         assert_eq!(audited, 5);
     }
 }
+
+/// An inquiry asked by the page's address (a GET form, with or without the browser app) runs,
+/// and is audited, once a page. (Made inside the page's `Require`, it ran once for every walk
+/// of the page.)
+#[tokio::test]
+async fn an_inquiry_page_asks_once() {
+    for site in sites(false).await {
+        let db = &site.state.db.pool;
+        let session = session_of(&site, "processor@sunrise.example").await;
+        let (npi, cin, birth, claim): (String, String, String, String) = sqlx::query_as(
+            "SELECT p.npi, m.cin, m.date_of_birth, c.claim_number FROM npi_permissions n \
+             JOIN memberships s ON s.id = n.membership_id JOIN users u ON u.id = s.user_id \
+             JOIN providers p ON p.id = n.provider_id JOIN claims c ON c.service_provider_id = p.id \
+             JOIN members m ON m.id = c.member_id WHERE u.email = 'processor@sunrise.example' \
+             ORDER BY p.npi, c.claim_number LIMIT 1",
+        )
+        .fetch_one(db)
+        .await
+        .unwrap();
+        let audited = |action: &'static str| async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log WHERE action = $1")
+                .bind(action)
+                .fetch_one(db)
+                .await
+                .unwrap()
+        };
+        let (y, m, d) = (&birth[..4], &birth[5..7], &birth[8..]);
+        let pages = [
+            (
+                format!(
+                    "/transactions?npi={npi}&inquiry=eligibility&cin={cin}&birth_date={m}%2F{d}%2F{y}&service_date="
+                ),
+                "transactions.eligibility",
+                "Eligibility Response (271)",
+            ),
+            (
+                format!("/transactions?npi={npi}&inquiry=status&claim={claim}&cin=&from=&to="),
+                "transactions.claim_status",
+                &*claim,
+            ),
+        ];
+        for (path, action, shown) in pages {
+            let before = audited(action).await;
+            let page = body_text(site.send(get(&path, Some(&session))).await).await;
+            assert!(page.contains(shown), "{page}");
+            assert_eq!(audited(action).await - before, 1, "{action}");
+        }
+    }
+}
