@@ -163,12 +163,14 @@ fn Results(
 pub fn ClaimPage() -> impl IntoView {
     let params = use_params_map();
     let number = Signal::derive(move || params.read().get("number").unwrap_or_default());
+    // Made here, outside `Require`, once per render (see `Require`).
     let claim = page_resource(move || number.get(), load_claim);
+    let dispute = crate::disputes::dispute_request_of(number);
     view! {
         <Require access=PageAccess::Member>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || claim.get().map(|found| match found {
-                    Ok(detail) => view! { <ClaimView detail /> }.into_any(),
+                    Ok(detail) => view! { <ClaimView detail dispute /> }.into_any(),
                     Err(error) => view! {
                         <h1>{format!("Claim #: {}", number.get())}</h1>
                         <ErrorSummary error=Signal::stored(Some(error)) />
@@ -181,7 +183,7 @@ pub fn ClaimPage() -> impl IntoView {
 }
 
 #[component]
-fn ClaimView(detail: ClaimDetail) -> impl IntoView {
+fn ClaimView(detail: ClaimDetail, dispute: crate::disputes::RequestResource) -> impl IntoView {
     let selected = RwSignal::new(0usize);
     let labels = ["Services", "Member Info", "Providers", "Diagnosis", "EOB"]
         .map(String::from)
@@ -241,7 +243,7 @@ fn ClaimView(detail: ClaimDetail) -> impl IntoView {
         </p>
         {disputed}
         {delegated}
-        <crate::disputes::DisputeDialog claim=dialog_claim />
+        <crate::disputes::DisputeDialog claim=dialog_claim start=dispute />
         <Tabs id="claim" label="Claim details" labels selected />
         <TabPanel id="claim" index=0 selected>
             <Services detail=detail.get_value() />

@@ -21,7 +21,10 @@ use crate::ssr::guard::{require, Access};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use view::{dialog_href, ClaimsNav, DisputeDialog, DisputeLookupPage, DisputeQueue};
+pub use view::{
+    dialog_href, dispute_request_of, ClaimsNav, DisputeDialog, DisputeLookupPage, DisputeQueue,
+    RequestResource,
+};
 
 /// Files one dispute may carry.
 pub const MAX_FILES: usize = 5;

@@ -7,8 +7,8 @@ use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 use crate::ui::{
     action_error, asked, encode_query_value, field_errors, follow_answer, options, page_resource,
-    query_dialog, query_value, Column, DataTable, ErrorSummary, Field, Modal, Select, TabPanel,
-    Tabs, TextArea,
+    query_dialog, query_value, Column, DataTable, ErrorSummary, Field, Modal, PageResource, Select,
+    TabPanel, Tabs, TextArea,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -37,23 +37,30 @@ pub fn ClaimsNav(current: &'static str) -> impl IntoView {
     }
 }
 
-/// The "Provider Dispute Resolution Request", opened on the claim page by the address.
-#[component]
-pub fn DisputeDialog(claim: String) -> impl IntoView {
-    let (open, step) = query_dialog("dispute");
-    // Keyed by the step too: each step shows the draft as the step before left it.
-    let start = page_resource(
-        {
-            let claim = claim.clone();
-            move || step.get().map(|step| (claim.clone(), step))
-        },
+/// The request [`DisputeDialog`] shows, while the address opens it (`?dispute=…`).
+pub type RequestResource = PageResource<Option<Result<DisputeStart, AppError>>>;
+
+/// The request for the claim page's `claim`, made by the page outside `Require`, once per
+/// render (see `Require`). Keyed by the step too: each step shows the draft as the step
+/// before left it.
+pub fn dispute_request_of(claim: Signal<String>) -> RequestResource {
+    let query = use_query_map();
+    let step = move || query.read().get("dispute").filter(|v| !v.is_empty());
+    page_resource(
+        move || step().map(|step| (claim.get(), step)),
         |asked| async move {
             match asked {
                 Some((claim, _)) => Some(dispute_request(claim).await),
                 None => None,
             }
         },
-    );
+    )
+}
+
+/// The "Provider Dispute Resolution Request", opened on the claim page by the address.
+#[component]
+pub fn DisputeDialog(claim: String, start: RequestResource) -> impl IntoView {
+    let (open, step) = query_dialog("dispute");
     let close = format!("/claims/{}", encode_query_value(&claim));
     view! {
         <Modal open title="Provider Dispute Resolution Request" close_href=close>

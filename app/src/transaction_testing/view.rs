@@ -1,17 +1,32 @@
 use super::{recent_tests, transaction_test, Finding, TestResult, MAX_TEST_FILE_MB, TEST_KINDS};
 use crate::auth::{PageAccess, Require};
-use crate::ui::{page_resource, query_value, Column, DataTable, ErrorSummary, Select};
+use crate::error::AppError;
+use crate::ui::{
+    page_resource, query_value, Column, DataTable, ErrorSummary, PageResource, Select,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn TransactionTestingPage() -> impl IntoView {
+    // The page's data is made here, outside `Require`, once per render (see `Require`).
+    let query = use_query_map();
+    let result = page_resource(
+        move || query.with(|q| q.get("test").and_then(|t| t.parse::<i64>().ok())),
+        |id| async move {
+            match id {
+                Some(id) => Some(transaction_test(id).await),
+                None => None,
+            }
+        },
+    );
+    let tests = page_resource(|| (), |_| recent_tests());
     view! {
         <Require access=PageAccess::Member>
             <h1>"Transaction Testing"</h1>
             <TestForm />
-            <ShownResult />
-            <RecentTests />
+            <ShownResult result />
+            <RecentTests tests />
         </Require>
     }
 }
@@ -43,17 +58,7 @@ fn TestForm() -> impl IntoView {
 }
 
 #[component]
-fn ShownResult() -> impl IntoView {
-    let query = use_query_map();
-    let result = page_resource(
-        move || query.with(|q| q.get("test").and_then(|t| t.parse::<i64>().ok())),
-        |id| async move {
-            match id {
-                Some(id) => Some(transaction_test(id).await),
-                None => None,
-            }
-        },
-    );
+fn ShownResult(result: PageResource<Option<Result<TestResult, AppError>>>) -> impl IntoView {
     view! {
         <Suspense>
             {move || result.get().flatten().map(|found| match found {
@@ -106,8 +111,7 @@ fn ResultView(test: TestResult) -> impl IntoView {
 }
 
 #[component]
-fn RecentTests() -> impl IntoView {
-    let tests = page_resource(|| (), |_| recent_tests());
+fn RecentTests(tests: PageResource<Result<Vec<TestResult>, AppError>>) -> impl IntoView {
     let rows = Signal::derive(move || tests.get().and_then(Result::ok).unwrap_or_default());
     let columns = vec![
         Column::new("File", |t: &TestResult| {
