@@ -309,6 +309,9 @@ enum Holder {
 
 /// Where a file for the claim goes, if it has room for one more.
 async fn holder(member: &Member, claim: &ClaimRecord) -> Result<Holder, AppError> {
+    // The draft before the dispute: a request submitted between the two reads is then found
+    // as its dispute, not as a missing draft.
+    let draft = draft(member, claim.id).await?;
     if let Some((_, dispute_number, status)) = existing(member, claim.id).await? {
         if status == "resolved" {
             return Err(AppError::Conflict(
@@ -327,7 +330,6 @@ async fn holder(member: &Member, claim: &ClaimRecord) -> Result<Holder, AppError
     if let Some(why) = refusal(claim) {
         return Err(AppError::Conflict(why));
     }
-    let draft = draft(member, claim.id).await?;
     // Files follow the request's text, as the dialog does; nor can a file start a new draft
     // for a claim whose request was submitted as it came.
     if draft.revision == 0 {

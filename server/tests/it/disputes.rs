@@ -487,5 +487,32 @@ async fn files_sent_at_once_all_join_the_request() {
         assert_eq!(refused.len(), 1, "{refused:?}");
         assert!(refused[0].contains("at most 5 files"), "{refused:?}");
         assert_eq!(files().await.len(), 5);
+
+        // More claims, each submitted while a file comes, the two sent in either order.
+        let others: Vec<String> = sqlx::query_scalar(
+            "SELECT c.claim_number FROM claims c JOIN providers p ON p.id = c.billing_provider_id \
+             JOIN organizations o ON o.id = p.organization_id WHERE o.name = 'Sunrise Family Clinic' \
+             AND c.status = 'finalized' AND c.delegated_network IS NULL ORDER BY c.id LIMIT 4 OFFSET 1",
+        )
+        .fetch_all(&site.state.db.pool)
+        .await
+        .unwrap();
+        for (i, other) in others.iter().enumerate() {
+            let body = format!("claim={other}&{REQUEST}");
+            let (status, _) = form(&site, "/api/disputes/save", &body, Some(&admin)).await;
+            assert_eq!(status, StatusCode::OK);
+            let submit = format!("claim={other}");
+            let submitted = form(&site, "/api/disputes/submit", &submit, Some(&admin));
+            let sent = attach(&site, &admin, other, "late.pdf", &pdf);
+            let (submitted, sent) = if i % 2 == 0 {
+                tokio::join!(submitted, sent)
+            } else {
+                let (sent, submitted) = tokio::join!(sent, submitted);
+                (submitted, sent)
+            };
+            assert_eq!((submitted.0, sent), (StatusCode::OK, None), "{other}");
+            let (_, start) = form(&site, "/api/disputes/start", &submit, Some(&admin)).await;
+            assert_eq!(start["files"].as_array().unwrap().len(), 1, "{start}");
+        }
     }
 }
