@@ -44,6 +44,32 @@ async fn count(site: &Site, sql: &str, bind: &str) -> i64 {
         .unwrap()
 }
 
+/// "Continue to attachment" with the request's text: the draft is kept.
+async fn save_request(site: &Site, cookie: &str, claim: &str) {
+    let (status, answer) = form(
+        site,
+        "/api/disputes/save",
+        &format!("claim={claim}&{REQUEST}"),
+        Some(cookie),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+}
+
+/// Sunrise's finalized claims the plan paid itself, from the `skip`th on.
+async fn disputable_claims(site: &Site, skip: i64, take: i64) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT c.claim_number FROM claims c JOIN providers p ON p.id = c.billing_provider_id \
+         JOIN organizations o ON o.id = p.organization_id WHERE o.name = 'Sunrise Family Clinic' \
+         AND c.status = 'finalized' AND c.delegated_network IS NULL ORDER BY c.id LIMIT $1 OFFSET $2",
+    )
+    .bind(take)
+    .bind(skip)
+    .fetch_all(&site.state.db.pool)
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn a_dispute_from_draft_to_resolution() {
     let clamd = start_clamd();
@@ -115,14 +141,7 @@ async fn a_dispute_from_draft_to_resolution() {
             .await,
             0
         );
-        let (status, _) = form(
-            &site,
-            "/api/disputes/save",
-            &format!("claim={claim}&{REQUEST}"),
-            Some(&admin),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK);
+        save_request(&site, &admin, &claim).await;
 
         // Files: a web page named .pdf, a file over 25 MB and (with clamd) the EICAR file are
         // refused, each saying why; five good ones are taken and a sixth is not.
@@ -423,14 +442,7 @@ async fn a_dispute_from_draft_to_resolution() {
 async fn files_sent_at_once_all_join_the_request() {
     for site in sites(true).await {
         let admin = session_of(&site, "admin@sunrise.example").await;
-        let claim: String = sqlx::query_scalar(
-            "SELECT c.claim_number FROM claims c JOIN providers p ON p.id = c.billing_provider_id \
-             JOIN organizations o ON o.id = p.organization_id WHERE o.name = 'Sunrise Family Clinic' \
-             AND c.status = 'finalized' AND c.delegated_network IS NULL ORDER BY c.id LIMIT 1",
-        )
-        .fetch_one(&site.state.db.pool)
-        .await
-        .unwrap();
+        let claim = disputable_claims(&site, 0, 1).await.remove(0);
         let files = || async {
             let (_, start) = form(
                 &site,
@@ -452,14 +464,7 @@ async fn files_sent_at_once_all_join_the_request() {
         let send = |name: &'static str| attach(&site, &admin, &claim, name, &pdf);
         let refused = send("early.pdf").await.unwrap();
         assert!(refused.contains("Continue to attachment"), "{refused}");
-        let (status, _) = form(
-            &site,
-            "/api/disputes/save",
-            &format!("claim={claim}&{REQUEST}"),
-            Some(&admin),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK);
+        save_request(&site, &admin, &claim).await;
         let (a, b, c) = tokio::join!(send("a.pdf"), send("b.pdf"), send("c.pdf"));
         assert_eq!((a, b, c), (None, None, None));
         assert_eq!(files().await, ["a.pdf", "b.pdf", "c.pdf"]);
@@ -489,18 +494,9 @@ async fn files_sent_at_once_all_join_the_request() {
         assert_eq!(files().await.len(), 5);
 
         // More claims, each submitted while a file comes, the two sent in either order.
-        let others: Vec<String> = sqlx::query_scalar(
-            "SELECT c.claim_number FROM claims c JOIN providers p ON p.id = c.billing_provider_id \
-             JOIN organizations o ON o.id = p.organization_id WHERE o.name = 'Sunrise Family Clinic' \
-             AND c.status = 'finalized' AND c.delegated_network IS NULL ORDER BY c.id LIMIT 4 OFFSET 1",
-        )
-        .fetch_all(&site.state.db.pool)
-        .await
-        .unwrap();
+        let others = disputable_claims(&site, 1, 4).await;
         for (i, other) in others.iter().enumerate() {
-            let body = format!("claim={other}&{REQUEST}");
-            let (status, _) = form(&site, "/api/disputes/save", &body, Some(&admin)).await;
-            assert_eq!(status, StatusCode::OK);
+            save_request(&site, &admin, other).await;
             let submit = format!("claim={other}");
             let submitted = form(&site, "/api/disputes/submit", &submit, Some(&admin));
             let sent = attach(&site, &admin, other, "late.pdf", &pdf);
