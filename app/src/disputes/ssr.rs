@@ -197,6 +197,10 @@ pub async fn save(member: &Member, number: &str, form: DisputeForm) -> Result<()
 pub async fn remove_file(member: &Member, number: &str, file: i64) -> Result<(), AppError> {
     let claim = disputable(member, number).await?;
     change(member, claim.id, |draft| {
+        // No request saved, no file to remove: nor is an empty draft written for it.
+        if draft.revision == 0 {
+            return Err(AppError::NotFound);
+        }
         draft.data.files.retain(|id| *id != file);
         Ok(())
     })

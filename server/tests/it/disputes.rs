@@ -464,6 +464,24 @@ async fn files_sent_at_once_all_join_the_request() {
         let send = |name: &'static str| attach(&site, &admin, &claim, name, &pdf);
         let refused = send("early.pdf").await.unwrap();
         assert!(refused.contains("Continue to attachment"), "{refused}");
+        // Nor is there a file to remove, and no draft is written for trying.
+        let (status, _) = form(
+            &site,
+            "/api/disputes/remove-file",
+            &format!("claim={claim}&file=1"),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            count(
+                &site,
+                "SELECT COUNT(*) FROM drafts WHERE kind = $1",
+                "dispute"
+            )
+            .await,
+            0
+        );
         save_request(&site, &admin, &claim).await;
         let (a, b, c) = tokio::join!(send("a.pdf"), send("b.pdf"), send("c.pdf"));
         assert_eq!((a, b, c), (None, None, None));
