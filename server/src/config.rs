@@ -15,6 +15,12 @@ pub struct Config {
     )]
     pub database_url: String,
 
+    /// The most database connections this instance holds at once (default: on SQLite two per
+    /// core, 4 to 16; on PostgreSQL 16). On PostgreSQL, instances times this must stay below
+    /// the server's `max_connections`.
+    #[arg(long, env = "PORTAL_DB_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..=1000), global = true)]
+    pub db_connections: Option<u32>,
+
     /// The program's name as users see it.
     #[arg(
         long,
@@ -545,6 +551,22 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("PORTAL_PREVIOUS_SECRET_KEYS"));
+    }
+
+    #[test]
+    fn the_connection_limit_is_a_positive_number() {
+        assert_eq!(config(&[]).db_connections, None);
+        assert_eq!(config(&["--db-connections", "4"]).db_connections, Some(4));
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            config: Config,
+        }
+        for refused in ["0", "-1", "many"] {
+            let parsed =
+                <Cli as clap::Parser>::try_parse_from(["server", "--db-connections", refused]);
+            assert!(parsed.is_err(), "{refused} was taken");
+        }
     }
 
     #[test]

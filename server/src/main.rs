@@ -74,7 +74,7 @@ async fn run() -> anyhow::Result<()> {
     init_tracing(cli.config.log_format);
     let settings = Arc::new(cli.config.settings()?);
     let clock: SharedClock = Arc::new(SystemClock);
-    let db = Db::connect(&cli.config.database_url).await?;
+    let db = Db::connect_with(&cli.config.database_url, cli.config.db_connections).await?;
     {
         // One connection for the whole start (see `Db::migrate_on`).
         let mut conn = db.conn().await?;

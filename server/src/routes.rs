@@ -18,6 +18,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::{provide_context, use_context, LeptosOptions};
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use leptos_router::SsrMode;
 use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
@@ -31,7 +32,15 @@ const OUTBOX_POLL: Duration = Duration::from_secs(2);
 /// The app's routes, listed once per process: listing runs the app with resource loading
 /// suppressed process-wide, so a page rendering at that moment on another router (tests build
 /// one per site) would wait for its data for ever.
-static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| {
+    let routes = generate_route_list(App);
+    // Every page renders whole before it is sent (see `router`).
+    assert!(
+        routes.iter().all(|r| matches!(r.mode(), SsrMode::Async)),
+        "a page route is not SsrMode::Async"
+    );
+    routes
+});
 
 pub fn router(state: AppState) -> Router {
     page_tasks::init();
@@ -49,6 +58,12 @@ pub fn router(state: AppState) -> Router {
         }
     };
     let options = state.leptos_options.clone();
+    // Pages only, through one handler. `leptos_routes_with_context` would also route every
+    // server function itself, in the page's context (its loads then shared, as a page's are)
+    // and ahead of `/api/{*name}` below: some two hundred routes more to build at start.
+    let page =
+        leptos_axum::render_app_async_with_context(context.clone(), move || shell(options.clone()));
+    let options = state.leptos_options.clone();
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         // The build's files, from memory, as built (brotli, gzip or plain); not through the
@@ -57,9 +72,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*name}", post(server_fn).get(server_fn))
         .merge(app::downloads::router())
         .merge(app::uploads::router())
-        .leptos_routes_with_context(&state, routes, context.clone(), move || {
-            shell(options.clone())
-        })
+        .leptos_routes_with_handler(routes, page)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
