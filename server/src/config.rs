@@ -456,7 +456,7 @@ fn names(list: &[String]) -> Vec<String> {
 mod tests {
     use super::Config;
 
-    fn config(args: &[&str]) -> Config {
+    fn parse(args: &[&str]) -> Result<Config, clap::Error> {
         #[derive(clap::Parser)]
         struct Cli {
             #[command(flatten)]
@@ -464,7 +464,11 @@ mod tests {
         }
         let mut all = vec!["server"];
         all.extend(args);
-        <Cli as clap::Parser>::try_parse_from(all).unwrap().config
+        <Cli as clap::Parser>::try_parse_from(all).map(|cli| cli.config)
+    }
+
+    fn config(args: &[&str]) -> Config {
+        parse(args).unwrap()
     }
 
     fn scratch(name: &str) -> std::path::PathBuf {
@@ -557,14 +561,8 @@ mod tests {
     fn the_connection_limit_is_a_positive_number() {
         assert_eq!(config(&[]).db_connections, None);
         assert_eq!(config(&["--db-connections", "4"]).db_connections, Some(4));
-        #[derive(clap::Parser)]
-        struct Cli {
-            #[command(flatten)]
-            config: Config,
-        }
         for refused in ["0", "-1", "many"] {
-            let parsed =
-                <Cli as clap::Parser>::try_parse_from(["server", "--db-connections", refused]);
+            let parsed = parse(&["--db-connections", refused]);
             assert!(parsed.is_err(), "{refused} was taken");
         }
     }

@@ -61,9 +61,10 @@ pub fn router(state: AppState) -> Router {
     // Pages only, through one handler. `leptos_routes_with_context` would also route every
     // server function itself, in the page's context (its loads then shared, as a page's are)
     // and ahead of `/api/{*name}` below: some two hundred routes more to build at start.
-    let page =
-        leptos_axum::render_app_async_with_context(context.clone(), move || shell(options.clone()));
-    let options = state.leptos_options.clone();
+    let page = leptos_axum::render_app_async_with_context(context.clone(), {
+        let options = options.clone();
+        move || shell(options.clone())
+    });
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         // The build's files, from memory, as built (brotli, gzip or plain); not through the
