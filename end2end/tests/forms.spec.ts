@@ -439,6 +439,8 @@ test('Member Lookup and Claims Lookup post as plain forms, and the claim page sh
 });
 
 test('Submit a Referral: all six steps post and submit', async ({ page }) => {
+  // A sign-in, a member lookup and eleven posts, each page then taken over by the app: over a minute on a loaded machine.
+  test.setTimeout(120_000);
   await signIn(page, 'processor@sunrise.example');
   const cin = await aDirectMember(page);
   await page.goto('/referrals/new');
