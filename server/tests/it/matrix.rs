@@ -276,6 +276,8 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
     Some(match path {
         // Form-encoded (the default).
         "/api/session"
+        // The probe of `serving::a_server_function_never_shares_a_pages_loads`.
+        | "/api/test/loads-twice"
         | "/api/session/keep-alive"
         | "/api/log-out"
         | "/api/registration/step"

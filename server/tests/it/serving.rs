@@ -41,6 +41,37 @@ async fn pages_on_a_kept_alive_connection_come_without_a_40_ms_stall() {
     server.await.unwrap().unwrap();
 }
 
+/// Loads twice under one key and says how many ran: a page's request shares its loads, a
+/// server function's must not (it may change what it read, its session say, in between).
+#[leptos::server(endpoint = "test/loads-twice")]
+async fn loads_twice() -> Result<usize, app::error::AppError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    app::ssr::guard::require(app::ssr::guard::Access::ANYONE).await?;
+    let runs = std::sync::Arc::new(AtomicUsize::new(0));
+    for _ in 0..2 {
+        let runs = runs.clone();
+        app::ssr::page::once("loads-twice", move || async move {
+            runs.fetch_add(1, Ordering::SeqCst);
+        })
+        .await;
+    }
+    Ok(runs.load(Ordering::SeqCst))
+}
+
+/// Server functions are served only in their own context, never in a page's (a page's route
+/// handler marks its request as rendering; `leptos_routes_with_context` also routed every
+/// server function through it).
+#[tokio::test]
+async fn a_server_function_never_shares_a_pages_loads() {
+    for site in sites(false).await {
+        let response = site
+            .send(post_form("/api/test/loads-twice", "", None))
+            .await;
+        assert_eq!(response.status(), axum::http::StatusCode::OK);
+        assert_eq!(body_text(response).await, "2");
+    }
+}
+
 /// A release build's assets are compressed once, at build time (`--precompress`): the file
 /// goes out as built, brotli or gzip by what the browser accepts, cached for good. Each file
 /// is read once and answered from memory after that: its name changes with its content.
