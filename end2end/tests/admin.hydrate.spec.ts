@@ -3,6 +3,8 @@ import AxeBuilder from '@axe-core/playwright';
 import { completePasscode, completeTraining, hydrated, logIn, waitForMessage } from './helpers';
 
 test('an admin adds a user through all three steps, and the user registers from the emailed link', async ({ page, browser, request }) => {
+  // Two people's walks: the admin's three steps, then the new user's registration, passcodes and training.
+  test.setTimeout(120_000);
   await logIn(page, 'admin@sunrise.example');
   await hydrated(page);
   await page.getByRole('link', { name: 'Manage Users' }).click();
