@@ -9,8 +9,8 @@ import path from 'node:path';
 // and folder once; workers inherit them through the environment.
 const root = path.resolve(__dirname, '..');
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target');
-// E2E_SERVER runs the suite against another build of the server, the release one say
-// (its site in target/site must come from the same build).
+// E2E_SERVER names another build of the server to run the suite against, the release one for
+// instance (target/site must then hold that build's site).
 const server = process.env.E2E_SERVER ? path.resolve(process.env.E2E_SERVER) : path.join(targetDir, 'debug', 'server');
 const freePort = () =>
   execFileSync('python3', ['-c', 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'])
