@@ -276,8 +276,9 @@ fn sample(path: &str) -> Option<(&'static str, Value)> {
     Some(match path {
         // Form-encoded (the default).
         "/api/session"
-        // The probe of `serving::a_server_function_never_shares_a_pages_loads`.
+        // The probes of `serving`: loads shared, an answer in two writes.
         | "/api/test/loads-twice"
+        | "/api/test/in-pieces"
         | "/api/session/keep-alive"
         | "/api/log-out"
         | "/api/registration/step"
