@@ -52,7 +52,9 @@ function portal(port: string, name: string, extra: Record<string, string> = {}) 
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 60_000,
+  // A walk is many pages, each loading the app, and often several people's sign-ins: on a
+  // busy two-core machine it has taken more than twice as long as on a quiet one.
+  timeout: 120_000,
   expect: { timeout: 15_000 },
   fullyParallel: true,
   workers: 2,

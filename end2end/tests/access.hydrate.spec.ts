@@ -11,8 +11,6 @@ async function requestAccess(page: Page, first: string, last: string, email: str
 }
 
 test('new users ask for access; the office admin accepts one and declines the other with a reason', async ({ browser, page, request }) => {
-  // Two requests for access and an administrator's sign-in: a long walk.
-  test.setTimeout(120_000);
   await requestAccess(page, 'Rita', 'Reyes', 'rita@example.org');
   const other = await browser.newPage();
   await requestAccess(other, 'Omar', 'Ortiz', 'omar@example.org');

@@ -127,7 +127,7 @@ test('search forms: My Collections finds a provider to ask for', async ({ page }
 
 test('the Task List, the permission wizard and Verify Users', async ({ page, browser }, info) => {
   // The longest walk here: a request, its acceptance, three wizard steps and Verify Users.
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   // A request of this run's own, so the two runs never meet.
   const first = info.project.name === 'no-script' ? 'Tess' : 'Theo';
   const email = `${first.toLowerCase()}.tasks@example.org`;
@@ -439,8 +439,6 @@ test('Member Lookup and Claims Lookup post as plain forms, and the claim page sh
 });
 
 test('Submit a Referral: all six steps post and submit', async ({ page }) => {
-  // A sign-in, a member lookup and eleven posts, each page then taken over by the app: over a minute on a loaded machine.
-  test.setTimeout(120_000);
   await signIn(page, 'processor@sunrise.example');
   const cin = await aDirectMember(page);
   await page.goto('/referrals/new');
