@@ -85,7 +85,8 @@ run_tests() {
   # erase_components` in RUSTFLAGS, and any change of RUSTFLAGS compiles every crate again.
   # Lints and tests take the same flags, so the site's server reuses what the tests built
   # (a cold run about ten minutes shorter) and the tests render pages as the site does.
-  export RUSTFLAGS="--cfg erase_components"
+  local rustflags="${RUSTFLAGS-}"
+  export RUSTFLAGS="${rustflags:+$rustflags }--cfg erase_components"
   log "Lints (server build)"
   cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
   log "Lints (browser build)"
@@ -97,8 +98,8 @@ run_tests() {
   # One build for both packages: built apart, their features differ and much is compiled twice.
   cargo test -p app -p server --features app/ssr
   log "Build the site"
-  # cargo-leptos sets its own RUSTFLAGS (the same flag, and more for the browser build).
-  unset RUSTFLAGS
+  # cargo-leptos adds the same flag (and more for the browser build) to the caller's RUSTFLAGS.
+  if [ -n "$rustflags" ]; then export RUSTFLAGS="$rustflags"; else unset RUSTFLAGS; fi
   # Split as users get it: every lazy route in its own WebAssembly chunk.
   cargo leptos build --split
   log "End-to-end tests (Chromium)"
