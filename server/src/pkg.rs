@@ -89,6 +89,48 @@ impl PkgFiles {
     }
 }
 
+/// Whether pages name the site's files by hashed names: yes when the build's hash file
+/// (`hash.txt`, written by `cargo leptos` with `hash-files`) lies at `hash_file`, beside the
+/// binary. A site built with hashed names but served without that file would name
+/// `/pkg/portal.js`, which it does not have: every page would come without its app and style.
+/// The server refuses to start instead.
+pub fn hashed_names(
+    hash_file: &std::path::Path,
+    options: &leptos::config::LeptosOptions,
+) -> anyhow::Result<bool> {
+    if hash_file.is_file() {
+        return Ok(true);
+    }
+    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let plain = format!("{}.js", options.output_name);
+    let stem = format!("{}.", options.output_name);
+    // No folder (a binary that serves no site, tests) or a plain build: nothing to refuse.
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(false);
+    };
+    let mut hashed = None;
+    for name in entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+    {
+        if name == plain {
+            return Ok(false);
+        }
+        if name.starts_with(&stem) && name.ends_with(".js") {
+            hashed = Some(name);
+        }
+    }
+    match hashed {
+        Some(name) => anyhow::bail!(
+            "the site in {} was built with hashed file names ({name}) but {} is missing: \
+             copy the hash file from the build folder beside the server binary",
+            dir.display(),
+            hash_file.display()
+        ),
+        None => Ok(false),
+    }
+}
+
 fn read(path: PathBuf) -> Option<File> {
     if !std::fs::metadata(&path).ok()?.is_file() {
         return None;
@@ -261,6 +303,56 @@ mod tests {
                 gzip: 0.0
             }
         );
+    }
+
+    /// A site folder with `files` in its `pkg`, and a hash file beside it if `hash`.
+    fn site(files: &[&str], hash: bool) -> (PathBuf, leptos::config::LeptosOptions) {
+        let root = std::env::temp_dir().join(format!("portal-pkg-{:016x}", rand::random::<u64>()));
+        std::fs::create_dir_all(root.join("site/pkg")).unwrap();
+        for file in files {
+            std::fs::write(root.join("site/pkg").join(file), "").unwrap();
+        }
+        if hash {
+            std::fs::write(root.join("hash.txt"), "js: abc\nwasm: abc\ncss: abc\n").unwrap();
+        }
+        let options = leptos::config::LeptosOptions::builder()
+            .output_name("portal")
+            .site_root(root.join("site").to_string_lossy().into_owned())
+            .build();
+        (root, options)
+    }
+
+    #[test]
+    fn a_hashed_site_without_its_hash_file_is_refused() {
+        let hashed = [
+            "portal.Xy3_abc.js",
+            "portal.Xy3_abc_bg.wasm",
+            "portal.Qz9.css",
+        ];
+        let mut roots = Vec::new();
+        let (root, options) = site(&hashed, true);
+        assert!(hashed_names(&root.join("hash.txt"), &options).unwrap());
+        roots.push(root);
+
+        let (root, options) = site(&hashed, false);
+        let error = hashed_names(&root.join("hash.txt"), &options)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("portal.Xy3_abc.js"), "{error}");
+        assert!(error.contains("hash.txt is missing"), "{error}");
+        roots.push(root);
+
+        // A plain build, and no site at all, are served by plain names.
+        let (root, options) = site(&["portal.js", "portal_bg.wasm", "portal.css"], false);
+        assert!(!hashed_names(&root.join("hash.txt"), &options).unwrap());
+        roots.push(root);
+        let (root, mut options) = site(&[], false);
+        options.site_root = root.join("nowhere").to_string_lossy().into_owned().into();
+        assert!(!hashed_names(&root.join("hash.txt"), &options).unwrap());
+        roots.push(root);
+        for root in roots {
+            std::fs::remove_dir_all(root).unwrap();
+        }
     }
 
     #[test]

@@ -155,7 +155,7 @@ pub fn app_state(
 ) -> anyhow::Result<AppState> {
     // Hashed file names are used when the build wrote them (cargo leptos with hash-files).
     let hash_file = std::env::current_exe()?.with_file_name(leptos_options.hash_file.as_ref());
-    leptos_options.hash_files = hash_file.exists();
+    leptos_options.hash_files = pkg::hashed_names(&hash_file, &leptos_options)?;
     Ok(AppState {
         leptos_options,
         db,
