@@ -45,13 +45,18 @@ impl File {
 
 /// `GET /{site_pkg_dir}/{name}` for the site's build folder.
 pub fn routes<S>(options: &leptos::config::LeptosOptions) -> axum::Router<S> {
-    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let dir = pkg_dir(options);
     axum::Router::new()
         .route(
             &format!("/{}/{{name}}", options.site_pkg_dir),
             axum::routing::get(file),
         )
         .with_state(PkgFiles::new(dir))
+}
+
+/// The site's build folder on disk (`target/site/pkg` by default).
+fn pkg_dir(options: &leptos::config::LeptosOptions) -> PathBuf {
+    std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref())
 }
 
 impl PkgFiles {
@@ -101,7 +106,7 @@ pub fn hashed_names(
     if hash_file.is_file() {
         return Ok(true);
     }
-    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let dir = pkg_dir(options);
     let plain = format!("{}.js", options.output_name);
     let stem = format!("{}.", options.output_name);
     // No folder (a binary that serves no site, tests) or a plain build: nothing to refuse.
@@ -307,7 +312,8 @@ mod tests {
 
     /// A site folder with `files` in its `pkg`, and a hash file beside it if `hash`.
     fn site(files: &[&str], hash: bool) -> (PathBuf, leptos::config::LeptosOptions) {
-        let root = std::env::temp_dir().join(format!("portal-pkg-{:016x}", rand::random::<u64>()));
+        let root =
+            std::env::temp_dir().join(format!("portal-pkg-{}", app::ssr::crypto::random_hex(8)));
         std::fs::create_dir_all(root.join("site/pkg")).unwrap();
         for file in files {
             std::fs::write(root.join("site/pkg").join(file), "").unwrap();
