@@ -217,7 +217,7 @@ pub fn provider_search() -> ProviderResults {
 pub fn ProviderSearch(found: ProviderResults) -> impl IntoView {
     let query = use_query_map();
     let group = query.with_untracked(|q| q.get("group").as_deref() == Some("1"));
-    let tab = RwSignal::new(usize::from(group));
+    let tab = usize::from(group);
     let error = Signal::derive(move || found.get().flatten().and_then(Result::err));
     let panel = move |index: usize| {
         // The fields start from the search made on this tab.
@@ -232,7 +232,7 @@ pub fn ProviderSearch(found: ProviderResults) -> impl IntoView {
         } else {
             String::new()
         });
-        let field_error = field_errors(move || error.get().filter(|_| tab.get() == index));
+        let field_error = field_errors(move || error.get().filter(|_| tab == index));
         let prefix = if index == 0 { "practitioner" } else { "group" };
         view! {
             <Form method="GET" action="" attr:class="search" attr:novalidate=true>
@@ -247,8 +247,8 @@ pub fn ProviderSearch(found: ProviderResults) -> impl IntoView {
     view! {
         <Tabs id="provider-search" label="Search by" labels=vec!["Practitioner Search".into(), "Group/Facility Search".into()] selected=tab />
         <Transition>
-            <TabPanel id="provider-search" index=0 selected=tab>{move || panel(0)}</TabPanel>
-            <TabPanel id="provider-search" index=1 selected=tab>{move || panel(1)}</TabPanel>
+            <TabPanel id="provider-search" index=0>{move || panel(0)}</TabPanel>
+            <TabPanel id="provider-search" index=1>{move || panel(1)}</TabPanel>
             <ErrorSummary error beside_fields=true />
         </Transition>
     }

@@ -55,7 +55,7 @@ fn Lists() -> impl IntoView {
         || (),
         |_| crate::ui::once_per_page("affiliations", load_affiliations()),
     );
-    let selected = RwSignal::new(0usize);
+    let selected = 0usize;
     let deny = ServerAction::<DenyAffiliation>::new();
     let listing = ServerAction::<SetDirectoryListing>::new();
     follow_answer(deny, move || overview.refetch());
@@ -120,13 +120,13 @@ fn Lists() -> impl IntoView {
                     view! {
                         {(!provider).then(|| view! { <p><a href="/affiliations?new">"New Provider Affiliation Request"</a></p> })}
                         <Tabs id="affiliations" label="Affiliations" labels=vec!["Pending Requests".into(), "Affiliated".into(), "Submitter Directory".into()] selected />
-                        <TabPanel id="affiliations" index=0 selected>
+                        <TabPanel id="affiliations" index=0>
                             <DataTable caption="Pending Requests" columns=columns(true) rows=pending empty="No pending requests." />
                         </TabPanel>
-                        <TabPanel id="affiliations" index=1 selected>
+                        <TabPanel id="affiliations" index=1>
                             <DataTable caption="Affiliated" columns=columns(false) rows=affiliated empty="No affiliations yet." />
                         </TabPanel>
-                        <TabPanel id="affiliations" index=2 selected>
+                        <TabPanel id="affiliations" index=2>
                             <DataTable caption="Submitter Directory" columns=directory_columns.clone() rows=directory empty="No submitters are listed." />
                             {(!provider).then(|| view! {
                                 <ActionForm action=listing attr:id="directory">

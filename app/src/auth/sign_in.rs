@@ -578,7 +578,7 @@ pub fn SelectOrganizationPage() -> impl IntoView {
             .unwrap_or_default()
     };
     // One list, or two tabs when the user works for providers and for submitters.
-    let selected = RwSignal::new(0usize);
+    let selected = 0usize;
     let choices = move |submitters: Option<bool>| {
         let list = organizations()
             .into_iter()
@@ -611,8 +611,8 @@ pub fn SelectOrganizationPage() -> impl IntoView {
                     if both {
                         view! {
                             <Tabs id="organization-kind" label="Organization type" labels=vec!["Provider".into(), "Submitter".into()] selected />
-                            <TabPanel id="organization-kind" index=0 selected>{move || choices(Some(false))}</TabPanel>
-                            <TabPanel id="organization-kind" index=1 selected>{move || choices(Some(true))}</TabPanel>
+                            <TabPanel id="organization-kind" index=0>{move || choices(Some(false))}</TabPanel>
+                            <TabPanel id="organization-kind" index=1>{move || choices(Some(true))}</TabPanel>
                         }
                         .into_any()
                     } else {

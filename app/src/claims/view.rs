@@ -52,7 +52,7 @@ pub fn ClaimsPage() -> impl IntoView {
 #[component]
 fn LookupForms(asked: ClaimSearch, error: Signal<Option<AppError>>) -> impl IntoView {
     let field = field_errors(move || error.get());
-    let selected = RwSignal::new(usize::from(asked.by == "number"));
+    let selected = usize::from(asked.by == "number");
     let by_date = asked.by != "number";
     let keep = |value: &str, date_tab: bool| {
         RwSignal::new(if by_date == date_tab {
@@ -76,7 +76,7 @@ fn LookupForms(asked: ClaimSearch, error: Signal<Option<AppError>>) -> impl Into
     let statuses = StoredValue::new(options(&STATUSES));
     view! {
         <Tabs id="claims-lookup" label="Look up claims by" labels=vec!["Date".into(), "Claim #".into()] selected />
-        <TabPanel id="claims-lookup" index=0 selected>
+        <TabPanel id="claims-lookup" index=0>
             <Form method="GET" action="/claims" attr:class="stacked" attr:aria-label="Find claims by date">
                 <input type="hidden" name="by" value="date" />
                 <div class="field-row">
@@ -90,7 +90,7 @@ fn LookupForms(asked: ClaimSearch, error: Signal<Option<AppError>>) -> impl Into
                 <button type="submit" class="button primary">"Find Claims"</button>
             </Form>
         </TabPanel>
-        <TabPanel id="claims-lookup" index=1 selected>
+        <TabPanel id="claims-lookup" index=1>
             <Form method="GET" action="/claims" attr:class="stacked" attr:aria-label="Find a claim by number">
                 <input type="hidden" name="by" value="number" />
                 <Field label="Claim Number" value=number name="number" id="claims-number" error=field("number") />
@@ -184,7 +184,7 @@ pub fn ClaimPage() -> impl IntoView {
 
 #[component]
 fn ClaimView(detail: ClaimDetail, dispute: crate::disputes::RequestResource) -> impl IntoView {
-    let selected = RwSignal::new(0usize);
+    let selected = 0usize;
     let labels = ["Services", "Member Info", "Providers", "Diagnosis", "EOB"]
         .map(String::from)
         .to_vec();
@@ -245,19 +245,19 @@ fn ClaimView(detail: ClaimDetail, dispute: crate::disputes::RequestResource) -> 
         {delegated}
         <crate::disputes::DisputeDialog claim=dialog_claim start=dispute />
         <Tabs id="claim" label="Claim details" labels selected />
-        <TabPanel id="claim" index=0 selected>
+        <TabPanel id="claim" index=0>
             <Services detail=detail.get_value() />
         </TabPanel>
-        <TabPanel id="claim" index=1 selected>
+        <TabPanel id="claim" index=1>
             <MemberInfoView detail=detail.get_value() />
         </TabPanel>
-        <TabPanel id="claim" index=2 selected>
+        <TabPanel id="claim" index=2>
             <div class="columns">
                 <ProviderView title="Payment Provider" provider=payment_provider.clone() />
                 <ProviderView title="Service Provider" provider=service_provider.clone() />
             </div>
         </TabPanel>
-        <TabPanel id="claim" index=3 selected>
+        <TabPanel id="claim" index=3>
             <DataTable
                 caption="Diagnoses (ICD-10-CM)"
                 columns=vec![
@@ -267,7 +267,7 @@ fn ClaimView(detail: ClaimDetail, dispute: crate::disputes::RequestResource) -> 
                 rows=Signal::stored(diagnoses.clone())
             />
         </TabPanel>
-        <TabPanel id="claim" index=4 selected>
+        <TabPanel id="claim" index=4>
             <Eob detail=detail.get_value() />
         </TabPanel>
     }

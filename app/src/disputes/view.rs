@@ -267,7 +267,7 @@ fn search_query(s: &DisputeSearch) -> String {
 fn LookupForms(asked: DisputeSearch, error: Signal<Option<AppError>>) -> impl IntoView {
     let field = field_errors(move || error.get());
     let by_number = asked.by == "number";
-    let selected = RwSignal::new(usize::from(by_number));
+    let selected = usize::from(by_number);
     let keep = |value: &str, number_tab: bool| {
         RwSignal::new(if by_number == number_tab {
             value.to_string()
@@ -285,7 +285,7 @@ fn LookupForms(asked: DisputeSearch, error: Signal<Option<AppError>>) -> impl In
     let statuses = StoredValue::new(options(&STATUSES));
     view! {
         <Tabs id="dispute-lookup" label="Look up disputes by" labels=vec!["Search".into(), "Dispute #".into()] selected />
-        <TabPanel id="dispute-lookup" index=0 selected>
+        <TabPanel id="dispute-lookup" index=0>
             <Form method="GET" action="/claims/disputes" attr:class="stacked" attr:aria-label="Search disputes">
                 <input type="hidden" name="by" value="search" />
                 <div class="field-row">
@@ -297,7 +297,7 @@ fn LookupForms(asked: DisputeSearch, error: Signal<Option<AppError>>) -> impl In
                 <button type="submit" class="button primary">"Find Disputes"</button>
             </Form>
         </TabPanel>
-        <TabPanel id="dispute-lookup" index=1 selected>
+        <TabPanel id="dispute-lookup" index=1>
             <Form method="GET" action="/claims/disputes" attr:class="stacked" attr:aria-label="Find a dispute by number">
                 <input type="hidden" name="by" value="number" />
                 <Field label="Dispute #" value=number name="number" id="disputes-number" error=field("number") />
@@ -365,7 +365,7 @@ fn DisputeView() -> impl IntoView {
 
 #[component]
 fn DisputeTabs(detail: DisputeDetail) -> impl IntoView {
-    let selected = RwSignal::new(0usize);
+    let selected = 0usize;
     let labels = ["Dispute Details", "Attachments", "Correspondence"]
         .map(String::from)
         .to_vec();
@@ -426,13 +426,13 @@ fn DisputeTabs(detail: DisputeDetail) -> impl IntoView {
     );
     view! {
         <Tabs id="dispute" label="Dispute" labels selected />
-        <TabPanel id="dispute" index=0 selected>
+        <TabPanel id="dispute" index=0>
             <dl class="facts">{details}</dl>
         </TabPanel>
-        <TabPanel id="dispute" index=1 selected>
+        <TabPanel id="dispute" index=1>
             <DataTable caption="Attachments" columns=file_columns.get_value() rows=Signal::stored(files.get_value()) empty="No files." />
         </TabPanel>
-        <TabPanel id="dispute" index=2 selected>
+        <TabPanel id="dispute" index=2>
             {
                 let letter_href = letter_href.clone();
                 move || match letter.get_value() {

@@ -54,7 +54,7 @@ pub fn MembersPage() -> impl IntoView {
 fn LookupForms(asked: MemberSearch, error: Signal<Option<AppError>>) -> impl IntoView {
     let field = field_errors(move || error.get());
     let by_name = asked.by == "name";
-    let selected = RwSignal::new(usize::from(by_name));
+    let selected = usize::from(by_name);
     let keep = |value: &str, name_tab: bool| {
         RwSignal::new(if by_name == name_tab {
             value.to_string()
@@ -69,14 +69,14 @@ fn LookupForms(asked: MemberSearch, error: Signal<Option<AppError>>) -> impl Int
     let city = keep(&asked.city, true);
     view! {
         <Tabs id="member-lookup" label="Look up a member by" labels=vec!["Member ID".into(), "Name".into()] selected />
-        <TabPanel id="member-lookup" index=0 selected>
+        <TabPanel id="member-lookup" index=0>
             <Form method="GET" action="/members" attr:class="stacked" attr:aria-label="Find a member by ID">
                 <input type="hidden" name="by" value="id" />
                 <Field label="Member ID" value=member_id name="member_id" id="member-id" hint="CIN, MEDS ID, or MBI accepted" error=field("member_id") />
                 <button type="submit" class="button primary">"Search"</button>
             </Form>
         </TabPanel>
-        <TabPanel id="member-lookup" index=1 selected>
+        <TabPanel id="member-lookup" index=1>
             <Form method="GET" action="/members" attr:class="stacked" attr:aria-label="Find a member by name">
                 <input type="hidden" name="by" value="name" />
                 <div class="field-row">
@@ -169,7 +169,7 @@ fn FacesheetView(sheet: Facesheet) -> impl IntoView {
             _ => true,
         })
         .collect();
-    let selected = RwSignal::new(0usize);
+    let selected = 0usize;
     let labels = tabs.iter().map(|tab| tab.label().to_string()).collect();
     let sheet = StoredValue::new(sheet);
     let panels = tabs
@@ -177,7 +177,7 @@ fn FacesheetView(sheet: Facesheet) -> impl IntoView {
         .enumerate()
         .map(|(index, tab)| {
             view! {
-                <TabPanel id="facesheet" index selected>
+                <TabPanel id="facesheet" index>
                     {move || sheet.with_value(|sheet| tab_view(tab, sheet))}
                 </TabPanel>
             }

@@ -91,7 +91,7 @@ fn search_query(s: &ReferralSearch) -> String {
 fn LookupForms(asked: ReferralSearch, error: Signal<Option<AppError>>) -> impl IntoView {
     let field = field_errors(move || error.get());
     let by_code = asked.by == "code";
-    let selected = RwSignal::new(usize::from(by_code));
+    let selected = usize::from(by_code);
     let keep = |value: &str, code_tab: bool| {
         RwSignal::new(if by_code == code_tab {
             value.to_string()
@@ -114,7 +114,7 @@ fn LookupForms(asked: ReferralSearch, error: Signal<Option<AppError>>) -> impl I
     let statuses = StoredValue::new(options(&STATUSES));
     view! {
         <Tabs id="referral-lookup" label="Look up referrals by" labels=vec!["Date".into(), "Referral Code".into()] selected />
-        <TabPanel id="referral-lookup" index=0 selected>
+        <TabPanel id="referral-lookup" index=0>
             <Form method="GET" action="/referrals" attr:class="stacked" attr:aria-label="Find referrals by date">
                 <input type="hidden" name="by" value="date" />
                 <div class="field-row">
@@ -127,7 +127,7 @@ fn LookupForms(asked: ReferralSearch, error: Signal<Option<AppError>>) -> impl I
                 <button type="submit" class="button primary">"Find Referrals"</button>
             </Form>
         </TabPanel>
-        <TabPanel id="referral-lookup" index=1 selected>
+        <TabPanel id="referral-lookup" index=1>
             <Form method="GET" action="/referrals" attr:class="stacked" attr:aria-label="Find a referral by its code">
                 <input type="hidden" name="by" value="code" />
                 <Field label="Referral Code" value=number name="number" id="referrals-number" error=field("number") />
@@ -183,7 +183,7 @@ pub fn ReferralPage() -> impl IntoView {
 
 #[component]
 fn Detail(d: ReferralDetail, submitted: bool) -> impl IntoView {
-    let selected = RwSignal::new(0usize);
+    let selected = 0usize;
     let services = vec![
         Column::text("Service", |s: &ServiceDetail| s.service.clone()),
         Column::text("Description", |s: &ServiceDetail| s.description.clone()),
@@ -232,12 +232,12 @@ fn Detail(d: ReferralDetail, submitted: bool) -> impl IntoView {
         })}
         {facts(d.summary)}
         <Tabs id="referral" label="Referral details" labels=vec!["Services".into(), "Member Info".into(), "Providers".into(), "Diagnosis".into(), "Attachments".into()] selected />
-        <TabPanel id="referral" index=0 selected>
+        <TabPanel id="referral" index=0>
             <h2>"Clinical Indications"</h2>
             <p>{indications.clone()}</p>
             <DataTable caption="Services" columns=services.clone() rows=Signal::stored(service_rows.clone()) empty="No services." />
         </TabPanel>
-        <TabPanel id="referral" index=1 selected>
+        <TabPanel id="referral" index=1>
             <h2>"Member Information"</h2>
             {facts(member.clone())}
             <h2>"Health Network"</h2>
@@ -245,16 +245,16 @@ fn Detail(d: ReferralDetail, submitted: bool) -> impl IntoView {
             <h2>"Contact Information"</h2>
             {facts(contact.clone())}
         </TabPanel>
-        <TabPanel id="referral" index=2 selected>
+        <TabPanel id="referral" index=2>
             <h2>"Referring Provider"</h2>
             {facts(referring.clone())}
             <h2>"Referred To Provider"</h2>
             {facts(referred_to.clone())}
         </TabPanel>
-        <TabPanel id="referral" index=3 selected>
+        <TabPanel id="referral" index=3>
             <DataTable caption="Diagnosis" columns=diagnosis.clone() rows=Signal::stored(diagnoses.clone()) empty="No diagnoses." />
         </TabPanel>
-        <TabPanel id="referral" index=4 selected>
+        <TabPanel id="referral" index=4>
             <DataTable caption="Attachments" columns=files.clone() rows=Signal::stored(file_rows.clone()) empty="No attachments." />
         </TabPanel>
     }

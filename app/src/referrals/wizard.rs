@@ -128,7 +128,7 @@ fn AboutStep(w: ReferralWizard, error: Signal<Option<AppError>>) -> impl IntoVie
     let field = field_errors(move || error.get());
     let kind = RwSignal::new(w.form.kind.clone());
     let by_name = !w.form.last_name.is_empty() && w.form.member_id.is_empty();
-    let selected = RwSignal::new(usize::from(by_name));
+    let selected = usize::from(by_name);
     let member_id = RwSignal::new(w.form.member_id.clone());
     let last = RwSignal::new(w.form.last_name.clone());
     let first = RwSignal::new(w.form.first_name.clone());
@@ -142,11 +142,11 @@ fn AboutStep(w: ReferralWizard, error: Signal<Option<AppError>>) -> impl IntoVie
         <p class="hint">"Medical: services not related to behavioral health. Medical outpatient referrals are for eligible members of the plan's directly managed networks; Behavioral Health referrals for eligible members of any network except the delegated ones."</p>
         <h3>"Who is this referral for?"</h3>
         <Tabs id="referral-member" label="Find the member by" labels=vec!["Member ID".into(), "Name".into()] selected />
-        <TabPanel id="referral-member" index=0 selected>
+        <TabPanel id="referral-member" index=0>
             <Field label="Member ID" value=member_id name="form[member_id]" id="referral-member-id" hint="CIN, MEDS ID, or MBI accepted" error=field("member_id") />
             {press("search-id".into(), "Search", false)}
         </TabPanel>
-        <TabPanel id="referral-member" index=1 selected>
+        <TabPanel id="referral-member" index=1>
             <div class="field-row">
                 <Field label="Last Name" value=last name="form[last_name]" id="referral-last" error=field("last_name") />
                 <Field label="First Name" value=first name="form[first_name]" id="referral-first" error=field("first_name") />

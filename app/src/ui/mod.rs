@@ -196,11 +196,11 @@ mod render_tests {
     #[test]
     fn tabs_follow_the_tabs_pattern() {
         let out = html(|| {
-            let selected = RwSignal::new(1);
+            let selected = 1;
             view! {
                 <Tabs id="kind" label="Organization kind" labels=vec!["Provider".into(), "Submitter".into()] selected />
-                <TabPanel id="kind" index=0 selected>"providers"</TabPanel>
-                <TabPanel id="kind" index=1 selected>"submitters"</TabPanel>
+                <TabPanel id="kind" index=0>"providers"</TabPanel>
+                <TabPanel id="kind" index=1>"submitters"</TabPanel>
             }
             .into_any()
         });

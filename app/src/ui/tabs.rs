@@ -1,9 +1,10 @@
 //! Tabs after the WAI-ARIA pattern: a `tablist` of `tab`s, each controlling a `tabpanel`;
 //! arrow keys, Home and End move between tabs, and only the selected tab is in the tab order.
 //!
-//! Each tab is a link to its panel. Before the browser app runs, every panel shows and a tab
-//! scrolls to its own; the panel it named is still the chosen one once the app takes over, so a
-//! tab pressed while the page was loading is not lost.
+//! Each tab is a link to its panel, and the server sends every panel. Before the tabs run in
+//! the browser (or without the browser app), every panel shows and a tab scrolls to its own.
+//! Once they run, all panels but the selected one are hidden; a panel the address names (a tab
+//! pressed while the page was loading) is the selected one.
 
 use super::slug;
 use leptos::prelude::*;
@@ -18,15 +19,38 @@ pub fn Tabs(
     #[prop(into)]
     label: String,
     labels: Vec<String>,
-    selected: RwSignal<usize>,
+    /// The tab selected first.
+    selected: usize,
 ) -> impl IntoView {
+    // The island inside an element: an island leaves the hydration of a whole page inside its
+    // own markup, and the element it sits in brings it back out.
+    let list_id = format!("{}-tabs", slug(&id));
+    view! {
+        <div class="tabs" role="tablist" aria-label=label id=list_id>
+            <TabLinks id labels selected />
+        </div>
+    }
+}
+
+/// The tabs themselves: an island, which shows and hides the server's panels by their ids.
+#[island]
+fn TabLinks(id: String, labels: Vec<String>, selected: usize) -> impl IntoView {
     let count = labels.len();
+    let selected = RwSignal::new(selected.min(count.saturating_sub(1)));
     {
-        // Runs only in the browser, once the app has taken the page over.
         let id = id.clone();
         Effect::new(move |_| {
             if let Some(i) = index_in(&address_fragment(), &format!("#{id}-panel-"), count) {
                 selected.set(i);
+            }
+        });
+    }
+    {
+        let id = id.clone();
+        Effect::new(move |_| {
+            let chosen = selected.get();
+            for i in 0..count {
+                show(&format!("{id}-panel-{i}"), i == chosen);
             }
         });
     }
@@ -52,7 +76,7 @@ pub fn Tabs(
             focus(&tab_id(next));
         }
     };
-    let tabs = labels
+    labels
         .into_iter()
         .enumerate()
         .map(|(i, text)| {
@@ -72,37 +96,24 @@ pub fn Tabs(
                         ev.prevent_default();
                         selected.set(i);
                     }
+                    on:keydown=on_key.clone()
                 >
                     {text}
                 </a>
             }
         })
-        .collect_view();
-    view! {
-        <div class="tabs" role="tablist" aria-label=label id=format!("{}-tabs", slug(&id)) on:keydown=on_key>
-            {tabs}
-        </div>
-    }
+        .collect_view()
 }
 
-/// The panel shown while tab `index` of the [`Tabs`] with the same `id` is selected (and,
-/// before the browser app has loaded, always).
+/// The panel of tab `index` of the [`Tabs`] with the same `id`.
 #[component]
-pub fn TabPanel(
-    #[prop(into)] id: String,
-    index: usize,
-    selected: RwSignal<usize>,
-    children: ChildrenFn,
-) -> impl IntoView {
-    // Until the browser app runs the tabs, every panel shows, so each can be used.
-    let ready = super::hydrated();
+pub fn TabPanel(#[prop(into)] id: String, index: usize, children: Children) -> impl IntoView {
     view! {
         <div
             role="tabpanel"
             id=format!("{id}-panel-{index}")
             aria-labelledby=format!("{id}-tab-{index}")
             tabindex="0"
-            hidden=move || ready.get() && selected.get() != index
         >
             {children()}
         </div>
@@ -123,6 +134,20 @@ fn address_fragment() -> String {
     return window().location().hash().unwrap_or_default();
     #[cfg(not(feature = "hydrate"))]
     String::new()
+}
+
+/// Shows or hides the element with this id.
+fn show(id: &str, shown: bool) {
+    #[cfg(feature = "hydrate")]
+    if let Some(element) = document().get_element_by_id(id) {
+        let _ = if shown {
+            element.remove_attribute("hidden")
+        } else {
+            element.set_attribute("hidden", "")
+        };
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (id, shown);
 }
 
 fn focus(id: &str) {
