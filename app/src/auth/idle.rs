@@ -28,8 +28,19 @@ pub async fn keep_alive() -> Result<(), AppError> {
     require(Access::EXPIRED_PASSWORD).await.map(|_| ())
 }
 
+/// The timer and its warning.
 #[component]
 pub fn IdleTimeout(idle_seconds: i64) -> impl IntoView {
+    // The island inside an element: see `ui::Tabs`.
+    view! {
+        <div class="idle-timeout">
+            <IdleWarning idle_seconds />
+        </div>
+    }
+}
+
+#[island]
+fn IdleWarning(idle_seconds: i64) -> impl IntoView {
     let warning = RwSignal::new(false);
     let last_activity = StoredValue::new(now_ms());
     let last_ping = StoredValue::new(now_ms());
