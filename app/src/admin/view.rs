@@ -210,12 +210,7 @@ fn UserDetailView(detail: UserDetail, reload: Callback<()>) -> impl IntoView {
     } else {
         "Deactivate User"
     };
-    let items = vec![MenuItem {
-        label: menu_label.into(),
-        on_select: Callback::new(|_| ()),
-        href: Some(format!("{here}?dialog=status")),
-        submit_to: None,
-    }];
+    let items = vec![MenuItem::link(menu_label, format!("{here}?dialog=status"))];
     let status_error = action_error(status_action);
     let email_error = action_error(email_action);
     let email_field_error = field_errors(move || email_error.get());
@@ -225,7 +220,7 @@ fn UserDetailView(detail: UserDetail, reload: Callback<()>) -> impl IntoView {
         <div class="user-header">
             {deactivated.then(|| view! { <p class="badge deactivated">"Deactivated User"</p> })}
             <h2 id="user-name">{detail.name.clone()}</h2>
-            <MenuButton label="More actions" items=Signal::stored(items) />
+            <MenuButton label="More actions" items />
         </div>
         <ErrorSummary error=Signal::derive(move || action_error(resend).get()) />
         <dl class="facts">

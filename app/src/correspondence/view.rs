@@ -274,18 +274,8 @@ fn DocumentList(
         _ => None,
     };
     let items = vec![
-        MenuItem {
-            label: "PDF".into(),
-            on_select: Callback::new(|_| ()),
-            href: None,
-            submit_to: Some("/downloads/correspondence/pdf".into()),
-        },
-        MenuItem {
-            label: "ZIP".into(),
-            on_select: Callback::new(|_| ()),
-            href: None,
-            submit_to: Some("/downloads/correspondence/zip".into()),
-        },
+        MenuItem::submit("PDF", "/downloads/correspondence/pdf"),
+        MenuItem::submit("ZIP", "/downloads/correspondence/zip"),
     ];
     let columns = vec![
         Column::new("Select", |d: &DocumentRow| {
@@ -314,7 +304,7 @@ fn DocumentList(
             <form method="get" action="/downloads/correspondence/zip">
                 <input type="hidden" name="back" value=back />
                 <div class="toolbar">
-                    <MenuButton label="Download options" items=Signal::stored(items) />
+                    <MenuButton label="Download options" items />
                 </div>
                 <DataTable caption=heading columns rows empty />
             </form>

@@ -5,8 +5,11 @@ mod policy;
 pub use policy::PolicyPage;
 
 use crate::auth::{IdleTimeout, SessionResource, SignOutButton, SwitchOrganization};
-use crate::ui::{go_to, MenuButton, MenuItem};
+use crate::ui::{MenuButton, MenuItem};
 use leptos::prelude::*;
+
+/// Where the organization menu posts.
+const SWITCH_ORGANIZATION: &str = <SwitchOrganization as leptos::server_fn::ServerFn>::PATH;
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -18,36 +21,17 @@ pub fn Header() -> impl IntoView {
             <Suspense>
                 <a class="brand" href="/">{move || info().map(|i| format!("{} Provider Portal", i.program_name))}</a>
                 {move || info().and_then(|i| i.user).map(|user| {
-                    let organizations = user.organizations.clone();
-                    let switch = ServerAction::<SwitchOrganization>::new();
-                    Effect::new(move |_| {
-                        if let Some(Ok(())) = switch.value().get() {
-                            go_to("/");
-                        }
-                    });
-                    let items = Signal::derive(move || {
-                        let mut items: Vec<MenuItem> = organizations
-                            .iter()
-                            .map(|org| {
-                                let id = org.id;
-                                MenuItem {
-                                    label: org.name.clone(),
-                                    on_select: Callback::new(move |_| {
-                                        switch.dispatch(SwitchOrganization { organization_id: id });
-                                    }),
-                                    href: None,
-                                    submit_to: None,
-                                }
-                            })
-                            .collect();
-                        items.push(MenuItem {
-                            label: "Add a New Organization".into(),
-                            on_select: Callback::new(|_| ()),
-                            href: Some("/organizations/new".into()),
-                            submit_to: None,
-                        });
-                        items
-                    });
+                    // Picking an organization posts the switch; the server answers with My
+                    // Dashboard of that organization, a whole page built for the new session.
+                    let mut items: Vec<MenuItem> = user
+                        .organizations
+                        .iter()
+                        .map(|org| {
+                            MenuItem::submit(org.name.clone(), SWITCH_ORGANIZATION)
+                                .with_field("organization_id", org.id.to_string())
+                        })
+                        .collect();
+                    items.push(MenuItem::link("Add a New Organization", "/organizations/new"));
                     view! {
                         <nav class="site-nav" aria-label="Main">
                             <a href="/">"My Dashboard"</a>
@@ -58,7 +42,9 @@ pub fn Header() -> impl IntoView {
                                 {user.name.clone()}
                                 {user.organization.clone().map(|o| view! { <span class="org-name">{o.name}</span> })}
                             </span>
-                            <MenuButton label="Add or Switch Organization" items=items />
+                            <form method="post" action=SWITCH_ORGANIZATION class="switch-organization">
+                                <MenuButton label="Add or Switch Organization" items closed=true />
+                            </form>
                             <SignOutButton />
                             <IdleTimeout idle_seconds=user.idle_seconds />
                         </div>

@@ -23,7 +23,7 @@ pub use data_table::{Column, DataTable, Page, Pager, Pagination};
 pub use field::{field_errors, options, ErrorSummary, Field, Select, TextArea};
 pub use flow::{action_error, answer_keeps, follow_answer, FlowSteps};
 pub use hold::HoldToView;
-pub use menu::{MenuButton, MenuItem};
+pub use menu::{MenuButton, MenuItem, Pick};
 pub use modal::{query_dialog, query_dialog_is, Modal};
 pub use otp::{phone_methods, OtpChoose, OtpEnter};
 pub use page_data::{page_resource, PageResource};
@@ -176,21 +176,39 @@ mod render_tests {
     #[test]
     fn menu_button_follows_the_menu_button_pattern() {
         let out = html(|| {
-            let items = vec![MenuItem {
-                label: "Add a New Organization".into(),
-                on_select: Callback::new(|_| ()),
-                href: None,
-                submit_to: None,
-            }];
-            view! { <MenuButton label="Add or Switch Organization" items=Signal::stored(items) /> }
-                .into_any()
+            let items = vec![
+                MenuItem::submit("Sunrise Family Clinic", "/api/switch-organization")
+                    .with_field("organization_id", "7"),
+                MenuItem::link("Add a New Organization", "/organizations/new"),
+            ];
+            view! { <MenuButton label="Add or Switch Organization" items /> }.into_any()
         });
         assert!(
             out.contains(r#"aria-haspopup="menu""#) && out.contains(r#"aria-expanded="false""#),
             "{out}"
         );
         assert!(out.contains(r#"role="menu""#) && out.contains(r#"role="menuitem""#));
-        assert!(out.contains("hidden"));
+        // Before the browser app runs the button, the menu shows: its entries work as they are.
+        assert!(!out.contains("hidden"), "{out}");
+        assert!(
+            out.contains(r#"type="submit" formaction="/api/switch-organization" name="organization_id" value="7""#),
+            "{out}"
+        );
+        assert!(out.contains(r#"href="/organizations/new""#), "{out}");
+        // The header's is closed until then.
+        let closed = html(|| {
+            let items = vec![MenuItem::link(
+                "Add a New Organization",
+                "/organizations/new",
+            )];
+            view! { <MenuButton label="Add or Switch Organization" items closed=true /> }.into_any()
+        });
+        assert!(
+            closed.contains(
+                r#"role="menu" aria-labelledby="menu-add-or-switch-organization-button" hidden"#
+            ),
+            "{closed}"
+        );
     }
 
     #[test]
