@@ -22,8 +22,9 @@ pub fn Tabs(
     /// The tab selected first.
     selected: usize,
 ) -> impl IntoView {
-    // The island inside an element: an island leaves the hydration of a whole page inside its
-    // own markup, and the element it sits in brings it back out.
+    // The island inside an element: when the whole page is hydrated, hydrating an island ends
+    // inside the island's markup, and the element around it brings the page's hydration back
+    // out. (Every island here sits in an element of its own for this reason.)
     let list_id = format!("{}-tabs", slug(&id));
     view! {
         <div class="tabs" role="tablist" aria-label=label id=list_id>
