@@ -81,7 +81,7 @@ fn Menu(label: String, items: Vec<MenuItem>, closed: bool) -> impl IntoView {
     };
     let focus = {
         let item_id = item_id.clone();
-        move |index: usize| focus_element(&item_id(index))
+        move |index: usize| super::focus_by_id(&item_id(index))
     };
     let open_menu = {
         let focus = focus.clone();
@@ -96,7 +96,7 @@ fn Menu(label: String, items: Vec<MenuItem>, closed: bool) -> impl IntoView {
         let button_id = button_id.clone();
         move || {
             open.set(false);
-            focus_element(&button_id);
+            super::focus_by_id(&button_id);
         }
     };
     let on_button_key = {
@@ -164,18 +164,4 @@ fn Menu(label: String, items: Vec<MenuItem>, closed: bool) -> impl IntoView {
             {entries}
         </ul>
     }
-}
-
-fn focus_element(id: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::JsCast;
-        if let Some(element) = document().get_element_by_id(id) {
-            if let Ok(element) = element.dyn_into::<leptos::web_sys::HtmlElement>() {
-                let _ = element.focus();
-            }
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = id;
 }

@@ -47,6 +47,22 @@ pub fn go_to(path: &str) {
     let _ = path;
 }
 
+/// Moves the keyboard focus to the element with this id (in the browser).
+pub(crate) fn focus_by_id(id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        if let Some(element) = leptos::prelude::document()
+            .get_element_by_id(id)
+            .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+        {
+            let _ = element.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+}
+
 /// What a form field posts for `value` so that the server function reads it back as the same
 /// value: its serde name ("ClaimsViewer" for a role preset, "Claims" for a module).
 pub fn form_value<T: serde::Serialize>(value: &T) -> String {

@@ -74,7 +74,7 @@ fn TabLinks(id: String, labels: Vec<String>, selected: usize) -> impl IntoView {
             };
             ev.prevent_default();
             selected.set(next);
-            focus(&tab_id(next));
+            super::focus_by_id(&tab_id(next));
         }
     };
     labels
@@ -149,21 +149,6 @@ fn show(id: &str, shown: bool) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (id, shown);
-}
-
-fn focus(id: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::JsCast;
-        if let Some(element) = document()
-            .get_element_by_id(id)
-            .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
-        {
-            let _ = element.focus();
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = id;
 }
 
 #[cfg(test)]
