@@ -113,7 +113,7 @@ run_tests() {
   log "End-to-end tests (Chromium)"
   local report
   report=$(mktemp)
-  (cd end2end && PLAYWRIGHT_JSON_OUTPUT_NAME="$report" npx playwright test --reporter=list,json)
+  (cd end2end && PLAYWRIGHT_JSON_OUTPUT_NAME="$report" npx playwright test --reporter=list,json,./failure-page.ts)
   # A closing line in the common "N passed, N failed" form.
   node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).stats; console.log(`end-to-end: ${s.expected} passed, ${s.unexpected} failed, ${s.skipped} skipped`)' "$report"
   rm -f "$report"

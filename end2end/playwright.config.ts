@@ -59,7 +59,7 @@ export default defineConfig({
   fullyParallel: true,
   workers: 2,
   retries: 0,
-  reporter: [['list']],
+  reporter: [['list'], ['./failure-page.ts']],
   use: {
     baseURL,
     trace: 'retain-on-failure',

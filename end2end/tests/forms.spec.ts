@@ -469,11 +469,15 @@ test('Submit a Referral: all six steps post and submit', async ({ page }) => {
   await page.getByRole('textbox', { name: 'Units' }).fill('1');
   await page.getByRole('button', { name: '+ Add Service' }).click();
   await expect(page.getByRole('table', { name: 'Services requested' })).toContainText('99243');
+  // The step comes back ready for the next entry, with or without the app.
+  await expect(page.getByRole('combobox', { name: 'Select a Service' })).toHaveValue('');
+  await expect(page.getByRole('textbox', { name: 'Units' })).toHaveValue('');
   await page.getByRole('textbox', { name: 'Find an ICD Code' }).fill('E11.9');
   await page.getByRole('button', { name: 'Find' }).click();
   await page.getByRole('combobox', { name: 'ICD Code' }).selectOption('E11.9');
   await page.getByRole('button', { name: '+ Add ICD Code' }).click();
   await expect(page.getByRole('table', { name: 'ICD codes' })).toContainText('E11.9');
+  await expect(page.getByRole('textbox', { name: 'Find an ICD Code' })).toHaveValue('');
   await page.getByRole('textbox', { name: 'Clinical Indications' }).fill('Diabetes follow-up with a specialist.');
   await page.getByRole('button', { name: 'Next' }).click();
 

@@ -4,8 +4,8 @@
 //! after a reload, and on another device.
 
 use super::{
-    load_referral_wizard, CatalogOption, FileRow, FindIcdCodes, MemberChoice, ProviderChoice,
-    ReferralStep, ReferralWizard, ServiceLine, MAX_FILES, STEPS,
+    load_referral_wizard, FileRow, FindIcdCodes, MemberChoice, ProviderChoice, ReferralStep,
+    ReferralWizard, ServiceLine, MAX_FILES, STEPS,
 };
 use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
@@ -376,6 +376,14 @@ fn MedicalStep(w: ReferralWizard, error: Signal<Option<AppError>>) -> impl IntoV
     };
     let mut places = vec![(String::new(), "Choose a place of service".to_string())];
     places.extend(w.places.clone());
+    let mut service_options = vec![(String::new(), "Choose a service".to_string())];
+    service_options.extend(w.catalog.iter().map(|o| (o.code.clone(), o.label.clone())));
+    let no_referral: Vec<String> = w
+        .catalog
+        .iter()
+        .filter(|o| !o.selectable)
+        .map(|o| o.code.clone())
+        .collect();
     let services = w.services.clone();
     let diagnoses = w.diagnoses.clone();
     view! {
@@ -390,19 +398,8 @@ fn MedicalStep(w: ReferralWizard, error: Signal<Option<AppError>>) -> impl IntoV
 
         <h3>"Services"</h3>
         <ServiceTable services />
-        <div class="field" class:invalid=move || field("service").get().is_some()>
-            <label for="referral-service">"Select a Service"</label>
-            <p class="hint" id="referral-service-hint">"Codes in grey need no referral and cannot be chosen."</p>
-            <select id="referral-service" name="form[service]" aria-describedby="referral-service-hint"
-                on:change=move |ev| service.set(event_target_value(&ev))>
-                <option value="">"Choose a service"</option>
-                {w.catalog.clone().into_iter().map(|o: CatalogOption| {
-                    let selected = o.code == service.get_untracked();
-                    view! { <option value=o.code.clone() disabled=!o.selectable selected=selected>{o.label}</option> }
-                }).collect_view()}
-            </select>
-            {error_at(field("service"))}
-        </div>
+        <Select label="Select a Service" options=service_options value=service name="form[service]" id="referral-service"
+            hint="Codes in grey need no referral and cannot be chosen." unavailable=no_referral error=field("service") />
         <div class="field-row">
             <Field label="Modifier" value=modifier name="form[modifier]" id="referral-modifier" error=field("modifier")
                 hint="When the service lists modifiers, one of them." />

@@ -134,17 +134,20 @@ fn descriptions(
 }
 
 /// Keeps a control and its signal in step without the control being written while the page
-/// hydrates (that would wipe what the user typed while the app was loading): on the first run,
-/// once the control is in the page, what it shows wins; after that the signal writes it.
+/// hydrates (that would wipe what the user typed while the app was loading): on the first run
+/// in a hydrating page, what the control shows wins; otherwise the signal writes it. A view
+/// the app renders again in place keeps its elements, so there the signal's fresh value (the
+/// server's, say) must win over what the old control still shows.
 pub(super) fn keep_in_step<T: Clone + PartialEq + Send + Sync + 'static>(
     value: RwSignal<T>,
     shown: impl Fn() -> Option<T> + 'static,
     show: impl Fn(&T) + 'static,
 ) {
+    let hydrating = Owner::current_shared_context().is_some_and(|sc| sc.during_hydration());
     Effect::new(move |ran: Option<()>| {
         let wanted = value.get();
         match shown() {
-            Some(shown) if ran.is_none() && shown != wanted => value.set(shown),
+            Some(shown) if ran.is_none() && hydrating && shown != wanted => value.set(shown),
             Some(shown) if shown != wanted => show(&wanted),
             _ => {}
         }
@@ -204,6 +207,10 @@ pub fn Select(
     options: Vec<(String, String)>,
     value: RwSignal<String>,
     #[prop(optional, into)] error: MaybeProp<String>,
+    #[prop(optional, into)] hint: Option<String>,
+    /// Values listed but not to be chosen (shown greyed out).
+    #[prop(optional)]
+    unavailable: Vec<String>,
     #[prop(optional, into)] id: Option<String>,
     /// Shown as the label; otherwise only read to screen readers.
     #[prop(default = true)]
@@ -224,30 +231,29 @@ pub fn Select(
             }
         },
     );
-    let error_id = format!("{id}-error");
+    let (hint_id, error_id, described_by) = descriptions(&id, hint.is_some(), error);
     let has_error = move || error.get().is_some();
     let options = options
         .into_iter()
         .map(|(v, text)| {
+            let disabled = unavailable.contains(&v);
             let selected = {
                 let v = v.clone();
                 move || value.get() == v
             };
-            view! { <option value=v selected=selected>{text}</option> }
+            view! { <option value=v disabled=disabled selected=selected>{text}</option> }
         })
         .collect_view();
     view! {
         <div class="field" class:invalid=has_error>
             <label for=id.clone() class:visually-hidden=!visible_label>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
             <select
                 node_ref=select
                 id=id
                 name=name
                 aria-invalid=move || has_error().then_some("true")
-                aria-describedby={
-                    let error_id = error_id.clone();
-                    move || has_error().then(|| error_id.clone())
-                }
+                aria-describedby=described_by
                 on:change=move |ev| value.set(event_target_value(&ev))
             >
                 {options}

@@ -149,6 +149,28 @@ mod render_tests {
     }
 
     #[test]
+    fn select_describes_itself_by_its_hint_and_greys_what_cannot_be_chosen() {
+        let out = html(|| {
+            let value = RwSignal::new("99243".to_string());
+            let options = options(&[
+                ("93000", "93000 Electrocardiogram"),
+                ("99243", "99243 Consultation"),
+            ]);
+            view! { <Select label="Select a Service" options value id="service" hint="Codes in grey need no referral." unavailable=vec!["93000".to_string()] /> }
+                .into_any()
+        });
+        assert!(
+            out.contains(
+                r#"<p id="service-hint" class="hint">Codes in grey need no referral.</p>"#
+            ),
+            "{out}"
+        );
+        assert!(out.contains(r#"aria-describedby="service-hint""#), "{out}");
+        assert!(out.contains(r#"<option value="93000" disabled>"#), "{out}");
+        assert!(out.contains(r#"<option value="99243" selected>"#), "{out}");
+    }
+
+    #[test]
     fn tile_is_a_section_named_by_its_heading() {
         let out = html(|| {
             view! { <Tile title="Notifications" view_all="/notifications" more=Signal::stored(2)>"x"</Tile> }.into_any()
