@@ -3,10 +3,10 @@
 use super::*;
 use crate::domain::permissions::POSITIONS;
 use crate::ui::{
-    action_error, field_errors, hydrated, keep_radios_in_step, page_resource, query_value,
-    ErrorSummary, Field, FlowSteps, PageResource, Select, TabPanel, Tabs, WizardFlow,
+    action_error, field_errors, keep_radios_in_step, page_resource, query_value, ErrorSummary,
+    Field, FlowSteps, Gate, Needs, PageResource, ReadThrough, Reveal, Select, TabPanel, Tabs,
+    WizardFlow,
 };
-use leptos::html;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
@@ -71,16 +71,16 @@ pub fn RegisterPage() -> impl IntoView {
                     RequestStep::Provider => {
                         let found = provider_search();
                         let chosen = RwSignal::new(None::<i64>);
-                        let ready = hydrated();
                         view! {
                             <h1>"Find Your Provider"</h1>
                             <p>"Find the provider you work for or with, select it, and choose “Next”."</p>
                             <ProviderSearch found />
                             <ActionForm action=choose>
-                                <ProviderChoices found chosen />
+                                <Gate button="provider-next" needs=Needs::AChoice>
+                                    <ProviderChoices found chosen />
+                                </Gate>
                                 <ErrorSummary error=action_error(choose) beside_fields=true />
-                                <button type="submit" class="button primary"
-                                    disabled=move || ready.get() && chosen.get().is_none() || choose.pending().get()>"Next"</button>
+                                <button type="submit" id="provider-next" class="button primary" disabled=move || choose.pending().get()>"Next"</button>
                             </ActionForm>
                         }.into_any()
                     }
@@ -120,7 +120,6 @@ fn RequestForm(start: ServerAction<StartAccessRequest>) -> impl IntoView {
     let other = RwSignal::new(String::new());
     let error = action_error(start);
     let field_error = field_errors(move || error.get());
-    let ready = hydrated();
     let mut positions = vec![(String::new(), "Choose your position".to_string())];
     positions.extend(POSITIONS.iter().map(|p| (p.to_string(), p.to_string())));
     view! {
@@ -134,52 +133,36 @@ fn RequestForm(start: ServerAction<StartAccessRequest>) -> impl IntoView {
             <Field label="Mobile Number" value=mobile name="form[mobile]" input_type="tel" autocomplete="tel" error=field_error("mobile") required=true />
             <Field label="Email Address" value=email name="form[email]" input_type="email" autocomplete="email" error=field_error("email") required=true hint="Your passcode is sent to this address." />
             <Select label="Position" options=positions value=position name="form[position]" error=field_error("position") />
-            // Shown for "Other" once the browser app runs; always before, since the page cannot
-            // follow the choice without it.
-            <Show when=move || !ready.get() || position.get() == "Other">
+            <Reveal name="form[position]" value="Other">
                 <Field label="Other Position" value=other name="form[position_other]" error=field_error("position_other") />
-            </Show>
+            </Reveal>
             <button type="submit" class="button primary" disabled=move || start.pending().get()>"Next"</button>
         </ActionForm>
     }
 }
 
+/// The terms a new user accepts, paragraph by paragraph.
+const TERMS: &[&str] = &[
+    "This system holds protected health information of the plan's members. It is for authorized users working for a contracted provider office, and only for that work.",
+    "You agree to keep your password, passkey and one-time passcodes to yourself, and to sign out when you leave your computer.",
+    "You agree to look up only the members your office is treating, and only the information you need for their care, payment or the plan's operations.",
+    "You agree that every use of the portal may be monitored and recorded, and that improper use may lead to the loss of access and to administrative, civil and criminal penalties.",
+    "You agree to report at once to your office's administrator and to the plan's Privacy Officer any use of your account you did not make, and any information that went where it should not.",
+    "You understand that your office's administrator decides your access, confirms it every 60 days, and ends it when you leave the office.",
+    "You agree to complete the Provider Portal User Training before using the portal, and again every year.",
+    "These terms may change; the portal will ask you to accept the new terms before you go on.",
+];
+
 /// The terms, which must be scrolled to the end before "Accept" is enabled.
 #[component]
 fn Terms(terms: ServerAction<AcceptAccessTerms>) -> impl IntoView {
-    // Only the browser app can tell whether the terms were scrolled; without it, "Accept" works.
-    let ready = hydrated();
-    let read = RwSignal::new(false);
-    let text = NodeRef::<html::Div>::new();
-    let check = move || {
-        if let Some(el) = text.get_untracked() {
-            if el.scroll_top() + el.client_height() >= el.scroll_height() - 4 {
-                read.set(true);
-            }
-        }
-    };
-    // A short text that needs no scrolling counts as read.
-    Effect::new(move |_| {
-        if text.get().is_some() {
-            check();
-        }
-    });
     view! {
         <h1>"Terms and Conditions"</h1>
         <p id="terms-hint">"Scroll to the end of the terms to accept them."</p>
-        <div class="terms scroll" node_ref=text tabindex="0" role="region" aria-label="Terms and Conditions text" aria-describedby="terms-hint" on:scroll=move |_| check()>
-            <p>"This system holds protected health information of the plan's members. It is for authorized users working for a contracted provider office, and only for that work."</p>
-            <p>"You agree to keep your password, passkey and one-time passcodes to yourself, and to sign out when you leave your computer."</p>
-            <p>"You agree to look up only the members your office is treating, and only the information you need for their care, payment or the plan's operations."</p>
-            <p>"You agree that every use of the portal may be monitored and recorded, and that improper use may lead to the loss of access and to administrative, civil and criminal penalties."</p>
-            <p>"You agree to report at once to your office's administrator and to the plan's Privacy Officer any use of your account you did not make, and any information that went where it should not."</p>
-            <p>"You understand that your office's administrator decides your access, confirms it every 60 days, and ends it when you leave the office."</p>
-            <p>"You agree to complete the Provider Portal User Training before using the portal, and again every year."</p>
-            <p>"These terms may change; the portal will ask you to accept the new terms before you go on."</p>
-        </div>
+        <ReadThrough label="Terms and Conditions text" hint="terms-hint" button="terms-accept" paragraphs=TERMS />
         <ActionForm action=terms>
             <ErrorSummary error=action_error(terms) />
-            <button type="submit" class="button primary" disabled=move || ready.get() && !read.get() || terms.pending().get()>"Accept"</button>
+            <button type="submit" id="terms-accept" class="button primary" disabled=move || terms.pending().get()>"Accept"</button>
         </ActionForm>
     }
 }

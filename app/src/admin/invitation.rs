@@ -8,8 +8,8 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Visitor};
 use crate::ui::{
-    action_error, field_errors, hydrated, page_resource, phone_methods, Checkbox, ErrorSummary,
-    Field, FlowSteps, OtpEnter, RadioGroup, WizardFlow,
+    action_error, field_errors, page_resource, phone_methods, Checkbox, ErrorSummary, Field,
+    FlowSteps, Gate, Needs, OtpEnter, RadioGroup, WizardFlow,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -278,7 +278,6 @@ pub fn InvitationPage() -> impl IntoView {
     let resend = ServerAction::<InvitationResend>::new();
     let flow = FlowSteps::new().after(account).after(verify).after(resend);
     let step = page_resource(move || (t(), flow.version()), |(t, _)| load_invitation(t));
-    let ready = hydrated();
     view! {
         <div class="narrow">
             <WizardFlow label="Registration steps" steps=&[] step position=|_: &InvitationStep| None
@@ -296,8 +295,10 @@ pub fn InvitationPage() -> impl IntoView {
                             </div>
                             <Form method="GET" action="">
                                 <input type="hidden" name="t" value=t() />
-                                <Checkbox label="I confirm that I have read and agree to the above" checked=agree name="agree" />
-                                <button type="submit" class="button primary" disabled=move || ready.get() && !agree.get()>"Next"</button>
+                                <Gate button="notice-next" needs=Needs::EveryBox>
+                                    <Checkbox label="I confirm that I have read and agree to the above" checked=agree name="agree" />
+                                </Gate>
+                                <button type="submit" id="notice-next" class="button primary">"Next"</button>
                             </Form>
                         }.into_any()
                     }

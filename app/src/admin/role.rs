@@ -14,6 +14,13 @@ pub fn RoleSettings(
     preset: RolePreset,
     modules: Vec<Module>,
 ) -> impl IntoView {
+    // An island in an element of its own (see `ui::Tabs`).
+    let prefix = prefix.to_string();
+    view! { <div class="island"><RoleSettingsIsland prefix preset modules /></div> }
+}
+
+#[island]
+fn RoleSettingsIsland(prefix: String, preset: RolePreset, modules: Vec<Module>) -> impl IntoView {
     let chosen = RwSignal::new(form_value(&preset));
     let boxes: Vec<(Module, RwSignal<bool>)> = Module::ALL
         .into_iter()
@@ -56,7 +63,7 @@ pub fn RoleSettings(
         <fieldset on:change=ticked_by_hand>
             <legend>"Security settings"</legend>
             {boxes.with_value(|bs| bs.iter().map(|(m, on)| view! {
-                <Checkbox label=m.label() checked=*on name=format!("{prefix}[modules][]") value=form_value(m) />
+                <Checkbox label=m.label() checked=*on name=format!("{}[modules][]", prefix) value=form_value(m) />
             }).collect_view())}
         </fieldset>
     }

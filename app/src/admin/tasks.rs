@@ -8,7 +8,7 @@ use crate::domain::permissions::{Module, RolePreset};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access};
-use crate::ui::{action_error, field_errors, hydrated, page_resource, ErrorSummary, Field, Select};
+use crate::ui::{action_error, field_errors, page_resource, ErrorSummary, Field, Reveal, Select};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -152,7 +152,6 @@ fn Request(detail: TaskDetail) -> impl IntoView {
     });
     let other = RwSignal::new(detail.position_other.clone());
     let reason = RwSignal::new(String::new());
-    let ready = hydrated();
     let action = ServerAction::<DecideTask>::new();
     Effect::new(move |_| {
         if let Some(Ok(done)) = action.value().get() {
@@ -198,10 +197,10 @@ fn Request(detail: TaskDetail) -> impl IntoView {
                         {hidden(true)}
                         <RoleSettings prefix="decision" preset=RolePreset::EligibilityViewer modules=vec![Module::Eligibility] />
                         <Select label="Position" options=positions.get_value() value=position error=field_error("position") name="decision[position]" />
-                        <div class="revealed-by-choice" class:shown=move || position.get() == "Other" || !ready.get()>
+                        <Reveal name="decision[position]" value="Other">
                             <Field label="Other Position" value=other error=field_error("position_other") name="decision[position_other]"
                                 hint="Only when the position is Other." />
-                        </div>
+                        </Reveal>
                         <button type="submit" class="button primary" disabled=move || action.pending().get()>"Save"</button>
                     </ActionForm>
                 }.into_any(),

@@ -8,8 +8,8 @@ use super::*;
 use crate::auth::{PageAccess, Require};
 use crate::domain::permissions::{NpiLevel, OrgRole, POSITIONS};
 use crate::ui::{
-    action_error, answer_keeps, field_errors, hydrated, page_resource, Checkbox, Column, DataTable,
-    ErrorSummary, Field, FlowSteps, Modal, Select, WizardFlow,
+    action_error, answer_keeps, field_errors, page_resource, Checkbox, Column, DataTable,
+    ErrorSummary, Field, FlowSteps, Gate, Modal, Needs, Reveal, Select, WizardFlow,
 };
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -233,12 +233,7 @@ fn CorrespondenceStep(
     let targets = Signal::derive(move || query.with(|q| managed(q, &held_ids)));
     let open = RwSignal::new(!targets.get_untracked().is_empty());
     Effect::new(move |_| open.set(!targets.get().is_empty()));
-    let ready = hydrated();
     let selected: Vec<RwSignal<bool>> = held.iter().map(|_| RwSignal::new(false)).collect();
-    let any_selected = {
-        let selected = selected.clone();
-        move || selected.iter().any(|on| on.get())
-    };
     let current = StoredValue::new(set.correspondence.clone());
     let types = StoredValue::new(data.correspondence_types);
     let error = action_error(manage);
@@ -296,9 +291,11 @@ fn CorrespondenceStep(
             <input type="hidden" name="step" value="1" />
             <div class="section-header">
                 <span></span>
-                <button type="submit" class="button" disabled=move || ready.get() && !any_selected()>"Manage Selected"</button>
+                <button type="submit" id="manage-selected" class="button">"Manage Selected"</button>
             </div>
-            <DataTable caption="Correspondence permissions" columns rows=Signal::stored(rows) empty="The user holds no NPI. Go back to step 1 to assign NPIs first." />
+            <Gate button="manage-selected" needs=Needs::AChoice>
+                <DataTable caption="Correspondence permissions" columns rows=Signal::stored(rows) empty="The user holds no NPI. Go back to step 1 to assign NPIs first." />
+            </Gate>
         </Form>
         <Modal open title="Manage Correspondence Permissions" close_href=format!("{here}?step=1")>
             {dialog_form}
@@ -316,7 +313,6 @@ fn OrganizationStep(
     let position = RwSignal::new(set.position.clone());
     let other = RwSignal::new(set.position_other.clone());
     let reason = RwSignal::new(String::new());
-    let ready = hydrated();
     let role_options = [OrgRole::Admin, OrgRole::Processor, OrgRole::None]
         .into_iter()
         .map(|r| (r.as_str().to_string(), r.label().to_string()))
@@ -328,10 +324,10 @@ fn OrganizationStep(
         <Select label="Organization Permission" options=role_options value=role error=field_error("org_role") name="form[org_role]" />
         <RoleSettings prefix="form" preset=set.preset modules=set.modules />
         <Select label="Position" options=position_options value=position error=field_error("position") name="form[position]" />
-        <div class="revealed-by-choice" class:shown=move || position.get() == "Other" || !ready.get()>
+        <Reveal name="form[position]" value="Other">
             <Field label="Other Position" value=other error=field_error("position_other") name="form[position_other]"
                 hint="Only when the position is Other." />
-        </div>
+        </Reveal>
         {editing.then(|| view! {
             <Field label="Reason" value=reason error=field_error("reason") name="form[reason]"
                 hint="Required when the organization permission, role, security settings or position change." />

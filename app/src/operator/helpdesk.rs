@@ -11,8 +11,8 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Operator};
 use crate::ui::{
-    action_error, field_errors, hydrated, page_resource, query_value, Checkbox, ErrorSummary,
-    Field, PostButton, Select,
+    action_error, field_errors, page_resource, query_value, Checkbox, ErrorSummary, Field, Gate,
+    Needs, PostButton, Select,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -380,22 +380,23 @@ pub fn ChangeAdmin() -> impl IntoView {
     let asked = action_error(action);
     let error = Signal::derive(move || asked.get().filter(|e| *e != AppError::StepUpRequired));
     let field = field_errors(move || error.get());
-    let ready = hydrated();
     view! {
         <section aria-labelledby="change-admin">
             <h2 id="change-admin">"Change an Organization's Admin"</h2>
             <ActionForm action node_ref=form attr:novalidate=true>
-                <Transition>
-                    {move || {
-                        let mut options = vec![(String::new(), "Choose an organization".to_string())];
-                        options.extend(offices.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|o| (o.id.to_string(), o.name)));
-                        view! { <Select label="Registered organization" options value=office name="organization_id" error=field("organization_id") /> }
-                    }}
-                </Transition>
+                <Gate button="make-org-admin" needs=Needs::AChoice>
+                    <Transition>
+                        {move || {
+                            let mut options = vec![(String::new(), "Choose an organization".to_string())];
+                            options.extend(offices.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|o| (o.id.to_string(), o.name)));
+                            view! { <Select label="Registered organization" options value=office name="organization_id" error=field("organization_id") /> }
+                        }}
+                    </Transition>
+                </Gate>
                 <Field label="New Admin's Email Address" value=email input_type="email" error=field("email") hint="An active user of the organization." name="email" />
                 <Checkbox label="Remove the current administrators' admin role" checked=replace name="replace" />
                 <ErrorSummary error beside_fields=true />
-                <button type="submit" class="button primary" disabled=move || ready.get() && office.get().is_empty()>"Make Org Admin"</button>
+                <button type="submit" id="make-org-admin" class="button primary">"Make Org Admin"</button>
             </ActionForm>
             <Outcome keys=vec!["admin_changed"] />
             <StepUpDialogAsked step_up />

@@ -12,7 +12,9 @@ use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Operator};
-use crate::ui::{action_error, hydrated, page_resource, Column, DataTable, ErrorSummary, Select};
+use crate::ui::{
+    action_error, page_resource, Column, DataTable, ErrorSummary, Gate, Needs, Select,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use serde::{Deserialize, Serialize};
@@ -167,7 +169,6 @@ fn SecureTokens() -> impl IntoView {
             organizations.refetch();
         }
     });
-    let ready = hydrated();
     let columns = vec![
         Column::text("Organization", |o: &EnrolledOrganization| o.name.clone()),
         Column::text("City", |o: &EnrolledOrganization| o.city.clone()),
@@ -182,15 +183,17 @@ fn SecureTokens() -> impl IntoView {
                 <DataTable caption="Enrolled organizations" columns rows=list empty="Every enrolled organization has registered." />
             </Transition>
             <ActionForm action=issue>
-                <Transition>
-                    {move || {
-                        let mut options = vec![(String::new(), "Choose an organization".to_string())];
-                        options.extend(list.get().into_iter().map(|o| (o.id.to_string(), o.name)));
-                        view! { <Select label="Organization" id="issue-organization" options value=chosen name="organization_id" /> }
-                    }}
-                </Transition>
+                <Gate button="issue-token" needs=Needs::AChoice>
+                    <Transition>
+                        {move || {
+                            let mut options = vec![(String::new(), "Choose an organization".to_string())];
+                            options.extend(list.get().into_iter().map(|o| (o.id.to_string(), o.name)));
+                            view! { <Select label="Organization" id="issue-organization" options value=chosen name="organization_id" /> }
+                        }}
+                    </Transition>
+                </Gate>
                 <ErrorSummary error=action_error(issue) />
-                <button type="submit" class="button primary" disabled=move || ready.get() && chosen.get().is_empty()>"Issue Token"</button>
+                <button type="submit" id="issue-token" class="button primary">"Issue Token"</button>
             </ActionForm>
             <Outcome keys=vec!["issued"] />
         </section>

@@ -5,8 +5,8 @@ use super::{
 };
 use crate::auth::SessionResource;
 use crate::ui::{
-    action_error, field_errors, hydrated, page_resource, phone_methods, Checkbox, ErrorSummary,
-    Field, FlowSteps, OtpChoose, OtpEnter, RadioGroup, WizardFlow,
+    action_error, field_errors, page_resource, phone_methods, Checkbox, ErrorSummary, Field,
+    FlowSteps, Gate, Needs, OtpChoose, OtpEnter, RadioGroup, WizardFlow,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -64,7 +64,6 @@ pub fn JoinPage() -> impl IntoView {
     // The type is chosen by a GET form, so the choice works without the browser app too.
     let query = use_query_map();
     let chose_type = move || query.with(|q| q.get("type").is_some());
-    let ready = hydrated();
     view! {
         <div class="narrow wide-form">
             <WizardFlow
@@ -109,10 +108,11 @@ pub fn JoinPage() -> impl IntoView {
                             </div>
                             <ActionForm action=terms>
                                 <ErrorSummary error=action_error(terms) />
-                                <Checkbox label="I confirm that I have read and agree to the above" checked=agree name="agree" />
-                                <Checkbox label=format!("I confirm that I am authorized to create a {} Provider Portal account on behalf of my organization", program.get_untracked()) checked=authorized name="authorized" />
-                                <button type="submit" class="button primary"
-                                    disabled=move || ready.get() && !(agree.get() && authorized.get()) || terms.pending().get()>"Next"</button>
+                                <Gate button="terms-next" needs=Needs::EveryBox>
+                                    <Checkbox label="I confirm that I have read and agree to the above" checked=agree name="agree" />
+                                    <Checkbox label=format!("I confirm that I am authorized to create a {} Provider Portal account on behalf of my organization", program.get_untracked()) checked=authorized name="authorized" />
+                                </Gate>
+                                <button type="submit" id="terms-next" class="button primary" disabled=move || terms.pending().get()>"Next"</button>
                             </ActionForm>
                         }.into_any()
                     }
@@ -155,10 +155,11 @@ pub fn JoinPage() -> impl IntoView {
                             </div>
                             <ActionForm action=conditions>
                                 <ErrorSummary error=action_error(conditions) />
-                                <Checkbox label="I am authorized to attest and agree to all of the terms and conditions of this agreement on behalf of my organization" checked=attest name="attest" />
-                                <Checkbox label="I have read and agree to these conditions of use on behalf of my organization" checked=agree name="agree" />
-                                <button type="submit" class="button primary"
-                                    disabled=move || ready.get() && !(attest.get() && agree.get()) || conditions.pending().get()>"Next"</button>
+                                <Gate button="conditions-next" needs=Needs::EveryBox>
+                                    <Checkbox label="I am authorized to attest and agree to all of the terms and conditions of this agreement on behalf of my organization" checked=attest name="attest" />
+                                    <Checkbox label="I have read and agree to these conditions of use on behalf of my organization" checked=agree name="agree" />
+                                </Gate>
+                                <button type="submit" id="conditions-next" class="button primary" disabled=move || conditions.pending().get()>"Next"</button>
                             </ActionForm>
                         }.into_any()
                     }

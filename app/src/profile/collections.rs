@@ -6,7 +6,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access};
 use crate::ui::{
-    action_error, hydrated, page_resource, Column, DataTable, ErrorSummary, PostButton, Toasts,
+    action_error, page_resource, Column, DataTable, ErrorSummary, Gate, Needs, PostButton, Toasts,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -58,7 +58,6 @@ pub fn MyCollections() -> impl IntoView {
     let navigate = StoredValue::new(use_navigate());
     let found = provider_search();
     let chosen = RwSignal::new(None::<i64>);
-    let ready = hydrated();
     let default = ServerAction::<SetDefaultCollection>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = request.value().get() {
@@ -107,10 +106,11 @@ pub fn MyCollections() -> impl IntoView {
             >
                 <ProviderSearch found />
                 <ActionForm action=request>
-                    <ProviderChoices found chosen />
+                    <Gate button="send-request" needs=Needs::AChoice>
+                        <ProviderChoices found chosen />
+                    </Gate>
                     <ErrorSummary error=action_error(request) beside_fields=true />
-                    <button type="submit" class="button primary"
-                        disabled=move || ready.get() && chosen.get().is_none() || request.pending().get()>"Send Request"</button>
+                    <button type="submit" id="send-request" class="button primary" disabled=move || request.pending().get()>"Send Request"</button>
                 </ActionForm>
             </Show>
         </section>

@@ -11,7 +11,7 @@ use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 use crate::ui::{
     action_error, answer_keeps, field_errors, follow_answer, hydrated, page_resource, query_value,
-    ErrorSummary, Field, FlowSteps, Modal, RadioGroup, Select, TabPanel, Tabs, TextArea,
+    ErrorSummary, Field, FlowSteps, Modal, RadioGroup, Reveal, Select, TabPanel, Tabs, TextArea,
     WizardFlow,
 };
 use leptos::prelude::*;
@@ -253,7 +253,6 @@ fn ReferredStep(
     let field = field_errors(move || error.get());
     let query = RwSignal::new(w.form.provider_query.clone());
     let chosen = w.form.provider.clone();
-    let ready = hydrated();
     // With the app, choosing a provider or answering the question is sent at once, so the
     // tertiary warning and a cleared choice show without pressing Next.
     let choose = NodeRef::<leptos::html::Button>::new();
@@ -312,10 +311,10 @@ fn ReferredStep(
             } else {
                 "Allow the member to be redirected? If not, explain why below."
             }}</p>
-            <Show when=move || !ready.get() || redirect.get() == "no">
+            <Reveal name="form[redirect]" value="no">
                 <TextArea label="Justification" value=justification name="form[justification]" id="referral-justification" rows=3
                     hint="Explain the need for this provider (e.g. the member requires testing or treatment that is otherwise not available in the community)." error=field("justification") />
-            </Show>
+            </Reveal>
         })}
     }
 }

@@ -7,7 +7,7 @@ use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, User};
-use crate::ui::{action_error, go_to, hydrated, page_resource, Checkbox, ErrorSummary};
+use crate::ui::{action_error, go_to, page_resource, Checkbox, ErrorSummary, Gate, Needs};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -151,7 +151,6 @@ fn Slides(admin: bool) -> impl IntoView {
     let next = query.read_untracked().get("next");
     let going_on = local_path(next.clone());
     let done = RwSignal::new(false);
-    let ready = hydrated();
     let action = ServerAction::<CompleteTraining>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
@@ -183,10 +182,11 @@ fn Slides(admin: bool) -> impl IntoView {
         <Show when=move || index.get() + 1 == total>
             <ActionForm action>
                 {next.get_value().map(|n| view! { <input type="hidden" name="next" value=n /> })}
-                <Checkbox label="I have completed the training" checked=done name="completed" />
+                <Gate button="training-complete" needs=Needs::EveryBox>
+                    <Checkbox label="I have completed the training" checked=done name="completed" />
+                </Gate>
                 <ErrorSummary error=action_error(action) beside_fields=true />
-                <button type="submit" class="button primary"
-                    disabled=move || ready.get() && !done.get() || action.pending().get()>"Complete Training"</button>
+                <button type="submit" id="training-complete" class="button primary" disabled=move || action.pending().get()>"Complete Training"</button>
             </ActionForm>
         </Show>
     }

@@ -1,0 +1,206 @@
+//! Parts of a form that follow its choices in the browser. A submit button that waits for what
+//! the form asks first (boxes ticked, a choice made, a text read to its end), and fields shown
+//! only for one choice. The server sends the button enabled and the fields shown, so the form
+//! works before the browser app runs (the server checks the same rules either way).
+//!
+//! The islands here take no children: the server's markup stays outside them, named by ids,
+//! and each island watches and changes it through the page (an island's children cannot be
+//! hydrated while the whole page is). Each island sits in an element of its own (see `Tabs`).
+
+use super::slug;
+use leptos::{html, prelude::*};
+use serde::{Deserialize, Serialize};
+
+/// What the controls in a [`Gate`] must show before its button can be pressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Needs {
+    /// Every checkbox ticked (terms to agree to).
+    EveryBox,
+    /// Something chosen: a box ticked, a radio button chosen, or a drop-down's value.
+    AChoice,
+}
+
+/// Keeps the button `button` disabled until the controls among `children` show what `needs`.
+#[component]
+pub fn Gate(#[prop(into)] button: String, needs: Needs, children: Children) -> impl IntoView {
+    let area = format!("{button}-controls");
+    view! {
+        <div class="gate" id=area.clone()>{children()}</div>
+        <div class="island"><GateIsland area button needs /></div>
+    }
+}
+
+#[island]
+fn GateIsland(area: String, button: String, needs: Needs) -> impl IntoView {
+    follow_changes(move || set_disabled(&button, !shows(&area, needs)));
+}
+
+/// `children` (fields) shown only while the form control named `name` (a drop-down or radio
+/// buttons) has the value `value`.
+#[component]
+pub fn Reveal(
+    #[prop(into)] name: String,
+    #[prop(into)] value: String,
+    children: Children,
+) -> impl IntoView {
+    let target = format!("revealed-by-{}", slug(&name));
+    view! {
+        <div class="revealed-by-choice shown" id=target.clone()>{children()}</div>
+        <div class="island"><RevealIsland target name value /></div>
+    }
+}
+
+#[island]
+fn RevealIsland(target: String, name: String, value: String) -> impl IntoView {
+    follow_changes(move || {
+        let shown = chosen_value(&name).is_some_and(|v| v == value);
+        set_class(&target, "shown", shown);
+    });
+}
+
+/// A scrolling text, a region named `label` and described by the element `hint`, which keeps
+/// the button `button` disabled until it was scrolled to its end (a short one counts as read).
+#[component]
+pub fn ReadThrough(
+    #[prop(into)] label: String,
+    #[prop(into)] hint: String,
+    #[prop(into)] button: String,
+    paragraphs: &'static [&'static str],
+) -> impl IntoView {
+    let paragraphs: Vec<String> = paragraphs.iter().map(|p| p.to_string()).collect();
+    view! { <div class="island"><ReadThroughIsland label hint button paragraphs /></div> }
+}
+
+#[island]
+fn ReadThroughIsland(
+    label: String,
+    hint: String,
+    button: String,
+    paragraphs: Vec<String>,
+) -> impl IntoView {
+    let text = NodeRef::<html::Div>::new();
+    let read = RwSignal::new(false);
+    let check = move || {
+        if let Some(el) = text.get_untracked() {
+            if el.scroll_top() + el.client_height() >= el.scroll_height() - 4 {
+                read.set(true);
+            }
+        }
+    };
+    // Measured once the text is laid out in the page.
+    Effect::new(move |_| after_paint(check));
+    Effect::new(move |_| {
+        let (read, button) = (read.get(), button.clone());
+        after_paint(move || set_disabled(&button, !read));
+    });
+    view! {
+        <div class="terms scroll" node_ref=text tabindex="0" role="region" aria-label=label aria-describedby=hint on:scroll=move |_| check()>
+            {paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+        </div>
+    }
+}
+
+/// Runs `apply` once the page shows the island's surroundings, and again after every change
+/// of a form control in the page (`change` bubbles up to the window).
+fn follow_changes(apply: impl Fn() + Clone + 'static) {
+    Effect::new(move |_| {
+        after_paint(apply.clone());
+        let apply = apply.clone();
+        let listener = window_event_listener(leptos::ev::change, move |_| apply());
+        on_cleanup(move || listener.remove());
+    });
+}
+
+/// Runs `f` at the next frame: while hydrating the page is already there, but a view the
+/// app renders (a wizard's next step) is put into the page after its effects first run.
+fn after_paint(f: impl FnOnce() + 'static) {
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(f);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = f;
+}
+
+/// The value of the drop-down named `name`, or of its radio button that is chosen.
+fn chosen_value(name: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        use leptos::web_sys::{HtmlInputElement, HtmlSelectElement};
+        let found = document()
+            .query_selector(&format!(
+                "select[name=\"{name}\"], input[name=\"{name}\"]:checked"
+            ))
+            .ok()??;
+        match found.dyn_into::<HtmlSelectElement>() {
+            Ok(select) => Some(select.value()),
+            Err(other) => other.dyn_into::<HtmlInputElement>().ok().map(|i| i.value()),
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = name;
+        None
+    }
+}
+
+/// Whether the controls inside the element `area` show what `needs`.
+#[cfg(feature = "hydrate")]
+fn shows(area: &str, needs: Needs) -> bool {
+    use leptos::wasm_bindgen::JsCast;
+    use leptos::web_sys::{HtmlInputElement, HtmlSelectElement};
+    let Some(area) = document().get_element_by_id(area) else {
+        return true;
+    };
+    let controls = |tag: &str| {
+        let list = area.get_elements_by_tag_name(tag);
+        (0..list.length()).filter_map(move |i| list.item(i))
+    };
+    let boxes = || {
+        controls("input")
+            .filter_map(|e| e.dyn_into::<HtmlInputElement>().ok())
+            .filter(|input| matches!(input.type_().as_str(), "checkbox" | "radio"))
+    };
+    match needs {
+        Needs::EveryBox => boxes().all(|input| input.checked()),
+        Needs::AChoice => {
+            boxes().any(|input| input.checked())
+                || controls("select")
+                    .filter_map(|e| e.dyn_into::<HtmlSelectElement>().ok())
+                    .any(|select| !select.value().is_empty())
+        }
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn shows(_: &str, _: Needs) -> bool {
+    true
+}
+
+/// Disables or enables the element with this id (in the browser).
+fn set_disabled(id: &str, disabled: bool) {
+    #[cfg(feature = "hydrate")]
+    if let Some(element) = document().get_element_by_id(id) {
+        let _ = if disabled {
+            element.set_attribute("disabled", "")
+        } else {
+            element.remove_attribute("disabled")
+        };
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (id, disabled);
+}
+
+/// Adds or removes a class of the element with this id (in the browser).
+fn set_class(id: &str, class: &str, on: bool) {
+    #[cfg(feature = "hydrate")]
+    if let Some(element) = document().get_element_by_id(id) {
+        let list = element.class_list();
+        let _ = if on {
+            list.add_1(class)
+        } else {
+            list.remove_1(class)
+        };
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (id, class, on);
+}
