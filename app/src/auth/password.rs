@@ -459,9 +459,23 @@ pub(crate) mod ssr {
     }
 }
 
-/// The rules, ticked off as the user types.
+/// The rules, ticked off as the user types into the password field with the id `field`.
 #[component]
-pub fn PasswordChecklist(#[prop(into)] password: Signal<String>) -> impl IntoView {
+pub fn PasswordChecklist(field: &'static str) -> impl IntoView {
+    // An island in an element of its own (see `ui::Tabs`); it reads the field through the page.
+    view! { <div class="island"><PasswordChecklistIsland field=field.to_string() /></div> }
+}
+
+#[island]
+fn PasswordChecklistIsland(field: String) -> impl IntoView {
+    let password = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        let field = field.clone();
+        let read = move || password.set(crate::ui::input_value(&field).unwrap_or_default());
+        read();
+        let listener = window_event_listener(leptos::ev::input, move |_| read());
+        on_cleanup(move || listener.remove());
+    });
     view! {
         <ul class="checklist" aria-label="Password requirements">
             {move || {
@@ -526,7 +540,7 @@ pub fn SetPasswordPage() -> impl IntoView {
                 <input type="hidden" name="t" value=token() />
                 <ErrorSummary error=Signal::derive(move || error.get()) beside_fields=true />
                 <Field label="New Password" value=password name="password" input_type="password" autocomplete="new-password" error=field_error("password") />
-                <PasswordChecklist password=Signal::derive(move || password.get()) />
+                <PasswordChecklist field="field-new-password" />
                 <Field label="Re-Enter Password" value=again name="again" input_type="password" autocomplete="new-password" error=field_error("again") />
                 <button type="submit" class="button primary" disabled=move || set.pending().get()>"Submit"</button>
             </ActionForm>
@@ -708,7 +722,7 @@ pub fn ExpiredPasswordPage() -> impl IntoView {
                 <ErrorSummary error=Signal::derive(error) beside_fields=true />
                 <Field label="Current Password" value=current name="current" input_type="password" autocomplete="current-password" error=field_error("current") />
                 <Field label="New Password" value=password name="password" input_type="password" autocomplete="new-password" error=field_error("password") />
-                <PasswordChecklist password=Signal::derive(move || password.get()) />
+                <PasswordChecklist field="field-new-password" />
                 <Field label="Re-Enter Password" value=again name="again" input_type="password" autocomplete="new-password" error=field_error("again") />
                 <button type="submit" class="button primary" disabled=move || action.pending().get()>"Submit"</button>
             </ActionForm>

@@ -239,7 +239,7 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
                 <input type="hidden" name="next" value="/profile?done=password" />
                 <Field label="Current Password" value=current input_type="password" autocomplete="current-password" error=field_error("current") name="current" />
                 <Field label="New Password" value=new_password input_type="password" autocomplete="new-password" error=field_error("password") name="password" />
-                <PasswordChecklist password=Signal::derive(move || new_password.get()) />
+                <PasswordChecklist field="field-new-password" />
                 <Field label="Re-Enter Password" value=again input_type="password" autocomplete="new-password" error=field_error("again") name="again" />
                 <button type="submit" class="button primary">"Update Password"</button>
             </ActionForm>

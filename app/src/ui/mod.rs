@@ -65,6 +65,24 @@ pub(crate) fn focus_by_id(id: &str) {
     let _ = id;
 }
 
+/// The value of the input with this id (in the browser).
+pub fn input_value(id: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        leptos::prelude::document()
+            .get_element_by_id(id)?
+            .dyn_into::<leptos::web_sys::HtmlInputElement>()
+            .ok()
+            .map(|input| input.value())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
+        None
+    }
+}
+
 /// What a form field posts for `value` so that the server function reads it back as the same
 /// value: its serde name ("ClaimsViewer" for a role preset, "Claims" for a module).
 pub fn form_value<T: serde::Serialize>(value: &T) -> String {
