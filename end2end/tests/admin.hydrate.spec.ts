@@ -71,7 +71,10 @@ test('an admin adds a user through all three steps, and the user registers from 
   await page.getByRole('combobox', { name: 'User Role' }).selectOption({ label: 'Claims Viewer' });
   await expect(page.getByRole('checkbox', { name: 'Claims' })).toBeChecked();
   await expect(page.getByRole('checkbox', { name: 'Roster' })).not.toBeChecked();
+  // "Other Position" shows only for the position Other.
+  await expect(page.getByRole('textbox', { name: 'Other Position' })).toBeHidden();
   await page.getByRole('combobox', { name: 'Position' }).selectOption({ label: 'Other' });
+  await expect(page.getByRole('textbox', { name: 'Other Position' })).toBeVisible();
   await page.getByRole('button', { name: 'Save and Finish' }).click();
   await expect(page.getByText('Enter the position.')).toBeVisible();
   await page.getByRole('textbox', { name: 'Other Position' }).fill('Biller');

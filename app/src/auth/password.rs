@@ -469,12 +469,8 @@ pub fn PasswordChecklist(field: &'static str) -> impl IntoView {
 #[island]
 fn PasswordChecklistIsland(field: String) -> impl IntoView {
     let password = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        let field = field.clone();
-        let read = move || password.set(crate::ui::input_value(&field).unwrap_or_default());
-        read();
-        let listener = window_event_listener(leptos::ev::input, move |_| read());
-        on_cleanup(move || listener.remove());
+    crate::ui::follow_input(move || {
+        password.set(crate::ui::input_value(&field).unwrap_or_default())
     });
     view! {
         <ul class="checklist" aria-label="Password requirements">

@@ -32,7 +32,7 @@ pub fn Gate(#[prop(into)] button: String, needs: Needs, children: Children) -> i
 
 #[island]
 fn GateIsland(area: String, button: String, needs: Needs) -> impl IntoView {
-    follow_changes(move || set_disabled(&button, !shows(&area, needs)));
+    super::follow_input(move || set_disabled(&button, !shows(&area, needs)));
 }
 
 /// `children` (fields) shown only while the form control named `name` (a drop-down or radio
@@ -52,7 +52,7 @@ pub fn Reveal(
 
 #[island]
 fn RevealIsland(target: String, name: String, value: String) -> impl IntoView {
-    follow_changes(move || {
+    super::follow_input(move || {
         let shown = chosen_value(&name).is_some_and(|v| v == value);
         set_class(&target, "shown", shown);
     });
@@ -88,36 +88,16 @@ fn ReadThroughIsland(
         }
     };
     // Measured once the text is laid out in the page.
-    Effect::new(move |_| after_paint(check));
+    Effect::new(move |_| super::after_paint(check));
     Effect::new(move |_| {
         let (read, button) = (read.get(), button.clone());
-        after_paint(move || set_disabled(&button, !read));
+        super::after_paint(move || set_disabled(&button, !read));
     });
     view! {
         <div class="terms scroll" node_ref=text tabindex="0" role="region" aria-label=label aria-describedby=hint on:scroll=move |_| check()>
             {paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
         </div>
     }
-}
-
-/// Runs `apply` once the page shows the island's surroundings, and again after every change
-/// of a form control in the page (`change` bubbles up to the window).
-fn follow_changes(apply: impl Fn() + Clone + 'static) {
-    Effect::new(move |_| {
-        after_paint(apply.clone());
-        let apply = apply.clone();
-        let listener = window_event_listener(leptos::ev::change, move |_| apply());
-        on_cleanup(move || listener.remove());
-    });
-}
-
-/// Runs `f` at the next frame: while hydrating the page is already there, but a view the
-/// app renders (a wizard's next step) is put into the page after its effects first run.
-fn after_paint(f: impl FnOnce() + 'static) {
-    #[cfg(feature = "hydrate")]
-    request_animation_frame(f);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = f;
 }
 
 /// The value of the drop-down named `name`, or of its radio button that is chosen.

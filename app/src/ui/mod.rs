@@ -65,6 +65,28 @@ pub(crate) fn focus_by_id(id: &str) {
     let _ = id;
 }
 
+/// Runs `apply` once the page shows an island's surroundings, and again whenever a form
+/// control in the page changes (`input` bubbles up to the window from every kind of control:
+/// text, boxes, radio buttons, drop-downs). For islands that follow the server's markup by id.
+pub(crate) fn follow_input(apply: impl Fn() + Clone + 'static) {
+    use leptos::prelude::{on_cleanup, window_event_listener, Effect};
+    Effect::new(move |_| {
+        after_paint(apply.clone());
+        let apply = apply.clone();
+        let listener = window_event_listener(leptos::ev::input, move |_| apply());
+        on_cleanup(move || listener.remove());
+    });
+}
+
+/// Runs `f` at the next frame: while hydrating the page is already there, but a view the
+/// app renders (a wizard's next step) is put into the page after its effects first run.
+pub(crate) fn after_paint(f: impl FnOnce() + 'static) {
+    #[cfg(feature = "hydrate")]
+    leptos::prelude::request_animation_frame(f);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = f;
+}
+
 /// The value of the input with this id (in the browser).
 pub fn input_value(id: &str) -> Option<String> {
     #[cfg(feature = "hydrate")]
