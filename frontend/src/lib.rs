@@ -15,17 +15,14 @@ use leptos::prelude::document;
 #[used]
 static SPLIT_ROOM: [u8; 65536] = [0x5a; 65536];
 
+// The islands are registered by the app crate; linking it brings them in.
+use app as _;
+
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Asynchronous hydration: a lazy route's chunk is fetched before its part of the page
-    // is hydrated.
-    wasm_bindgen_futures::spawn_local(async {
-        let body = document().body().expect("the page has a body");
-        leptos::mount::hydrate_from_async(body.clone(), app::App)
-            .await
-            .forget();
-        // Marks the page as interactive, for end-to-end tests and assistive tooling alike.
+    leptos::mount::hydrate_islands();
+    if let Some(body) = document().body() {
         let _ = body.set_attribute("data-hydrated", "");
-    });
+    }
 }

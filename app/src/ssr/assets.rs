@@ -69,7 +69,7 @@ fn render_scripts(
         if let Some(nonce) = nonce {
             provide_context(Nonce::from_value(nonce.to_string()));
         }
-        let html = view! { <HydrationScripts options=options.clone() /> }.to_html();
+        let html = view! { <HydrationScripts options=options.clone() islands=true /> }.to_html();
         (html, use_context::<WasmSplitManifest>())
     })
 }
