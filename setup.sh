@@ -108,8 +108,7 @@ run_tests() {
   log "Build the site"
   # cargo-leptos adds the same flag (and more for the browser build) to the caller's RUSTFLAGS.
   if [ -n "$rustflags" ]; then export RUSTFLAGS="$rustflags"; else unset RUSTFLAGS; fi
-  # Split as users get it: every lazy route in its own WebAssembly chunk.
-  cargo leptos build --split
+  cargo leptos build
   log "End-to-end tests (Chromium)"
   local report
   report=$(mktemp)
@@ -123,8 +122,8 @@ serve() {
   log "Build (release)"
   # wasm-opt from the npm binaryen package: Debian's (108) breaks the reference types that
   # Rust's wasm32 output uses, and the bundle then fails to start in the browser. Assets are
-  # compressed (brotli, gzip) once here, not per request. Lazy routes go to their own chunks.
-  PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release --split --precompress
+  # compressed (brotli, gzip) once here, not per request.
+  PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release --precompress
   export DATABASE_URL=${DATABASE_URL:-sqlite://data/portal.db}
   export PORTAL_DEV_MAILBOX=${PORTAL_DEV_MAILBOX:-1}
   export PORTAL_PLAIN_HTTP=${PORTAL_PLAIN_HTTP:-1}
@@ -139,7 +138,7 @@ serve() {
 bench() {
   apt_install wrk
   log "Build (release)"
-  PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release --split --precompress
+  PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release --precompress
   log "Measuring (a few minutes)"
   node bench/run.mjs "${CARGO_TARGET_DIR:-target}/release/server" "$PWD/target/site"
 }

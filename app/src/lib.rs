@@ -25,7 +25,6 @@ pub mod organizations;
 pub mod pins;
 pub mod profile;
 pub mod referrals;
-mod routes;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod training;
@@ -41,7 +40,7 @@ use layout::{Footer, Header, NotFound, PageError};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, Lazy, SsrMode};
+use leptos_router::{path, SsrMode};
 
 /// The HTML document around the app, rendered on the server.
 #[cfg(feature = "ssr")]
@@ -90,58 +89,57 @@ pub fn App() -> impl IntoView {
                     // place), and a page's reads take milliseconds, so streaming its head first
                     // gains nothing but a second write per page (bench/RESULTS.md).
                     <Routes fallback=|| view! { <NotFound /> }>
-                        // My Dashboard is in the first download; every other page is a lazy
-                        // route, fetched from its own WebAssembly chunk. (The sign-in page is sent
-                        // without the app, which renders it only when it moves there in place.)
+                        // Every page is rendered here, on the server; the browser runs only
+                        // the islands in it (see `ui::gate`), so no page's code is downloaded.
                         <Route ssr=SsrMode::Async path=path!("/") view=DashboardPage />
-                        <Route ssr=SsrMode::Async path=path!("/login") view={Lazy::<routes::SignIn>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/select-organization") view={Lazy::<routes::SelectOrganization>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/join") view={Lazy::<routes::Join>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/password/set") view={Lazy::<routes::SetPassword>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/password/forgot") view={Lazy::<routes::ForgotPassword>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/passkey") view={Lazy::<routes::Passkey>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/step-up") view={Lazy::<routes::StepUp>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/password/expired") view={Lazy::<routes::ExpiredPassword>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/profile") view={Lazy::<routes::Profile>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/notifications") view={Lazy::<routes::Notifications>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/correspondence") view={Lazy::<routes::Correspondence>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/correspondence/welcome") view={Lazy::<routes::WelcomeLetter>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/tax-documents") view={Lazy::<routes::TaxDocuments>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/paperless") view={Lazy::<routes::Paperless>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/npis") view={Lazy::<routes::Npis>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/npis/:npi") view={Lazy::<routes::Npi>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/organizations/new") view={Lazy::<routes::AddOrganization>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/operator") view={Lazy::<routes::Operator>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/admin/users") view={Lazy::<routes::UserManagement>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/admin/users/new") view={Lazy::<routes::AddUser>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/admin/users/:id") view={Lazy::<routes::User>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/admin/users/:id/permissions") view={Lazy::<routes::PermissionWizard>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/admin/domains") view={Lazy::<routes::Domains>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/admin/verify") view={Lazy::<routes::VerifyUsers>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/admin/tasks") view={Lazy::<routes::TaskList>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/admin/collections") view={Lazy::<routes::CollectionManager>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/register") view={Lazy::<routes::Register>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/training") view={Lazy::<routes::Training>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/invitation") view={Lazy::<routes::Invitation>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/email/confirm") view={Lazy::<routes::ConfirmEmail>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/affiliations") view={Lazy::<routes::Affiliations>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/transaction-testing") view={Lazy::<routes::TransactionTesting>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/transactions") view={Lazy::<routes::Transactions>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/members") view={Lazy::<routes::Members>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/members/:cin") view={Lazy::<routes::Facesheet>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/claims") view={Lazy::<routes::Claims>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/claims/disputes") view={Lazy::<routes::Disputes>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/claims/:number") view={Lazy::<routes::Claim>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/referrals") view={Lazy::<routes::Referrals>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/referrals/new") view={Lazy::<routes::SubmitReferral>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/referrals/:code") view={Lazy::<routes::Referral>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/metrics/prior-authorization") view={Lazy::<routes::PriorAuthorizationMetrics>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/resources/:page") view={Lazy::<routes::Resources>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/terms") view={Lazy::<routes::Policy>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/privacy") view={Lazy::<routes::Policy>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/portal-policy") view={Lazy::<routes::Policy>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/medical-directors") view={Lazy::<routes::Policy>::new()} />
-                        <Route ssr=SsrMode::Async path=path!("/guidelines") view={Lazy::<routes::Policy>::new()} />
+                        <Route ssr=SsrMode::Async path=path!("/login") view=crate::auth::LogInPage />
+                        <Route ssr=SsrMode::Async path=path!("/select-organization") view=crate::auth::SelectOrganizationPage />
+                        <Route ssr=SsrMode::Async path=path!("/join") view=crate::org_registration::JoinPage />
+                        <Route ssr=SsrMode::Async path=path!("/password/set") view=crate::auth::SetPasswordPage />
+                        <Route ssr=SsrMode::Async path=path!("/password/forgot") view=crate::auth::ForgotPasswordPage />
+                        <Route ssr=SsrMode::Async path=path!("/passkey") view=crate::auth::PasskeyPage />
+                        <Route ssr=SsrMode::Async path=path!("/step-up") view=crate::auth::step_up::StepUpPage />
+                        <Route ssr=SsrMode::Async path=path!("/password/expired") view=crate::auth::ExpiredPasswordPage />
+                        <Route ssr=SsrMode::Async path=path!("/profile") view=crate::profile::ProfilePage />
+                        <Route ssr=SsrMode::Async path=path!("/notifications") view=crate::notifications::NotificationsPage />
+                        <Route ssr=SsrMode::Async path=path!("/correspondence") view=crate::correspondence::CorrespondencePage />
+                        <Route ssr=SsrMode::Async path=path!("/correspondence/welcome") view=crate::correspondence::WelcomeLetterPage />
+                        <Route ssr=SsrMode::Async path=path!("/tax-documents") view=crate::correspondence::TaxDocumentsPage />
+                        <Route ssr=SsrMode::Async path=path!("/paperless") view=crate::dashboard::PaperlessPage />
+                        <Route ssr=SsrMode::Async path=path!("/npis") view=crate::pins::NpisPage />
+                        <Route ssr=SsrMode::Async path=path!("/npis/:npi") view=crate::pins::NpiPage />
+                        <Route ssr=SsrMode::Async path=path!("/organizations/new") view=crate::organizations::AddOrganizationPage />
+                        <Route ssr=SsrMode::Async path=path!("/operator") view=crate::operator::OperatorPage />
+                        <Route ssr=SsrMode::Async path=path!("/admin/users") view=crate::admin::UserManagementPage />
+                        <Route ssr=SsrMode::Async path=path!("/admin/users/new") view=crate::admin::AddUserPage />
+                        <Route ssr=SsrMode::Async path=path!("/admin/users/:id") view=crate::admin::UserPage />
+                        <Route ssr=SsrMode::Async path=path!("/admin/users/:id/permissions") view=crate::admin::PermissionWizardPage />
+                        <Route ssr=SsrMode::Async path=path!("/admin/domains") view=crate::admin::DomainsPage />
+                        <Route ssr=SsrMode::Async path=path!("/admin/verify") view=crate::admin::VerifyUsersPage />
+                        <Route ssr=SsrMode::Async path=path!("/admin/tasks") view=crate::admin::TaskListPage />
+                        <Route ssr=SsrMode::Async path=path!("/admin/collections") view=crate::admin::CollectionManagerPage />
+                        <Route ssr=SsrMode::Async path=path!("/register") view=crate::access_request::RegisterPage />
+                        <Route ssr=SsrMode::Async path=path!("/training") view=crate::training::TrainingPage />
+                        <Route ssr=SsrMode::Async path=path!("/invitation") view=crate::admin::InvitationPage />
+                        <Route ssr=SsrMode::Async path=path!("/email/confirm") view=crate::admin::ConfirmEmailPage />
+                        <Route ssr=SsrMode::Async path=path!("/affiliations") view=crate::affiliations::AffiliationsPage />
+                        <Route ssr=SsrMode::Async path=path!("/transaction-testing") view=crate::transaction_testing::TransactionTestingPage />
+                        <Route ssr=SsrMode::Async path=path!("/transactions") view=crate::transactions::TransactionsPage />
+                        <Route ssr=SsrMode::Async path=path!("/members") view=crate::members::MembersPage />
+                        <Route ssr=SsrMode::Async path=path!("/members/:cin") view=crate::members::FacesheetPage />
+                        <Route ssr=SsrMode::Async path=path!("/claims") view=crate::claims::ClaimsPage />
+                        <Route ssr=SsrMode::Async path=path!("/claims/disputes") view=crate::disputes::DisputeLookupPage />
+                        <Route ssr=SsrMode::Async path=path!("/claims/:number") view=crate::claims::ClaimPage />
+                        <Route ssr=SsrMode::Async path=path!("/referrals") view=crate::referrals::ReferralsPage />
+                        <Route ssr=SsrMode::Async path=path!("/referrals/new") view=crate::referrals::SubmitReferralPage />
+                        <Route ssr=SsrMode::Async path=path!("/referrals/:code") view=crate::referrals::ReferralPage />
+                        <Route ssr=SsrMode::Async path=path!("/metrics/prior-authorization") view=crate::referrals::MetricsPage />
+                        <Route ssr=SsrMode::Async path=path!("/resources/:page") view=crate::content::AdditionalResourcePage />
+                        <Route ssr=SsrMode::Async path=path!("/terms") view=crate::layout::PolicyPage />
+                        <Route ssr=SsrMode::Async path=path!("/privacy") view=crate::layout::PolicyPage />
+                        <Route ssr=SsrMode::Async path=path!("/portal-policy") view=crate::layout::PolicyPage />
+                        <Route ssr=SsrMode::Async path=path!("/medical-directors") view=crate::layout::PolicyPage />
+                        <Route ssr=SsrMode::Async path=path!("/guidelines") view=crate::layout::PolicyPage />
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -60,6 +60,7 @@ test('Oak Street registers from its token letter; the token then no longer works
   await page.getByLabel('Re-Enter Password').fill('Oak-Street-Admin-Pass-42');
   await page.getByRole('button', { name: 'Submit' }).click();
   await expect(page.getByText('Your password has been successfully updated')).toBeVisible();
+  await page.getByRole('link', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Enter User Passkey' })).toBeVisible();
   await hydrated(page);
   await page.getByRole('button', { name: 'Skip' }).click();
@@ -122,6 +123,7 @@ test('forgot password, then plan staff issue a token and the user adds that orga
   await page.getByLabel('Re-Enter Password').fill('Coastal-Network-Reset-77');
   await page.getByRole('button', { name: 'Submit' }).click();
   await expect(page.getByText('Your password has been successfully updated')).toBeVisible();
+  await page.getByRole('link', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Enter User Passkey' })).toBeVisible();
   await hydrated(page);
   await page.getByLabel('Enter 4 digit User Passkey').fill('1357');

@@ -29,12 +29,11 @@ test('a stale sign-in asks for a fresh passcode; the authenticator app then repl
   await page.waitForTimeout(5_000);
 
   await page.getByRole('button', { name: 'Set Up Authenticator App' }).click();
-  const dialog = page.getByRole('dialog', { name: "Confirm it's you" });
-  await expect(dialog).toBeVisible();
+  await expect(page.getByText("For your security, confirm it's you with a one-time passcode")).toBeVisible();
   await completePasscode(page);
-  await expect(dialog).toBeHidden();
-
-  // The action goes on once confirmed: the key to type into the app.
+  // Back where the action was, which now goes through: the key to type into the app.
+  await expect(page.getByRole('heading', { level: 1, name: 'My Profile and Preferences' })).toBeVisible();
+  await page.getByRole('button', { name: 'Set Up Authenticator App' }).click();
   const key = page.locator('.enrollment code');
   await expect(key).toBeVisible();
   await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();

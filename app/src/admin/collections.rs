@@ -75,7 +75,7 @@ pub fn CollectionManagerPage() -> impl IntoView {
             <ErrorSummary error=Signal::derive(move || data.get().and_then(Result::err)) />
             <section aria-labelledby="collection-providers">
                 <h2 id="collection-providers">"Providers"</h2>
-                <SearchForm label="Providers" button="Find Providers">
+                <SearchForm label="Providers" button="Find Providers" results="providers-found">
                     <Field label="Search providers" value=providers name="providers" input_type="search" hint="Name or provider ID (NPI)" />
                     <Transition>
                         {move || {
@@ -85,6 +85,7 @@ pub fn CollectionManagerPage() -> impl IntoView {
                         }}
                     </Transition>
                 </SearchForm>
+                <div id="providers-found">
                 <Transition>
                     <DataTable caption="Providers" columns=vec![
                         Column::text("Provider", |p: &CollectionProvider| p.name.clone()),
@@ -93,14 +94,16 @@ pub fn CollectionManagerPage() -> impl IntoView {
                         Column::text("Organization", |p: &CollectionProvider| p.organization.clone()),
                     ] rows=Signal::derive(move || loaded.get().map(|d| d.providers).unwrap_or_default()) empty="No providers match." />
                 </Transition>
+                </div>
             </section>
             <section aria-labelledby="collection-users">
                 <h2 id="collection-users">"Users"</h2>
-                <SearchForm label="Users" button="Find Users">
+                <SearchForm label="Users" button="Find Users" results="collection-users-found">
                     <Field label="Search users" value=users name="users" input_type="search" hint="Name or email address" />
                     <Select label="Status" options=status_options() value=status name="status" />
                     <Select label="Role" options=role_options() value=role name="role" />
                 </SearchForm>
+                <div id="collection-users-found">
                 <Transition>
                     <DataTable caption="Users" columns=vec![
                         Column::text("Name", |u: &CollectionUser| u.name.clone()),
@@ -110,6 +113,7 @@ pub fn CollectionManagerPage() -> impl IntoView {
                         Column::text("Organization", |u: &CollectionUser| u.organization.clone()),
                     ] rows=Signal::derive(move || loaded.get().map(|d| d.users).unwrap_or_default()) empty="No users match." />
                 </Transition>
+                </div>
             </section>
             <p><a href="/admin/users">"Back to User Management"</a></p>
         </Require>

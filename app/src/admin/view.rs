@@ -44,13 +44,15 @@ pub fn UserManagementPage() -> impl IntoView {
                 <a href="/downloads/registration-letter" download>"Download Registration Letter"</a>
                 " (PDF): the organization's registration and its NPIs."
             </p>
-            <SearchForm label="Users">
+            <SearchForm label="Users" results="users-found">
                 <Field label="Search users" value=search name="q" input_type="search" hint="Name or email address" />
             </SearchForm>
-            <ErrorSummary error />
-            <Transition>
-                <DataTable caption="Users of your organization" columns=user_columns() rows empty="No users match your search." />
-            </Transition>
+            <div id="users-found">
+                <ErrorSummary error />
+                <Transition>
+                    <DataTable caption="Users of your organization" columns=user_columns() rows empty="No users match your search." />
+                </Transition>
+            </div>
             <p><a href="/">"Back to Dashboard"</a></p>
         </Require>
     }

@@ -9,7 +9,7 @@ use crate::auth::{PageAccess, Require};
 use crate::domain::permissions::{NpiLevel, OrgRole, POSITIONS};
 use crate::ui::{
     action_error, answer_keeps, field_errors, page_resource, Checkbox, Column, DataTable,
-    ErrorSummary, Field, FlowSteps, Gate, Modal, Needs, Reveal, Select, WizardFlow,
+    CopyChoice, ErrorSummary, Field, FlowSteps, Gate, Modal, Needs, Reveal, Select, WizardFlow,
 };
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -152,32 +152,16 @@ fn WizardForm(
 }
 #[component]
 fn NpiStep(set: PermissionSet, npis: Vec<NpiOption>) -> impl IntoView {
-    let choices: Vec<(i64, RwSignal<String>)> = npis
-        .iter()
-        .map(|n| {
-            let level = set.npis.get(&n.provider_id).copied();
-            (n.provider_id, RwSignal::new(level_value(level)))
-        })
-        .collect();
-    // With the browser app, a quick level sets every select at once and the choice resets;
-    // without it, the server gives every NPI the quick level posted.
+    // The quick level is copied to every select in the browser; without the app, the server
+    // gives every NPI the quick level posted.
     let quick = RwSignal::new(String::new());
-    {
-        let choices = choices.clone();
-        Effect::new(move |_| {
-            let chosen = quick.get();
-            if !chosen.is_empty() {
-                for (_, value) in &choices {
-                    value.set(chosen.clone());
-                }
-                quick.set(String::new());
-            }
-        });
-    }
     type Row = (NpiOption, RwSignal<String>);
     let rows: Vec<Row> = npis
         .into_iter()
-        .zip(choices.into_iter().map(|(_, value)| value))
+        .map(|n| {
+            let level = level_value(set.npis.get(&n.provider_id).copied());
+            (n, RwSignal::new(level))
+        })
         .collect();
     let columns = vec![
         Column::text("NPI", |r: &Row| r.0.npi.clone()),
@@ -195,6 +179,7 @@ fn NpiStep(set: PermissionSet, npis: Vec<NpiOption>) -> impl IntoView {
     view! {
         <p>"Required. Choose what the user may do for each NPI: Admin (view and reset PINs, tax documents and the correspondence granted), Processor (notifications; search, read and export correspondence) or None."</p>
         <Select label="Quick Assign to All NPIs" options=quick_options value=quick name="form[quick]" />
+        <CopyChoice from="form[quick]" to="form[npi]" />
         <DataTable caption="NPI permissions" columns rows=Signal::stored(rows) empty="The organization has no NPIs." />
     }
 }

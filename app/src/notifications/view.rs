@@ -50,7 +50,7 @@ pub fn NotificationsPage() -> impl IntoView {
                         filtering.update(|open| *open = !*open);
                     }>"Filter By Date"</button>
             </Form>
-            <SearchForm label="Notifications">
+            <SearchForm label="Notifications" results="notifications-found">
                 <Field label="Search notifications" value=search name="q" input_type="search" />
                 <Show when=move || filtering.get()>
                     <input type="hidden" name="filter" value="date" />
@@ -60,10 +60,12 @@ pub fn NotificationsPage() -> impl IntoView {
                 </Show>
             </SearchForm>
             <ErrorSummary error beside_fields=true />
-            <Transition>
-                <DataTable caption="Your notifications" columns=columns(mark) rows empty="No notifications match." />
-                <Pagination pager next label="Notification pages" />
-            </Transition>
+            <div id="notifications-found">
+                <Transition>
+                    <DataTable caption="Your notifications" columns=columns(mark) rows empty="No notifications match." />
+                    <Pagination pager next label="Notification pages" />
+                </Transition>
+            </div>
             <p><a href="/">"Back to Dashboard"</a></p>
         </Require>
     }

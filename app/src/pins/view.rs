@@ -1,12 +1,12 @@
 use super::{
-    load_npi, search_npis, NpiSettings, ResetPin, SignPeAgreement, ViewPin, PE_AGREEMENT_TITLE,
+    load_npi, search_npis, view_pin, NpiSettings, ResetPin, SignPeAgreement, PE_AGREEMENT_TITLE,
 };
 use crate::affiliations::{receivers_835, Receivers835, Receivers835Choices};
-use crate::auth::{PageAccess, Require, StepUp, StepUpDialogAsked};
+use crate::auth::{PageAccess, Require};
 use crate::dashboard::NpiRow;
 use crate::ui::{
     action_error, field_errors, page_resource, query_value, Column, DataTable, ErrorSummary, Field,
-    HoldToView, Pager, Pagination, PostButton, SearchForm,
+    ask_server, HoldToView, Pager, Pagination, PostButton, SearchForm,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -25,14 +25,16 @@ pub fn NpisPage() -> impl IntoView {
     view! {
         <Require access=PageAccess::Member>
             <h1>"NPI Agreements and Settings"</h1>
-            <SearchForm label="NPIs">
+            <SearchForm label="NPIs" results="npis-found">
                 <Field label="Search by provider name or NPI" value=search name="q" input_type="search" />
             </SearchForm>
-            <Transition>
-                <DataTable caption="Your NPIs" columns=npi_columns() rows empty="No NPI you hold matches your search." />
-                <Pagination pager next label="NPI pages" />
-                <ErrorSummary error=Signal::derive(move || page.get().and_then(Result::err)) />
-            </Transition>
+            <div id="npis-found">
+                <Transition>
+                    <DataTable caption="Your NPIs" columns=npi_columns() rows empty="No NPI you hold matches your search." />
+                    <Pagination pager next label="NPI pages" />
+                    <ErrorSummary error=Signal::derive(move || page.get().and_then(Result::err)) />
+                </Transition>
+            </div>
             <p><a href="/">"Back to Dashboard"</a></p>
         </Require>
     }
@@ -93,7 +95,6 @@ fn NpiSettingsView(
     let query = use_query_map();
     let notice = move || done_notice(query.read().get("done"));
     let navigate = StoredValue::new(use_navigate());
-    let step_up = StepUp::new();
     let reset = ServerAction::<ResetPin>::new();
     let reset_error = action_error(reset);
     Effect::new(move |_| {
@@ -101,24 +102,6 @@ fn NpiSettingsView(
             navigate.with_value(|n| n(&next, Default::default()));
             reload.run(());
         }
-    });
-    // "Hold to View" asks for the PIN each time; a stale sign-in is asked for a passcode first.
-    let pin = RwSignal::new(None::<String>);
-    let view_action = step_up.watch(ServerAction::<ViewPin>::new());
-    let view_error = action_error(view_action);
-    Effect::new(move |_| {
-        if let Some(Ok(shown)) = view_action.value().get() {
-            pin.set(Some(shown));
-        }
-    });
-    let npi = StoredValue::new(settings.npi.clone());
-    let reveal = Callback::new(move |_| {
-        step_up.dispatch(
-            view_action,
-            ViewPin {
-                npi: npi.get_value(),
-            },
-        )
     });
     let transactions = settings
         .transactions
@@ -168,9 +151,8 @@ fn NpiSettingsView(
             {if settings.admin {
                 view! {
                     {settings.pin_set.then(|| view! {
-                        <HoldToView label="PIN" reveal secret=pin />
+                        <div class="island"><PinHold npi=settings.npi.clone() /></div>
                     })}
-                    <ErrorSummary error=view_error />
                     <p class="hint">{last_reset}</p>
                     <PostButton action=reset field=("npi", settings.npi.clone()) label="Reset PIN" />
                     <ErrorSummary error=reset_error />
@@ -193,7 +175,18 @@ fn NpiSettingsView(
             <ul class="links"><li><a href=agreement_href>{PE_AGREEMENT_TITLE}</a></li></ul>
             {agreement}
         </section>
-        // Only an Admin can be asked for a passcode here (to view the PIN).
-        {settings.admin.then(|| view! { <StepUpDialogAsked step_up /> })}
+    }
+}
+
+/// The PIN, shown while "Hold to View" is held: asked of the server (which checks the admin
+/// and a recent passcode, and audits the view) each time.
+#[island]
+fn PinHold(npi: String) -> impl IntoView {
+    let pin = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None);
+    let reveal = ask_server(pin, error, move || view_pin(npi.clone()));
+    view! {
+        <HoldToView label="PIN" reveal secret=pin />
+        <ErrorSummary error />
     }
 }

@@ -1,6 +1,6 @@
 use super::{
     load_profile, phone_passcode_prefix, ConfirmPhone, Profile, ResetPasskey, SaveProfile,
-    SignOutOtherSessions, ViewPasskey, FREQUENCIES,
+    SignOutOtherSessions, FREQUENCIES,
 };
 use crate::auth::authenticator::{
     pending_authenticator, ConfirmAuthenticator, RemoveAuthenticator, StartAuthenticator,
@@ -10,7 +10,7 @@ use crate::domain::Phone;
 use crate::error::AppError;
 use crate::ui::{
     action_error, field_errors, page_resource, query_dialog_is, Checkbox, ErrorSummary, Field,
-    HoldToView, Modal, Select,
+    ask_server, HoldToView, Modal, Select,
 };
 use leptos::html;
 use leptos::prelude::*;
@@ -160,16 +160,6 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
     let phone_code = RwSignal::new(String::new());
     let totp_code = RwSignal::new(String::new());
 
-    // "Hold to View": the passkey shows only while the button is held.
-    let shown_passkey = RwSignal::new(None::<String>);
-    let view_action = step_up.watch(ServerAction::<ViewPasskey>::new());
-    Effect::new(move |_| {
-        if let Some(Ok(passkey)) = view_action.value().get() {
-            shown_passkey.set(Some(passkey));
-        }
-    });
-    let reveal = move || step_up.dispatch(view_action, ViewPasskey {});
-
     let rows = profile
         .preferences
         .iter()
@@ -260,7 +250,7 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
             <h2 id="user-passkey">"User Passkey"</h2>
             {if profile.passkey_set {
                 view! {
-                    <HoldToView label="Your passkey" reveal=Callback::new(move |_| reveal()) secret=shown_passkey />
+                    <div class="island"><PasskeyHold /></div>
                 }.into_any()
             } else {
                 view! { <p>"You have not set a passkey yet."</p> }.into_any()
@@ -318,5 +308,17 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
         </section>
         <crate::correspondence::TaxConsentSection since=profile.tax_consent_since.clone() />
         <StepUpDialog open=step_up.open last4=last4 on_done=step_up.again() />
+    }
+}
+
+/// The user's passkey, shown while "Hold to View" is held (asked of the server each time).
+#[island]
+fn PasskeyHold() -> impl IntoView {
+    let passkey = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None);
+    let reveal = ask_server(passkey, error, super::view_passkey);
+    view! {
+        <HoldToView label="Your passkey" reveal secret=passkey />
+        <ErrorSummary error />
     }
 }

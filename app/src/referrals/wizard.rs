@@ -4,14 +4,15 @@
 //! after a reload, and on another device.
 
 use super::{
-    load_referral_wizard, FileRow, FindIcdCodes, MemberChoice, ProviderChoice, ReferralStep,
+    load_referral_wizard, FileRow, MemberChoice, ProviderChoice, ReferralStep,
     ReferralWizard, ServiceLine, MAX_FILES, STEPS,
 };
 use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 use crate::ui::{
-    action_error, answer_keeps, field_errors, follow_answer, hydrated, page_resource, query_value,
-    ErrorSummary, Field, FlowSteps, Modal, RadioGroup, Reveal, Select, TabPanel, Tabs, TextArea,
+    action_error, answer_keeps, field_errors, follow_answer, page_resource, query_value,
+    ErrorSummary, Field, FlowSteps, Modal, NeedsReason, RadioGroup, Reveal, Select, SubmitOnChoice,
+    TabPanel, Tabs, TextArea,
     WizardFlow,
 };
 use leptos::prelude::*;
@@ -59,13 +60,8 @@ fn StepView(w: ReferralWizard, save: Save) -> impl IntoView {
     let error = action_error(save);
     let step = w.step;
     let draft = w.draft.clone();
-    let ready = hydrated();
-    // What keeps "Next" disabled once the app runs: a "No" without its justification.
     let redirect = RwSignal::new(w.form.redirect.clone());
     let justification = RwSignal::new(w.form.justification.clone());
-    let next_blocked = Signal::derive(move || {
-        step == 2 && ready.get() && redirect.get() == "no" && justification.get().trim().is_empty()
-    });
     let before = match step {
         2 => view! { <TertiaryDialog w=w.clone() save /> }.into_any(),
         4 => view! { <Upload draft=draft.clone() count=w.files.len() /> }.into_any(),
@@ -87,7 +83,11 @@ fn StepView(w: ReferralWizard, save: Save) -> impl IntoView {
         .into_any()
     } else {
         view! {
-            <button type="submit" name="to" value="next" class="button primary" disabled=move || next_blocked.get()>"Next"</button>
+            <button type="submit" id="referral-next" name="to" value="next" class="button primary">"Next"</button>
+            // In the browser, a "No" keeps "Next" waiting for its justification.
+            {(step == 2).then(|| view! {
+                <NeedsReason button="referral-next" name="form[redirect]" value="no" field="referral-justification" />
+            })}
             {(step > 0).then(|| press("back".into(), "Back", false))}
         }
         .into_any()
@@ -253,23 +253,8 @@ fn ReferredStep(
     let field = field_errors(move || error.get());
     let query = RwSignal::new(w.form.provider_query.clone());
     let chosen = w.form.provider.clone();
-    // With the app, choosing a provider or answering the question is sent at once, so the
-    // tertiary warning and a cleared choice show without pressing Next.
-    let choose = NodeRef::<leptos::html::Button>::new();
-    let click = move || {
-        if let Some(button) = choose.get_untracked() {
-            button.click();
-        }
-    };
     let tertiary = w.chosen.as_ref().is_some_and(|p| p.tertiary);
     let question = w.chosen.is_some() && !w.tertiary_dialog;
-    Effect::new(move |was: Option<String>| {
-        let now = redirect.get();
-        if was.is_some_and(|was| was != now) && tertiary && now == "yes" {
-            click();
-        }
-        now
-    });
     let chosen_view = w.chosen.clone().map(|p| {
         let warnings = p.warnings.clone();
         view! {
@@ -283,7 +268,11 @@ fn ReferredStep(
         <p>"Search the plan's contracted providers by name, provider ID or specialty. Only providers who see members of this member's age and gender are listed; closed panels are listed too (they see current patients)."</p>
         <Field label="Provider Name, ID or Specialty" value=query name="form[provider_query]" id="referral-provider-query" error=field("provider_query") />
         {press("search-provider".into(), "Search for Provider", false)}
-        <button type="submit" name="to" value="choose" node_ref=choose hidden=true tabindex="-1">"Choose"</button>
+        // In the browser, choosing a provider (or "Yes" to a tertiary one's redirect) is sent at
+        // once, so its warning, or the cleared choice, shows without pressing Next.
+        <button type="submit" id="referral-choose" name="to" value="choose" hidden=true tabindex="-1">"Choose"</button>
+        <SubmitOnChoice name="form[provider]" button="referral-choose" />
+        {tertiary.then(|| view! { <SubmitOnChoice name="form[redirect]" value="yes" button="referral-choose" /> })}
         {(!w.providers.is_empty()).then(|| view! {
             <fieldset class="radio-group choices">
                 <legend>"Referred To Provider"</legend>
@@ -293,8 +282,7 @@ fn ReferredStep(
                     let warnings = p.warnings.join("; ");
                     view! {
                         <div class="radio">
-                            <input type="radio" id=id.clone() name="form[provider]" value=p.id.to_string() checked=checked
-                                on:change=move |_| click() />
+                            <input type="radio" id=id.clone() name="form[provider]" value=p.id.to_string() checked=checked />
                             <label for=id>{provider_label(&p)}</label>
                             {(!warnings.is_empty()).then(|| view! { <p class="warning">"⚠ "{warnings}</p> })}
                         </div>
@@ -333,42 +321,21 @@ fn MedicalStep(w: ReferralWizard, error: Signal<Option<AppError>>) -> impl IntoV
     let units = RwSignal::new(w.form.units.clone());
     let answer = RwSignal::new(w.form.answer.clone());
     let icd_query = RwSignal::new(w.form.icd_query.clone());
+    // "+ Add ICD Code" takes the chosen match: the first until another is chosen.
+    let matches = w.icd_matches.clone();
     let icd = RwSignal::new(
-        w.icd_matches
+        matches
             .first()
             .map(|(code, _)| code.clone())
             .unwrap_or_default(),
     );
+    let no_matches = matches.is_empty();
+    let icd_options: Vec<(String, String)> = matches
+        .into_iter()
+        .map(|(code, description)| (code.clone(), format!("{code} {description}")))
+        .collect();
     let indications = RwSignal::new(w.form.clinical_indications.clone());
     let catalog = StoredValue::new(w.catalog.clone());
-    // With the app, codes are found as the user types; before it, "Find" posts the step.
-    let find = ServerAction::<FindIcdCodes>::new();
-    let found_first = StoredValue::new(w.icd_matches.clone());
-    let matches = Signal::derive(move || match find.value().get() {
-        Some(Ok(found)) => found,
-        _ => found_first.get_value(),
-    });
-    Effect::new(move |was: Option<String>| {
-        let typed = icd_query.get();
-        if was.is_some_and(|was| was != typed) {
-            find.dispatch(FindIcdCodes {
-                words: typed.clone(),
-            });
-        }
-        typed
-    });
-    // "+ Add ICD Code" takes the chosen match: the first until another is chosen.
-    Effect::new(move |_| {
-        let found = matches.get();
-        if !found.iter().any(|(code, _)| *code == icd.get_untracked()) {
-            icd.set(
-                found
-                    .first()
-                    .map(|(code, _)| code.clone())
-                    .unwrap_or_default(),
-            );
-        }
-    });
     let entry = move || {
         let code = service.get();
         catalog.with_value(|c| c.iter().find(|o| o.code == code).cloned())
@@ -388,9 +355,9 @@ fn MedicalStep(w: ReferralWizard, error: Signal<Option<AppError>>) -> impl IntoV
     view! {
         <RadioGroup legend="Priority" options=vec![("routine", "Routine"), ("retro", "Retro"), ("urgent", "Urgent")] value=priority name="form[priority]" />
         {error_at(field("priority"))}
-        <Show when=move || priority.get() == "urgent">
+        <Reveal name="form[priority]" value="urgent" shown=w.form.priority == "urgent">
             <p class="warning" role="note">{URGENT_WARNING}</p>
-        </Show>
+        </Reveal>
         <Field label="Request Date" value=request_date name="form[request_date]" id="referral-request-date" input_type="date"
             hint="Today; for a Retro referral, the date the services were given (before today)." error=field("request_date") />
         <Select label="Place of Service" options=places value=place name="form[place_of_service]" id="referral-place" error=field("place_of_service") />
@@ -426,15 +393,12 @@ fn MedicalStep(w: ReferralWizard, error: Signal<Option<AppError>>) -> impl IntoV
         <h3>"Diagnosis"</h3>
         <DiagnosisTable diagnoses />
         <Field label="Find an ICD Code" value=icd_query name="form[icd_query]" id="referral-icd-query" hint="A code (E11.9) or words (type 2 diabetes)." error=field("icd_query") />
-        // Matches come as the user types once the app runs; "Find" asks the server either way.
+        // Matches come as the user types in the browser; "Find" asks the server either way.
         {press("find-icd".into(), "Find", false)}
-        {move || {
-            let found = matches.get();
-            (!found.is_empty()).then(|| {
-                let options: Vec<(String, String)> = found.into_iter().map(|(c, d)| (c.clone(), format!("{c} {d}"))).collect();
-                view! { <Select label="ICD Code" options value=icd name="form[icd]" id="referral-icd" /> }
-            })
-        }}
+        <div id="referral-icd-matches" hidden=no_matches>
+            <Select label="ICD Code" options=icd_options value=icd name="form[icd]" id="referral-icd" />
+        </div>
+        <div class="island"><IcdFinder /></div>
         {press("add-icd".into(), "+ Add ICD Code", false)}
 
         <TextArea label="Clinical Indications" value=indications name="form[clinical_indications]" id="referral-indications" rows=5
@@ -547,4 +511,47 @@ fn ReviewStep(w: ReferralWizard) -> impl IntoView {
             }
         })
         .collect_view()
+}
+
+/// Fills "ICD Code" with the matches of "Find an ICD Code" as the user types.
+#[island]
+fn IcdFinder() -> impl IntoView {
+    crate::ui::after_typing(
+        |ev| crate::ui::event_from(ev, "referral-icd-query"),
+        |asked| async move {
+            let words = crate::ui::input_value("referral-icd-query").unwrap_or_default();
+            if let Ok(found) = super::find_icd_codes(words).await {
+                if asked.is_newest() {
+                    show_icd_matches(&found);
+                }
+            }
+        },
+    );
+}
+
+/// Puts `found` in the "ICD Code" drop-down (the first chosen), shown while there are any.
+fn show_icd_matches(found: &[(String, String)]) {
+    #[cfg(feature = "hydrate")]
+    {
+        let page = document();
+        if let Some(select) = page.get_element_by_id("referral-icd") {
+            select.set_inner_html("");
+            for (code, description) in found {
+                if let Ok(option) = page.create_element("option") {
+                    let _ = option.set_attribute("value", code);
+                    option.set_text_content(Some(&format!("{code} {description}")));
+                    let _ = select.append_child(&option);
+                }
+            }
+        }
+        if let Some(shown) = page.get_element_by_id("referral-icd-matches") {
+            let _ = if found.is_empty() {
+                shown.set_attribute("hidden", "")
+            } else {
+                shown.remove_attribute("hidden")
+            };
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = found;
 }

@@ -4,7 +4,6 @@ use leptos::config::LeptosOptions;
 use leptos::nonce::{use_nonce, Nonce};
 use leptos::prelude::*;
 use leptos::tachys::html::InertElement;
-use leptos::WasmSplitManifest;
 use std::sync::OnceLock;
 
 /// The stylesheet's address, with the hash the build gave its name. Worked out once (leptos's
@@ -20,11 +19,9 @@ pub fn stylesheet_href(options: &LeptosOptions) -> std::borrow::Cow<'static, str
         .into()
 }
 
-/// Pages sent without the browser app. Every page must work as plain HTML forms before the app
-/// has loaded; the sign-in page is the first of every visit and does all it needs that way, so
-/// it stays small and the app comes with the page after it. (Signing out and an idle session's
-/// end load it in full; the app renders it, from its lazy route, only when a link in the app
-/// leads there.)
+/// Pages sent without the browser app (their islands). Every page must work as plain HTML
+/// forms before the app has loaded; the sign-in page is the first of every visit and has no
+/// island, so it stays small and the app comes with the page after it.
 const WITHOUT_APP: &[&str] = &["/login"];
 
 /// Whether the page being rendered comes with the browser app.
@@ -43,34 +40,23 @@ const NONCE_STAND_IN: &str = "nonceofthispagenonceofthispage00";
 /// binary's path and reads the hash file on every page: about 6% of a `/login`'s CPU), except
 /// under `cargo leptos watch` and for a page without a nonce.
 pub fn hydration_scripts(options: &LeptosOptions) -> impl IntoView {
-    static KEPT: OnceLock<(String, Option<WasmSplitManifest>)> = OnceLock::new();
-    let nonce = use_nonce();
-    let (html, manifest) = match &nonce {
-        Some(nonce) if !watched() => {
-            let (html, manifest) =
-                KEPT.get_or_init(|| render_scripts(options, Some(NONCE_STAND_IN)));
-            (html.replace(NONCE_STAND_IN, nonce), manifest.clone())
-        }
-        _ => render_scripts(options, nonce.as_deref()),
+    static KEPT: OnceLock<String> = OnceLock::new();
+    let html = match use_nonce() {
+        Some(nonce) if !watched() => KEPT
+            .get_or_init(|| render_scripts(options, Some(NONCE_STAND_IN)))
+            .replace(NONCE_STAND_IN, &nonce),
+        nonce => render_scripts(options, nonce.as_deref()),
     };
-    // What `HydrationScripts` provides for the lazy routes' preloads.
-    if let Some(manifest) = manifest {
-        provide_context(manifest);
-    }
     InertElement::new(html)
 }
 
-/// `HydrationScripts` as HTML, with `nonce` if any, and the split build's manifest.
-fn render_scripts(
-    options: &LeptosOptions,
-    nonce: Option<&str>,
-) -> (String, Option<WasmSplitManifest>) {
+/// `HydrationScripts` (for the islands) as HTML, with `nonce` if any.
+fn render_scripts(options: &LeptosOptions, nonce: Option<&str>) -> String {
     Owner::new().with(|| {
         if let Some(nonce) = nonce {
             provide_context(Nonce::from_value(nonce.to_string()));
         }
-        let html = view! { <HydrationScripts options=options.clone() islands=true /> }.to_html();
-        (html, use_context::<WasmSplitManifest>())
+        view! { <HydrationScripts options=options.clone() islands=true /> }.to_html()
     })
 }
 
@@ -139,7 +125,7 @@ mod tests {
 
     /// The page's hydration scripts as leptos renders them for this page's nonce.
     fn leptos_scripts(options: &LeptosOptions, nonce: &str) -> String {
-        render_scripts(options, Some(nonce)).0
+        render_scripts(options, Some(nonce))
     }
 
     fn ours(options: &LeptosOptions, nonce: &str) -> String {

@@ -444,9 +444,16 @@ pub async fn require<R: Rule>(rule: R) -> Result<R::Scope, AppError> {
     }
     let admitted = rule.admit(visitor).await;
     if let Err(error) = &admitted {
-        // A page rendered on the server answers with the refusal's status too.
+        // A page rendered on the server answers with the refusal's status too, unless the
+        // refusal sends a plain form elsewhere ("Confirm it's you").
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            if let Ok(status) = http::StatusCode::from_u16(error.status()) {
+            let redirected = response
+                .0
+                .read()
+                .ok()
+                .and_then(|parts| parts.status)
+                .is_some_and(|status| status.is_redirection());
+            if let (false, Ok(status)) = (redirected, http::StatusCode::from_u16(error.status())) {
                 response.set_status(status);
             }
         }

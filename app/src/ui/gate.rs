@@ -36,16 +36,19 @@ fn GateIsland(area: String, button: String, needs: Needs) -> impl IntoView {
 }
 
 /// `children` (fields) shown only while the form control named `name` (a drop-down or radio
-/// buttons) has the value `value`.
+/// buttons) has the value `value`. The server sends them shown unless `shown` says otherwise
+/// (a note that only follows the choice the page was sent with).
 #[component]
 pub fn Reveal(
     #[prop(into)] name: String,
     #[prop(into)] value: String,
+    #[prop(default = true)] shown: bool,
     children: Children,
 ) -> impl IntoView {
     let target = format!("revealed-by-{}", slug(&name));
+    let class = if shown { "revealed-by-choice shown" } else { "revealed-by-choice" };
     view! {
-        <div class="revealed-by-choice shown" id=target.clone()>{children()}</div>
+        <div class=class id=target.clone()>{children()}</div>
         <div class="island"><RevealIsland target name value /></div>
     }
 }
@@ -56,6 +59,130 @@ fn RevealIsland(target: String, name: String, value: String) -> impl IntoView {
         let shown = chosen_value(&name).is_some_and(|v| v == value);
         set_class(&target, "shown", shown);
     });
+}
+
+/// A drop-down named `from` whose choice, once made, is copied to every drop-down whose name
+/// begins with `to`, and then resets ("Quick Assign to All NPIs"). Without the browser app the
+/// server does the same with the posted choice.
+#[component]
+pub fn CopyChoice(#[prop(into)] from: String, #[prop(into)] to: String) -> impl IntoView {
+    view! { <div class="island"><CopyChoiceIsland from to /></div> }
+}
+
+#[island]
+fn CopyChoiceIsland(from: String, to: String) -> impl IntoView {
+    Effect::new(move |_| {
+        let (from, to) = (from.clone(), to.clone());
+        let listener = window_event_listener(leptos::ev::change, move |_| copy_choice(&from, &to));
+        on_cleanup(move || listener.remove());
+    });
+}
+
+/// Copies the choice of the drop-down `from` to the drop-downs named `to…`, and resets it.
+fn copy_choice(from: &str, to: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        use leptos::web_sys::HtmlSelectElement;
+        let select = |selector: &str| {
+            let list = document().query_selector_all(selector).ok();
+            list.into_iter().flat_map(|list| {
+                (0..list.length())
+                    .filter_map(move |i| list.item(i))
+                    .filter_map(|n| n.dyn_into::<HtmlSelectElement>().ok())
+            })
+        };
+        let Some(source) = select(&format!("select[name=\"{from}\"]")).next() else {
+            return;
+        };
+        let chosen = source.value();
+        if chosen.is_empty() {
+            return;
+        }
+        for target in select(&format!("select[name^=\"{to}\"]")) {
+            target.set_value(&chosen);
+        }
+        source.set_value("");
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (from, to);
+}
+
+/// Presses the hidden submit button `button` as soon as the control named `name` is set to
+/// `value` (to any value when `value` is empty): a choice sent at once, which the server
+/// answers (a provider chosen brings its warning). Without the app the user presses "Next".
+#[component]
+pub fn SubmitOnChoice(
+    #[prop(into)] name: String,
+    #[prop(into, optional)] value: String,
+    #[prop(into)] button: String,
+) -> impl IntoView {
+    view! { <div class="island"><SubmitOnChoiceIsland name value button /></div> }
+}
+
+#[island]
+fn SubmitOnChoiceIsland(name: String, value: String, button: String) -> impl IntoView {
+    Effect::new(move |_| {
+        let (name, value, button) = (name.clone(), value.clone(), button.clone());
+        let listener = window_event_listener(leptos::ev::change, move |ev| {
+            let named = changed_name(&ev).is_some_and(|n| n == name);
+            if named && (value.is_empty() || chosen_value(&name).is_some_and(|v| v == value)) {
+                press(&button);
+            }
+        });
+        on_cleanup(move || listener.remove());
+    });
+}
+
+/// Keeps the button `button` disabled while the control named `name` shows `value` and the
+/// field `field` (an id) is blank: an answer that needs its reason ("No", and why).
+#[component]
+pub fn NeedsReason(
+    #[prop(into)] button: String,
+    #[prop(into)] name: String,
+    #[prop(into)] value: String,
+    #[prop(into)] field: String,
+) -> impl IntoView {
+    view! { <div class="island"><NeedsReasonIsland button name value field /></div> }
+}
+
+#[island]
+fn NeedsReasonIsland(button: String, name: String, value: String, field: String) -> impl IntoView {
+    super::follow_input(move || {
+        let answered = chosen_value(&name).is_some_and(|v| v == value);
+        let blank = super::input_value(&field).is_none_or(|text| text.trim().is_empty());
+        set_disabled(&button, answered && blank);
+    });
+}
+
+/// The name of the form control an event came from.
+fn changed_name(ev: &leptos::ev::Event) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        ev.target()?.dyn_into::<leptos::web_sys::Element>().ok()?.get_attribute("name")
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        None
+    }
+}
+
+/// Clicks the button with this id (in the browser).
+fn press(id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        if let Some(button) = document()
+            .get_element_by_id(id)
+            .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+        {
+            button.click();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
 }
 
 /// A scrolling text, a region named `label` and described by the element `hint`, which keeps

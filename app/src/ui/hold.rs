@@ -2,7 +2,9 @@
 //! by pointer or by keyboard, and hides on release, when the button loses focus, and after
 //! [`HOLD_TO_VIEW_SECONDS`] even if still held.
 
+use crate::error::AppError;
 use leptos::prelude::*;
+use std::future::Future;
 use std::time::Duration;
 
 /// The longest a held secret stays shown.
@@ -63,4 +65,47 @@ pub fn HoldToView(
             "Hold to View"
         </button>
     }
+}
+
+/// A [`HoldToView`]'s `reveal` for an island: asks the server with `fetch` and puts the answer
+/// in `secret`, or what went wrong in `error`. A sign-in too old for secrets goes to "Confirm
+/// it's you", which comes back to this page.
+pub fn ask_server<F, Fut>(
+    secret: RwSignal<Option<String>>,
+    error: RwSignal<Option<AppError>>,
+    fetch: F,
+) -> Callback<()>
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<String, AppError>> + 'static,
+{
+    Callback::new(move |_| {
+        let asked = fetch();
+        leptos::task::spawn_local(async move {
+            match asked.await {
+                Ok(shown) => {
+                    error.set(None);
+                    secret.set(Some(shown));
+                }
+                Err(AppError::StepUpRequired) => super::go_to(&step_up_address()),
+                Err(other) => error.set(Some(other)),
+            }
+        });
+    })
+}
+
+/// "Confirm it's you", then back to this page.
+fn step_up_address() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let location = window().location();
+        let here = format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        format!("/step-up?next={}", super::encode_query_value(&here))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    String::from("/step-up")
 }

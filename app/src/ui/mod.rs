@@ -23,8 +23,8 @@ pub use choice::{keep_radios_in_step, Checkbox, RadioGroup};
 pub use data_table::{Column, DataTable, Page, Pager, Pagination};
 pub use field::{field_errors, options, ErrorSummary, Field, Select, TextArea};
 pub use flow::{action_error, answer_keeps, follow_answer, FlowSteps};
-pub use gate::{Gate, Needs, ReadThrough, Reveal};
-pub use hold::HoldToView;
+pub use gate::{CopyChoice, Gate, Needs, NeedsReason, ReadThrough, Reveal, SubmitOnChoice};
+pub use hold::{ask_server, HoldToView};
 pub use menu::{MenuButton, MenuItem, Pick};
 pub use modal::{query_dialog, query_dialog_is, Modal};
 pub use otp::{phone_methods, OtpChoose, OtpEnter};
@@ -32,7 +32,8 @@ pub use page_data::{page_resource, PageResource};
 pub use page_load::once_per_page;
 pub use post_button::PostButton;
 pub use refused::{refused_value, RefusedForm};
-pub use search::{asked, encode_query_value, from_pairs, query_value, SearchForm};
+pub use search::{asked, encode_query_value, from_pairs, query_value, SearchForm, SEARCH_PAUSE_MS};
+pub(crate) use search::after_typing;
 pub use tabs::{TabPanel, Tabs};
 pub use tile::Tile;
 pub use toast::{provide_toasts, Toasts};
@@ -87,16 +88,33 @@ pub(crate) fn after_paint(f: impl FnOnce() + 'static) {
     let _ = f;
 }
 
-/// The value of the input with this id (in the browser).
+/// Whether the event comes from the element with this id.
+pub fn event_from(ev: &leptos::ev::Event, id: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        ev.target()
+            .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
+            .is_some_and(|el| el.id() == id)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (ev, id);
+        false
+    }
+}
+
+/// The value of the input or text area with this id (in the browser).
 pub fn input_value(id: &str) -> Option<String> {
     #[cfg(feature = "hydrate")]
     {
         use leptos::wasm_bindgen::JsCast;
-        leptos::prelude::document()
-            .get_element_by_id(id)?
-            .dyn_into::<leptos::web_sys::HtmlInputElement>()
-            .ok()
-            .map(|input| input.value())
+        use leptos::web_sys::{HtmlInputElement, HtmlTextAreaElement};
+        let element = leptos::prelude::document().get_element_by_id(id)?;
+        match element.dyn_into::<HtmlInputElement>() {
+            Ok(input) => Some(input.value()),
+            Err(other) => other.dyn_into::<HtmlTextAreaElement>().ok().map(|t| t.value()),
+        }
     }
     #[cfg(not(feature = "hydrate"))]
     {

@@ -772,6 +772,20 @@ async fn a_refused_native_form_comes_back_as_typed_without_its_secrets() {
     }
 }
 
+/// An action whose rule itself asks for a fresh passcode (setting up an authenticator app),
+/// posted as a plain form: a redirect to "Confirm it's you", not the refusal's status.
+#[tokio::test]
+async fn a_native_form_refused_by_a_fresh_rule_is_sent_to_confirm_its_you() {
+    for site in sites(false).await {
+        let session = session_of(&site, "admin@sunrise.example").await;
+        site.clock.advance(10 * 60);
+        let asked = site
+            .send(native_post("/api/authenticator/start", "", Some(&session), "/profile"))
+            .await;
+        assert_eq!(location(&asked), "/step-up?next=%2Fprofile");
+    }
+}
+
 /// My Profile without the browser app: a new phone number asks for a fresh passcode first
 /// (what was typed waits for the form's page), then a passcode sent to the new number.
 #[tokio::test]

@@ -13,62 +13,40 @@ async function openBeforeTheApp(page: Page, path: string) {
   await expect(page.locator('body[data-hydrated]')).toHaveCount(0);
 }
 
-// Pages other than My Dashboard come in their own WebAssembly chunks.
+// The browser runs only the islands: the parts of a page that follow what the user does.
+// Pages are rendered by the server, and their forms post as plain forms.
 
-test("a page's texts come in its chunks, not in the first download", () => {
-  // The files the server sends from /pkg, as built. The splitter can give up on dividing the
-  // constant data and put all of it in the main module (see `SPLIT_ROOM` in frontend/src/lib.rs).
+test("the WebAssembly holds the islands, not the pages", () => {
   const pkg = path.resolve(__dirname, '..', '..', 'target', 'site', 'pkg');
-  const files = fs.readdirSync(pkg);
-  const wasm = (stem: string) => {
-    const name = files.find((f) => f.startsWith(`${stem}.`) && f.endsWith('.wasm'));
-    expect(name, `${stem}'s WebAssembly`).toBeDefined();
-    return fs.readFileSync(path.join(pkg, name!));
-  };
-  const manifest: Record<string, string[]> = JSON.parse(
-    fs.readFileSync(path.join(pkg, files.find((f) => f.startsWith('__wasm_split_manifest'))!), 'utf8'),
-  );
-  const signIn = Object.entries(manifest).find(([split]) => split.startsWith('__sign_in_'))?.[1];
-  expect(signIn?.length).toBeGreaterThan(0);
-  const text = Buffer.from('Forgot Password?');
-  expect(wasm('portal').includes(text)).toBe(false);
-  expect(signIn!.some((chunk) => wasm(chunk.replace(/\.wasm$/, '')).includes(text))).toBe(true);
+  const name = fs.readdirSync(pkg).find((f) => f.startsWith('portal') && f.endsWith('.wasm'));
+  expect(name).toBeDefined();
+  const wasm = fs.readFileSync(path.join(pkg, name!));
+  // An island's text is there ("Hold to View"), a page's is not (the sign-in page's link).
+  expect(wasm.includes(Buffer.from('Hold to View'))).toBe(true);
+  expect(wasm.includes(Buffer.from('Forgot Password?'))).toBe(false);
 });
 
-test('the app renders the sign-in page from its chunk when it moves there in place', async ({ page }) => {
-  const chunks: string[] = [];
-  page.on('request', (r) => {
-    if (/\/pkg\/(split_|chunk_)[^/]*\.wasm$/.test(r.url())) chunks.push(r.url());
-  });
-  await page.goto('/password/forgot');
-  await hydrated(page);
-  await page.getByRole('textbox', { name: 'Email Address' }).fill('nobody@nowhere.example');
-  await page.getByRole('button', { name: 'Reset Password' }).click();
-  await page.getByRole('link', { name: 'Back to Log In' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Log In' })).toBeVisible();
-  // Still the same document, run by the app: a full load of /login comes without it.
-  await expect(page.locator('body[data-hydrated]')).toHaveCount(1);
-  await expect.poll(() => chunks.some((c) => c.includes('split___sign_in'))).toBeTruthy();
-  await page.getByRole('textbox', { name: 'Email Address' }).fill('processor@sunrise.example');
-  await page.getByRole('button', { name: 'Next' }).click();
-  await expect(page.getByLabel('Password')).toBeVisible();
-  await expect(page.locator('body[data-hydrated]')).toHaveCount(1);
-});
-
-test('a lazy page loads its chunks only when visited, and works after a client-side visit', async ({ page }) => {
-  const chunks: string[] = [];
-  page.on('request', (r) => {
-    if (/\/pkg\/(split_|chunk_)[^/]*\.wasm$/.test(r.url())) chunks.push(r.url());
-  });
+test('results follow the search as it is typed; the focus stays and the address names the search', async ({ page }) => {
   await logIn(page, 'admin@sunrise.example');
-  await expect(page.getByRole('heading', { level: 1, name: 'My Dashboard' })).toBeVisible();
+  await page.goto('/npis');
   await hydrated(page);
-  expect(chunks.filter((c) => c.includes('split___user_management'))).toHaveLength(0);
-  await page.getByRole('region', { name: 'Administration' }).getByRole('link', { name: 'Manage Users' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'User Management' })).toBeVisible();
-  await expect.poll(() => chunks.some((c) => c.includes('split___user_management'))).toBeTruthy();
-  await page.getByRole('link', { name: 'Add a User' }).click();
-  await expect(page.getByRole('textbox', { name: 'Email Address' })).toBeVisible();
+  const table = page.getByRole('table', { name: 'Your NPIs' });
+  await expect(table.getByRole('row')).toHaveCount(7);
+  const label = (await table.getByRole('link').first().textContent())!;
+  const npi = /NPI (\d{10})/.exec(label)![1];
+  const search = page.getByRole('searchbox', { name: 'Search by provider name or NPI' });
+  await search.pressSequentially(npi);
+  await expect(table.getByRole('link')).toHaveCount(1);
+  await expect(table.getByRole('link')).toHaveText(label);
+  await expect(search).toBeFocused();
+  await expect(page).toHaveURL(new RegExp(`[?&]q=${npi}$`));
+  // The address holds: loaded again, the page shows the same results.
+  await page.reload();
+  await expect(table.getByRole('link')).toHaveCount(1);
+  await expect(search).toHaveValue(npi);
+  // Nothing found is said so.
+  await search.fill('no such provider');
+  await expect(table).toContainText('No NPI you hold matches your search.');
 });
 
 test('what is typed while the app is still loading is kept when it takes over', async ({ page }) => {
