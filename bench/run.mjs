@@ -269,8 +269,8 @@ row(
 );
 row(`My Dashboard, ${millions} claims, one connection`, load(big.dashboard), `2,000 claims: ${load(small.dashboard)}`);
 
-// The browser bundle: raw, gzip and brotli. The initial download is the main module, its
-// loader and the split loader; each lazy route adds its chunks (the split manifest lists them).
+// The browser bundle: raw, gzip and brotli. It holds the islands only (the parts of pages
+// that follow the user), so one download serves every page.
 const kb = (n) => `${f(n / 1024, 0)} KB`;
 const pkg = path.join(siteRoot, 'pkg');
 const pkgFiles = fs.readdirSync(pkg);
@@ -284,50 +284,8 @@ function sizes(files) {
   }
   return `${kb(t.raw)} raw, ${kb(t.gzip)} gzip, ${kb(t.brotli)} brotli`;
 }
-const initial = pkgFiles.filter((n) => /^(portal\.[\w-]+\.(wasm|js)|__wasm_split\.[\w-]+\.js)$/.test(n));
-row(`bundle: initial (${initial.map((n) => n.replace(/\.[\w-]{22}\./, '.')).join(', ')})`, sizes(initial), 'the goal: ≤ 150 KB brotli');
-// The constant data (the pages' texts among it): how much of it the main module holds. The
-// splitter can give up on dividing it (see `SPLIT_ROOM` in frontend/src/lib.rs).
-function dataBytes(file) {
-  const b = fs.readFileSync(path.join(pkg, file));
-  const leb = (i) => {
-    let value = 0, shift = 0, byte;
-    do { byte = b[i++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
-    return [value, i];
-  };
-  let total = 0;
-  for (let i = 8; i < b.length; ) {
-    const id = b[i];
-    const [size, start] = leb(i + 1);
-    if (id === 11) {
-      let [count, j] = leb(start);
-      for (; count > 0; count--) {
-        let flags;
-        [flags, j] = leb(j);
-        if (flags === 2) [, j] = leb(j);
-        if (flags !== 1) j = b.indexOf(0x0b, j) + 1; // the offset expression: i32.const n, end
-        let length;
-        [length, j] = leb(j);
-        total += length;
-        j += length;
-      }
-    }
-    i = start + size;
-  }
-  return total;
-}
-const wasmFiles = pkgFiles.filter((n) => n.endsWith('.wasm'));
-const mainData = wasmFiles.filter((n) => n.startsWith('portal.')).reduce((t, n) => t + dataBytes(n), 0);
-const allData = wasmFiles.reduce((t, n) => t + dataBytes(n), 0);
-row('bundle: constant data in the main module', `${kb(mainData)} raw`, `in all modules: ${kb(allData)} raw`);
-const manifestFile = pkgFiles.find((n) => n.startsWith('__wasm_split_manifest'));
-if (manifestFile) {
-  const manifest = JSON.parse(fs.readFileSync(path.join(pkg, manifestFile), 'utf8'));
-  for (const [split, chunks] of Object.entries(manifest).sort()) {
-    const name = split.replace(/^__/, '').replace(/_view_\d+$/, '').replaceAll('_', ' ');
-    row(`bundle: lazy route "${name}" (${chunks.length} chunks)`, sizes(chunks.map((c) => `${c}.wasm`)), 'the goal: ≤ 40 KB brotli per route');
-  }
-}
+const initial = pkgFiles.filter((n) => /^portal\.[\w-]+\.(wasm|js)$/.test(n));
+row(`bundle: the islands (${initial.map((n) => n.replace(/\.[\w-]{22}\./, '.')).join(', ')})`, sizes(initial), 'the goal: ≤ 150 KB brotli');
 row('bundle: stylesheet', sizes([css]), '');
 
 // Chromium, 4× CPU throttling, a 10 Mbit/s link with 20 ms latency.

@@ -49,6 +49,17 @@ test('results follow the search as it is typed; the focus stays and the address 
   await expect(table).toContainText('No NPI you hold matches your search.');
 });
 
+test('a dialog the server sends open takes the focus, and Escape closes it', async ({ page }) => {
+  await logIn(page, 'ops@poppy.example');
+  await page.goto('/profile?dialog=passkey');
+  const dialog = page.getByRole('dialog', { name: 'Reset Passkey' });
+  await expect(dialog).toBeFocused();
+  await hydrated(page);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(page).toHaveURL(/\/profile$/);
+});
+
 test('what is typed while the app is still loading is kept when it takes over', async ({ page }) => {
   await logIn(page, 'admin@sunrise.example');
   await openBeforeTheApp(page, '/admin/users/new');

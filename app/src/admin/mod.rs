@@ -150,8 +150,6 @@ pub struct UserDetail {
     pub invited: bool,
     pub awaiting_permissions: bool,
     pub pending_email: Option<String>,
-    /// The last four digits of the administrator's own phone, for the step-up passcode.
-    pub admin_phone_last4: String,
     pub npis: Vec<NpiOption>,
     pub set: PermissionSet,
     pub history: Vec<ChangeRow>,

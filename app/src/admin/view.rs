@@ -3,7 +3,6 @@
 use super::verify::VerifyUsersButton;
 use super::*;
 use crate::auth::{PageAccess, Require};
-use crate::auth::{StepUp, StepUpDialog};
 use crate::domain::permissions::NpiLevel;
 use crate::ui::{
     action_error, field_errors, page_resource, query_dialog_is, query_value, Column, DataTable,
@@ -197,10 +196,7 @@ fn UserDetailView(detail: UserDetail, reload: Callback<()>) -> impl IntoView {
             }
         });
     }
-    // Changing a username needs the administrator's fresh passcode; then the form goes again.
-    let step_up = StepUp::new();
-    let email_form = NodeRef::<leptos::html::Form>::new();
-    let email_action = step_up.watch_form(email_action, email_form);
+    // Changing a username needs the administrator's fresh passcode ("Confirm it's you" first).
     Effect::new(move |_| {
         if let Some(Ok(next)) = email_action.value().get() {
             navigate.with_value(|n| n(&next, Default::default()));
@@ -269,10 +265,9 @@ fn UserDetailView(detail: UserDetail, reload: Callback<()>) -> impl IntoView {
                 <button type="submit" class="button primary">"Confirm"</button>
             </ActionForm>
         </Modal>
-        <StepUpDialog open=step_up.open last4=detail.admin_phone_last4.clone() on_done=step_up.again() />
         <Modal open=email_open title="Change Email Address" close_href=here.clone()>
             <p>"The new address becomes the user's username once they confirm it with the link we email to it."</p>
-            <ActionForm action=email_action node_ref=email_form attr:novalidate=true>
+            <ActionForm action=email_action attr:novalidate=true>
                 <input type="hidden" name="user_id" value=id.to_string() />
                 <ErrorSummary error=Signal::derive(move || email_error.get().filter(|e| !matches!(e, AppError::Validation(_) | AppError::StepUpRequired))) />
                 <Field label="New Email Address" value=new_email input_type="email" autocomplete="off" error=email_field_error("email") name="email" />

@@ -8,8 +8,8 @@ use super::*;
 use crate::auth::{PageAccess, Require};
 use crate::domain::permissions::{NpiLevel, OrgRole, POSITIONS};
 use crate::ui::{
-    action_error, answer_keeps, field_errors, page_resource, Checkbox, Column, DataTable,
-    CopyChoice, ErrorSummary, Field, FlowSteps, Gate, Modal, Needs, Reveal, Select, WizardFlow,
+    action_error, answer_keeps, field_errors, page_resource, Checkbox, Column, CopyChoice,
+    DataTable, ErrorSummary, Field, FlowSteps, Gate, Modal, Needs, Reveal, Select, WizardFlow,
 };
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};

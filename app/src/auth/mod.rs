@@ -24,4 +24,3 @@ pub use session_info::{
     SignedInUser, SwitchOrganization,
 };
 pub use sign_in::{LogIn, LogInPage, SelectOrganizationPage, SignOutButton, SIGN_IN_FAILED};
-pub use step_up::{StepUp, StepUpDialog, StepUpDialogAsked};

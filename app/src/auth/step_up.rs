@@ -1,14 +1,13 @@
 //! Step-up: some actions (viewing a PIN or passkey, changing password, phone or email,
-//! enrolling an authenticator) need a one-time passcode entered within the last 5 minutes.
+//! enrolling an authenticator) need a one-time passcode entered within the last 5 minutes. A
+//! form refused for want of one is sent to "Confirm it's you" (`StepUpPage`), which leads
+//! back to the form's page.
 
 use crate::domain::ContactMethod;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, User};
-use crate::ui::{
-    go_to, page_resource, query_value, ErrorSummary, FlowSteps, Modal, OtpChoose, OtpEnter,
-};
-use leptos::html;
+use crate::ui::{go_to, page_resource, query_value, ErrorSummary, FlowSteps, OtpChoose, OtpEnter};
 use leptos::prelude::*;
 
 #[server(endpoint = "step-up/send")]
@@ -119,167 +118,6 @@ pub(crate) mod ssr {
         crate::auth::repo::mark_step_up(&mut *state.db.conn().await?, &caller.session_hash, now)
             .await?;
         Ok(())
-    }
-}
-
-/// Asks for a passcode when `open`; runs `on_done` once it is accepted.
-#[component]
-pub fn StepUpDialog(
-    open: RwSignal<bool>,
-    #[prop(into)] last4: String,
-    on_done: Callback<()>,
-) -> impl IntoView {
-    let last4 = StoredValue::new(last4);
-    let send = ServerAction::<SendStepUpPasscode>::new();
-    let again = ServerAction::<ChooseStepUpPasscode>::new();
-    let verify = ServerAction::<VerifyStepUpPasscode>::new();
-    // The prefix of the passcode sent, while the user types it.
-    let prefix = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        if let Some(Ok(p)) = send.value().get() {
-            prefix.set(Some(p));
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = again.value().get() {
-            prefix.set(None);
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = verify.value().get() {
-            prefix.set(None);
-            open.set(false);
-            on_done.run(());
-        }
-    });
-    view! {
-        <Modal open title="Confirm it's you">
-            {move || match prefix.get() {
-                None => view! {
-                    <OtpChoose send last4=last4.get_value() methods=vec![ContactMethod::Sms, ContactMethod::Voice, ContactMethod::Email] />
-                }.into_any(),
-                Some(p) => view! { <OtpEnter verify resend=again prefix=p sent_to="you" /> }.into_any(),
-            }}
-        </Modal>
-    }
-}
-
-/// [`StepUpDialog`] for a page that does not otherwise show the user's phone: the number's
-/// last four digits are asked of the server.
-#[component]
-pub fn StepUpDialogAsked(step_up: StepUp) -> impl IntoView {
-    let pending = page_resource(
-        || (),
-        |_| crate::ui::once_per_page("step-up state", step_up_state()),
-    );
-    view! {
-        <Transition>
-            {move || pending.get().and_then(Result::ok).map(|p| view! {
-                <StepUpDialog open=step_up.open last4=p.last4 on_done=step_up.again() />
-            })}
-        </Transition>
-    }
-}
-
-/// Runs server actions that may need a fresh passcode first: when one answers "step-up
-/// required", the dialog asks for a passcode, and then the same call runs again.
-#[derive(Clone, Copy)]
-pub struct StepUp {
-    /// Whether the dialog is open.
-    pub open: RwSignal<bool>,
-    retry: StoredValue<Option<Callback<()>>>,
-}
-
-impl StepUp {
-    pub fn new() -> Self {
-        StepUp {
-            open: RwSignal::new(false),
-            retry: StoredValue::new(None),
-        }
-    }
-
-    /// An action of the page whose answer "step-up required" opens the dialog.
-    pub fn watch<S>(self, action: ServerAction<S>) -> ServerAction<S>
-    where
-        S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-        S::Output: Send + Sync + 'static,
-    {
-        let open = self.open;
-        Effect::new(move |_| {
-            if action
-                .value()
-                .with(|v| matches!(v, Some(Err(AppError::StepUpRequired))))
-            {
-                open.set(true);
-            }
-        });
-        action
-    }
-
-    /// A form of the page whose answer "step-up required" opens the dialog; once the passcode
-    /// is accepted, the form is posted again as it stands.
-    pub fn watch_form<S>(
-        self,
-        action: ServerAction<S>,
-        form: NodeRef<html::Form>,
-    ) -> ServerAction<S>
-    where
-        S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-        S::Output: Send + Sync + 'static,
-    {
-        let retry = self.retry;
-        Effect::new(move |_| {
-            if action
-                .value()
-                .with(|v| matches!(v, Some(Err(AppError::StepUpRequired))))
-            {
-                retry.set_value(Some(Callback::new(move |_| {
-                    if let Some(form) = form.get_untracked() {
-                        let _ = form.request_submit();
-                    }
-                })));
-            }
-        });
-        self.watch(action)
-    }
-
-    /// Remembers `form` as the one to post again after a step-up; for several forms of one
-    /// action (a button per row), the pressed button's form says so as it is pressed.
-    pub fn remember(self, form: NodeRef<html::Form>) {
-        self.retry.set_value(Some(Callback::new(move |_| {
-            if let Some(form) = form.get_untracked() {
-                let _ = form.request_submit();
-            }
-        })));
-    }
-
-    /// Calls a watched `action` with `input`, keeping the call to repeat after a step-up.
-    pub fn dispatch<S>(self, action: ServerAction<S>, input: S)
-    where
-        S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-        S::Output: Send + Sync + 'static,
-    {
-        let again = input.clone();
-        self.retry.set_value(Some(Callback::new(move |_| {
-            action.dispatch(again.clone());
-        })));
-        action.dispatch(input);
-    }
-
-    /// What the dialog runs once the passcode is accepted: the call that asked for it.
-    pub fn again(self) -> Callback<()> {
-        let retry = self.retry;
-        Callback::new(move |_| {
-            if let Some(call) = retry.get_value() {
-                call.run(());
-            }
-        })
-    }
-}
-
-impl Default for StepUp {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

@@ -5,7 +5,6 @@
 #[cfg(feature = "ssr")]
 use super::outcome;
 use super::Outcome;
-use crate::auth::{StepUp, StepUpDialogAsked};
 use crate::domain::Secret;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
@@ -288,8 +287,7 @@ pub fn HelpDesk() -> impl IntoView {
     let passkey = RwSignal::new(String::new());
     let verify = ServerAction::<VerifyCallerPasskey>::new();
     let reset = ServerAction::<SendPasswordReset>::new();
-    let step_up = StepUp::new();
-    let unlock = step_up.watch(ServerAction::<UnlockAccount>::new());
+    let unlock = ServerAction::<UnlockAccount>::new();
     let found = page_resource(
         move || (sought(), unlock.version().get()),
         |(email, _)| async move {
@@ -350,14 +348,13 @@ pub fn HelpDesk() -> impl IntoView {
                     <div class="actions">
                         <PostButton action=reset field=("user_id", id.to_string()) label="Send Password Reset" />
                         {c.locked.then(|| view! {
-                            <PostButton action=unlock field=("user_id", id.to_string()) label="Unlock Account" step_up />
+                            <PostButton action=unlock field=("user_id", id.to_string()) label="Unlock Account" />
                         })}
                     </div>
                     <ErrorSummary error=action_errors />
                 }
             })}
             </Transition>
-            <StepUpDialogAsked step_up />
         </section>
     }
 }
@@ -369,9 +366,7 @@ pub fn ChangeAdmin() -> impl IntoView {
     let office = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let replace = RwSignal::new(false);
-    let step_up = StepUp::new();
-    let form = NodeRef::<leptos::html::Form>::new();
-    let action = step_up.watch_form(ServerAction::<ChangeOfficeAdmin>::new(), form);
+    let action = ServerAction::<ChangeOfficeAdmin>::new();
     Effect::new(move |_| {
         if let Some(Ok(next)) = action.value().get() {
             navigate.with_value(|n| n(&next, Default::default()));
@@ -383,7 +378,7 @@ pub fn ChangeAdmin() -> impl IntoView {
     view! {
         <section aria-labelledby="change-admin">
             <h2 id="change-admin">"Change an Organization's Admin"</h2>
-            <ActionForm action node_ref=form attr:novalidate=true>
+            <ActionForm action attr:novalidate=true>
                 <Gate button="make-org-admin" needs=Needs::AChoice>
                     <Transition>
                         {move || {
@@ -399,7 +394,6 @@ pub fn ChangeAdmin() -> impl IntoView {
                 <button type="submit" id="make-org-admin" class="button primary">"Make Org Admin"</button>
             </ActionForm>
             <Outcome keys=vec!["admin_changed"] />
-            <StepUpDialogAsked step_up />
         </section>
     }
 }

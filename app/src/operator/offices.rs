@@ -3,7 +3,6 @@
 //! suspends every user of an office at once (guide 004 §IV).
 
 use super::Outcome;
-use crate::auth::{StepUp, StepUpDialogAsked};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, Operator};
@@ -202,8 +201,7 @@ mod ssr {
 pub fn SuspendedOffices() -> impl IntoView {
     let offices = page_resource(|| (), |_| registered_offices());
     let reinstate = ServerAction::<ReinstateOffice>::new();
-    let step_up = StepUp::new();
-    let revoke = step_up.watch(ServerAction::<RevokeOfficeAccess>::new());
+    let revoke = ServerAction::<RevokeOfficeAccess>::new();
     let agreement = ServerAction::<RecordAgreement>::new();
     let navigate = StoredValue::new(use_navigate());
     for done in [reinstate.value(), revoke.value(), agreement.value()] {
@@ -246,8 +244,7 @@ pub fn SuspendedOffices() -> impl IntoView {
                     view! { <PostButton action=reinstate field label="Reinstate" primary=true /> }
                         .into_any()
                 } else {
-                    view! { <PostButton action=revoke field label="Revoke Access" step_up /> }
-                        .into_any()
+                    view! { <PostButton action=revoke field label="Revoke Access" /> }.into_any()
                 }
             }),
         ]
@@ -262,7 +259,6 @@ pub fn SuspendedOffices() -> impl IntoView {
             <Transition>
                 <DataTable caption="Registered offices" columns=columns() rows empty="No registered offices." />
             </Transition>
-            <StepUpDialogAsked step_up />
         </section>
     }
 }

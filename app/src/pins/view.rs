@@ -5,8 +5,8 @@ use crate::affiliations::{receivers_835, Receivers835, Receivers835Choices};
 use crate::auth::{PageAccess, Require};
 use crate::dashboard::NpiRow;
 use crate::ui::{
-    action_error, field_errors, page_resource, query_value, Column, DataTable, ErrorSummary, Field,
-    ask_server, HoldToView, Pager, Pagination, PostButton, SearchForm,
+    action_error, ask_server, field_errors, page_resource, query_value, Column, DataTable,
+    ErrorSummary, Field, HoldToView, Pager, Pagination, PostButton, SearchForm,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};

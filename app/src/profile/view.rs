@@ -5,14 +5,12 @@ use super::{
 use crate::auth::authenticator::{
     pending_authenticator, ConfirmAuthenticator, RemoveAuthenticator, StartAuthenticator,
 };
-use crate::auth::{ChangePassword, PageAccess, PasswordChecklist, Require, StepUp, StepUpDialog};
-use crate::domain::Phone;
+use crate::auth::{ChangePassword, PageAccess, PasswordChecklist, Require};
 use crate::error::AppError;
 use crate::ui::{
-    action_error, field_errors, page_resource, query_dialog_is, Checkbox, ErrorSummary, Field,
-    ask_server, HoldToView, Modal, Select,
+    action_error, ask_server, field_errors, page_resource, query_dialog_is, Checkbox, ErrorSummary,
+    Field, HoldToView, Modal, Select,
 };
-use leptos::html;
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -62,20 +60,11 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
     let first = RwSignal::new(profile.first_name.clone());
     let last = RwSignal::new(profile.last_name.clone());
     let phone = RwSignal::new(profile.phone.clone());
-    let last4 = Phone::parse(&profile.phone)
-        .map(|p| p.last4().to_string())
-        .unwrap_or_default();
-    let step_up = StepUp::new();
-    let save_form = NodeRef::<html::Form>::new();
-    let password_form = NodeRef::<html::Form>::new();
-    let passkey_form = NodeRef::<html::Form>::new();
-    let start_form = NodeRef::<html::Form>::new();
-    let remove_form = NodeRef::<html::Form>::new();
-    let save_action = step_up.watch_form(ServerAction::<SaveProfile>::new(), save_form);
-    let password_action = step_up.watch_form(ServerAction::<ChangePassword>::new(), password_form);
-    let reset_action = step_up.watch_form(ServerAction::<ResetPasskey>::new(), passkey_form);
-    let start_action = step_up.watch_form(ServerAction::<StartAuthenticator>::new(), start_form);
-    let remove_action = step_up.watch_form(ServerAction::<RemoveAuthenticator>::new(), remove_form);
+    let save_action = ServerAction::<SaveProfile>::new();
+    let password_action = ServerAction::<ChangePassword>::new();
+    let reset_action = ServerAction::<ResetPasskey>::new();
+    let start_action = ServerAction::<StartAuthenticator>::new();
+    let remove_action = ServerAction::<RemoveAuthenticator>::new();
     let confirm_action = ServerAction::<ConfirmPhone>::new();
     let enroll_action = ServerAction::<ConfirmAuthenticator>::new();
     let others_action = ServerAction::<SignOutOtherSessions>::new();
@@ -201,7 +190,7 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
         <ErrorSummary error=summary />
         // "Change Password" belongs to the form below it on screen; it opens its dialog.
         <Form method="GET" action="/profile" attr:id="open-password-dialog"><span></span></Form>
-        <ActionForm action=save_action node_ref=save_form attr:novalidate=true attr:class="profile">
+        <ActionForm action=save_action attr:novalidate=true attr:class="profile">
             <section aria-labelledby="edit-account">
                 <h2 id="edit-account">"Edit Account Information"</h2>
                 <p>"Email Address (username): "<strong>{profile.email.clone()}</strong>
@@ -225,7 +214,7 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
         </ActionForm>
 
         <Modal open=changing title="Change Password" close_href="/profile">
-            <ActionForm action=password_action node_ref=password_form attr:novalidate=true>
+            <ActionForm action=password_action attr:novalidate=true>
                 <input type="hidden" name="next" value="/profile?done=password" />
                 <Field label="Current Password" value=current input_type="password" autocomplete="current-password" error=field_error("current") name="current" />
                 <Field label="New Password" value=new_password input_type="password" autocomplete="new-password" error=field_error("password") name="password" />
@@ -259,7 +248,7 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
                 <button type="submit" class="button" name="dialog" value="passkey">"Reset Passkey"</button>
             </Form>
             <Modal open=resetting title="Reset Passkey" close_href="/profile">
-                <ActionForm action=reset_action node_ref=passkey_form attr:novalidate=true>
+                <ActionForm action=reset_action attr:novalidate=true>
                     <Field label="Enter 4 digit User Passkey" value=passkey input_type="password" autocomplete="off" error=field_error("passkey") name="passkey" />
                     <Field label="Retype 4 digit User Passkey" value=passkey_again input_type="password" autocomplete="off" error=field_error("again") name="again" />
                     <button type="submit" class="button primary">"Save Passkey"</button>
@@ -272,14 +261,14 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
             {if profile.authenticator_enrolled {
                 view! {
                     <p>"An authenticator app is set up. You can use its codes instead of a passcode by text, call or email."</p>
-                    <ActionForm action=remove_action node_ref=remove_form>
+                    <ActionForm action=remove_action>
                         <button type="submit" class="button">"Remove Authenticator App"</button>
                     </ActionForm>
                 }.into_any()
             } else {
                 view! {
                     <p>"Use an authenticator app on your phone for sign-in codes."</p>
-                    <ActionForm action=start_action node_ref=start_form>
+                    <ActionForm action=start_action>
                         <button type="submit" class="button">"Set Up Authenticator App"</button>
                     </ActionForm>
                     <Transition>
@@ -307,7 +296,6 @@ fn ProfileForm(profile: Profile, reload: Callback<()>) -> impl IntoView {
             </ActionForm>
         </section>
         <crate::correspondence::TaxConsentSection since=profile.tax_consent_since.clone() />
-        <StepUpDialog open=step_up.open last4=last4 on_done=step_up.again() />
     }
 }
 

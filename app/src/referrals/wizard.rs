@@ -4,16 +4,15 @@
 //! after a reload, and on another device.
 
 use super::{
-    load_referral_wizard, FileRow, MemberChoice, ProviderChoice, ReferralStep,
-    ReferralWizard, ServiceLine, MAX_FILES, STEPS,
+    load_referral_wizard, FileRow, MemberChoice, ProviderChoice, ReferralStep, ReferralWizard,
+    ServiceLine, MAX_FILES, STEPS,
 };
 use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 use crate::ui::{
     action_error, answer_keeps, field_errors, follow_answer, page_resource, query_value,
     ErrorSummary, Field, FlowSteps, Modal, NeedsReason, RadioGroup, Reveal, Select, SubmitOnChoice,
-    TabPanel, Tabs, TextArea,
-    WizardFlow,
+    TabPanel, Tabs, TextArea, WizardFlow,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

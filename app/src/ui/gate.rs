@@ -46,7 +46,11 @@ pub fn Reveal(
     children: Children,
 ) -> impl IntoView {
     let target = format!("revealed-by-{}", slug(&name));
-    let class = if shown { "revealed-by-choice shown" } else { "revealed-by-choice" };
+    let class = if shown {
+        "revealed-by-choice shown"
+    } else {
+        "revealed-by-choice"
+    };
     view! {
         <div class=class id=target.clone()>{children()}</div>
         <div class="island"><RevealIsland target name value /></div>
@@ -160,7 +164,10 @@ fn changed_name(ev: &leptos::ev::Event) -> Option<String> {
     #[cfg(feature = "hydrate")]
     {
         use leptos::wasm_bindgen::JsCast;
-        ev.target()?.dyn_into::<leptos::web_sys::Element>().ok()?.get_attribute("name")
+        ev.target()?
+            .dyn_into::<leptos::web_sys::Element>()
+            .ok()?
+            .get_attribute("name")
     }
     #[cfg(not(feature = "hydrate"))]
     {

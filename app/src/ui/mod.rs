@@ -32,8 +32,8 @@ pub use page_data::{page_resource, PageResource};
 pub use page_load::once_per_page;
 pub use post_button::PostButton;
 pub use refused::{refused_value, RefusedForm};
-pub use search::{asked, encode_query_value, from_pairs, query_value, SearchForm, SEARCH_PAUSE_MS};
 pub(crate) use search::after_typing;
+pub use search::{asked, encode_query_value, from_pairs, query_value, SearchForm};
 pub use tabs::{TabPanel, Tabs};
 pub use tile::Tile;
 pub use toast::{provide_toasts, Toasts};
@@ -113,7 +113,10 @@ pub fn input_value(id: &str) -> Option<String> {
         let element = leptos::prelude::document().get_element_by_id(id)?;
         match element.dyn_into::<HtmlInputElement>() {
             Ok(input) => Some(input.value()),
-            Err(other) => other.dyn_into::<HtmlTextAreaElement>().ok().map(|t| t.value()),
+            Err(other) => other
+                .dyn_into::<HtmlTextAreaElement>()
+                .ok()
+                .map(|t| t.value()),
         }
     }
     #[cfg(not(feature = "hydrate"))]

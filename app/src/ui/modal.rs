@@ -3,7 +3,8 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-/// A modal dialog named by its heading. Escape or "Close" shuts it; focus moves into it on open.
+/// A modal dialog named by its heading. Escape or "Close" shuts it; focus moves into it on open
+/// (`autofocus` when the server sends it open; an island follows Escape to the closing address).
 #[component]
 pub fn Modal(
     open: RwSignal<bool>,
@@ -37,6 +38,7 @@ pub fn Modal(
                     aria-modal="true"
                     aria-labelledby=heading_id.clone()
                     tabindex="-1"
+                    autofocus=true
                     node_ref=dialog
                     on:keydown={
                         let leave = leave.clone();
@@ -52,6 +54,10 @@ pub fn Modal(
                 >
                     <h2 id=heading_id.clone()>{title.clone()}</h2>
                     {children()}
+                    {close_href.is_some().then(|| {
+                        let dialog = heading_id.clone();
+                        view! { <div class="island"><CloseOnEscape dialog /></div> }
+                    })}
                     {match close_href.clone() {
                         Some(href) => view! {
                             <a class="button link modal-close" href=href on:click=move |_| open.set(false)>"Close"</a>
@@ -64,6 +70,37 @@ pub fn Modal(
             </div>
         </Show>
     }
+}
+
+/// Escape presses the "Close" link of the dialog labelled by `dialog`.
+#[island]
+fn CloseOnEscape(dialog: String) -> impl IntoView {
+    Effect::new(move |_| {
+        let dialog = dialog.clone();
+        let listener = window_event_listener(leptos::ev::keydown, move |ev| {
+            if ev.key() == "Escape" {
+                close(&dialog);
+            }
+        });
+        on_cleanup(move || listener.remove());
+    });
+}
+
+fn close(dialog: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        if let Some(link) = document()
+            .query_selector(&format!("[aria-labelledby=\"{dialog}\"] .modal-close"))
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+        {
+            link.click();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = dialog;
 }
 
 /// A dialog opened by the address (`?remove=12`): the value named `name` while it is there.

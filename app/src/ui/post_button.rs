@@ -21,10 +21,6 @@ pub fn PostButton<S, O>(
     #[prop(optional, into)]
     aria_label: Option<String>,
     #[prop(optional)] primary: bool,
-    /// When the action may need a fresh passcode: this button's form is the one posted again
-    /// once it is given (the page watches the action and shows the dialog).
-    #[prop(optional)]
-    step_up: Option<crate::auth::StepUp>,
     #[prop(optional)] _protocol: std::marker::PhantomData<O>,
 ) -> impl IntoView
 where
@@ -40,17 +36,11 @@ where
     O: Send + Sync + 'static,
 {
     let (name, value) = field;
-    let form = NodeRef::<leptos::html::Form>::new();
-    let pressed = move |_| {
-        if let Some(step_up) = step_up {
-            step_up.remember(form);
-        }
-    };
     view! {
-        <ActionForm action node_ref=form attr:class="inline">
+        <ActionForm action attr:class="inline">
             <input type="hidden" name=name value=value />
             <button type="submit" class=if primary { "button primary" } else { "button" }
-                aria-label=aria_label disabled=move || action.pending().get() on:click=pressed>{label}</button>
+                aria-label=aria_label disabled=move || action.pending().get()>{label}</button>
         </ActionForm>
     }
 }

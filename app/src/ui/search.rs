@@ -75,8 +75,10 @@ impl Asked {
 
 /// Runs `search` once typing pauses for [`SEARCH_PAUSE_MS`] in a control whose `input`
 /// events `watched` accepts (in an island).
-pub(crate) fn after_typing<S, F>(watched: impl Fn(&leptos::ev::Event) -> bool + Clone + 'static, search: S)
-where
+pub(crate) fn after_typing<S, F>(
+    watched: impl Fn(&leptos::ev::Event) -> bool + Clone + 'static,
+    search: S,
+) where
     S: Fn(Asked) -> F + Clone + 'static,
     F: std::future::Future<Output = ()> + 'static,
 {
@@ -87,7 +89,10 @@ where
             if !watched(&ev) {
                 return;
             }
-            let asked = Asked { newest, this: newest.get_value() + 1 };
+            let asked = Asked {
+                newest,
+                this: newest.get_value() + 1,
+            };
             newest.set_value(asked.this);
             let search = search.clone();
             set_timeout(
@@ -111,7 +116,10 @@ fn follows(ev: &leptos::ev::Event, form: &str) -> bool {
         use leptos::web_sys::Element;
         ev.target()
             .and_then(|t| t.dyn_into::<Element>().ok())
-            .and_then(|el| el.closest(&format!("#{form} input[type=search], #{form} select")).ok())
+            .and_then(|el| {
+                el.closest(&format!("#{form} input[type=search], #{form} select"))
+                    .ok()
+            })
             .flatten()
             .is_some()
     }
@@ -128,7 +136,8 @@ fn typed_before(form: &str) -> bool {
     {
         use leptos::wasm_bindgen::JsCast;
         use leptos::web_sys::HtmlInputElement;
-        let Ok(boxes) = document().query_selector_all(&format!("#{form} input[type=search]")) else {
+        let Ok(boxes) = document().query_selector_all(&format!("#{form} input[type=search]"))
+        else {
             return false;
         };
         (0..boxes.length())
@@ -149,24 +158,46 @@ fn typed_before(form: &str) -> bool {
 #[cfg(feature = "hydrate")]
 async fn show_results(form: &str, results: &str, current: impl Fn() -> bool) -> Option<()> {
     use leptos::wasm_bindgen::{JsCast, JsValue};
-    use leptos::web_sys::{DomParser, FormData, HtmlFormElement, Response, SupportedType, UrlSearchParams};
+    use leptos::web_sys::{
+        DomParser, FormData, HtmlFormElement, Response, SupportedType, UrlSearchParams,
+    };
     use wasm_bindgen_futures::JsFuture;
     let form: HtmlFormElement = document().get_element_by_id(form)?.dyn_into().ok()?;
     let fields = FormData::new_with_form(&form).ok()?;
-    let query = String::from(UrlSearchParams::new_with_str_sequence_sequence(&fields).ok()?.to_string());
+    let query = String::from(
+        UrlSearchParams::new_with_str_sequence_sequence(&fields)
+            .ok()?
+            .to_string(),
+    );
     let address = format!("{}?{query}", window().location().pathname().ok()?);
-    let response: Response = JsFuture::from(window().fetch_with_str(&address)).await.ok()?.dyn_into().ok()?;
+    let response: Response = JsFuture::from(window().fetch_with_str(&address))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
     if !response.ok() {
         return None;
     }
-    let html = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+    let html = JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()?;
     if !current() {
         return None;
     }
-    let page = DomParser::new().ok()?.parse_from_string(&html, SupportedType::TextHtml).ok()?;
+    let page = DomParser::new()
+        .ok()?
+        .parse_from_string(&html, SupportedType::TextHtml)
+        .ok()?;
     let found = page.get_element_by_id(results)?;
-    document().get_element_by_id(results)?.set_inner_html(&found.inner_html());
-    window().history().ok()?.replace_state_with_url(&JsValue::NULL, "", Some(&address)).ok()
+    document()
+        .get_element_by_id(results)?
+        .set_inner_html(&found.inner_html());
+    window()
+        .history()
+        .ok()?
+        .replace_state_with_url(&JsValue::NULL, "", Some(&address))
+        .ok()
 }
 
 #[cfg(not(feature = "hydrate"))]

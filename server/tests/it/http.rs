@@ -780,7 +780,12 @@ async fn a_native_form_refused_by_a_fresh_rule_is_sent_to_confirm_its_you() {
         let session = session_of(&site, "admin@sunrise.example").await;
         site.clock.advance(10 * 60);
         let asked = site
-            .send(native_post("/api/authenticator/start", "", Some(&session), "/profile"))
+            .send(native_post(
+                "/api/authenticator/start",
+                "",
+                Some(&session),
+                "/profile",
+            ))
             .await;
         assert_eq!(location(&asked), "/step-up?next=%2Fprofile");
     }

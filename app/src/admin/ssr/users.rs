@@ -193,7 +193,6 @@ pub async fn user_detail(
             reason: c.reason,
         })
         .collect();
-    let admin_phone = users::phone(&mut conn, caller.user_id).await?.flatten();
     let npis = repo::npis(&mut conn, org.organization_id).await?;
     drop(conn);
     caller
@@ -211,10 +210,6 @@ pub async fn user_detail(
         invited: m.invited,
         awaiting_permissions: m.awaiting_permissions,
         pending_email,
-        admin_phone_last4: admin_phone
-            .and_then(|p| Phone::parse(&p).ok())
-            .map(|p| p.last4().to_string())
-            .unwrap_or_default(),
         npis,
         set: super::current_set(state, m.membership_id).await?,
         history,
