@@ -131,7 +131,7 @@ fn SubmitOnChoiceIsland(name: String, value: String, button: String) -> impl Int
         let listener = window_event_listener(leptos::ev::change, move |ev| {
             let named = changed_name(&ev).is_some_and(|n| n == name);
             if named && (value.is_empty() || chosen_value(&name).is_some_and(|v| v == value)) {
-                press(&button);
+                super::click(&format!("#{button}"));
             }
         });
         on_cleanup(move || listener.remove());
@@ -174,22 +174,6 @@ fn changed_name(ev: &leptos::ev::Event) -> Option<String> {
         let _ = ev;
         None
     }
-}
-
-/// Clicks the button with this id (in the browser).
-fn press(id: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::JsCast;
-        if let Some(button) = document()
-            .get_element_by_id(id)
-            .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
-        {
-            button.click();
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = id;
 }
 
 /// A scrolling text, a region named `label` and described by the element `hint`, which keeps

@@ -50,6 +50,24 @@ pub fn go_to(path: &str) {
     let _ = path;
 }
 
+/// Clicks the first element `selector` finds (in the browser): a button, a link.
+pub(crate) fn click(selector: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        if let Some(element) = leptos::prelude::document()
+            .query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+        {
+            element.click();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = selector;
+}
+
 /// Moves the keyboard focus to the element with this id (in the browser).
 pub(crate) fn focus_by_id(id: &str) {
     #[cfg(feature = "hydrate")]

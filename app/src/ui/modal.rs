@@ -79,28 +79,11 @@ fn CloseOnEscape(dialog: String) -> impl IntoView {
         let dialog = dialog.clone();
         let listener = window_event_listener(leptos::ev::keydown, move |ev| {
             if ev.key() == "Escape" {
-                close(&dialog);
+                super::click(&format!("[aria-labelledby=\"{dialog}\"] .modal-close"));
             }
         });
         on_cleanup(move || listener.remove());
     });
-}
-
-fn close(dialog: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::JsCast;
-        if let Some(link) = document()
-            .query_selector(&format!("[aria-labelledby=\"{dialog}\"] .modal-close"))
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
-        {
-            link.click();
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = dialog;
 }
 
 /// A dialog opened by the address (`?remove=12`): the value named `name` while it is there.
