@@ -9,7 +9,7 @@
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access};
-use crate::ui::{go_to, Modal};
+use crate::ui::go_to;
 use leptos::prelude::*;
 
 /// The warning comes this long before the session would end.
@@ -44,10 +44,12 @@ fn IdleWarning(idle_seconds: i64) -> impl IntoView {
     let warning = RwSignal::new(false);
     let last_activity = StoredValue::new(now_ms());
     let last_ping = StoredValue::new(now_ms());
-    let keep = ServerAction::<KeepAlive>::new();
     let ping = move || {
         last_ping.set_value(now_ms());
-        keep.dispatch(KeepAlive {});
+        leptos::task::spawn_local(async {
+            // A session already ended shows at the next page or at the timer's end.
+            let _ = keep_alive().await;
+        });
     };
     #[cfg(feature = "hydrate")]
     {
@@ -90,11 +92,25 @@ fn IdleWarning(idle_seconds: i64) -> impl IntoView {
         last_activity.set_value(now_ms());
         ping();
     };
+    // The dialog is written out here rather than with `ui::Modal`: every signed-in page has
+    // this island, and the shared dialog brings the router's navigation into the download.
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if warning.get() {
+            if let Some(element) = dialog.get() {
+                let _ = element.focus();
+            }
+        }
+    });
     view! {
-        <Modal open=warning title="Your session is about to end">
-            <p>"For your security, you will be signed out soon because there has been no activity. Do you want to stay signed in?"</p>
-            <button class="button primary" on:click=stay>"Stay signed in"</button>
-        </Modal>
+        <div class="modal-backdrop" hidden=move || !warning.get()>
+            <div class="modal" role="dialog" aria-modal="true" aria-labelledby="dialog-idle" tabindex="-1" node_ref=dialog
+                on:keydown=move |ev| if ev.key() == "Escape" { warning.set(false) }>
+                <h2 id="dialog-idle">"Your session is about to end"</h2>
+                <p>"For your security, you will be signed out soon because there has been no activity. Do you want to stay signed in?"</p>
+                <button class="button primary" on:click=stay>"Stay signed in"</button>
+            </div>
+        </div>
     }
 }
 
