@@ -103,14 +103,16 @@ fn IdleWarning(idle_seconds: i64) -> impl IntoView {
         }
     });
     view! {
-        <div class="modal-backdrop" hidden=move || !warning.get()>
-            <div class="modal" role="dialog" aria-modal="true" aria-labelledby="dialog-idle" tabindex="-1" node_ref=dialog
-                on:keydown=move |ev| if ev.key() == "Escape" { warning.set(false) }>
-                <h2 id="dialog-idle">"Your session is about to end"</h2>
-                <p>"For your security, you will be signed out soon because there has been no activity. Do you want to stay signed in?"</p>
-                <button class="button primary" on:click=stay>"Stay signed in"</button>
+        <Show when=move || warning.get()>
+            <div class="modal-backdrop">
+                <div class="modal" role="dialog" aria-modal="true" aria-labelledby="dialog-idle" tabindex="-1" node_ref=dialog
+                    on:keydown=move |ev| if ev.key() == "Escape" { warning.set(false) }>
+                    <h2 id="dialog-idle">"Your session is about to end"</h2>
+                    <p>"For your security, you will be signed out soon because there has been no activity. Do you want to stay signed in?"</p>
+                    <button class="button primary" on:click=stay>"Stay signed in"</button>
+                </div>
             </div>
-        </div>
+        </Show>
     }
 }
 
