@@ -44,12 +44,10 @@ fn IdleWarning(idle_seconds: i64) -> impl IntoView {
     let warning = RwSignal::new(false);
     let last_activity = StoredValue::new(now_ms());
     let last_ping = StoredValue::new(now_ms());
+    let keep = ServerAction::<KeepAlive>::new();
     let ping = move || {
         last_ping.set_value(now_ms());
-        leptos::task::spawn_local(async {
-            // A session already ended shows at the next page or at the timer's end.
-            let _ = keep_alive().await;
-        });
+        keep.dispatch(KeepAlive {});
     };
     #[cfg(feature = "hydrate")]
     {
