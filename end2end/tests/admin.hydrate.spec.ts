@@ -63,6 +63,13 @@ test('an admin adds a user through all three steps, and the user registers from 
   await page.getByRole('combobox', { name: 'User Role' }).selectOption({ label: 'Claims Viewer' });
   await expect(page.getByRole('checkbox', { name: 'Claims' })).toBeChecked();
   await expect(page.getByRole('checkbox', { name: 'Roster' })).not.toBeChecked();
+  // A box ticked by hand that the role does not grant makes the role Custom Setup; the role
+  // chosen again sets its boxes.
+  await page.getByRole('checkbox', { name: 'Roster' }).check();
+  await expect(page.getByRole('combobox', { name: 'User Role' })).toHaveValue('CustomSetup');
+  await page.getByRole('combobox', { name: 'User Role' }).selectOption({ label: 'Claims Viewer' });
+  await expect(page.getByRole('checkbox', { name: 'Roster' })).not.toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'Disputes' })).toBeChecked();
   // "Other Position" shows only for the position Other.
   await expect(page.getByRole('textbox', { name: 'Other Position' })).toBeHidden();
   await page.getByRole('combobox', { name: 'Position' }).selectOption({ label: 'Other' });

@@ -38,9 +38,19 @@ test('the organization menu and the banner work after hydration', async ({ page 
   await menuButton.click();
   await expect(page.getByRole('menuitem', { name: 'Add a New Organization' })).toBeVisible();
   await expect(page.getByRole('menuitem', { name: 'Sunrise Family Clinic' })).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(page.getByRole('menuitem', { name: 'Add a New Organization' })).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('menuitem', { name: 'Sunrise Family Clinic' })).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await expect(page.getByRole('menuitem', { name: 'Add a New Organization' })).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(page.getByRole('menuitem', { name: 'Add a New Organization' })).toBeHidden();
   await expect(menuButton).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('menuitem', { name: 'Sunrise Family Clinic' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('menuitem', { name: 'Add a New Organization' })).toBeHidden();
 
   const banner = page.getByRole('region', { name: 'Announcement' });
   await expect(banner).toContainText('Scheduled maintenance');

@@ -14,57 +14,104 @@ pub fn RoleSettings(
     preset: RolePreset,
     modules: Vec<Module>,
 ) -> impl IntoView {
-    // An island in an element of its own (see `ui::Tabs`).
-    let prefix = prefix.to_string();
-    view! { <div class="island"><RoleSettingsIsland prefix preset modules /></div> }
-}
-
-#[island]
-fn RoleSettingsIsland(prefix: String, preset: RolePreset, modules: Vec<Module>) -> impl IntoView {
-    let chosen = RwSignal::new(form_value(&preset));
-    let boxes: Vec<(Module, RwSignal<bool>)> = Module::ALL
-        .into_iter()
-        .map(|m| (m, RwSignal::new(modules.contains(&m))))
-        .collect();
-    let boxes = StoredValue::new(boxes);
-    let role = move || {
-        RolePreset::ALL
-            .into_iter()
-            .find(|p| form_value(p) == chosen.get())
-            .unwrap_or_default()
-    };
-    Effect::new(move |_| {
-        if let Some(granted) = role().modules() {
-            boxes.with_value(|bs| {
-                for (m, on) in bs {
-                    on.set(granted.contains(m));
-                }
-            });
-        }
-    });
-    let ticked_by_hand = move |_| {
-        let picked: Vec<Module> = boxes.with_value(|bs| {
-            bs.iter()
-                .filter(|(_, on)| on.get_untracked())
-                .map(|(m, _)| *m)
-                .collect()
-        });
-        let current = role();
-        if RolePreset::resolve(current, current, &picked).0 != current {
-            chosen.set(form_value(&RolePreset::CustomSetup));
-        }
-    };
     let options: Vec<(String, String)> = RolePreset::ALL
         .iter()
         .map(|p| (form_value(p), p.label().to_string()))
         .collect();
+    let boxes = Module::ALL
+        .into_iter()
+        .map(|m| {
+            let checked = RwSignal::new(modules.contains(&m));
+            view! {
+                <Checkbox label=m.label() checked name=format!("{prefix}[modules][]") value=form_value(&m) />
+            }
+        })
+        .collect_view();
+    // The island follows the server's controls by name, from an element of its own (see
+    // `ui::Tabs`).
+    let prefix = prefix.to_string();
     view! {
-        <Select label="User Role" options value=chosen name=format!("{prefix}[preset]") />
-        <fieldset on:change=ticked_by_hand>
+        <Select label="User Role" options value=RwSignal::new(form_value(&preset)) name=format!("{prefix}[preset]") />
+        <fieldset>
             <legend>"Security settings"</legend>
-            {boxes.with_value(|bs| bs.iter().map(|(m, on)| view! {
-                <Checkbox label=m.label() checked=*on name=format!("{}[modules][]", prefix) value=form_value(m) />
-            }).collect_view())}
+            {boxes}
         </fieldset>
+        <div class="island"><RoleFollow prefix /></div>
     }
+}
+
+#[island]
+fn RoleFollow(prefix: String) -> impl IntoView {
+    Effect::new(move |_| {
+        let prefix = prefix.clone();
+        let listener = window_event_listener(leptos::ev::change, move |ev| follow(&prefix, &ev));
+        on_cleanup(move || listener.remove());
+    });
+}
+
+/// A role chosen ticks its modules' boxes; a box ticked by hand that no longer fits the role
+/// makes it "Custom Setup".
+fn follow(prefix: &str, ev: &leptos::ev::Event) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        use leptos::web_sys::{HtmlInputElement, HtmlSelectElement};
+        let preset_name = format!("{prefix}[preset]");
+        let box_name = format!("{prefix}[modules][]");
+        let Some(changed) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let changed_name = changed.get_attribute("name").unwrap_or_default();
+        if changed_name != preset_name && changed_name != box_name {
+            return;
+        }
+        let Some(select) = document()
+            .query_selector(&format!("select[name=\"{preset_name}\"]"))
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
+        else {
+            return;
+        };
+        let boxes: Vec<HtmlInputElement> = document()
+            .query_selector_all(&format!("input[name=\"{box_name}\"]"))
+            .map(|list| {
+                (0..list.length())
+                    .filter_map(|i| list.item(i))
+                    .filter_map(|n| n.dyn_into::<HtmlInputElement>().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        // The options and boxes are written in the order of `RolePreset::ALL` and
+        // `Module::ALL`: the browser reads them by position, without the form values' serde.
+        let role = usize::try_from(select.selected_index())
+            .ok()
+            .and_then(|at| RolePreset::ALL.get(at).copied())
+            .unwrap_or_default();
+        if changed_name == preset_name {
+            if let Some(granted) = role.modules() {
+                for (input, module) in boxes.iter().zip(Module::ALL) {
+                    input.set_checked(granted.contains(&module));
+                }
+            }
+        } else {
+            let picked: Vec<Module> = boxes
+                .iter()
+                .zip(Module::ALL)
+                .filter(|(input, _)| input.checked())
+                .map(|(_, module)| module)
+                .collect();
+            if RolePreset::resolve(role, role, &picked).0 != role {
+                let custom = RolePreset::ALL
+                    .iter()
+                    .position(|p| *p == RolePreset::CustomSetup);
+                select.set_selected_index(custom.map_or(-1, |at| at as i32));
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (prefix, ev);
 }

@@ -51,7 +51,8 @@ impl MenuItem {
 }
 
 /// A button that opens a menu (WAI-ARIA menu button): arrows move, Enter picks, Escape closes.
-/// Until the browser app runs the button, the menu shows, so its entries work without it.
+/// The server writes the button and its entries; until the browser app runs the button, the
+/// menu shows, so its entries work without it.
 #[component]
 pub fn MenuButton(
     #[prop(into)] label: String,
@@ -61,107 +62,136 @@ pub fn MenuButton(
     #[prop(optional)]
     closed: bool,
 ) -> impl IntoView {
-    // The island inside an element: see `Tabs`.
-    view! {
-        <div class="menu-button">
-            <Menu label items closed />
-        </div>
-    }
-}
-
-#[island]
-fn Menu(label: String, items: Vec<MenuItem>, closed: bool) -> impl IntoView {
-    let open = RwSignal::new(false);
-    let ready = super::hydrated();
-    let menu_id = format!("menu-{}", slug(&label));
-    let button_id = format!("{menu_id}-button");
-    let item_id = {
-        let menu_id = menu_id.clone();
-        move |index: usize| format!("{menu_id}-item-{index}")
-    };
-    let focus = {
-        let item_id = item_id.clone();
-        move |index: usize| super::focus_by_id(&item_id(index))
-    };
-    let open_menu = {
-        let focus = focus.clone();
-        move || {
-            open.set(true);
-            // The menu is shown on the next frame; focus its first item then.
-            let focus = focus.clone();
-            request_animation_frame(move || focus(0));
-        }
-    };
-    let close = {
-        let button_id = button_id.clone();
-        move || {
-            open.set(false);
-            super::focus_by_id(&button_id);
-        }
-    };
-    let on_button_key = {
-        let open_menu = open_menu.clone();
-        move |ev: leptos::ev::KeyboardEvent| {
-            if ev.key() == "ArrowDown" {
-                ev.prevent_default();
-                open_menu();
-            }
-        }
-    };
+    let menu = format!("menu-{}", slug(&label));
+    let button_id = format!("{menu}-button");
     let count = items.len();
     let entries = items
         .into_iter()
         .enumerate()
         .map(|(index, item)| {
-            let focus = focus.clone();
-            let close = close.clone();
-            let keys = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
-                "ArrowDown" => { ev.prevent_default(); focus((index + 1) % count) }
-                "ArrowUp" => { ev.prevent_default(); focus((index + count - 1) % count) }
-                "Home" => { ev.prevent_default(); focus(0) }
-                "End" => { ev.prevent_default(); focus(count - 1) }
-                "Escape" | "Tab" => close(),
-                _ => {}
-            };
+            let id = format!("{menu}-item-{index}");
             let entry = match item.pick {
                 Pick::Link(href) => view! {
-                    <a id=item_id(index) role="menuitem" tabindex="-1" href=href on:click=move |_| open.set(false) on:keydown=keys>
-                        {item.label}
-                    </a>
-                }.into_any(),
+                    <a id=id role="menuitem" tabindex="-1" href=href>{item.label}</a>
+                }
+                .into_any(),
                 Pick::Submit { to, field } => {
                     let (name, value) = field.unzip();
-                    // A submit button hidden while its click is handled would not submit its
-                    // form: the menu closes on the next frame instead.
                     view! {
-                        <button id=item_id(index) type="submit" formaction=to name=name value=value role="menuitem" tabindex="-1"
-                            on:click=move |_| request_animation_frame(move || open.set(false)) on:keydown=keys>
+                        <button id=id type="submit" formaction=to name=name value=value role="menuitem" tabindex="-1">
                             {item.label}
                         </button>
-                    }.into_any()
+                    }
+                    .into_any()
                 }
             };
             view! { <li role="none">{entry}</li> }
         })
         .collect_view();
+    // The island only follows the keys and clicks: the download has no view code for menus
+    // (every page has the header's). It sits in an element of its own (see `Tabs`).
     view! {
-        // Not a submit button: the menu may sit in a form (e.g. downloading the rows checked).
-        <button
-            type="button"
-            id=button_id.clone()
-            class="button"
-            aria-haspopup="menu"
-            aria-expanded=move || open.get().to_string()
-            aria-controls=menu_id.clone()
-            on:click=move |_| {
-                if open.get_untracked() { open.set(false) } else { open_menu() }
-            }
-            on:keydown=on_button_key
-        >
-            {label}
-        </button>
-        <ul id=menu_id role="menu" aria-labelledby=button_id hidden=move || !open.get() && (closed || ready.get())>
-            {entries}
-        </ul>
+        <div class="menu-button">
+            // Not a submit button: the menu may sit in a form (e.g. downloading the rows checked).
+            <button type="button" id=button_id.clone() class="button" aria-haspopup="menu" aria-expanded="false" aria-controls=menu.clone()>
+                {label}
+            </button>
+            <ul id=menu.clone() role="menu" aria-labelledby=button_id hidden=closed>
+                {entries}
+            </ul>
+            <div class="island"><MenuKeys menu count /></div>
+        </div>
     }
+}
+
+#[island]
+fn MenuKeys(menu: String, count: usize) -> impl IntoView {
+    Effect::new(move |_| {
+        // The button opens the menu from now on.
+        set_open(&menu, false);
+        let on_click = {
+            let menu = menu.clone();
+            move |ev: leptos::ev::MouseEvent| {
+                match target(&menu, &ev) {
+                    Some(Target::Button) if is_open(&menu) => set_open(&menu, false),
+                    Some(Target::Button) => open_at(&menu, 0),
+                    // A submit button hidden while its click is handled would not submit its
+                    // form: the menu closes on the next frame.
+                    Some(Target::Item(_)) => {
+                        let menu = menu.clone();
+                        request_animation_frame(move || set_open(&menu, false));
+                    }
+                    None => {}
+                }
+            }
+        };
+        let on_key = {
+            let menu = menu.clone();
+            move |ev: leptos::ev::KeyboardEvent| {
+                let key = ev.key();
+                let next = match (target(&menu, &ev), key.as_str()) {
+                    (Some(Target::Button), "ArrowDown") => Some(0),
+                    (Some(Target::Item(at)), "ArrowDown") => Some((at + 1) % count),
+                    (Some(Target::Item(at)), "ArrowUp") => Some((at + count - 1) % count),
+                    (Some(Target::Item(_)), "Home") => Some(0),
+                    (Some(Target::Item(_)), "End") => Some(count.saturating_sub(1)),
+                    (Some(Target::Item(_)), "Escape" | "Tab") => {
+                        set_open(&menu, false);
+                        super::focus_by_id(&format!("{menu}-button"));
+                        None
+                    }
+                    _ => None,
+                };
+                if let Some(at) = next {
+                    ev.prevent_default();
+                    open_at(&menu, at);
+                }
+            }
+        };
+        let clicks = window_event_listener(leptos::ev::click, on_click);
+        let keys = window_event_listener(leptos::ev::keydown, on_key);
+        on_cleanup(move || {
+            clicks.remove();
+            keys.remove();
+        });
+    });
+}
+
+/// Which part of the menu `menu` an event comes from.
+enum Target {
+    Button,
+    Item(usize),
+}
+
+fn target(menu: &str, ev: &leptos::ev::Event) -> Option<Target> {
+    let id = super::event_target_id(ev)?;
+    let rest = id.strip_prefix(menu)?;
+    if rest == "-button" {
+        Some(Target::Button)
+    } else {
+        rest.strip_prefix("-item-")?.parse().ok().map(Target::Item)
+    }
+}
+
+/// Opens the menu with the focus on its entry `at`.
+fn open_at(menu: &str, at: usize) {
+    set_open(menu, true);
+    super::focus_by_id(&format!("{menu}-item-{at}"));
+}
+
+fn is_open(menu: &str) -> bool {
+    element(menu).is_some_and(|list| !list.has_attribute("hidden"))
+}
+
+fn set_open(menu: &str, open: bool) {
+    if let Some(list) = element(menu) {
+        let _ = list.toggle_attribute_with_force("hidden", !open);
+    }
+    if let Some(button) = element(&format!("{menu}-button")) {
+        let _ = button.set_attribute("aria-expanded", if open { "true" } else { "false" });
+    }
+}
+
+fn element(id: &str) -> Option<leptos::web_sys::Element> {
+    document().get_element_by_id(id)
 }

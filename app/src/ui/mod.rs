@@ -108,17 +108,22 @@ pub(crate) fn after_paint(f: impl FnOnce() + 'static) {
 
 /// Whether the event comes from the element with this id.
 pub fn event_from(ev: &leptos::ev::Event, id: &str) -> bool {
+    event_target_id(ev).is_some_and(|target| target == id)
+}
+
+/// The id of the element an event comes from (in the browser).
+pub(crate) fn event_target_id(ev: &leptos::ev::Event) -> Option<String> {
     #[cfg(feature = "hydrate")]
     {
         use leptos::wasm_bindgen::JsCast;
         ev.target()
             .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
-            .is_some_and(|el| el.id() == id)
+            .map(|el| el.id())
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = (ev, id);
-        false
+        let _ = ev;
+        None
     }
 }
 

@@ -22,88 +22,108 @@ pub fn Tabs(
     /// The tab selected first.
     selected: usize,
 ) -> impl IntoView {
-    // The island inside an element: when the whole page is hydrated, hydrating an island ends
-    // inside the island's markup, and the element around it brings the page's hydration back
-    // out. (Every island here sits in an element of its own for this reason.)
     let list_id = format!("{}-tabs", slug(&id));
-    view! {
-        <div class="tabs" role="tablist" aria-label=label id=list_id>
-            <TabLinks id labels selected />
-        </div>
-    }
-}
-
-/// The tabs themselves: an island, which shows and hides the server's panels by their ids.
-#[island]
-fn TabLinks(id: String, labels: Vec<String>, selected: usize) -> impl IntoView {
     let count = labels.len();
-    let selected = RwSignal::new(selected.min(count.saturating_sub(1)));
-    {
-        let id = id.clone();
-        Effect::new(move |_| {
-            if let Some(i) = index_in(&address_fragment(), &format!("#{id}-panel-"), count) {
-                selected.set(i);
-            }
-        });
-    }
-    {
-        let id = id.clone();
-        Effect::new(move |_| {
-            let chosen = selected.get();
-            for i in 0..count {
-                show(&format!("{id}-panel-{i}"), i == chosen);
-            }
-        });
-    }
-    let tab_id = {
-        let id = id.clone();
-        move |i: usize| format!("{id}-tab-{i}")
-    };
-    let on_key = {
-        let tab_id = tab_id.clone();
-        move |ev: leptos::ev::KeyboardEvent| {
-            let current = selected.get_untracked();
-            let next = match ev.key().as_str() {
-                "ArrowRight" => (current + 1) % count,
-                "ArrowLeft" => (current + count - 1) % count,
-                "Home" => 0,
-                "End" => count - 1,
-                // Space keeps the focused (selected) tab, as a button would, instead of scrolling.
-                " " => current,
-                _ => return,
-            };
-            ev.prevent_default();
-            selected.set(next);
-            super::focus_by_id(&tab_id(next));
-        }
-    };
-    labels
+    let selected = selected.min(count.saturating_sub(1));
+    let tabs = labels
         .into_iter()
         .enumerate()
         .map(|(i, text)| {
             let panel = format!("{id}-panel-{i}");
-            // `target="_self"` leaves a click that comes before the app to the browser, which
-            // follows the link to the panel; the app's router would otherwise take it.
+            // `target="_self"`: a click that comes before the island is the browser's, which
+            // follows the link to the panel.
             view! {
                 <a
                     role="tab"
                     href=format!("#{panel}")
                     target="_self"
-                    id=tab_id(i)
+                    id=format!("{id}-tab-{i}")
                     aria-controls=panel
-                    aria-selected=move || (selected.get() == i).to_string()
-                    tabindex=move || if selected.get() == i { "0" } else { "-1" }
-                    on:click=move |ev| {
-                        ev.prevent_default();
-                        selected.set(i);
-                    }
-                    on:keydown=on_key.clone()
+                    aria-selected=(i == selected).to_string()
+                    tabindex=if i == selected { "0" } else { "-1" }
                 >
                     {text}
                 </a>
             }
         })
-        .collect_view()
+        .collect_view();
+    // The island sits in an element of its own, as every island here does: when the whole
+    // page was hydrated, hydrating an island ended inside the island's markup, and the element
+    // around it brought the page's hydration back out.
+    view! {
+        <div class="tabs" role="tablist" aria-label=label id=list_id>{tabs}</div>
+        <div class="island"><TabKeys id count selected /></div>
+    }
+}
+
+/// Shows and hides the server's panels by their ids, and moves between the tabs: the island
+/// writes no markup of its own.
+#[island]
+fn TabKeys(id: String, count: usize, selected: usize) -> impl IntoView {
+    Effect::new(move |_| {
+        // A panel the address names is the selected one (a tab pressed while the page loaded).
+        let first =
+            index_in(&address_fragment(), &format!("#{id}-panel-"), count).unwrap_or(selected);
+        select(&id, count, first);
+        let clicks = {
+            let id = id.clone();
+            window_event_listener(leptos::ev::click, move |ev| {
+                if let Some(i) = tab_of(&id, count, &ev) {
+                    ev.prevent_default();
+                    select(&id, count, i);
+                }
+            })
+        };
+        let keys = {
+            let id = id.clone();
+            window_event_listener(leptos::ev::keydown, move |ev| {
+                let Some(current) = tab_of(&id, count, &ev) else {
+                    return;
+                };
+                let next = match ev.key().as_str() {
+                    "ArrowRight" => (current + 1) % count,
+                    "ArrowLeft" => (current + count - 1) % count,
+                    "Home" => 0,
+                    "End" => count - 1,
+                    // Space keeps the focused (selected) tab, as a button would, instead of
+                    // scrolling.
+                    " " => current,
+                    _ => return,
+                };
+                ev.prevent_default();
+                select(&id, count, next);
+                super::focus_by_id(&format!("{id}-tab-{next}"));
+            })
+        };
+        on_cleanup(move || {
+            clicks.remove();
+            keys.remove();
+        });
+    });
+}
+
+/// The tab of the tab list `id` an event comes from.
+fn tab_of(id: &str, count: usize, ev: &leptos::ev::Event) -> Option<usize> {
+    index_in(&super::event_target_id(ev)?, &format!("{id}-tab-"), count)
+}
+
+/// Makes tab `chosen` the selected one: its panel shown, the others hidden, and only it in
+/// the tab order.
+fn select(id: &str, count: usize, chosen: usize) {
+    for i in 0..count {
+        let on = i == chosen;
+        show(&format!("{id}-panel-{i}"), on);
+        set_attribute(
+            &format!("{id}-tab-{i}"),
+            "aria-selected",
+            if on { "true" } else { "false" },
+        );
+        set_attribute(
+            &format!("{id}-tab-{i}"),
+            "tabindex",
+            if on { "0" } else { "-1" },
+        );
+    }
 }
 
 /// The panel of tab `index` of the [`Tabs`] with the same `id`.
@@ -135,6 +155,16 @@ fn address_fragment() -> String {
     return window().location().hash().unwrap_or_default();
     #[cfg(not(feature = "hydrate"))]
     String::new()
+}
+
+/// Sets an attribute of the element with this id.
+fn set_attribute(id: &str, name: &str, value: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(element) = document().get_element_by_id(id) {
+        let _ = element.set_attribute(name, value);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (id, name, value);
 }
 
 /// Shows or hides the element with this id.
