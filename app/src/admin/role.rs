@@ -54,37 +54,24 @@ fn RoleFollow(prefix: String) -> impl IntoView {
 fn follow(prefix: &str, ev: &leptos::ev::Event) {
     #[cfg(feature = "hydrate")]
     {
-        use leptos::wasm_bindgen::JsCast;
+        use crate::ui::{changed_name, find_all};
         use leptos::web_sys::{HtmlInputElement, HtmlSelectElement};
         let preset_name = format!("{prefix}[preset]");
         let box_name = format!("{prefix}[modules][]");
-        let Some(changed) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
-        else {
+        let Some(changed_name) = changed_name(ev) else {
             return;
         };
-        let changed_name = changed.get_attribute("name").unwrap_or_default();
         if changed_name != preset_name && changed_name != box_name {
             return;
         }
-        let Some(select) = document()
-            .query_selector(&format!("select[name=\"{preset_name}\"]"))
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
+        let Some(select) =
+            find_all::<HtmlSelectElement>(&format!("select[name=\"{preset_name}\"]"))
+                .into_iter()
+                .next()
         else {
             return;
         };
-        let boxes: Vec<HtmlInputElement> = document()
-            .query_selector_all(&format!("input[name=\"{box_name}\"]"))
-            .map(|list| {
-                (0..list.length())
-                    .filter_map(|i| list.item(i))
-                    .filter_map(|n| n.dyn_into::<HtmlInputElement>().ok())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let boxes = find_all::<HtmlInputElement>(&format!("input[name=\"{box_name}\"]"));
         // The options and boxes are written in the order of `RolePreset::ALL` and
         // `Module::ALL`: the browser reads them by position, without the form values' serde.
         let role = usize::try_from(select.selected_index())

@@ -86,17 +86,12 @@ fn CopyChoiceIsland(from: String, to: String) -> impl IntoView {
 fn copy_choice(from: &str, to: &str) {
     #[cfg(feature = "hydrate")]
     {
-        use leptos::wasm_bindgen::JsCast;
         use leptos::web_sys::HtmlSelectElement;
-        let select = |selector: &str| {
-            let list = document().query_selector_all(selector).ok();
-            list.into_iter().flat_map(|list| {
-                (0..list.length())
-                    .filter_map(move |i| list.item(i))
-                    .filter_map(|n| n.dyn_into::<HtmlSelectElement>().ok())
-            })
-        };
-        let Some(source) = select(&format!("select[name=\"{from}\"]")).next() else {
+        let select = |selector: &str| super::find_all::<HtmlSelectElement>(selector);
+        let Some(source) = select(&format!("select[name=\"{from}\"]"))
+            .into_iter()
+            .next()
+        else {
             return;
         };
         let chosen = source.value();
@@ -129,7 +124,7 @@ fn SubmitOnChoiceIsland(name: String, value: String, button: String) -> impl Int
     Effect::new(move |_| {
         let (name, value, button) = (name.clone(), value.clone(), button.clone());
         let listener = window_event_listener(leptos::ev::change, move |ev| {
-            let named = changed_name(&ev).is_some_and(|n| n == name);
+            let named = super::changed_name(&ev).is_some_and(|n| n == name);
             if named && (value.is_empty() || chosen_value(&name).is_some_and(|v| v == value)) {
                 super::click(&format!("#{button}"));
             }
@@ -157,23 +152,6 @@ fn NeedsReasonIsland(button: String, name: String, value: String, field: String)
         let blank = super::input_value(&field).is_none_or(|text| text.trim().is_empty());
         set_disabled(&button, answered && blank);
     });
-}
-
-/// The name of the form control an event came from.
-fn changed_name(ev: &leptos::ev::Event) -> Option<String> {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::JsCast;
-        ev.target()?
-            .dyn_into::<leptos::web_sys::Element>()
-            .ok()?
-            .get_attribute("name")
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = ev;
-        None
-    }
 }
 
 /// A scrolling text, a region named `label` and described by the element `hint`, which keeps
@@ -276,16 +254,7 @@ fn shows(_: &str, _: Needs) -> bool {
 
 /// Disables or enables the element with this id (in the browser).
 fn set_disabled(id: &str, disabled: bool) {
-    #[cfg(feature = "hydrate")]
-    if let Some(element) = document().get_element_by_id(id) {
-        let _ = if disabled {
-            element.set_attribute("disabled", "")
-        } else {
-            element.remove_attribute("disabled")
-        };
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (id, disabled);
+    super::set_attribute(id, "disabled", disabled.then_some(""));
 }
 
 /// Adds or removes a class of the element with this id (in the browser).

@@ -1,17 +1,16 @@
 use super::slug;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 /// One entry of a [`MenuButton`]. Each is a link or a form's submit button, so it works
 /// before the browser app loads (and without it).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MenuItem {
     pub label: String,
     pub pick: Pick,
 }
 
 /// What picking a [`MenuItem`] does.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Pick {
     /// Follows a link: a page, or a dialog opened by the address.
     Link(String),
@@ -180,18 +179,11 @@ fn open_at(menu: &str, at: usize) {
 }
 
 fn is_open(menu: &str) -> bool {
-    element(menu).is_some_and(|list| !list.has_attribute("hidden"))
+    !super::has_attribute(menu, "hidden")
 }
 
 fn set_open(menu: &str, open: bool) {
-    if let Some(list) = element(menu) {
-        let _ = list.toggle_attribute_with_force("hidden", !open);
-    }
-    if let Some(button) = element(&format!("{menu}-button")) {
-        let _ = button.set_attribute("aria-expanded", if open { "true" } else { "false" });
-    }
-}
-
-fn element(id: &str) -> Option<leptos::web_sys::Element> {
-    document().get_element_by_id(id)
+    super::set_attribute(menu, "hidden", (!open).then_some(""));
+    let expanded = if open { "true" } else { "false" };
+    super::set_attribute(&format!("{menu}-button"), "aria-expanded", Some(expanded));
 }

@@ -37,7 +37,7 @@ pub use search::{asked, encode_query_value, from_pairs, query_value, SearchForm}
 pub use tabs::{TabPanel, Tabs};
 pub use tile::Tile;
 pub use toast::{provide_toasts, Toasts};
-pub use wizard::{hydrated, WizardFlow};
+pub use wizard::WizardFlow;
 
 /// Loads a page in full (after sign-in, sign-out or an organization switch, so that every
 /// part of the page is rebuilt for the new session).
@@ -66,6 +66,48 @@ pub(crate) fn click(selector: &str) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = selector;
+}
+
+/// Sets the attribute `name` of the element with this id, or removes it for `None` (in the
+/// browser).
+pub(crate) fn set_attribute(id: &str, name: &str, value: Option<&str>) {
+    #[cfg(feature = "hydrate")]
+    if let Some(element) = leptos::prelude::document().get_element_by_id(id) {
+        let _ = match value {
+            Some(value) => element.set_attribute(name, value),
+            None => element.remove_attribute(name),
+        };
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (id, name, value);
+}
+
+/// Whether the element with this id has the attribute `name` (in the browser).
+pub(crate) fn has_attribute(id: &str, name: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::prelude::document()
+            .get_element_by_id(id)
+            .is_some_and(|element| element.has_attribute(name))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (id, name);
+        false
+    }
+}
+
+/// The elements `selector` finds that are of the kind `T` (an input, a drop-down).
+#[cfg(feature = "hydrate")]
+pub(crate) fn find_all<T: leptos::wasm_bindgen::JsCast>(selector: &str) -> Vec<T> {
+    use leptos::wasm_bindgen::JsCast;
+    let Ok(list) = leptos::prelude::document().query_selector_all(selector) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|node| node.dyn_into::<T>().ok())
+        .collect()
 }
 
 /// Moves the keyboard focus to the element with this id (in the browser).
@@ -119,6 +161,23 @@ pub(crate) fn event_target_id(ev: &leptos::ev::Event) -> Option<String> {
         ev.target()
             .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
             .map(|el| el.id())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        None
+    }
+}
+
+/// The name of the form control an event came from.
+pub(crate) fn changed_name(ev: &leptos::ev::Event) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        ev.target()?
+            .dyn_into::<leptos::web_sys::Element>()
+            .ok()?
+            .get_attribute("name")
     }
     #[cfg(not(feature = "hydrate"))]
     {

@@ -134,15 +134,9 @@ fn follows(ev: &leptos::ev::Event, form: &str) -> bool {
 fn typed_before(form: &str) -> bool {
     #[cfg(feature = "hydrate")]
     {
-        use leptos::wasm_bindgen::JsCast;
         use leptos::web_sys::HtmlInputElement;
-        let Ok(boxes) = document().query_selector_all(&format!("#{form} input[type=search]"))
-        else {
-            return false;
-        };
-        (0..boxes.length())
-            .filter_map(|i| boxes.item(i))
-            .filter_map(|n| n.dyn_into::<HtmlInputElement>().ok())
+        super::find_all::<HtmlInputElement>(&format!("#{form} input[type=search]"))
+            .into_iter()
             .any(|input| input.value() != input.default_value())
     }
     #[cfg(not(feature = "hydrate"))]

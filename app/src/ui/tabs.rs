@@ -112,17 +112,14 @@ fn tab_of(id: &str, count: usize, ev: &leptos::ev::Event) -> Option<usize> {
 fn select(id: &str, count: usize, chosen: usize) {
     for i in 0..count {
         let on = i == chosen;
-        show(&format!("{id}-panel-{i}"), on);
-        set_attribute(
-            &format!("{id}-tab-{i}"),
+        let tab = format!("{id}-tab-{i}");
+        super::set_attribute(&format!("{id}-panel-{i}"), "hidden", (!on).then_some(""));
+        super::set_attribute(
+            &tab,
             "aria-selected",
-            if on { "true" } else { "false" },
+            Some(if on { "true" } else { "false" }),
         );
-        set_attribute(
-            &format!("{id}-tab-{i}"),
-            "tabindex",
-            if on { "0" } else { "-1" },
-        );
+        super::set_attribute(&tab, "tabindex", Some(if on { "0" } else { "-1" }));
     }
 }
 
@@ -155,30 +152,6 @@ fn address_fragment() -> String {
     return window().location().hash().unwrap_or_default();
     #[cfg(not(feature = "hydrate"))]
     String::new()
-}
-
-/// Sets an attribute of the element with this id.
-fn set_attribute(id: &str, name: &str, value: &str) {
-    #[cfg(feature = "hydrate")]
-    if let Some(element) = document().get_element_by_id(id) {
-        let _ = element.set_attribute(name, value);
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (id, name, value);
-}
-
-/// Shows or hides the element with this id.
-fn show(id: &str, shown: bool) {
-    #[cfg(feature = "hydrate")]
-    if let Some(element) = document().get_element_by_id(id) {
-        let _ = if shown {
-            element.remove_attribute("hidden")
-        } else {
-            element.set_attribute("hidden", "")
-        };
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (id, shown);
 }
 
 #[cfg(test)]

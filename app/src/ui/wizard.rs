@@ -71,12 +71,3 @@ pub(super) fn stepper(
         </nav>
     }
 }
-
-/// False while the page is only server-rendered HTML, true once the browser app runs it:
-/// for what only the app can do (a "Next" that waits for its checkboxes), so the HTML alone
-/// still lets the form be posted.
-pub fn hydrated() -> Signal<bool> {
-    let ready = RwSignal::new(false);
-    Effect::new(move |_| ready.set(true));
-    ready.into()
-}
