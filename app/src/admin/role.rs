@@ -58,10 +58,10 @@ fn follow(prefix: &str, ev: &leptos::ev::Event) {
         use leptos::web_sys::{HtmlInputElement, HtmlSelectElement};
         let preset_name = format!("{prefix}[preset]");
         let box_name = format!("{prefix}[modules][]");
-        let Some(changed_name) = changed_name(ev) else {
+        let Some(changed) = changed_name(ev) else {
             return;
         };
-        if changed_name != preset_name && changed_name != box_name {
+        if changed != preset_name && changed != box_name {
             return;
         }
         let Some(select) =
@@ -78,7 +78,7 @@ fn follow(prefix: &str, ev: &leptos::ev::Event) {
             .ok()
             .and_then(|at| RolePreset::ALL.get(at).copied())
             .unwrap_or_default();
-        if changed_name == preset_name {
+        if changed == preset_name {
             if let Some(granted) = role.modules() {
                 for (input, module) in boxes.iter().zip(Module::ALL) {
                     input.set_checked(granted.contains(&module));
