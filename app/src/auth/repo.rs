@@ -182,21 +182,6 @@ pub async fn password_state(
         .await
 }
 
-/// The organizations where the user's membership is active, deactivated or removed, by name:
-/// (id, name, kind, status).
-pub async fn organizations_of(
-    conn: &mut Conn,
-    user_id: i64,
-) -> Result<Vec<(i64, String, String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT o.id, o.name, o.kind, m.status FROM memberships m JOIN organizations o ON o.id = m.organization_id \
-         WHERE m.user_id = $1 AND m.status IN ('active', 'deactivated', 'removed') ORDER BY o.name",
-    )
-    .bind(user_id)
-    .fetch_all(conn)
-    .await
-}
-
 // --- Authenticator app -------------------------------------------------------------------
 
 /// Keeps the secret of an enrolment until its first code confirms it.

@@ -59,7 +59,7 @@ pub async fn current_session() -> Result<SessionInfo, AppError> {
                 user: None,
             });
         };
-        let (organizations, lost_access) = ssr::organizations(&caller).await?;
+        let (organizations, lost_access) = ssr::organizations(&caller);
         Ok(SessionInfo {
             program_name,
             user: Some(SignedInUser {
@@ -124,24 +124,19 @@ pub(crate) mod ssr {
 
     /// The organizations where the caller's membership is active, by name; and a sentence for
     /// each where it was deactivated or removed, so a user with nowhere left to work knows why.
-    pub async fn organizations(
-        caller: &Caller,
-    ) -> Result<(Vec<OrganizationChoice>, Vec<String>), AppError> {
-        let rows = super::super::repo::organizations_of(
-            &mut *caller.state.db.conn().await?,
-            caller.user_id,
-        )
-        .await?;
+    /// Read with the caller's session (`repo::callers::by_session`).
+    pub fn organizations(caller: &Caller) -> (Vec<OrganizationChoice>, Vec<String>) {
         let (mut active, mut lost) = (Vec::new(), Vec::new());
-        for (id, name, kind, status) in rows {
-            match status.as_str() {
+        for org in &caller.organizations {
+            match org.status.as_str() {
                 "active" => active.push(OrganizationChoice {
-                    id,
-                    name,
-                    kind: OrgKind::parse(&kind),
+                    id: org.id,
+                    name: org.name.clone(),
+                    kind: OrgKind::parse(&org.kind),
                 }),
-                _ => lost.push(format!(
-                    "Your access to {name} was {}. Contact your office administrator.",
+                status => lost.push(format!(
+                    "Your access to {} was {}. Contact your office administrator.",
+                    org.name,
                     if status == "removed" {
                         "removed"
                     } else {
@@ -150,7 +145,7 @@ pub(crate) mod ssr {
                 )),
             }
         }
-        Ok((active, lost))
+        (active, lost)
     }
 
     /// Ends the caller's session and starts a new one for the same user.

@@ -101,12 +101,9 @@ pub(crate) mod ssr {
         let org = &caller.org;
         let mut conn = caller.state.db.conn().await?;
         let now = caller.state.clock.unix();
-        let summary = repo::summary(&mut conn, caller, now).await?;
-        let levels: Vec<&str> = summary.npi_levels().collect();
-        let (newest, notifications_total) =
-            repo::notifications(&mut conn, caller, NOTIFICATIONS_ON_TILE).await?;
+        let mut summary = repo::summary(&mut conn, caller, now, NOTIFICATIONS_ON_TILE).await?;
         let cal = &caller.state.settings.calendar;
-        let notifications = newest
+        let notifications = std::mem::take(&mut summary.notifications)
             .into_iter()
             .map(|(id, title, created)| NotificationItem {
                 id,
@@ -114,6 +111,7 @@ pub(crate) mod ssr {
                 date: cal.format_date(created),
             })
             .collect();
+        let levels: Vec<&str> = summary.npi_levels().collect();
         let is_org_admin = org.role == OrgRole::Admin;
         let claims_paid = if org.modules.contains(&Module::Claims) && !levels.is_empty() {
             let today = cal.date_of(now).ok_or(AppError::Internal)?;
@@ -134,7 +132,7 @@ pub(crate) mod ssr {
             npi_admin: levels.contains(&"admin"),
             npi_any: !levels.is_empty(),
             notifications,
-            notifications_total,
+            notifications_total: summary.notifications_total,
             correspondence_total: summary.correspondence,
             active_users: is_org_admin.then_some(summary.active_users),
             banner: summary.banner(),

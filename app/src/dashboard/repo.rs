@@ -4,30 +4,6 @@ use super::Banner;
 use crate::ssr::guard::Member;
 use crate::ssr::repo::Conn;
 
-/// The newest notifications for the member, with the total (counted in the same read).
-pub async fn notifications(
-    conn: &mut Conn,
-    member: &Member,
-    limit: i64,
-) -> Result<(Vec<(i64, String, i64)>, i64), sqlx::Error> {
-    let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
-        "SELECT id, title, created_at, COUNT(*) OVER () FROM notifications \
-         WHERE organization_id = $1 AND (user_id IS NULL OR user_id = $2) ORDER BY created_at DESC, id DESC LIMIT $3",
-    )
-    .bind(member.organization_id())
-    .bind(member.user_id)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?;
-    let total = rows.first().map_or(0, |r| r.3);
-    Ok((
-        rows.into_iter()
-            .map(|(id, title, at, _)| (id, title, at))
-            .collect(),
-        total,
-    ))
-}
-
 /// Dismisses a banner for the member, once; false for no such banner.
 pub async fn dismiss_banner(
     conn: &mut Conn,
@@ -97,9 +73,10 @@ pub async fn paid_by_month(
         .await
 }
 
-/// What My Dashboard counts besides notifications and claims, in one read: the member's
-/// organization (paperless since, submitter ID, active users), their NPI levels, how many
-/// documents they may read, and the newest banner showing now that they have not dismissed.
+/// What My Dashboard shows but claims and NPIs, in one read: the member's organization
+/// (paperless since, submitter ID, active users), their NPI levels, how many documents they
+/// may read, the newest banner showing now that they have not dismissed, and the newest
+/// notifications for them with their total.
 #[derive(sqlx::FromRow)]
 pub struct Summary {
     pub paperless_at: Option<i64>,
@@ -110,6 +87,11 @@ pub struct Summary {
     pub correspondence: i64,
     banner_id: Option<i64>,
     banner_message: Option<String>,
+    /// The newest notifications, newest first: (ID, title, created at).
+    #[sqlx(skip)]
+    pub notifications: Vec<(i64, String, i64)>,
+    #[sqlx(skip)]
+    pub notifications_total: i64,
 }
 
 impl Summary {
@@ -126,29 +108,59 @@ impl Summary {
 }
 
 /// The summary's query, made once: `READABLE` binds $1 membership and $2 organization, as the
-/// rest of it does.
+/// rest of it does; $3 is now, $4 the user, $5 how many notifications. A row for each of the
+/// newest notifications (one with none), the summary's columns repeated on each: the scalar
+/// subqueries depend on the binds alone, so they are computed once, not once a row.
 static SUMMARY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "SELECT o.paperless_at, o.submitter_id, \
-         (SELECT COUNT(*) FROM memberships m WHERE m.organization_id = o.id AND m.status = 'active') AS active_users, \
+         (SELECT COUNT(*) FROM memberships m WHERE m.organization_id = $2 AND m.status = 'active') AS active_users, \
          (SELECT string_agg(n.level, ',') FROM npi_permissions n WHERE n.membership_id = $1) AS npi_levels, \
          (SELECT COUNT(*) {readable}) AS correspondence, \
-         b.id AS banner_id, b.message AS banner_message \
+         b.id AS banner_id, b.message AS banner_message, \
+         t.id AS notification_id, t.title AS notification_title, t.created_at AS notification_at, \
+         t.total AS notifications_total \
          FROM organizations o \
          LEFT JOIN (SELECT id, message FROM banners WHERE starts_at <= $3 AND ends_at > $3 \
            AND NOT EXISTS (SELECT 1 FROM banner_dismissals d WHERE d.banner_id = banners.id AND d.user_id = $4) \
            ORDER BY starts_at DESC LIMIT 1) b ON 1 = 1 \
-         WHERE o.id = $2",
+         LEFT JOIN (SELECT id, title, created_at, COUNT(*) OVER () AS total FROM notifications \
+           WHERE organization_id = $2 AND (user_id IS NULL OR user_id = $4) \
+           ORDER BY created_at DESC, id DESC LIMIT $5) t ON 1 = 1 \
+         WHERE o.id = $2 ORDER BY t.created_at DESC, t.id DESC",
         readable = crate::correspondence::repo::READABLE
     )
 });
 
-pub async fn summary(conn: &mut Conn, member: &Member, now: i64) -> Result<Summary, sqlx::Error> {
-    sqlx::query_as(SUMMARY.as_str())
+/// The member's summary with up to `notifications` of their newest notifications.
+pub async fn summary(
+    conn: &mut Conn,
+    member: &Member,
+    now: i64,
+    notifications: i64,
+) -> Result<Summary, sqlx::Error> {
+    use sqlx::{FromRow, Row};
+    let rows = sqlx::query(SUMMARY.as_str())
         .bind(member.org.membership_id)
         .bind(member.organization_id())
         .bind(now)
         .bind(member.user_id)
-        .fetch_one(conn)
-        .await
+        .bind(notifications)
+        .fetch_all(conn)
+        .await?;
+    let first = rows.first().ok_or(sqlx::Error::RowNotFound)?;
+    let mut summary = Summary::from_row(first)?;
+    summary.notifications_total = first
+        .try_get::<Option<i64>, _>("notifications_total")?
+        .unwrap_or(0);
+    for row in &rows {
+        if let Some(id) = row.try_get::<Option<i64>, _>("notification_id")? {
+            summary.notifications.push((
+                id,
+                row.try_get("notification_title")?,
+                row.try_get("notification_at")?,
+            ));
+        }
+    }
+    Ok(summary)
 }

@@ -7,7 +7,7 @@
 //! caller's organization in hand. The same scopes are axum extractors for plain routes
 //! (downloads), so those are authorized exactly like server functions.
 
-use super::repo::callers;
+use super::repo::callers::{self, OrganizationOfUser, SessionRead};
 use super::{session, AppState};
 use crate::domain::permissions::{Module, NpiLevel, OrgKind, OrgRole};
 use crate::domain::rules;
@@ -35,6 +35,8 @@ pub struct Caller {
     /// The session entered a one-time passcode within the step-up window.
     pub stepped_up: bool,
     pub org: Option<OrgAccess>,
+    /// Every organization the user belongs to, by name (read with the session).
+    pub organizations: Vec<OrganizationOfUser>,
     pub ip: Option<String>,
 }
 
@@ -574,8 +576,12 @@ async fn find_caller(
         return Ok(None);
     };
     let now = state.clock.unix();
-    let Some((session, user, membership)) =
-        session::find(&state.db, &state.settings, now, &id).await?
+    let Some(SessionRead {
+        session,
+        account: user,
+        membership,
+        organizations,
+    }) = session::find(&state.db, &state.settings, now, &id).await?
     else {
         return Ok(None);
     };
@@ -606,6 +612,7 @@ async fn find_caller(
             state.settings.password_max_age_days,
         ),
         org,
+        organizations,
         ip,
         state: state.clone(),
     }))

@@ -2,7 +2,7 @@
 
 use super::crypto::{random_hex, secret_hash};
 use super::db::Db;
-use super::repo::callers::{self, Account, Membership};
+use super::repo::callers::{self, SessionRead};
 use super::repo::sessions;
 pub use super::repo::sessions::SessionRow;
 use super::settings::Settings;
@@ -41,18 +41,18 @@ pub fn is_live(settings: &Settings, now: i64, created_at: i64, last_seen_at: i64
         && now - created_at < settings.session_absolute_seconds
 }
 
-/// The live session with this ID, with the account and membership it works as (read
-/// together, `repo::callers::by_session`); an expired one is deleted.
+/// The live session with this ID, with the account and membership it works as and the user's
+/// organizations (read together, `repo::callers::by_session`); an expired one is deleted.
 pub async fn find(
     db: &Db,
     settings: &Settings,
     now: i64,
     id: &str,
-) -> Result<Option<(SessionRow, Account, Option<Membership>)>, sqlx::Error> {
+) -> Result<Option<SessionRead>, sqlx::Error> {
     let Some(found) = callers::by_session(db, &secret_hash(id)).await? else {
         return Ok(None);
     };
-    let session = &found.0;
+    let session = &found.session;
     if !is_live(settings, now, session.created_at, session.last_seen_at) {
         delete_by_hash(db, &session.id_hash).await?;
         return Ok(None);

@@ -195,3 +195,49 @@ async fn the_tiles_follow_the_kind_of_organization() {
         assert!(dashboard["submitter_id"].is_null());
     }
 }
+
+/// The tile's notifications come in the summary's read: the newest three, newest first, with
+/// the total; an office with none has one summary row and an empty tile.
+#[tokio::test]
+async fn the_notifications_tile_lists_the_newest_with_the_total() {
+    for site in sites(false).await {
+        let sunrise = session_of(&site, "admin@sunrise.example").await;
+        let (_, dashboard) = form(&site, "/api/dashboard", "", Some(&sunrise)).await;
+        let newest: Vec<String> = sqlx::query_scalar(
+            "SELECT n.title FROM notifications n JOIN organizations o ON o.id = n.organization_id \
+             JOIN users u ON u.email = 'admin@sunrise.example' \
+             WHERE o.name = 'Sunrise Family Clinic' AND (n.user_id IS NULL OR n.user_id = u.id) \
+             ORDER BY n.created_at DESC, n.id DESC LIMIT 3",
+        )
+        .fetch_all(&site.state.db.pool)
+        .await
+        .unwrap();
+        let titles: Vec<&str> = dashboard["notifications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["title"].as_str().unwrap())
+            .collect();
+        assert_eq!(titles, newest, "{dashboard}");
+        assert_eq!(dashboard["notifications_total"], 5);
+        assert!(dashboard["banner"].is_object(), "the banner beside them");
+        assert_eq!(
+            dashboard["correspondence_total"].as_i64().map(|n| n > 0),
+            Some(true)
+        );
+
+        sqlx::query(
+            "DELETE FROM notifications WHERE organization_id = \
+             (SELECT id FROM organizations WHERE name = 'Sunrise Family Clinic')",
+        )
+        .execute(&site.state.db.pool)
+        .await
+        .unwrap();
+        let (status, dashboard) = form(&site, "/api/dashboard", "", Some(&sunrise)).await;
+        assert_eq!(status, StatusCode::OK, "{dashboard}");
+        assert_eq!(dashboard["notifications"], serde_json::json!([]));
+        assert_eq!(dashboard["notifications_total"], 0);
+        assert_eq!(dashboard["organization"], "Sunrise Family Clinic");
+        assert!(dashboard["banner"].is_object(), "the summary is still read");
+    }
+}

@@ -47,39 +47,75 @@ impl Membership {
     }
 }
 
-/// The session with this ID hash, the account behind it, and the user's active membership
-/// in the organization the session works in (if any): one read, made for every signed-in
-/// request. (`organization_id` is the session's, which is the membership's when there is one.)
-pub async fn by_session(
-    db: &Db,
-    id_hash: &str,
-) -> Result<Option<(SessionRow, Account, Option<Membership>)>, sqlx::Error> {
-    let Some(row) = sqlx::query(concat!(
+/// One of the user's organizations as the header's switcher lists it: where the membership is
+/// active, or where it was deactivated or removed (so the user knows why it is gone).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrganizationOfUser {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    /// "active", "deactivated" or "removed".
+    pub status: String,
+}
+
+/// A live session as the guard reads it: the session, the account behind it, the user's
+/// active membership in the organization the session works in (if any), and every
+/// organization the user belongs to, by name.
+pub struct SessionRead {
+    pub session: SessionRow,
+    pub account: Account,
+    pub membership: Option<Membership>,
+    pub organizations: Vec<OrganizationOfUser>,
+}
+
+/// The session with this ID hash and what the guard and the page header need with it (see
+/// [`SessionRead`]): one read, made for every signed-in request. Each row is one of the user's
+/// organizations (a single row with none); the session's columns repeat on each.
+/// (`organization_id` is the session's, which is the membership's when there is one.) Every
+/// signed-in page shows the organizations in its header, so they come in the same read rather
+/// than in a second query on another connection.
+pub async fn by_session(db: &Db, id_hash: &str) -> Result<Option<SessionRead>, sqlx::Error> {
+    let rows = sqlx::query(concat!(
         "SELECT s.id_hash, s.user_id, s.organization_id, s.created_at, s.last_seen_at, s.step_up_at, \
          u.email, u.first_name, u.last_name, u.is_operator, u.password_changed_at, \
          u.training_completed_at, u.training_role, ",
         membership_columns!(),
-        " FROM sessions s \
+        ", a.organization_id AS of_id, ao.name AS of_name, ao.kind AS of_kind, a.status AS of_status \
+         FROM sessions s \
          JOIN users u ON u.id = s.user_id \
          LEFT JOIN memberships m ON m.user_id = s.user_id AND m.organization_id = s.organization_id AND m.status = 'active' \
          LEFT JOIN organizations o ON o.id = m.organization_id \
-         WHERE s.id_hash = $1",
+         LEFT JOIN memberships a ON a.user_id = s.user_id AND a.status IN ('active', 'deactivated', 'removed') \
+         LEFT JOIN organizations ao ON ao.id = a.organization_id \
+         WHERE s.id_hash = $1 ORDER BY ao.name, a.organization_id",
     ))
     .bind(id_hash)
-    .fetch_optional(&db.pool)
-    .await?
-    else {
+    .fetch_all(&db.pool)
+    .await?;
+    let Some(row) = rows.first() else {
         return Ok(None);
     };
     let membership = match row.try_get::<Option<i64>, _>("id")? {
-        Some(_) => Some(Membership::from_row(&row)?),
+        Some(_) => Some(Membership::from_row(row)?),
         None => None,
     };
-    Ok(Some((
-        SessionRow::from_row(&row)?,
-        Account::from_row(&row)?,
+    let mut organizations = Vec::with_capacity(rows.len());
+    for row in &rows {
+        if let Some(id) = row.try_get::<Option<i64>, _>("of_id")? {
+            organizations.push(OrganizationOfUser {
+                id,
+                name: row.try_get("of_name")?,
+                kind: row.try_get("of_kind")?,
+                status: row.try_get("of_status")?,
+            });
+        }
+    }
+    Ok(Some(SessionRead {
+        session: SessionRow::from_row(row)?,
+        account: Account::from_row(row)?,
         membership,
-    )))
+        organizations,
+    }))
 }
 
 pub async fn membership(
