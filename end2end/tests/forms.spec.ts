@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { aDirectMember, DEMO_PASSWORD, requestAccess, typePasscode, waitForMessage } from './helpers';
+import { aDirectMember, DEMO_PASSWORD, hydrated, requestAccess, typePasscode, waitForMessage } from './helpers';
 
 // Runs twice: with the browser app, and with JavaScript off (project "no-script"), as on a
 // slow office PC before the app has loaded. Nothing here waits for the app: every form must
@@ -293,7 +293,21 @@ test('Notifications: search, the date filter with a wrong range, mark as read', 
   await expect(table.getByRole('row')).toHaveCount(2);
   await expect(table.getByText('New remittance advice available', { exact: true })).toBeVisible();
 
-  await page.getByRole('button', { name: 'Filter By Date' }).click();
+  const filter = page.getByRole('button', { name: 'Filter By Date' });
+  await expect(filter).toHaveAttribute('aria-expanded', 'false');
+  await expect(page.getByLabel('Start Date')).toBeHidden();
+  const app = info.project.name !== 'no-script';
+  if (app) await hydrated(page);
+  await filter.click();
+  await expect(filter).toHaveAttribute('aria-expanded', 'true');
+  if (app) {
+    // With the app the dates show and hide in place; without it the page comes back with them.
+    await expect(page).not.toHaveURL(/filter=date/);
+    await filter.click();
+    await expect(filter).toHaveAttribute('aria-expanded', 'false');
+    await expect(page.getByLabel('Start Date')).toBeHidden();
+    await filter.click();
+  }
   await page.getByLabel('Start Date').fill('2026-03-11');
   await page.getByLabel('End Date').fill('2026-03-10');
   await page.getByRole('button', { name: 'Apply' }).click();
@@ -472,6 +486,15 @@ test('Submit a Referral: all six steps post and submit', async ({ page }) => {
   // The step comes back ready for the next entry, with or without the app.
   await expect(page.getByRole('combobox', { name: 'Select a Service' })).toHaveValue('');
   await expect(page.getByRole('textbox', { name: 'Units' })).toHaveValue('');
+  // A service with a question: posted without an answer, the step comes back asking it.
+  await page.getByRole('combobox', { name: 'Select a Service' }).selectOption('72148');
+  await page.getByRole('textbox', { name: 'Units' }).fill('1');
+  await page.getByRole('button', { name: '+ Add Service' }).click();
+  await expect(page.getByText("Answer the service's question.")).toBeVisible();
+  const question = page.getByRole('group', { name: 'Has the member completed at least six weeks of conservative therapy?' });
+  await question.getByRole('radio', { name: 'Yes' }).check();
+  await page.getByRole('button', { name: '+ Add Service' }).click();
+  await expect(page.getByRole('table', { name: 'Services requested' })).toContainText('72148');
   await page.getByRole('textbox', { name: 'Find an ICD Code' }).fill('E11.9');
   await page.getByRole('button', { name: 'Find' }).click();
   await page.getByRole('combobox', { name: 'ICD Code' }).selectOption('E11.9');

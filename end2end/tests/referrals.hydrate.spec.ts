@@ -80,7 +80,20 @@ test('Submit a Referral: the tertiary warning, an ICD search, a file, resumed af
   await page.getByRole('combobox', { name: 'Place of Service' }).selectOption({ label: '11 Office' });
   const service = page.getByRole('combobox', { name: 'Select a Service' });
   await expect(service.locator('option[value="99213"]')).toBeDisabled();
+  // A service's question and modifiers follow the choice before anything is posted; an
+  // answer given to one service's question is not kept for another's.
+  const question = page.getByRole('group', { name: 'Has the member completed at least six weeks of conservative therapy?' });
+  await expect(question).toBeHidden();
+  await service.selectOption('72148');
+  await question.getByRole('radio', { name: 'Yes' }).check();
+  await service.selectOption('29881');
+  await expect(question).toBeHidden();
+  await expect(page.getByText('Modifiers for 29881: RT, LT')).toBeVisible();
+  await service.selectOption('72148');
+  await expect(question.getByRole('radio', { name: 'Yes' })).not.toBeChecked();
+  await expect(page.getByText('Modifiers for 29881: RT, LT')).toBeHidden();
   await service.selectOption('99244');
+  await expect(question).toBeHidden();
   await page.getByRole('button', { name: '+ Add Service' }).click();
   await expect(page.getByText('Enter the Units.')).toBeVisible();
   await page.getByRole('combobox', { name: 'Select a Service' }).selectOption('99244');

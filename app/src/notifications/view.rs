@@ -1,8 +1,8 @@
 use super::{list_notifications, MarkNotification, NotificationRow};
 use crate::auth::{PageAccess, Require};
 use crate::ui::{
-    field_errors, page_resource, query_value, Column, DataTable, ErrorSummary, Field, Pager,
-    Pagination, SearchForm,
+    field_errors, page_resource, query_value, Column, DataTable, Disclosure, ErrorSummary, Field,
+    Pager, Pagination, SearchForm,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -14,11 +14,9 @@ pub fn NotificationsPage() -> impl IntoView {
     let end = RwSignal::new(query_value("end"));
     // The dates count once applied ("Apply"), not while they are typed.
     let applied = RwSignal::new((start.get_untracked(), end.get_untracked()));
-    let filtering = RwSignal::new(
-        !query_value("filter").is_empty()
-            || !start.get_untracked().is_empty()
-            || !end.get_untracked().is_empty(),
-    );
+    let filtering = !query_value("filter").is_empty()
+        || !start.get_untracked().is_empty()
+        || !end.get_untracked().is_empty();
     let pager = Pager::new("after");
     let page = page_resource(
         move || (search.get(), applied.get(), pager.cursor()),
@@ -43,21 +41,21 @@ pub fn NotificationsPage() -> impl IntoView {
             // shows or hides the dates.
             <Form method="GET" action="" attr:class="inline">
                 <input type="hidden" name="q" value=move || search.get() />
-                <button type="submit" class="button" name="filter" value="date"
-                    aria-expanded=move || filtering.get().to_string()
-                    on:click=move |ev| {
-                        ev.prevent_default();
-                        filtering.update(|open| *open = !*open);
-                    }>"Filter By Date"</button>
+                <button type="submit" class="button" id="filter-by-date" name="filter" value="date"
+                    aria-controls="notification-dates" aria-expanded=filtering.to_string()>"Filter By Date"</button>
             </Form>
+            <Disclosure button="filter-by-date" region="notification-dates" />
             <SearchForm label="Notifications" results="notifications-found">
                 <Field label="Search notifications" value=search name="q" input_type="search" />
-                <Show when=move || filtering.get()>
-                    <input type="hidden" name="filter" value="date" />
-                    <Field label="Start Date" value=start name="start" input_type="date" error=field_error("start") />
-                    <Field label="End Date" value=end name="end" input_type="date" error=field_error("end") />
+                <div id="notification-dates" hidden=!filtering>
+                    <fieldset id="notification-dates-fields" class="plain" disabled=!filtering>
+                        <legend class="visually-hidden">"Filter By Date"</legend>
+                        <input type="hidden" name="filter" value="date" />
+                        <Field label="Start Date" value=start name="start" input_type="date" error=field_error("start") />
+                        <Field label="End Date" value=end name="end" input_type="date" error=field_error("end") />
+                    </fieldset>
                     <button type="submit" class="button" on:click=move |_| applied.set((start.get_untracked(), end.get_untracked()))>"Apply"</button>
-                </Show>
+                </div>
             </SearchForm>
             <ErrorSummary error beside_fields=true />
             <div id="notifications-found">

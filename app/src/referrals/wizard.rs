@@ -4,15 +4,15 @@
 //! after a reload, and on another device.
 
 use super::{
-    load_referral_wizard, FileRow, MemberChoice, ProviderChoice, ReferralStep, ReferralWizard,
-    ServiceLine, MAX_FILES, STEPS,
+    load_referral_wizard, CatalogOption, FileRow, MemberChoice, ProviderChoice, ReferralStep,
+    ReferralWizard, ServiceLine, MAX_FILES, STEPS,
 };
 use crate::auth::{PageAccess, Require};
 use crate::error::AppError;
 use crate::ui::{
     action_error, answer_keeps, field_errors, follow_answer, page_resource, query_value,
-    ErrorSummary, Field, FlowSteps, Modal, NeedsReason, RadioGroup, Reveal, Select, SubmitOnChoice,
-    TabPanel, Tabs, TextArea, WizardFlow,
+    refused_value, slug, ErrorSummary, Field, FlowSteps, Modal, NeedsReason, RadioGroup, Reveal,
+    Select, SubmitOnChoice, TabPanel, Tabs, TextArea, WizardFlow,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -318,7 +318,6 @@ fn MedicalStep(w: ReferralWizard, error: Signal<Option<AppError>>) -> impl IntoV
     let service = RwSignal::new(w.form.service.clone());
     let modifier = RwSignal::new(w.form.modifier.clone());
     let units = RwSignal::new(w.form.units.clone());
-    let answer = RwSignal::new(w.form.answer.clone());
     let icd_query = RwSignal::new(w.form.icd_query.clone());
     // "+ Add ICD Code" takes the chosen match: the first until another is chosen.
     let matches = w.icd_matches.clone();
@@ -334,11 +333,18 @@ fn MedicalStep(w: ReferralWizard, error: Signal<Option<AppError>>) -> impl IntoV
         .map(|(code, description)| (code.clone(), format!("{code} {description}")))
         .collect();
     let indications = RwSignal::new(w.form.clinical_indications.clone());
-    let catalog = StoredValue::new(w.catalog.clone());
-    let entry = move || {
-        let code = service.get();
-        catalog.with_value(|c| c.iter().find(|o| o.code == code).cloned())
-    };
+    // Each service's modifiers and question, shown while it is the one chosen: the server
+    // sends the chosen one's shown, and in the browser they follow the drop-down.
+    let details: Vec<CatalogOption> = w
+        .catalog
+        .iter()
+        .filter(|o| !o.modifiers.is_empty() || o.question.is_some())
+        .cloned()
+        .collect();
+    // A refused post comes back with what was posted, not what the draft holds.
+    let kept = |name: &str, saved: &String| refused_value(name).unwrap_or_else(|| saved.clone());
+    let chosen_service = kept("form[service]", &w.form.service);
+    let answer = kept("form[answer]", &w.form.answer);
     let mut places = vec![(String::new(), "Choose a place of service".to_string())];
     places.extend(w.places.clone());
     let mut service_options = vec![(String::new(), "Choose a service".to_string())];
@@ -370,22 +376,27 @@ fn MedicalStep(w: ReferralWizard, error: Signal<Option<AppError>>) -> impl IntoV
                 hint="When the service lists modifiers, one of them." />
             <Field label="Units" value=units name="form[units]" id="referral-units" error=field("units") />
         </div>
-        {move || entry().filter(|o| !o.modifiers.is_empty()).map(|o| view! {
-            <p class="hint">{format!("Modifiers for {}: {}", o.code, o.modifiers.replace(',', ", "))}</p>
-        })}
-        {move || entry().and_then(|o| o.question).map(|q| view! {
-            <fieldset class="radio-group">
-                <legend>{q}</legend>
-                <div class="radio">
-                    <input type="radio" id="answer-yes" name="form[answer]" value="yes" checked=answer.get_untracked() == "yes" on:change=move |_| answer.set("yes".into()) />
-                    <label for="answer-yes">"Yes"</label>
-                </div>
-                <div class="radio">
-                    <input type="radio" id="answer-no" name="form[answer]" value="no" checked=answer.get_untracked() == "no" on:change=move |_| answer.set("no".into()) />
-                    <label for="answer-no">"No"</label>
-                </div>
-            </fieldset>
-        })}
+        {details.into_iter().map(|o| {
+            let shown = o.code == chosen_service;
+            let (yes, no) = (format!("answer-yes-{}", slug(&o.code)), format!("answer-no-{}", slug(&o.code)));
+            let modifiers = (!o.modifiers.is_empty()).then(|| view! {
+                <p class="hint">{format!("Modifiers for {}: {}", o.code, o.modifiers.replace(',', ", "))}</p>
+            });
+            let question = o.question.clone().map(|q| view! {
+                <fieldset class="radio-group">
+                    <legend>{q}</legend>
+                    <div class="radio">
+                        <input type="radio" id=yes.clone() name="form[answer]" value="yes" checked=shown && answer == "yes" />
+                        <label for=yes>"Yes"</label>
+                    </div>
+                    <div class="radio">
+                        <input type="radio" id=no.clone() name="form[answer]" value="no" checked=shown && answer == "no" />
+                        <label for=no>"No"</label>
+                    </div>
+                </fieldset>
+            });
+            view! { <Reveal name="form[service]" value=o.code.clone() shown>{modifiers}{question}</Reveal> }
+        }).collect_view()}
         {error_at(field("answer"))}
         {press("add-service".into(), "+ Add Service", false)}
 

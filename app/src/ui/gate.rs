@@ -37,7 +37,9 @@ fn GateIsland(area: String, button: String, needs: Needs) -> impl IntoView {
 
 /// `children` (fields) shown only while the form control named `name` (a drop-down or radio
 /// buttons) has the value `value`. The server sends them shown unless `shown` says otherwise
-/// (a note that only follows the choice the page was sent with).
+/// (a note that only follows the choice the page was sent with). One control may have a Reveal
+/// for each of its values; a radio button chosen inside one that hides is chosen no more, so
+/// an answer to another choice's question is not posted with this one.
 #[component]
 pub fn Reveal(
     #[prop(into)] name: String,
@@ -45,7 +47,7 @@ pub fn Reveal(
     #[prop(default = true)] shown: bool,
     children: Children,
 ) -> impl IntoView {
-    let target = format!("revealed-by-{}", slug(&name));
+    let target = format!("revealed-by-{}-{}", slug(&name), slug(&value));
     let class = if shown {
         "revealed-by-choice shown"
     } else {
@@ -62,6 +64,9 @@ fn RevealIsland(target: String, name: String, value: String) -> impl IntoView {
     super::follow_input(move || {
         let shown = chosen_value(&name).is_some_and(|v| v == value);
         set_class(&target, "shown", shown);
+        if !shown {
+            clear_choices(&target);
+        }
     });
 }
 
@@ -128,6 +133,39 @@ fn SubmitOnChoiceIsland(name: String, value: String, button: String) -> impl Int
             if named && (value.is_empty() || chosen_value(&name).is_some_and(|v| v == value)) {
                 super::click(&format!("#{button}"));
             }
+        });
+        on_cleanup(move || listener.remove());
+    });
+}
+
+/// The button `button` shows and hides the part `region` in place, and says which
+/// (`aria-expanded`). The fieldset `{region}-fields` inside it is disabled while hidden, so its
+/// fields are not posted; a submit button stays outside that fieldset, since a form whose
+/// first submit button is disabled cannot be sent with Enter. The server sends them as the
+/// address asks; without the app the button posts and the page comes back with them shown.
+#[component]
+pub fn Disclosure(#[prop(into)] button: String, #[prop(into)] region: String) -> impl IntoView {
+    view! { <div class="island"><DisclosureIsland button region /></div> }
+}
+
+#[island]
+fn DisclosureIsland(button: String, region: String) -> impl IntoView {
+    Effect::new(move |_| {
+        let (button, region) = (button.clone(), region.clone());
+        let listener = window_event_listener(leptos::ev::click, move |ev| {
+            if !super::event_from(&ev, &button) {
+                return;
+            }
+            ev.prevent_default();
+            let open = super::has_attribute(&region, "hidden");
+            let closed = (!open).then_some("");
+            super::set_attribute(&region, "hidden", closed);
+            super::set_attribute(&format!("{region}-fields"), "disabled", closed);
+            super::set_attribute(
+                &button,
+                "aria-expanded",
+                Some(if open { "true" } else { "false" }),
+            );
         });
         on_cleanup(move || listener.remove());
     });
@@ -255,6 +293,18 @@ fn shows(_: &str, _: Needs) -> bool {
 /// Disables or enables the element with this id (in the browser).
 fn set_disabled(id: &str, disabled: bool) {
     super::set_attribute(id, "disabled", disabled.then_some(""));
+}
+
+/// Unchecks the radio buttons inside the element with this id (in the browser).
+fn clear_choices(id: &str) {
+    #[cfg(feature = "hydrate")]
+    for radio in
+        super::find_all::<leptos::web_sys::HtmlInputElement>(&format!("#{id} input[type=radio]"))
+    {
+        radio.set_checked(false);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
 }
 
 /// Adds or removes a class of the element with this id (in the browser).

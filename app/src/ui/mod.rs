@@ -23,7 +23,9 @@ pub use choice::{keep_radios_in_step, Checkbox, RadioGroup};
 pub use data_table::{Column, DataTable, Page, Pager, Pagination};
 pub use field::{field_errors, options, ErrorSummary, Field, Select, TextArea};
 pub use flow::{action_error, answer_keeps, follow_answer, FlowSteps};
-pub use gate::{CopyChoice, Gate, Needs, NeedsReason, ReadThrough, Reveal, SubmitOnChoice};
+pub use gate::{
+    CopyChoice, Disclosure, Gate, Needs, NeedsReason, ReadThrough, Reveal, SubmitOnChoice,
+};
 pub use hold::{ask_server, HoldToView};
 pub use menu::{MenuButton, MenuItem, Pick};
 pub use modal::{query_dialog, query_dialog_is, Modal};
