@@ -12,15 +12,14 @@ pub fn NotificationsPage() -> impl IntoView {
     let search = RwSignal::new(query_value("q"));
     let start = RwSignal::new(query_value("start"));
     let end = RwSignal::new(query_value("end"));
-    // The dates count once applied ("Apply"), not while they are typed.
-    let applied = RwSignal::new((start.get_untracked(), end.get_untracked()));
     let filtering = !query_value("filter").is_empty()
         || !start.get_untracked().is_empty()
         || !end.get_untracked().is_empty();
     let pager = Pager::new("after");
     let page = page_resource(
-        move || (search.get(), applied.get(), pager.cursor()),
-        |(search, (start, end), after)| list_notifications(search, start, end, after),
+        // The dates the address holds: "Apply" posts them, typing alone does not.
+        move || (search.get(), start.get(), end.get(), pager.cursor()),
+        |(search, start, end, after)| list_notifications(search, start, end, after),
     );
     let mark = ServerAction::<MarkNotification>::new();
     Effect::new(move |_| {
@@ -54,7 +53,7 @@ pub fn NotificationsPage() -> impl IntoView {
                         <Field label="Start Date" value=start name="start" input_type="date" error=field_error("start") />
                         <Field label="End Date" value=end name="end" input_type="date" error=field_error("end") />
                     </fieldset>
-                    <button type="submit" class="button" on:click=move |_| applied.set((start.get_untracked(), end.get_untracked()))>"Apply"</button>
+                    <button type="submit" class="button">"Apply"</button>
                 </div>
             </SearchForm>
             <ErrorSummary error beside_fields=true />
