@@ -139,7 +139,14 @@ const load = (r) => `${f(r.rps, 0)} req/s, p50 ${f(r.p50, 2)} ms, p99 ${f(r.p99,
 const reference = load(await wrk(`${base}/healthz`));
 row('static file (9 KB CSS), 32 connections', load(await wrk(`${base}/pkg/${css}`)), `/healthz: ${reference}`);
 row('`/login`, 32 connections', load(await wrk(`${base}/login`)), `/healthz: ${reference}`);
-row('My Dashboard (signed in), 32 connections', load(await wrk(`${base}/`, { headers: [`Cookie: ${session}`] })), `/healthz: ${reference}`);
+const dashboard = load(await wrk(`${base}/`, { headers: [`Cookie: ${session}`] }));
+row('My Dashboard (signed in), 32 connections', dashboard, `/healthz: ${reference}`);
+// As a browser asks for it: compressed for the response (brotli, here).
+row(
+  'My Dashboard compressed, as Chromium asks (`Accept-Encoding: gzip, deflate, br, zstd`), 32 connections',
+  load(await wrk(`${base}/`, { headers: [`Cookie: ${session}`, 'Accept-Encoding: gzip, deflate, br, zstd'] })),
+  `uncompressed: ${dashboard}`,
+);
 const single = await wrk(`${base}/login`, { connections: 1, threads: 1 });
 const singleReference = await wrk(`${base}/healthz`, { connections: 1, threads: 1 });
 row('`/login`, one kept-alive connection', load(single), `/healthz: ${load(singleReference)}`);

@@ -51,6 +51,7 @@ pub fn router(state: AppState) -> Router {
             provide_context(state.clone());
             // Every script of the page carries the nonce the CSP header names.
             app::ssr::csp::provide_page_nonce();
+            app::ssr::assets::hydrate_islands_only();
             app::ssr::page::rendering();
             if let Some(parts) = use_context::<axum::http::request::Parts>() {
                 app::ssr::refused_form::provide(&state.settings, &parts.headers);

@@ -50,6 +50,17 @@ pub fn hydration_scripts(options: &LeptosOptions) -> impl IntoView {
     InertElement::new(html)
 }
 
+/// The browser hydrates a page's islands alone, so the page's own data (its resources) is not
+/// written into it a second time, as JSON nothing reads: for My Dashboard, the session and the
+/// tiles' data, PHI on other pages. Leptos's `HydrationScripts` turns hydration off as it
+/// renders; [`hydration_scripts`] renders it once and keeps it, so every page calls this
+/// instead, before its resources are made. Each island turns it on inside itself.
+pub fn hydrate_islands_only() {
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+}
+
 /// `HydrationScripts` (for the islands) as HTML, with `nonce` if any.
 fn render_scripts(options: &LeptosOptions, nonce: Option<&str>) -> String {
     Owner::new().with(|| {
