@@ -141,7 +141,7 @@ row('static file (9 KB CSS), 32 connections', load(await wrk(`${base}/pkg/${css}
 row('`/login`, 32 connections', load(await wrk(`${base}/login`)), `/healthz: ${reference}`);
 const dashboard = load(await wrk(`${base}/`, { headers: [`Cookie: ${session}`] }));
 row('My Dashboard (signed in), 32 connections', dashboard, `/healthz: ${reference}`);
-// As a browser asks for it: compressed for the response (brotli, here).
+// As a browser asks for it over HTTPS: compressed as it leaves (with gzip, see `routes::router`).
 row(
   'My Dashboard compressed, as Chromium asks (`Accept-Encoding: gzip, deflate, br, zstd`), 32 connections',
   load(await wrk(`${base}/`, { headers: [`Cookie: ${session}`, 'Accept-Encoding: gzip, deflate, br, zstd'] })),
