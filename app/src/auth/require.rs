@@ -43,10 +43,8 @@ impl PageAccess {
 ///
 /// A page's data is made before `Require`, in the page's own body, and awaited in place inside
 /// (`Suspend`), as My Dashboard and an NPI's page do. On the server this `Suspense` walks its
-/// children more than once: a resource made there is made again at each walk and numbered
-/// anew, so the browser, which makes it once, may look for its data under another number and
-/// not hydrate (an NPI's page did not). A `Suspense` nested here is now and then walked late,
-/// after the page has let go of what it reads: My Dashboard's panicked, and one over the 835
+/// children more than once: a resource made there is made again at each walk. A `Suspense`
+/// nested here is now and then walked late, after the page has let go of what it reads: My Dashboard's panicked, and one over the 835
 /// receivers rendered empty. The browser suite loads pages by their address to catch both.
 #[component]
 pub fn Require(
