@@ -44,8 +44,9 @@ impl PageAccess {
 /// A page's data is made before `Require`, in the page's own body, and awaited in place inside
 /// (`Suspend`), as My Dashboard and an NPI's page do. On the server this `Suspense` walks its
 /// children more than once: a resource made there is made again at each walk. A `Suspense`
-/// nested here is now and then walked late, after the page has let go of what it reads: My Dashboard's panicked, and one over the 835
-/// receivers rendered empty. The browser suite loads pages by their address to catch both.
+/// nested here is now and then walked late, after the page has let go of what it reads: My
+/// Dashboard's panicked, and one over the 835 receivers rendered empty. The browser suite loads
+/// pages by their address to catch both.
 #[component]
 pub fn Require(
     access: PageAccess,
