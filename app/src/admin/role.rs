@@ -42,11 +42,7 @@ pub fn RoleSettings(
 
 #[island]
 fn RoleFollow(prefix: String) -> impl IntoView {
-    Effect::new(move |_| {
-        let prefix = prefix.clone();
-        let listener = window_event_listener(leptos::ev::change, move |ev| follow(&prefix, &ev));
-        on_cleanup(move || listener.remove());
-    });
+    crate::ui::on_window(leptos::ev::change, move |ev| follow(&prefix, &ev));
 }
 
 /// A role chosen ticks its modules' boxes; a box ticked by hand that no longer fits the role

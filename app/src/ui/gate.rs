@@ -80,11 +80,7 @@ pub fn CopyChoice(#[prop(into)] from: String, #[prop(into)] to: String) -> impl 
 
 #[island]
 fn CopyChoiceIsland(from: String, to: String) -> impl IntoView {
-    Effect::new(move |_| {
-        let (from, to) = (from.clone(), to.clone());
-        let listener = window_event_listener(leptos::ev::change, move |_| copy_choice(&from, &to));
-        on_cleanup(move || listener.remove());
-    });
+    super::on_window(leptos::ev::change, move |_| copy_choice(&from, &to));
 }
 
 /// Copies the choice of the drop-down `from` to the drop-downs named `to…`, and resets it.
@@ -126,15 +122,11 @@ pub fn SubmitOnChoice(
 
 #[island]
 fn SubmitOnChoiceIsland(name: String, value: String, button: String) -> impl IntoView {
-    Effect::new(move |_| {
-        let (name, value, button) = (name.clone(), value.clone(), button.clone());
-        let listener = window_event_listener(leptos::ev::change, move |ev| {
-            let named = super::changed_name(&ev).is_some_and(|n| n == name);
-            if named && (value.is_empty() || chosen_value(&name).is_some_and(|v| v == value)) {
-                super::click(&format!("#{button}"));
-            }
-        });
-        on_cleanup(move || listener.remove());
+    super::on_window(leptos::ev::change, move |ev| {
+        let named = super::changed_name(&ev).is_some_and(|n| n == name);
+        if named && (value.is_empty() || chosen_value(&name).is_some_and(|v| v == value)) {
+            super::click(&format!("#{button}"));
+        }
     });
 }
 
@@ -150,24 +142,20 @@ pub fn Disclosure(#[prop(into)] button: String, #[prop(into)] region: String) ->
 
 #[island]
 fn DisclosureIsland(button: String, region: String) -> impl IntoView {
-    Effect::new(move |_| {
-        let (button, region) = (button.clone(), region.clone());
-        let listener = window_event_listener(leptos::ev::click, move |ev| {
-            if !super::event_from(&ev, &button) {
-                return;
-            }
-            ev.prevent_default();
-            let open = super::has_attribute(&region, "hidden");
-            let closed = (!open).then_some("");
-            super::set_attribute(&region, "hidden", closed);
-            super::set_attribute(&format!("{region}-fields"), "disabled", closed);
-            super::set_attribute(
-                &button,
-                "aria-expanded",
-                Some(if open { "true" } else { "false" }),
-            );
-        });
-        on_cleanup(move || listener.remove());
+    super::on_window(leptos::ev::click, move |ev| {
+        if !super::event_from(&ev, &button) {
+            return;
+        }
+        ev.prevent_default();
+        let open = super::has_attribute(&region, "hidden");
+        let closed = (!open).then_some("");
+        super::set_attribute(&region, "hidden", closed);
+        super::set_attribute(&format!("{region}-fields"), "disabled", closed);
+        super::set_attribute(
+            &button,
+            "aria-expanded",
+            Some(if open { "true" } else { "false" }),
+        );
     });
 }
 

@@ -132,11 +132,24 @@ pub(crate) fn focus_by_id(id: &str) {
 /// control in the page changes (`input` bubbles up to the window from every kind of control:
 /// text, boxes, radio buttons, drop-downs). For islands that follow the server's markup by id.
 pub(crate) fn follow_input(apply: impl Fn() + Clone + 'static) {
+    leptos::prelude::Effect::new({
+        let apply = apply.clone();
+        move |_| after_paint(apply.clone())
+    });
+    on_window(leptos::ev::input, move |_| apply());
+}
+
+/// Calls `handler` with every `event` that reaches the window, while the island lives: the
+/// one way an island hears the page around it (events bubble up from every control), since
+/// it finds the server's markup by id instead of rendering it. Listens from the browser only.
+pub(crate) fn on_window<E>(event: E, handler: impl Fn(E::EventType) + Clone + 'static)
+where
+    E: leptos::tachys::html::event::EventDescriptor + 'static,
+    E::EventType: leptos::wasm_bindgen::JsCast,
+{
     use leptos::prelude::{on_cleanup, window_event_listener, Effect};
     Effect::new(move |_| {
-        after_paint(apply.clone());
-        let apply = apply.clone();
-        let listener = window_event_listener(leptos::ev::input, move |_| apply());
+        let listener = window_event_listener(event.clone(), handler.clone());
         on_cleanup(move || listener.remove());
     });
 }

@@ -75,14 +75,10 @@ pub fn Modal(
 /// Escape presses the "Close" link of the dialog labelled by `dialog`.
 #[island]
 fn CloseOnEscape(dialog: String) -> impl IntoView {
-    Effect::new(move |_| {
-        let dialog = dialog.clone();
-        let listener = window_event_listener(leptos::ev::keydown, move |ev| {
-            if ev.key() == "Escape" {
-                super::click(&format!("[aria-labelledby=\"{dialog}\"] .modal-close"));
-            }
-        });
-        on_cleanup(move || listener.remove());
+    super::on_window(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            super::click(&format!("[aria-labelledby=\"{dialog}\"] .modal-close"));
+        }
     });
 }
 

@@ -83,28 +83,24 @@ pub(crate) fn after_typing<S, F>(
     F: std::future::Future<Output = ()> + 'static,
 {
     let newest = StoredValue::new(0u64);
-    Effect::new(move |_| {
-        let (watched, search) = (watched.clone(), search.clone());
-        let listener = window_event_listener(leptos::ev::input, move |ev| {
-            if !watched(&ev) {
-                return;
-            }
-            let asked = Asked {
-                newest,
-                this: newest.get_value() + 1,
-            };
-            newest.set_value(asked.this);
-            let search = search.clone();
-            set_timeout(
-                move || {
-                    if asked.is_newest() {
-                        leptos::task::spawn_local(search(asked));
-                    }
-                },
-                std::time::Duration::from_millis(SEARCH_PAUSE_MS),
-            );
-        });
-        on_cleanup(move || listener.remove());
+    super::on_window(leptos::ev::input, move |ev| {
+        if !watched(&ev) {
+            return;
+        }
+        let asked = Asked {
+            newest,
+            this: newest.get_value() + 1,
+        };
+        newest.set_value(asked.this);
+        let search = search.clone();
+        set_timeout(
+            move || {
+                if asked.is_newest() {
+                    leptos::task::spawn_local(search(asked));
+                }
+            },
+            std::time::Duration::from_millis(SEARCH_PAUSE_MS),
+        );
     });
 }
 
