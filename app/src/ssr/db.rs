@@ -26,8 +26,9 @@ pub struct Db {
 
 /// SQLite connections kept out of sqlx's pool and lent by [`Db::conn`]. The pool tests each
 /// connection given back with a round trip to its thread (sqlx's check on release, which
-/// cannot be turned off), and a page gives back one or two: on 2 cores those hand-offs were
-/// most of the switching between threads that My Dashboard's profile shows. A SQLite
+/// cannot be turned off), and a page gives back one or two. Kept, under My Dashboard's load
+/// on 2 cores, the kernel's switching on SQLite's threads fell from 8.5% of the server's CPU
+/// to 2.9%, and 5% more pages a second were answered (bench/RESULTS.md, 18:06). A SQLite
 /// connection is a file handle in this process; it cannot go stale as a network connection
 /// can, and a statement or transaction a dropped request left is finished or rolled back by
 /// the connection's own thread before it runs the next borrower's.
@@ -413,12 +414,14 @@ impl Db {
     /// write-ahead log is then folded into the database and removed.
     pub async fn close(&self) {
         if let Some(kept) = &self.kept {
-            // Every permit back means every lent connection is idle again; none is lent after.
-            let all = kept.permits.acquire_many(kept.most);
-            if tokio::time::timeout(CLOSE_WAIT, all).await.is_err() {
+            // Every permit back means every lent connection is idle again; held until the
+            // permits are closed, so none is lent in between.
+            let all = tokio::time::timeout(CLOSE_WAIT, kept.permits.acquire_many(kept.most)).await;
+            if all.is_err() {
                 tracing::warn!("connections still lent when the database closed");
             }
             kept.permits.close();
+            drop(all);
             let idle = std::mem::take(
                 &mut *kept
                     .idle
@@ -653,9 +656,10 @@ mod tests {
     }
 
     /// A SQLite connection given back is lent again as it is, not closed nor replaced: a
-    /// temporary table, which lives as long as its connection, is still there. One a request
-    /// dropped in the middle of a read answers its next borrower, and `close` closes the kept
-    /// ones so the write-ahead log is folded in.
+    /// temporary table, which lives as long as its connection, is still there. A read or a
+    /// transaction a request dropped halfway is finished or rolled back before the next
+    /// borrower's statements run, and `close` closes the kept connections so the write-ahead
+    /// log is folded in.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sqlite_connections_are_lent_again_as_they_were_given_back() {
         use futures_util::StreamExt;
@@ -683,18 +687,32 @@ mod tests {
             .fetch(&mut *lent);
             assert_eq!(rows.next().await.unwrap().unwrap(), 1);
         }
+        // A change, dropped before its commit.
+        let mut tx = db.begin_on(&mut lent).await.unwrap();
+        sqlx::query("INSERT INTO t (x) VALUES (1)")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        drop(tx);
         drop(lent);
         assert_eq!(db.pool.size(), pooled, "the pool opened another");
         let mut again = db.conn().await.unwrap();
         let marks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM temp.mark")
             .fetch_one(&mut *again)
             .await
-            .unwrap();
+            .expect("the same connection, with its temporary table");
         assert_eq!(marks, 0);
-        sqlx::query("INSERT INTO t (x) VALUES (1)")
-            .execute(&mut *again)
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+            .fetch_one(&mut *again)
             .await
             .unwrap();
+        assert_eq!(rows, 0, "the dropped change was kept");
+        let mut tx = db.begin_on(&mut again).await.unwrap();
+        sqlx::query("INSERT INTO t (x) VALUES (2)")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
         drop(again);
         db.close().await;
         assert!(db.conn().await.is_err(), "lent after closing");
