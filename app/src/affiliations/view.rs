@@ -72,11 +72,15 @@ fn Lists() -> impl IntoView {
     });
     view! {
         <Modal open=deny_open title="Deny Affiliation Request" close_href="/affiliations">
-            {move || denied_name.get().map(|(id, name)| view! {
-                <p>{format!("Are you sure you want to deny the affiliation request from {name}? They will be told.")}</p>
-                <PostButton action=deny field=("id", id.to_string()) label="Deny" primary=true />
-                " "<a href="/affiliations">"Cancel"</a>
-            })}
+            // The request's name comes with the list, read here under a `Suspense` as
+            // everywhere else: read outside one, the page sometimes never finished rendering.
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || denied_name.get().map(|(id, name)| view! {
+                    <p>{format!("Are you sure you want to deny the affiliation request from {name}? They will be told.")}</p>
+                    <PostButton action=deny field=("id", id.to_string()) label="Deny" primary=true />
+                    " "<a href="/affiliations">"Cancel"</a>
+                })}
+            </Suspense>
         </Modal>
         <ErrorSummary error=action_error(deny) />
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>

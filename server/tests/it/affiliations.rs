@@ -71,6 +71,20 @@ async fn a_submitter_asks_an_office_approves_and_an_npi_sends_its_835_there() {
         let (_, theirs) = form(&site, "/api/affiliations", "", Some(&sunrise)).await;
         assert_eq!(theirs["provider"], true);
         let id = theirs["pending"][0]["id"].as_i64().unwrap();
+        // "Deny" asks first, in a dialog the address opens: the page comes with it filled in
+        // (it once waited forever, the dialog reading the list outside any `Suspense`).
+        for _ in 0..20 {
+            let page = get(&format!("/affiliations?deny={id}"), Some(&sunrise));
+            let page = async { body_text(site.send(page).await).await };
+            let html = tokio::time::timeout(std::time::Duration::from_secs(10), page)
+                .await
+                .expect("the page never came");
+            assert!(
+                html.contains("Are you sure you want to deny the affiliation request from Valley Billing Services?"),
+                "{:?}: the dialog came empty",
+                site.state.db.backend
+            );
+        }
         let (status, _) = form(
             &site,
             "/api/affiliations/deny",
