@@ -17,7 +17,8 @@ pub struct Config {
 
     /// The most database connections this instance holds at once (default: on SQLite two per
     /// core, 4 to 16; on PostgreSQL 16). On PostgreSQL, instances times this must stay below
-    /// the server's `max_connections`.
+    /// the server's `max_connections`. On SQLite, as many again are kept for the reads and
+    /// single statements outside transactions (each a thread of this process).
     #[arg(long, env = "PORTAL_DB_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..=1000), global = true)]
     pub db_connections: Option<u32>,
 

@@ -24,7 +24,7 @@ impl TestDb {
                 .await
                 .expect("checkpoint the template");
         }
-        self.db.pool.close().await;
+        self.db.close().await;
         match self.dir.take() {
             Some(dir) => Template::Sqlite(dir.join("portal.db")),
             // Kept past this value: templates are swept by age (see `sweep`).

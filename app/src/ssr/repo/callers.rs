@@ -90,7 +90,7 @@ pub async fn by_session(db: &Db, id_hash: &str) -> Result<Option<SessionRead>, s
          WHERE s.id_hash = $1 ORDER BY ao.name, a.organization_id",
     ))
     .bind(id_hash)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *db.conn().await?)
     .await?;
     let Some(row) = rows.first() else {
         return Ok(None);

@@ -54,7 +54,7 @@ pub async fn touch(db: &Db, id_hash: &str, now: i64) -> Result<(), sqlx::Error> 
     sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
         .bind(now)
         .bind(id_hash)
-        .execute(&db.pool)
+        .execute(&mut *db.conn().await?)
         .await
         .map(|_| ())
 }
