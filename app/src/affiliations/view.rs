@@ -72,10 +72,9 @@ fn Lists() -> impl IntoView {
     });
     view! {
         <Modal open=deny_open title="Deny Affiliation Request" close_href="/affiliations">
-            // The request's name comes with the list, read here under a `Suspense` as the
-            // disputes dialog reads its own: read outside one, in this dialog, the page sometimes
-            // never finished rendering (why there and not where other pages read a list outside
-            // one, for their errors, is not known yet).
+            // The request's name comes with the list, which is made in here, inside `Require`:
+            // read under `Require`'s own `Suspense`, the page sometimes never finished rendering
+            // (see `Require`). Under this one it finishes: the affiliations test asks 20 times.
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || denied_name.get().map(|(id, name)| view! {
                     <p>{format!("Are you sure you want to deny the affiliation request from {name}? They will be told.")}</p>

@@ -43,7 +43,10 @@ impl PageAccess {
 ///
 /// A page's data is made before `Require`, in the page's own body, and awaited in place inside
 /// (`Suspend`), as My Dashboard and an NPI's page do. On the server this `Suspense` walks its
-/// children more than once: a resource made there is made again at each walk. A `Suspense`
+/// children more than once: a resource made there is made again at each walk. One made there
+/// must be read only under a `Suspense` of its own: read where this one is the nearest, each
+/// walk added a load of its own, and now and then the page never finished rendering (the
+/// affiliations deny dialog did, until its list was read under one). A `Suspense`
 /// nested here is now and then walked late, after the page has let go of what it reads: My
 /// Dashboard's panicked, and one over the 835 receivers rendered empty. The browser suite loads
 /// pages by their address to catch both.
