@@ -18,8 +18,8 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="site-header">
             <a class="skip-link" href="#main">"Skip to content"</a>
+            <a class="brand" href="/">{format!("{} Provider Portal", program_name())}</a>
             <Suspense>
-                <a class="brand" href="/">{move || info().map(|i| format!("{} Provider Portal", i.program_name))}</a>
                 {move || info().and_then(|i| i.user).map(|user| {
                     // Picking an organization posts the switch; the server answers with My
                     // Dashboard of that organization, a whole page built for the new session.
@@ -66,31 +66,34 @@ pub const FOOTER_PAGES: [(&str, &str); 5] = [
 
 #[component]
 pub fn Footer() -> impl IntoView {
-    let session = expect_context::<SessionResource>();
-    let program = move || {
-        session
-            .get()
-            .and_then(Result::ok)
-            .map(|i| i.program_name)
-            .unwrap_or_default()
-    };
+    // The program's name is a setting of the server, known before anything loads: read at
+    // once, the footer needs no `Suspense` (one fewer to walk on every page), nor the brand.
+    let program = program_name();
     view! {
         <footer class="site-footer">
             <nav aria-label="Footer">
-                <Suspense>
                 <ul>
                     {FOOTER_PAGES
                         .iter()
                         .map(|(href, label)| {
-                            let text = move || if *label == "Guidelines" { format!("{} Guidelines", program()) } else { label.to_string() };
+                            let text = if *label == "Guidelines" { format!("{program} Guidelines") } else { label.to_string() };
                             view! { <li><a href=*href>{text}</a></li> }
                         })
                         .collect_view()}
                 </ul>
-                </Suspense>
             </nav>
         </footer>
     }
+}
+
+/// The program's name, from the server's settings (the frame is rendered on the server only).
+fn program_name() -> String {
+    #[cfg(feature = "ssr")]
+    return crate::ssr::state()
+        .map(|state| state.settings.program_name.clone())
+        .unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    String::new()
 }
 
 #[component]

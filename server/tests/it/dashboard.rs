@@ -241,3 +241,27 @@ async fn the_notifications_tile_lists_the_newest_with_the_total() {
         assert!(dashboard["banner"].is_object(), "the summary is still read");
     }
 }
+
+/// The frame names the program from the plan's setting, signed in or not: the brand in the
+/// header and the guidelines link in the footer.
+#[tokio::test]
+async fn the_frame_names_the_program_from_its_setting() {
+    for site in sites_with(false, |s| s.program_name = "Sunflower Care".into()).await {
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        for (path, cookie) in [("/", Some(admin.as_str())), ("/login", None)] {
+            let html = body_text(site.send(get(path, cookie)).await).await;
+            assert!(
+                html.contains(r#"class="brand">Sunflower Care Provider Portal<"#),
+                "{path}: the brand"
+            );
+            assert!(
+                html.contains(r#"<a href="/guidelines">Sunflower Care Guidelines<"#),
+                "{path}: the footer"
+            );
+            assert!(
+                !html.contains("Poppy Health"),
+                "{path}: the demo plan's name"
+            );
+        }
+    }
+}
