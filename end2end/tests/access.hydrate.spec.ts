@@ -27,6 +27,9 @@ test('new users ask for access; the office admin accepts one and declines the ot
   await page.getByRole('link', { name: 'Rita Reyes requests access' }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Request from Rita Reyes' })).toBeVisible();
   await page.getByRole('button', { name: 'Accept' }).click();
+  // "Accept" loads the page anew (a plain GET form); the role's presets come with the app.
+  await page.waitForURL(/decide=accept/);
+  await hydrated(page);
   await page.getByRole('combobox', { name: 'User Role' }).selectOption({ label: 'PCP' });
   await expect(page.getByRole('checkbox', { name: 'Referrals — submit' })).toBeChecked();
   await page.getByRole('combobox', { name: 'Position' }).selectOption({ label: 'Nurse' });
