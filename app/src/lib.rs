@@ -74,11 +74,7 @@ pub fn App() -> impl IntoView {
     provide_context(session);
     let toasts = ui::provide_toasts();
     view! {
-        <Suspense>
-            {move || {
-                session.get().and_then(Result::ok).map(|s| view! { <Title text=format!("{} Provider Portal", s.program_name) /> })
-            }}
-        </Suspense>
+        <Title text=format!("{} Provider Portal", ui::program_name()) />
         <Router>
             <Header />
             <main id="main" tabindex="-1">

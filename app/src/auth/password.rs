@@ -4,7 +4,6 @@
 #[cfg(feature = "ssr")]
 use super::password_policy;
 use super::password_policy::checklist;
-use super::session_info::SessionResource;
 #[cfg(feature = "ssr")]
 use crate::domain::Email;
 use crate::domain::{ContactMethod, Secret};
@@ -497,14 +496,7 @@ fn PasswordChecklistIsland(field: String) -> impl IntoView {
 
 #[component]
 pub fn SetPasswordPage() -> impl IntoView {
-    let session = expect_context::<SessionResource>();
-    let program = move || {
-        session
-            .get()
-            .and_then(Result::ok)
-            .map(|s| s.program_name)
-            .unwrap_or_default()
-    };
+    let program = Signal::stored(crate::ui::program_name());
     let query = use_query_map();
     let token = move || query.with(|q| q.get("t").unwrap_or_default());
     let send = ServerAction::<PasswordLinkSend>::new();
@@ -531,7 +523,7 @@ pub fn SetPasswordPage() -> impl IntoView {
         let password = RwSignal::new(String::new());
         let again = RwSignal::new(String::new());
         view! {
-            <h1>{move || format!("Create New {} Password", program())}</h1>
+            <h1>{move || format!("Create New {} Password", program.get())}</h1>
             <ActionForm action=set attr:novalidate=true>
                 <input type="hidden" name="t" value=token() />
                 <ErrorSummary error=Signal::derive(move || error.get()) beside_fields=true />
@@ -689,14 +681,7 @@ mod tests {
 /// After sign-in with a password older than the plan allows: a new one before anything else.
 #[component]
 pub fn ExpiredPasswordPage() -> impl IntoView {
-    let session = expect_context::<SessionResource>();
-    let program = move || {
-        session
-            .get()
-            .and_then(Result::ok)
-            .map(|s| s.program_name)
-            .unwrap_or_default()
-    };
+    let program = Signal::stored(crate::ui::program_name());
     let current = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
@@ -711,7 +696,7 @@ pub fn ExpiredPasswordPage() -> impl IntoView {
     view! {
         <div class="narrow">
             <Suspense>
-                <h1>{move || format!("Create New {} Password", program())}</h1>
+                <h1>{move || format!("Create New {} Password", program.get())}</h1>
             </Suspense>
             <p>"Your password has expired. Please create a new one to continue."</p>
             <ActionForm action attr:novalidate=true>

@@ -6,10 +6,10 @@ use crate::ui::PageResource;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// What every page needs to know about the site and the signed-in user.
+/// What every page needs to know about the signed-in user (the program's name is a setting:
+/// `ui::program_name`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionInfo {
-    pub program_name: String,
     pub user: Option<SignedInUser>,
 }
 
@@ -52,16 +52,11 @@ pub type SessionResource = PageResource<Result<SessionInfo, AppError>>;
 pub async fn current_session() -> Result<SessionInfo, AppError> {
     let visitor = require(Access::ANYONE).await?;
     {
-        let program_name = visitor.state.settings.program_name.clone();
         let Some(caller) = visitor.caller else {
-            return Ok(SessionInfo {
-                program_name,
-                user: None,
-            });
+            return Ok(SessionInfo { user: None });
         };
         let (organizations, lost_access) = ssr::organizations(&caller);
         Ok(SessionInfo {
-            program_name,
             user: Some(SignedInUser {
                 name: caller.full_name(),
                 email: caller.email.clone(),

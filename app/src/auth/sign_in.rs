@@ -478,14 +478,7 @@ pub async fn landing(state: &crate::ssr::AppState, user_id: i64) -> Result<Strin
 
 #[component]
 pub fn LogInPage() -> impl IntoView {
-    let session = expect_context::<SessionResource>();
-    let program = move || {
-        session
-            .get()
-            .and_then(|s| s.ok())
-            .map(|s| s.program_name)
-            .unwrap_or_default()
-    };
+    let program = Signal::stored(crate::ui::program_name());
     let log_in = ServerAction::<LogIn>::new();
     let send = ServerAction::<SendSignInPasscode>::new();
     let again = ServerAction::<ChooseSignInPasscode>::new();
@@ -537,7 +530,7 @@ pub fn LogInPage() -> impl IntoView {
             </ActionForm>
             <p><a href="/password/forgot">"Forgot Password?"</a></p>
             <Suspense>
-                <p><a href="/join">{move || format!("Join {} Provider Portal", program())}</a></p>
+                <p><a href="/join">{move || format!("Join {} Provider Portal", program.get())}</a></p>
             </Suspense>
             <p><a href="/register">"Register as a New User"</a></p>
         }

@@ -5,7 +5,7 @@ mod policy;
 pub use policy::PolicyPage;
 
 use crate::auth::{IdleTimeout, SessionResource, SignOutButton, SwitchOrganization};
-use crate::ui::{MenuButton, MenuItem};
+use crate::ui::{program_name, MenuButton, MenuItem};
 use leptos::prelude::*;
 
 /// Where the organization menu posts.
@@ -84,16 +84,6 @@ pub fn Footer() -> impl IntoView {
             </nav>
         </footer>
     }
-}
-
-/// The program's name, from the server's settings (the frame is rendered on the server only).
-fn program_name() -> String {
-    #[cfg(feature = "ssr")]
-    return crate::ssr::state()
-        .map(|state| state.settings.program_name.clone())
-        .unwrap_or_default();
-    #[cfg(not(feature = "ssr"))]
-    String::new()
 }
 
 #[component]

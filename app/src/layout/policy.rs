@@ -1,21 +1,14 @@
-use crate::auth::SessionResource;
+use crate::ui::program_name;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 /// The footer's policy pages: the plan publishes their text; these are the portal's defaults.
 #[component]
 pub fn PolicyPage() -> impl IntoView {
-    let session = expect_context::<SessionResource>();
-    let program = move || {
-        session
-            .get()
-            .and_then(Result::ok)
-            .map(|i| i.program_name)
-            .unwrap_or_default()
-    };
+    let program = program_name();
     let path = use_location().pathname;
     let content = move || {
-        let program = program();
+        let program = &program;
         let (title, text) = match path.get().as_str() {
             "/terms" => ("Terms Of Use".to_string(), format!("Use of the {program} Provider Portal is limited to authorized provider office staff acting for their organization. Every action is recorded.")),
             "/privacy" => ("Website Privacy Policy".to_string(), format!("{program} uses the information in this portal only to administer members' benefits and protects it as the law requires.")),
@@ -25,5 +18,5 @@ pub fn PolicyPage() -> impl IntoView {
         };
         view! { <h1>{title}</h1><p>{text}</p> }
     };
-    view! { <Suspense>{content}</Suspense> }
+    view! { {content} }
 }

@@ -3,7 +3,6 @@ use super::{
     ChooseRegistrationPasscode, SendRegistrationPasscode, Step, SubmitAccount, SubmitToken,
     VerifyRegistrationPasscode,
 };
-use crate::auth::SessionResource;
 use crate::ui::{
     action_error, field_errors, page_resource, phone_methods, Checkbox, ErrorSummary, Field,
     FlowSteps, Gate, Needs, OtpChoose, OtpEnter, RadioGroup, WizardFlow,
@@ -35,14 +34,7 @@ fn position(step: &Step) -> usize {
 /// a form whose server function moves the server's draft on.
 #[component]
 pub fn JoinPage() -> impl IntoView {
-    let session = expect_context::<SessionResource>();
-    let program = Signal::derive(move || {
-        session
-            .get()
-            .and_then(Result::ok)
-            .map(|s| s.program_name)
-            .unwrap_or_default()
-    });
+    let program = Signal::stored(crate::ui::program_name());
     let token = ServerAction::<SubmitToken>::new();
     let terms = ServerAction::<AcceptTerms>::new();
     let account = ServerAction::<SubmitAccount>::new();

@@ -41,6 +41,18 @@ pub use tile::Tile;
 pub use toast::{provide_toasts, Toasts};
 pub use wizard::WizardFlow;
 
+/// The program's name ("Poppy Health"), from the server's settings: known before anything
+/// loads, so a page shows it without waiting for the session. Pages are rendered on the
+/// server only (the browser app runs islands), so the browser build never needs it.
+pub fn program_name() -> String {
+    #[cfg(feature = "ssr")]
+    return crate::ssr::state()
+        .map(|state| state.settings.program_name.clone())
+        .unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    String::new()
+}
+
 /// Loads a page in full (after sign-in, sign-out or an organization switch, so that every
 /// part of the page is rebuilt for the new session).
 pub fn go_to(path: &str) {

@@ -243,12 +243,17 @@ async fn the_notifications_tile_lists_the_newest_with_the_total() {
 }
 
 /// The frame names the program from the plan's setting, signed in or not: the brand in the
-/// header and the guidelines link in the footer.
+/// header, the guidelines link in the footer and the title; so do the Log In page's link to
+/// join and the Guidelines page.
 #[tokio::test]
 async fn the_frame_names_the_program_from_its_setting() {
     for site in sites_with(false, |s| s.program_name = "Sunflower Care".into()).await {
         let admin = session_of(&site, "admin@sunrise.example").await;
-        for (path, cookie) in [("/", Some(admin.as_str())), ("/login", None)] {
+        for (path, cookie) in [
+            ("/", Some(admin.as_str())),
+            ("/login", None),
+            ("/guidelines", None),
+        ] {
             let html = body_text(site.send(get(path, cookie)).await).await;
             assert!(
                 html.contains(r#"class="brand">Sunflower Care Provider Portal<"#),
@@ -262,6 +267,21 @@ async fn the_frame_names_the_program_from_its_setting() {
                 !html.contains("Poppy Health"),
                 "{path}: the demo plan's name"
             );
+            assert!(
+                html.contains("<title>Sunflower Care Provider Portal</title>"),
+                "{path}: the title"
+            );
+            match path {
+                "/login" => assert!(
+                    html.contains("Join Sunflower Care Provider Portal"),
+                    "{path}: the link to join"
+                ),
+                "/guidelines" => assert!(
+                    html.contains("<h1>Sunflower Care Guidelines"),
+                    "{path}: the heading"
+                ),
+                _ => {}
+            }
         }
     }
 }
