@@ -72,7 +72,8 @@ async fn a_submitter_asks_an_office_approves_and_an_npi_sends_its_835_there() {
         assert_eq!(theirs["provider"], true);
         let id = theirs["pending"][0]["id"].as_i64().unwrap();
         // "Deny" asks first, in a dialog the address opens: the page comes with it filled in
-        // (it once waited forever, the dialog reading the list outside any `Suspense`).
+        // (it once waited forever: the list, made inside `Require`, was read with `Require`'s
+        // own `Suspense` the nearest).
         for _ in 0..20 {
             let page = get(&format!("/affiliations?deny={id}"), Some(&sunrise));
             let page = async { body_text(site.send(page).await).await };
