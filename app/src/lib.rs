@@ -34,7 +34,6 @@ pub mod ui;
 #[cfg(feature = "ssr")]
 pub mod uploads;
 
-use auth::{current_session, SessionResource};
 use dashboard::DashboardPage;
 use layout::{Footer, Header, NotFound, PageError};
 use leptos::prelude::*;
@@ -67,11 +66,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Blocking: no part of the page is sent before the session is known, so the server can
-    // redirect a signed-out visitor instead of sending a page they may not see. (The one
-    // blocking resource; `SessionResource` gives it `page_resource`'s codec.)
-    let session: SessionResource = Resource::new_with_options(|| (), |_| current_session(), true);
-    provide_context(session);
     let toasts = ui::provide_toasts();
     view! {
         <Title text=format!("{} Provider Portal", ui::program_name()) />

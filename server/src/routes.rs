@@ -62,10 +62,33 @@ pub fn router(state: AppState) -> Router {
     // Pages only, through one handler. `leptos_routes_with_context` would also route every
     // server function itself, in the page's context (its loads then shared, as a page's are)
     // and ahead of `/api/{*name}` below: some two hundred routes more to build at start.
-    let page = leptos_axum::render_app_async_with_context(context.clone(), {
-        let options = options.clone();
-        move || shell(options.clone())
-    });
+    let page = {
+        let render = leptos_axum::render_app_async_with_context(context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        });
+        move |State(state): State<AppState>, request: Request| {
+            let render = render.clone();
+            async move { render(with_session(&state, request).await).await }
+        }
+    };
+    // Not a page route: a file of the site's folder (the favicon), or "Page Not Found",
+    // which shows the frame of the visitor's session like any page.
+    let not_found = {
+        let handler =
+            leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell);
+        move |uri: axum::http::Uri, State(state): State<AppState>, request: Request| {
+            let handler = handler.clone();
+            async move {
+                let request = if accepts_html(&request) {
+                    with_session(&state, request).await
+                } else {
+                    request
+                };
+                handler(uri, State(state), request).await
+            }
+        }
+    };
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         // The build's files, from memory, as built (brotli, gzip or plain); not through the
@@ -75,10 +98,7 @@ pub fn router(state: AppState) -> Router {
         .merge(app::downloads::router())
         .merge(app::uploads::router())
         .leptos_routes_with_handler(routes, page)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell));
+        .fallback(not_found);
     if state.settings.dev_mailbox {
         router = router.merge(mailbox::routes());
     }
@@ -111,6 +131,23 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .with_state(state)
+}
+
+/// The request, with its session read (`PageSession`): a page knows the user before it
+/// renders.
+async fn with_session(state: &AppState, request: Request) -> Request {
+    let (mut parts, body) = request.into_parts();
+    app::auth::read_page_session(state, &mut parts).await;
+    Request::from_parts(parts, body)
+}
+
+/// Whether the request asks for a page (a browser's navigation), not a file.
+fn accepts_html(request: &Request) -> bool {
+    request
+        .headers()
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
 }
 
 async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> Response {

@@ -10,6 +10,8 @@ mod require;
 mod session_info;
 #[cfg(feature = "ssr")]
 pub(crate) use session_info::ssr as session_info_ssr;
+#[cfg(feature = "ssr")]
+pub use session_info::ssr::read_page_session;
 pub(crate) mod sign_in;
 pub mod step_up;
 
@@ -20,7 +22,7 @@ pub use password::{
 };
 pub use require::{NoAccess, PageAccess, Require};
 pub use session_info::{
-    current_session, switch_organization, OrganizationChoice, SessionInfo, SessionResource,
-    SignedInUser, SwitchOrganization,
+    current_session, page_session, switch_organization, OrganizationChoice, PageSession,
+    SessionInfo, SignedInUser, SwitchOrganization,
 };
 pub use sign_in::{LogIn, LogInPage, SelectOrganizationPage, SignOutButton, SIGN_IN_FAILED};

@@ -1,4 +1,4 @@
-use super::session_info::{SessionInfo, SessionResource, SignedInUser};
+use super::session_info::{page_session, SignedInUser};
 use crate::domain::permissions::Module;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -39,56 +39,53 @@ impl PageAccess {
 /// Shows its children only to those `access` admits: everyone else is sent to sign in, to
 /// choose an organization, to this year's training or to change an expired password — or, if
 /// none of that would help, sees one "You do not have access to this page" screen instead of
-/// the page. `fallback` shows while the session, or data the page awaits in place, loads.
+/// the page. The session is known before the page renders (`PageSession`), so this is decided
+/// at once; `fallback` shows while data the page awaits in place loads.
 ///
 /// A page's data is made before `Require`, in the page's own body, and awaited in place inside
-/// (`Suspend`), as My Dashboard and an NPI's page do. On the server this `Suspense` walks its
-/// children more than once: a resource made there is made again at each walk. One made there
+/// with a `Suspend` that is not wrapped in a closure, as My Dashboard and an NPI's page do. On
+/// the server this `Suspense` walks its children more than once (to find what they read, again
+/// once that has loaded, then to render it) and runs each closure among them at every walk: a
+/// view built in a closure is built two or three times, a resource made in one is made again.
+/// A bare `Suspend` keeps what it built, so the page is built once. A resource made inside
 /// must be read only under a `Suspense` of its own: read where this one is the nearest, each
 /// walk added a load of its own, and now and then the page never finished rendering (the
-/// affiliations deny dialog did, until its list was read under one). A `Suspense`
-/// nested here is now and then walked late, after the page has let go of what it reads: My
-/// Dashboard's panicked, and one over the 835 receivers rendered empty. The browser suite loads
-/// pages by their address to catch both.
+/// affiliations deny dialog did, until its list was read under one). A `Suspense` nested here
+/// is now and then walked late, after the page has let go of what it reads: My Dashboard's
+/// panicked, and one over the 835 receivers rendered empty. The browser suite loads pages by
+/// their address to catch both.
 #[component]
 pub fn Require(
     access: PageAccess,
     #[prop(optional, into)] fallback: ViewFnOnce,
-    children: ChildrenFn,
+    children: Children,
 ) -> impl IntoView {
-    let session = expect_context::<SessionResource>();
-    let children = StoredValue::new(children);
-    view! {
-        <Suspense fallback>
-            {move || session.get().map(|result| match result {
-                Ok(SessionInfo { user: Some(user), .. }) => {
-                    if user.password_expired {
-                        return view! { <Redirect path="/password/expired" /> }.into_any();
-                    }
-                    if access.needs_organization() {
-                        if user.organization.is_none() {
-                            return view! { <Redirect path="/select-organization" /> }.into_any();
-                        }
-                        match gate(&user, &use_location().pathname.get_untracked()) {
-                            Some(Gate::Go(path)) => return view! { <Redirect path /> }.into_any(),
-                            Some(Gate::Suspended) => return view! {
-                                <h1>"Access Suspended"</h1>
-                                <p role="alert" class="error-summary">{AppError::AccessSuspended.to_string()}</p>
-                                <p>"Contact your office's administrator."</p>
-                            }.into_any(),
-                            None => {}
-                        }
-                    }
-                    if access.admits(&user) {
-                        children.read_value()().into_any()
-                    } else {
-                        view! { <NoAccess /> }.into_any()
-                    }
-                }
-                _ => view! { <Redirect path="/login" /> }.into_any(),
-            })}
-        </Suspense>
+    let session = page_session();
+    let Some(user) = session.user() else {
+        return view! { <Redirect path="/login" /> }.into_any();
+    };
+    if user.password_expired {
+        return view! { <Redirect path="/password/expired" /> }.into_any();
     }
+    if access.needs_organization() {
+        if user.organization.is_none() {
+            return view! { <Redirect path="/select-organization" /> }.into_any();
+        }
+        match gate(user, &use_location().pathname.get_untracked()) {
+            Some(Gate::Go(path)) => return view! { <Redirect path /> }.into_any(),
+            Some(Gate::Suspended) => return view! {
+                <h1>"Access Suspended"</h1>
+                <p role="alert" class="error-summary">{AppError::AccessSuspended.to_string()}</p>
+                <p>"Contact your office's administrator."</p>
+            }
+            .into_any(),
+            None => {}
+        }
+    }
+    if !access.admits(user) {
+        return view! { <NoAccess /> }.into_any();
+    }
+    view! { <Suspense fallback>{children()}</Suspense> }.into_any()
 }
 
 /// The one screen for a page the caller may not use (status 403 when rendered on the server).

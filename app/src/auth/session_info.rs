@@ -2,9 +2,9 @@ use crate::domain::permissions::{Module, OrgKind};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::guard::{require, Access, User};
-use crate::ui::PageResource;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// What every page needs to know about the signed-in user (the program's name is a setting:
 /// `ui::program_name`).
@@ -45,41 +45,34 @@ pub struct OrganizationChoice {
     pub kind: OrgKind,
 }
 
-/// Loaded once per page, before the HTML is streamed, so that the server can redirect.
-pub type SessionResource = PageResource<Result<SessionInfo, AppError>>;
+/// The session of the page being rendered. The server reads it before the page renders
+/// (`read_page_session`) and hands it to the page with the request, so the frame and `Require`
+/// know the user at once, without waiting (a `Suspense`) or a resource of their own.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageSession(Option<Arc<SignedInUser>>);
 
+impl PageSession {
+    /// The signed-in user; `None` for a visitor, and for a session that could not be read.
+    pub fn user(&self) -> Option<&SignedInUser> {
+        self.0.as_deref()
+    }
+}
+
+/// The session of the page being rendered (signed out where none was read). Pages are
+/// rendered on the server only (the browser app runs islands), so the browser build never
+/// needs it.
+pub fn page_session() -> PageSession {
+    #[cfg(feature = "ssr")]
+    return ssr::page_session();
+    #[cfg(not(feature = "ssr"))]
+    PageSession::default()
+}
+
+/// Who is calling, for a client that asks (the same as pages are given).
 #[server(endpoint = "session")]
 pub async fn current_session() -> Result<SessionInfo, AppError> {
     let visitor = require(Access::ANYONE).await?;
-    {
-        let Some(caller) = visitor.caller else {
-            return Ok(SessionInfo { user: None });
-        };
-        let (organizations, lost_access) = ssr::organizations(&caller);
-        Ok(SessionInfo {
-            user: Some(SignedInUser {
-                name: caller.full_name(),
-                email: caller.email.clone(),
-                is_operator: caller.is_operator,
-                organization: organizations
-                    .iter()
-                    .find(|o| Some(o.id) == caller.org.as_ref().map(|a| a.organization_id))
-                    .cloned(),
-                organizations,
-                idle_seconds: caller.state.settings.session_idle_seconds,
-                password_expired: caller.password_expired,
-                training_due: caller.training_due,
-                org_admin: caller.is_org_admin(),
-                organization_lapsed: caller.org.as_ref().is_some_and(|o| o.lapsed),
-                modules: caller
-                    .org
-                    .as_ref()
-                    .map(|o| o.modules.clone())
-                    .unwrap_or_default(),
-                lost_access,
-            }),
-        })
-    }
+    Ok(ssr::session_of(&visitor))
 }
 
 /// Works in another of the caller's organizations. The session ID is replaced, so an ID
@@ -112,10 +105,62 @@ pub async fn switch_organization(organization_id: i64) -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
-    use super::OrganizationChoice;
+    use super::{OrganizationChoice, PageSession, SessionInfo, SignedInUser};
     use crate::domain::permissions::OrgKind;
     use crate::error::AppError;
-    use crate::ssr::{guard::Caller, session};
+    use crate::ssr::guard::{self, Caller, Visitor};
+    use crate::ssr::{session, AppState};
+    use std::sync::Arc;
+
+    /// Reads the session of a page request before the page renders, into the request (where
+    /// the page's context finds it: `page_session`); the caller is kept for the server
+    /// functions the page calls. A session that cannot be read renders the page signed out.
+    pub async fn read_page_session(state: &AppState, parts: &mut http::request::Parts) {
+        let session = match guard::page_visitor(state, parts).await {
+            Ok(visitor) => PageSession(session_of(&visitor).user.map(Arc::new)),
+            Err(_) => PageSession::default(),
+        };
+        parts.extensions.insert(session);
+    }
+
+    /// The session of the page being rendered, as the server read it (`read_page_session`).
+    pub fn page_session() -> PageSession {
+        leptos::reactive::owner::with_context(|parts: &http::request::Parts| {
+            parts.extensions.get::<PageSession>().cloned()
+        })
+        .flatten()
+        .unwrap_or_default()
+    }
+
+    pub fn session_of(visitor: &Visitor) -> SessionInfo {
+        let Some(caller) = &visitor.caller else {
+            return SessionInfo { user: None };
+        };
+        let (organizations, lost_access) = organizations(caller);
+        SessionInfo {
+            user: Some(SignedInUser {
+                name: caller.full_name(),
+                email: caller.email.clone(),
+                is_operator: caller.is_operator,
+                organization: organizations
+                    .iter()
+                    .find(|o| Some(o.id) == caller.org.as_ref().map(|a| a.organization_id))
+                    .cloned(),
+                organizations,
+                idle_seconds: caller.state.settings.session_idle_seconds,
+                password_expired: caller.password_expired,
+                training_due: caller.training_due,
+                org_admin: caller.is_org_admin(),
+                organization_lapsed: caller.org.as_ref().is_some_and(|o| o.lapsed),
+                modules: caller
+                    .org
+                    .as_ref()
+                    .map(|o| o.modules.clone())
+                    .unwrap_or_default(),
+                lost_access,
+            }),
+        }
+    }
 
     /// The organizations where the caller's membership is active, by name; and a sentence for
     /// each where it was deactivated or removed, so a user with nowhere left to work knows why.

@@ -1,6 +1,6 @@
 //! "Log In", "Select an organization" and "Sign Out".
 
-use super::session_info::{SessionResource, SwitchOrganization};
+use super::session_info::{page_session, SwitchOrganization};
 use crate::domain::permissions::OrgKind;
 #[cfg(feature = "ssr")]
 use crate::domain::Email;
@@ -555,27 +555,22 @@ pub fn LogInPage() -> impl IntoView {
 
 #[component]
 pub fn SelectOrganizationPage() -> impl IntoView {
-    let session = expect_context::<SessionResource>();
     let action = ServerAction::<SwitchOrganization>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
             go_to("/");
         }
     });
-    let organizations = move || {
-        session
-            .get()
-            .and_then(|s| s.ok())
-            .and_then(|s| s.user)
-            .map(|u| u.organizations)
-            .unwrap_or_default()
-    };
+    let organizations = page_session()
+        .user()
+        .map(|u| u.organizations.clone())
+        .unwrap_or_default();
     // One list, or two tabs when the user works for providers and for submitters.
-    let selected = 0usize;
-    let choices = move |submitters: Option<bool>| {
-        let list = organizations()
-            .into_iter()
+    let choices = |submitters: Option<bool>| {
+        let list = organizations
+            .iter()
             .filter(|o| submitters.is_none_or(|s| (o.kind == OrgKind::Submitter) == s))
+            .cloned()
             .map(|org| {
                 view! {
                     <li>
@@ -589,30 +584,26 @@ pub fn SelectOrganizationPage() -> impl IntoView {
             .collect_view();
         view! { <ul class="choices">{list}</ul> }
     };
+    let shown = if organizations.is_empty() {
+        view! { <NowhereToWork /> }.into_any()
+    } else if organizations.iter().any(|o| o.kind == OrgKind::Submitter)
+        && organizations.iter().any(|o| o.kind != OrgKind::Submitter)
+    {
+        let (providers, submitters) = (choices(Some(false)), choices(Some(true)));
+        view! {
+            <Tabs id="organization-kind" label="Organization type" labels=vec!["Provider".into(), "Submitter".into()] selected=0 />
+            <TabPanel id="organization-kind" index=0>{providers}</TabPanel>
+            <TabPanel id="organization-kind" index=1>{submitters}</TabPanel>
+        }
+        .into_any()
+    } else {
+        choices(None).into_any()
+    };
     view! {
         <div class="narrow">
             <h1>"Select an organization"</h1>
             <ErrorSummary error=Signal::derive(move || action.value().get().and_then(Result::err)) />
-            <Suspense>
-                {move || {
-                    let kinds = organizations();
-                    if kinds.is_empty() {
-                        return view! { <NowhereToWork /> }.into_any();
-                    }
-                    let both = kinds.iter().any(|o| o.kind == OrgKind::Submitter)
-                        && kinds.iter().any(|o| o.kind != OrgKind::Submitter);
-                    if both {
-                        view! {
-                            <Tabs id="organization-kind" label="Organization type" labels=vec!["Provider".into(), "Submitter".into()] selected />
-                            <TabPanel id="organization-kind" index=0>{move || choices(Some(false))}</TabPanel>
-                            <TabPanel id="organization-kind" index=1>{move || choices(Some(true))}</TabPanel>
-                        }
-                        .into_any()
-                    } else {
-                        choices(None).into_any()
-                    }
-                }}
-            </Suspense>
+            {shown}
         </div>
     }
 }
@@ -620,24 +611,16 @@ pub fn SelectOrganizationPage() -> impl IntoView {
 /// A signed-in user with no active membership: why, and the two ways on.
 #[component]
 fn NowhereToWork() -> impl IntoView {
-    let session = expect_context::<SessionResource>();
-    let reasons = move || {
-        session
-            .get()
-            .and_then(|s| s.ok())
-            .and_then(|s| s.user)
-            .map(|u| u.lost_access)
-            .unwrap_or_default()
-    };
+    let reasons = page_session()
+        .user()
+        .map(|u| u.lost_access.clone())
+        .unwrap_or_default();
     view! {
         <div role="status">
-            {move || {
-                let reasons = reasons();
-                if reasons.is_empty() {
-                    view! { <p>"You do not work for any organization in the portal yet."</p> }.into_any()
-                } else {
-                    reasons.into_iter().map(|r| view! { <p>{r}</p> }).collect_view().into_any()
-                }
+            {if reasons.is_empty() {
+                view! { <p>"You do not work for any organization in the portal yet."</p> }.into_any()
+            } else {
+                reasons.into_iter().map(|r| view! { <p>{r}</p> }).collect_view().into_any()
             }}
         </div>
         <ul class="choices">

@@ -13,7 +13,7 @@ pub fn DashboardPage() -> impl IntoView {
     view! {
         <Require access=PageAccess::Member fallback=|| view! { <p class="loading">"Loading your dashboard…"</p> }>
             <h1>"My Dashboard"</h1>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match data.await {
                     Ok(dashboard) => view! { <Tiles dashboard /> }.into_any(),
                     Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),

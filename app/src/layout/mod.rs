@@ -4,7 +4,7 @@ mod policy;
 
 pub use policy::PolicyPage;
 
-use crate::auth::{IdleTimeout, SessionResource, SignOutButton, SwitchOrganization};
+use crate::auth::{page_session, IdleTimeout, SignOutButton, SwitchOrganization};
 use crate::ui::{program_name, MenuButton, MenuItem};
 use leptos::prelude::*;
 
@@ -13,44 +13,43 @@ const SWITCH_ORGANIZATION: &str = <SwitchOrganization as leptos::server_fn::Serv
 
 #[component]
 pub fn Header() -> impl IntoView {
-    let session = expect_context::<SessionResource>();
-    let info = move || session.get().and_then(Result::ok);
+    // The session is read before the page renders: the header shows the user at once.
+    let session = page_session();
+    let user = session.user().map(|user| {
+        // Picking an organization posts the switch; the server answers with My Dashboard of
+        // that organization, a whole page built for the new session.
+        let mut items: Vec<MenuItem> = user
+            .organizations
+            .iter()
+            .map(|org| {
+                MenuItem::submit(org.name.clone(), SWITCH_ORGANIZATION)
+                    .with_field("organization_id", org.id.to_string())
+            })
+            .collect();
+        items.push(MenuItem::link("Add a New Organization", "/organizations/new"));
+        view! {
+            <nav class="site-nav" aria-label="Main">
+                <a href="/">"My Dashboard"</a>
+                <a href="/notifications">"Notifications"</a>
+            </nav>
+            <div class="account">
+                <span class="who">
+                    {user.name.clone()}
+                    {user.organization.clone().map(|o| view! { <span class="org-name">{o.name}</span> })}
+                </span>
+                <form method="post" action=SWITCH_ORGANIZATION class="switch-organization">
+                    <MenuButton label="Add or Switch Organization" items closed=true />
+                </form>
+                <SignOutButton />
+                <IdleTimeout idle_seconds=user.idle_seconds />
+            </div>
+        }
+    });
     view! {
         <header class="site-header">
             <a class="skip-link" href="#main">"Skip to content"</a>
             <a class="brand" href="/">{format!("{} Provider Portal", program_name())}</a>
-            <Suspense>
-                {move || info().and_then(|i| i.user).map(|user| {
-                    // Picking an organization posts the switch; the server answers with My
-                    // Dashboard of that organization, a whole page built for the new session.
-                    let mut items: Vec<MenuItem> = user
-                        .organizations
-                        .iter()
-                        .map(|org| {
-                            MenuItem::submit(org.name.clone(), SWITCH_ORGANIZATION)
-                                .with_field("organization_id", org.id.to_string())
-                        })
-                        .collect();
-                    items.push(MenuItem::link("Add a New Organization", "/organizations/new"));
-                    view! {
-                        <nav class="site-nav" aria-label="Main">
-                            <a href="/">"My Dashboard"</a>
-                            <a href="/notifications">"Notifications"</a>
-                        </nav>
-                        <div class="account">
-                            <span class="who">
-                                {user.name.clone()}
-                                {user.organization.clone().map(|o| view! { <span class="org-name">{o.name}</span> })}
-                            </span>
-                            <form method="post" action=SWITCH_ORGANIZATION class="switch-organization">
-                                <MenuButton label="Add or Switch Organization" items closed=true />
-                            </form>
-                            <SignOutButton />
-                            <IdleTimeout idle_seconds=user.idle_seconds />
-                        </div>
-                    }
-                })}
-            </Suspense>
+            {user}
         </header>
     }
 }

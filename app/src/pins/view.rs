@@ -62,7 +62,7 @@ pub fn NpiPage() -> impl IntoView {
     let reload_receivers = Callback::new(move |_| receivers.refetch());
     view! {
         <Require access=PageAccess::Member fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match (settings.await, receivers.await) {
                     (Ok(settings), receivers) => view! { <NpiSettingsView settings reload receivers reload_receivers /> }.into_any(),
                     (Err(error), _) => view! {

@@ -430,10 +430,10 @@ pub async fn require<R: Rule>(rule: R) -> Result<R::Scope, AppError> {
     if let Some(parts) = &parts {
         declare(parts.uri.path(), rule.name());
     }
-    // A page asks once per component that loads; it reads its caller once.
+    // A page reads its caller once, before it renders (`page_visitor`).
     let visitor = match &parts {
         Some(parts) => {
-            super::page::once("visitor", || {
+            super::page::once(VISITOR, || {
                 let (state, parts) = (state.clone(), parts.clone());
                 async move { visitor(state, Some(&parts)).await }
             })
@@ -461,6 +461,20 @@ pub async fn require<R: Rule>(rule: R) -> Result<R::Scope, AppError> {
         }
     }
     admitted
+}
+
+/// The key of a page's caller among its loads.
+const VISITOR: &str = "visitor";
+
+/// The visitor of a page request, read before the page renders and kept as the page's load,
+/// so the server functions the page calls as it renders find it read.
+pub async fn page_visitor(
+    state: &AppState,
+    parts: &http::request::Parts,
+) -> Result<Visitor, AppError> {
+    let read = visitor(state.clone(), Some(parts)).await;
+    super::page::keep(&parts.extensions, VISITOR, read.clone());
+    read
 }
 
 /// The same for a plain axum route: `require_parts(&state, &parts, Access::ORG_ADMIN)`.

@@ -65,6 +65,19 @@ where
     shared.boxed()
 }
 
+/// Keeps `value` as this request's load under `key`, read before its page renders (its
+/// session, see `auth::PageSession`): the page's components then ask for it and find it done.
+pub fn keep<T>(extensions: &http::Extensions, key: &str, value: T)
+where
+    T: Clone + Send + Sync + 'static,
+{
+    if let Some(page) = extensions.get::<PageLoads>() {
+        let done: Load<T> = futures_util::future::ready(value).boxed().shared();
+        let mut loads = page.0.by_key.lock().unwrap_or_else(PoisonError::into_inner);
+        loads.insert(key.to_string(), Box::new(done));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +137,21 @@ mod tests {
         let alone = Owner::new().with(|| once("dashboard", load(6)));
         assert_eq!(alone.await, 6);
         assert_eq!(runs.load(Ordering::SeqCst), 5);
+    }
+
+    #[tokio::test]
+    async fn a_load_kept_before_the_page_renders_is_what_the_page_finds() {
+        let parts = request();
+        keep(&parts.extensions, "visitor", Some(7_i64));
+        let page = Owner::new();
+        let (found, other) = page.with(|| {
+            provide_context(parts);
+            rendering();
+            (
+                once("visitor", async { None::<i64> }),
+                once("session", async { 8_i64 }),
+            )
+        });
+        assert_eq!((found.await, other.await), (Some(7), 8));
     }
 }

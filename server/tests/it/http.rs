@@ -460,7 +460,21 @@ async fn unknown_pages_answer_404() {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
-        assert!(body_text(response).await.contains("Page Not Found"));
+        let html = body_text(response).await;
+        assert!(html.contains("Page Not Found"));
+        assert!(!html.contains("Sign Out"), "signed out: no account menu");
+
+        // Signed in, the frame is the user's, as on any page: the session is read for it.
+        let admin = session_of(&site, "admin@sunrise.example").await;
+        let response = site.send(get("/no-such-page", Some(&admin))).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        let html = body_text(response).await;
+        assert!(html.contains("Page Not Found"));
+        assert!(
+            html.contains("Sign Out")
+                && html.contains(r#"class="org-name">Sunrise Family Clinic<"#),
+            "{html}"
+        );
     }
 }
 
