@@ -1,9 +1,9 @@
 //! A page's data, loaded once per page request.
 //!
 //! On the server a `<Suspense>` walks its children more than once (to find every resource
-//! before it waits, then to render), and each walk runs the child components again: a resource
-//! made in a component under `<Require>` would call its server function once a walk. The
-//! later walks share the first one's answer instead. In the browser this is the load itself.
+//! before it waits, then to render), and each walk runs again the closures among them and the
+//! components those build: a resource made there would call its server function once a walk.
+//! The later walks share the first one's answer instead. In the browser this is the load itself.
 
 use std::future::Future;
 
