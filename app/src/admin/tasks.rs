@@ -102,28 +102,32 @@ pub fn TaskListPage() -> impl IntoView {
             <h1>"Task List"</h1>
             {move || done().map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || detail.get().map(|r| match r {
-                    Ok(Some(d)) => view! { <Request detail=d /> }.into_any(),
-                    Ok(None) => ().into_any(),
-                    Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
+                {Suspend::new(async move {
+                    match detail.await {
+                        Ok(Some(d)) => view! { <Request detail=d /> }.into_any(),
+                        Ok(None) => ().into_any(),
+                        Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
+                    }
                 })}
             </Suspense>
             <section aria-labelledby="requests">
                 <h2 id="requests">"Requests to join your office"</h2>
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                    {move || list.get().map(|r| match r {
-                        Ok(rows) if rows.is_empty() => view! { <p>"No requests are waiting."</p> }.into_any(),
-                        Ok(rows) => view! {
-                            <ul class="task-list">
-                                {rows.into_iter().map(|t| view! {
-                                    <li>
-                                        <a href=format!("/admin/tasks?id={}", t.id)>{format!("{} requests access", t.name)}</a>
-                                        <span class="hint">{format!(" — {}, sent {}", t.provider, t.submitted)}</span>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
+                    {Suspend::new(async move {
+                        match list.await {
+                            Ok(rows) if rows.is_empty() => view! { <p>"No requests are waiting."</p> }.into_any(),
+                            Ok(rows) => view! {
+                                <ul class="task-list">
+                                    {rows.into_iter().map(|t| view! {
+                                        <li>
+                                            <a href=format!("/admin/tasks?id={}", t.id)>{format!("{} requests access", t.name)}</a>
+                                            <span class="hint">{format!(" — {}, sent {}", t.provider, t.submitted)}</span>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                            Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
+                        }
                     })}
                 </Suspense>
             </section>

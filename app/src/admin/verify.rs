@@ -111,9 +111,11 @@ pub fn VerifyUsersPage() -> impl IntoView {
         <Require access=PageAccess::OrgAdmin>
             <h1>"Verify Users"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || data.get().map(|r| match r {
-                    Ok(d) => view! { <VerifyList data=d reload=Callback::new(move |_| data.refetch()) /> }.into_any(),
-                    Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
+                {Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => view! { <VerifyList data=d reload=Callback::new(move |_| data.refetch()) /> }.into_any(),
+                        Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
+                    }
                 })}
             </Suspense>
         </Require>

@@ -107,35 +107,37 @@ pub fn AddUserPage() -> impl IntoView {
             <div class="narrow">
                 <h1>"Add a User"</h1>
                 <Suspense>
-                    {move || user.get().map(|found| match found {
-                        Ok(Some(u)) => view! {
-                            <p role="status">{format!(
-                                "{} was added. If they are new to the portal, a registration link valid for 7 days was emailed to {}.",
-                                u.name, u.email
-                            )}</p>
-                            <p>"Assign the user's permissions now, or later from User Management. A user whose permissions are never assigned is deactivated."</p>
-                            <div class="actions">
-                                <Form method="GET" action=format!("/admin/users/{}/permissions", u.id) attr:class="inline">
-                                    <button type="submit" class="button primary">"Assign Now"</button>
-                                </Form>
-                                <Form method="GET" action=format!("/admin/users/{}", u.id) attr:class="inline">
-                                    <button type="submit" class="button">"Skip For Now"</button>
-                                </Form>
-                            </div>
-                        }.into_any(),
-                        Ok(None) => view! {
-                            <ActionForm action attr:novalidate=true>
-                                <ErrorSummary error />
-                                <Field label="Email Address" value=email input_type="email" autocomplete="off" error=field_error("email") required=true name="form[email]" />
-                                <Field label="First Name" value=first autocomplete="off" error=field_error("first_name") required=true name="form[first_name]" />
-                                <Field label="Last Name" value=last autocomplete="off" error=field_error("last_name") required=true name="form[last_name]" />
-                                <Field label="Mobile Number" value=mobile input_type="tel" autocomplete="off" error=field_error("mobile") required=true name="form[mobile]"
-                                    hint="The user's one-time passcodes go to this number." />
-                                <Field label="Business Number" value=business input_type="tel" autocomplete="off" error=field_error("business") name="form[business]" />
-                                <button type="submit" class="button primary" disabled=move || action.pending().get()>"Next"</button>
-                            </ActionForm>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
+                    {Suspend::new(async move {
+                        match user.await {
+                            Ok(Some(u)) => view! {
+                                <p role="status">{format!(
+                                    "{} was added. If they are new to the portal, a registration link valid for 7 days was emailed to {}.",
+                                    u.name, u.email
+                                )}</p>
+                                <p>"Assign the user's permissions now, or later from User Management. A user whose permissions are never assigned is deactivated."</p>
+                                <div class="actions">
+                                    <Form method="GET" action=format!("/admin/users/{}/permissions", u.id) attr:class="inline">
+                                        <button type="submit" class="button primary">"Assign Now"</button>
+                                    </Form>
+                                    <Form method="GET" action=format!("/admin/users/{}", u.id) attr:class="inline">
+                                        <button type="submit" class="button">"Skip For Now"</button>
+                                    </Form>
+                                </div>
+                            }.into_any(),
+                            Ok(None) => view! {
+                                <ActionForm action attr:novalidate=true>
+                                    <ErrorSummary error />
+                                    <Field label="Email Address" value=email input_type="email" autocomplete="off" error=field_error("email") required=true name="form[email]" />
+                                    <Field label="First Name" value=first autocomplete="off" error=field_error("first_name") required=true name="form[first_name]" />
+                                    <Field label="Last Name" value=last autocomplete="off" error=field_error("last_name") required=true name="form[last_name]" />
+                                    <Field label="Mobile Number" value=mobile input_type="tel" autocomplete="off" error=field_error("mobile") required=true name="form[mobile]"
+                                        hint="The user's one-time passcodes go to this number." />
+                                    <Field label="Business Number" value=business input_type="tel" autocomplete="off" error=field_error("business") name="form[business]" />
+                                    <button type="submit" class="button primary" disabled=move || action.pending().get()>"Next"</button>
+                                </ActionForm>
+                            }.into_any(),
+                            Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
+                        }
                     })}
                 </Suspense>
                 <p><a href="/admin/users">"Back to User Management"</a></p>
@@ -152,9 +154,11 @@ pub fn UserPage() -> impl IntoView {
         <Require access=PageAccess::OrgAdmin>
             <h1>"User Management and Permissions"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading the user…"</p> }>
-                {move || detail.get().map(|result| match result {
-                    Ok(d) => view! { <UserDetailView detail=d reload=Callback::new(move |_| detail.refetch()) /> }.into_any(),
-                    Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
+                {Suspend::new(async move {
+                    match detail.await {
+                        Ok(d) => view! { <UserDetailView detail=d reload=Callback::new(move |_| detail.refetch()) /> }.into_any(),
+                        Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
+                    }
                 })}
             </Suspense>
             <p><a href="/admin/users">"Back to User Management"</a></p>

@@ -85,65 +85,67 @@ fn Lists() -> impl IntoView {
         </Modal>
         <ErrorSummary error=action_error(deny) />
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || overview.get().map(|found| match found {
-                Ok(o) => {
-                    let provider = o.provider;
-                    let columns = move |pending: bool| {
-                        let mut columns = vec![
-                            Column::text(if provider { "Submitter" } else { "Provider Office" }, |a: &Affiliation| a.organization.clone()),
-                            Column::text("City", |a: &Affiliation| a.city.clone()),
-                            Column::text("Requested", |a: &Affiliation| a.requested.clone()),
-                            Column::text("Signed by", |a: &Affiliation| a.signed_by.clone()),
+            {Suspend::new(async move {
+                match overview.await {
+                    Ok(o) => {
+                        let provider = o.provider;
+                        let columns = move |pending: bool| {
+                            let mut columns = vec![
+                                Column::text(if provider { "Submitter" } else { "Provider Office" }, |a: &Affiliation| a.organization.clone()),
+                                Column::text("City", |a: &Affiliation| a.city.clone()),
+                                Column::text("Requested", |a: &Affiliation| a.requested.clone()),
+                                Column::text("Signed by", |a: &Affiliation| a.signed_by.clone()),
+                            ];
+                            if !pending {
+                                columns.push(Column::text("Affiliated since", |a: &Affiliation| a.since.clone().unwrap_or_default()));
+                            }
+                            if pending && provider {
+                                columns.push(Column::new("Action", move |a: &Affiliation| {
+                                    let approve = format!("/affiliations?approve={}", a.id);
+                                    let named = format!("Approve {}", a.organization);
+                                    let deny_href = format!("/affiliations?deny={}", a.id);
+                                    let deny_named = format!("Deny {}", a.organization);
+                                    view! {
+                                        <a class="button primary" href=approve aria-label=named>"Approve"</a>
+                                        " "
+                                        <a class="button" href=deny_href aria-label=deny_named>"Deny"</a>
+                                    }.into_any()
+                                }));
+                            }
+                            columns
+                        };
+                        let pending = Signal::stored(o.pending.clone());
+                        let affiliated = Signal::stored(o.affiliated.clone());
+                        let directory = Signal::stored(o.directory.clone());
+                        let directory_columns = vec![
+                            Column::text("Submitter", |d: &(String, String, Option<String>)| d.0.clone()),
+                            Column::text("City", |d: &(String, String, Option<String>)| d.1.clone()),
+                            Column::text("Submitter ID", |d: &(String, String, Option<String>)| d.2.clone().unwrap_or_default()),
                         ];
-                        if !pending {
-                            columns.push(Column::text("Affiliated since", |a: &Affiliation| a.since.clone().unwrap_or_default()));
-                        }
-                        if pending && provider {
-                            columns.push(Column::new("Action", move |a: &Affiliation| {
-                                let approve = format!("/affiliations?approve={}", a.id);
-                                let named = format!("Approve {}", a.organization);
-                                let deny_href = format!("/affiliations?deny={}", a.id);
-                                let deny_named = format!("Deny {}", a.organization);
-                                view! {
-                                    <a class="button primary" href=approve aria-label=named>"Approve"</a>
-                                    " "
-                                    <a class="button" href=deny_href aria-label=deny_named>"Deny"</a>
-                                }.into_any()
-                            }));
-                        }
-                        columns
-                    };
-                    let pending = Signal::stored(o.pending.clone());
-                    let affiliated = Signal::stored(o.affiliated.clone());
-                    let directory = Signal::stored(o.directory.clone());
-                    let directory_columns = vec![
-                        Column::text("Submitter", |d: &(String, String, Option<String>)| d.0.clone()),
-                        Column::text("City", |d: &(String, String, Option<String>)| d.1.clone()),
-                        Column::text("Submitter ID", |d: &(String, String, Option<String>)| d.2.clone().unwrap_or_default()),
-                    ];
-                    let hidden = o.hidden;
-                    view! {
-                        {(!provider).then(|| view! { <p><a href="/affiliations?new">"New Provider Affiliation Request"</a></p> })}
-                        <Tabs id="affiliations" label="Affiliations" labels=vec!["Pending Requests".into(), "Affiliated".into(), "Submitter Directory".into()] selected />
-                        <TabPanel id="affiliations" index=0>
-                            <DataTable caption="Pending Requests" columns=columns(true) rows=pending empty="No pending requests." />
-                        </TabPanel>
-                        <TabPanel id="affiliations" index=1>
-                            <DataTable caption="Affiliated" columns=columns(false) rows=affiliated empty="No affiliations yet." />
-                        </TabPanel>
-                        <TabPanel id="affiliations" index=2>
-                            <DataTable caption="Submitter Directory" columns=directory_columns.clone() rows=directory empty="No submitters are listed." />
-                            {(!provider).then(|| view! {
-                                <ActionForm action=listing attr:id="directory">
-                                    <input type="hidden" name="listed" value=hidden.to_string() />
-                                    <p>{if hidden { "Your organization is not listed in the Submitter Directory." } else { "Your organization is listed in the Submitter Directory." }}</p>
-                                    <button type="submit" class="button">{if hidden { "List my organization" } else { "Hide my organization" }}</button>
-                                </ActionForm>
-                            })}
-                        </TabPanel>
-                    }.into_any()
+                        let hidden = o.hidden;
+                        view! {
+                            {(!provider).then(|| view! { <p><a href="/affiliations?new">"New Provider Affiliation Request"</a></p> })}
+                            <Tabs id="affiliations" label="Affiliations" labels=vec!["Pending Requests".into(), "Affiliated".into(), "Submitter Directory".into()] selected />
+                            <TabPanel id="affiliations" index=0>
+                                <DataTable caption="Pending Requests" columns=columns(true) rows=pending empty="No pending requests." />
+                            </TabPanel>
+                            <TabPanel id="affiliations" index=1>
+                                <DataTable caption="Affiliated" columns=columns(false) rows=affiliated empty="No affiliations yet." />
+                            </TabPanel>
+                            <TabPanel id="affiliations" index=2>
+                                <DataTable caption="Submitter Directory" columns=directory_columns.clone() rows=directory empty="No submitters are listed." />
+                                {(!provider).then(|| view! {
+                                    <ActionForm action=listing attr:id="directory">
+                                        <input type="hidden" name="listed" value=hidden.to_string() />
+                                        <p>{if hidden { "Your organization is not listed in the Submitter Directory." } else { "Your organization is listed in the Submitter Directory." }}</p>
+                                        <button type="submit" class="button">{if hidden { "List my organization" } else { "Hide my organization" }}</button>
+                                    </ActionForm>
+                                })}
+                            </TabPanel>
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
                 }
-                Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
             })}
         </Suspense>
     }

@@ -537,21 +537,23 @@ pub fn SetPasswordPage() -> impl IntoView {
     view! {
         <div class="narrow">
             <Transition fallback=|| view! { <p class="loading">"Checking your link…"</p> }>
-                {move || step.get().map(|current| match current {
-                    Err(e) => invalid(e.to_string()).into_any(),
-                    Ok(LinkStep::Invalid { message }) => invalid(message).into_any(),
-                    Ok(LinkStep::PasscodeChoose { last4 }) => view! {
-                        <OtpChoose send last4 hidden=("t", token()) />
-                    }.into_any(),
-                    Ok(LinkStep::PasscodeEnter { prefix, last4 }) => view! {
-                        <OtpEnter verify resend=again prefix sent_to=format!("phone number ending in {last4}") hidden=("t", token()) />
-                    }.into_any(),
-                    Ok(LinkStep::NewPassword) => new_password().into_any(),
-                    Ok(LinkStep::Done { next }) => view! {
-                        <h1>"Password Updated"</h1>
-                        <p role="status">"Your password has been successfully updated"</p>
-                        <p><a href=next>"Continue"</a></p>
-                    }.into_any(),
+                {Suspend::new(async move {
+                    match step.await {
+                        Err(e) => invalid(e.to_string()).into_any(),
+                        Ok(LinkStep::Invalid { message }) => invalid(message).into_any(),
+                        Ok(LinkStep::PasscodeChoose { last4 }) => view! {
+                            <OtpChoose send last4 hidden=("t", token()) />
+                        }.into_any(),
+                        Ok(LinkStep::PasscodeEnter { prefix, last4 }) => view! {
+                            <OtpEnter verify resend=again prefix sent_to=format!("phone number ending in {last4}") hidden=("t", token()) />
+                        }.into_any(),
+                        Ok(LinkStep::NewPassword) => new_password().into_any(),
+                        Ok(LinkStep::Done { next }) => view! {
+                            <h1>"Password Updated"</h1>
+                            <p role="status">"Your password has been successfully updated"</p>
+                            <p><a href=next>"Continue"</a></p>
+                        }.into_any(),
+                    }
                 })}
             </Transition>
         </div>

@@ -43,7 +43,8 @@ impl PageAccess {
 /// at once; `fallback` shows while data the page awaits in place loads.
 ///
 /// A page's data is made before `Require`, in the page's own body, and awaited in place inside
-/// with a `Suspend` that is not wrapped in a closure, as My Dashboard and an NPI's page do. On
+/// with a `Suspend` that is not wrapped in a closure, as the pages do (a list's rows, read by a
+/// `DataTable` under a `Transition`, are the exception). On
 /// the server this `Suspense` walks its children more than once (to find what they read, again
 /// once that has loaded, then to render it) and runs each closure among them at every walk: a
 /// view built in a closure is built two or three times, a resource made in one is made again.

@@ -538,15 +538,17 @@ pub fn LogInPage() -> impl IntoView {
     view! {
         <div class="narrow">
             <Transition>
-                {move || step.get().map(|current| match current {
-                    Ok(SignInStep::Email) | Err(_) => credentials(String::new(), false).into_any(),
-                    Ok(SignInStep::Password { email }) => credentials(email, true).into_any(),
-                    Ok(SignInStep::Choose { last4, methods }) => view! {
-                        <OtpChoose send last4 methods />
-                    }.into_any(),
-                    Ok(SignInStep::Enter { prefix, sent_to }) => view! {
-                        <OtpEnter verify resend=again prefix sent_to />
-                    }.into_any(),
+                {Suspend::new(async move {
+                    match step.await {
+                        Ok(SignInStep::Email) | Err(_) => credentials(String::new(), false).into_any(),
+                        Ok(SignInStep::Password { email }) => credentials(email, true).into_any(),
+                        Ok(SignInStep::Choose { last4, methods }) => view! {
+                            <OtpChoose send last4 methods />
+                        }.into_any(),
+                        Ok(SignInStep::Enter { prefix, sent_to }) => view! {
+                            <OtpEnter verify resend=again prefix sent_to />
+                        }.into_any(),
+                    }
                 })}
             </Transition>
         </div>

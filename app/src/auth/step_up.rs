@@ -143,14 +143,16 @@ pub fn StepUpPage() -> impl IntoView {
         <div class="narrow">
             <p class="notice">"For your security, confirm it's you with a one-time passcode, then do it again."</p>
             <Transition>
-                {move || current.get().map(|s| match s {
-                    Ok(PendingStepUp { prefix: Some(prefix), .. }) => view! {
-                        <OtpEnter verify resend=again prefix sent_to="you" hidden=("next", next.get_value()) />
-                    }.into_any(),
-                    Ok(PendingStepUp { last4, .. }) => view! {
-                        <OtpChoose send last4 methods=vec![ContactMethod::Sms, ContactMethod::Voice, ContactMethod::Email] />
-                    }.into_any(),
-                    Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
+                {Suspend::new(async move {
+                    match current.await {
+                        Ok(PendingStepUp { prefix: Some(prefix), .. }) => view! {
+                            <OtpEnter verify resend=again prefix sent_to="you" hidden=("next", next.get_value()) />
+                        }.into_any(),
+                        Ok(PendingStepUp { last4, .. }) => view! {
+                            <OtpChoose send last4 methods=vec![ContactMethod::Sms, ContactMethod::Voice, ContactMethod::Email] />
+                        }.into_any(),
+                        Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
+                    }
                 })}
             </Transition>
         </div>

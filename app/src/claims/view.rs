@@ -169,12 +169,14 @@ pub fn ClaimPage() -> impl IntoView {
     view! {
         <Require access=PageAccess::Member>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || claim.get().map(|found| match found {
-                    Ok(detail) => view! { <ClaimView detail dispute /> }.into_any(),
-                    Err(error) => view! {
-                        <h1>{format!("Claim #: {}", number.get())}</h1>
-                        <ErrorSummary error=Signal::stored(Some(error)) />
-                    }.into_any(),
+                {Suspend::new(async move {
+                    match claim.await {
+                        Ok(detail) => view! { <ClaimView detail dispute /> }.into_any(),
+                        Err(error) => view! {
+                            <h1>{format!("Claim #: {}", number.get())}</h1>
+                            <ErrorSummary error=Signal::stored(Some(error)) />
+                        }.into_any(),
+                    }
                 })}
             </Suspense>
             <p><a href="/claims">"Back to Claims Lookup"</a></p>

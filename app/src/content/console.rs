@@ -80,9 +80,11 @@ pub fn ResourcesConsole() -> impl IntoView {
             <p>"The pages every dashboard links to. Separate paragraphs with a blank line; start a line with \u{201c}- \u{201d} for a list; write a link as [words](https://address) or paste the address."</p>
             <Outcome keys=vec!["resource"] />
             <Transition>
-                {move || pages.get().map(|result| match result {
-                    Ok(pages) => pages.into_iter().map(|page| view! { <ResourceEditor page save posted /> }).collect_view().into_any(),
-                    Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
+                {Suspend::new(async move {
+                    match pages.await {
+                        Ok(pages) => pages.into_iter().map(|page| view! { <ResourceEditor page save posted /> }).collect_view().into_any(),
+                        Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
+                    }
                 })}
             </Transition>
         </section>

@@ -14,21 +14,23 @@ pub fn AdditionalResourcePage() -> impl IntoView {
     );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || page.get().map(|result| match result {
-                Ok(page) => view! {
-                    <h1>{page.title}</h1>
-                    {page.updated.map(|u| view! { <p class="hint">{u}</p> })}
-                    {if page.blocks.is_empty() {
-                        view! { <p>"Nothing has been published here yet."</p> }.into_any()
-                    } else {
-                        view! { <RichText blocks=page.blocks /> }.into_any()
-                    }}
-                    <p><a href="/">"Back to Dashboard"</a></p>
-                }.into_any(),
-                Err(error) => view! {
-                    <h1>"Additional Resources"</h1>
-                    <ErrorSummary error=Signal::stored(Some(error)) />
-                }.into_any(),
+            {Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! {
+                        <h1>{page.title}</h1>
+                        {page.updated.map(|u| view! { <p class="hint">{u}</p> })}
+                        {if page.blocks.is_empty() {
+                            view! { <p>"Nothing has been published here yet."</p> }.into_any()
+                        } else {
+                            view! { <RichText blocks=page.blocks /> }.into_any()
+                        }}
+                        <p><a href="/">"Back to Dashboard"</a></p>
+                    }.into_any(),
+                    Err(error) => view! {
+                        <h1>"Additional Resources"</h1>
+                        <ErrorSummary error=Signal::stored(Some(error)) />
+                    }.into_any(),
+                }
             })}
         </Suspense>
     }

@@ -323,31 +323,33 @@ pub fn WelcomeLetterPage() -> impl IntoView {
             <h1>"Provider Welcome Letter"</h1>
             <CenterLinks />
             <Transition>
-                {move || found.get().map(|found| match found {
-                    Ok(letters) => {
-                        let heading = letters.types.iter().find(|t| t.0 == chosen.get_untracked()).map(|t| t.1.clone());
-                        view! {
-                            <h2>"Provider Types"</h2>
-                            {letters.types.is_empty().then(|| view! { <p>"You have no welcome letters to view."</p> })}
-                            <ul class="links">
-                                {letters.types.iter().map(|(kind, name)| {
-                                    let href = format!("/correspondence/welcome?type={kind}");
-                                    let current = (chosen.get_untracked() == *kind).then_some("page");
-                                    view! { <li><a href=href aria-current=current>{name.clone()}</a></li> }
-                                }).collect_view()}
-                            </ul>
-                            {heading.map(|heading| view! {
-                                <h2>{format!("Welcome letters: {heading}")}</h2>
+                {Suspend::new(async move {
+                    match found.await {
+                        Ok(letters) => {
+                            let heading = letters.types.iter().find(|t| t.0 == chosen.get_untracked()).map(|t| t.1.clone());
+                            view! {
+                                <h2>"Provider Types"</h2>
+                                {letters.types.is_empty().then(|| view! { <p>"You have no welcome letters to view."</p> })}
                                 <ul class="links">
-                                    {letters.letters.iter().map(|l| {
-                                        let href = format!("/downloads/correspondence/pdf?id={}", l.id);
-                                        view! { <li><a href=href>{format!("{} ({})", l.title, l.date)}</a></li> }
+                                    {letters.types.iter().map(|(kind, name)| {
+                                        let href = format!("/correspondence/welcome?type={kind}");
+                                        let current = (chosen.get_untracked() == *kind).then_some("page");
+                                        view! { <li><a href=href aria-current=current>{name.clone()}</a></li> }
                                     }).collect_view()}
                                 </ul>
-                            })}
-                        }.into_any()
+                                {heading.map(|heading| view! {
+                                    <h2>{format!("Welcome letters: {heading}")}</h2>
+                                    <ul class="links">
+                                        {letters.letters.iter().map(|l| {
+                                            let href = format!("/downloads/correspondence/pdf?id={}", l.id);
+                                            view! { <li><a href=href>{format!("{} ({})", l.title, l.date)}</a></li> }
+                                        }).collect_view()}
+                                    </ul>
+                                })}
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
                     }
-                    Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
                 })}
             </Transition>
             <p><a href="/">"Back to Dashboard"</a></p>
@@ -372,33 +374,35 @@ pub fn TaxDocumentsPage() -> impl IntoView {
     view! {
         <Require access=PageAccess::Member>
             <Suspense>
-                {move || found.get().map(|found| match found {
-                    Ok(tax) if tax.consented => view! {
-                        <h1>"Tax Documents"</h1>
-                        <CenterLinks />
-                        <DocumentList heading="Tax Documents" documents=Documents { items: tax.documents, more: false }
-                            empty="No tax documents for your NPIs yet." />
-                        <p>"You receive your 1099 electronically. To receive it by mail instead, withdraw your consent in "<a href="/profile#tax-documents">"My Profile"</a>"."</p>
-                    }.into_any(),
-                    Ok(_) => view! {
-                        <div class="narrow">
-                            <h1>"Electronic 1099 Consent Agreement"</h1>
-                            <p>"Before you view tax documents, read and accept this agreement."</p>
-                            <ol>
-                                <li>"You consent to receive Form 1099 for your organization's NPIs electronically, in this portal, instead of on paper by mail."</li>
-                                <li>"Your consent applies to every tax year until you withdraw it. You may withdraw it at any time in My Profile; forms issued after that are mailed."</li>
-                                <li>"You may ask the plan for a paper copy of any form, at no charge, even while your consent stands."</li>
-                                <li>"To view and print the forms you need a PDF reader. Forms stay available here for at least seven years."</li>
-                            </ol>
-                            <ErrorSummary error beside_fields=true />
-                            <ActionForm action=accept>
-                                <Checkbox label="I agree to receive my 1099 electronically" checked=agree name="agree"
-                                    error=field_error("agree") />
-                                <button type="submit" class="button primary">"Accept"</button>
-                            </ActionForm>
-                        </div>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
+                {Suspend::new(async move {
+                    match found.await {
+                        Ok(tax) if tax.consented => view! {
+                            <h1>"Tax Documents"</h1>
+                            <CenterLinks />
+                            <DocumentList heading="Tax Documents" documents=Documents { items: tax.documents, more: false }
+                                empty="No tax documents for your NPIs yet." />
+                            <p>"You receive your 1099 electronically. To receive it by mail instead, withdraw your consent in "<a href="/profile#tax-documents">"My Profile"</a>"."</p>
+                        }.into_any(),
+                        Ok(_) => view! {
+                            <div class="narrow">
+                                <h1>"Electronic 1099 Consent Agreement"</h1>
+                                <p>"Before you view tax documents, read and accept this agreement."</p>
+                                <ol>
+                                    <li>"You consent to receive Form 1099 for your organization's NPIs electronically, in this portal, instead of on paper by mail."</li>
+                                    <li>"Your consent applies to every tax year until you withdraw it. You may withdraw it at any time in My Profile; forms issued after that are mailed."</li>
+                                    <li>"You may ask the plan for a paper copy of any form, at no charge, even while your consent stands."</li>
+                                    <li>"To view and print the forms you need a PDF reader. Forms stay available here for at least seven years."</li>
+                                </ol>
+                                <ErrorSummary error beside_fields=true />
+                                <ActionForm action=accept>
+                                    <Checkbox label="I agree to receive my 1099 electronically" checked=agree name="agree"
+                                        error=field_error("agree") />
+                                    <button type="submit" class="button primary">"Accept"</button>
+                                </ActionForm>
+                            </div>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
+                    }
                 })}
             </Suspense>
             <p><a href="/">"Back to Dashboard"</a></p>

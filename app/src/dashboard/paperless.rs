@@ -75,19 +75,21 @@ pub fn PaperlessPage() -> impl IntoView {
                 </Show>
                 <ErrorSummary error />
                 <Suspense>
-                    {move || status.get().map(|found| match found {
-                        Ok(Paperless { since: Some(since), .. }) => view! {
-                            <p>{format!("Paperless since {since}.")}</p>
-                        }.into_any(),
-                        Ok(Paperless { since: None, may_enroll: true }) => view! {
-                            <ActionForm action=enroll>
-                                <button type="submit" class="button primary">"Enroll Now"</button>
-                            </ActionForm>
-                        }.into_any(),
-                        Ok(Paperless { since: None, may_enroll: false }) => view! {
-                            <p>"Your organization's administrator can enroll it."</p>
-                        }.into_any(),
-                        Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
+                    {Suspend::new(async move {
+                        match status.await {
+                            Ok(Paperless { since: Some(since), .. }) => view! {
+                                <p>{format!("Paperless since {since}.")}</p>
+                            }.into_any(),
+                            Ok(Paperless { since: None, may_enroll: true }) => view! {
+                                <ActionForm action=enroll>
+                                    <button type="submit" class="button primary">"Enroll Now"</button>
+                                </ActionForm>
+                            }.into_any(),
+                            Ok(Paperless { since: None, may_enroll: false }) => view! {
+                                <p>"Your organization's administrator can enroll it."</p>
+                            }.into_any(),
+                            Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
+                        }
                     })}
                 </Suspense>
                 <p><a href="/">"Back to Dashboard"</a></p>

@@ -120,9 +120,11 @@ pub fn FacesheetPage() -> impl IntoView {
         <Require access=PageAccess::Member>
             <h1>"Member Facesheet"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || sheet.get().map(|found| match found {
-                    Ok(sheet) => view! { <FacesheetView sheet /> }.into_any(),
-                    Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
+                {Suspend::new(async move {
+                    match sheet.await {
+                        Ok(sheet) => view! { <FacesheetView sheet /> }.into_any(),
+                        Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
+                    }
                 })}
             </Suspense>
             <p><a href="/members">"Back to Member Lookup"</a></p>

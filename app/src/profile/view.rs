@@ -19,14 +19,14 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 pub fn ProfilePage() -> impl IntoView {
     let profile = page_resource(|| (), |_| load_profile());
     view! {
-        <Require access=PageAccess::SignedIn>
+        <Require access=PageAccess::SignedIn fallback=|| view! { <p class="loading">"Loading your profile…"</p> }>
             <h1>"My Profile and Preferences"</h1>
-            <Suspense fallback=|| view! { <p class="loading">"Loading your profile…"</p> }>
-                {move || profile.get().map(|result| match result {
+            {Suspend::new(async move {
+                match profile.await {
                     Ok(p) => view! { <ProfileForm profile=p reload=Callback::new(move |_| profile.refetch()) /> }.into_any(),
                     Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
-                })}
-            </Suspense>
+                }
+            })}
             <super::MyCollections />
             <p><a href="/">"Back to Dashboard"</a></p>
         </Require>

@@ -138,13 +138,15 @@ pub fn MetricsPage() -> impl IntoView {
         <h1>"Prior Authorization Metrics"</h1>
         <p>"How the plan decided prior authorization (referral) requests: standard requests (Routine and Retro, decided within 7 calendar days) and expedited requests (Urgent, decided within 72 hours). Percentages are of the requests decided in the period; a modified approval counts as approved; voided requests are left out."</p>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || metrics.get().map(|m| match m {
-                Ok(m) => view! {
-                    <p>{format!("As of {}.", m.as_of)}</p>
-                    <DataTable caption="Prior authorization decisions by period and request type" columns=columns.clone() rows=Signal::stored(m.rows) empty="No requests were decided." />
-                    <p><a class="button" href="/downloads/metrics/prior-authorization" download="">"Download CSV"</a></p>
-                }.into_any(),
-                Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
+            {Suspend::new(async move {
+                match metrics.await {
+                    Ok(m) => view! {
+                        <p>{format!("As of {}.", m.as_of)}</p>
+                        <DataTable caption="Prior authorization decisions by period and request type" columns=columns.clone() rows=Signal::stored(m.rows) empty="No requests were decided." />
+                        <p><a class="button" href="/downloads/metrics/prior-authorization" download="">"Download CSV"</a></p>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
+                }
             })}
         </Transition>
     }

@@ -168,12 +168,14 @@ pub fn ReferralPage() -> impl IntoView {
     view! {
         <Require access=PageAccess::Member>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || detail.get().map(|d| match d {
-                    Ok(d) => view! { <Detail d submitted /> }.into_any(),
-                    Err(error) => view! {
-                        <h1>"Referral"</h1>
-                        <ErrorSummary error=Signal::stored(Some(error)) />
-                    }.into_any(),
+                {Suspend::new(async move {
+                    match detail.await {
+                        Ok(d) => view! { <Detail d submitted /> }.into_any(),
+                        Err(error) => view! {
+                            <h1>"Referral"</h1>
+                            <ErrorSummary error=Signal::stored(Some(error)) />
+                        }.into_any(),
+                    }
                 })}
             </Transition>
             <p><a href="/referrals">"Back to Referral Lookup"</a></p>

@@ -120,9 +120,11 @@ pub fn TrainingPage() -> impl IntoView {
             <div class="narrow">
                 <h1>"Provider Portal User Training"</h1>
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                    {move || info.get().map(|r| match r {
-                        Ok(i) => view! { <Slides admin=i.admin /> }.into_any(),
-                        Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
+                    {Suspend::new(async move {
+                        match info.await {
+                            Ok(i) => view! { <Slides admin=i.admin /> }.into_any(),
+                            Err(e) => view! { <ErrorSummary error=Signal::stored(Some(e)) /> }.into_any(),
+                        }
                     })}
                 </Suspense>
             </div>

@@ -61,20 +61,22 @@ fn ChooseNpi(
     view! {
         <p>"Choose one of your NPIs to check a member's eligibility (270/271) or the status of claims (276/277) for it."</p>
         <Suspense>
-            {move || npis.get().map(|found| match found {
-                Ok(list) if list.is_empty() => view! { <p>"You hold no NPIs in this organization."</p> }.into_any(),
-                Ok(list) => {
-                    let options = std::iter::once((String::new(), "Select an NPI".to_string()))
-                        .chain(list.into_iter().map(|(n, name)| (n.clone(), format!("{name} ({n})"))))
-                        .collect();
-                    view! {
-                        <Form method="GET" action="/transactions" attr:class="stacked">
-                            <Select label="NPI" id="transactions-npi" options value=chosen name="npi" error=missing />
-                            <button type="submit" class="button primary">"Go to Transaction Services"</button>
-                        </Form>
-                    }.into_any()
+            {Suspend::new(async move {
+                match npis.await {
+                    Ok(list) if list.is_empty() => view! { <p>"You hold no NPIs in this organization."</p> }.into_any(),
+                    Ok(list) => {
+                        let options = std::iter::once((String::new(), "Select an NPI".to_string()))
+                            .chain(list.into_iter().map(|(n, name)| (n.clone(), format!("{name} ({n})"))))
+                            .collect();
+                        view! {
+                            <Form method="GET" action="/transactions" attr:class="stacked">
+                                <Select label="NPI" id="transactions-npi" options value=chosen name="npi" error=missing />
+                                <button type="submit" class="button primary">"Go to Transaction Services"</button>
+                            </Form>
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
                 }
-                Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
             })}
         </Suspense>
     }

@@ -24,17 +24,19 @@ where
 {
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || step.get().map(|current| match current {
-                Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
-                Ok(current) => {
-                    let stepper = position(&current).map(|at| stepper(label, steps, at));
-                    view! {
-                        <div class="wizard">
-                            {stepper}
-                            <div class="wizard-step">{view(current)}</div>
-                        </div>
+            {Suspend::new(async move {
+                match step.await {
+                    Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
+                    Ok(current) => {
+                        let stepper = position(&current).map(|at| stepper(label, steps, at));
+                        view! {
+                            <div class="wizard">
+                                {stepper}
+                                <div class="wizard-step">{view(current)}</div>
+                            </div>
+                        }
+                        .into_any()
                     }
-                    .into_any()
                 }
             })}
         </Transition>
