@@ -100,6 +100,9 @@ test('Submit a Referral: the tertiary warning, an ICD search, a file, resumed af
   await page.getByRole('textbox', { name: 'Units' }).fill('2');
   await page.getByRole('button', { name: '+ Add Service' }).click();
   await expect(page.getByRole('table', { name: 'Services requested' })).toContainText('99244');
+  // "+ Add Service" posted the step and loaded it anew: the matches come as the user types
+  // only once that page's app runs.
+  await hydrated(page);
   await page.getByRole('textbox', { name: 'Find an ICD Code' }).fill('essential hypertension');
   await page.getByRole('combobox', { name: 'ICD Code' }).selectOption('I10');
   await page.getByRole('button', { name: '+ Add ICD Code' }).click();
