@@ -122,7 +122,7 @@ pub async fn keep_refused_form(
     };
     let native_form = request.method() == Method::POST
         && request.uri().path().starts_with("/api/")
-        && text(header::ACCEPT).is_some_and(|v| v.contains("text/html"))
+        && app::ssr::accepts_html(headers)
         && text(header::CONTENT_TYPE)
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     if !native_form {

@@ -80,7 +80,7 @@ pub fn router(state: AppState) -> Router {
         move |uri: axum::http::Uri, State(state): State<AppState>, request: Request| {
             let handler = handler.clone();
             async move {
-                let request = if accepts_html(&request) {
+                let request = if app::ssr::accepts_html(request.headers()) {
                     with_session(&state, request).await
                 } else {
                     request
@@ -139,15 +139,6 @@ async fn with_session(state: &AppState, request: Request) -> Request {
     let (mut parts, body) = request.into_parts();
     app::auth::read_page_session(state, &mut parts).await;
     Request::from_parts(parts, body)
-}
-
-/// Whether the request asks for a page (a browser's navigation), not a file.
-fn accepts_html(request: &Request) -> bool {
-    request
-        .headers()
-        .get(axum::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"))
 }
 
 async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> Response {

@@ -68,6 +68,15 @@ pub fn client_ip(parts: &http::request::Parts, trusted: &[std::net::IpAddr]) -> 
     Some(client.to_string())
 }
 
+/// Whether a request asks for HTML: a browser's navigation or a form it posts without the
+/// browser app (which asks for JSON), not a file or a script's call.
+pub fn accepts_html(headers: &http::HeaderMap) -> bool {
+    headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
 /// Answers a form posted without the browser app with a redirect to `path` (a server function
 /// called by the browser app answers its value instead, and the page moves on by itself).
 /// Returns `path`, for the functions that answer where to go.
@@ -78,11 +87,7 @@ pub fn follow(path: &str) -> String {
     ) else {
         return path.to_string();
     };
-    let native = parts
-        .headers
-        .get(http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
+    let native = accepts_html(&parts.headers);
     if let (true, Ok(location)) = (native, http::HeaderValue::from_str(path)) {
         response.insert_header(http::header::LOCATION, location);
         response.set_status(http::StatusCode::SEE_OTHER);
