@@ -42,7 +42,7 @@ pub struct Dashboard {
     pub active_users: Option<i64>,
     pub banner: Option<Banner>,
     pub paperless: bool,
-    /// The first page of the user's NPIs.
+    /// The page of the user's NPIs the address names (`?npis=…`), else the first.
     pub npis: Page<NpiRow>,
     /// With the Claims module and NPIs held: what was paid on the claims those NPIs billed
     /// or rendered, month by month.
@@ -70,18 +70,11 @@ pub struct NpiRow {
     pub level: String,
 }
 
+/// My Dashboard, its NPI table at the page after `npis_after` (the first without).
 #[server(endpoint = "dashboard")]
-pub async fn load_dashboard() -> Result<Dashboard, AppError> {
+pub async fn load_dashboard(npis_after: Option<String>) -> Result<Dashboard, AppError> {
     let member = require(Access::ORG_MEMBER).await?;
-    ssr::dashboard(&member).await
-}
-
-/// The NPIs the user administers, a page at a time (keyset on the NPI).
-#[server(endpoint = "dashboard/npis")]
-pub async fn dashboard_npis(after: Option<String>) -> Result<Page<NpiRow>, AppError> {
-    let member = require(Access::ORG_MEMBER).await?;
-    let mut conn = member.state.db.conn().await?;
-    ssr::npis(&mut conn, &member, after).await
+    ssr::dashboard(&member, npis_after).await
 }
 
 #[server(endpoint = "dashboard/dismiss-banner")]
@@ -97,7 +90,10 @@ pub(crate) mod ssr {
     use crate::domain::permissions::OrgRole;
     use crate::ssr::guard::Member;
 
-    pub async fn dashboard(caller: &Member) -> Result<Dashboard, AppError> {
+    pub async fn dashboard(
+        caller: &Member,
+        npis_after: Option<String>,
+    ) -> Result<Dashboard, AppError> {
         let org = &caller.org;
         let mut conn = caller.state.db.conn().await?;
         let now = caller.state.clock.unix();
@@ -139,7 +135,7 @@ pub(crate) mod ssr {
             paperless: summary.paperless_at.is_some(),
             // The same connection: taking a second while holding one would let a burst of
             // requests hold the whole pool, each waiting for another.
-            npis: npis(&mut conn, caller, None).await?,
+            npis: npis(&mut conn, caller, npis_after).await?,
             claims_paid,
         })
     }

@@ -1,4 +1,4 @@
-use super::{dashboard_npis, load_dashboard, Dashboard, DismissBanner, NpiRow};
+use super::{load_dashboard, Dashboard, DismissBanner, NpiRow};
 use crate::auth::{PageAccess, Require};
 use crate::domain::permissions::Module;
 use crate::ui::{
@@ -8,14 +8,17 @@ use leptos::prelude::*;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
+    // The NPI table's page comes with the dashboard, in one load: the page renders on the
+    // server only, so "Next page" loads it anew with the cursor in the address.
+    let pager = Pager::new("npis");
     // Made outside `Require`, once per render, and awaited inside it: see `Require`.
-    let data = page_resource(|| (), |_| load_dashboard());
+    let data = page_resource(move || pager.cursor(), load_dashboard);
     view! {
         <Require access=PageAccess::Member fallback=|| view! { <p class="loading">"Loading your dashboard…"</p> }>
             <h1>"My Dashboard"</h1>
             {Suspend::new(async move {
                 match data.await {
-                    Ok(dashboard) => view! { <Tiles dashboard /> }.into_any(),
+                    Ok(dashboard) => view! { <Tiles dashboard pager /> }.into_any(),
                     Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error)) /> }.into_any(),
                 }
             })}
@@ -24,7 +27,7 @@ pub fn DashboardPage() -> impl IntoView {
 }
 
 #[component]
-fn Tiles(dashboard: Dashboard) -> impl IntoView {
+fn Tiles(dashboard: Dashboard, pager: Pager) -> impl IntoView {
     let has = |module: Module| dashboard.modules.contains(&module);
     let more =
         (dashboard.notifications_total - dashboard.notifications.len() as i64).max(0) as usize;
@@ -38,7 +41,7 @@ fn Tiles(dashboard: Dashboard) -> impl IntoView {
                 {dashboard.submitter_id.clone().map(|id| view! { <p>{format!("Submitter ID: {id}")}</p> })}
                 <p><a href="/profile">"Edit My Profile"</a></p>
             </Tile>
-            <Tile title="Notifications" view_all="/notifications" more=Signal::stored(more)>
+            <Tile title="Notifications" view_all="/notifications" more>
                 {if dashboard.notifications.is_empty() {
                     view! { <p>"You have no notifications."</p> }.into_any()
                 } else {
@@ -53,7 +56,7 @@ fn Tiles(dashboard: Dashboard) -> impl IntoView {
             </Tile>
             {dashboard.npi_admin.then(|| view! {
                 <Tile title="NPI Agreements and Settings" view_all="/npis">
-                    <NpiTable first=dashboard.npis.clone() />
+                    <NpiTable page=dashboard.npis.clone() pager />
                 </Tile>
             })}
             {dashboard.npi_any.then(|| view! {
@@ -145,26 +148,9 @@ fn BannerNotice(id: i64, message: String) -> impl IntoView {
     }
 }
 
-/// The user's NPIs, a page at a time. The first page comes with the dashboard; the page the
-/// address names (`?npis=…`) is read from the server, before or after the app loads.
+/// The user's NPIs, a page at a time: the page the address names (`?npis=…`).
 #[component]
-fn NpiTable(first: Page<NpiRow>) -> impl IntoView {
-    let pager = Pager::new("npis");
-    let page = page_resource(
-        move || pager.cursor(),
-        move |cursor| {
-            let first = first.clone();
-            async move {
-                match cursor {
-                    None => Ok(first),
-                    after => dashboard_npis(after).await,
-                }
-            }
-        },
-    );
-    let shown = Signal::derive(move || page.get().and_then(Result::ok));
-    let rows = Signal::derive(move || shown.get().map(|p| p.items).unwrap_or_default());
-    let next = Signal::derive(move || shown.get().and_then(|p| p.next));
+fn NpiTable(page: Page<NpiRow>, pager: Pager) -> impl IntoView {
     let columns = vec![
         Column::new("NPI", |row: &NpiRow| {
             let href = format!("/npis/{}", row.npi);
@@ -174,10 +160,7 @@ fn NpiTable(first: Page<NpiRow>) -> impl IntoView {
         Column::text("Your permission", |row: &NpiRow| row.level.clone()),
     ];
     view! {
-        <Transition>
-            <DataTable caption="Your NPIs" columns rows empty="You hold no NPIs." />
-            <Pagination pager next label="NPI pages" />
-            <ErrorSummary error=Signal::derive(move || page.get().and_then(Result::err)) />
-        </Transition>
+        <DataTable caption="Your NPIs" columns rows=page.items empty="You hold no NPIs." />
+        <Pagination pager next=page.next label="NPI pages" />
     }
 }

@@ -345,7 +345,8 @@ mod render_tests {
     #[test]
     fn tile_is_a_section_named_by_its_heading() {
         let out = html(|| {
-            view! { <Tile title="Notifications" view_all="/notifications" more=Signal::stored(2)>"x"</Tile> }.into_any()
+            view! { <Tile title="Notifications" view_all="/notifications" more=2>"x"</Tile> }
+                .into_any()
         });
         assert!(
             out.contains(r#"<section aria-labelledby="tile-notifications""#),

@@ -7,8 +7,8 @@ pub fn Tile(
     #[prop(into)] title: String,
     #[prop(optional, into)] view_all: Option<String>,
     /// How many items the tile does not show; with `view_all`, adds "+ more".
-    #[prop(optional, into)]
-    more: Signal<usize>,
+    #[prop(optional)]
+    more: usize,
     children: Children,
 ) -> impl IntoView {
     let heading_id = format!("tile-{}", slug(&title));
@@ -18,12 +18,9 @@ pub fn Tile(
             <h2 id=heading_id>{title}</h2>
             <div class="tile-body">{children()}</div>
             {view_all.map(|href| {
-                let more_href = href.clone();
                 view! {
                     <p class="tile-links">
-                        <Show when=move || { more.get() > 0 }>
-                            <a href=more_href.clone()>"+ more"</a>
-                        </Show>
+                        {(more > 0).then(|| view! { <a href=href.clone()>"+ more"</a> })}
                         <a href=href>"View All"</a>
                     </p>
                 }
