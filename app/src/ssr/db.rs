@@ -631,6 +631,19 @@ mod tests {
         assert_eq!(qpsg, 1);
     }
 
+    /// SQLite is built without memory statistics (`.cargo/config.toml`): with them, every
+    /// allocation on every connection's thread takes one process-wide mutex.
+    #[tokio::test]
+    async fn sqlite_keeps_no_memory_statistics() {
+        let test = crate::ssr::testing::sqlite().await;
+        let memstatus: i64 =
+            sqlx::query_scalar("SELECT sqlite_compileoption_used('DEFAULT_MEMSTATUS=0')")
+                .fetch_one(&test.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(memstatus, 1);
+    }
+
     #[test]
     fn sqlite_holds_two_connections_a_core_from_4_to_16() {
         let sqlite = |cores| default_connections(Backend::Sqlite, cores);
