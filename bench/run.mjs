@@ -117,24 +117,37 @@ const session = await signIn(base);
 
 const css = fs.readdirSync(path.join(siteRoot, 'pkg')).find((f) => f.endsWith('.css'));
 
-/** wrk's requests/s, p50 and p99 (ms) for `url`. */
-async function wrk(url, { connections = 32, threads = 2, headers = [], script } = {}) {
+/** The CPU time (µs) process `pid` has used, user and system, from /proc. */
+const TICK_US = 1e6 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+const cpuUs = (pid) => {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+};
+
+/** wrk's requests/s, p50 and p99 (ms) for `url`, and the CPU the server (`pid`; none for loads
+ * run side by side) spent a request (µs): steadier from one run to the next than requests/s,
+ * which this machine's other work (wrk's own included) moves. */
+async function wrk(url, { connections = 32, threads = 2, headers = [], script, pid = server.pid } = {}) {
   const args = ['-t', String(threads), '-c', String(connections), '-d', `${SECONDS}s`, '--latency'];
   for (const h of headers) args.push('-H', h);
   if (script) args.push('-s', script);
+  const cpuBefore = pid ? cpuUs(pid) : NaN;
   const out = (await promisify(execFile)('wrk', [...args, url])).stdout;
+  const cpu = pid ? (cpuUs(pid) - cpuBefore) / Number(/(\d+) requests in/.exec(out)[1]) : NaN;
   const ms = (label) => {
     const m = new RegExp(`${label}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
     if (!m) return NaN;
     return Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]];
   };
-  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]), p50: ms(' 50'), p99: ms(' 99') };
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]), p50: ms(' 50'), p99: ms(' 99'), cpu };
 }
 
 const rows = [];
 const row = (figure, value, reference) => rows.push([figure, value, reference]);
 const f = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
-const load = (r) => `${f(r.rps, 0)} req/s, p50 ${f(r.p50, 2)} ms, p99 ${f(r.p99, 2)} ms`;
+const load = (r) =>
+  `${f(r.rps, 0)} req/s, p50 ${f(r.p50, 2)} ms, p99 ${f(r.p99, 2)} ms` +
+  (Number.isFinite(r.cpu) ? `, ${f(r.cpu, 0)} µs CPU a request` : '');
 
 const reference = load(await wrk(`${base}/healthz`));
 row('static file (9 KB CSS), 32 connections', load(await wrk(`${base}/pkg/${css}`)), `/healthz: ${reference}`);
@@ -183,8 +196,8 @@ const dashboards = (options) => wrk(`${base}/`, { connections: 4, threads: 1, he
 /** The log-in attempts and, from a second in, the dashboard load `options` beside them. */
 const underAttack = (options) =>
   Promise.all([
-    wrk(base, { connections: 8, threads: 1, script }),
-    sleep(1000).then(() => dashboards(options)),
+    wrk(base, { connections: 8, threads: 1, script, pid: null }),
+    sleep(1000).then(() => dashboards({ ...options, pid: null })),
   ]).catch(() => [null, null]);
 const quietPaced = await dashboards({ script: paced });
 const [attempts, busyPaced] = await underAttack({ script: paced });
@@ -242,7 +255,7 @@ row('cold start to /healthz, idle memory 1 s later', `${f(coldStartMs, 0)} ms, $
 // and My Dashboard, whose Claims Paid chart sums a year of the office's payments.
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 1_000_000);
 const isoDay = (daysAgo) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
-async function claimSearches(base, cookie) {
+async function claimSearches(base, cookie, pid) {
   const first = `${base}/claims?by=date&from=${isoDay(365)}&to=${isoDay(0)}&date_type=service&status=&cin=&order=newest`;
   const html = async (url) => (await fetch(url, { headers: { cookie } })).text();
   const page = await html(first);
@@ -255,15 +268,15 @@ async function claimSearches(base, cookie) {
   }
   const headers = [`Cookie: ${cookie}`];
   return {
-    first: await wrk(first, { connections: 1, threads: 1, headers }),
-    later: await wrk(later, { connections: 1, threads: 1, headers }),
-    number: number ? await wrk(`${base}/claims?by=number&number=${number}`, { connections: 1, threads: 1, headers }) : null,
-    dashboard: await wrk(`${base}/`, { connections: 1, threads: 1, headers }),
+    first: await wrk(first, { connections: 1, threads: 1, headers, pid }),
+    later: await wrk(later, { connections: 1, threads: 1, headers, pid }),
+    number: number ? await wrk(`${base}/claims?by=number&number=${number}`, { connections: 1, threads: 1, headers, pid }) : null,
+    dashboard: await wrk(`${base}/`, { connections: 1, threads: 1, headers, pid }),
   };
 }
-const small = await claimSearches(base, session);
+const small = await claimSearches(base, session, server.pid);
 const large = await startServer(CLAIMS);
-const big = await claimSearches(large.base, await signIn(large.base));
+const big = await claimSearches(large.base, await signIn(large.base), large.server.pid);
 large.stop();
 const millions = `${(CLAIMS / 1e6).toLocaleString('en-US')}M`;
 row(`demo data: ${millions} claims loaded`, `${f(large.loadMs / 1000, 0)} s`, `2,000 claims: ${f(demo.loadMs / 1000, 1)} s`);
