@@ -135,17 +135,9 @@ pub(crate) mod ssr {
             paperless: summary.paperless_at.is_some(),
             // The same connection: taking a second while holding one would let a burst of
             // requests hold the whole pool, each waiting for another.
-            npis: npis(&mut conn, caller, npis_after).await?,
+            npis: crate::pins::ssr::npis(&mut conn, caller, "", npis_after, NPIS_PER_PAGE).await?,
             claims_paid,
         })
-    }
-
-    pub async fn npis(
-        conn: &mut crate::ssr::repo::Conn,
-        caller: &Member,
-        after: Option<String>,
-    ) -> Result<Page<NpiRow>, AppError> {
-        crate::pins::ssr::npis(conn, caller, "", after, NPIS_PER_PAGE).await
     }
 
     pub async fn dismiss_banner(caller: &Member, banner_id: i64) -> Result<(), AppError> {

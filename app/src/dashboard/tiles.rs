@@ -56,7 +56,7 @@ fn Tiles(dashboard: Dashboard, pager: Pager) -> impl IntoView {
             </Tile>
             {dashboard.npi_admin.then(|| view! {
                 <Tile title="NPI Agreements and Settings" view_all="/npis">
-                    <NpiTable page=dashboard.npis.clone() pager />
+                    <NpiTable page=dashboard.npis pager />
                 </Tile>
             })}
             {dashboard.npi_any.then(|| view! {
