@@ -97,8 +97,18 @@ pub(crate) mod ssr {
         let org = &caller.org;
         let mut conn = caller.state.db.conn().await?;
         let now = caller.state.clock.unix();
-        let mut summary = repo::summary(&mut conn, caller, now, NOTIFICATIONS_ON_TILE).await?;
         let cal = &caller.state.settings.calendar;
+        // Claims Paid comes with the summary, for the months the chart shows.
+        let claims = org.modules.contains(&Module::Claims);
+        let today = cal.date_of(now).ok_or(AppError::Internal)?;
+        let (year, month) = chart::months_ending(today)[0];
+        let (from_month, today_iso) = (format!("{year:04}-{month:02}"), today.to_string());
+        let paid = claims.then_some(repo::PaidSince {
+            from_month: &from_month,
+            today: &today_iso,
+        });
+        let mut summary =
+            repo::summary(&mut conn, caller, now, NOTIFICATIONS_ON_TILE, paid).await?;
         let notifications = std::mem::take(&mut summary.notifications)
             .into_iter()
             .map(|(id, title, created)| NotificationItem {
@@ -109,16 +119,8 @@ pub(crate) mod ssr {
             .collect();
         let levels: Vec<&str> = summary.npi_levels().collect();
         let is_org_admin = org.role == OrgRole::Admin;
-        let claims_paid = if org.modules.contains(&Module::Claims) && !levels.is_empty() {
-            let today = cal.date_of(now).ok_or(AppError::Internal)?;
-            let (year, month) = chart::months_ending(today)[0];
-            let from_month = format!("{year:04}-{month:02}");
-            let paid =
-                repo::paid_by_month(&mut conn, caller, &from_month, &today.to_string()).await?;
-            Some(chart::by_month(today, &paid))
-        } else {
-            None
-        };
+        let claims_paid = (claims && !levels.is_empty())
+            .then(|| chart::by_month(today, &summary.paid_by_month()));
         Ok(Dashboard {
             organization: org.name.clone(),
             provider_office: org.kind == crate::domain::permissions::OrgKind::Provider,

@@ -31,13 +31,15 @@ pub async fn dismiss_banner(
 }
 
 /// What was paid on claims the membership (`$1`) holds an NPI of, as billing or rendering
-/// provider, per month ("YYYY-MM"): whole months from `$2` up to the current month `$3` from
-/// the monthly sums (`claims_paid_monthly`), and the current month from its first day `$4` to
-/// today `$5` from the daily sums (`claims_paid_daily`), both kept by triggers on `claims`.
-/// A year of daily sums took 0.67 ms of SQLite's time for the demo office; this reads about
-/// a tenth of the rows. Each claim counts once: the sums a held NPI billed, then those a held
-/// NPI rendered that no held NPI billed, each side from its own index.
-pub static PAID_BY_MONTH_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+/// provider, per month ("YYYY-MM"): whole months from `$d` up to the current month `$d+1` from
+/// the monthly sums (`claims_paid_monthly`), and the current month from its first day `$d+2` to
+/// today `$d+3` from the daily sums (`claims_paid_daily`), both kept by triggers on `claims`;
+/// `d` is `first_date_bind`. A year of daily sums took 0.67 ms of SQLite's time for the demo
+/// office; this reads about a tenth of the rows. Each claim counts once: the sums a held NPI
+/// billed, then those a held NPI rendered that no held NPI billed, each side from its own index.
+pub fn paid_by_month_sql(first_date_bind: usize) -> String {
+    let [from, this_month, first_day, today] =
+        std::array::from_fn(|i| format!("${}", first_date_bind + i));
     let held = |table: &str, month: &str, range: &str| {
         format!(
             "SELECT {month} AS month, d.paid_cents FROM {table} d JOIN npi_permissions n \
@@ -49,34 +51,33 @@ pub static PAID_BY_MONTH_SQL: std::sync::LazyLock<String> = std::sync::LazyLock:
     };
     format!(
         "SELECT month, CAST(SUM(paid_cents) AS BIGINT) AS paid FROM ({} UNION ALL {}) held GROUP BY month",
-        held("claims_paid_monthly", "d.paid_month", "d.paid_month >= $2 AND d.paid_month < $3"),
-        held("claims_paid_daily", "SUBSTR(d.paid_on, 1, 7)", "d.paid_on >= $4 AND d.paid_on <= $5"),
+        held(
+            "claims_paid_monthly",
+            "d.paid_month",
+            &format!("d.paid_month >= {from} AND d.paid_month < {this_month}")
+        ),
+        held(
+            "claims_paid_daily",
+            "SUBSTR(d.paid_on, 1, 7)",
+            &format!("d.paid_on >= {first_day} AND d.paid_on <= {today}")
+        ),
     )
-});
-
-/// [`PAID_BY_MONTH_SQL`] for the member, paid from the first day of `from_month` ("YYYY-MM")
-/// to `today` (an ISO date).
-pub async fn paid_by_month(
-    conn: &mut Conn,
-    member: &Member,
-    from_month: &str,
-    today: &str,
-) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    let this_month = today.get(..7).unwrap_or(today);
-    sqlx::query_as(PAID_BY_MONTH_SQL.as_str())
-        .bind(member.org.membership_id)
-        .bind(from_month)
-        .bind(this_month)
-        .bind(format!("{this_month}-01"))
-        .bind(today)
-        .fetch_all(conn)
-        .await
 }
 
-/// What My Dashboard shows but claims and NPIs, in one read: the member's organization
+/// The months [`Summary::paid_by_month`] covers: from the first day of `from_month`
+/// ("YYYY-MM") to `today` (an ISO date).
+pub struct PaidSince<'a> {
+    pub from_month: &'a str,
+    pub today: &'a str,
+}
+
+/// What My Dashboard shows but its NPI table, in one read: the member's organization
 /// (paperless since, submitter ID, active users), their NPI levels, how many documents they
-/// may read, the newest banner showing now that they have not dismissed, and the newest
-/// notifications for them with their total.
+/// may read, the newest banner showing now that they have not dismissed, the newest
+/// notifications for them with their total, and when asked, what was paid month by month.
+/// One statement, not one a tile: each costs a round trip to the connection's thread, often
+/// more than its SQL takes to run. Claims Paid read here cost about 20 µs less CPU a
+/// dashboard than as a statement of its own (2 cores, 10 alternating rounds).
 #[derive(sqlx::FromRow)]
 pub struct Summary {
     pub paperless_at: Option<i64>,
@@ -87,6 +88,8 @@ pub struct Summary {
     pub correspondence: i64,
     banner_id: Option<i64>,
     banner_message: Option<String>,
+    /// "YYYY-MM=cents" for each month with payments, comma-separated, aggregated in the query.
+    paid_by_month: Option<String>,
     /// The newest notifications, newest first: (ID, title, created at).
     #[sqlx(skip)]
     pub notifications: Vec<(i64, String, i64)>,
@@ -99,6 +102,18 @@ impl Summary {
         self.npi_levels.iter().flat_map(|l| l.split(','))
     }
 
+    /// What was paid each month with payments: ("YYYY-MM", cents).
+    pub fn paid_by_month(&self) -> Vec<(String, i64)> {
+        self.paid_by_month
+            .iter()
+            .flat_map(|all| all.split(','))
+            .filter_map(|month| {
+                let (month, cents) = month.split_once('=')?;
+                Some((month.to_string(), cents.parse().ok()?))
+            })
+            .collect()
+    }
+
     pub fn banner(&self) -> Option<Banner> {
         Some(Banner {
             id: self.banner_id?,
@@ -107,16 +122,26 @@ impl Summary {
     }
 }
 
-/// The summary's query, made once: `READABLE` binds $1 membership and $2 organization, as the
-/// rest of it does; $3 is now, $4 the user, $5 how many notifications. A row for each of the
-/// newest notifications (one with none), the summary's columns repeated on each: the scalar
-/// subqueries depend on the binds alone, so they are computed once, not once a row.
-static SUMMARY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+/// The summary's query: `READABLE` binds $1 membership and $2 organization, as the rest of it
+/// does; $3 is now, $4 the user, $5 how many notifications; with `paid`, $6 to $9 are the
+/// dates of [`paid_by_month_sql`]. A row for each of the newest notifications (one with none),
+/// the summary's columns repeated on each: the scalar subqueries depend on the binds alone, so
+/// they are computed once, not once a row.
+fn summary_sql(paid: bool) -> String {
+    let paid_by_month = if paid {
+        format!(
+            "(SELECT string_agg(p.month || '=' || CAST(p.paid AS TEXT), ',') FROM ({}) p)",
+            paid_by_month_sql(6)
+        )
+    } else {
+        "CAST(NULL AS TEXT)".to_string()
+    };
     format!(
         "SELECT o.paperless_at, o.submitter_id, \
          (SELECT COUNT(*) FROM memberships m WHERE m.organization_id = $2 AND m.status = 'active') AS active_users, \
          (SELECT string_agg(n.level, ',') FROM npi_permissions n WHERE n.membership_id = $1) AS npi_levels, \
          (SELECT COUNT(*) {readable}) AS correspondence, \
+         {paid_by_month} AS paid_by_month, \
          b.id AS banner_id, b.message AS banner_message, \
          t.id AS notification_id, t.title AS notification_title, t.created_at AS notification_at, \
          t.total AS notifications_total \
@@ -130,24 +155,37 @@ static SUMMARY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
          WHERE o.id = $2 ORDER BY t.created_at DESC, t.id DESC",
         readable = crate::correspondence::repo::READABLE
     )
-});
+}
 
-/// The member's summary with up to `notifications` of their newest notifications.
+/// [`summary_sql`] without and with what was paid, made once each.
+static SUMMARY: std::sync::LazyLock<[String; 2]> =
+    std::sync::LazyLock::new(|| [summary_sql(false), summary_sql(true)]);
+
+/// The member's summary with up to `notifications` of their newest notifications, and with
+/// `paid`, what was paid each month since then.
 pub async fn summary(
     conn: &mut Conn,
     member: &Member,
     now: i64,
     notifications: i64,
+    paid: Option<PaidSince<'_>>,
 ) -> Result<Summary, sqlx::Error> {
     use sqlx::{FromRow, Row};
-    let rows = sqlx::query(SUMMARY.as_str())
+    let mut query = sqlx::query(SUMMARY[usize::from(paid.is_some())].as_str())
         .bind(member.org.membership_id)
         .bind(member.organization_id())
         .bind(now)
         .bind(member.user_id)
-        .bind(notifications)
-        .fetch_all(conn)
-        .await?;
+        .bind(notifications);
+    if let Some(PaidSince { from_month, today }) = paid {
+        let this_month = today.get(..7).unwrap_or(today);
+        query = query
+            .bind(from_month)
+            .bind(this_month)
+            .bind(format!("{this_month}-01"))
+            .bind(today);
+    }
+    let rows = query.fetch_all(conn).await?;
     let first = rows.first().ok_or(sqlx::Error::RowNotFound)?;
     let mut summary = Summary::from_row(first)?;
     summary.notifications_total = first
@@ -163,4 +201,43 @@ pub async fn summary(
         }
     }
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_was_paid_comes_back_month_by_month() {
+        let mut summary = Summary {
+            paperless_at: None,
+            submitter_id: None,
+            active_users: 1,
+            npi_levels: None,
+            correspondence: 0,
+            banner_id: None,
+            banner_message: None,
+            paid_by_month: Some("2026-03=0,2025-12=123456".into()),
+            notifications: Vec::new(),
+            notifications_total: 0,
+        };
+        assert_eq!(
+            summary.paid_by_month(),
+            [("2026-03".to_string(), 0), ("2025-12".to_string(), 123_456)]
+        );
+        summary.paid_by_month = None;
+        assert!(summary.paid_by_month().is_empty());
+    }
+
+    #[test]
+    fn the_paid_dates_follow_the_binds_before_them() {
+        let sql = paid_by_month_sql(6);
+        assert!(
+            ["$6", "$7", "$8", "$9"].iter().all(|b| sql.contains(b)),
+            "{sql}"
+        );
+        assert!(!sql.contains("$2") && !sql.contains("$10"), "{sql}");
+        assert!(summary_sql(true).contains(&sql));
+        assert!(!summary_sql(false).contains("claims_paid"));
+    }
 }

@@ -472,7 +472,7 @@ async fn the_claims_paid_chart_reads_monthly_and_daily_sums_not_claims() {
     for site in sites(false).await {
         let plan = plan(
             &site,
-            &app::dashboard::repo::PAID_BY_MONTH_SQL,
+            &app::dashboard::repo::paid_by_month_sql(2),
             &[
                 B::I(1),
                 B::T("2025-12"),
