@@ -98,15 +98,20 @@ pub(crate) mod ssr {
         let mut conn = caller.state.db.conn().await?;
         let now = caller.state.clock.unix();
         let cal = &caller.state.settings.calendar;
-        // Claims Paid comes with the summary, for the months the chart shows.
-        let claims = org.modules.contains(&Module::Claims);
-        let today = cal.date_of(now).ok_or(AppError::Internal)?;
-        let (year, month) = chart::months_ending(today)[0];
-        let (from_month, today_iso) = (format!("{year:04}-{month:02}"), today.to_string());
-        let paid = claims.then_some(repo::PaidSince {
-            from_month: &from_month,
-            today: &today_iso,
+        // With the Claims module, Claims Paid comes with the summary, for the months the
+        // chart shows.
+        let today = if org.modules.contains(&Module::Claims) {
+            Some(cal.date_of(now).ok_or(AppError::Internal)?)
+        } else {
+            None
+        };
+        let since = today.map(|today| {
+            let (year, month) = chart::months_ending(today)[0];
+            (format!("{year:04}-{month:02}"), today.to_string())
         });
+        let paid = since
+            .as_ref()
+            .map(|(from_month, today)| repo::PaidSince { from_month, today });
         let mut summary =
             repo::summary(&mut conn, caller, now, NOTIFICATIONS_ON_TILE, paid).await?;
         let notifications = std::mem::take(&mut summary.notifications)
@@ -119,8 +124,9 @@ pub(crate) mod ssr {
             .collect();
         let levels: Vec<&str> = summary.npi_levels().collect();
         let is_org_admin = org.role == OrgRole::Admin;
-        let claims_paid = (claims && !levels.is_empty())
-            .then(|| chart::by_month(today, &summary.paid_by_month()));
+        let claims_paid = today
+            .filter(|_| !levels.is_empty())
+            .map(|today| chart::by_month(today, &summary.paid_by_month()));
         Ok(Dashboard {
             organization: org.name.clone(),
             provider_office: org.kind == crate::domain::permissions::OrgKind::Provider,
