@@ -65,10 +65,11 @@ pub async fn users(
          m.org_role, m.role_preset, m.status \
          FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.organization_id = $1 AND m.status <> 'removed' \
-         AND (LOWER(u.first_name || ' ' || u.last_name) LIKE $2 ESCAPE '\\' OR LOWER(u.email) LIKE $2 ESCAPE '\\') \
+         AND ($2 = '' OR LOWER(u.first_name || ' ' || u.last_name) LIKE $3 ESCAPE '\\' OR LOWER(u.email) LIKE $3 ESCAPE '\\') \
          ORDER BY u.last_name, u.first_name, u.id LIMIT 500",
     )
     .bind(organization_id)
+    .bind(search.trim())
     .bind(crate::ssr::repo::contains_pattern(search))
     .fetch_all(conn)
     .await

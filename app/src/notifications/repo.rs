@@ -34,13 +34,14 @@ pub async fn page(
         "SELECT n.id, n.title, n.body, n.link, n.created_at, r.read_at FROM notifications n \
          LEFT JOIN notification_reads r ON r.notification_id = n.id AND r.user_id = $2 \
          WHERE n.organization_id = $1 AND (n.user_id IS NULL OR n.user_id = $2) \
-         AND (LOWER(n.title) LIKE $3 ESCAPE '\\' OR LOWER(n.body) LIKE $3 ESCAPE '\\') \
-         AND n.created_at >= $4 AND n.created_at < $5 \
-         AND (n.created_at < $6 OR (n.created_at = $6 AND n.id < $7)) \
-         ORDER BY n.created_at DESC, n.id DESC LIMIT $8",
+         AND ($3 = '' OR LOWER(n.title) LIKE $4 ESCAPE '\\' OR LOWER(n.body) LIKE $4 ESCAPE '\\') \
+         AND n.created_at >= $5 AND n.created_at < $6 \
+         AND (n.created_at < $7 OR (n.created_at = $7 AND n.id < $8)) \
+         ORDER BY n.created_at DESC, n.id DESC LIMIT $9",
     )
     .bind(member.organization_id())
     .bind(member.user_id)
+    .bind(filter.search.trim())
     .bind(crate::ssr::repo::contains_pattern(filter.search))
     .bind(filter.from.unwrap_or(i64::MIN))
     .bind(filter.to.unwrap_or(i64::MAX))

@@ -32,11 +32,12 @@ pub async fn npis(
     sqlx::query_as(
         "SELECT p.npi, p.name, n.level FROM npi_permissions n JOIN providers p ON p.id = n.provider_id \
          WHERE n.membership_id = $1 AND p.organization_id = $2 AND p.npi > $3 \
-         AND (LOWER(p.name) LIKE $4 ESCAPE '\\' OR p.npi LIKE $4 ESCAPE '\\') ORDER BY p.npi LIMIT $5",
+         AND ($4 = '' OR LOWER(p.name) LIKE $5 ESCAPE '\\' OR p.npi LIKE $5 ESCAPE '\\') ORDER BY p.npi LIMIT $6",
     )
     .bind(member.org.membership_id)
     .bind(member.organization_id())
     .bind(after)
+    .bind(search.trim())
     .bind(crate::ssr::repo::contains_pattern(search))
     .bind(limit)
     .fetch_all(conn)
