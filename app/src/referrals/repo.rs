@@ -274,14 +274,13 @@ pub async fn directory(
     gender: &str,
     limit: i64,
 ) -> Result<Vec<DirectoryRecord>, sqlx::Error> {
-    let pattern = format!("%{}%", query.to_lowercase());
     sqlx::query_as(&format!(
         "SELECT {PROVIDER_COLUMNS} FROM providers p WHERE p.contracted = 1 \
-         AND (LOWER(p.name) LIKE $1 OR p.npi = $2 OR LOWER(p.specialty) LIKE $1) \
+         AND (LOWER(p.name) LIKE $1 ESCAPE '\\' OR p.npi = $2 OR LOWER(p.specialty) LIKE $1 ESCAPE '\\') \
          AND p.min_age <= $3 AND p.max_age > $3 AND p.genders LIKE $4 \
          ORDER BY p.name, p.id LIMIT $5"
     ))
-    .bind(pattern)
+    .bind(crate::ssr::repo::contains_pattern(query))
     .bind(query.trim())
     .bind(age)
     .bind(format!("%{gender}%"))

@@ -226,6 +226,24 @@ async fn a_referral_from_draft_to_decision() {
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(refused.to_string().contains("Justification"), "{refused}");
+        // The search's text is taken literally: "%" is not a wildcard matching everyone.
+        let (status, _) = step(
+            &site,
+            &cookie,
+            &draft,
+            "search-provider",
+            "form[provider_query]=%25",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, wizard) = form(
+            &site,
+            "/api/referrals/wizard",
+            &format!("draft={draft}"),
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(wizard["providers"], serde_json::json!([]), "{wizard}");
         // The tertiary hospital (here seeing adults too) warns, and Continue asks "No".
         sqlx::query("UPDATE providers SET min_age = 0, max_age = 150 WHERE is_tertiary = 1")
             .execute(db)
