@@ -105,13 +105,13 @@ pub(crate) mod ssr {
         } else {
             None
         };
-        let since = today.map(|today| {
+        let paid = today.map(|today| {
             let (year, month) = chart::months_ending(today)[0];
-            (format!("{year:04}-{month:02}"), today.to_string())
+            repo::PaidSince {
+                from_month: format!("{year:04}-{month:02}"),
+                today: today.to_string(),
+            }
         });
-        let paid = since
-            .as_ref()
-            .map(|(from_month, today)| repo::PaidSince { from_month, today });
         let mut summary =
             repo::summary(&mut conn, caller, now, NOTIFICATIONS_ON_TILE, paid).await?;
         let notifications = std::mem::take(&mut summary.notifications)

@@ -66,9 +66,9 @@ pub fn paid_by_month_sql(first_date_bind: usize) -> String {
 
 /// The months [`Summary::paid_by_month`] covers: from the first day of `from_month`
 /// ("YYYY-MM") to `today` (an ISO date).
-pub struct PaidSince<'a> {
-    pub from_month: &'a str,
-    pub today: &'a str,
+pub struct PaidSince {
+    pub from_month: String,
+    pub today: String,
 }
 
 /// What My Dashboard shows but its NPI table, in one read: the member's organization
@@ -168,7 +168,7 @@ pub async fn summary(
     member: &Member,
     now: i64,
     notifications: i64,
-    paid: Option<PaidSince<'_>>,
+    paid: Option<PaidSince>,
 ) -> Result<Summary, sqlx::Error> {
     use sqlx::{FromRow, Row};
     let mut query = sqlx::query(SUMMARY[usize::from(paid.is_some())].as_str())
@@ -178,11 +178,12 @@ pub async fn summary(
         .bind(member.user_id)
         .bind(notifications);
     if let Some(PaidSince { from_month, today }) = paid {
-        let this_month = today.get(..7).unwrap_or(today);
+        let this_month = today.get(..7).unwrap_or(&today).to_string();
+        let first_day = format!("{this_month}-01");
         query = query
             .bind(from_month)
             .bind(this_month)
-            .bind(format!("{this_month}-01"))
+            .bind(first_day)
             .bind(today);
     }
     let rows = query.fetch_all(conn).await?;
