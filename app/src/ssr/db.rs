@@ -316,8 +316,21 @@ impl Db {
     /// A transaction for a change. On SQLite it takes the write lock at once (`BEGIN
     /// IMMEDIATE`): a transaction that read first and wrote later would fail at once ("database
     /// is locked") when another writer got there in between, instead of waiting its turn.
+    ///
+    /// The begin runs as a task of its own, to its end: sqlx's is not safe to drop halfway (a
+    /// request dropped when its visitor leaves), which can leave the connection inside a
+    /// transaction nothing ends, holding SQLite's write lock and swallowing the next
+    /// borrower's statements on either database. Finished with nobody waiting, the transaction
+    /// is dropped, and so rolled back.
     pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-        self.pool.begin_with(self.begin_statement()).await
+        let pool = self.pool.clone();
+        let statement = self.begin_statement();
+        match tokio::spawn(async move { pool.begin_with(statement).await }).await {
+            Ok(begun) => begun,
+            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+            // Only a runtime shutting down cancels the task.
+            Err(_) => Err(sqlx::Error::PoolClosed),
+        }
     }
 
     /// `begin` on a connection already held (see `migrate_on`).
@@ -749,6 +762,69 @@ mod tests {
             "the write-ahead log is left"
         );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A change dropped while it begins (its visitor gone, the request dropped) leaves no
+    /// transaction open on its connection. Left open, it would hold SQLite's write lock for as
+    /// long as the connection lives, and on either database swallow the statements of whoever
+    /// took the connection next, uncommitted.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_change_dropped_while_it_begins_leaves_no_transaction_open() {
+        use std::future::Future;
+        use std::task::{Context, Poll};
+        let waker = futures_util::task::noop_waker();
+        let within = std::time::Duration::from_secs(3);
+        for test in crate::ssr::testing::databases().await {
+            let db = &test.db;
+            sqlx::query("CREATE TABLE dropped_begins (n BIGINT NOT NULL)")
+                .execute(&db.pool)
+                .await
+                .unwrap();
+            sqlx::query("INSERT INTO dropped_begins (n) VALUES (0)")
+                .execute(&db.pool)
+                .await
+                .unwrap();
+            // Reads on a connection of its own, outside the pool: it sees only what was
+            // committed.
+            let mut reader = {
+                use sqlx::ConnectOptions;
+                db.pool.connect_options().connect().await.unwrap()
+            };
+            for round in 1..=200i64 {
+                // Polled `round % 6` times, a little apart, then dropped: the cut falls at
+                // each step of a begin in turn.
+                let mut beginning = Box::pin(db.begin());
+                for _ in 0..round % 6 {
+                    let polled = beginning.as_mut().poll(&mut Context::from_waker(&waker));
+                    if let Poll::Ready(_) = polled {
+                        break;
+                    }
+                    let pause = std::time::Duration::from_micros((round % 50) as u64);
+                    tokio::time::sleep(pause).await;
+                }
+                drop(beginning);
+                // A change in a transaction, then one on its own, each seen by the next read.
+                let changes = async {
+                    let mut tx = db.begin().await?;
+                    sqlx::query("UPDATE dropped_begins SET n = n + 1")
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    sqlx::query("UPDATE dropped_begins SET n = n + 1")
+                        .execute(&db.pool)
+                        .await?;
+                    sqlx::query_scalar::<_, i64>("SELECT n FROM dropped_begins")
+                        .fetch_one(&mut reader)
+                        .await
+                };
+                let label = test.label;
+                match tokio::time::timeout(within, changes).await {
+                    Ok(Ok(n)) => assert_eq!(n, 2 * round, "{label}, round {round}: a change lost"),
+                    Ok(Err(error)) => panic!("{label}, round {round}: a change failed: {error}"),
+                    Err(_) => panic!("{label}, round {round}: a change waited on a lock"),
+                }
+            }
+        }
     }
 
     /// sqlx's `close` can return while a connection is still on its way back to the pool;
