@@ -771,7 +771,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_change_dropped_while_it_begins_leaves_no_transaction_open() {
         use std::future::Future;
-        use std::task::{Context, Poll};
+        use std::task::Context;
         let waker = futures_util::task::noop_waker();
         let within = std::time::Duration::from_secs(3);
         for test in crate::ssr::testing::databases().await {
@@ -795,8 +795,9 @@ mod tests {
                 // each step of a begin in turn.
                 let mut beginning = Box::pin(db.begin());
                 for _ in 0..round % 6 {
+                    // Begun already: the transaction is dropped, and so rolled back.
                     let polled = beginning.as_mut().poll(&mut Context::from_waker(&waker));
-                    if let Poll::Ready(_) = polled {
+                    if polled.is_ready() {
                         break;
                     }
                     let pause = std::time::Duration::from_micros((round % 50) as u64);
