@@ -1,5 +1,6 @@
 //! Layers every response passes through: security headers, the cross-site request guard, the
-//! fields of a refused form carried back to its page, and each request's own page loads.
+//! fields of a refused form carried back to its page, each request's own page loads, and
+//! changes that finish once begun.
 
 use app::ssr::csp::PageNonce;
 use app::ssr::refused_form;
@@ -17,6 +18,23 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 pub async fn page_loads(mut request: Request) -> Request {
     app::ssr::page::attach(request.extensions_mut());
     request
+}
+
+/// A change, once begun, runs to its end even when its client leaves halfway. The server drops
+/// a request's work when its connection closes, which could cut a server function between two
+/// of its steps: a sign-in between its session and its audit record, a message between its
+/// row and its notification. Reads are dropped with their client (a page left halfway is
+/// finished all the same by `page_tasks`).
+pub async fn finish_changes(request: Request, next: Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD) {
+        return next.run(request).await;
+    }
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        // Only a runtime shutting down cancels the task.
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
 }
 
 /// Security headers on every response. The CSP nonce is chosen here, before the page renders
@@ -247,6 +265,43 @@ mod tests {
             .await,
             StatusCode::OK
         );
+    }
+
+    /// A change goes on when its client leaves; a read is dropped with it.
+    #[tokio::test]
+    async fn a_change_runs_to_its_end_when_its_client_leaves() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        use std::time::Duration;
+        let slow = |done: Arc<AtomicBool>| {
+            move || async move {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                done.store(true, Ordering::SeqCst);
+                "done"
+            }
+        };
+        let changed = Arc::new(AtomicBool::new(false));
+        let read = Arc::new(AtomicBool::new(false));
+        let app = Router::new()
+            .route("/api/change", post(slow(changed.clone())))
+            .route("/api/read", get(slow(read.clone())))
+            .layer(axum::middleware::from_fn(finish_changes));
+        for request in [Request::post("/api/change"), Request::get("/api/read")] {
+            let call = app.clone().oneshot(request.body(Body::empty()).unwrap());
+            let left = tokio::time::timeout(Duration::from_millis(20), call).await;
+            assert!(left.is_err(), "answered before the client left");
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(changed.load(Ordering::SeqCst), "the change was cut off");
+        assert!(
+            !read.load(Ordering::SeqCst),
+            "the read went on with nobody to read it"
+        );
+        let answered = app
+            .oneshot(Request::post("/api/change").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(answered.status(), StatusCode::OK);
     }
 
     #[tokio::test]

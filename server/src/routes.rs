@@ -104,6 +104,7 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .layer(axum::middleware::from_fn(page_tasks::keep_with_request))
+        .layer(axum::middleware::from_fn(middleware::finish_changes))
         .layer(axum::middleware::map_response(with_error_status))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
