@@ -23,6 +23,18 @@ async fn step(
     .await
 }
 
+/// The wizard as the draft stands.
+async fn read_wizard(site: &Site, cookie: &str, draft: &str) -> serde_json::Value {
+    form(
+        site,
+        "/api/referrals/wizard",
+        &format!("draft={draft}"),
+        Some(cookie),
+    )
+    .await
+    .1
+}
+
 /// Posts one file to the draft; answers the `upload_error` it came back with.
 async fn attach(site: &Site, cookie: &str, draft: &str, name: &str) -> Option<String> {
     let body = multipart(&[("draft", draft)], (name, &pdf()));
@@ -125,13 +137,7 @@ async fn a_referral_from_draft_to_decision() {
         let (status, answer) = step(&site, &cookie, &draft, "next", "form[kind]=medical").await;
         assert_eq!(status, StatusCode::OK, "{answer}");
         // The draft is on the server: the wizard resumes at step 2, and the lookup lists it.
-        let (_, wizard) = form(
-            &site,
-            "/api/referrals/wizard",
-            &format!("draft={draft}"),
-            Some(&cookie),
-        )
-        .await;
+        let wizard = read_wizard(&site, &cookie, &draft).await;
         assert_eq!(wizard["step"], 1);
         assert_eq!(wizard["member"]["cin"], cin.as_str());
         let (_, drafts) = form(&site, "/api/referrals/drafts", "", Some(&cookie)).await;
@@ -184,13 +190,7 @@ async fn a_referral_from_draft_to_decision() {
         )
         .await;
         assert_eq!(status, StatusCode::OK);
-        let (_, wizard) = form(
-            &site,
-            "/api/referrals/wizard",
-            &format!("draft={draft}"),
-            Some(&cookie),
-        )
-        .await;
+        let wizard = read_wizard(&site, &cookie, &draft).await;
         let listed = wizard["providers"].as_array().unwrap();
         let find = |name: &str| listed.iter().find(|p| p["name"] == name).unwrap().clone();
         assert!(find("Redwood Coast Cardiology")["warnings"][0]
@@ -236,13 +236,7 @@ async fn a_referral_from_draft_to_decision() {
         )
         .await;
         assert_eq!(status, StatusCode::OK);
-        let (_, wizard) = form(
-            &site,
-            "/api/referrals/wizard",
-            &format!("draft={draft}"),
-            Some(&cookie),
-        )
-        .await;
+        let wizard = read_wizard(&site, &cookie, &draft).await;
         assert_eq!(wizard["providers"], serde_json::json!([]), "{wizard}");
         // The tertiary hospital (here seeing adults too) warns, and Continue asks "No".
         sqlx::query("UPDATE providers SET min_age = 0, max_age = 150 WHERE is_tertiary = 1")
@@ -272,25 +266,13 @@ async fn a_referral_from_draft_to_decision() {
         )
         .await;
         assert_eq!(status, StatusCode::OK);
-        let (_, wizard) = form(
-            &site,
-            "/api/referrals/wizard",
-            &format!("draft={draft}"),
-            Some(&cookie),
-        )
-        .await;
+        let wizard = read_wizard(&site, &cookie, &draft).await;
         assert_eq!(
             (wizard["step"].as_i64(), wizard["tertiary_dialog"].as_bool()),
             (Some(2), Some(true))
         );
         step(&site, &cookie, &draft, "tertiary-continue", "").await;
-        let (_, wizard) = form(
-            &site,
-            "/api/referrals/wizard",
-            &format!("draft={draft}"),
-            Some(&cookie),
-        )
-        .await;
+        let wizard = read_wizard(&site, &cookie, &draft).await;
         assert_eq!(
             (
                 wizard["tertiary_dialog"].as_bool(),
@@ -300,13 +282,7 @@ async fn a_referral_from_draft_to_decision() {
         );
         // "Yes" clears the tertiary choice and records the note; then a community provider.
         step(&site, &cookie, &draft, "redirect", "form[redirect]=yes").await;
-        let (_, wizard) = form(
-            &site,
-            "/api/referrals/wizard",
-            &format!("draft={draft}"),
-            Some(&cookie),
-        )
-        .await;
+        let wizard = read_wizard(&site, &cookie, &draft).await;
         assert!(wizard["chosen"].is_null());
         assert_eq!(wizard["form"]["justification"], "Ok to redirect if needed");
         let (status, answer) = step(
@@ -318,13 +294,7 @@ async fn a_referral_from_draft_to_decision() {
         )
         .await;
         assert_eq!(status, StatusCode::OK, "{answer}");
-        let (_, wizard) = form(
-            &site,
-            "/api/referrals/wizard",
-            &format!("draft={draft}"),
-            Some(&cookie),
-        )
-        .await;
+        let wizard = read_wizard(&site, &cookie, &draft).await;
         assert_eq!(wizard["step"], 3);
 
         // Step 4: a Retro request dated today is refused; a service needs its units; a code
@@ -388,13 +358,7 @@ async fn a_referral_from_draft_to_decision() {
         )
         .await;
         assert_eq!(status, StatusCode::OK);
-        let (_, wizard) = form(
-            &site,
-            "/api/referrals/wizard",
-            &format!("draft={draft}"),
-            Some(&cookie),
-        )
-        .await;
+        let wizard = read_wizard(&site, &cookie, &draft).await;
         assert!(wizard["icd_matches"]
             .as_array()
             .unwrap()
@@ -446,13 +410,7 @@ async fn a_referral_from_draft_to_decision() {
             refused.as_deref(),
             Some("A referral carries at most 3 files.")
         );
-        let (_, wizard) = form(
-            &site,
-            "/api/referrals/wizard",
-            &format!("draft={draft}"),
-            Some(&cookie),
-        )
-        .await;
+        let wizard = read_wizard(&site, &cookie, &draft).await;
         let files = wizard["files"].as_array().unwrap().clone();
         assert_eq!(files.len(), 3);
         for file in &files[1..] {
@@ -934,16 +892,6 @@ async fn a_choice_and_next_pressed_at_once_both_count() {
         let chosen = format!(
             "on=2&form[provider_query]=cardiology&form[provider]={capitol}&form[redirect]=yes"
         );
-        let wizard = || async {
-            form(
-                &site,
-                "/api/referrals/wizard",
-                &format!("draft={draft}"),
-                Some(&cookie),
-            )
-            .await
-            .1
-        };
         for round in 0..6 {
             step(
                 &site,
@@ -966,7 +914,7 @@ async fn a_choice_and_next_pressed_at_once_both_count() {
                 (StatusCode::OK, StatusCode::OK),
                 "{first:?} {second:?}"
             );
-            let now = wizard().await;
+            let now = read_wizard(&site, &cookie, &draft).await;
             let at = (now["step"].as_i64(), now["chosen"]["id"].as_i64());
             assert_eq!(
                 at,
@@ -981,7 +929,7 @@ async fn a_choice_and_next_pressed_at_once_both_count() {
         step(&site, &cookie, &draft, "next", &chosen).await;
         let (status, _) = step(&site, &cookie, &draft, "back", "on=1&form[referring]=999").await;
         assert_eq!(status, StatusCode::OK);
-        let now = wizard().await;
+        let now = read_wizard(&site, &cookie, &draft).await;
         assert_eq!(
             (now["step"].as_i64(), now["form"]["referring"].as_str()),
             (Some(3), Some(lopez.to_string().as_str()))
