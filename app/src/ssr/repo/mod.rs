@@ -25,9 +25,9 @@ pub mod users;
 pub type Conn = sqlx::AnyConnection;
 
 /// `%text%` for every search's LIKE (with `ESCAPE '\\'`), lower-cased, with `%`, `_` and `\\`
-/// taken literally. Every search is written `($n = '' OR … LIKE $m ESCAPE '\\')`, the trimmed
-/// text at `$n`: with no search, LIKE is not called on each row (on SQLite about 3 µs a row,
-/// two thirds of My Dashboard's NPI read).
+/// taken literally. A search that may be empty is written `($n = '' OR … LIKE $m ESCAPE '\\')`,
+/// the trimmed text at `$n`: with no search, LIKE is not called on each row (on SQLite about
+/// 3 µs a row, two thirds of My Dashboard's NPI read).
 pub fn contains_pattern(text: &str) -> String {
     let mut pattern = String::from("%");
     for c in text.trim().to_lowercase().chars() {
