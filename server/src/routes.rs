@@ -358,3 +358,34 @@ async fn shutdown_signal() {
     }
     tracing::info!("shutting down");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ROUTES;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use tracing_subscriber::layer::{Context, SubscriberExt};
+
+    /// Counts the events logged at ERROR.
+    struct Errors(Arc<AtomicUsize>);
+
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Errors {
+        fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+            if *event.metadata().level() == tracing::Level::ERROR {
+                self.0.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Listing runs the app without a request or state; an operator reading the start's log
+    /// must not see errors that are none.
+    #[test]
+    fn listing_the_routes_logs_no_error() {
+        let errors = Arc::new(AtomicUsize::new(0));
+        let subscriber = tracing_subscriber::registry().with(Errors(errors.clone()));
+        // No other test of this crate lists them, so the listing runs here, on this thread.
+        let routes = tracing::subscriber::with_default(subscriber, || ROUTES.len());
+        assert!(routes > 40, "{routes} routes");
+        assert_eq!(errors.load(Ordering::Relaxed), 0, "errors were logged");
+    }
+}

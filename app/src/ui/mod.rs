@@ -43,10 +43,11 @@ pub use wizard::WizardFlow;
 
 /// The program's name ("Poppy Health"), from the server's settings: known before anything
 /// loads, so a page shows it without waiting for the session. Pages are rendered on the
-/// server only (the browser app runs islands), so the browser build never needs it.
+/// server only (the browser app runs islands), so the browser build never needs it. Empty
+/// while the server lists its routes, which runs the app without any state: not an error.
 pub fn program_name() -> String {
     #[cfg(feature = "ssr")]
-    return crate::ssr::state()
+    return leptos::prelude::use_context::<crate::ssr::AppState>()
         .map(|state| state.settings.program_name.clone())
         .unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
