@@ -4,6 +4,8 @@
 #   ./setup.sh serve   set up, build, migrate, load demo data into an empty database, serve on :3000
 #   ./setup.sh test    set up and run every test (format, lints, unit, database, end-to-end)
 #   ./setup.sh bench   set up, build release and print the benchmark table (bench/RESULTS.md)
+#
+# serve and bench build release with a profile of the server's own work (see release_build).
 #   ./setup.sh         set up only
 #
 # Setup installs only what is missing, so it is fast on a prepared machine.
@@ -118,12 +120,55 @@ run_tests() {
   rm -f "$report"
 }
 
-serve() {
-  log "Build (release)"
+# The release build: the site, and a server optimized with a profile of its own work
+# (profile-guided optimization). The server is built instrumented, answers the pages,
+# searches and documents of bench/train.mjs on a demo database, and is built again with what
+# it recorded, so the compiler lays out and inlines for the paths pages take. Measured on 2
+# cores (bench/RESULTS.md, 12:54): My Dashboard at 32 connections 489 → 422 µs of CPU a page
+# (4 alternating rounds, one run), `/login` 148 → 121 µs, idle memory 23–26 → 21 MB. The
+# release build takes about 50 minutes instead of 20. `PORTAL_PGO=0` builds without a
+# profile, as does a toolchain whose LLVM has no llvm-profdata package.
+release_build() {
   # wasm-opt from the npm binaryen package: Debian's (108) breaks the reference types that
   # Rust's wasm32 output uses, and the bundle then fails to start in the browser. Assets are
   # compressed (brotli, gzip) once here, not per request.
-  PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release --precompress
+  export PATH="$PWD/end2end/node_modules/.bin:$PATH"
+  local build=(cargo leptos build --release --precompress)
+  local llvm host profdata
+  llvm=$(rustc -vV | sed -n 's/^LLVM version: \([0-9]*\).*/\1/p')
+  host=$(rustc -vV | sed -n 's/^host: //p')
+  # The profile's format is the compiler's LLVM's: its own major version of llvm-profdata.
+  profdata="llvm-profdata-$llvm"
+  if [ "${PORTAL_PGO:-1}" != 0 ] && ! command -v "$profdata" >/dev/null; then
+    apt_install "llvm-$llvm" || true
+  fi
+  if [ "${PORTAL_PGO:-1}" = 0 ] || ! command -v "$profdata" >/dev/null; then
+    log "Build (release, without a profile)"
+    "${build[@]}"
+    return
+  fi
+  # Flags for the host's code alone: the browser's build (wasm32) takes none of them.
+  local flags target pgo profile
+  flags="CARGO_TARGET_$(echo "$host" | tr 'a-z-' 'A-Z_')_RUSTFLAGS"
+  target=$(realpath -m "${CARGO_TARGET_DIR:-target}")
+  pgo="$target/pgo"
+  log "Build (release, the server instrumented to record a profile)"
+  env "$flags=-Cprofile-generate=$pgo/raw" "${build[@]}"
+  # The build's own scripts and macros, instrumented too, recorded theirs.
+  rm -rf "$pgo"
+  log "Recording the profile (bench/train.mjs)"
+  node bench/train.mjs "$target/release/server" "$PWD/target/site"
+  "$profdata" merge -o "$pgo/portal.profdata" "$pgo/raw"
+  # Named by its content: cargo builds again when the flags change, not when a file they name does.
+  profile="$pgo/$(sha256sum "$pgo/portal.profdata" | cut -c1-16).profdata"
+  mv "$pgo/portal.profdata" "$profile"
+  rm -rf "$pgo/raw"
+  log "Build (release, the server optimized with the profile)"
+  env "$flags=-Cprofile-use=$profile" "${build[@]}"
+}
+
+serve() {
+  release_build
   export DATABASE_URL=${DATABASE_URL:-sqlite://data/portal.db}
   export PORTAL_DEV_MAILBOX=${PORTAL_DEV_MAILBOX:-1}
   export PORTAL_PLAIN_HTTP=${PORTAL_PLAIN_HTTP:-1}
@@ -137,8 +182,7 @@ serve() {
 # The figures of bench/run.mjs on a release build: one table, appended to bench/RESULTS.md.
 bench() {
   apt_install wrk
-  log "Build (release)"
-  PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release --precompress
+  release_build
   log "Measuring (a few minutes)"
   node bench/run.mjs "${CARGO_TARGET_DIR:-target}/release/server" "$PWD/target/site"
 }

@@ -5,83 +5,22 @@
 //
 // Needs `wrk` (Debian) and Chromium; writes the table to stdout and appends it, with the
 // machine and date, to bench/RESULTS.md.
-import { spawn, execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { signIn, sleep, startServer } from './portal.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const require = createRequire(path.join(root, 'end2end', 'package.json'));
 const { chromium } = require('@playwright/test');
 const [serverBin, siteRoot] = process.argv.slice(2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const PASSWORD = 'Poppy-Demo-Password-2026!';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const freePort = () =>
-  execFileSync('python3', ['-c', 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'])
-    .toString()
-    .trim();
-
-/** A fresh database with the demo data (`scale` claims) and a server on it: its address, the
- * process, how long the load took and how long the server took to answer /healthz. */
-async function startServer(scale) {
-  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'));
-  const port = freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = {
-    ...process.env,
-    DATABASE_URL: `sqlite://${data}/db/portal.db`,
-    PORTAL_SECRET_KEY_FILE: `${data}/keys/portal.key`,
-    PORTAL_DEV_MAILBOX: '1',
-    PORTAL_PLAIN_HTTP: '1',
-    // The log-in load comes from many addresses, as a proxy in front would say.
-    PORTAL_TRUSTED_PROXIES: '127.0.0.1',
-    LEPTOS_SITE_ROOT: siteRoot,
-    LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-    LEPTOS_OUTPUT_NAME: 'portal',
-    LEPTOS_ENV: 'PROD',
-    RUST_LOG: 'error',
-  };
-  // As a deployment runs by default: a panic's backtrace would read the binary's debug
-  // information into memory and skew the memory figures.
-  delete env.RUST_BACKTRACE;
-  const loading = performance.now();
-  execFileSync(serverBin, ['demo-data', '--scale', String(scale)], { env, stdio: 'ignore' });
-  const loadMs = performance.now() - loading;
-  // Node loads its HTTP client on the first fetch (tens of milliseconds): before the clock starts.
-  await fetch(`${base}/healthz`).catch(() => {});
-  const started = performance.now();
-  const server = spawn(serverBin, ['serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  process.on('exit', () => server.kill());
-  // Panics are counted, and where each was named: a task that panics is lost without failing
-  // the request that began it.
-  server.panics = 0;
-  server.panicked = new Set();
-  server.stderr.setEncoding('utf8');
-  server.stderr.on('data', (text) => {
-    server.panics += (text.match(/ panicked at /g) ?? []).length;
-    for (const [, place, message] of text.matchAll(/ panicked at (\S+):\n(.*)/g)) {
-      server.panicked.add(`${place} ${message}`.replaceAll("|", "\\|"));
-    }
-  });
-  while (true) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
-    } catch {}
-    await sleep(1);
-  }
-  const stop = () => {
-    server.kill();
-    fs.rmSync(data, { recursive: true, force: true });
-  };
-  return { base, env, server, loadMs, coldStartMs: performance.now() - started, stop };
-}
-
-const demo = await startServer(2000);
+const demo = await startServer(serverBin, siteRoot, 2000);
 const { base, env, server, coldStartMs } = demo;
 /** Resident memory (MB): all of it, and the part that is the process's own (heap, stacks,
  * SQLite's caches) rather than pages of the binary's code and data mapped from the file, which
@@ -96,23 +35,6 @@ const memory = ({ all, own }) => `${f(all)} MB (own ${f(own)} MB)`;
 await sleep(1000);
 const idleRss = rssMb();
 
-// A signed-in session: password, passcode from the dev mailbox.
-async function post(base, pathname, form, cookie) {
-  const response = await fetch(base + pathname, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, ...(cookie ? { cookie } : {}) },
-    body: new URLSearchParams(form).toString(),
-  });
-  const set = response.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => !c.endsWith('='));
-  return { status: response.status, cookie: set };
-}
-async function signIn(base) {
-  const challenge = (await post(base, '/api/log-in', { email: 'admin@sunrise.example', password: PASSWORD })).cookie;
-  await post(base, '/api/log-in/send-passcode', { channel: 'sms' }, challenge);
-  const [sms] = await (await fetch(`${base}/dev/mailbox.json`)).json();
-  return (await post(base, '/api/log-in/verify-passcode', { code: sms.codes[0] }, challenge)).cookie;
-}
 const session = await signIn(base);
 
 const css = fs.readdirSync(path.join(siteRoot, 'pkg')).find((f) => f.endsWith('.css'));
@@ -275,9 +197,9 @@ async function claimSearches(base, cookie, pid) {
   };
 }
 const small = await claimSearches(base, session, server.pid);
-const large = await startServer(CLAIMS);
+const large = await startServer(serverBin, siteRoot, CLAIMS);
 const big = await claimSearches(large.base, await signIn(large.base), large.server.pid);
-large.stop();
+await large.stop();
 const millions = `${(CLAIMS / 1e6).toLocaleString('en-US')}M`;
 row(`demo data: ${millions} claims loaded`, `${f(large.loadMs / 1000, 0)} s`, `2,000 claims: ${f(demo.loadMs / 1000, 1)} s`);
 row(`Claims Lookup, a year by date, first page, ${millions} claims, one connection`, load(big.first), `2,000 claims: ${load(small.first)}`);
@@ -369,7 +291,7 @@ row(
   [String(demo.server.panics + large.server.panics), ...panicked.map((p) => `\`${p}\``)].join('; '),
   'none expected',
 );
-demo.stop();
+await demo.stop();
 
 const cpu = os.cpus();
 const heading = `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${cpu.length} × ${cpu[0].model.trim()}, ${f(os.totalmem() / 2 ** 30, 0)} GiB, release build, SQLite, ${SECONDS} s per load`;
