@@ -4,9 +4,9 @@
 #   ./setup.sh serve   set up, build, migrate, load demo data into an empty database, serve on :3000
 #   ./setup.sh test    set up and run every test (format, lints, unit, database, end-to-end)
 #   ./setup.sh bench   set up, build release and print the benchmark table (bench/RESULTS.md)
+#   ./setup.sh         set up only
 #
 # serve and bench build release with a profile of the server's own work (see release_build).
-#   ./setup.sh         set up only
 #
 # Setup installs only what is missing, so it is fast on a prepared machine.
 set -euo pipefail
