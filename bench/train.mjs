@@ -22,6 +22,7 @@ const byDate = `/claims?by=date&from=${isoDay(365)}&to=${isoDay(0)}&date_type=se
 const claimsPage = await (await fetch(base + byDate, { headers: { cookie } })).text();
 const claim = /href="\/claims\/(\d+)"/.exec(claimsPage)?.[1];
 
+// My Dashboard, the page every sign-in lands on, is asked three times as often as the rest.
 const signedIn = [
   '/', '/', '/', '/notifications', '/correspondence', '/correspondence?view=new', '/tax-documents',
   '/npis', '/profile', '/paperless', '/admin/users', '/admin/users/new', '/training', '/transactions',
