@@ -6,6 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const PASSWORD = 'Poppy-Demo-Password-2026!';
+const isoDay = (daysAgo) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+/** Claims Lookup's search of the last year by date of service, newest first. */
+export const claimsOfTheYear = () =>
+  `/claims?by=date&from=${isoDay(365)}&to=${isoDay(0)}&date_type=service&status=&cin=&order=newest`;
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const freePort = () =>
   execFileSync('python3', ['-c', 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'])

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { signIn, sleep, startServer } from './portal.mjs';
+import { claimsOfTheYear, signIn, sleep, startServer } from './portal.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const require = createRequire(path.join(root, 'end2end', 'package.json'));
@@ -176,9 +176,8 @@ row('cold start to /healthz, idle memory 1 s later', `${f(coldStartMs, 0)} ms, $
 // page of a year by date of service, a page 20 "Next page"s further on, and one claim by number;
 // and My Dashboard, whose Claims Paid chart sums a year of the office's payments.
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 1_000_000);
-const isoDay = (daysAgo) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
 async function claimSearches(base, cookie, pid) {
-  const first = `${base}/claims?by=date&from=${isoDay(365)}&to=${isoDay(0)}&date_type=service&status=&cin=&order=newest`;
+  const first = `${base}${claimsOfTheYear()}`;
   const html = async (url) => (await fetch(url, { headers: { cookie } })).text();
   const page = await html(first);
   const number = /href="\/claims\/(\d+)"/.exec(page)?.[1];

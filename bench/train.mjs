@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { signIn, startServer } from './portal.mjs';
+import { claimsOfTheYear, signIn, startServer } from './portal.mjs';
 
 const [serverBin, siteRoot] = process.argv.slice(2);
 const SECONDS = Number(process.env.TRAIN_SECONDS ?? 30);
@@ -17,8 +17,7 @@ const demo = await startServer(serverBin, siteRoot, 2000);
 const { base, env } = demo;
 const cookie = await signIn(base);
 const css = fs.readdirSync(path.join(siteRoot, 'pkg')).find((f) => f.endsWith('.css'));
-const isoDay = (daysAgo) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
-const byDate = `/claims?by=date&from=${isoDay(365)}&to=${isoDay(0)}&date_type=service&status=&cin=&order=newest`;
+const byDate = claimsOfTheYear();
 const claimsPage = await (await fetch(base + byDate, { headers: { cookie } })).text();
 const claim = /href="\/claims\/(\d+)"/.exec(claimsPage)?.[1];
 

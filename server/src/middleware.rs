@@ -29,12 +29,9 @@ pub async fn finish_changes(request: Request, next: Next) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD) {
         return next.run(request).await;
     }
-    match tokio::spawn(next.run(request)).await {
-        Ok(response) => response,
-        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
-        // Only a runtime shutting down cancels the task.
-        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
-    }
+    app::ssr::to_its_end(next.run(request))
+        .await
+        .unwrap_or_else(|| StatusCode::SERVICE_UNAVAILABLE.into_response())
 }
 
 /// Security headers on every response. The CSP nonce is chosen here, before the page renders

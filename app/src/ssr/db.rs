@@ -325,12 +325,9 @@ impl Db {
     pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         let pool = self.pool.clone();
         let statement = self.begin_statement();
-        match tokio::spawn(async move { pool.begin_with(statement).await }).await {
-            Ok(begun) => begun,
-            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
-            // Only a runtime shutting down cancels the task.
-            Err(_) => Err(sqlx::Error::PoolClosed),
-        }
+        super::to_its_end(async move { pool.begin_with(statement).await })
+            .await
+            .unwrap_or(Err(sqlx::Error::PoolClosed))
     }
 
     /// `begin` on a connection already held (see `migrate_on`).

@@ -117,6 +117,22 @@ pub fn back_with(params: &[(&str, &str)]) -> String {
     format!("{}?{}", page.path(), query.finish())
 }
 
+/// Runs `work` as a task of its own, to its end whether or not its caller still waits: for
+/// work that must not be cut halfway when a request is dropped (its client gone). A panic in
+/// it goes on in the caller; `None` only when the runtime is shutting down, which alone
+/// cancels the task.
+pub async fn to_its_end<F>(work: F) -> Option<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    match tokio::spawn(work).await {
+        Ok(output) => Some(output),
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        Err(_) => None,
+    }
+}
+
 /// The application state of the request being served.
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
