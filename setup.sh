@@ -126,8 +126,8 @@ run_tests() {
 # it recorded, so the compiler lays out and inlines for the paths pages take. Measured on 2
 # cores (bench/RESULTS.md, 12:54): My Dashboard at 32 connections 489 → 422 µs of CPU a page
 # (4 alternating rounds, one run), `/login` 148 → 121 µs. The release build takes about 50
-# minutes instead of 20. `PORTAL_PGO=0` builds without a
-# profile, as does a toolchain whose LLVM has no llvm-profdata package.
+# minutes instead of 20. `PORTAL_PGO=0` builds without a profile, as does a toolchain whose
+# LLVM has no llvm-profdata package.
 release_build() {
   # wasm-opt from the npm binaryen package: Debian's (108) breaks the reference types that
   # Rust's wasm32 output uses, and the bundle then fails to start in the browser. Assets are
