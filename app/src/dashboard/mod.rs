@@ -112,8 +112,17 @@ pub(crate) mod ssr {
                 today: today.to_string(),
             }
         });
-        let mut summary =
-            repo::summary(&mut conn, caller, now, NOTIFICATIONS_ON_TILE, paid).await?;
+        let npis_after = npis_after.unwrap_or_default();
+        let mut summary = repo::summary(
+            &mut conn,
+            caller,
+            now,
+            NOTIFICATIONS_ON_TILE,
+            &npis_after,
+            NPIS_PER_PAGE + 1,
+            paid,
+        )
+        .await?;
         let notifications = std::mem::take(&mut summary.notifications)
             .into_iter()
             .map(|(id, title, created)| NotificationItem {
@@ -141,9 +150,7 @@ pub(crate) mod ssr {
             active_users: is_org_admin.then_some(summary.active_users),
             banner: summary.banner(),
             paperless: summary.paperless_at.is_some(),
-            // The same connection: taking a second while holding one would let a burst of
-            // requests hold the whole pool, each waiting for another.
-            npis: crate::pins::ssr::npis(&mut conn, caller, "", npis_after, NPIS_PER_PAGE).await?,
+            npis: crate::pins::ssr::npi_page(std::mem::take(&mut summary.npis), NPIS_PER_PAGE),
             claims_paid,
         })
     }

@@ -242,6 +242,65 @@ async fn the_notifications_tile_lists_the_newest_with_the_total() {
     }
 }
 
+/// The NPI tile's pages come in the summary's read too, beside the notifications: the
+/// member's NPIs in NPI order, five a page, each page after the cursor the one before gave,
+/// every NPI once, with its level; and none when the office has no notifications.
+#[tokio::test]
+async fn the_npi_tile_pages_through_the_npis_held() {
+    for site in sites(false).await {
+        let sunrise = session_of(&site, "admin@sunrise.example").await;
+        let held: Vec<(String, String)> = sqlx::query_as(
+            "SELECT p.npi, n.level FROM npi_permissions n JOIN providers p ON p.id = n.provider_id \
+             JOIN memberships m ON m.id = n.membership_id JOIN users u ON u.id = m.user_id \
+             WHERE u.email = 'admin@sunrise.example' AND p.organization_id = m.organization_id \
+             ORDER BY p.npi",
+        )
+        .fetch_all(&site.state.db.pool)
+        .await
+        .unwrap();
+        assert!(held.len() > 5, "more than a page: {held:?}");
+        let (shown, pages_read, dashboard) = npi_pages(&site, &sunrise).await;
+        assert_eq!(shown, held);
+        assert_eq!(pages_read, held.len().div_ceil(5));
+        assert!(!dashboard["notifications"].as_array().unwrap().is_empty());
+
+        sqlx::query("DELETE FROM notifications")
+            .execute(&site.state.db.pool)
+            .await
+            .unwrap();
+        let (shown, _, dashboard) = npi_pages(&site, &sunrise).await;
+        assert_eq!(shown, held, "without notifications");
+        assert_eq!(dashboard["notifications_total"], 0);
+    }
+}
+
+/// Every page of the NPI tile, by its cursors: (NPI, level) as shown, how many pages, and the
+/// last page's dashboard.
+async fn npi_pages(
+    site: &Site,
+    session: &str,
+) -> (Vec<(String, String)>, usize, serde_json::Value) {
+    let (mut shown, mut body, mut pages) = (Vec::new(), String::new(), 0);
+    loop {
+        let (status, dashboard) = form(site, "/api/dashboard", &body, Some(session)).await;
+        assert_eq!(status, StatusCode::OK, "{dashboard}");
+        let items = dashboard["npis"]["items"].as_array().unwrap();
+        assert!(!items.is_empty() && items.len() <= 5, "{dashboard}");
+        pages += 1;
+        for item in items {
+            let level = match item["level"].as_str().unwrap() {
+                "Admin" => "admin",
+                _ => "processor",
+            };
+            shown.push((item["npi"].as_str().unwrap().to_string(), level.to_string()));
+        }
+        match dashboard["npis"]["next"].as_str() {
+            Some(next) => body = format!("npis_after={next}"),
+            None => return (shown, pages, dashboard),
+        }
+    }
+}
+
 /// The frame names the program from the plan's setting, signed in or not: the brand in the
 /// header, the guidelines link in the footer and the title; so do the Log In page's link to
 /// join and the Guidelines page.
