@@ -71,10 +71,10 @@ pub struct PaidSince {
     pub today: String,
 }
 
-/// What My Dashboard shows, in one read: the member's organization (paperless since,
-/// submitter ID, active users), their NPI levels, how many documents they may read, the newest
-/// banner showing now that they have not dismissed, the newest notifications for them with
-/// their total, a page of their NPIs, and when asked, what was paid month by month.
+/// What My Dashboard shows but its NPI table, in one read: the member's organization
+/// (paperless since, submitter ID, active users), their NPI levels, how many documents they
+/// may read, the newest banner showing now that they have not dismissed, the newest
+/// notifications for them with their total, and when asked, what was paid month by month.
 /// One statement, not one a tile: each costs a round trip to the connection's thread, often
 /// more than its SQL takes to run. Claims Paid read here cost about 20 µs less CPU a
 /// dashboard than as a statement of its own (2 cores, 10 alternating rounds).
@@ -95,9 +95,6 @@ pub struct Summary {
     pub notifications: Vec<(i64, String, i64)>,
     #[sqlx(skip)]
     pub notifications_total: i64,
-    /// The NPI page's rows, in NPI order: (NPI, name, level).
-    #[sqlx(skip)]
-    pub npis: Vec<(String, String, String)>,
 }
 
 impl Summary {
@@ -126,17 +123,15 @@ impl Summary {
 }
 
 /// The summary's query: `READABLE` binds $1 membership and $2 organization, as the rest of it
-/// does; $3 is now, $4 the user, $5 how many notifications, $6 the NPI after which the NPI
-/// page starts ('' for the first) and $7 how many NPIs it reads; with `paid`, $8 to $11 are the
-/// dates of [`paid_by_month_sql`]. The organization's row joined with the list part: a row for
-/// each of the newest notifications (part 0), then for each NPI of the page (part 1), or one
-/// row with neither. The scalar subqueries depend on the binds alone, so they are computed
-/// once, not once a row.
+/// does; $3 is now, $4 the user, $5 how many notifications; with `paid`, $6 to $9 are the
+/// dates of [`paid_by_month_sql`]. A row for each of the newest notifications (one with none),
+/// the summary's columns repeated on each: the scalar subqueries depend on the binds alone, so
+/// they are computed once, not once a row.
 fn summary_sql(paid: bool) -> String {
     let paid_by_month = if paid {
         format!(
             "(SELECT string_agg(p.month || '=' || CAST(p.paid AS TEXT), ',') FROM ({}) p)",
-            paid_by_month_sql(8)
+            paid_by_month_sql(6)
         )
     } else {
         "CAST(NULL AS TEXT)".to_string()
@@ -148,26 +143,17 @@ fn summary_sql(paid: bool) -> String {
          (SELECT COUNT(*) {readable}) AS correspondence, \
          {paid_by_month} AS paid_by_month, \
          b.id AS banner_id, b.message AS banner_message, \
-         t.part, t.notification_id, t.notification_title, t.notification_at, t.notifications_total, \
-         t.npi, t.npi_name, t.npi_level \
+         t.id AS notification_id, t.title AS notification_title, t.created_at AS notification_at, \
+         t.total AS notifications_total \
          FROM organizations o \
          LEFT JOIN (SELECT id, message FROM banners WHERE starts_at <= $3 AND ends_at > $3 \
            AND NOT EXISTS (SELECT 1 FROM banner_dismissals d WHERE d.banner_id = banners.id AND d.user_id = $4) \
            ORDER BY starts_at DESC LIMIT 1) b ON 1 = 1 \
-         LEFT JOIN (\
-           SELECT CAST(0 AS BIGINT) AS part, id AS notification_id, title AS notification_title, \
-             created_at AS notification_at, total AS notifications_total, \
-             CAST(NULL AS TEXT) AS npi, CAST(NULL AS TEXT) AS npi_name, CAST(NULL AS TEXT) AS npi_level \
-           FROM (SELECT id, title, created_at, COUNT(*) OVER () AS total FROM notifications \
-             WHERE organization_id = $2 AND (user_id IS NULL OR user_id = $4) \
-             ORDER BY created_at DESC, id DESC LIMIT $5) newest \
-           UNION ALL \
-           SELECT 1, NULL, NULL, NULL, NULL, npi, name, level \
-           FROM (SELECT p.npi, p.name, n.level {held_npis} AND p.npi > $6 ORDER BY p.npi LIMIT $7) page \
-         ) t ON 1 = 1 \
-         WHERE o.id = $2 ORDER BY t.part, t.notification_at DESC, t.notification_id DESC, t.npi",
-        readable = crate::correspondence::repo::READABLE,
-        held_npis = crate::pins::repo::held_npis!(),
+         LEFT JOIN (SELECT id, title, created_at, COUNT(*) OVER () AS total FROM notifications \
+           WHERE organization_id = $2 AND (user_id IS NULL OR user_id = $4) \
+           ORDER BY created_at DESC, id DESC LIMIT $5) t ON 1 = 1 \
+         WHERE o.id = $2 ORDER BY t.created_at DESC, t.id DESC",
+        readable = crate::correspondence::repo::READABLE
     )
 }
 
@@ -175,16 +161,13 @@ fn summary_sql(paid: bool) -> String {
 static SUMMARY: std::sync::LazyLock<[String; 2]> =
     std::sync::LazyLock::new(|| [summary_sql(false), summary_sql(true)]);
 
-/// The member's summary with up to `notifications` of their newest notifications, the page of
-/// `npis` NPIs (with one more, to tell whether more follow) after `npis_after`, and with
+/// The member's summary with up to `notifications` of their newest notifications, and with
 /// `paid`, what was paid each month since then.
 pub async fn summary(
     conn: &mut Conn,
     member: &Member,
     now: i64,
     notifications: i64,
-    npis_after: &str,
-    npis: i64,
     paid: Option<PaidSince>,
 ) -> Result<Summary, sqlx::Error> {
     use sqlx::{FromRow, Row};
@@ -193,9 +176,7 @@ pub async fn summary(
         .bind(member.organization_id())
         .bind(now)
         .bind(member.user_id)
-        .bind(notifications)
-        .bind(npis_after)
-        .bind(npis);
+        .bind(notifications);
     if let Some(PaidSince { from_month, today }) = paid {
         let this_month = today.get(..7).unwrap_or(&today).to_string();
         let first_day = format!("{this_month}-01");
@@ -208,22 +189,16 @@ pub async fn summary(
     let rows = query.fetch_all(conn).await?;
     let first = rows.first().ok_or(sqlx::Error::RowNotFound)?;
     let mut summary = Summary::from_row(first)?;
+    summary.notifications_total = first
+        .try_get::<Option<i64>, _>("notifications_total")?
+        .unwrap_or(0);
     for row in &rows {
-        match row.try_get::<Option<i64>, _>("part")? {
-            Some(0) => {
-                summary.notifications_total = row.try_get("notifications_total")?;
-                summary.notifications.push((
-                    row.try_get("notification_id")?,
-                    row.try_get("notification_title")?,
-                    row.try_get("notification_at")?,
-                ));
-            }
-            Some(_) => summary.npis.push((
-                row.try_get("npi")?,
-                row.try_get("npi_name")?,
-                row.try_get("npi_level")?,
-            )),
-            None => {}
+        if let Some(id) = row.try_get::<Option<i64>, _>("notification_id")? {
+            summary.notifications.push((
+                id,
+                row.try_get("notification_title")?,
+                row.try_get("notification_at")?,
+            ));
         }
     }
     Ok(summary)
@@ -246,7 +221,6 @@ mod tests {
             paid_by_month: Some("2026-03=0,2025-12=123456".into()),
             notifications: Vec::new(),
             notifications_total: 0,
-            npis: Vec::new(),
         };
         assert_eq!(
             summary.paid_by_month(),
@@ -258,15 +232,12 @@ mod tests {
 
     #[test]
     fn the_paid_dates_follow_the_binds_before_them() {
-        let sql = paid_by_month_sql(8);
+        let sql = paid_by_month_sql(6);
         assert!(
-            ["$8", "$9", "$10", "$11"].iter().all(|b| sql.contains(b)),
+            ["$6", "$7", "$8", "$9"].iter().all(|b| sql.contains(b)),
             "{sql}"
         );
-        assert!(
-            !sql.contains("$2") && !sql.contains("$7") && !sql.contains("$12"),
-            "{sql}"
-        );
+        assert!(!sql.contains("$2") && !sql.contains("$10"), "{sql}");
         assert!(summary_sql(true).contains(&sql));
         assert!(!summary_sql(false).contains("claims_paid"));
     }

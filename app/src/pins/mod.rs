@@ -144,7 +144,7 @@ pub(crate) mod ssr {
     }
 
     /// A page of the member's NPIs whose provider name or NPI contains `search`, in NPI
-    /// order.
+    /// order (also My Dashboard's tile, on the connection it already holds).
     pub async fn npis(
         conn: &mut crate::ssr::repo::Conn,
         member: &Member,
@@ -160,11 +160,6 @@ pub(crate) mod ssr {
             per_page + 1,
         )
         .await?;
-        Ok(npi_page(rows, per_page))
-    }
-
-    /// The page of NPIs from rows (NPI, name, level) read with a limit of `per_page + 1`.
-    pub fn npi_page(rows: Vec<(String, String, String)>, per_page: i64) -> Page<NpiRow> {
         let items = rows
             .into_iter()
             .map(|(npi, name, level)| NpiRow {
@@ -176,7 +171,7 @@ pub(crate) mod ssr {
                     .to_string(),
             })
             .collect();
-        Page::from_rows(items, per_page, |row| row.npi.clone())
+        Ok(Page::from_rows(items, per_page, |row| row.npi.clone()))
     }
 
     pub async fn settings(scope: &NpiScope) -> Result<NpiSettings, AppError> {

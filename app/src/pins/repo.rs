@@ -20,17 +20,6 @@ const PROVIDER: &str =
     "SELECT name, specialty, address_line1, city, zip, pin_ciphertext AS pin, pin_reset_at \
      FROM providers WHERE id = $1";
 
-/// The NPIs a membership (`$1`) holds in its organization (`$2`), as `n` (the grant) and `p`
-/// (the provider); My Dashboard's summary reads its first page with this too. A macro, so the
-/// queries are made at compile time.
-macro_rules! held_npis {
-    () => {
-        "FROM npi_permissions n JOIN providers p ON p.id = n.provider_id \
-         WHERE n.membership_id = $1 AND p.organization_id = $2"
-    };
-}
-pub(crate) use held_npis;
-
 /// The member's NPIs whose provider name or NPI contains `search`, after `after` in NPI
 /// order: (NPI, name, level).
 pub async fn npis(
@@ -40,12 +29,11 @@ pub async fn npis(
     after: &str,
     limit: i64,
 ) -> Result<Vec<(String, String, String)>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        "SELECT p.npi, p.name, n.level ",
-        held_npis!(),
-        " AND p.npi > $3 \
+    sqlx::query_as(
+        "SELECT p.npi, p.name, n.level FROM npi_permissions n JOIN providers p ON p.id = n.provider_id \
+         WHERE n.membership_id = $1 AND p.organization_id = $2 AND p.npi > $3 \
          AND ($4 = '' OR LOWER(p.name) LIKE $5 ESCAPE '\\' OR p.npi LIKE $5 ESCAPE '\\') ORDER BY p.npi LIMIT $6",
-    ))
+    )
     .bind(member.org.membership_id)
     .bind(member.organization_id())
     .bind(after)

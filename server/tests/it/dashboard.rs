@@ -242,9 +242,9 @@ async fn the_notifications_tile_lists_the_newest_with_the_total() {
     }
 }
 
-/// The NPI tile's pages come in the summary's read too, beside the notifications: the
-/// member's NPIs in NPI order, five a page, each page after the cursor the one before gave,
-/// every NPI once, with its level; and none when the office has no notifications.
+/// The NPI tile pages through the member's NPIs in NPI order, five a page, each page after
+/// the cursor the one before gave, every NPI once, with its level, whether or not the office
+/// has notifications.
 #[tokio::test]
 async fn the_npi_tile_pages_through_the_npis_held() {
     for site in sites(false).await {
