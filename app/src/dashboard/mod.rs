@@ -143,8 +143,8 @@ pub(crate) mod ssr {
             paperless: summary.paperless_at.is_some(),
             // The same connection: taking a second while holding one would let a burst of
             // requests hold the whole pool, each waiting for another. A statement of its own:
-            // read in the summary's (a UNION beside the notifications), it made My Dashboard's
-            // p99 at 32 connections about 1.5 ms worse (4 alternating rounds, 2 cores).
+            // read in the summary's (a UNION beside the notifications), My Dashboard's p99 at 32
+            // connections was worse in 3 alternating rounds of 4, by 1 ms on average (2 cores).
             npis: crate::pins::ssr::npis(&mut conn, caller, "", npis_after, NPIS_PER_PAGE).await?,
             claims_paid,
         })
