@@ -288,11 +288,9 @@ async fn npi_pages(
         assert!(!items.is_empty() && items.len() <= 5, "{dashboard}");
         pages += 1;
         for item in items {
-            let level = match item["level"].as_str().unwrap() {
-                "Admin" => "admin",
-                _ => "processor",
-            };
-            shown.push((item["npi"].as_str().unwrap().to_string(), level.to_string()));
+            // The label ("Admin", "Processor") is the stored level capitalized.
+            let level = item["level"].as_str().unwrap().to_lowercase();
+            shown.push((item["npi"].as_str().unwrap().to_string(), level));
         }
         match dashboard["npis"]["next"].as_str() {
             Some(next) => body = format!("npis_after={next}"),
