@@ -157,14 +157,23 @@ release_build() {
   # The build's own scripts and macros, instrumented too, recorded theirs.
   rm -rf "$pgo"
   log "Recording the profile (bench/train.mjs)"
-  node bench/train.mjs "$target/release/server" "$PWD/target/site"
+  PORTAL_START_PROFILE="$pgo/start/%p.profraw" node bench/train.mjs "$target/release/server" "$PWD/target/site"
   "$profdata" merge -o "$pgo/portal.profdata" "$pgo/raw"
   # Named by its content: cargo builds again when the flags change, not when a file they name does.
   profile="$pgo/$(sha256sum "$pgo/portal.profdata" | cut -c1-16).profdata"
   mv "$pgo/portal.profdata" "$profile"
-  rm -rf "$pgo/raw"
+  # The functions laid out in the order they run, the start's first (bench/layout.mjs): the
+  # idle server's resident memory 21.5 → 19.0 MB (three starts each). Only LLVM's linker
+  # (rustc's default on Linux) reads the order.
+  local order=""
+  if [[ $(readelf -p .comment "$target/release/server") == *"Linker: LLD"* ]]; then
+    "$profdata" merge -o "$pgo/start.profdata" "$pgo/start"
+    order="$pgo/layout.txt"
+    node bench/layout.mjs "$profdata" "$pgo/start.profdata" "$profile" > "$order"
+  fi
+  rm -rf "$pgo/raw" "$pgo/start" "$pgo/start.profdata"
   log "Build (release, the server optimized with the profile)"
-  env "$flags=-Cprofile-use=$profile" "${build[@]}"
+  env "$flags=-Cprofile-use=$profile" PORTAL_SYMBOL_ORDER="$order" "${build[@]}"
 }
 
 serve() {

@@ -17,9 +17,10 @@ const freePort = () =>
     .trim();
 
 /** A fresh database with the demo data (`scale` claims) and `serverBin` on it, serving
- * `siteRoot`: its address, the process, how long the load took, how long the server took to
- * answer /healthz, and `stop`, which resolves once the server has exited. */
-export async function startServer(serverBin, siteRoot, scale) {
+ * `siteRoot` (with `serveEnv` added to the server's environment, not the load's): its address,
+ * the process, how long the load took, how long the server took to answer /healthz, and
+ * `stop`, which resolves once the server has exited. */
+export async function startServer(serverBin, siteRoot, scale, serveEnv = {}) {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'));
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -46,7 +47,7 @@ export async function startServer(serverBin, siteRoot, scale) {
   // Node loads its HTTP client on the first fetch (tens of milliseconds): before the clock starts.
   await fetch(`${base}/healthz`).catch(() => {});
   const started = performance.now();
-  const server = spawn(serverBin, ['serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const server = spawn(serverBin, ['serve'], { env: { ...env, ...serveEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
   process.on('exit', () => server.kill());
   // Panics are counted, and where each was named: a task that panics is lost without failing
   // the request that began it.

@@ -3,10 +3,21 @@
 //! pointers at each start; listed one by one (`.rela.dyn`) they take 3.6 MB, which the start
 //! reads and keeps mapped, a tenth of the idle server's memory. Packed, the list takes 43 KB.
 //! The same pointers are fixed up either way: this only shrinks the list.
+//!
+//! With `PORTAL_SYMBOL_ORDER` (a symbol ordering file, made by the release build from its
+//! profiles: bench/layout.mjs), the linker lays the functions out in that order.
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed=PORTAL_SYMBOL_ORDER");
     let var = |name: &str| std::env::var(name).unwrap_or_default();
+    let order = var("PORTAL_SYMBOL_ORDER");
+    if !order.is_empty() {
+        println!("cargo:rerun-if-changed={order}");
+        println!("cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={order}");
+        // Functions the profiles saw that the optimizer has since inlined everywhere.
+        println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
+    }
     // Only for the machine the build runs on: its C library is the one the binary will use.
     let native = var("TARGET") == var("HOST");
     if native
