@@ -112,8 +112,22 @@ pub(crate) mod ssr {
                 today: today.to_string(),
             }
         });
-        let mut summary =
-            repo::summary(&mut conn, caller, now, NOTIFICATIONS_ON_TILE, paid).await?;
+        // The NPI tile's page comes with the summary; one more NPI than a page tells whether
+        // another follows (`Page::from_rows`).
+        let after = npis_after.unwrap_or_default();
+        let npi_page = repo::NpiPage {
+            after: &after,
+            limit: NPIS_PER_PAGE + 1,
+        };
+        let mut summary = repo::summary(
+            &mut conn,
+            caller,
+            now,
+            NOTIFICATIONS_ON_TILE,
+            paid,
+            npi_page,
+        )
+        .await?;
         let notifications = std::mem::take(&mut summary.notifications)
             .into_iter()
             .map(|(id, title, created)| NotificationItem {
@@ -122,6 +136,7 @@ pub(crate) mod ssr {
                 date: cal.format_date(created),
             })
             .collect();
+        let npis = crate::pins::ssr::npi_page(std::mem::take(&mut summary.npis), NPIS_PER_PAGE);
         let levels: Vec<&str> = summary.npi_levels().collect();
         let is_org_admin = org.role == OrgRole::Admin;
         let claims_paid = today
@@ -141,11 +156,7 @@ pub(crate) mod ssr {
             active_users: is_org_admin.then_some(summary.active_users),
             banner: summary.banner(),
             paperless: summary.paperless_at.is_some(),
-            // The same connection: taking a second while holding one would let a burst of
-            // requests hold the whole pool, each waiting for another. A statement of its own:
-            // read in the summary's (a UNION beside the notifications), My Dashboard's p99 at 32
-            // connections was worse in 3 alternating rounds of 4, by 1 ms on average (2 cores).
-            npis: crate::pins::ssr::npis(&mut conn, caller, "", npis_after, NPIS_PER_PAGE).await?,
+            npis,
             claims_paid,
         })
     }

@@ -1,6 +1,7 @@
 //! My Dashboard's repository: each query scoped to the member's organization and grants.
 
 use super::Banner;
+use crate::pins::repo::{bind_npis, npi_of, npis_sql};
 use crate::ssr::guard::Member;
 use crate::ssr::repo::Conn;
 
@@ -71,13 +72,13 @@ pub struct PaidSince {
     pub today: String,
 }
 
-/// What My Dashboard shows but its NPI table, in one read: the member's organization
-/// (paperless since, submitter ID, active users), their NPI levels, how many documents they
-/// may read, the newest banner showing now that they have not dismissed, the newest
-/// notifications for them with their total, and when asked, what was paid month by month.
-/// One statement, not one a tile: each costs a round trip to the connection's thread, often
-/// more than its SQL takes to run. Claims Paid read here cost about 20 µs less CPU a
-/// dashboard than as a statement of its own (2 cores, 10 alternating rounds).
+/// What My Dashboard shows, in one read: the member's organization (paperless since,
+/// submitter ID, active users), their NPI levels, how many documents they may read, the newest
+/// banner showing now that they have not dismissed, the newest notifications for them with
+/// their total, when asked what was paid month by month, and a page of their NPIs.
+/// One statement for all but the NPIs, not one a tile: each costs a round trip to the
+/// connection's thread, often more than its SQL takes to run. Claims Paid read here cost about
+/// 20 µs less CPU a dashboard than as a statement of its own (2 cores, 10 alternating rounds).
 #[derive(sqlx::FromRow)]
 pub struct Summary {
     pub paperless_at: Option<i64>,
@@ -95,6 +96,9 @@ pub struct Summary {
     pub notifications: Vec<(i64, String, i64)>,
     #[sqlx(skip)]
     pub notifications_total: i64,
+    /// The page of NPIs asked for: (NPI, name, level), in NPI order.
+    #[sqlx(skip)]
+    pub npis: Vec<(String, String, String)>,
 }
 
 impl Summary {
@@ -143,35 +147,57 @@ fn summary_sql(paid: bool) -> String {
          (SELECT COUNT(*) {readable}) AS correspondence, \
          {paid_by_month} AS paid_by_month, \
          b.id AS banner_id, b.message AS banner_message, \
-         t.id AS notification_id, t.title AS notification_title, t.created_at AS notification_at, \
-         t.total AS notifications_total \
+         (SELECT COUNT(*) {visible}) AS notifications_total, \
+         t.id AS notification_id, t.title AS notification_title, t.created_at AS notification_at \
          FROM organizations o \
          LEFT JOIN (SELECT id, message FROM banners WHERE starts_at <= $3 AND ends_at > $3 \
            AND NOT EXISTS (SELECT 1 FROM banner_dismissals d WHERE d.banner_id = banners.id AND d.user_id = $4) \
            ORDER BY starts_at DESC LIMIT 1) b ON 1 = 1 \
-         LEFT JOIN (SELECT id, title, created_at, COUNT(*) OVER () AS total FROM notifications \
-           WHERE organization_id = $2 AND (user_id IS NULL OR user_id = $4) \
+         LEFT JOIN (SELECT id, title, created_at {visible} \
            ORDER BY created_at DESC, id DESC LIMIT $5) t ON 1 = 1 \
          WHERE o.id = $2 ORDER BY t.created_at DESC, t.id DESC",
-        readable = crate::correspondence::repo::READABLE
+        readable = crate::correspondence::repo::READABLE,
+        visible = "FROM notifications WHERE organization_id = $2 AND (user_id IS NULL OR user_id = $4)",
     )
 }
 
-/// [`summary_sql`] without and with what was paid, made once each.
+/// [`summary_sql`] without and with what was paid, made once each; on SQLite, each followed by
+/// the NPI page's statement, its binds after the summary's.
 static SUMMARY: std::sync::LazyLock<[String; 2]> =
     std::sync::LazyLock::new(|| [summary_sql(false), summary_sql(true)]);
+static SUMMARY_AND_NPIS: std::sync::LazyLock<[String; 2]> = std::sync::LazyLock::new(|| {
+    [(false, 6), (true, 10)]
+        .map(|(paid, first)| format!("{}; {}", summary_sql(paid), npis_sql(first)))
+});
 
-/// The member's summary with up to `notifications` of their newest notifications, and with
-/// `paid`, what was paid each month since then.
+/// The page of the member's NPIs the summary reads: after the NPI `after` (`""` for the
+/// first), up to `limit` of them.
+pub struct NpiPage<'a> {
+    pub after: &'a str,
+    pub limit: i64,
+}
+
+/// The member's summary with up to `notifications` of their newest notifications, with
+/// `paid`, what was paid each month since then, and a page of their NPIs. On SQLite the NPI
+/// page is read in the same round trip to the connection's thread, a second statement of one
+/// query (SQLite runs the statements of a query in turn, each taking the binds it names); on
+/// PostgreSQL, which prepares one statement a query, after it on the same connection (taking a
+/// second while holding one would let a burst of requests hold the whole pool, each waiting
+/// for another). Read so, My Dashboard at 32 connections took 462 µs of CPU a page against
+/// 481 as two round trips, 369 against 410 in the quietest round (35 alternating rounds,
+/// 2 cores, bench/RESULTS.md, 2026-12-07 02:20).
 pub async fn summary(
     conn: &mut Conn,
     member: &Member,
     now: i64,
     notifications: i64,
     paid: Option<PaidSince>,
+    npis: NpiPage<'_>,
 ) -> Result<Summary, sqlx::Error> {
     use sqlx::{FromRow, Row};
-    let mut query = sqlx::query(SUMMARY[usize::from(paid.is_some())].as_str())
+    let batched = conn.backend_name() == "SQLite";
+    let sql = if batched { &SUMMARY_AND_NPIS } else { &SUMMARY };
+    let mut query = sqlx::query(sql[usize::from(paid.is_some())].as_str())
         .bind(member.org.membership_id)
         .bind(member.organization_id())
         .bind(now)
@@ -186,12 +212,17 @@ pub async fn summary(
             .bind(first_day)
             .bind(today);
     }
-    let rows = query.fetch_all(conn).await?;
+    if batched {
+        query = bind_npis(query, "", npis.after, npis.limit);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    // The NPI page's rows follow the summary's (SQLite); they alone have an `npi` column.
+    let (npi_rows, rows): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .partition(|row| row.try_column("npi").is_ok());
     let first = rows.first().ok_or(sqlx::Error::RowNotFound)?;
     let mut summary = Summary::from_row(first)?;
-    summary.notifications_total = first
-        .try_get::<Option<i64>, _>("notifications_total")?
-        .unwrap_or(0);
+    summary.notifications_total = first.try_get("notifications_total")?;
     for row in &rows {
         if let Some(id) = row.try_get::<Option<i64>, _>("notification_id")? {
             summary.notifications.push((
@@ -201,6 +232,11 @@ pub async fn summary(
             ));
         }
     }
+    summary.npis = if batched {
+        npi_rows.iter().map(npi_of).collect::<Result<_, _>>()?
+    } else {
+        crate::pins::repo::npis(conn, member, "", npis.after, npis.limit).await?
+    };
     Ok(summary)
 }
 
@@ -221,6 +257,7 @@ mod tests {
             paid_by_month: Some("2026-03=0,2025-12=123456".into()),
             notifications: Vec::new(),
             notifications_total: 0,
+            npis: Vec::new(),
         };
         assert_eq!(
             summary.paid_by_month(),
@@ -240,5 +277,33 @@ mod tests {
         assert!(!sql.contains("$2") && !sql.contains("$10"), "{sql}");
         assert!(summary_sql(true).contains(&sql));
         assert!(!summary_sql(false).contains("claims_paid"));
+    }
+
+    /// The binds a statement names, in order of first use.
+    fn binds(sql: &str) -> Vec<usize> {
+        let mut found: Vec<usize> = sql
+            .split('$')
+            .skip(1)
+            .filter_map(|rest| {
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                digits.parse().ok()
+            })
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    #[test]
+    fn the_npi_page_takes_the_binds_after_the_summarys() {
+        for (paid, last) in [(false, 5), (true, 9)] {
+            let batch = &SUMMARY_AND_NPIS[usize::from(paid)];
+            let (summary, npis) = batch.split_once("; ").expect("two statements");
+            assert_eq!(binds(summary), (1..=last).collect::<Vec<_>>(), "{summary}");
+            assert_eq!(summary, SUMMARY[usize::from(paid)]);
+            // Membership and organization shared, then its own four.
+            let own: Vec<usize> = (last + 1..=last + 4).collect();
+            assert_eq!(binds(npis), [vec![1, 2], own].concat(), "{npis}");
+        }
     }
 }

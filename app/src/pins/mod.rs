@@ -140,26 +140,14 @@ pub(crate) mod ssr {
         after: Option<String>,
     ) -> Result<Page<NpiRow>, AppError> {
         let mut conn = member.state.db.conn().await?;
-        npis(&mut conn, member, search.trim(), after, NPIS_PER_PAGE).await
+        let after = after.unwrap_or_default();
+        let rows = repo::npis(&mut conn, member, search.trim(), &after, NPIS_PER_PAGE + 1).await?;
+        Ok(npi_page(rows, NPIS_PER_PAGE))
     }
 
-    /// A page of the member's NPIs whose provider name or NPI contains `search`, in NPI
-    /// order (also My Dashboard's tile, on the connection it already holds).
-    pub async fn npis(
-        conn: &mut crate::ssr::repo::Conn,
-        member: &Member,
-        search: &str,
-        after: Option<String>,
-        per_page: i64,
-    ) -> Result<Page<NpiRow>, AppError> {
-        let rows = repo::npis(
-            conn,
-            member,
-            search,
-            &after.unwrap_or_default(),
-            per_page + 1,
-        )
-        .await?;
+    /// A page of the member's NPIs, from rows read with a limit of `per_page + 1` (see
+    /// `Page::from_rows`); also My Dashboard's tile.
+    pub fn npi_page(rows: Vec<(String, String, String)>, per_page: i64) -> Page<NpiRow> {
         let items = rows
             .into_iter()
             .map(|(npi, name, level)| NpiRow {
@@ -171,7 +159,7 @@ pub(crate) mod ssr {
                     .to_string(),
             })
             .collect();
-        Ok(Page::from_rows(items, per_page, |row| row.npi.clone()))
+        Page::from_rows(items, per_page, |row| row.npi.clone())
     }
 
     pub async fn settings(scope: &NpiScope) -> Result<NpiSettings, AppError> {

@@ -20,6 +20,47 @@ const PROVIDER: &str =
     "SELECT name, specialty, address_line1, city, zip, pin_ciphertext AS pin, pin_reset_at \
      FROM providers WHERE id = $1";
 
+/// The member's NPIs whose provider name or NPI contains `search`, after an NPI, in NPI order:
+/// (NPI, name, level). Binds $1 membership and $2 organization, then from `$first` on the four
+/// of [`bind_npis`]. My Dashboard reads it beside its summary (`dashboard::repo::summary`).
+pub fn npis_sql(first: usize) -> String {
+    let [after, search, pattern, limit] = std::array::from_fn(|i| format!("${}", first + i));
+    format!(
+        "SELECT p.npi, p.name, n.level FROM npi_permissions n JOIN providers p ON p.id = n.provider_id \
+         WHERE n.membership_id = $1 AND p.organization_id = $2 AND p.npi > {after} \
+         AND ({search} = '' OR LOWER(p.name) LIKE {pattern} ESCAPE '\\' OR p.npi LIKE {pattern} ESCAPE '\\') \
+         ORDER BY p.npi LIMIT {limit}"
+    )
+}
+
+/// [`npis_sql`] read alone, made once.
+static NPIS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| npis_sql(3));
+
+/// Binds [`npis_sql`]'s own: the NPI to start after (`""` for the first page), the search
+/// and its pattern, how many rows.
+pub fn bind_npis<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    search: &str,
+    after: &str,
+    limit: i64,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(after.to_string())
+        .bind(search.trim().to_string())
+        .bind(crate::ssr::repo::contains_pattern(search))
+        .bind(limit)
+}
+
+/// A row of [`npis_sql`].
+pub fn npi_of(row: &sqlx::any::AnyRow) -> Result<(String, String, String), sqlx::Error> {
+    use sqlx::Row;
+    Ok((
+        row.try_get("npi")?,
+        row.try_get("name")?,
+        row.try_get("level")?,
+    ))
+}
+
 /// The member's NPIs whose provider name or NPI contains `search`, after `after` in NPI
 /// order: (NPI, name, level).
 pub async fn npis(
@@ -29,19 +70,13 @@ pub async fn npis(
     after: &str,
     limit: i64,
 ) -> Result<Vec<(String, String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT p.npi, p.name, n.level FROM npi_permissions n JOIN providers p ON p.id = n.provider_id \
-         WHERE n.membership_id = $1 AND p.organization_id = $2 AND p.npi > $3 \
-         AND ($4 = '' OR LOWER(p.name) LIKE $5 ESCAPE '\\' OR p.npi LIKE $5 ESCAPE '\\') ORDER BY p.npi LIMIT $6",
-    )
-    .bind(member.org.membership_id)
-    .bind(member.organization_id())
-    .bind(after)
-    .bind(search.trim())
-    .bind(crate::ssr::repo::contains_pattern(search))
-    .bind(limit)
-    .fetch_all(conn)
-    .await
+    let query = sqlx::query(NPIS.as_str())
+        .bind(member.org.membership_id)
+        .bind(member.organization_id());
+    let rows = bind_npis(query, search, after, limit)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(npi_of).collect()
 }
 
 /// A provider the guard has admitted the caller to.
