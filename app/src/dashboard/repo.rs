@@ -2,6 +2,7 @@
 
 use super::Banner;
 use crate::pins::repo::{bind_npis, npi_of, npis_sql};
+use crate::ssr::db::Backend;
 use crate::ssr::guard::Member;
 use crate::ssr::repo::Conn;
 
@@ -195,7 +196,7 @@ pub async fn summary(
     npis: NpiPage<'_>,
 ) -> Result<Summary, sqlx::Error> {
     use sqlx::{FromRow, Row};
-    let batched = conn.backend_name() == "SQLite";
+    let batched = Backend::of(conn) == Backend::Sqlite;
     let sql = if batched { &SUMMARY_AND_NPIS } else { &SUMMARY };
     let mut query = sqlx::query(sql[usize::from(paid.is_some())].as_str())
         .bind(member.org.membership_id)
@@ -279,7 +280,7 @@ mod tests {
         assert!(!summary_sql(false).contains("claims_paid"));
     }
 
-    /// The binds a statement names, in order of first use.
+    /// The binds a statement names, each once, in ascending order.
     fn binds(sql: &str) -> Vec<usize> {
         let mut found: Vec<usize> = sql
             .split('$')

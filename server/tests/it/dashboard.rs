@@ -244,10 +244,14 @@ async fn the_notifications_tile_lists_the_newest_with_the_total() {
 
 /// The NPI tile pages through the member's NPIs in NPI order, five a page, each page after
 /// the cursor the one before gave, every NPI once, with its level, whether or not the office
-/// has notifications.
+/// has notifications. On SQLite the page comes in the summary's query, on PostgreSQL after it:
+/// each site's connections name its own backend, so each path is the one tested there.
 #[tokio::test]
 async fn the_npi_tile_pages_through_the_npis_held() {
     for site in sites(false).await {
+        let conn = site.state.db.conn().await.unwrap();
+        assert_eq!(app::ssr::db::Backend::of(&conn), site.state.db.backend);
+        drop(conn);
         let sunrise = session_of(&site, "admin@sunrise.example").await;
         let held: Vec<(String, String)> = sqlx::query_as(
             "SELECT p.npi, n.level FROM npi_permissions n JOIN providers p ON p.id = n.provider_id \
