@@ -190,7 +190,7 @@ serve() {
 
 # The figures of bench/run.mjs on a release build: one table, appended to bench/RESULTS.md.
 bench() {
-  apt_install wrk
+  apt_install wrk valgrind
   release_build
   log "Measuring (a few minutes)"
   node bench/run.mjs "${CARGO_TARGET_DIR:-target}/release/server" "$PWD/target/site"

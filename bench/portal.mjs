@@ -19,8 +19,9 @@ const freePort = () =>
 /** A fresh database with the demo data (`scale` claims) and `serverBin` on it, serving
  * `siteRoot` (with `serveEnv` added to the server's environment, not the load's): its address,
  * the process, how long the load took, how long the server took to answer /healthz, and
- * `stop`, which resolves once the server has exited. */
-export async function startServer(serverBin, siteRoot, scale, serveEnv = {}) {
+ * `stop`, which resolves once the server has exited. `under`: a command the server runs under
+ * (valgrind's, say), its arguments before the server's. */
+export async function startServer(serverBin, siteRoot, scale, serveEnv = {}, under = []) {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'));
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -47,7 +48,8 @@ export async function startServer(serverBin, siteRoot, scale, serveEnv = {}) {
   // Node loads its HTTP client on the first fetch (tens of milliseconds): before the clock starts.
   await fetch(`${base}/healthz`).catch(() => {});
   const started = performance.now();
-  const server = spawn(serverBin, ['serve'], { env: { ...env, ...serveEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const [command, ...args] = [...under, serverBin, 'serve'];
+  const server = spawn(command, args, { env: { ...env, ...serveEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
   process.on('exit', () => server.kill());
   // Panics are counted, and where each was named: a task that panics is lost without failing
   // the request that began it.

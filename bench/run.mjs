@@ -3,8 +3,8 @@
 //
 //   node bench/run.mjs <server binary> <site root>
 //
-// Needs `wrk` (Debian) and Chromium; writes the table to stdout and appends it, with the
-// machine and date, to bench/RESULTS.md.
+// Needs `wrk` and `valgrind` (Debian) and Chromium; writes the table to stdout and appends it,
+// with the machine and date, to bench/RESULTS.md.
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
@@ -224,6 +224,59 @@ row(
   `2,000 claims: ${small.number ? load(small.number) : 'n/a'}`,
 );
 row(`My Dashboard, ${millions} claims, one connection`, load(big.dashboard), `2,000 claims: ${load(small.dashboard)}`);
+
+// The work a page takes, counted rather than timed: the instructions the server runs for My
+// Dashboard and for /login under valgrind's callgrind, 200 of each after 40 to warm up, four
+// at a time. The same from one run to the next, where CPU time on a shared machine moves by a
+// fifth; a change's figure is comparable with an earlier run's. Copies count a byte an
+// instruction, so they weigh more here than in time.
+async function counted() {
+  const out = path.join(scratch, 'callgrind');
+  const under = ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`];
+  const counting = await startServer(serverBin, siteRoot, 2000, {}, under);
+  const cookie = await signIn(counting.base);
+  const control = (...args) => execFileSync('callgrind_control', [...args, String(counting.server.pid)], { stdio: 'ignore' });
+  const PAGES = 200;
+  const measure = async (pathname, dump) => {
+    const get = async () => {
+      const response = await fetch(counting.base + pathname, { headers: { cookie, 'accept-encoding': 'identity' } });
+      await response.text();
+      if (response.status !== 200) throw new Error(`${pathname}: ${response.status}`);
+    };
+    // Four at a time from the start: each of the pool's connections opened and its statements
+    // prepared before the count.
+    const burst = (n) =>
+      Promise.all([1, 2, 3, 4].map(async () => {
+        for (let i = 0; i < n / 4; i++) await get();
+      }));
+    await burst(40);
+    control('-i', 'on');
+    await burst(PAGES);
+    control('-i', 'off');
+    control('-d');
+    const file = `${out}.${dump}`;
+    const total = Number(/^totals: (\d+)/m.exec(fs.readFileSync(file, 'utf8'))[1]);
+    const inclusive = execFileSync('callgrind_annotate', ['--inclusive=yes', file], { maxBuffer: 1 << 26 }).toString();
+    const sqlite = Number((/^\s*([\d,]+) .*:sqlite3_step /m.exec(inclusive)?.[1] ?? '0').replaceAll(',', ''));
+    return { page: total / PAGES, sqlite: sqlite / PAGES };
+  };
+  try {
+    return { dashboard: await measure('/', 1), login: await measure('/login', 2) };
+  } finally {
+    await counting.stop();
+  }
+}
+const mega = (n) => `${f(n / 1e6, 2)} M`;
+try {
+  const work = await counted();
+  row(
+    'My Dashboard: instructions a page, counted (valgrind)',
+    `${mega(work.dashboard.page)} (in SQLite ${mega(work.dashboard.sqlite)})`,
+    `\`/login\`: ${mega(work.login.page)}`,
+  );
+} catch (error) {
+  row('My Dashboard: instructions a page, counted (valgrind)', `n/a: ${error.message.split('\n')[0]}`, '');
+}
 
 // The browser bundle: raw, gzip and brotli. It holds the islands only (the parts of pages
 // that follow the user), so one download serves every page.

@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use leptos::prelude::{provide_context, use_context, LeptosOptions};
+use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use leptos_router::SsrMode;
 use std::net::SocketAddr;
@@ -53,9 +53,7 @@ pub fn router(state: AppState) -> Router {
             app::ssr::csp::provide_page_nonce();
             app::ssr::assets::hydrate_islands_only();
             app::ssr::page::rendering();
-            if let Some(parts) = use_context::<axum::http::request::Parts>() {
-                app::ssr::refused_form::provide(&state.settings, &parts.headers);
-            }
+            app::ssr::refused_form::provide(&state.settings);
         }
     };
     let options = state.leptos_options.clone();

@@ -26,7 +26,7 @@ const WITHOUT_APP: &[&str] = &["/login"];
 
 /// Whether the page being rendered comes with the browser app.
 pub fn page_has_app() -> bool {
-    use_context::<http::request::Parts>().is_none_or(|parts| has_app(parts.uri.path()))
+    super::with_request(|parts| has_app(parts.uri.path())).unwrap_or(true)
 }
 
 fn has_app(path: &str) -> bool {

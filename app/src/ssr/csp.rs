@@ -38,9 +38,8 @@ impl Default for PageNonce {
 /// Makes the request's nonce the one the page's scripts carry (part of the context of every
 /// rendered page).
 pub fn provide_page_nonce() {
-    use leptos::prelude::{provide_context, use_context};
-    let nonce = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+    use leptos::prelude::provide_context;
+    let nonce = super::with_request(|parts| parts.extensions.get::<PageNonce>().cloned()).flatten();
     if let Some(PageNonce(value)) = nonce {
         provide_context(leptos::nonce::Nonce::from_value(value));
     }

@@ -73,14 +73,16 @@ impl Caller {
         }
         // A form posted before the browser app loaded goes to "Confirm it's you", which
         // brings the user back to the form's page (the app opens its dialog instead).
-        if let Some(parts) = use_context::<http::request::Parts>() {
-            let page = parts
+        let page = super::with_request(|parts| {
+            parts
                 .headers
                 .get(http::header::REFERER)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|r| http::Uri::try_from(r).ok())
                 .and_then(|u| u.path_and_query().map(|p| p.to_string()))
-                .unwrap_or_else(|| "/".into());
+                .unwrap_or_else(|| "/".into())
+        });
+        if let Some(page) = page {
             let next: String = form_urlencoded::byte_serialize(page.as_bytes()).collect();
             super::follow(&format!("/step-up?next={next}"));
         }

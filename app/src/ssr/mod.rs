@@ -33,10 +33,17 @@ pub use state::AppState;
 use crate::error::AppError;
 use leptos::prelude::use_context;
 
+/// `read` of the request being served, borrowed: `use_context` would clone its `Parts`
+/// (headers and extensions, a dozen allocations) for every look. `read` must not use the
+/// reactive context itself: it runs while the context is held.
+pub fn with_request<T>(read: impl FnOnce(&http::request::Parts) -> T) -> Option<T> {
+    leptos::prelude::with_context::<http::request::Parts, _>(read)
+}
+
 /// The client address of the request being served, for the audit log.
 pub fn request_ip() -> Option<String> {
-    let parts = use_context::<http::request::Parts>()?;
-    client_ip(&parts, &state().ok()?.settings.trusted_proxies)
+    let state = state().ok()?;
+    with_request(|parts| client_ip(parts, &state.settings.trusted_proxies)).flatten()
 }
 
 /// The client address of a request: the TCP peer, or, when the peer is a trusted proxy
@@ -81,13 +88,12 @@ pub fn accepts_html(headers: &http::HeaderMap) -> bool {
 /// called by the browser app answers its value instead, and the page moves on by itself).
 /// Returns `path`, for the functions that answer where to go.
 pub fn follow(path: &str) -> String {
-    let (Some(parts), Some(response)) = (
-        use_context::<http::request::Parts>(),
+    let (Some(native), Some(response)) = (
+        with_request(|parts| accepts_html(&parts.headers)),
         use_context::<leptos_axum::ResponseOptions>(),
     ) else {
         return path.to_string();
     };
-    let native = accepts_html(&parts.headers);
     if let (true, Ok(location)) = (native, http::HeaderValue::from_str(path)) {
         response.insert_header(http::header::LOCATION, location);
         response.set_status(http::StatusCode::SEE_OTHER);
@@ -98,12 +104,12 @@ pub fn follow(path: &str) -> String {
 /// The page the request came from (its `Referer`, same-origin by policy), with `params` set
 /// in its query and any earlier error taken off: where a form's answer shows its outcome.
 pub fn back_with(params: &[(&str, &str)]) -> String {
-    let page = use_context::<http::request::Parts>()
-        .and_then(|parts| {
-            let referer = parts.headers.get(http::header::REFERER)?.to_str().ok()?;
-            http::Uri::try_from(referer).ok()
-        })
-        .unwrap_or_else(|| http::Uri::from_static("/"));
+    let page = with_request(|parts| {
+        let referer = parts.headers.get(http::header::REFERER)?.to_str().ok()?;
+        http::Uri::try_from(referer).ok()
+    })
+    .flatten()
+    .unwrap_or_else(|| http::Uri::from_static("/"));
     let mut query = form_urlencoded::Serializer::new(String::new());
     for (key, value) in form_urlencoded::parse(page.query().unwrap_or_default().as_bytes()) {
         let replaced = params.iter().any(|(name, _)| *name == key);
@@ -194,5 +200,26 @@ mod tests {
             "past every trusted hop"
         );
         assert_eq!(ip([10, 0, 0, 1], None, &[proxy]), Some("10.0.0.1".into()));
+    }
+
+    #[test]
+    fn the_request_is_read_where_it_is_served_and_nowhere_else() {
+        use leptos::prelude::{provide_context, Owner};
+        let path = || super::with_request(|parts| parts.uri.path().to_string());
+        let page = Owner::new();
+        page.with(|| {
+            let (mut parts, ()) = http::Request::get("/npis").body(()).unwrap().into_parts();
+            parts.extensions.insert(7_u8);
+            provide_context(parts);
+            // A component's owner, below the page's, reads the page's request.
+            Owner::new().with(|| {
+                assert_eq!(path().as_deref(), Some("/npis"));
+                assert_eq!(
+                    super::with_request(|p| p.extensions.get::<u8>().copied()),
+                    Some(Some(7))
+                );
+            });
+        });
+        Owner::new().with(|| assert_eq!(path(), None, "no request: nothing to read"));
     }
 }

@@ -6,7 +6,6 @@
 //! from them.
 
 use futures_util::future::{BoxFuture, FutureExt, Shared};
-use leptos::prelude::use_context;
 use std::any::Any;
 use std::collections::HashMap;
 use std::future::Future;
@@ -42,8 +41,7 @@ type Load<T> = Shared<BoxFuture<'static, T>>;
 
 /// The loads of the request being served: the nearest `Parts` are always that request's own.
 fn this_request() -> Option<PageLoads> {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<PageLoads>().cloned())
+    super::with_request(|parts| parts.extensions.get::<PageLoads>().cloned()).flatten()
 }
 
 /// While a page renders: the answer of the load this page already started under `key`, or

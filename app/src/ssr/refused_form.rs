@@ -59,8 +59,10 @@ pub fn carried(settings: &Settings, headers: &http::HeaderMap) -> bool {
 }
 
 /// The refused form the request carries, for the page being rendered.
-pub fn provide(settings: &Settings, headers: &http::HeaderMap) {
-    if let Some(kept) = cookie_value(headers, &cookie_name(settings)) {
+pub fn provide(settings: &Settings) {
+    let name = cookie_name(settings);
+    let kept = super::with_request(|parts| cookie_value(&parts.headers, &name)).flatten();
+    if let Some(kept) = kept {
         let fields = form_urlencoded::parse(kept.as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();

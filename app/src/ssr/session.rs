@@ -112,8 +112,8 @@ pub fn send_cookie(settings: &Settings, base: &str, value: Option<&str>) {
 
 /// The value of a cookie in the request being served.
 pub fn request_cookie(settings: &Settings, base: &str) -> Option<String> {
-    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
-    cookie_value(&parts.headers, &cookie_name(settings, base))
+    let name = cookie_name(settings, base);
+    super::with_request(|parts| cookie_value(&parts.headers, &name)).flatten()
 }
 
 /// The value of the named cookie in a request's headers.

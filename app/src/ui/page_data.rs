@@ -48,7 +48,9 @@ where
     S: PartialEq + Clone + Send + Sync + 'static,
     Fut: Future<Output = T> + Send + 'static,
 {
-    Resource::new_with_options(source, fetcher, false)
+    // Boxed at once: a load's future (its queries' futures inline) is kilobytes, and the
+    // resource moves it several times before it runs.
+    Resource::new_with_options(source, move |s| Box::pin(fetcher(s)), false)
 }
 
 #[cfg(test)]
