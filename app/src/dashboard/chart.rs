@@ -74,16 +74,46 @@ fn dollars(cents: i64) -> String {
     text.strip_suffix(".00").map(str::to_string).unwrap_or(text)
 }
 
+const WIDTH: i64 = 640;
+const HEIGHT: i64 = 260;
+const LEFT: i64 = 80;
+const BOTTOM: i64 = 36;
+const TOP: i64 = 12;
+const PLOT: i64 = HEIGHT - BOTTOM - TOP;
+
+/// The width of a month's slot on the chart.
+fn slot(months: usize) -> i64 {
+    (WIDTH - LEFT) / months.max(1) as i64
+}
+
+/// The bars, one closed rectangle a month with payments, as one SVG path: one element for the
+/// chart, not four numbers on each of twelve (each written as a string of its own).
+fn bars_path(months: &[MonthPaid], top: i64) -> String {
+    use std::fmt::Write;
+    let slot = slot(months.len());
+    let width = slot * 2 / 3;
+    let mut d = String::with_capacity(months.len() * 28);
+    for (i, m) in months.iter().enumerate() {
+        let height = m.cents * PLOT / top;
+        if height > 0 {
+            let x = LEFT + i as i64 * slot + slot / 6;
+            let _ = write!(d, "M{x} {}h{width}v{height}h-{width}z", TOP + PLOT - height);
+        }
+    }
+    d
+}
+
+/// The scale's five lines, as one SVG path.
+fn grid_path() -> String {
+    (0..=4)
+        .map(|k| format!("M{LEFT} {}H{WIDTH}", TOP + PLOT - PLOT * k / 4))
+        .collect()
+}
+
 #[component]
 pub fn PaidChart(months: Vec<MonthPaid>) -> impl IntoView {
-    const WIDTH: i64 = 640;
-    const HEIGHT: i64 = 260;
-    const LEFT: i64 = 80;
-    const BOTTOM: i64 = 36;
-    const TOP: i64 = 12;
     let top = scale_top(months.iter().map(|m| m.cents).max().unwrap_or(0).max(1));
-    let plot = HEIGHT - BOTTOM - TOP;
-    let slot = (WIDTH - LEFT) / months.len().max(1) as i64;
+    let slot = slot(months.len());
     let total: i64 = months.iter().map(|m| m.cents).sum();
     let summary = match months.iter().max_by_key(|m| m.cents) {
         Some(best) if best.cents > 0 => format!(
@@ -94,30 +124,23 @@ pub fn PaidChart(months: Vec<MonthPaid>) -> impl IntoView {
         ),
         _ => "Nothing was paid in these months.".to_string(),
     };
-    let bars = months
+    let labels = months
         .iter()
         .enumerate()
         .map(|(i, m)| {
-            let height = m.cents * plot / top;
-            let x = LEFT + i as i64 * slot + slot / 6;
             let label_x = LEFT + i as i64 * slot + slot / 2;
             let short = m.label[..3].to_string();
-            view! {
-                <rect x=x y=TOP + plot - height width=slot * 2 / 3 height=height class="bar" />
-                <text x=label_x y=HEIGHT - BOTTOM + 16 text-anchor="middle" class="axis">{short}</text>
-            }
+            view! { <text x=label_x y=HEIGHT - BOTTOM + 16 text-anchor="middle" class="axis">{short}</text> }
         })
         .collect_view();
     let ticks = (0..=4)
         .map(|k| {
-            let y = TOP + plot - plot * k / 4;
-            view! {
-                <line x1=LEFT x2=WIDTH y1=y y2=y class="grid" />
-                <text x=LEFT - 6 y=y + 4 text-anchor="end" class="axis">{dollars(top * k / 4)}</text>
-            }
+            let y = TOP + PLOT - PLOT * k / 4;
+            view! { <text x=LEFT - 6 y=y + 4 text-anchor="end" class="axis">{dollars(top * k / 4)}</text> }
         })
         .collect_view();
-    let rows = Signal::stored(months.clone());
+    let bars = bars_path(&months, top);
+    let rows = Signal::stored(months);
     let columns = vec![
         Column::text("Month", |m: &MonthPaid| m.label.clone()),
         Column::text("Paid", |m: &MonthPaid| {
@@ -130,8 +153,10 @@ pub fn PaidChart(months: Vec<MonthPaid>) -> impl IntoView {
                 xmlns="http://www.w3.org/2000/svg">
                 <title id="paid-chart-title">"Claims paid by month, last 12 months"</title>
                 <desc id="paid-chart-desc">{summary.clone()}</desc>
+                <path d=grid_path() class="grid" />
                 {ticks}
-                {bars}
+                <path d=bars class="bar" />
+                {labels}
             </svg>
             <figcaption>{summary}</figcaption>
             <details>
@@ -170,6 +195,26 @@ mod tests {
         );
         assert_eq!(months.iter().map(|m| m.cents).sum::<i64>(), 12_345);
         assert_eq!(months[11].label, "Mar 2026");
+    }
+
+    #[test]
+    fn each_month_with_payments_is_a_bar_as_tall_as_its_share_of_the_scale() {
+        let month = |cents| MonthPaid {
+            label: "Jan 2026".into(),
+            cents,
+        };
+        let months = [month(0), month(50_000), month(100_000)];
+        // Slots of (640 - 80) / 3 = 186: bars 124 wide, a sixth of a slot in; the plot is 212
+        // high, its floor at 224.
+        assert_eq!(
+            bars_path(&months, 100_000),
+            "M297 118h124v106h-124zM483 12h124v212h-124z"
+        );
+        assert_eq!(bars_path(&[month(0)], 100), "", "nothing paid: no bar");
+        assert_eq!(
+            grid_path(),
+            "M80 224H640M80 171H640M80 118H640M80 65H640M80 12H640"
+        );
     }
 
     #[test]

@@ -83,20 +83,19 @@ where
                 <caption>{caption}</caption>
                 <thead><tr>{headers}</tr></thead>
                 <tbody>
-                    {move || {
-                        let rows = rows.get();
+                    // The rows are read in place: each cell makes what it shows from its row.
+                    {move || rows.with(|rows| {
                         if rows.is_empty() {
                             return view! { <tr><td colspan=span.clone() class="empty">{empty.clone()}</td></tr> }.into_any();
                         }
-                        let columns = Arc::clone(&columns);
-                        rows.into_iter()
+                        rows.iter()
                             .map(|row| {
-                                let cells = columns.iter().map(|c| view! { <td>{(c.cell)(&row)}</td> }).collect_view();
+                                let cells = columns.iter().map(|c| view! { <td>{(c.cell)(row)}</td> }).collect_view();
                                 view! { <tr>{cells}</tr> }
                             })
                             .collect_view()
                             .into_any()
-                    }}
+                    })}
                 </tbody>
             </table>
         </div>
