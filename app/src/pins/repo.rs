@@ -44,9 +44,10 @@ pub fn bind_npis<'q>(
     after: &str,
     limit: i64,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let search = search.trim();
     query
         .bind(after.to_string())
-        .bind(search.trim().to_string())
+        .bind(search.to_string())
         .bind(crate::ssr::repo::contains_pattern(search))
         .bind(limit)
 }
