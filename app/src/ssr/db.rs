@@ -665,6 +665,19 @@ mod tests {
         assert_eq!(memstatus, 1);
     }
 
+    /// SQLite is built without memory management (`.cargo/config.toml`): with it, all
+    /// connections share one page cache behind one process-wide mutex.
+    #[tokio::test]
+    async fn sqlite_keeps_a_page_cache_a_connection() {
+        let test = crate::ssr::testing::sqlite().await;
+        let managed: i64 =
+            sqlx::query_scalar("SELECT sqlite_compileoption_used('ENABLE_MEMORY_MANAGEMENT')")
+                .fetch_one(&test.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(managed, 0);
+    }
+
     #[test]
     fn sqlite_holds_two_connections_a_core_from_4_to_16() {
         let sqlite = |cores| default_connections(Backend::Sqlite, cores);
