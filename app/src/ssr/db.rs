@@ -639,43 +639,36 @@ mod tests {
         assert_eq!(dialect(Backend::Postgres, sql), sql);
     }
 
-    /// SQLite is built with the query planner stability guarantee (`.cargo/config.toml`), so
-    /// a search whose LIKE pattern is bound keeps its compiled plan instead of compiling it
-    /// again on every run.
-    #[tokio::test]
-    async fn sqlite_keeps_one_plan_per_statement() {
+    /// Whether the SQLite in this binary was compiled with `option` (`.cargo/config.toml`).
+    async fn compiled_with(option: &str) -> bool {
         let test = crate::ssr::testing::sqlite().await;
-        let qpsg: i64 = sqlx::query_scalar("SELECT sqlite_compileoption_used('ENABLE_QPSG')")
+        sqlx::query_scalar::<_, i64>("SELECT sqlite_compileoption_used($1)")
+            .bind(option)
             .fetch_one(&test.db.pool)
             .await
-            .unwrap();
-        assert_eq!(qpsg, 1);
+            .unwrap()
+            == 1
     }
 
-    /// SQLite is built without memory statistics (`.cargo/config.toml`): with them, every
-    /// allocation on every connection's thread takes one process-wide mutex.
+    /// SQLite is built with the query planner stability guarantee, so a search whose LIKE
+    /// pattern is bound keeps its compiled plan instead of compiling it again on every run.
+    #[tokio::test]
+    async fn sqlite_keeps_one_plan_per_statement() {
+        assert!(compiled_with("ENABLE_QPSG").await);
+    }
+
+    /// SQLite is built without memory statistics: with them, every allocation on every
+    /// connection's thread takes one process-wide mutex.
     #[tokio::test]
     async fn sqlite_keeps_no_memory_statistics() {
-        let test = crate::ssr::testing::sqlite().await;
-        let memstatus: i64 =
-            sqlx::query_scalar("SELECT sqlite_compileoption_used('DEFAULT_MEMSTATUS=0')")
-                .fetch_one(&test.db.pool)
-                .await
-                .unwrap();
-        assert_eq!(memstatus, 1);
+        assert!(compiled_with("DEFAULT_MEMSTATUS=0").await);
     }
 
-    /// SQLite is built without memory management (`.cargo/config.toml`): with it, all
-    /// connections share one page cache behind one process-wide mutex.
+    /// SQLite is built without memory management: with it, all connections share one page
+    /// cache behind one process-wide mutex.
     #[tokio::test]
     async fn sqlite_keeps_a_page_cache_a_connection() {
-        let test = crate::ssr::testing::sqlite().await;
-        let managed: i64 =
-            sqlx::query_scalar("SELECT sqlite_compileoption_used('ENABLE_MEMORY_MANAGEMENT')")
-                .fetch_one(&test.db.pool)
-                .await
-                .unwrap();
-        assert_eq!(managed, 0);
+        assert!(!compiled_with("ENABLE_MEMORY_MANAGEMENT").await);
     }
 
     #[test]
