@@ -103,10 +103,15 @@ fn bars_path(months: &[MonthPaid], top: i64) -> String {
     d
 }
 
+/// How far down the chart the scale's line `k` of 0 to 4 (quarters of its top) is drawn.
+fn scale_y(k: i64) -> i64 {
+    TOP + PLOT - PLOT * k / 4
+}
+
 /// The scale's five lines, as one SVG path.
 fn grid_path() -> String {
     (0..=4)
-        .map(|k| format!("M{LEFT} {}H{WIDTH}", TOP + PLOT - PLOT * k / 4))
+        .map(|k| format!("M{LEFT} {}H{WIDTH}", scale_y(k)))
         .collect()
 }
 
@@ -135,7 +140,7 @@ pub fn PaidChart(months: Vec<MonthPaid>) -> impl IntoView {
         .collect_view();
     let ticks = (0..=4)
         .map(|k| {
-            let y = TOP + PLOT - PLOT * k / 4;
+            let y = scale_y(k);
             view! { <text x=LEFT - 6 y=y + 4 text-anchor="end" class="axis">{dollars(top * k / 4)}</text> }
         })
         .collect_view();

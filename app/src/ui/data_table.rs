@@ -71,7 +71,6 @@ pub fn DataTable<T>(
 where
     T: Clone + Send + Sync + 'static,
 {
-    let columns = Arc::new(columns);
     let headers = columns
         .iter()
         .map(|c| view! { <th scope="col">{c.header}</th> })
