@@ -104,3 +104,20 @@ test('a provider chosen while the app is still loading stays chosen when it take
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Review Your Request' })).toBeVisible();
 });
+
+test('a menu opened while the app is still loading stays open when it takes over', async ({ page }) => {
+  await logIn(page, 'admin@sunrise.example');
+  await page.goto('/admin/users');
+  await page.getByRole('table', { name: 'Users of your organization' }).getByRole('link').first().click();
+  await expect(page.getByRole('button', { name: 'More actions' })).toBeVisible();
+  await openBeforeTheApp(page, page.url());
+  const button = page.getByRole('button', { name: 'More actions' });
+  await button.click();
+  await expect(button).toBeFocused();
+  await hydrated(page);
+  await expect(page.getByRole('menuitem')).toBeVisible();
+  await expect(button).toHaveAttribute('aria-expanded', 'true');
+  // The app runs the button from here: it closes the menu.
+  await button.click();
+  await expect(page.getByRole('menuitem')).toBeHidden();
+});

@@ -106,8 +106,11 @@ pub fn MenuButton(
 #[island]
 fn MenuKeys(menu: String, count: usize) -> impl IntoView {
     Effect::new(move |_| {
-        // The button opens the menu from now on.
-        set_open(&menu, false);
+        // The button opens the menu from now on: closed, unless the user reached for it
+        // before the app ran (the focus on its button or an entry), so the menu they opened
+        // does not vanish under their pointer.
+        let reached = super::focused_id().is_some_and(|id| part(&menu, &id).is_some());
+        set_open(&menu, reached);
         let on_click = {
             let menu = menu.clone();
             move |ev: leptos::ev::MouseEvent| {
@@ -163,7 +166,11 @@ enum Target {
 }
 
 fn target(menu: &str, ev: &leptos::ev::Event) -> Option<Target> {
-    let id = super::event_target_id(ev)?;
+    part(menu, &super::event_target_id(ev)?)
+}
+
+/// Which part of the menu `menu` the element with this id is.
+fn part(menu: &str, id: &str) -> Option<Target> {
     let rest = id.strip_prefix(menu)?;
     if rest == "-button" {
         Some(Target::Button)

@@ -141,6 +141,18 @@ pub(crate) fn focus_by_id(id: &str) {
     let _ = id;
 }
 
+/// The id of the element that has the keyboard focus (in the browser).
+pub(crate) fn focused_id() -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::prelude::document()
+            .active_element()
+            .map(|element| element.id())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
+}
+
 /// Runs `apply` once the page shows an island's surroundings, and again whenever a form
 /// control in the page changes (`input` bubbles up to the window from every kind of control:
 /// text, boxes, radio buttons, drop-downs). For islands that follow the server's markup by id.
