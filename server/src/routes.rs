@@ -58,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         }
     };
     let options = state.leptos_options.clone();
+    let turns = Turns::for_db(&state.db);
     // Pages only, through one handler. `leptos_routes_with_context` would also route every
     // server function itself, in the page's context (its loads then shared, as a page's are)
     // and ahead of `/api/{*name}` below: some two hundred routes more to build at start.
@@ -66,9 +67,13 @@ pub fn router(state: AppState) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         });
+        let turns = turns.clone();
         move |State(state): State<AppState>, request: Request| {
-            let render = render.clone();
-            async move { render(with_session(&state, request).await).await }
+            let (render, turns) = (render.clone(), turns.clone());
+            async move {
+                let _turn = turns.take().await;
+                render(with_session(&state, request).await).await
+            }
         }
     };
     // Not a page route: a file of the site's folder (the favicon), or "Page Not Found",
@@ -77,8 +82,9 @@ pub fn router(state: AppState) -> Router {
         let handler =
             leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell);
         move |uri: axum::http::Uri, State(state): State<AppState>, request: Request| {
-            let handler = handler.clone();
+            let (handler, turns) = (handler.clone(), turns.clone());
             async move {
+                let _turn = turns.take().await;
                 let request = if app::ssr::accepts_html(request.headers()) {
                     with_session(&state, request).await
                 } else {
@@ -142,6 +148,43 @@ pub fn router(state: AppState) -> Router {
 /// 4,139 (6% more; level 1 saves more and sends 31% more, levels 3 to 5 save little);
 /// `/login` 1,394 bytes against 1,348 (bench/RESULTS.md, 2026-12-07 07:00).
 const PAGE_GZIP_LEVEL: i32 = 2;
+
+/// Pages render a few at a time; the others wait their turn in the order they came. Rendered
+/// all at once, 32 pages shared the cores in whatever order the runtime woke them, and some
+/// waited far longer than the rest: with 6 turns, My Dashboard's p99 at 32 connections came
+/// to 1.40 × its p50 instead of 1.56 × (2 cores, alternating rounds: 13 with turns, 17
+/// without; bench/RESULTS.md, 2026-12-07 09:10). Enough turns for a page computing on each
+/// core and one waiting on each database connection: 6 to 12 did as well there, 2 left the
+/// cores idle. A request that goes away gives its turn back.
+#[derive(Clone)]
+struct Turns(Arc<tokio::sync::Semaphore>);
+
+impl Turns {
+    fn new(at_once: usize) -> Self {
+        Self(Arc::new(tokio::sync::Semaphore::new(at_once)))
+    }
+
+    fn for_db(db: &Db) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Self::new(pages_at_once(
+            cores,
+            db.pool.options().get_max_connections(),
+        ))
+    }
+
+    /// Waits for a turn (tokio's semaphore serves its waiters first come, first served).
+    async fn take(&self) -> tokio::sync::SemaphorePermit<'_> {
+        self.0
+            .acquire()
+            .await
+            .expect("the semaphore of turns is never closed")
+    }
+}
+
+/// How many pages render at once: one for each core and one for each database connection.
+fn pages_at_once(cores: usize, connections: u32) -> usize {
+    cores + connections as usize
+}
 
 /// The request, with its session read (`PageSession`): a page knows the user before it
 /// renders.
@@ -370,7 +413,7 @@ async fn shutdown_signal() {
 
 #[cfg(test)]
 mod tests {
-    use super::ROUTES;
+    use super::{pages_at_once, Turns, ROUTES};
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
     use tracing_subscriber::layer::{Context, SubscriberExt};
@@ -396,5 +439,45 @@ mod tests {
         let routes = tracing::subscriber::with_default(subscriber, || ROUTES.len());
         assert!(routes > 40, "{routes} routes");
         assert_eq!(errors.load(Ordering::Relaxed), 0, "errors were logged");
+    }
+
+    /// Pages beyond the turns wait, and take their turns in the order they came.
+    #[tokio::test]
+    async fn pages_wait_their_turn_in_the_order_they_came() {
+        let turns = Turns::new(1);
+        let first = turns.take().await;
+        let served = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut waiting = Vec::new();
+        for page in 1..=3 {
+            let (turns, served) = (turns.clone(), served.clone());
+            waiting.push(tokio::spawn(async move {
+                let _turn = turns.take().await;
+                served.lock().unwrap().push(page);
+                tokio::task::yield_now().await;
+            }));
+            // Each one is waiting before the next comes.
+            tokio::task::yield_now().await;
+        }
+        assert!(
+            served.lock().unwrap().is_empty(),
+            "a page rendered out of turn"
+        );
+        drop(first);
+        for page in waiting {
+            page.await.unwrap();
+        }
+        assert_eq!(*served.lock().unwrap(), [1, 2, 3]);
+    }
+
+    /// A turn for each core and for each database connection: 6 for SQLite on 2 cores, among
+    /// the best measured there (6 to 12; 4 and 16 a little worse, 2 left the cores idle).
+    #[test]
+    fn pages_render_a_few_at_once() {
+        use app::ssr::db::{default_connections, Backend};
+        assert_eq!(pages_at_once(2, default_connections(Backend::Sqlite, 2)), 6);
+        assert_eq!(
+            pages_at_once(8, default_connections(Backend::Postgres, 8)),
+            24
+        );
     }
 }
