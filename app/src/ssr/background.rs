@@ -43,40 +43,44 @@ impl Background {
     }
 }
 
-/// Runs `work` on a named thread of its own, `by` below the threads that serve pages (`nice`):
-/// work that may wait for idle CPU, so it never delays an answer.
+/// Runs `work` on a named thread of its own, below the threads that serve pages: work that
+/// may wait for idle CPU, so it never delays an answer.
 pub fn spawn_below_pages<T: Send + 'static>(
     name: &str,
-    by: i32,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> std::io::Result<std::thread::JoinHandle<T>> {
     std::thread::Builder::new()
         .name(name.to_string())
         .spawn(move || {
-            lower_this_threads_priority(by);
+            lower_this_threads_priority();
             work()
         })
 }
 
-/// Raises this thread's `nice` value by `by` (Linux scheduling priority is per thread).
-/// Elsewhere, or if the system refuses, the thread keeps its priority: only slower pages.
-fn lower_this_threads_priority(by: i32) {
+/// Puts this thread under Linux's idle scheduling policy (`SCHED_IDLE`, per thread): it runs
+/// when a core has nothing else to do, and a page's thread waking up takes the core from it at
+/// once. Under `nice` +10 a page's thread woke to find a hash holding its core for the rest of
+/// the hash's time slice: during 40 log-in attempts a second, My Dashboard's p99 (at ~100 a
+/// second) was 2.0 to 2.8 times its p99 without them; under `SCHED_IDLE` 1.3 to 1.5 (2 cores,
+/// bench/RESULTS.md, 2026-12-07 10:40). Log-ins still go on beside a full page load (18 a
+/// second against 36), only slower. Where the policy is refused, the lowest `nice` instead;
+/// elsewhere than Linux the thread keeps its priority: only slower pages.
+fn lower_this_threads_priority() {
     #[cfg(target_os = "linux")]
-    // SAFETY: plain system calls on this thread's own id; no memory is shared.
+    // SAFETY: plain system calls about this thread (0 and its own id); `param` outlives the call.
     unsafe {
-        let tid = libc::gettid() as libc::id_t;
-        let now = libc::getpriority(libc::PRIO_PROCESS, tid);
-        libc::setpriority(libc::PRIO_PROCESS, tid, (now + by).min(19));
+        let param = libc::sched_param { sched_priority: 0 };
+        if libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) != 0 {
+            libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 19);
+        }
     }
-    #[cfg(not(target_os = "linux"))]
-    let _ = by;
 }
 
-/// This thread's `nice` value.
+/// Whether this thread runs under the idle scheduling policy.
 #[cfg(all(test, target_os = "linux"))]
-pub fn niceness() -> i32 {
+pub fn below_pages() -> bool {
     // SAFETY: a plain system call about this thread.
-    unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) }
+    unsafe { libc::sched_getscheduler(0) == libc::SCHED_IDLE }
 }
 
 #[cfg(test)]
@@ -84,21 +88,20 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn work_below_pages_runs_at_a_lower_priority_on_its_own_thread() {
-        let serving = super::niceness();
-        let (name, nice) = super::spawn_below_pages("below", 10, || {
+        assert!(!super::below_pages());
+        let (name, below) = super::spawn_below_pages("below", || {
             (
                 std::thread::current().name().map(str::to_string),
-                super::niceness(),
+                super::below_pages(),
             )
         })
         .unwrap()
         .join()
         .unwrap();
         assert_eq!(name.as_deref(), Some("below"));
-        assert_eq!(nice, (serving + 10).min(19));
-        assert_eq!(
-            super::niceness(),
-            serving,
+        assert!(below, "the thread runs under SCHED_IDLE");
+        assert!(
+            !super::below_pages(),
             "the caller's own priority is untouched"
         );
     }

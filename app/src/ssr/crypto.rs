@@ -164,20 +164,15 @@ fn verify_in(memory: &mut HashMemory, password: &str, stored: &PasswordHash) -> 
 /// so a flood of sign-ins cannot queue unbounded work or memory.
 pub const MAX_WAITING_HASHES: usize = 32;
 
-/// How much lower than the threads serving pages the hashing threads run (Linux `nice`, of
-/// 19). A flood of log-in attempts then takes the CPU that pages leave idle, not the pages'
-/// share. Under full load a hashing thread still weighs about a tenth of a page thread, so
-/// log-ins go on, only slower.
-pub const HASH_NICENESS: i32 = 10;
-
 /// How long a hashing thread keeps its working memory after a hash, for the next log-in of a
 /// burst; then it is given back.
 pub const KEEP_HASH_MEMORY: std::time::Duration = std::time::Duration::from_secs(1);
 
 type HashJob = Box<dyn FnOnce(&mut HashMemory) + Send>;
 
-/// Runs argon2 off the async runtime, on threads of its own at a lower priority
-/// (`HASH_NICENESS`): at most one hash per core at a time, and at most `max_waiting` more
+/// Runs argon2 off the async runtime, on threads of its own below the threads that serve
+/// pages (`background::spawn_below_pages`): a flood of log-in attempts takes the CPU that
+/// pages leave idle, not the pages' share. At most one hash per core at a time, and at most `max_waiting` more
 /// waiting their turn. Each thread keeps its working memory `keep_memory` after a hash.
 pub struct HashQueue {
     permits: Semaphore,
@@ -194,27 +189,23 @@ impl HashQueue {
         let (jobs, queued) = flume::unbounded::<HashJob>();
         for n in 0..cores {
             let queued = queued.clone();
-            super::background::spawn_below_pages(
-                &format!("password-hash-{n}"),
-                HASH_NICENESS,
-                move || {
-                    let mut memory = HashMemory::default();
-                    loop {
-                        let job = match queued.recv_timeout(keep_memory) {
-                            Ok(job) => job,
-                            Err(flume::RecvTimeoutError::Timeout) => {
-                                memory.release();
-                                match queued.recv() {
-                                    Ok(job) => job,
-                                    Err(_) => break,
-                                }
+            super::background::spawn_below_pages(&format!("password-hash-{n}"), move || {
+                let mut memory = HashMemory::default();
+                loop {
+                    let job = match queued.recv_timeout(keep_memory) {
+                        Ok(job) => job,
+                        Err(flume::RecvTimeoutError::Timeout) => {
+                            memory.release();
+                            match queued.recv() {
+                                Ok(job) => job,
+                                Err(_) => break,
                             }
-                            Err(flume::RecvTimeoutError::Disconnected) => break,
-                        };
-                        job(&mut memory);
-                    }
-                },
-            )
+                        }
+                        Err(flume::RecvTimeoutError::Disconnected) => break,
+                    };
+                    job(&mut memory);
+                }
+            })
             .expect("a password-hashing thread");
         }
         HashQueue {
@@ -447,17 +438,10 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[tokio::test]
     async fn hashing_runs_below_the_threads_that_serve_pages() {
-        use crate::ssr::background::niceness;
+        use crate::ssr::background::below_pages;
         let queue = HashQueue::new(2, 2, KEEP_HASH_MEMORY);
-        let serving = niceness();
-        let hashing = queue.run(|_| niceness()).await.unwrap();
-        assert_eq!(hashing, (serving + HASH_NICENESS).min(19));
-        assert!(hashing > serving);
-        assert_eq!(
-            niceness(),
-            serving,
-            "the caller's own priority is untouched"
-        );
+        assert!(queue.run(|_| below_pages()).await.unwrap());
+        assert!(!below_pages(), "the caller's own priority is untouched");
     }
 
     #[tokio::test]
