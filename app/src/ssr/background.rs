@@ -61,8 +61,9 @@ pub fn spawn_below_pages<T: Send + 'static>(
 /// when a core has nothing else to do, and a page's thread waking up takes the core from it at
 /// once. Under `nice` +10 a page's thread woke to find a hash holding its core for the rest of
 /// the hash's time slice: during 40 log-in attempts a second, My Dashboard's p99 (at ~100 a
-/// second) was 2.0 to 2.8 times its p99 without them; under `SCHED_IDLE` 1.3 to 1.5 (2 cores,
-/// bench/RESULTS.md, 2026-12-07 10:40). Log-ins still go on beside a full page load (18 a
+/// second) was 2.0 to 2.8 times its p99 without them; under `SCHED_IDLE` 1.3 to 1.7 in short
+/// rounds, 2.1 in one full table in a slow stretch (2 cores, bench/RESULTS.md, 2026-12-07 10:40
+/// and 11:25). Log-ins still go on beside a full page load (18 a
 /// second against 36), only slower. Where the policy is refused, the lowest `nice` instead;
 /// elsewhere than Linux the thread keeps its priority: only slower pages.
 fn lower_this_threads_priority() {
