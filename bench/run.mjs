@@ -149,13 +149,25 @@ row(
   busyPaced ? `${f(busyPaced.p99, 2)} ms (${f(busyPaced.rps, 0)} req/s)` : 'n/a',
   `without them: ${f(quietPaced.p99, 2)} ms (${f(quietPaced.rps, 0)} req/s)`,
 );
-const [attemptsAtFloor, busyAtFloor] = await underAttack({ script: paced }, scriptAtFloor);
+// At the floor, three rounds, each beside its own quiet reference: the p99 of one round's
+// ~1,000 pages moved by half from one round to the next (1.2 to 2.1 times the quiet p99).
+const floorRounds = [];
+for (let i = 0; i < 3; i++) {
+  const quiet = i === 0 ? quietPaced : await dashboards({ script: paced });
+  const [tried, busy] = await underAttack({ script: paced }, scriptAtFloor);
+  if (tried && busy) floorRounds.push({ quiet, tried, busy, ratio: busy.p99 / quiet.p99 });
+}
+floorRounds.sort((a, b) => a.ratio - b.ratio);
+const floor = floorRounds[Math.floor(floorRounds.length / 2)];
 row(
-  "My Dashboard's p99 at ~100/s during log-in attempts at the goal's floor",
-  attemptsAtFloor && busyAtFloor
-    ? `${f(busyAtFloor.p99, 2)} ms (${f(busyAtFloor.rps, 0)} req/s) beside ${f(attemptsAtFloor.rps, 0)} attempts/s`
+  "My Dashboard's p99 at ~100/s during log-in attempts at the goal's floor, the median of 3 rounds",
+  floor
+    ? `${f(floor.busy.p99, 2)} ms (${f(floor.busy.rps, 0)} req/s) beside ${f(floor.tried.rps, 0)} attempts/s: ` +
+        `${f(floor.ratio, 2)} × (rounds: ${floorRounds.map((r) => `${f(r.ratio, 2)} ×`).join(', ')})`
     : 'n/a',
-  `without them: ${f(quietPaced.p99, 2)} ms (${f(quietPaced.rps, 0)} req/s); the goal: ≤ 2×`,
+  floor
+    ? `without them: ${f(floor.quiet.p99, 2)} ms (${f(floor.quiet.rps, 0)} req/s); the goal: ≤ 2 ×`
+    : 'the goal: ≤ 2 ×',
 );
 const quietDashboard = await dashboards({});
 const [attemptsBesideFull, busyDashboard] = await underAttack({});

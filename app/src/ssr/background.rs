@@ -61,11 +61,12 @@ pub fn spawn_below_pages<T: Send + 'static>(
 /// when a core has nothing else to do, and a page's thread waking up takes the core from it at
 /// once. Under `nice` +10 a page's thread woke to find a hash holding its core for the rest of
 /// the hash's time slice: during 40 log-in attempts a second, My Dashboard's p99 (at ~100 a
-/// second) was 2.0 to 2.8 times its p99 without them; under `SCHED_IDLE` 1.3 to 1.7 in short
-/// rounds, 2.1 in one full table in a slow stretch (2 cores, bench/RESULTS.md, 2026-12-07 10:40
-/// and 11:25). Log-ins still go on beside a full page load (18 a
-/// second against 36), only slower. Where the policy is refused, the lowest `nice` instead;
-/// elsewhere than Linux the thread keeps its priority: only slower pages.
+/// second) was 2.0 to 2.8 times its p99 without them; under `SCHED_IDLE` 1.2 to 2.1, about 1.7
+/// on average, which is what bursts of bare arithmetic at the same share of the cores and the
+/// same policy cost the pages too (2 cores, bench/RESULTS.md, 2026-12-07 10:40 and 12:30). Log-ins
+/// still go on beside a full page load (18 a second against 36), only slower. Where the policy
+/// is refused, the lowest `nice` instead; elsewhere than Linux the thread keeps its priority:
+/// only slower pages.
 fn lower_this_threads_priority() {
     #[cfg(target_os = "linux")]
     // SAFETY: plain system calls about this thread (0 and its own id); `param` outlives the call.
