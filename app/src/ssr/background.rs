@@ -63,7 +63,7 @@ pub fn spawn_below_pages<T: Send + 'static>(
 /// the hash's time slice: during 40 log-in attempts a second, My Dashboard's p99 (at ~100 a
 /// second) was 2.0 to 2.8 times its p99 without them; under `SCHED_IDLE` 1.2 to 2.1, about 1.7
 /// on average, which is what bursts of bare arithmetic at the same share of the cores and the
-/// same policy cost the pages too (2 cores, bench/RESULTS.md, 2026-12-07 10:40 and 12:30). Log-ins
+/// same policy cost the pages too (2 cores, bench/RESULTS.md, 2026-12-07 10:40 and 12:55). Log-ins
 /// still go on beside a full page load (18 a second against 36), only slower. Where the policy
 /// is refused, the lowest `nice` instead; elsewhere than Linux the thread keeps its priority:
 /// only slower pages.
