@@ -165,9 +165,8 @@ impl Turns {
     }
 
     fn for_db(db: &Db) -> Self {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         Self::new(pages_at_once(
-            cores,
+            app::ssr::background::cores(),
             db.pool.options().get_max_connections(),
         ))
     }

@@ -43,6 +43,12 @@ impl Background {
     }
 }
 
+/// The cores this process may run on (1 where the system cannot tell): what the hashing
+/// threads, the database pool and the pages' turns are sized by.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// Runs `work` on a named thread of its own, below the threads that serve pages: work that
 /// may wait for idle CPU, so it never delays an answer.
 pub fn spawn_below_pages<T: Send + 'static>(

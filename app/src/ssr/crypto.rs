@@ -172,8 +172,9 @@ type HashJob = Box<dyn FnOnce(&mut HashMemory) + Send>;
 
 /// Runs argon2 off the async runtime, on threads of its own below the threads that serve
 /// pages (`background::spawn_below_pages`): a flood of log-in attempts takes the CPU that
-/// pages leave idle, not the pages' share. At most one hash per core at a time, and at most `max_waiting` more
-/// waiting their turn. Each thread keeps its working memory `keep_memory` after a hash.
+/// pages leave idle, not the pages' share. At most one hash per core at a time, and at most
+/// `max_waiting` more waiting their turn. Each thread keeps its working memory `keep_memory`
+/// after a hash.
 pub struct HashQueue {
     permits: Semaphore,
     waiting: std::sync::atomic::AtomicUsize,
@@ -220,8 +221,11 @@ impl HashQueue {
     fn global() -> &'static HashQueue {
         static QUEUE: OnceLock<HashQueue> = OnceLock::new();
         QUEUE.get_or_init(|| {
-            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-            HashQueue::new(cores, MAX_WAITING_HASHES, KEEP_HASH_MEMORY)
+            HashQueue::new(
+                super::background::cores(),
+                MAX_WAITING_HASHES,
+                KEEP_HASH_MEMORY,
+            )
         })
     }
 

@@ -392,10 +392,8 @@ impl Db {
                 });
             }
         }
-        let max_connections = max_connections.unwrap_or_else(|| {
-            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-            default_connections(backend, cores)
-        });
+        let max_connections = max_connections
+            .unwrap_or_else(|| default_connections(backend, super::background::cores()));
         let pool_options = AnyPoolOptions::new()
             .max_connections(max_connections)
             // A SQLite connection is a file handle in this process: it cannot go stale as a
