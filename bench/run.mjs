@@ -70,14 +70,17 @@ const row = (figure, value, reference) => rows.push([figure, value, reference]);
 const f = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const load = (r) =>
   `${f(r.rps, 0)} req/s, p50 ${f(r.p50, 2)} ms, p99 ${f(r.p99, 2)} ms` +
-  (Number.isFinite(r.cpu) ? `, ${f(r.cpu, 0)} µs CPU a request` : '');
+  (Number.isFinite(r.cpu) ? `, ${f(r.cpu, 0)} µs CPU a request` : '') +
+  (r.rounds ? ` (the three runs' p99: ${r.rounds.map((p99) => f(p99, 2)).join(', ')} ms)` : '');
 
-/** Of three runs of a load, the one with the median p99: a shared machine's other work moves
- * the 32-connection figures from one run to the next by more than the changes they measure. */
+/** Of three runs of a load, the one with the median p99, with every run's p99 in the order
+ * they ran: a shared machine's other work moves the 32-connection figures from one run to the
+ * next by more than the changes they measure, and the table shows by how much. */
 async function steady(url, options) {
   const runs = [];
   for (let i = 0; i < 3; i++) runs.push(await wrk(url, options));
-  return runs.sort((a, b) => a.p99 - b.p99)[1];
+  const rounds = runs.map((run) => run.p99);
+  return { ...[...runs].sort((a, b) => a.p99 - b.p99)[1], rounds };
 }
 
 const reference = load(await steady(`${base}/healthz`));
