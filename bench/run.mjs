@@ -73,6 +73,9 @@ const load = (r) =>
   (Number.isFinite(r.cpu) ? `, ${f(r.cpu, 0)} µs CPU a request` : '') +
   (r.rounds ? ` (the three runs' p99: ${r.rounds.map((p99) => f(p99, 2)).join(', ')} ms)` : '');
 
+/** The middle one of `items` by `key`, their order kept. */
+const median = (items, key) => [...items].sort((a, b) => key(a) - key(b))[Math.floor(items.length / 2)];
+
 /** Of three runs of a load, the one with the median p99, with every run's p99 in the order
  * they ran: a shared machine's other work moves the 32-connection figures from one run to the
  * next by more than the changes they measure, and the table shows by how much. */
@@ -80,7 +83,7 @@ async function steady(url, options) {
   const runs = [];
   for (let i = 0; i < 3; i++) runs.push(await wrk(url, options));
   const rounds = runs.map((run) => run.p99);
-  return { ...[...runs].sort((a, b) => a.p99 - b.p99)[1], rounds };
+  return { ...median(runs, (run) => run.p99), rounds };
 }
 
 const reference = load(await steady(`${base}/healthz`));
@@ -160,8 +163,8 @@ for (let i = 0; i < 3; i++) {
   const [tried, busy] = await underAttack({ script: paced }, scriptAtFloor);
   if (tried && busy) floorRounds.push({ quiet, tried, busy, ratio: busy.p99 / quiet.p99 });
 }
-floorRounds.sort((a, b) => a.ratio - b.ratio);
-const floor = floorRounds[Math.floor(floorRounds.length / 2)];
+// The median round; every round's ratio is shown in the order they ran, as in the rows above.
+const floor = median(floorRounds, (round) => round.ratio);
 row(
   "My Dashboard's p99 at ~100/s during log-in attempts at the goal's floor, the median of 3 rounds",
   floor
